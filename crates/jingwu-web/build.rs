@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 /// Vendor files copied from `web/node_modules`: (source relative to
 /// `node_modules`, URL path relative to `/assets/`).
@@ -134,8 +134,17 @@ fn ensure_node_modules(web: &Path, node_modules: &Path, lock: &Path) -> BuildRes
             lock.display()
         )
     })?;
-    let installed = mtime(&node_modules.join(".package-lock.json")).or_else(|| mtime(node_modules));
-    if matches!(installed, Some(t) if t >= lock_time) {
+    let fresh = || {
+        let installed =
+            mtime(&node_modules.join(".package-lock.json")).or_else(|| mtime(node_modules));
+        matches!(installed, Some(t) if t >= lock_time)
+    };
+    if fresh() {
+        return Ok(());
+    }
+    // Two builds (e.g. two target dirs) may get here at once: let one run npm.
+    let _lock = InstallLock::acquire(&web.join(".npm-ci.lock"))?;
+    if fresh() {
         return Ok(());
     }
     let npm = std::env::var("JINGWU_NPM").unwrap_or_else(|_| "npm".to_owned());
@@ -162,6 +171,42 @@ fn ensure_node_modules(web: &Path, node_modules: &Path, lock: &Path) -> BuildRes
         ));
     }
     Ok(())
+}
+
+/// A directory used as a cross-process lock around `npm ci`; removed on drop.
+struct InstallLock(PathBuf);
+
+impl InstallLock {
+    fn acquire(path: &Path) -> BuildResult<Self> {
+        let wait = Duration::from_millis(250);
+        for _ in 0..(600 * 4) {
+            match fs::create_dir(path) {
+                Ok(()) => return Ok(Self(path.to_path_buf())),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    // A lock left behind by a killed build goes stale after 10 minutes.
+                    let stale = mtime(path)
+                        .and_then(|t| t.elapsed().ok())
+                        .is_some_and(|age| age > Duration::from_secs(600));
+                    if stale {
+                        let _ = fs::remove_dir(path);
+                    } else {
+                        std::thread::sleep(wait);
+                    }
+                }
+                Err(e) => return Err(format!("cannot create {}: {e}", path.display())),
+            }
+        }
+        Err(format!(
+            "timed out waiting for {} (another build running npm ci?)",
+            path.display()
+        ))
+    }
+}
+
+impl Drop for InstallLock {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir(&self.0);
+    }
 }
 
 fn collect_static(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) -> BuildResult<()> {
