@@ -1,0 +1,162 @@
+//! CSV graph loader (AequilibraE-style `nodes.csv` + `links.csv`, as in the Coquimbo set).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use jingwu_routing::{BuildReport, Graph, GraphBuilder, default_speed, travel_ms};
+
+use crate::OsmError;
+
+fn open(path: &Path) -> Result<csv::Reader<std::fs::File>, OsmError> {
+    let f = std::fs::File::open(path).map_err(|source| OsmError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    Ok(csv::Reader::from_reader(f))
+}
+
+fn col(headers: &csv::StringRecord, name: &str, path: &Path) -> Result<usize, OsmError> {
+    headers
+        .iter()
+        .position(|h| h == name)
+        .ok_or_else(|| OsmError::Csv {
+            path: path.display().to_string(),
+            line: 1,
+            message: format!("missing column {name:?}"),
+        })
+}
+
+/// Parses `LINESTRING(lon lat, lon lat, ...)` into `(lat, lon)` points.
+fn parse_wkt(wkt: &str) -> Option<Vec<(f64, f64)>> {
+    let inner = wkt
+        .trim()
+        .strip_prefix("LINESTRING")?
+        .trim()
+        .strip_prefix('(')?
+        .strip_suffix(')')?;
+    inner
+        .split(',')
+        .map(|p| {
+            let mut it = p.split_whitespace();
+            let lon = it.next()?.parse().ok()?;
+            let lat = it.next()?.parse().ok()?;
+            Some((lat, lon))
+        })
+        .collect()
+}
+
+/// Loads `dir/nodes.csv` and `dir/links.csv`. Link speeds: `speed_ab`/`speed_ba` when given,
+/// else the default for `link_type` (25 km/h for unknown types). Lengths from `distance`.
+///
+/// # Errors
+/// Missing files or columns, unparsable numbers, unknown node references.
+pub fn load_csv_graph(dir: &Path) -> Result<(Graph, BuildReport), OsmError> {
+    let npath = dir.join("nodes.csv");
+    let lpath = dir.join("links.csv");
+    let csv_err = |path: &Path, line: u64, message: String| OsmError::Csv {
+        path: path.display().to_string(),
+        line,
+        message,
+    };
+    let mut rdr = open(&npath)?;
+    let h = rdr
+        .headers()
+        .map_err(|e| csv_err(&npath, 1, e.to_string()))?
+        .clone();
+    let (ci, clat, clon) = (
+        col(&h, "node_id", &npath)?,
+        col(&h, "lat", &npath)?,
+        col(&h, "lon", &npath)?,
+    );
+    let mut b = GraphBuilder::new();
+    let mut id_map: HashMap<i64, u32> = HashMap::new();
+    let graph_err = |path: &Path, source| OsmError::Graph {
+        path: path.display().to_string(),
+        source,
+    };
+    for (i, rec) in rdr.records().enumerate() {
+        let line = i as u64 + 2;
+        let rec = rec.map_err(|e| csv_err(&npath, line, e.to_string()))?;
+        let num = |c: usize| {
+            rec.get(c)
+                .and_then(|s| s.trim().parse::<f64>().ok())
+                .ok_or_else(|| csv_err(&npath, line, format!("bad number in column {}", c + 1)))
+        };
+        let id = rec
+            .get(ci)
+            .and_then(|s| s.trim().parse::<i64>().ok())
+            .ok_or_else(|| csv_err(&npath, line, "bad node_id".into()))?;
+        let node = b
+            .add_node(num(clat)?, num(clon)?)
+            .map_err(|e| csv_err(&npath, line, e.to_string()))?;
+        id_map.insert(id, node);
+    }
+    let mut rdr = open(&lpath)?;
+    let h = rdr
+        .headers()
+        .map_err(|e| csv_err(&lpath, 1, e.to_string()))?
+        .clone();
+    let ca = col(&h, "a_node", &lpath)?;
+    let cb = col(&h, "b_node", &lpath)?;
+    let cdir = col(&h, "direction", &lpath)?;
+    let cdist = col(&h, "distance", &lpath)?;
+    let ctype = col(&h, "link_type", &lpath)?;
+    let cmodes = h.iter().position(|x| x == "modes");
+    let csab = h.iter().position(|x| x == "speed_ab");
+    let csba = h.iter().position(|x| x == "speed_ba");
+    let cwkt = h.iter().position(|x| x == "wkt");
+    for (i, rec) in rdr.records().enumerate() {
+        let line = i as u64 + 2;
+        let rec = rec.map_err(|e| csv_err(&lpath, line, e.to_string()))?;
+        let get = |c: usize| rec.get(c).unwrap_or("").trim();
+        let link_type = get(ctype);
+        if link_type == "centroid_connector" || cmodes.is_some_and(|c| !get(c).contains('c')) {
+            continue;
+        }
+        let node = |c: usize| {
+            get(c)
+                .parse::<i64>()
+                .ok()
+                .and_then(|id| id_map.get(&id).copied())
+                .ok_or_else(|| csv_err(&lpath, line, format!("unknown node {:?}", get(c))))
+        };
+        let (a, bn) = (node(ca)?, node(cb)?);
+        let dist: f64 = get(cdist)
+            .parse()
+            .map_err(|_| csv_err(&lpath, line, "bad distance".into()))?;
+        let direction: i32 = get(cdir)
+            .parse()
+            .map_err(|_| csv_err(&lpath, line, "bad direction".into()))?;
+        let default = default_speed(link_type).unwrap_or(25.0);
+        let speed = |c: Option<usize>| {
+            c.and_then(|c| get(c).parse::<f64>().ok())
+                .filter(|s| *s > 0.0)
+                .unwrap_or(default)
+        };
+        let mut shape = cwkt.and_then(|c| parse_wkt(get(c))).unwrap_or_default();
+        if let (Some(first), Some((la, lo))) = (shape.first().copied(), b.node_coord(a)) {
+            // WKT should run a -> b; flip it if it starts at b.
+            let (lb, lob) = b.node_coord(bn).unwrap_or((la, lo));
+            let da = (first.0 - la).powi(2) + (first.1 - lo).powi(2);
+            let db = (first.0 - lb).powi(2) + (first.1 - lob).powi(2);
+            if db < da {
+                shape.reverse();
+            }
+        }
+        let inner: Vec<(f64, f64)> = if shape.len() > 2 {
+            shape[1..shape.len() - 1].to_vec()
+        } else {
+            Vec::new()
+        };
+        let rev: Vec<(f64, f64)> = inner.iter().rev().copied().collect();
+        if direction >= 0 {
+            b.add_edge_with_geometry(a, bn, travel_ms(dist, speed(csab)), dist, &inner)
+                .map_err(|e| graph_err(&lpath, e))?;
+        }
+        if direction <= 0 {
+            b.add_edge_with_geometry(bn, a, travel_ms(dist, speed(csba)), dist, &rev)
+                .map_err(|e| graph_err(&lpath, e))?;
+        }
+    }
+    b.build().map_err(|e| graph_err(&lpath, e))
+}

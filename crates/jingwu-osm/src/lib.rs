@@ -1,0 +1,50 @@
+//! # jingwu-osm: road data into jingwu-routing graphs
+//!
+//! The only crate that reads map files. Two sources:
+//!
+//! * `.osm.pbf` with a **car profile** ([`import_pbf`]): ways whose `highway` class has a
+//!   default speed in [`jingwu_routing::DEFAULT_SPEEDS`] (CJJ 37-2012 urban design speeds),
+//!   `maxspeed` in km/h or mph overriding it, `oneway` (`yes`/`true`/`1`, `-1`/`reverse`;
+//!   roundabouts and motorways implied one-way; `oneway=no` overrides the implication;
+//!   `reversible`/`alternating` ways are left out), access restrictions (the most specific of
+//!   `motorcar`, `motor_vehicle`, `vehicle`, `access` decides; `no`/`private` exclude the way).
+//!   Ways are split at junctions (nodes shared by ways, and way ends); the nodes in between
+//!   become edge geometry. Clipped extracts reference nodes missing from the file: the way is
+//!   cut there and the pieces kept, and the count is reported.
+//! * A CSV graph like the Coquimbo set ([`load_csv_graph`]): `nodes.csv`
+//!   (`node_id,…,lon,lat`) and `links.csv` (`a_node,b_node,direction,distance,modes,link_type,
+//!   speed_ab,speed_ba,…,wkt`). Synthetic centroid connectors and links without car mode are
+//!   skipped.
+//!
+//! Data © OpenStreetMap contributors, ODbL 1.0.
+
+mod csvgraph;
+mod pbf;
+mod profile;
+
+pub use csvgraph::load_csv_graph;
+pub use pbf::{ImportReport, import_pbf};
+pub use profile::{Oneway, WayProfile, car_profile, parse_maxspeed};
+
+/// Import errors; messages name the file and what was wrong.
+#[derive(Debug, thiserror::Error)]
+pub enum OsmError {
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path}: not a readable OSM PBF file: {message}")]
+    Pbf { path: String, message: String },
+    #[error("{path}: line {line}: {message}")]
+    Csv {
+        path: String,
+        line: u64,
+        message: String,
+    },
+    #[error("{path}: {source}")]
+    Graph {
+        path: String,
+        source: jingwu_routing::GraphError,
+    },
+}

@@ -1,0 +1,467 @@
+//! 1/3/5-minute coverage of the road network by a set of units, per area, and move-up
+//! suggestions by greedy maximal covering.
+//!
+//! Coverage is measured two ways: the share of road length reachable within the limit (exact
+//! per segment: the reached parts from both ends of a segment are intervals from opposite
+//! ends, so their union is `min(1, fa + fb)` of its length), and the share of H3 cells that
+//! contain road, a cell counting as covered when any of its road sample points is reached.
+//!
+//! Move-up follows the maximal covering location problem (Church & ReVelle, "The maximal
+//! covering location problem", Papers of the Regional Science Association 32, 1974): choose
+//! sites for `k` idle units maximising the cells covered within the limit. Coverage is a
+//! monotone submodular set function, so the greedy choice achieves at least (1 - 1/e) of the
+//! optimum (Nemhauser, Wolsey & Fisher 1978).
+
+use std::collections::HashMap;
+
+use h3o::{CellIndex, Resolution};
+
+use crate::graph::{Graph, NONE};
+use crate::isochrone::{cell_of, sample_edge};
+use crate::query::{Router, Workspace};
+use crate::search::Direction;
+use crate::snap::{Position, Segment};
+
+/// Default H3 resolution for coverage cells: res 9 (mean hexagon edge about 174 m, area about
+/// 0.1 km2), roughly a city block, the unit a duty officer reasons about.
+pub const COVERAGE_RESOLUTION: Resolution = Resolution::Nine;
+
+/// Precomputed road samples and cells of a graph, reused for every coverage evaluation.
+#[derive(Debug, Clone)]
+pub struct CoverageIndex {
+    pub resolution: Resolution,
+    segments: Vec<Segment>,
+    seg_len: Vec<f32>,
+    edge_seg: Vec<u32>,
+    sample_first: Vec<u32>,
+    sample_frac: Vec<f32>,
+    sample_cell: Vec<u32>,
+    cells: Vec<CellIndex>,
+    cell_area: Vec<u32>,
+    seg_area: Vec<u32>,
+    area_names: Vec<String>,
+}
+
+/// Coverage figures for one limit.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct LimitCoverage {
+    pub limit_ms: u32,
+    pub road_m_total: f64,
+    pub road_m_covered: f64,
+    pub cells_total: usize,
+    pub cells_covered: usize,
+}
+
+impl LimitCoverage {
+    #[must_use]
+    pub fn road_share(&self) -> f64 {
+        if self.road_m_total > 0.0 {
+            self.road_m_covered / self.road_m_total
+        } else {
+            0.0
+        }
+    }
+    #[must_use]
+    pub fn cell_share(&self) -> f64 {
+        if self.cells_total > 0 {
+            self.cells_covered as f64 / self.cells_total as f64
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Coverage for one area.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AreaCoverage {
+    pub area: String,
+    pub limits: Vec<LimitCoverage>,
+}
+
+/// Result of [`CoverageIndex::evaluate`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CoverageReport {
+    pub overall: Vec<LimitCoverage>,
+    pub areas: Vec<AreaCoverage>,
+    /// Best arrival time (ms) per cell (`NONE` = beyond every limit), in index cell order.
+    pub cell_time: Vec<u32>,
+}
+
+/// Move-up suggestion.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MoveUp {
+    pub limit_ms: u32,
+    /// Units (indices) to move, in the order of `sites`.
+    pub units: Vec<usize>,
+    /// Chosen candidate sites (indices into the candidate list).
+    pub sites: Vec<usize>,
+    /// Cells newly covered by each chosen site, in choice order.
+    pub gains: Vec<usize>,
+    pub cells_total: usize,
+    /// Cells covered by all units where they are now.
+    pub cells_before: usize,
+    /// Cells covered after the move.
+    pub cells_after: usize,
+}
+
+impl CoverageIndex {
+    /// Samples every road segment at most half a cell edge apart and assigns cells.
+    #[must_use]
+    pub fn new(graph: &Graph, segments: &[Segment], res: Resolution) -> Self {
+        let step = res.edge_length_m() / 2.0;
+        let mut edge_seg = vec![NONE; graph.edge_count()];
+        let mut cell_id: HashMap<CellIndex, u32> = HashMap::new();
+        let mut cells = Vec::new();
+        let mut sample_first = Vec::with_capacity(segments.len() + 1);
+        let mut sample_frac = Vec::new();
+        let mut sample_cell = Vec::new();
+        let mut seg_len = Vec::with_capacity(segments.len());
+        let mut buf = Vec::new();
+        sample_first.push(0);
+        for (i, s) in segments.iter().enumerate() {
+            let e = if s.ab != NONE { s.ab } else { s.ba };
+            if s.ab != NONE {
+                edge_seg[s.ab as usize] = i as u32;
+            }
+            if s.ba != NONE {
+                edge_seg[s.ba as usize] = i as u32;
+            }
+            seg_len.push(graph.length_m(e) as f32);
+            buf.clear();
+            sample_edge(graph, e, 1.0, step, &mut buf);
+            for &(f, (lat, lon)) in &buf {
+                let Some(c) = cell_of(lat, lon, res) else {
+                    continue;
+                };
+                let id = *cell_id.entry(c).or_insert_with(|| {
+                    cells.push(c);
+                    (cells.len() - 1) as u32
+                });
+                // Fractions are stored from `a` whichever edge was sampled.
+                sample_frac.push(if e == s.ab {
+                    f as f32
+                } else {
+                    (1.0 - f) as f32
+                });
+                sample_cell.push(id);
+            }
+            sample_first.push(sample_frac.len() as u32);
+        }
+        let ncells = cells.len();
+        Self {
+            resolution: res,
+            segments: segments.to_vec(),
+            seg_len,
+            edge_seg,
+            sample_first,
+            sample_frac,
+            sample_cell,
+            cells,
+            cell_area: vec![0; ncells],
+            seg_area: vec![0; segments.len()],
+            area_names: Vec::new(),
+        }
+    }
+
+    #[must_use]
+    pub fn cells(&self) -> &[CellIndex] {
+        &self.cells
+    }
+
+    #[must_use]
+    pub fn sample_count(&self) -> usize {
+        self.sample_frac.len()
+    }
+
+    /// Assigns areas from an area id per node (`NONE` or out of range = no area). A segment
+    /// belongs to the area of its first node; a cell to the area of its first sample.
+    pub fn set_node_areas(&mut self, area_of_node: &[u32], names: Vec<String>) {
+        let na = names.len() as u32;
+        let of = |n: u32| {
+            area_of_node
+                .get(n as usize)
+                .copied()
+                .filter(|&a| a < na)
+                .unwrap_or(NONE)
+        };
+        self.seg_area = self.segments.iter().map(|s| of(s.a)).collect();
+        self.cell_area = vec![NONE; self.cells.len()];
+        for (si, w) in self.sample_first.windows(2).enumerate() {
+            for k in w[0]..w[1] {
+                let c = self.sample_cell[k as usize] as usize;
+                if self.cell_area[c] == NONE {
+                    self.cell_area[c] = self.seg_area[si];
+                }
+            }
+        }
+        self.area_names = names;
+    }
+
+    /// Area id per node from named polygons (first containing polygon wins).
+    #[must_use]
+    pub fn areas_from_polygons(
+        graph: &Graph,
+        areas: &[(String, geo::MultiPolygon<f64>)],
+    ) -> Vec<u32> {
+        use geo::{BoundingRect, Contains};
+        let boxes: Vec<_> = areas.iter().map(|(_, p)| p.bounding_rect()).collect();
+        (0..graph.node_count() as u32)
+            .map(|n| {
+                let (lat, lon) = graph.coord(n);
+                let pt = geo::Point::new(lon, lat);
+                areas
+                    .iter()
+                    .zip(&boxes)
+                    .position(|((_, poly), bb)| {
+                        bb.is_some_and(|r| r.contains(&pt)) && poly.contains(&pt)
+                    })
+                    .map_or(NONE, |i| i as u32)
+            })
+            .collect()
+    }
+
+    /// Coverage of `units` for each limit (ms): one multi-source search to the largest limit.
+    pub fn evaluate(
+        &self,
+        router: &Router<'_>,
+        ws: &mut Workspace,
+        units: &[Position],
+        limits_ms: &[u32],
+    ) -> CoverageReport {
+        let max = limits_ms.iter().copied().max().unwrap_or(0);
+        router.multi_source(ws, units, max);
+        let dist = ws.dense_distances();
+        let w = router.weights;
+        let nl = limits_ms.len();
+        let na = self.area_names.len();
+        let blank = |l: u32| LimitCoverage {
+            limit_ms: l,
+            ..LimitCoverage::default()
+        };
+        let mut overall: Vec<LimitCoverage> = limits_ms.iter().map(|&l| blank(l)).collect();
+        let mut per_area: Vec<Vec<LimitCoverage>> = (0..na)
+            .map(|_| limits_ms.iter().map(|&l| blank(l)).collect())
+            .collect();
+        let mut cell_time = vec![NONE; self.cells.len()];
+        for (si, s) in self.segments.iter().enumerate() {
+            let len = f64::from(self.seg_len[si]);
+            let da = dist[s.a as usize];
+            let db = dist[s.b as usize];
+            let wab = if s.ab != NONE && da != NONE {
+                w.time_ms(s.ab)
+            } else {
+                None
+            };
+            let wba = if s.ba != NONE && db != NONE {
+                w.time_ms(s.ba)
+            } else {
+                None
+            };
+            let area = self.seg_area[si] as usize;
+            for (li, &l) in limits_ms.iter().enumerate() {
+                let reach = |d: u32, wt: Option<u32>| match wt {
+                    Some(0) if d <= l => 1.0,
+                    Some(t) if d <= l => (f64::from(l - d) / f64::from(t)).min(1.0),
+                    _ => 0.0,
+                };
+                let covered = len * (reach(da, wab) + reach(db, wba)).min(1.0);
+                overall[li].road_m_total += len;
+                overall[li].road_m_covered += covered;
+                if let Some(a) = per_area.get_mut(area) {
+                    a[li].road_m_total += len;
+                    a[li].road_m_covered += covered;
+                }
+            }
+            if wab.is_none() && wba.is_none() {
+                continue;
+            }
+            for k in self.sample_first[si]..self.sample_first[si + 1] {
+                let f = f64::from(self.sample_frac[k as usize]);
+                let mut t = NONE;
+                if let Some(wt) = wab {
+                    t = t.min(da.saturating_add((f * f64::from(wt)).round() as u32));
+                }
+                if let Some(wt) = wba {
+                    t = t.min(db.saturating_add(((1.0 - f) * f64::from(wt)).round() as u32));
+                }
+                let c = self.sample_cell[k as usize] as usize;
+                cell_time[c] = cell_time[c].min(t);
+            }
+        }
+        for (c, &t) in cell_time.iter().enumerate() {
+            let area = self.cell_area[c] as usize;
+            for li in 0..nl {
+                let hit = usize::from(t <= limits_ms[li]);
+                overall[li].cells_total += 1;
+                overall[li].cells_covered += hit;
+                if let Some(a) = per_area.get_mut(area) {
+                    a[li].cells_total += 1;
+                    a[li].cells_covered += hit;
+                }
+            }
+        }
+        let areas = self
+            .area_names
+            .iter()
+            .cloned()
+            .zip(per_area)
+            .map(|(area, limits)| AreaCoverage { area, limits })
+            .collect();
+        CoverageReport {
+            overall,
+            areas,
+            cell_time,
+        }
+    }
+
+    /// Cells not reached within `limit_ms` in `report`.
+    #[must_use]
+    pub fn uncovered_cells(&self, report: &CoverageReport, limit_ms: u32) -> Vec<CellIndex> {
+        self.cells
+            .iter()
+            .zip(&report.cell_time)
+            .filter(|&(_, &t)| t > limit_ms)
+            .map(|(&c, _)| c)
+            .collect()
+    }
+
+    /// Cells (dense ids, sorted) covered within `limit_ms` from `pos` alone.
+    pub fn cover_set(
+        &self,
+        router: &Router<'_>,
+        ws: &mut Workspace,
+        pos: &Position,
+        limit_ms: u32,
+    ) -> Vec<u32> {
+        let src = pos.departures(router.weights);
+        ws.search.bounded(
+            router.graph,
+            router.weights,
+            Direction::Forward,
+            &src,
+            limit_ms,
+        );
+        let mut out = Vec::new();
+        for &(u, d) in ws.search.settled() {
+            for e in router.graph.out_edges(u) {
+                let Some(wt) = router.weights.time_ms(e) else {
+                    continue;
+                };
+                let si = self.edge_seg[e as usize] as usize;
+                let Some(s) = self.segments.get(si) else {
+                    continue;
+                };
+                let from_a = s.ab == e;
+                for k in self.sample_first[si]..self.sample_first[si + 1] {
+                    let f = f64::from(self.sample_frac[k as usize]);
+                    let along = if from_a { f } else { 1.0 - f };
+                    if d.saturating_add((along * f64::from(wt)).round() as u32) <= limit_ms {
+                        out.push(self.sample_cell[k as usize]);
+                    }
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Greedy maximal-covering move-up: moves `k` units (the `idle` ones if given, else the `k`
+    /// whose unique coverage is smallest) to candidate sites maximising cells covered within
+    /// `limit_ms` together with the units that stay.
+    pub fn suggest_moves(
+        &self,
+        router: &Router<'_>,
+        ws: &mut Workspace,
+        units: &[Position],
+        idle: Option<&[bool]>,
+        candidates: &[Position],
+        k: usize,
+        limit_ms: u32,
+    ) -> MoveUp {
+        let ncells = self.cells.len();
+        let unit_sets: Vec<Vec<u32>> = units
+            .iter()
+            .map(|u| self.cover_set(router, ws, u, limit_ms))
+            .collect();
+        let mut count = vec![0u32; ncells];
+        for s in &unit_sets {
+            for &c in s {
+                count[c as usize] += 1;
+            }
+        }
+        let cells_before = count.iter().filter(|&&c| c > 0).count();
+        let movable: Vec<usize> = match idle {
+            Some(flags) => (0..units.len())
+                .filter(|&i| flags.get(i) == Some(&true))
+                .take(k)
+                .collect(),
+            None => {
+                let mut by_unique: Vec<(usize, usize)> = unit_sets
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| (s.iter().filter(|&&c| count[c as usize] == 1).count(), i))
+                    .collect();
+                by_unique.sort_unstable();
+                by_unique.into_iter().take(k).map(|(_, i)| i).collect()
+            }
+        };
+        let mut covered = vec![false; ncells];
+        for (i, s) in unit_sets.iter().enumerate() {
+            if !movable.contains(&i) {
+                for &c in s {
+                    covered[c as usize] = true;
+                }
+            }
+        }
+        let cand_sets: Vec<Vec<u32>> = candidates
+            .iter()
+            .map(|p| self.cover_set(router, ws, p, limit_ms))
+            .collect();
+        let mut sites = Vec::new();
+        let mut gains = Vec::new();
+        let mut used = vec![false; candidates.len()];
+        for _ in 0..movable.len() {
+            let best = cand_sets
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| !used[i])
+                .map(|(i, s)| (s.iter().filter(|&&c| !covered[c as usize]).count(), i))
+                .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+            let Some((gain, i)) = best else { break };
+            used[i] = true;
+            for &c in &cand_sets[i] {
+                covered[c as usize] = true;
+            }
+            sites.push(i);
+            gains.push(gain);
+        }
+        let units_moved = movable.into_iter().take(sites.len()).collect();
+        MoveUp {
+            limit_ms,
+            units: units_moved,
+            sites,
+            gains,
+            cells_total: ncells,
+            cells_before,
+            cells_after: covered.iter().filter(|&&c| c).count(),
+        }
+    }
+}
+
+/// Candidate sites: one graph node per H3 cell at `res` (the lowest node id in the cell).
+#[must_use]
+pub fn grid_candidates(graph: &Graph, res: Resolution) -> Vec<Position> {
+    let mut seen: HashMap<CellIndex, ()> = HashMap::new();
+    let mut out = Vec::new();
+    for n in 0..graph.node_count() as u32 {
+        let (lat, lon) = graph.coord(n);
+        if let Some(c) = cell_of(lat, lon, res)
+            && seen.insert(c, ()).is_none()
+            && let Some(p) = Position::at_node(graph, n)
+        {
+            out.push(p);
+        }
+    }
+    out
+}

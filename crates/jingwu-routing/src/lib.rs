@@ -1,0 +1,124 @@
+//! # jingwu-routing: the road-network engine
+//!
+//! Pure Rust, no I/O beyond `impl Read`/`impl Write` for the graph cache, no async. It answers
+//! the dispatch questions of a 110 centre: who arrives first, what is reachable in 1/3/5
+//! minutes, how much of the city is covered, and where idle units should stand.
+//!
+//! ## Graph layout ([`Graph`])
+//! Node-based, turn-free. Nodes are dense `u32` ids with fixed-point coordinates (1e-7 degree,
+//! `i32`). Directed edges are stored in CSR order (`fwd_first[n]..fwd_first[n+1]` are the edges
+//! leaving `n`) with head, free-flow travel time in **milliseconds** (`u32`; reported as
+//! seconds) and length in metres (`f32`). A reverse CSR (tail + forward edge id per slot)
+//! serves backward searches. Optional intermediate shape points per edge keep road geometry
+//! for drawing. The builder keeps only the largest strongly connected component and reports
+//! the islands dropped. About 30 bytes per directed edge in total.
+//!
+//! Live travel times live apart from the graph in [`Weights`], so closures and slowdowns are
+//! an overlay (O(1) per edge), never a rebuild.
+//!
+//! ## Searches
+//! [`SearchSpace`] is a bounded Dijkstra (binary heap of packed `u64` keys) whose buffers are
+//! generation-stamped: a query touches only the nodes it reaches and allocates nothing once
+//! warm. [`Router`] adds snapping ([`SnapIndex`], an `rstar` R*-tree over road segments; a
+//! point enters its segment part-way with the partial travel time in each allowed direction),
+//! reach, multi-source searches, ranking of units by time *to* an incident with early stop
+//! once the best `k` are final, and point-to-point routes.
+//!
+//! ## Default car speeds (used by `jingwu-osm`)
+//! Design speeds of Chinese urban roads from CJJ 37-2012 *Code for Design of Urban Road
+//! Engineering* (2016 edition), table 3.1: expressway 100/80/60 km/h, arterial 60/50/40,
+//! secondary arterial 50/40/30, branch road 40/30/20; GB 50220-95 *Code for Transport Planning
+//! on Urban Road* gives the same hierarchy. We map OSM classes to these and take a value
+//! inside the range reflecting urban operation, see [`DEFAULT_SPEEDS`]. `maxspeed` overrides.
+//!
+//! ## Polygons
+//! Isochrone polygons are the union of H3 cells containing reached road (road sampled at most
+//! half a cell edge apart), dissolved into a multipolygon per limit with `h3o`. Default
+//! resolution 10 for isochrones (mean hexagon edge ~66 m), 9 for coverage cells (~174 m).
+//!
+//! ## Synthetic cities
+//! [`SyntheticCity`] generates deterministic road-like graphs (10k to millions of nodes)
+//! around Ningbo for scale tests.
+
+mod cache;
+mod coverage;
+mod geo_util;
+mod geojson;
+mod graph;
+mod isochrone;
+mod query;
+mod search;
+mod snap;
+mod synthetic;
+mod weights;
+
+pub use cache::{CACHE_VERSION, read_graph, write_graph};
+pub use coverage::{
+    AreaCoverage, COVERAGE_RESOLUTION, CoverageIndex, CoverageReport, LimitCoverage, MoveUp,
+    grid_candidates,
+};
+pub use geo_util::{LocalProjection, check_coord, haversine_m};
+pub use geojson::{isochrones_geojson, line_geojson};
+pub use graph::{BuildReport, Graph, GraphBuilder, NONE, travel_ms};
+pub use h3o::{CellIndex, Resolution};
+pub use isochrone::{ISOCHRONE_RESOLUTION, IsochroneBand, isochrones};
+pub use query::{Eta, Route, Router, Workspace, cut_polyline};
+pub use search::{Direction, Flow, SearchSpace};
+pub use snap::{Position, Segment, SnapIndex};
+pub use synthetic::{SplitMix64, SyntheticCity, parse_spec};
+pub use weights::Weights;
+
+/// Default free-flow car speeds (km/h) per OSM `highway` class, from the CJJ 37-2012 design
+/// speed ranges (see the crate docs): motorway = expressway (80 of 60-100), trunk = expressway
+/// lower band (60), primary = arterial (50 of 40-60), secondary = secondary arterial (40 of
+/// 30-50), tertiary = branch upper band (30), unclassified/residential = branch (25/20),
+/// links about 60-70% of their road, service and living streets at walking-car pace.
+pub const DEFAULT_SPEEDS: &[(&str, f64)] = &[
+    ("motorway", 80.0),
+    ("motorway_link", 50.0),
+    ("trunk", 60.0),
+    ("trunk_link", 40.0),
+    ("primary", 50.0),
+    ("primary_link", 35.0),
+    ("secondary", 40.0),
+    ("secondary_link", 30.0),
+    ("tertiary", 30.0),
+    ("tertiary_link", 25.0),
+    ("unclassified", 25.0),
+    ("residential", 20.0),
+    ("living_street", 10.0),
+    ("service", 15.0),
+    ("road", 20.0),
+];
+
+/// Default speed for an OSM highway class, `None` if not drivable.
+#[must_use]
+pub fn default_speed(highway: &str) -> Option<f64> {
+    DEFAULT_SPEEDS
+        .iter()
+        .find(|(k, _)| *k == highway)
+        .map(|&(_, v)| v)
+}
+
+/// Errors of the engine. Messages are one line and say what was wrong.
+#[derive(Debug, thiserror::Error)]
+pub enum GraphError {
+    #[error("coordinate out of range: lat {lat}, lon {lon}")]
+    BadCoordinate { lat: f64, lon: f64 },
+    #[error("no road within {max_m} m of {lat},{lon}")]
+    NoRoadNearby { lat: f64, lon: f64, max_m: f64 },
+    #[error("unknown node {0}")]
+    UnknownNode(u32),
+    #[error("graph is empty (no drivable edges in the largest connected component)")]
+    Empty,
+    #[error("graph too large for 32-bit ids")]
+    TooLarge,
+    #[error("corrupt graph cache: {0}")]
+    Corrupt(String),
+    #[error("{0}")]
+    BadInput(String),
+    #[error("geometry: {0}")]
+    Geometry(String),
+    #[error("i/o: {0}")]
+    Io(#[from] std::io::Error),
+}

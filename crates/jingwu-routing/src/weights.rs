@@ -1,0 +1,94 @@
+//! Travel-time overlay: the live edge weights used by searches. Closures and slowdowns change
+//! entries in place (O(1) per edge, no graph rebuild); `reset` restores the free-flow times.
+
+use crate::graph::{Graph, NONE};
+
+/// Current travel time (ms) of every directed edge, in forward order and mirrored in reverse-CSR
+/// order so that backward searches read weights sequentially. `NONE` marks a closed edge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Weights {
+    pub(crate) fwd: Vec<u32>,
+    pub(crate) bwd: Vec<u32>,
+    changed: Vec<u32>,
+}
+
+impl Weights {
+    /// Free-flow weights of `graph`.
+    #[must_use]
+    pub fn new(graph: &Graph) -> Self {
+        let fwd = graph.fwd_time.clone();
+        let bwd = graph.bwd_edge.iter().map(|&e| fwd[e as usize]).collect();
+        Self {
+            fwd,
+            bwd,
+            changed: Vec::new(),
+        }
+    }
+
+    /// Current time of `edge` in ms, `None` if closed.
+    #[must_use]
+    pub fn time_ms(&self, edge: u32) -> Option<u32> {
+        let t = self.fwd[edge as usize];
+        (t != NONE).then_some(t)
+    }
+
+    #[must_use]
+    pub fn is_closed(&self, edge: u32) -> bool {
+        self.fwd[edge as usize] == NONE
+    }
+
+    /// Edges currently differing from free flow.
+    #[must_use]
+    pub fn changed_edges(&self) -> &[u32] {
+        &self.changed
+    }
+
+    fn set(&mut self, graph: &Graph, edge: u32, t: u32) {
+        let e = edge as usize;
+        if self.fwd[e] == graph.fwd_time[e] && t != graph.fwd_time[e] {
+            self.changed.push(edge);
+        }
+        self.fwd[e] = t;
+        let head = graph.fwd_head[e];
+        if let Some(slot) = graph
+            .in_slots(head)
+            .find(|&s| graph.bwd_edge[s as usize] == edge)
+        {
+            self.bwd[slot as usize] = t;
+        }
+    }
+
+    /// Closes edges (road closure): searches will not use them.
+    pub fn close(&mut self, graph: &Graph, edges: &[u32]) {
+        let m = self.fwd.len();
+        for &e in edges.iter().filter(|&&e| (e as usize) < m) {
+            self.set(graph, e, NONE);
+        }
+    }
+
+    /// Slows edges down: time = free-flow time x `factor` (factor >= 1 for congestion; values
+    /// below 1 are accepted for e.g. escorted lanes). Non-finite or non-positive factors close.
+    pub fn slow(&mut self, graph: &Graph, edges: &[u32], factor: f64) {
+        let m = self.fwd.len();
+        for &e in edges.iter().filter(|&&e| (e as usize) < m) {
+            let t = if factor.is_finite() && factor > 0.0 {
+                (f64::from(graph.fwd_time[e as usize]) * factor)
+                    .round()
+                    .clamp(0.0, f64::from(NONE - 1)) as u32
+            } else {
+                NONE
+            };
+            self.set(graph, e, t);
+        }
+    }
+
+    /// Restores free-flow times on all changed edges.
+    pub fn reset(&mut self, graph: &Graph) {
+        let changed = std::mem::take(&mut self.changed);
+        for e in changed {
+            let t = graph.fwd_time[e as usize];
+            self.set(graph, e, t);
+        }
+        self.changed.clear();
+    }
+}
