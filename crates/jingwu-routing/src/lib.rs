@@ -122,3 +122,4 @@ pub enum GraphError {
     #[error("i/o: {0}")]
     Io(#[from] std::io::Error),
 }
+pub use geo;
