@@ -13,17 +13,21 @@ const inputs = {
 let state = { error: null, fields: {} };
 let busy = false;
 
-function translateReason(field, reason) {
-  if (has(`validation.${field}_${reason}`)) return t(`validation.${field}_${reason}`);
-  if (has(`validation.${reason}`)) return t(`validation.${reason}`);
-  return reason;
+// A field error is { code, reason }: the code is translated when the
+// dictionary knows it (per field first), otherwise the server's reason shows.
+function fieldMessage(field, error) {
+  for (const key of [`validation.${field}_${error.code}`, `validation.${error.code}`]) {
+    if (error.code && has(key)) return t(key);
+  }
+  return error.reason || t('validation.invalid');
 }
 
 function errorMessage(err) {
   if (!err) return '';
   const code = err.code;
   if (code === 'too_many_attempts') {
-    const seconds = Number.parseInt(err.headers && err.headers.get('Retry-After'), 10);
+    const header = err.headers && err.headers.get('Retry-After');
+    const seconds = Number.parseInt(header || (err.problem && err.problem.retry_after), 10);
     if (Number.isFinite(seconds) && seconds > 0) return t('errors.too_many_attempts_retry', { seconds });
   }
   if (code && has(`errors.${code}`)) return t(`errors.${code}`);
@@ -36,11 +40,11 @@ function render() {
   formError.textContent = message;
   formError.hidden = !message;
   for (const [name, input] of Object.entries(inputs)) {
-    const reason = state.fields[name];
+    const error = state.fields[name];
     const slot = document.getElementById(`${name}-error`);
-    slot.textContent = reason ? translateReason(name, reason) : '';
-    slot.hidden = !reason;
-    if (reason) input.setAttribute('aria-invalid', 'true');
+    slot.textContent = error ? fieldMessage(name, error) : '';
+    slot.hidden = !error;
+    if (error) input.setAttribute('aria-invalid', 'true');
     else input.removeAttribute('aria-invalid');
   }
   submit.disabled = busy;
@@ -58,8 +62,8 @@ form.addEventListener('submit', async (event) => {
   const username = inputs.username.value.trim();
   const password = inputs.password.value;
   const fields = {};
-  if (!username) fields.username = 'required';
-  if (!password) fields.password = 'required';
+  if (!username) fields.username = { code: 'required' };
+  if (!password) fields.password = { code: 'required' };
   state = { error: null, fields };
   if (Object.keys(fields).length) {
     render();
@@ -77,7 +81,11 @@ form.addEventListener('submit', async (event) => {
     const fieldErrors = {};
     const list = apiErr.problem && Array.isArray(apiErr.problem.errors) ? apiErr.problem.errors : [];
     for (const item of list) {
-      if (item && item.field in inputs && !fieldErrors[item.field]) fieldErrors[item.field] = String(item.reason || 'invalid');
+      // `field` is a JSON path; ours are top-level names, maybe written ".username".
+      const field = String((item && item.field) || '').replace(/^[$./]+/, '');
+      if (field in inputs && !fieldErrors[field]) {
+        fieldErrors[field] = { code: String(item.code || ''), reason: String(item.reason || '') };
+      }
     }
     state = { error: apiErr, fields: fieldErrors };
     if (apiErr.code === 'invalid_credentials') {
