@@ -1,0 +1,67 @@
+//! Jingwu's HTTP edge: the axum router, JSON wire types with OpenAPI schemas, RFC 9457
+//! problem+json errors, request ids and metrics. The only crate that knows HTTP and JSON wire
+//! formats; everything it does is a call into [`jingwu_app::App`].
+
+mod extract;
+mod metrics_layer;
+mod openapi;
+mod problem;
+mod request_id;
+mod routes;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use jingwu_app::App;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
+
+pub use problem::{ApiError, Problem};
+
+/// Largest JSON body accepted by the API (larger uploads use the media endpoints).
+pub const MAX_JSON_BODY: usize = 1024 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct ApiOptions {
+    /// Mark the session cookie `Secure` (set when served over TLS or behind a TLS proxy).
+    pub secure_cookies: bool,
+}
+
+#[allow(clippy::derivable_impls)]
+impl Default for ApiOptions {
+    fn default() -> Self {
+        ApiOptions {
+            secure_cookies: false,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+    pub options: ApiOptions,
+    pub metrics: metrics_exporter_prometheus::PrometheusHandle,
+}
+
+/// The whole HTTP surface: `/api/v1/*`, the OpenAPI document and docs page, health, metrics,
+/// and the web pages.
+pub fn router(app: App, options: ApiOptions) -> Router {
+    let state = AppState {
+        app,
+        options,
+        metrics: metrics_layer::handle(),
+    };
+    let (api, doc) = routes::api_router().split_for_parts();
+    let docs = utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/openapi.json", doc);
+    Router::new()
+        .merge(api)
+        .merge(jingwu_web::router())
+        .merge(docs)
+        .fallback(problem::route_not_found)
+        .method_not_allowed_fallback(problem::method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
+        .layer(axum::middleware::from_fn(metrics_layer::track))
+        .layer(TraceLayer::new_for_http().make_span_with(request_id::span))
+        .layer(axum::middleware::from_fn(request_id::assign))
+        .layer(CatchPanicLayer::custom(problem::from_panic))
+        .with_state(state)
+}

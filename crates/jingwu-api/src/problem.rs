@@ -1,0 +1,184 @@
+//! RFC 9457 problem details. Every error the API returns is one of these, with a stable
+//! machine-readable `code`.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use jingwu_app::{AppError, FieldError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// `application/problem+json` body (RFC 9457).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Problem {
+    /// `urn:jingwu:problem:<code>`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// Stable machine-readable error code.
+    pub code: String,
+    /// For validation errors: which field and why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldProblem>,
+    /// Seconds to wait before retrying (429 only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FieldProblem {
+    /// JSON path of the field (`.` for the body itself).
+    pub field: String,
+    pub code: String,
+    pub reason: String,
+}
+
+impl From<FieldError> for FieldProblem {
+    fn from(e: FieldError) -> Self {
+        FieldProblem {
+            field: e.field,
+            code: e.code,
+            reason: e.reason,
+        }
+    }
+}
+
+/// An error on its way to becoming a problem response.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: String,
+    pub detail: String,
+    pub errors: Vec<FieldProblem>,
+    pub retry_after: Option<u64>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &str, detail: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code: code.into(),
+            detail: detail.into(),
+            errors: Vec::new(),
+            retry_after: None,
+        }
+    }
+
+    pub fn field(status: StatusCode, field: &str, code: &str, reason: impl Into<String>) -> Self {
+        let reason = reason.into();
+        ApiError {
+            status,
+            code: code.into(),
+            detail: format!("{field}: {reason}"),
+            errors: vec![FieldProblem {
+                field: field.into(),
+                code: code.into(),
+                reason,
+            }],
+            retry_after: None,
+        }
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        let status = match &e {
+            AppError::Unauthenticated | AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Forbidden(_) | AppError::OutOfScope => StatusCode::FORBIDDEN,
+            AppError::NotFound { .. } => StatusCode::NOT_FOUND,
+            AppError::Conflict { .. } | AppError::Precondition(_) => StatusCode::CONFLICT,
+            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Store(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        let code = e.code().to_string();
+        if status.is_server_error() {
+            // The cause goes to the log (with the request id from the span), not to the client.
+            tracing::error!(error = %e, "request failed");
+            return ApiError::new(
+                status,
+                &code,
+                "an internal error occurred; it has been logged",
+            );
+        }
+        let retry_after = match &e {
+            AppError::TooManyAttempts { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
+        };
+        let detail = e.to_string();
+        let errors = match e {
+            AppError::Validation(errs) => errs.into_iter().map(FieldProblem::from).collect(),
+            _ => Vec::new(),
+        };
+        ApiError {
+            status,
+            code,
+            detail,
+            errors,
+            retry_after,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let title = self
+            .status
+            .canonical_reason()
+            .unwrap_or("Error")
+            .to_string();
+        let body = Problem {
+            kind: format!("urn:jingwu:problem:{}", self.code),
+            title,
+            status: self.status.as_u16(),
+            detail: self.detail,
+            code: self.code,
+            errors: self.errors,
+            retry_after: self.retry_after,
+        };
+        let mut resp = (self.status, Json(body)).into_response();
+        let headers = resp.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if let Some(secs) = self.retry_after
+            && let Ok(v) = HeaderValue::from_str(&secs.to_string())
+        {
+            headers.insert(header::RETRY_AFTER, v);
+        }
+        if self.status == StatusCode::UNAUTHORIZED {
+            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        resp
+    }
+}
+
+pub async fn route_not_found(uri: axum::http::Uri) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "route_not_found",
+        format!("no route for {}", uri.path()),
+    )
+}
+
+pub async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!("{method} is not allowed on {}", uri.path()),
+    )
+}
+
+/// A panic in a handler becomes a 500 problem; the process and other requests carry on.
+pub fn from_panic(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("handler panicked");
+    ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        "an internal error occurred; it has been logged",
+    )
+    .into_response()
+}

@@ -1,0 +1,133 @@
+//! Wire types. They mirror the use cases' results but are owned by the edge, so the domain can
+//! change without silently changing the API.
+
+use jingwu_app::{OrgUnit, UserView};
+use jingwu_core::micros_to_timestamp;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Org {
+    pub id: String,
+    pub parent_id: Option<String>,
+    /// `city`, `district` or `station`.
+    pub kind: String,
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    /// Materialized path of codes from the city down, e.g. `/330200/330203/`.
+    pub path: String,
+}
+
+impl From<OrgUnit> for Org {
+    fn from(o: OrgUnit) -> Self {
+        Org {
+            id: o.id,
+            parent_id: o.parent_id,
+            kind: o.kind,
+            code: o.code,
+            name_zh: o.name_zh,
+            name_en: o.name_en,
+            path: o.path,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct User {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub org: Org,
+    /// RFC 3339.
+    pub created_at: String,
+    pub disabled: bool,
+}
+
+impl From<UserView> for User {
+    fn from(v: UserView) -> Self {
+        User {
+            // The schema's CHECK constraint admits only known roles.
+            role: jingwu_core::Role::parse(&v.user.role).map_or(Role::Citizen, Role::from),
+            id: v.user.id,
+            username: v.user.username,
+            display_name: v.user.display_name,
+            org: v.org.into(),
+            created_at: micros_to_timestamp(v.user.created_at).to_string(),
+            disabled: v.user.disabled_at.is_some(),
+        }
+    }
+}
+
+/// Account roles.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Dispatcher,
+    Officer,
+    TrafficClerk,
+    PermitClerk,
+    CaseHandler,
+    LegalSupervisor,
+    EvidenceCustodian,
+    FireCommander,
+    Citizen,
+}
+
+impl From<jingwu_core::Role> for Role {
+    fn from(r: jingwu_core::Role) -> Self {
+        use jingwu_core::Role as R;
+        match r {
+            R::Admin => Role::Admin,
+            R::Dispatcher => Role::Dispatcher,
+            R::Officer => Role::Officer,
+            R::TrafficClerk => Role::TrafficClerk,
+            R::PermitClerk => Role::PermitClerk,
+            R::CaseHandler => Role::CaseHandler,
+            R::LegalSupervisor => Role::LegalSupervisor,
+            R::EvidenceCustodian => Role::EvidenceCustodian,
+            R::FireCommander => Role::FireCommander,
+            R::Citizen => Role::Citizen,
+        }
+    }
+}
+
+impl From<Role> for jingwu_core::Role {
+    fn from(r: Role) -> Self {
+        use jingwu_core::Role as R;
+        match r {
+            Role::Admin => R::Admin,
+            Role::Dispatcher => R::Dispatcher,
+            Role::Officer => R::Officer,
+            Role::TrafficClerk => R::TrafficClerk,
+            Role::PermitClerk => R::PermitClerk,
+            Role::CaseHandler => R::CaseHandler,
+            Role::LegalSupervisor => R::LegalSupervisor,
+            Role::EvidenceCustodian => R::EvidenceCustodian,
+            Role::FireCommander => R::FireCommander,
+            Role::Citizen => R::Citizen,
+        }
+    }
+}
+
+/// A page of results; pass `next_cursor` back as `cursor` for the next page.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+/// Page size from a `limit` query parameter: 1 to 200, default 50.
+pub fn page_limit(limit: Option<u32>) -> Result<i64, crate::ApiError> {
+    match limit.unwrap_or(50) {
+        n @ 1..=200 => Ok(i64::from(n)),
+        n => Err(crate::ApiError::field(
+            axum::http::StatusCode::BAD_REQUEST,
+            "limit",
+            "invalid_query",
+            format!("{n} is out of range 1..=200"),
+        )),
+    }
+}

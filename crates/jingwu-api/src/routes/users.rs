@@ -1,0 +1,145 @@
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use jingwu_app::NewUser;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::dto::{Page, Role, User};
+use crate::extract::{Caller, Ctx, Json, Query};
+use crate::{ApiError, AppState, Problem};
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct UserListParams {
+    /// Org unit id whose subtree to list; default the caller's own unit. A unit outside the
+    /// caller's subtree answers 403 `out_of_scope`.
+    pub org: Option<String>,
+    /// 1 to 200; default 50.
+    pub limit: Option<u32>,
+    /// From the previous page's `next_cursor`.
+    pub cursor: Option<String>,
+}
+
+/// Accounts in a subtree of the caller's jurisdiction, by username (admins).
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", security(("bearer" = []), ("cookie" = [])),
+    params(UserListParams),
+    responses(
+        (status = 200, body = Page<User>),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list_users(
+    State(s): State<AppState>,
+    caller: Caller,
+    Query(q): Query<UserListParams>,
+) -> Result<axum::Json<Page<User>>, ApiError> {
+    let limit = super::dto::page_limit(q.limit)?;
+    let users = s
+        .app
+        .list_users(
+            &caller.principal,
+            q.org.as_deref(),
+            q.cursor.as_deref(),
+            limit,
+        )
+        .await?;
+    let next_cursor = if users.len() as i64 == limit {
+        users.last().map(|u| u.user.username.clone())
+    } else {
+        None
+    };
+    Ok(axum::Json(Page {
+        items: users.into_iter().map(User::from).collect(),
+        next_cursor,
+    }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewUserRequest {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    /// Org unit id or code.
+    pub org: String,
+    pub password: String,
+}
+
+/// Create an account in a unit of the caller's subtree (admins).
+#[utoipa::path(post, path = "/api/v1/users", tag = "users", security(("bearer" = []), ("cookie" = [])),
+    request_body = NewUserRequest,
+    responses(
+        (status = 201, body = User),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`username_taken`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create_user(
+    State(s): State<AppState>,
+    Ctx(ctx): Ctx,
+    caller: Caller,
+    Json(req): Json<NewUserRequest>,
+) -> Result<(StatusCode, axum::Json<User>), ApiError> {
+    let n = NewUser {
+        username: req.username,
+        display_name: req.display_name,
+        role: jingwu_core::Role::from(req.role).as_str().into(),
+        org: req.org,
+        password: req.password,
+    };
+    let user = s.app.create_user(&caller.principal, n, &ctx).await?;
+    Ok((StatusCode::CREATED, axum::Json(user.into())))
+}
+
+/// One account; accounts outside the caller's subtree answer 404.
+#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", security(("bearer" = []), ("cookie" = [])),
+    params(("id" = String, Path, description = "User id")),
+    responses(
+        (status = 200, body = User),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get_user(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<axum::Json<User>, ApiError> {
+    Ok(axum::Json(
+        s.app.get_user(&caller.principal, &id).await?.into(),
+    ))
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RevokeRequest {
+    /// Also disable the account so it cannot sign in again.
+    #[serde(default)]
+    pub disable: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RevokeResponse {
+    pub sessions_revoked: u64,
+}
+
+/// Revoke every session of an account at once (admins).
+#[utoipa::path(post, path = "/api/v1/users/{id}/revoke", tag = "users", security(("bearer" = []), ("cookie" = [])),
+    params(("id" = String, Path, description = "User id")),
+    request_body = RevokeRequest,
+    responses(
+        (status = 200, body = RevokeResponse),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn revoke_user(
+    State(s): State<AppState>,
+    Ctx(ctx): Ctx,
+    caller: Caller,
+    Path(id): Path<String>,
+    Json(req): Json<RevokeRequest>,
+) -> Result<axum::Json<RevokeResponse>, ApiError> {
+    let n = s
+        .app
+        .revoke_user(&caller.principal, &id, req.disable, &ctx)
+        .await?;
+    Ok(axum::Json(RevokeResponse {
+        sessions_revoked: n,
+    }))
+}

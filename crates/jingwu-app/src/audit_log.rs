@@ -1,0 +1,49 @@
+//! Reading the audit log within the caller's jurisdiction.
+
+use jingwu_audit::Entry;
+use jingwu_core::{Action, Principal, Scope, authorize};
+use jingwu_store::audit;
+
+use crate::{App, AppError, Result, Verification};
+
+#[derive(Debug, Clone)]
+pub struct AuditPage {
+    pub entries: Vec<Entry>,
+    /// Pass as `before` to get the next (older) page.
+    pub next_before: Option<i64>,
+}
+
+impl App {
+    pub async fn audit_page(
+        &self,
+        who: &Principal,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<AuditPage> {
+        authorize(who, Action::ReadAudit, Scope::Org(&who.org_path))
+            .map_err(AppError::denied_scope)?;
+        let mut conn = self.store().conn().await?;
+        let entries = audit::page(&mut conn, &who.org_path, before, limit).await?;
+        let next_before = if entries.len() as i64 == limit {
+            entries.last().map(|e| e.seq)
+        } else {
+            None
+        };
+        Ok(AuditPage {
+            entries,
+            next_before,
+        })
+    }
+
+    /// Recomputes the whole chain. Only a city-level auditor may ask: the chain spans every unit.
+    pub async fn verify_audit(&self, who: &Principal) -> Result<Verification> {
+        let mut conn = self.store().conn().await?;
+        let root = jingwu_store::orgs::root(&mut conn)
+            .await?
+            .ok_or(AppError::OutOfScope)?;
+        drop(conn);
+        authorize(who, Action::ReadAudit, Scope::Org(&root.path))
+            .map_err(AppError::denied_scope)?;
+        Ok(self.store().verify_audit().await?)
+    }
+}

@@ -1,0 +1,142 @@
+//! Configuration: defaults -> `jingwu.toml` -> `JINGWU_*` environment -> command-line flags.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::Context;
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use jingwu_app::{App, AppConfig, PasswordCost};
+use jingwu_store::{Store, StoreOptions};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Config {
+    /// Listen address.
+    pub addr: String,
+    /// `sqlite://PATH` or `postgres://...`.
+    pub database: String,
+    /// tracing filter, e.g. `info,jingwu_api=debug`.
+    pub log: String,
+    /// `text` or `json`.
+    pub log_format: String,
+    /// Mark the session cookie Secure (behind TLS).
+    pub secure_cookies: bool,
+    /// Argon2id memory in KiB and iterations for new password hashes.
+    pub argon2_memory_kib: u32,
+    pub argon2_iterations: u32,
+    pub session_ttl_hours: i64,
+    pub db_max_connections: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        let cost = PasswordCost::default();
+        Config {
+            addr: "127.0.0.1:8080".into(),
+            database: "sqlite://data/jingwu.db".into(),
+            log: "info,sqlx=warn".into(),
+            log_format: "text".into(),
+            secure_cookies: false,
+            argon2_memory_kib: cost.memory_kib,
+            argon2_iterations: cost.iterations,
+            session_ttl_hours: 12,
+            db_max_connections: 8,
+        }
+    }
+}
+
+/// Flags common to every command that opens the database.
+#[derive(Debug, Clone, Default, clap::Args, Serialize)]
+pub struct DbArgs {
+    /// Database URL: sqlite://PATH or postgres://USER@HOST/DB.
+    #[arg(long, value_name = "URL")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database: Option<String>,
+}
+
+pub fn load(
+    file: Option<&Path>,
+    defaults: Config,
+    flags: impl Serialize,
+) -> anyhow::Result<Config> {
+    let mut fig = Figment::from(Serialized::defaults(defaults));
+    match file {
+        Some(f) => {
+            anyhow::ensure!(
+                f.exists(),
+                "configuration file {} does not exist",
+                f.display()
+            );
+            fig = fig.merge(Toml::file(f));
+        }
+        None => fig = fig.merge(Toml::file("jingwu.toml")),
+    }
+    fig.merge(Env::prefixed("JINGWU_").only(&[
+        "addr",
+        "database",
+        "log",
+        "log_format",
+        "secure_cookies",
+        "argon2_memory_kib",
+        "argon2_iterations",
+        "session_ttl_hours",
+        "db_max_connections",
+    ]))
+    .merge(Serialized::globals(flags))
+    .extract()
+    .context("invalid configuration")
+}
+
+/// Opens (and migrates) the database and builds the application on it.
+pub async fn open_app(cfg: &Config) -> anyhow::Result<App> {
+    let opts = StoreOptions {
+        max_connections: cfg.db_max_connections,
+        ..StoreOptions::default()
+    };
+    let store = Store::connect(&cfg.database, &opts)
+        .await
+        .with_context(|| format!("cannot open the database {}", redact(&cfg.database)))?;
+    store
+        .migrate()
+        .await
+        .context("cannot migrate the database")?;
+    let app_cfg = AppConfig {
+        password_cost: PasswordCost {
+            memory_kib: cfg.argon2_memory_kib,
+            iterations: cfg.argon2_iterations,
+        },
+        session_ttl: jiff::SignedDuration::from_hours(cfg.session_ttl_hours),
+        ..AppConfig::default()
+    };
+    Ok(App::new(store, Arc::new(jingwu_core::SystemClock), app_cfg))
+}
+
+/// A database URL with any password replaced, fit for messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_redacted_from_urls() {
+        assert_eq!(
+            redact("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact("sqlite://data/x.db"), "sqlite://data/x.db");
+    }
+}

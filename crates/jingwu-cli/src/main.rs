@@ -1,0 +1,74 @@
+//! `jingwu`: the server and the operator's command line.
+
+mod config;
+mod ops;
+mod routing_cmd;
+mod serve;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "jingwu",
+    version,
+    about = "Jingwu (警务): public-security online services and real-time command"
+)]
+struct Cli {
+    /// Configuration file (default: ./jingwu.toml when present).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<std::path::PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the server.
+    Serve(serve::ServeArgs),
+    /// Run the server with the demo city loaded (created on first start) and print the demo logins.
+    Demo(serve::ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate(config::DbArgs),
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(ops::UserCommand),
+    /// Manage the jurisdiction tree.
+    #[command(subcommand)]
+    Org(ops::OrgCommand),
+    /// Inspect the tamper-evident audit log.
+    #[command(subcommand)]
+    Audit(ops::AuditCommand),
+    #[command(flatten)]
+    Routing(routing_cmd::RoutingCommand),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.config.as_deref(), cli.command) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(config_file: Option<&std::path::Path>, cmd: Command) -> anyhow::Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        match cmd {
+            Command::Serve(args) => serve::run(config_file, args, false).await,
+            Command::Demo(args) => serve::run(config_file, args, true).await,
+            Command::Migrate(db) => ops::migrate(config_file, db).await,
+            Command::User(c) => ops::user(config_file, c).await,
+            Command::Org(c) => ops::org(config_file, c).await,
+            Command::Audit(c) => ops::audit(config_file, c).await,
+            // Synchronous and CPU-bound; nothing else runs on the runtime meanwhile.
+            Command::Routing(c) => routing_cmd::run(c).map(|()| ExitCode::SUCCESS),
+        }
+    })
+}

@@ -1,0 +1,118 @@
+//! `jingwu serve` and `jingwu demo`.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use jingwu_api::ApiOptions;
+use serde::Serialize;
+use tracing_subscriber::EnvFilter;
+
+use crate::config::{self, Config};
+
+#[derive(Debug, Clone, Default, clap::Args, Serialize)]
+pub struct ServeArgs {
+    /// Listen address, HOST:PORT.
+    #[arg(long, value_name = "HOST:PORT")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub addr: Option<String>,
+    /// Database URL: sqlite://PATH or postgres://USER@HOST/DB.
+    #[arg(long, value_name = "URL")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database: Option<String>,
+}
+
+pub async fn run(file: Option<&Path>, args: ServeArgs, demo: bool) -> anyhow::Result<ExitCode> {
+    let mut defaults = Config::default();
+    if demo {
+        defaults.database = "sqlite://data/jingwu-demo.db".into();
+    }
+    let cfg = config::load(file, defaults, &args)?;
+    init_logging(&cfg)?;
+    let addr: SocketAddr = cfg
+        .addr
+        .parse()
+        .with_context(|| format!("--addr {:?} is not HOST:PORT", cfg.addr))?;
+    let app = config::open_app(&cfg).await?;
+    if demo {
+        let summary = app.seed_demo().await.context("cannot load the demo city")?;
+        print_demo_logins(&summary, addr);
+    }
+    let router = jingwu_api::router(
+        app,
+        ApiOptions {
+            secure_cookies: cfg.secure_cookies,
+        },
+    );
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    tracing::info!(%addr, database = %config::redact(&cfg.database), "jingwu listening");
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("server failed")?;
+    tracing::info!("jingwu stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn init_logging(cfg: &Config) -> anyhow::Result<()> {
+    let filter = EnvFilter::try_new(&cfg.log)
+        .with_context(|| format!("invalid log filter {:?}", cfg.log))?;
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let result = match cfg.log_format.as_str() {
+        "json" => builder.json().try_init(),
+        "text" => builder.try_init(),
+        other => anyhow::bail!("log_format {other:?} must be text or json"),
+    };
+    result.map_err(|e| anyhow::anyhow!("cannot start logging: {e}"))
+}
+
+fn print_demo_logins(s: &jingwu_app::DemoSummary, addr: SocketAddr) {
+    let state = if s.created {
+        "created"
+    } else {
+        "already present"
+    };
+    println!(
+        "Jingwu demo city ({state}): {} org units (1 city, 10 bureaus, 56 stations)",
+        s.org_units
+    );
+    println!("Open http://{addr}/  —  API docs at http://{addr}/api/docs");
+    println!(
+        "Demo logins (password for all: {}):",
+        jingwu_app::DEMO_PASSWORD
+    );
+    for l in &s.logins {
+        println!("  {:<20} {:<20} {}", l.username, l.role, l.display_name);
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

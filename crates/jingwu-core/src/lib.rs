@@ -1,0 +1,39 @@
+//! Jingwu's pure vocabulary: who acts ([`Principal`], [`Role`]), where ([`OrgKind`], jurisdiction
+//! paths), whether they may ([`authorize`]), and when ([`Clock`]). No I/O, no async.
+
+mod authz;
+mod clock;
+mod ids;
+mod org;
+mod role;
+
+pub use authz::{Action, Denied, Scope, authorize};
+pub use clock::{Clock, ManualClock, SystemClock, micros_to_timestamp, timestamp_to_micros};
+pub use ids::new_id;
+pub use org::{OrgKind, path_contains};
+pub use role::Role;
+
+/// The authenticated caller of a use case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub user_id: String,
+    pub username: String,
+    pub role: Role,
+    pub org_id: String,
+    /// Materialized path of the caller's org unit, e.g. `/3302/330203/33020301/`.
+    pub org_path: String,
+}
+
+impl Principal {
+    /// The operator running `jingwu` on the server itself (CLI commands, demo seeding).
+    /// It acts at the root of the tree; its audit entries name it as `system`.
+    pub fn system(root_org_id: &str, root_path: &str) -> Self {
+        Principal {
+            user_id: "system".into(),
+            username: "system".into(),
+            role: Role::Admin,
+            org_id: root_org_id.into(),
+            org_path: root_path.into(),
+        }
+    }
+}

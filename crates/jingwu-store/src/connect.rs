@@ -1,0 +1,174 @@
+use std::time::Duration;
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Connection, Executor};
+
+use crate::{Result, StoreError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    pub max_connections: u32,
+    /// PostgreSQL only: create and use this schema (tests run each in a fresh one).
+    pub pg_schema: Option<String>,
+    /// SQLite only: how long a writer waits for the lock before failing.
+    pub busy_timeout: Duration,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions {
+            max_connections: 8,
+            pg_schema: None,
+            busy_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+impl Store {
+    /// Connects to `sqlite://PATH` (the file is created on first use) or `postgres://...`.
+    pub async fn connect(url: &str, opts: &StoreOptions) -> Result<Store> {
+        install_default_drivers();
+        let (backend, url) = normalize_url(url)?;
+        if backend == Backend::Postgres
+            && let Some(schema) = &opts.pg_schema
+        {
+            let mut c = sqlx::AnyConnection::connect(&url).await?;
+            c.execute(format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(schema)).as_str())
+                .await?;
+            c.close().await?;
+        }
+        let schema = opts.pg_schema.clone();
+        let busy_ms = opts.busy_timeout.as_millis();
+        let pool = AnyPoolOptions::new()
+            .max_connections(opts.max_connections)
+            .acquire_timeout(Duration::from_secs(30))
+            .after_connect(move |conn, _meta| {
+                let schema = schema.clone();
+                Box::pin(async move {
+                    match backend {
+                        Backend::Sqlite => {
+                            conn.execute("PRAGMA journal_mode = WAL").await?;
+                            conn.execute(format!("PRAGMA busy_timeout = {busy_ms}").as_str())
+                                .await?;
+                            conn.execute("PRAGMA foreign_keys = ON").await?;
+                            conn.execute("PRAGMA synchronous = NORMAL").await?;
+                        }
+                        Backend::Postgres => {
+                            if let Some(s) = schema {
+                                conn.execute(
+                                    format!("SET search_path TO {}", quote_ident(&s)).as_str(),
+                                )
+                                .await?;
+                            }
+                        }
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&url)
+            .await?;
+        Ok(Store { pool, backend })
+    }
+
+    /// Applies this backend's migrations (idempotent).
+    pub async fn migrate(&self) -> Result<()> {
+        match self.backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
+            Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
+        }
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// A pooled connection for reads outside a write transaction.
+    pub async fn conn(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>> {
+        Ok(self.pool.acquire().await?)
+    }
+
+    /// Round-trips the database (readiness probe).
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+fn normalize_url(url: &str) -> Result<(Backend, String)> {
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        let (file, query) = path.split_once('?').unwrap_or((path, ""));
+        if file.is_empty() {
+            return Err(StoreError::UnsupportedUrl(url.into()));
+        }
+        if let Some(dir) = std::path::Path::new(file).parent()
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+                path: dir.display().to_string(),
+                source,
+            })?;
+        }
+        let query = if query.is_empty() {
+            "mode=rwc".to_string()
+        } else {
+            query.to_string()
+        };
+        Ok((Backend::Sqlite, format!("sqlite://{file}?{query}")))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok((Backend::Postgres, url.to_string()))
+    } else {
+        Err(StoreError::UnsupportedUrl(url.into()))
+    }
+}
+
+fn quote_ident(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_recognized() {
+        let (b, u) = normalize_url("sqlite:///tmp/jingwu-test-x/a.db").unwrap();
+        assert_eq!(b, Backend::Sqlite);
+        assert_eq!(u, "sqlite:///tmp/jingwu-test-x/a.db?mode=rwc");
+        assert_eq!(
+            normalize_url("postgres://h/db").unwrap().0,
+            Backend::Postgres
+        );
+        assert!(matches!(
+            normalize_url("mysql://x"),
+            Err(StoreError::UnsupportedUrl(_))
+        ));
+        assert!(matches!(
+            normalize_url("sqlite://"),
+            Err(StoreError::UnsupportedUrl(_))
+        ));
+    }
+}

@@ -1,0 +1,24 @@
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database URL {0:?} is not supported: use sqlite://PATH or postgres://...")]
+    UnsupportedUrl(String),
+    #[error("database error: {0}")]
+    Sqlx(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("a writing transaction must append an audit entry before it commits")]
+    Unaudited,
+    #[error("could not prepare the database directory {path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+impl StoreError {
+    /// A unique or primary-key constraint refused the write (the caller maps this to 409).
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, StoreError::Sqlx(sqlx::Error::Database(e))
+            if e.kind() == sqlx::error::ErrorKind::UniqueViolation)
+    }
+}
