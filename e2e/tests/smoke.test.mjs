@@ -183,6 +183,18 @@ test('web shell smoke test', async (t) => {
     await page.waitForURL(`${BASE}/login`);
   });
 
+  await t.test('an officer sees the 110 command card, marked coming soon', async () => {
+    await login('officer', PASSWORD);
+    await page.waitForURL(`${BASE}/`);
+    await waitText('[data-testid=user-role]', '民警');
+    assert.deepEqual(await cardTitles(), ['110 指挥']);
+    const pending = await page.locator('#cards [data-href]').evaluateAll((els) => els.map((e) => e.dataset.href));
+    assert.deepEqual(pending, ['/command', '/terminal']);
+    await waitText('.soon-badge', '即将上线');
+    await page.locator('[data-testid=logout]').click();
+    await page.waitForURL(`${BASE}/login`);
+  });
+
   await t.test('no script errors or CSP violations', () => {
     assert.deepEqual(problems, []);
   });
