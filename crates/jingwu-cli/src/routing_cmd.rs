@@ -7,8 +7,9 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow, bail};
 use jingwu_routing::{
-    COVERAGE_RESOLUTION, CoverageIndex, Graph, ISOCHRONE_RESOLUTION, Position, Resolution, Router, SnapIndex, SplitMix64, Weights,
-    Workspace, grid_candidates, isochrones, isochrones_geojson, line_geojson,
+    COVERAGE_RESOLUTION, CoverageIndex, Graph, ISOCHRONE_RESOLUTION, Position, Resolution, Router,
+    SnapIndex, SplitMix64, Weights, Workspace, grid_candidates, isochrones, isochrones_geojson,
+    line_geojson,
 };
 use serde_json::{Value, json};
 
@@ -18,15 +19,15 @@ mod bench;
 pub enum RoutingCommand {
     /// Road graph tools: export, cache, info.
     #[command(subcommand)]
-    Graph(GraphCommand),
+    Graph(Box<GraphCommand>),
     /// Travel-time queries: reach, path, isochrone, rank.
     #[command(subcommand)]
-    Route(RouteCommand),
+    Route(Box<RouteCommand>),
     /// Share of road and H3 cells within each time limit of some unit, and move-up suggestions.
-    Coverage(CoverageArgs),
+    Coverage(Box<CoverageArgs>),
     /// Performance figures.
     #[command(subcommand)]
-    Bench(BenchCommand),
+    Bench(Box<BenchCommand>),
 }
 
 /// Where the road graph comes from (exactly one).
@@ -166,14 +167,32 @@ pub enum BenchCommand {
 
 pub fn run(cmd: RoutingCommand) -> Result<()> {
     match cmd {
-        RoutingCommand::Graph(GraphCommand::Export { source, out }) => export(&source, &out),
-        RoutingCommand::Graph(GraphCommand::Build { source, out }) => {
+        RoutingCommand::Graph(g) => graph(*g),
+        RoutingCommand::Route(r) => route(*r),
+        RoutingCommand::Coverage(args) => coverage(&args),
+        RoutingCommand::Bench(b) => {
+            let BenchCommand::Routing {
+                source,
+                queries,
+                units,
+            } = *b;
+            bench::run(&source, queries, units)
+        }
+    }
+}
+
+fn graph(cmd: GraphCommand) -> Result<()> {
+    match cmd {
+        GraphCommand::Export { source, out } => export(&source, &out),
+        GraphCommand::Build { source, out } => {
             let g = load(&source)?;
-            let f = std::fs::File::create(&out).with_context(|| format!("cannot create {}", out.display()))?;
-            jingwu_routing::write_graph(&g.graph, BufWriter::new(f)).with_context(|| format!("writing {}", out.display()))?;
+            let f = std::fs::File::create(&out)
+                .with_context(|| format!("cannot create {}", out.display()))?;
+            jingwu_routing::write_graph(&g.graph, BufWriter::new(f))
+                .with_context(|| format!("writing {}", out.display()))?;
             Ok(())
         }
-        RoutingCommand::Graph(GraphCommand::Info { source }) => {
+        GraphCommand::Info { source } => {
             let g = load(&source)?;
             let gr = &g.graph;
             let (a, b, c, d) = gr.bbox();
@@ -184,9 +203,6 @@ pub fn run(cmd: RoutingCommand) -> Result<()> {
                 "bbox": [a, b, c, d], "import": g.notes,
             }))
         }
-        RoutingCommand::Route(r) => route(r),
-        RoutingCommand::Coverage(args) => coverage(&args),
-        RoutingCommand::Bench(BenchCommand::Routing { source, queries, units }) => bench::run(&source, queries, units),
     }
 }
 
@@ -198,9 +214,16 @@ pub(crate) struct Loaded {
 }
 
 pub(crate) fn load(src: &Source) -> Result<Loaded> {
-    let given = [src.pbf.is_some(), src.synthetic.is_some(), src.csv_graph.is_some(), src.graph.is_some()];
+    let given = [
+        src.pbf.is_some(),
+        src.synthetic.is_some(),
+        src.csv_graph.is_some(),
+        src.graph.is_some(),
+    ];
     match given.iter().filter(|&&x| x).count() {
-        0 => bail!("no graph given: use one of --pbf FILE, --synthetic NODES[:SEED], --csv-graph DIR, --graph FILE"),
+        0 => bail!(
+            "no graph given: use one of --pbf FILE, --synthetic NODES[:SEED], --csv-graph DIR, --graph FILE"
+        ),
         1 => {}
         _ => bail!("give only one of --pbf, --synthetic, --csv-graph, --graph"),
     }
@@ -224,19 +247,32 @@ pub(crate) fn load(src: &Source) -> Result<Loaded> {
         (g, notes)
     } else if let Some(spec) = &src.synthetic {
         let city = jingwu_routing::parse_spec(spec).map_err(|e| anyhow!("--synthetic: {e}"))?;
-        let (g, r) = city.generate().map_err(|e| anyhow!("--synthetic {spec}: {e}"))?;
-        (g, json!({ "source": format!("synthetic {} seed {}", city.nodes, city.seed), "islands_dropped": r.islands_dropped, "nodes_dropped": r.nodes_dropped }))
+        let (g, r) = city
+            .generate()
+            .map_err(|e| anyhow!("--synthetic {spec}: {e}"))?;
+        (
+            g,
+            json!({ "source": format!("synthetic {} seed {}", city.nodes, city.seed), "islands_dropped": r.islands_dropped, "nodes_dropped": r.nodes_dropped }),
+        )
     } else if let Some(dir) = &src.csv_graph {
         let (g, r) = jingwu_osm::load_csv_graph(dir)?;
-        (g, json!({ "source": dir.display().to_string(), "islands_dropped": r.islands_dropped, "nodes_dropped": r.nodes_dropped }))
+        (
+            g,
+            json!({ "source": dir.display().to_string(), "islands_dropped": r.islands_dropped, "nodes_dropped": r.nodes_dropped }),
+        )
     } else if let Some(p) = &src.graph {
         let f = std::fs::File::open(p).with_context(|| format!("cannot open {}", p.display()))?;
-        let g = jingwu_routing::read_graph(std::io::BufReader::new(f)).map_err(|e| anyhow!("{}: {e}", p.display()))?;
+        let g = jingwu_routing::read_graph(std::io::BufReader::new(f))
+            .map_err(|e| anyhow!("{}: {e}", p.display()))?;
         (g, json!({ "source": p.display().to_string() }))
     } else {
         bail!("no graph given");
     };
-    Ok(Loaded { graph, notes, load_seconds: t.elapsed().as_secs_f64() })
+    Ok(Loaded {
+        graph,
+        notes,
+        load_seconds: t.elapsed().as_secs_f64(),
+    })
 }
 
 /// Parses `LAT,LON` with range checks.
@@ -252,7 +288,12 @@ pub(crate) fn parse_latlon(s: &str, what: &str) -> Result<(f64, f64)> {
 fn parse_limits(s: &str) -> Result<Vec<u32>> {
     let mut out = Vec::new();
     for part in s.split(',') {
-        out.push(seconds_to_ms(part.trim().parse::<f64>().map_err(|_| anyhow!("--seconds {s:?}: expected numbers like 60,180,300"))?, "--seconds")?);
+        out.push(seconds_to_ms(
+            part.trim()
+                .parse::<f64>()
+                .map_err(|_| anyhow!("--seconds {s:?}: expected numbers like 60,180,300"))?,
+            "--seconds",
+        )?);
     }
     if out.is_empty() {
         bail!("--seconds: no limits given");
@@ -282,7 +323,9 @@ fn export(src: &Source, dir: &Path) -> Result<()> {
     let g = load(src)?.graph;
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let np = dir.join("nodes.csv");
-    let mut w = BufWriter::new(std::fs::File::create(&np).with_context(|| format!("cannot create {}", np.display()))?);
+    let mut w = BufWriter::new(
+        std::fs::File::create(&np).with_context(|| format!("cannot create {}", np.display()))?,
+    );
     writeln!(w, "id,lat,lon")?;
     for n in 0..g.node_count() as u32 {
         let (lat, lon) = g.coord(n);
@@ -290,11 +333,19 @@ fn export(src: &Source, dir: &Path) -> Result<()> {
     }
     w.flush()?;
     let ep = dir.join("edges.csv");
-    let mut w = BufWriter::new(std::fs::File::create(&ep).with_context(|| format!("cannot create {}", ep.display()))?);
+    let mut w = BufWriter::new(
+        std::fs::File::create(&ep).with_context(|| format!("cannot create {}", ep.display()))?,
+    );
     writeln!(w, "from,to,seconds,meters")?;
     for u in 0..g.node_count() as u32 {
         for e in g.out_edges(u) {
-            writeln!(w, "{u},{},{:.3},{:.2}", g.head(e), f64::from(g.base_time_ms(e)) / 1000.0, g.length_m(e))?;
+            writeln!(
+                w,
+                "{u},{},{:.3},{:.2}",
+                g.head(e),
+                f64::from(g.base_time_ms(e)) / 1000.0,
+                g.length_m(e)
+            )?;
         }
     }
     w.flush()?;
@@ -312,20 +363,34 @@ impl Net {
         let weights = Weights::new(&graph);
         let mut index = SnapIndex::new(&graph);
         index.max_distance_m = max_snap_m;
-        Self { graph, weights, index }
+        Self {
+            graph,
+            weights,
+            index,
+        }
     }
     pub fn router(&self) -> Router<'_> {
-        Router { graph: &self.graph, weights: &self.weights, index: &self.index }
+        Router {
+            graph: &self.graph,
+            weights: &self.weights,
+            index: &self.index,
+        }
     }
     fn snap(&self, s: &str, what: &str) -> Result<Position> {
         let (lat, lon) = parse_latlon(s, what)?;
-        self.index.snap(lat, lon).map_err(|e| anyhow!("{what}: {e}"))
+        self.index
+            .snap(lat, lon)
+            .map_err(|e| anyhow!("{what}: {e}"))
     }
 }
 
 fn route(cmd: RouteCommand) -> Result<()> {
     match cmd {
-        RouteCommand::Reach { source, from, max_seconds } => {
+        RouteCommand::Reach {
+            source,
+            from,
+            max_seconds,
+        } => {
             let limit = seconds_to_ms(max_seconds, "--max-seconds")?;
             let net = Net::new(load(&source)?.graph, source.max_snap_m);
             let p = net.snap(&from, "--from")?;
@@ -345,14 +410,22 @@ fn route(cmd: RouteCommand) -> Result<()> {
             let a = net.snap(&from, "--from")?;
             let b = net.snap(&to, "--to")?;
             let mut ws = Workspace::new(&net.graph);
-            let r = net.router().route(&mut ws, &a, &b).ok_or_else(|| anyhow!("no route from {from} to {to} (one-way streets or closures)"))?;
+            let r = net.router().route(&mut ws, &a, &b).ok_or_else(|| {
+                anyhow!("no route from {from} to {to} (one-way streets or closures)")
+            })?;
             print_json(&json!({
                 "seconds": r.seconds(), "meters": (r.meters * 10.0).round() / 10.0,
                 "from_snap_m": (a.offset_m * 10.0).round() / 10.0, "to_snap_m": (b.offset_m * 10.0).round() / 10.0,
                 "nodes": r.nodes, "geometry": line_geojson(&r.coords),
             }))
         }
-        RouteCommand::Isochrone { source, from, seconds, resolution: res, network } => {
+        RouteCommand::Isochrone {
+            source,
+            from,
+            seconds,
+            resolution: res,
+            network,
+        } => {
             let limits = parse_limits(&seconds)?;
             let res = resolution(res)?;
             let net = Net::new(load(&source)?.graph, source.max_snap_m);
@@ -361,15 +434,26 @@ fn route(cmd: RouteCommand) -> Result<()> {
             let bands = isochrones(&net.router(), &mut ws, &p, &limits, res)?;
             print_json(&isochrones_geojson(&bands, u8::from(res), network))
         }
-        RouteCommand::Rank { source, units, to, k, max_seconds } => {
+        RouteCommand::Rank {
+            source,
+            units,
+            to,
+            k,
+            max_seconds,
+        } => {
             let limit = seconds_to_ms(max_seconds, "--max-seconds")?;
             let net = Net::new(load(&source)?.graph, source.max_snap_m);
             let target = net.snap(&to, "--to")?;
             let list = read_units(&units, &net)?;
             let positions: Vec<Position> = list.iter().map(|u| u.pos).collect();
             let mut ws = Workspace::new(&net.graph);
-            let ranked = net.router().rank_units(&mut ws, &positions, &target, k, limit);
-            let rows: Vec<Value> = ranked.iter().map(|e| json!({ "id": list[e.unit].id, "seconds": f64::from(e.time_ms) / 1000.0 })).collect();
+            let ranked = net
+                .router()
+                .rank_units(&mut ws, &positions, &target, k, limit);
+            let rows: Vec<Value> = ranked
+                .iter()
+                .map(|e| json!({ "id": list[e.unit].id, "seconds": f64::from(e.time_ms) / 1000.0 }))
+                .collect();
             print_json(&json!({ "to": [target.point.0, target.point.1], "ranked": rows }))
         }
     }
@@ -382,7 +466,8 @@ pub(crate) struct Unit {
 }
 
 fn read_units(path: &Path, net: &Net) -> Result<Vec<Unit>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let line = line.trim();
@@ -395,8 +480,15 @@ fn read_units(path: &Path, net: &Net) -> Result<Vec<Unit>> {
             bail!("{}: expected id,lat,lon[,status]", here());
         }
         let (lat, lon) = parse_latlon(&format!("{},{}", f[1], f[2]), &here())?;
-        let pos = net.index.snap(lat, lon).map_err(|e| anyhow!("{}: unit {}: {e}", here(), f[0]))?;
-        out.push(Unit { id: f[0].to_string(), pos, idle: f.get(3).is_some_and(|s| s.eq_ignore_ascii_case("idle")) });
+        let pos = net
+            .index
+            .snap(lat, lon)
+            .map_err(|e| anyhow!("{}: unit {}: {e}", here(), f[0]))?;
+        out.push(Unit {
+            id: f[0].to_string(),
+            pos,
+            idle: f.get(3).is_some_and(|s| s.eq_ignore_ascii_case("idle")),
+        });
     }
     if out.is_empty() {
         bail!("{}: no units", path.display());
@@ -405,11 +497,25 @@ fn read_units(path: &Path, net: &Net) -> Result<Vec<Unit>> {
 }
 
 fn read_areas(path: &Path) -> Result<Vec<(String, jingwu_routing::geo::MultiPolygon<f64>)>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let v: Value = serde_json::from_str(&text).map_err(|e| anyhow!("{}: not JSON: {e}", path.display()))?;
-    let feats = v.get("features").and_then(Value::as_array).ok_or_else(|| anyhow!("{}: expected a GeoJSON FeatureCollection", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let v: Value =
+        serde_json::from_str(&text).map_err(|e| anyhow!("{}: not JSON: {e}", path.display()))?;
+    let feats = v
+        .get("features")
+        .and_then(Value::as_array)
+        .ok_or_else(|| anyhow!("{}: expected a GeoJSON FeatureCollection", path.display()))?;
     let ring = |r: &Value| -> Option<jingwu_routing::geo::LineString<f64>> {
-        r.as_array()?.iter().map(|c| Some(jingwu_routing::geo::Coord { x: c.get(0)?.as_f64()?, y: c.get(1)?.as_f64()? })).collect::<Option<Vec<_>>>().map(jingwu_routing::geo::LineString)
+        r.as_array()?
+            .iter()
+            .map(|c| {
+                Some(jingwu_routing::geo::Coord {
+                    x: c.get(0)?.as_f64()?,
+                    y: c.get(1)?.as_f64()?,
+                })
+            })
+            .collect::<Option<Vec<_>>>()
+            .map(jingwu_routing::geo::LineString)
     };
     let poly = |p: &Value| -> Option<jingwu_routing::geo::Polygon<f64>> {
         let rings = p.as_array()?;
@@ -424,14 +530,26 @@ fn read_areas(path: &Path) -> Result<Vec<(String, jingwu_routing::geo::MultiPoly
             .and_then(|p| p.get("name").or_else(|| p.get("id")))
             .map(|n| n.as_str().map_or_else(|| n.to_string(), str::to_string))
             .unwrap_or_else(|| format!("area-{i}"));
-        let g = f.get("geometry").ok_or_else(|| anyhow!("{}: feature {i} has no geometry", path.display()))?;
-        let coords = g.get("coordinates").ok_or_else(|| anyhow!("{}: feature {i} has no coordinates", path.display()))?;
+        let g = f
+            .get("geometry")
+            .ok_or_else(|| anyhow!("{}: feature {i} has no geometry", path.display()))?;
+        let coords = g
+            .get("coordinates")
+            .ok_or_else(|| anyhow!("{}: feature {i} has no coordinates", path.display()))?;
         let mp = match g.get("type").and_then(Value::as_str) {
             Some("Polygon") => poly(coords).map(|p| jingwu_routing::geo::MultiPolygon(vec![p])),
-            Some("MultiPolygon") => coords.as_array().and_then(|ps| ps.iter().map(poly).collect::<Option<Vec<_>>>()).map(jingwu_routing::geo::MultiPolygon),
+            Some("MultiPolygon") => coords
+                .as_array()
+                .and_then(|ps| ps.iter().map(poly).collect::<Option<Vec<_>>>())
+                .map(jingwu_routing::geo::MultiPolygon),
             _ => None,
         }
-        .ok_or_else(|| anyhow!("{}: feature {i} is not a valid Polygon or MultiPolygon", path.display()))?;
+        .ok_or_else(|| {
+            anyhow!(
+                "{}: feature {i} is not a valid Polygon or MultiPolygon",
+                path.display()
+            )
+        })?;
         out.push((name, mp));
     }
     Ok(out)
@@ -469,7 +587,13 @@ fn coverage(args: &CoverageArgs) -> Result<()> {
         .map(|l| {
             let mut v = limit_json(l);
             if args.list_uncovered {
-                v["uncovered_cells"] = json!(index.uncovered_cells(&report, l.limit_ms).iter().map(ToString::to_string).collect::<Vec<_>>());
+                v["uncovered_cells"] = json!(
+                    index
+                        .uncovered_cells(&report, l.limit_ms)
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                );
             }
             v
         })
@@ -482,7 +606,17 @@ fn coverage(args: &CoverageArgs) -> Result<()> {
         let idle: Vec<bool> = units.iter().map(|u| u.idle).collect();
         let any_idle = idle.iter().any(|&b| b);
         let candidates = grid_candidates(&net.graph, Resolution::Eight);
-        let m = index.suggest_moves(&router, &mut ws, &positions, any_idle.then_some(idle.as_slice()), &candidates, k, suggest_ms);
+        let m = index.suggest_moves(
+            &router,
+            &mut ws,
+            &jingwu_routing::MoveUpRequest {
+                units: &positions,
+                idle: any_idle.then_some(idle.as_slice()),
+                candidates: &candidates,
+                k,
+                limit_ms: suggest_ms,
+            },
+        );
         let moves: Vec<Value> = m
             .units
             .iter()

@@ -87,6 +87,17 @@ pub struct CoverageReport {
     pub cell_time: Vec<u32>,
 }
 
+/// Input of [`CoverageIndex::suggest_moves`].
+#[derive(Debug, Clone, Copy)]
+pub struct MoveUpRequest<'a> {
+    pub units: &'a [Position],
+    /// Units allowed to move; `None` = the `k` with the smallest unique coverage.
+    pub idle: Option<&'a [bool]>,
+    pub candidates: &'a [Position],
+    pub k: usize,
+    pub limit_ms: u32,
+}
+
 /// Move-up suggestion.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MoveUp {
@@ -373,12 +384,15 @@ impl CoverageIndex {
         &self,
         router: &Router<'_>,
         ws: &mut Workspace,
-        units: &[Position],
-        idle: Option<&[bool]>,
-        candidates: &[Position],
-        k: usize,
-        limit_ms: u32,
+        req: &MoveUpRequest<'_>,
     ) -> MoveUp {
+        let MoveUpRequest {
+            units,
+            idle,
+            candidates,
+            k,
+            limit_ms,
+        } = *req;
         let ncells = self.cells.len();
         let unit_sets: Vec<Vec<u32>> = units
             .iter()

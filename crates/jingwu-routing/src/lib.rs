@@ -55,7 +55,7 @@ mod weights;
 pub use cache::{CACHE_VERSION, read_graph, write_graph};
 pub use coverage::{
     AreaCoverage, COVERAGE_RESOLUTION, CoverageIndex, CoverageReport, LimitCoverage, MoveUp,
-    grid_candidates,
+    MoveUpRequest, grid_candidates,
 };
 pub use geo_util::{LocalProjection, check_coord, haversine_m};
 pub use geojson::{isochrones_geojson, line_geojson};

@@ -334,17 +334,24 @@ impl Router<'_> {
         let start = v;
         let mut coords = vec![from.point];
         let mut meters = 0.0;
+        let mut nodes = Vec::with_capacity(edges.len() + 3);
         // First partial segment: from the point to the departure node.
-        if start == fs.b && fs.ab != NONE {
+        if start == fs.b && from.t < 1.0 && fs.ab != NONE {
             let geom = g.edge_geometry(fs.ab);
             coords.extend(cut_polyline(&geom, from.t, 1.0).into_iter().skip(1));
             meters += g.length_m(fs.ab) * (1.0 - from.t);
-        } else if fs.ba != NONE {
+            if from.t <= 0.0 {
+                nodes.push(fs.a); // the whole edge a -> b is driven
+            }
+        } else if start == fs.a && from.t > 0.0 && fs.ba != NONE {
             let geom = g.edge_geometry(fs.ba);
             coords.extend(cut_polyline(&geom, 1.0 - from.t, 1.0).into_iter().skip(1));
             meters += g.length_m(fs.ba) * from.t;
+            if from.t >= 1.0 {
+                nodes.push(fs.b);
+            }
         }
-        let mut nodes = vec![start];
+        nodes.push(start);
         for &e in &edges {
             coords.extend(g.edge_geometry(e).into_iter().skip(1));
             meters += g.length_m(e);
@@ -352,14 +359,20 @@ impl Router<'_> {
         }
         // Last partial segment: from the arrival node to the point.
         let ts = to.segment;
-        if best_node == ts.a && ts.ab != NONE {
+        if best_node == ts.a && to.t > 0.0 && ts.ab != NONE {
             let geom = g.edge_geometry(ts.ab);
             coords.extend(cut_polyline(&geom, 0.0, to.t).into_iter().skip(1));
             meters += g.length_m(ts.ab) * to.t;
-        } else if ts.ba != NONE {
+            if to.t >= 1.0 {
+                nodes.push(ts.b);
+            }
+        } else if best_node == ts.b && to.t < 1.0 && ts.ba != NONE {
             let geom = g.edge_geometry(ts.ba);
             coords.extend(cut_polyline(&geom, 0.0, 1.0 - to.t).into_iter().skip(1));
             meters += g.length_m(ts.ba) * (1.0 - to.t);
+            if to.t <= 0.0 {
+                nodes.push(ts.a);
+            }
         }
         if let Some(last) = coords.last_mut() {
             *last = to.point;

@@ -83,7 +83,20 @@ impl Position {
         {
             out.push((s.a, part(t, self.t)));
         }
+        self.at_end(&mut out);
         out
+    }
+
+    /// Exactly at an end node, every edge of that node is open to the vehicle, whatever the
+    /// segment's own direction.
+    fn at_end(&self, out: &mut Vec<(u32, u32)>) {
+        let s = self.segment;
+        for (node, here) in [(s.a, self.t <= 0.0), (s.b, self.t >= 1.0)] {
+            if here {
+                out.retain(|&(n, _)| n != node);
+                out.push((node, 0));
+            }
+        }
     }
 
     /// From which nodes a vehicle can arrive here: `(node, ms from node to here)`.
@@ -101,6 +114,7 @@ impl Position {
         {
             out.push((s.b, part(t, 1.0 - self.t)));
         }
+        self.at_end(&mut out);
         out
     }
 

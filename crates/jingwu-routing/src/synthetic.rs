@@ -91,11 +91,11 @@ impl SyntheticCity {
         }
         // Per line: speed class and one-way flag (0 = two-way, 1 = increasing, 2 = decreasing).
         let line_class = |i: usize, rng: &mut SplitMix64| -> (f64, u8, bool) {
-            if i % 16 == 0 {
+            if i.is_multiple_of(16) {
                 (70.0, 0, true)
-            } else if i % 8 == 0 {
+            } else if i.is_multiple_of(8) {
                 (50.0, 0, true)
-            } else if i % 4 == 0 {
+            } else if i.is_multiple_of(4) {
                 (40.0, 0, true)
             } else {
                 let speed = if rng.below(3) == 0 { 20.0 } else { 30.0 };
@@ -131,13 +131,13 @@ impl SyntheticCity {
             }
             Ok(())
         };
-        for r in 0..side {
-            for c in 0..side {
+        for (r, &row) in rows.iter().enumerate() {
+            for (c, &col) in cols.iter().enumerate() {
                 if c + 1 < side {
-                    add(&mut b, id(r, c), id(r, c + 1), rows[r], &mut rng)?;
+                    add(&mut b, id(r, c), id(r, c + 1), row, &mut rng)?;
                 }
                 if r + 1 < side {
-                    add(&mut b, id(r, c), id(r + 1, c), cols[c], &mut rng)?;
+                    add(&mut b, id(r, c), id(r + 1, c), col, &mut rng)?;
                 }
             }
         }

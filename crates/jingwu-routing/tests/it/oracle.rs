@@ -8,17 +8,31 @@ use proptest::prelude::*;
 
 /// petgraph distances (ms) from virtual sources `(node, initial ms)`, over open edges of
 /// `weights`, optionally reversed.
-pub fn reference(graph: &Graph, weights: &Weights, sources: &[(u32, u32)], reverse: bool) -> HashMap<u32, u64> {
+pub fn reference(
+    graph: &Graph,
+    weights: &Weights,
+    sources: &[(u32, u32)],
+    reverse: bool,
+) -> HashMap<u32, u64> {
     let n = graph.node_count();
-    let mut pg: DiGraph<(), u64> = DiGraph::with_capacity(n + 1, graph.edge_count() + sources.len());
+    let mut pg: DiGraph<(), u64> =
+        DiGraph::with_capacity(n + 1, graph.edge_count() + sources.len());
     for _ in 0..=n {
         pg.add_node(());
     }
     for u in 0..n as u32 {
         for e in graph.out_edges(u) {
             if let Some(t) = weights.time_ms(e) {
-                let (a, b) = if reverse { (graph.head(e), u) } else { (u, graph.head(e)) };
-                pg.add_edge(NodeIndex::new(a as usize), NodeIndex::new(b as usize), u64::from(t));
+                let (a, b) = if reverse {
+                    (graph.head(e), u)
+                } else {
+                    (u, graph.head(e))
+                };
+                pg.add_edge(
+                    NodeIndex::new(a as usize),
+                    NodeIndex::new(b as usize),
+                    u64::from(t),
+                );
             }
         }
     }
@@ -37,16 +51,26 @@ pub fn reference(graph: &Graph, weights: &Weights, sources: &[(u32, u32)], rever
 pub fn random_graph(n: usize, edges: &[(usize, usize, u32)]) -> Option<Graph> {
     let mut b = GraphBuilder::new();
     for i in 0..n {
-        b.add_node(30.0 + (i % 7) as f64 * 0.001, 121.0 + (i / 7) as f64 * 0.001).unwrap();
+        b.add_node(
+            30.0 + (i % 7) as f64 * 0.001,
+            121.0 + (i / 7) as f64 * 0.001,
+        )
+        .unwrap();
     }
     for &(u, v, t) in edges {
-        b.add_edge((u % n) as u32, (v % n) as u32, t, f64::from(t) / 10.0).unwrap();
+        b.add_edge((u % n) as u32, (v % n) as u32, t, f64::from(t) / 10.0)
+            .unwrap();
     }
     b.build().ok().map(|(g, _)| g)
 }
 
 fn graph_strategy() -> impl Strategy<Value = (usize, Vec<(usize, usize, u32)>)> {
-    (3usize..40).prop_flat_map(|n| (Just(n), prop::collection::vec((0..n, 0..n, 0u32..5000), n..n * 4)))
+    (3usize..40).prop_flat_map(|n| {
+        (
+            Just(n),
+            prop::collection::vec((0..n, 0..n, 0u32..5000), n..n * 4),
+        )
+    })
 }
 
 proptest! {

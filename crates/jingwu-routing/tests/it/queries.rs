@@ -1,7 +1,8 @@
 //! Snapping, ranking, routes, isochrones and coverage against brute force on synthetic cities.
 
 use jingwu_routing::{
-    CoverageIndex, Direction, Position, Resolution, Router, SnapIndex, SyntheticCity, Weights, Workspace, grid_candidates, isochrones,
+    CoverageIndex, Direction, MoveUpRequest, Position, Resolution, Router, SnapIndex,
+    SyntheticCity, Weights, Workspace, grid_candidates, isochrones,
 };
 
 use crate::oracle::reference;
@@ -17,10 +18,18 @@ impl Fixture {
         let (graph, _) = SyntheticCity::new(nodes, seed).generate().unwrap();
         let weights = Weights::new(&graph);
         let index = SnapIndex::new(&graph);
-        Self { graph, weights, index }
+        Self {
+            graph,
+            weights,
+            index,
+        }
     }
     fn router(&self) -> Router<'_> {
-        Router { graph: &self.graph, weights: &self.weights, index: &self.index }
+        Router {
+            graph: &self.graph,
+            weights: &self.weights,
+            index: &self.index,
+        }
     }
     fn positions(&self, n: usize, seed: u64) -> Vec<Position> {
         let (a, b, c, d) = self.graph.bbox();
@@ -38,7 +47,11 @@ impl Fixture {
 /// Brute-force ETA from `unit` to `target` using a full backward reference search.
 fn brute_eta(f: &Fixture, unit: &Position, target: &Position) -> Option<u64> {
     let to = reference(&f.graph, &f.weights, &target.arrivals(&f.weights), true);
-    let via = unit.departures(&f.weights).into_iter().filter_map(|(n, c)| to.get(&n).map(|d| d + u64::from(c))).min();
+    let via = unit
+        .departures(&f.weights)
+        .into_iter()
+        .filter_map(|(n, c)| to.get(&n).map(|d| d + u64::from(c)))
+        .min();
     let direct = unit.direct_ms(target, &f.weights).map(u64::from);
     via.into_iter().chain(direct).min()
 }
@@ -51,7 +64,10 @@ fn snapping_finds_nodes_and_rejects_far_points() {
         let p = f.index.snap(lat, lon).unwrap();
         assert!(p.offset_m < 0.5, "node {n} snapped {} m away", p.offset_m);
         let s = p.segment;
-        assert!((s.a == n && p.t < 1e-6) || (s.b == n && p.t > 1.0 - 1e-6), "node {n}: {p:?}");
+        assert!(
+            (s.a == n && p.t < 1e-6) || (s.b == n && p.t > 1.0 - 1e-6),
+            "node {n}: {p:?}"
+        );
     }
     let err = f.index.snap(0.0, 0.0).unwrap_err().to_string();
     assert!(err.contains("no road within"), "{err}");
@@ -72,7 +88,10 @@ fn partial_edges_split_travel_time() {
             assert!((i64::from(out) + i64::from(inn) - i64::from(t)).abs() <= 1);
         } else {
             // One-way b -> a: cannot leave towards b nor arrive from a.
-            assert!(dep.iter().all(|d| d.0 != s.b || s.ba != jingwu_routing::NONE));
+            assert!(
+                dep.iter()
+                    .all(|d| d.0 != s.b || s.ba != jingwu_routing::NONE)
+            );
         }
     }
 }
@@ -83,16 +102,25 @@ fn rank_units_matches_brute_force() {
     let units = f.positions(40, 1);
     let mut ws = Workspace::new(&f.graph);
     for target in f.positions(8, 2) {
-        let mut all: Vec<(u64, usize)> = units.iter().enumerate().filter_map(|(i, u)| brute_eta(&f, u, &target).map(|t| (t, i))).collect();
+        let mut all: Vec<(u64, usize)> = units
+            .iter()
+            .enumerate()
+            .filter_map(|(i, u)| brute_eta(&f, u, &target).map(|t| (t, i)))
+            .collect();
         all.sort_unstable();
         for k in [1, 5, 40] {
-            let got = f.router().rank_units(&mut ws, &units, &target, k, u32::MAX - 1);
+            let got = f
+                .router()
+                .rank_units(&mut ws, &units, &target, k, u32::MAX - 1);
             assert_eq!(got.len(), k.min(all.len()));
             let want_times: Vec<u64> = all.iter().take(k).map(|x| x.0).collect();
             let got_times: Vec<u64> = got.iter().map(|e| u64::from(e.time_ms)).collect();
             assert_eq!(got_times, want_times, "k={k}");
             for e in &got {
-                assert_eq!(Some(u64::from(e.time_ms)), brute_eta(&f, &units[e.unit], &target));
+                assert_eq!(
+                    Some(u64::from(e.time_ms)),
+                    brute_eta(&f, &units[e.unit], &target)
+                );
             }
         }
         // A time limit cuts the list.
@@ -119,6 +147,26 @@ fn routes_agree_with_searches() {
             assert!(f.graph.find_edge(w[0], w[1]).is_some());
         }
     }
+    // Between nodes, the length is the sum of the edges passed.
+    for n in (0..f.graph.node_count() as u32)
+        .step_by(211)
+        .collect::<Vec<_>>()
+        .windows(2)
+    {
+        let (a, b) = (
+            Position::at_node(&f.graph, n[0]).unwrap(),
+            Position::at_node(&f.graph, n[1]).unwrap(),
+        );
+        let r = f.router().route(&mut ws, &a, &b).unwrap();
+        let sum: f64 = r
+            .nodes
+            .windows(2)
+            .map(|w| f.graph.length_m(f.graph.find_edge(w[0], w[1]).unwrap()))
+            .sum();
+        assert!((r.meters - sum).abs() < 1e-6, "{} vs {sum}", r.meters);
+        assert_eq!(r.nodes.first(), Some(&n[0]));
+        assert_eq!(r.nodes.last(), Some(&n[1]));
+    }
     // Same point: zero time.
     let r = f.router().route(&mut ws, &pts[0], &pts[0]).unwrap();
     assert_eq!(r.time_ms, 0);
@@ -133,12 +181,20 @@ fn isochrones_are_exact_and_nested() {
         let bands = isochrones(&f.router(), &mut ws, &from, &limits, Resolution::Ten).unwrap();
         let want = reference(&f.graph, &f.weights, &from.departures(&f.weights), false);
         for (band, &l) in bands.iter().zip(&limits) {
-            assert_eq!(band.nodes, want.values().filter(|&&d| d <= u64::from(l)).count());
+            assert_eq!(
+                band.nodes,
+                want.values().filter(|&&d| d <= u64::from(l)).count()
+            );
             assert!(!band.cells.is_empty());
             assert!(!band.polygon.0.is_empty());
         }
         for pair in bands.windows(2) {
-            assert!(pair[0].cells.iter().all(|c| pair[1].cells.binary_search(c).is_ok()));
+            assert!(
+                pair[0]
+                    .cells
+                    .iter()
+                    .all(|c| pair[1].cells.binary_search(c).is_ok())
+            );
             assert!(pair[0].road_m <= pair[1].road_m);
         }
         // Every reached node's time is within the limit and equals the reference.
@@ -162,11 +218,21 @@ fn coverage_agrees_with_single_unit_cover_sets() {
         assert_eq!(l.cells_covered, set.len(), "limit {ms}");
         assert!(l.road_m_covered <= l.road_m_total + 1e-6);
         assert_eq!(l.cells_total, idx.cells().len());
-        assert_eq!(idx.uncovered_cells(&rep, ms).len(), l.cells_total - l.cells_covered);
+        assert_eq!(
+            idx.uncovered_cells(&rep, ms).len(),
+            l.cells_total - l.cells_covered
+        );
     }
-    assert!(rep.overall.windows(2).all(|p| p[0].cells_covered <= p[1].cells_covered && p[0].road_m_covered <= p[1].road_m_covered));
+    assert!(
+        rep.overall
+            .windows(2)
+            .all(|p| p[0].cells_covered <= p[1].cells_covered
+                && p[0].road_m_covered <= p[1].road_m_covered)
+    );
     // All nodes are units: everything with a node sample is covered at once.
-    let all: Vec<Position> = (0..f.graph.node_count() as u32).filter_map(|n| Position::at_node(&f.graph, n)).collect();
+    let all: Vec<Position> = (0..f.graph.node_count() as u32)
+        .filter_map(|n| Position::at_node(&f.graph, n))
+        .collect();
     let full = idx.evaluate(&f.router(), &mut ws, &all, &[300_000]);
     assert_eq!(full.overall[0].cells_covered, full.overall[0].cells_total);
     assert!((full.overall[0].road_share() - 1.0).abs() < 1e-9);
@@ -180,26 +246,56 @@ fn greedy_move_up_is_consistent() {
     let units = f.positions(6, 6);
     let cands = grid_candidates(&f.graph, Resolution::Eight);
     assert!(cands.len() > 5);
-    let m = idx.suggest_moves(&f.router(), &mut ws, &units, None, &cands, 2, 180_000);
+    let m = idx.suggest_moves(
+        &f.router(),
+        &mut ws,
+        &MoveUpRequest {
+            units: &units,
+            idle: None,
+            candidates: &cands,
+            k: 2,
+            limit_ms: 180_000,
+        },
+    );
     assert_eq!(m.sites.len(), 2);
     assert_eq!(m.units.len(), 2);
     // Greedy gains are nonincreasing (submodularity) and the first pick is the best single site.
     assert!(m.gains[0] >= m.gains[1]);
-    let stay: Vec<Position> = units.iter().enumerate().filter(|(i, _)| !m.units.contains(i)).map(|(_, p)| *p).collect();
+    let stay: Vec<Position> = units
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !m.units.contains(i))
+        .map(|(_, p)| *p)
+        .collect();
     let mut covered = std::collections::BTreeSet::new();
     for p in &stay {
         covered.extend(idx.cover_set(&f.router(), &mut ws, p, 180_000));
     }
     let best_single = cands
         .iter()
-        .map(|c| idx.cover_set(&f.router(), &mut ws, c, 180_000).into_iter().filter(|x| !covered.contains(x)).count())
+        .map(|c| {
+            idx.cover_set(&f.router(), &mut ws, c, 180_000)
+                .into_iter()
+                .filter(|x| !covered.contains(x))
+                .count()
+        })
         .max()
         .unwrap();
     assert_eq!(m.gains[0], best_single);
     assert_eq!(m.cells_after, covered.len() + m.gains.iter().sum::<usize>());
     // With explicit idle flags, only idle units move.
     let idle = [false, true, false, false, false, false];
-    let m = idx.suggest_moves(&f.router(), &mut ws, &units, Some(&idle), &cands, 3, 180_000);
+    let m = idx.suggest_moves(
+        &f.router(),
+        &mut ws,
+        &MoveUpRequest {
+            units: &units,
+            idle: Some(&idle),
+            candidates: &cands,
+            k: 3,
+            limit_ms: 180_000,
+        },
+    );
     assert_eq!(m.units, vec![1]);
 }
 
@@ -209,14 +305,30 @@ fn closures_change_etas_at_once() {
     let mut w = Weights::new(&f.graph);
     let from = f.positions(1, 7)[0];
     let mut ws = Workspace::new(&f.graph);
-    let r = Router { graph: &f.graph, weights: &w, index: &f.index };
+    let r = Router {
+        graph: &f.graph,
+        weights: &w,
+        index: &f.index,
+    };
     let before = r.reach(&mut ws, &from, 600_000).to_vec();
     // Close every edge leaving the start's segment ends: nothing beyond them is reachable.
     let s = from.segment;
-    let mut closed: Vec<u32> = f.graph.out_edges(s.a).chain(f.graph.out_edges(s.b)).collect();
-    closed.extend([s.ab, s.ba].into_iter().filter(|&e| e != jingwu_routing::NONE));
+    let mut closed: Vec<u32> = f
+        .graph
+        .out_edges(s.a)
+        .chain(f.graph.out_edges(s.b))
+        .collect();
+    closed.extend(
+        [s.ab, s.ba]
+            .into_iter()
+            .filter(|&e| e != jingwu_routing::NONE),
+    );
     w.close(&f.graph, &closed);
-    let r = Router { graph: &f.graph, weights: &w, index: &f.index };
+    let r = Router {
+        graph: &f.graph,
+        weights: &w,
+        index: &f.index,
+    };
     let after = r.reach(&mut ws, &from, 600_000).to_vec();
     assert!(before.len() > 10);
     assert!(after.is_empty(), "{after:?}");
