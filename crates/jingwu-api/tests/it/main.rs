@@ -1,0 +1,12 @@
+//! API integration tests: the real router on a real database (a temporary SQLite file, or a
+//! fresh PostgreSQL schema when JINGWU_TEST_PG_URL is set), requests sent in-process.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+mod audit;
+mod concurrency;
+mod errors;
+mod openapi;
+mod scope;
+mod sessions;
