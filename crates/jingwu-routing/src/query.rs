@@ -279,6 +279,7 @@ impl Router<'_> {
         let mut best = direct.unwrap_or(NONE);
         let mut best_node = NONE;
         let src = from.departures(w);
+        ws.search.set_track_parents(true);
         ws.search
             .run(g, w, Direction::Forward, &src, NONE - 1, |v, d| {
                 if d >= best {
@@ -292,6 +293,16 @@ impl Router<'_> {
                 }
                 Flow::Continue
             });
+        // Walk parents back to the departure node.
+        let mut edges = Vec::new();
+        let mut v = best_node;
+        while best_node != NONE
+            && let Some(e) = ws.search.parent_edge(v)
+        {
+            edges.push(e);
+            v = g.tail(e);
+        }
+        ws.search.set_track_parents(false);
         if best == NONE {
             return None;
         }
@@ -322,13 +333,6 @@ impl Router<'_> {
                 coords,
                 nodes: Vec::new(),
             });
-        }
-        // Walk parents back to the departure node.
-        let mut edges = Vec::new();
-        let mut v = best_node;
-        while let Some(e) = ws.search.parent_edge(v) {
-            edges.push(e);
-            v = g.tail(e);
         }
         edges.reverse();
         let start = v;

@@ -1,8 +1,75 @@
 //! Bounded Dijkstra with reusable, generation-stamped buffers: a query touches only the nodes
 //! it reaches, so thousands of small searches on a million-node graph do not pay O(n) each.
+//!
+//! The priority queue is a radix heap (Ahuja, Mehlhorn, Orlin & Tarjan, "Faster algorithms for
+//! the shortest path problem", JACM 37(2), 1990): Dijkstra extracts keys in nondecreasing
+//! order, so entries only need to be bucketed by the highest bit in which they differ from the
+//! last extracted key. Pushes are O(1), each entry moves down at most 32 times, and the
+//! buckets are plain vectors reused across queries.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+/// Monotone priority queue of `(key, node)` for integer keys (see the module docs).
+#[derive(Debug, Clone)]
+struct RadixHeap {
+    last: u32,
+    len: usize,
+    buckets: [Vec<(u32, u32)>; 33],
+}
+
+impl Default for RadixHeap {
+    fn default() -> Self {
+        Self {
+            last: 0,
+            len: 0,
+            buckets: std::array::from_fn(|_| Vec::new()),
+        }
+    }
+}
+
+impl RadixHeap {
+    #[inline]
+    fn bucket(&self, key: u32) -> usize {
+        (32 - (key ^ self.last).leading_zeros()) as usize
+    }
+
+    fn clear(&mut self) {
+        for b in &mut self.buckets {
+            b.clear();
+        }
+        self.last = 0;
+        self.len = 0;
+    }
+
+    /// `key` must not be below the last popped key (Dijkstra guarantees it).
+    #[inline]
+    fn push(&mut self, key: u32, node: u32) {
+        let i = self.bucket(key.max(self.last));
+        self.buckets[i].push((key.max(self.last), node));
+        self.len += 1;
+    }
+
+    #[inline]
+    fn pop(&mut self) -> Option<(u32, u32)> {
+        if self.len == 0 {
+            return None;
+        }
+        if self.buckets[0].is_empty() {
+            let i = self.buckets.iter().position(|b| !b.is_empty())?;
+            let min = self.buckets[i].iter().map(|e| e.0).min()?;
+            self.last = min;
+            let moved = std::mem::take(&mut self.buckets[i]);
+            for &(k, v) in &moved {
+                let j = self.bucket(k);
+                self.buckets[j].push((k, v));
+            }
+            // Give the emptied bucket its allocation back.
+            let mut moved = moved;
+            moved.clear();
+            self.buckets[i] = moved;
+        }
+        self.len -= 1;
+        self.buckets[0].pop()
+    }
+}
 
 use crate::graph::{Graph, NONE};
 use crate::weights::Weights;
@@ -25,40 +92,40 @@ pub enum Flow {
 /// Reusable search state for one graph size.
 #[derive(Debug, Clone)]
 pub struct SearchSpace {
-    dist: Vec<u32>,
+    /// Generation in the high 32 bits, distance in the low: one load per relaxation.
+    state: Vec<u64>,
     parent: Vec<u32>,
-    stamp: Vec<u32>,
     generation: u32,
-    // Key in the high 32 bits, node in the low: one u64 compare per heap step.
-    heap: BinaryHeap<Reverse<u64>>,
+    heap: RadixHeap,
     settled: Vec<(u32, u32)>,
     direction: Direction,
+    track_parents: bool,
 }
 
 impl SearchSpace {
     #[must_use]
     pub fn new(node_count: usize) -> Self {
         Self {
-            dist: vec![NONE; node_count],
+            state: vec![0; node_count],
             parent: vec![NONE; node_count],
-            stamp: vec![0; node_count],
             generation: 0,
-            heap: BinaryHeap::new(),
+            heap: RadixHeap::default(),
             settled: Vec::new(),
             direction: Direction::Forward,
+            track_parents: false,
         }
     }
 
     /// Ensures the buffers fit `graph` (after switching graphs).
     pub fn fit(&mut self, graph: &Graph) {
-        if self.dist.len() != graph.node_count() {
+        if self.state.len() != graph.node_count() {
             *self = Self::new(graph.node_count());
         }
     }
 
     fn next_generation(&mut self) {
         if self.generation == u32::MAX {
-            self.stamp.fill(0);
+            self.state.fill(0);
             self.generation = 0;
         }
         self.generation += 1;
@@ -70,15 +137,22 @@ impl SearchSpace {
     /// Final for nodes listed in [`SearchSpace::settled`].
     #[must_use]
     pub fn dist(&self, node: u32) -> Option<u32> {
-        let i = node as usize;
-        (self.stamp.get(i) == Some(&self.generation)).then(|| self.dist[i])
+        let st = *self.state.get(node as usize)?;
+        ((st >> 32) as u32 == self.generation).then_some(st as u32)
     }
 
-    /// Edge through which `node` was reached (forward edge id), `None` at a source.
+    /// Records parent edges in the following searches (needed for route geometry only; off by
+    /// default because it costs a store per relaxation).
+    pub fn set_track_parents(&mut self, on: bool) {
+        self.track_parents = on;
+    }
+
+    /// Edge through which `node` was reached (forward edge id), `None` at a source or when
+    /// parents were not tracked.
     #[must_use]
     pub fn parent_edge(&self, node: u32) -> Option<u32> {
         let i = node as usize;
-        (self.stamp.get(i) == Some(&self.generation) && self.parent[i] != NONE)
+        (self.track_parents && self.dist(node).is_some() && self.parent[i] != NONE)
             .then(|| self.parent[i])
     }
 
@@ -109,28 +183,30 @@ impl SearchSpace {
         self.fit(graph);
         self.next_generation();
         self.direction = direction;
+        let limit_ms = limit_ms.min(NONE - 1);
+        let track = self.track_parents;
         for &(s, d) in sources {
-            if (s as usize) < self.dist.len() && d <= limit_ms {
-                self.relax(s, d, NONE);
+            if (s as usize) < self.state.len() && d <= limit_ms {
+                if track {
+                    self.relax::<true>(s, d, NONE);
+                } else {
+                    self.relax::<false>(s, d, NONE);
+                }
             }
         }
-        match direction {
-            Direction::Forward => self.main_loop(
-                &graph.fwd_first,
-                &graph.fwd_head,
-                &weights.fwd,
-                None,
-                limit_ms,
-                on_settle,
-            ),
-            Direction::Backward => self.main_loop(
+        let (first, adj, w, ids) = match direction {
+            Direction::Forward => (&graph.fwd_first, &graph.fwd_head, &weights.fwd, None),
+            Direction::Backward => (
                 &graph.bwd_first,
                 &graph.bwd_tail,
                 &weights.bwd,
-                Some(&graph.bwd_edge),
-                limit_ms,
-                on_settle,
+                Some(graph.bwd_edge.as_slice()),
             ),
+        };
+        if track {
+            self.main_loop::<true, F>(first, adj, w, ids, limit_ms, on_settle);
+        } else {
+            self.main_loop::<false, F>(first, adj, w, ids, limit_ms, on_settle);
         }
     }
 
@@ -149,17 +225,20 @@ impl SearchSpace {
     }
 
     #[inline]
-    fn relax(&mut self, v: u32, d: u32, via: u32) {
+    fn relax<const P: bool>(&mut self, v: u32, d: u32, via: u32) {
         let i = v as usize;
-        if self.stamp[i] != self.generation || d < self.dist[i] {
-            self.stamp[i] = self.generation;
-            self.dist[i] = d;
-            self.parent[i] = via;
-            self.heap.push(Reverse((u64::from(d) << 32) | u64::from(v)));
+        let tagged = (u64::from(self.generation) << 32) | u64::from(d);
+        // Same generation compares by distance; an older generation always loses.
+        if tagged < self.state[i] || (self.state[i] >> 32) as u32 != self.generation {
+            self.state[i] = tagged;
+            if P {
+                self.parent[i] = via;
+            }
+            self.heap.push(d, v);
         }
     }
 
-    fn main_loop<F: FnMut(u32, u32) -> Flow>(
+    fn main_loop<const P: bool, F: FnMut(u32, u32) -> Flow>(
         &mut self,
         first: &[u32],
         adj: &[u32],
@@ -168,19 +247,17 @@ impl SearchSpace {
         limit_ms: u32,
         mut on_settle: F,
     ) {
-        while let Some(Reverse(key)) = self.heap.pop() {
-            let d = (key >> 32) as u32;
-            let u = key as u32;
+        while let Some((d, u)) = self.heap.pop() {
             let ui = u as usize;
-            if d > self.dist[ui] {
+            if d > self.state[ui] as u32 {
                 continue; // stale entry
             }
             self.settled.push((u, d));
             if on_settle(u, d) == Flow::Stop {
                 return;
             }
-            for slot in first[ui]..first[ui + 1] {
-                let s = slot as usize;
+            let (lo, hi) = (first[ui] as usize, first[ui + 1] as usize);
+            for s in lo..hi {
                 let wt = w[s];
                 if wt == NONE {
                     continue;
@@ -189,12 +266,15 @@ impl SearchSpace {
                 if nd > limit_ms {
                     continue;
                 }
-                let v = adj[s];
-                let via = match edge_ids {
-                    Some(ids) => ids[s],
-                    None => slot,
+                let via = if P {
+                    match edge_ids {
+                        Some(ids) => ids[s],
+                        None => s as u32,
+                    }
+                } else {
+                    NONE
                 };
-                self.relax(v, nd, via);
+                self.relax::<P>(adj[s], nd, via);
             }
         }
     }
