@@ -431,7 +431,7 @@ fn route(cmd: RouteCommand) -> Result<()> {
             let net = Net::new(load(&source)?.graph, source.max_snap_m);
             let p = net.snap(&from, "--from")?;
             let mut ws = Workspace::new(&net.graph);
-            let bands = isochrones(&net.router(), &mut ws, &p, &limits, res)?;
+            let bands = isochrones(&net.router(), &mut ws, &p, &limits, res, network)?;
             print_json(&isochrones_geojson(&bands, u8::from(res), network))
         }
         RouteCommand::Rank {

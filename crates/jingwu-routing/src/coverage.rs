@@ -116,10 +116,11 @@ pub struct MoveUp {
 }
 
 impl CoverageIndex {
-    /// Samples every road segment at most half a cell edge apart and assigns cells.
+    /// Samples every road segment at the midpoints of pieces at most one cell edge long (so
+    /// every road point is within half a cell edge of a sample) and assigns cells.
     #[must_use]
     pub fn new(graph: &Graph, segments: &[Segment], res: Resolution) -> Self {
-        let step = res.edge_length_m() / 2.0;
+        let step = res.edge_length_m();
         let mut edge_seg = vec![NONE; graph.edge_count()];
         let mut cell_id: HashMap<CellIndex, u32> = HashMap::new();
         let mut cells = Vec::new();
@@ -139,7 +140,7 @@ impl CoverageIndex {
             }
             seg_len.push(graph.length_m(e) as f32);
             buf.clear();
-            sample_edge(graph, e, 1.0, step, &mut buf);
+            sample_edge(graph, e, 1.0, step, false, &mut buf);
             for &(f, (lat, lon)) in &buf {
                 let Some(c) = cell_of(lat, lon, res) else {
                     continue;

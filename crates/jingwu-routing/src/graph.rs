@@ -215,15 +215,23 @@ impl GraphBuilder {
             .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0)))
             .map(|(i, _)| i as u32)
             .ok_or(GraphError::Empty)?;
+        // Number kept nodes along a Hilbert curve: nodes close on the map get close ids, so a
+        // search touches few cache lines and pages (neighbours in a row-major grid are a whole
+        // row apart).
+        let mut kept: Vec<u32> = (0..n as u32)
+            .filter(|&v| comp[v as usize] == best)
+            .collect();
+        let keys = hilbert_keys(&self.lat, &self.lon, &kept);
+        let mut order: Vec<usize> = (0..kept.len()).collect();
+        order.sort_unstable_by_key(|&i| (keys[i], kept[i]));
+        kept = order.into_iter().map(|i| kept[i]).collect();
         let mut new_id = vec![NONE; n];
-        let mut lat = Vec::with_capacity(sizes[best as usize]);
-        let mut lon = Vec::with_capacity(sizes[best as usize]);
-        for v in 0..n {
-            if comp[v] == best {
-                new_id[v] = lat.len() as u32;
-                lat.push(self.lat[v]);
-                lon.push(self.lon[v]);
-            }
+        let mut lat = Vec::with_capacity(kept.len());
+        let mut lon = Vec::with_capacity(kept.len());
+        for &v in &kept {
+            new_id[v as usize] = lat.len() as u32;
+            lat.push(self.lat[v as usize]);
+            lon.push(self.lon[v as usize]);
         }
         report.islands_dropped = count.saturating_sub(1);
         report.nodes_dropped = n - lat.len();
@@ -237,7 +245,7 @@ impl GraphBuilder {
             e.from = new_id[e.from as usize];
             e.to = new_id[e.to as usize];
         }
-        // Already sorted by (from, to) and renumbering preserves order.
+        edges.sort_unstable_by_key(|e| (e.from, e.to));
         let nn = lat.len();
         let m = edges.len();
         let (fwd_first, fwd_head) = csr(nn, edges.iter().map(|e| (e.from, e.to)));
@@ -271,6 +279,46 @@ impl GraphBuilder {
             report,
         ))
     }
+}
+
+/// Position of each node of `nodes` on a Hilbert curve over the nodes' bounding box
+/// (16 bits per axis), by the classic iterative xy-to-distance mapping.
+fn hilbert_keys(lat: &[i32], lon: &[i32], nodes: &[u32]) -> Vec<u64> {
+    let (mut min_y, mut max_y, mut min_x, mut max_x) = (i32::MAX, i32::MIN, i32::MAX, i32::MIN);
+    for &v in nodes {
+        min_y = min_y.min(lat[v as usize]);
+        max_y = max_y.max(lat[v as usize]);
+        min_x = min_x.min(lon[v as usize]);
+        max_x = max_x.max(lon[v as usize]);
+    }
+    const SIDE: u64 = 1 << 16;
+    let scale = |v: i32, lo: i32, hi: i32| -> u64 {
+        let span = (i64::from(hi) - i64::from(lo)).max(1) as u64;
+        ((i64::from(v) - i64::from(lo)) as u64 * (SIDE - 1)) / span
+    };
+    nodes
+        .iter()
+        .map(|&v| {
+            let mut x = scale(lon[v as usize], min_x, max_x);
+            let mut y = scale(lat[v as usize], min_y, max_y);
+            let mut d = 0u64;
+            let mut s = SIDE / 2;
+            while s > 0 {
+                let rx = u64::from(x & s > 0);
+                let ry = u64::from(y & s > 0);
+                d += s * s * ((3 * rx) ^ ry);
+                if ry == 0 {
+                    if rx == 1 {
+                        x = SIDE - 1 - x;
+                        y = SIDE - 1 - y;
+                    }
+                    std::mem::swap(&mut x, &mut y);
+                }
+                s /= 2;
+            }
+            d
+        })
+        .collect()
 }
 
 /// CSR from `(tail, head)` pairs sorted by tail (counting sort, so any order works).

@@ -31,25 +31,30 @@ pub struct IsochroneBand {
 }
 
 /// Points along an edge part `[0, frac_max]` spaced at most `step_m` apart, with their
-/// fraction of the edge: `(fraction, (lat, lon))`.
+/// fraction of the edge: `(fraction, (lat, lon))`. With `ends`, both ends are included;
+/// without, the points are the midpoints of `k` equal pieces (every point of the part is
+/// within `step_m / 2` of one), which halves the count on short edges.
 pub(crate) fn sample_edge(
     graph: &Graph,
     edge: u32,
     frac_max: f64,
     step_m: f64,
+    ends: bool,
     out: &mut Vec<(f64, (f64, f64))>,
 ) {
     let len = graph.length_m(edge).max(0.0);
     let k = ((len * frac_max / step_m).ceil() as usize).max(1);
     let geom = graph.edge_geometry(edge);
+    let fracs = (0..=k).filter(|&i| ends || i < k).map(|i| {
+        let x = if ends { i as f64 } else { i as f64 + 0.5 };
+        frac_max * x / k as f64
+    });
     if geom.len() == 2 {
-        for i in 0..=k {
-            let f = frac_max * i as f64 / k as f64;
+        for f in fracs {
             out.push((f, crate::geo_util::lerp(geom[0], geom[1], f)));
         }
     } else {
-        for i in 0..=k {
-            let f = frac_max * i as f64 / k as f64;
+        for f in fracs {
             let pts = cut_polyline(&geom, 0.0, f);
             if let Some(&p) = pts.last() {
                 out.push((f, p));
@@ -62,7 +67,8 @@ pub(crate) fn cell_of(lat: f64, lon: f64, res: Resolution) -> Option<CellIndex> 
     LatLng::new(lat, lon).ok().map(|ll| ll.to_cell(res))
 }
 
-/// Isochrones from `from` for every limit (ms), at H3 resolution `res`.
+/// Isochrones from `from` for every limit (ms), at H3 resolution `res`; `with_network` also
+/// collects the reached road parts as polylines.
 ///
 /// # Errors
 /// Polygon dissolution failure (should not happen for cells of one resolution).
@@ -72,6 +78,7 @@ pub fn isochrones(
     from: &Position,
     limits_ms: &[u32],
     res: Resolution,
+    with_network: bool,
 ) -> Result<Vec<IsochroneBand>, GraphError> {
     let mut limits = limits_ms.to_vec();
     limits.sort_unstable();
@@ -116,10 +123,12 @@ pub fn isochrones(
             for band in bands.iter_mut().filter(|b| d <= b.limit_ms) {
                 let f = frac(band.limit_ms);
                 band.road_m += g.length_m(e) * f;
-                band.network.push(cut_polyline(&g.edge_geometry(e), 0.0, f));
+                if with_network {
+                    band.network.push(cut_polyline(&g.edge_geometry(e), 0.0, f));
+                }
             }
             samples.clear();
-            sample_edge(g, e, frac(max), step, &mut samples);
+            sample_edge(g, e, frac(max), step, true, &mut samples);
             for &(f, (lat, lon)) in &samples {
                 let t = d.saturating_add((f * f64::from(w)).round() as u32);
                 if let Some(c) = cell_of(lat, lon, res) {

@@ -194,19 +194,18 @@ impl SearchSpace {
                 }
             }
         }
-        let (first, adj, w, ids) = match direction {
-            Direction::Forward => (&graph.fwd_first, &graph.fwd_head, &weights.fwd, None),
+        let (first, adj, ids) = match direction {
+            Direction::Forward => (&graph.fwd_first, &weights.fwd, None),
             Direction::Backward => (
                 &graph.bwd_first,
-                &graph.bwd_tail,
                 &weights.bwd,
                 Some(graph.bwd_edge.as_slice()),
             ),
         };
         if track {
-            self.main_loop::<true, F>(first, adj, w, ids, limit_ms, on_settle);
+            self.main_loop::<true, F>(first, adj, ids, limit_ms, on_settle);
         } else {
-            self.main_loop::<false, F>(first, adj, w, ids, limit_ms, on_settle);
+            self.main_loop::<false, F>(first, adj, ids, limit_ms, on_settle);
         }
     }
 
@@ -241,8 +240,7 @@ impl SearchSpace {
     fn main_loop<const P: bool, F: FnMut(u32, u32) -> Flow>(
         &mut self,
         first: &[u32],
-        adj: &[u32],
-        w: &[u32],
+        adj: &[[u32; 2]],
         edge_ids: Option<&[u32]>,
         limit_ms: u32,
         mut on_settle: F,
@@ -257,8 +255,8 @@ impl SearchSpace {
                 return;
             }
             let (lo, hi) = (first[ui] as usize, first[ui + 1] as usize);
-            for s in lo..hi {
-                let wt = w[s];
+            for (off, &[v, wt]) in adj[lo..hi].iter().enumerate() {
+                let s = lo + off;
                 if wt == NONE {
                     continue;
                 }
@@ -274,7 +272,7 @@ impl SearchSpace {
                 } else {
                     NONE
                 };
-                self.relax::<P>(adj[s], nd, via);
+                self.relax::<P>(v, nd, via);
             }
         }
     }

@@ -3,12 +3,13 @@
 
 use crate::graph::{Graph, NONE};
 
-/// Current travel time (ms) of every directed edge, in forward order and mirrored in reverse-CSR
-/// order so that backward searches read weights sequentially. `NONE` marks a closed edge.
+/// Current travel time (ms) of every directed edge, stored next to the edge's other end —
+/// `[head, ms]` in forward CSR order and `[tail, ms]` in reverse CSR order — so a search reads
+/// one cache line per node instead of two. `NONE` marks a closed edge.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Weights {
-    pub(crate) fwd: Vec<u32>,
-    pub(crate) bwd: Vec<u32>,
+    pub(crate) fwd: Vec<[u32; 2]>,
+    pub(crate) bwd: Vec<[u32; 2]>,
     changed: Vec<u32>,
 }
 
@@ -16,8 +17,18 @@ impl Weights {
     /// Free-flow weights of `graph`.
     #[must_use]
     pub fn new(graph: &Graph) -> Self {
-        let fwd = graph.fwd_time.clone();
-        let bwd = graph.bwd_edge.iter().map(|&e| fwd[e as usize]).collect();
+        let fwd: Vec<[u32; 2]> = graph
+            .fwd_head
+            .iter()
+            .zip(&graph.fwd_time)
+            .map(|(&h, &t)| [h, t])
+            .collect();
+        let bwd = graph
+            .bwd_tail
+            .iter()
+            .zip(&graph.bwd_edge)
+            .map(|(&t, &e)| [t, graph.fwd_time[e as usize]])
+            .collect();
         Self {
             fwd,
             bwd,
@@ -28,13 +39,13 @@ impl Weights {
     /// Current time of `edge` in ms, `None` if closed.
     #[must_use]
     pub fn time_ms(&self, edge: u32) -> Option<u32> {
-        let t = self.fwd[edge as usize];
+        let t = self.fwd[edge as usize][1];
         (t != NONE).then_some(t)
     }
 
     #[must_use]
     pub fn is_closed(&self, edge: u32) -> bool {
-        self.fwd[edge as usize] == NONE
+        self.fwd[edge as usize][1] == NONE
     }
 
     /// Edges currently differing from free flow.
@@ -45,16 +56,16 @@ impl Weights {
 
     fn set(&mut self, graph: &Graph, edge: u32, t: u32) {
         let e = edge as usize;
-        if self.fwd[e] == graph.fwd_time[e] && t != graph.fwd_time[e] {
+        if self.fwd[e][1] == graph.fwd_time[e] && t != graph.fwd_time[e] {
             self.changed.push(edge);
         }
-        self.fwd[e] = t;
+        self.fwd[e][1] = t;
         let head = graph.fwd_head[e];
         if let Some(slot) = graph
             .in_slots(head)
             .find(|&s| graph.bwd_edge[s as usize] == edge)
         {
-            self.bwd[slot as usize] = t;
+            self.bwd[slot as usize][1] = t;
         }
     }
 

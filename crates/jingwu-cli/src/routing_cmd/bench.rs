@@ -141,7 +141,19 @@ pub fn run(src: &Source, queries: usize, nunits: usize) -> Result<()> {
     let iso_n = queries.min(30);
     let v: Vec<f64> = starts[..iso_n]
         .iter()
-        .map(|p| time(|| isochrones(&router, &mut ws, p, &[60_000, 180_000, 300_000], ISO_RES)).1)
+        .map(|p| {
+            time(|| {
+                isochrones(
+                    &router,
+                    &mut ws,
+                    p,
+                    &[60_000, 180_000, 300_000],
+                    ISO_RES,
+                    false,
+                )
+            })
+            .1
+        })
         .collect();
     row(
         "isochrone polygons 60/180/300 s, H3 res 10 (ms, median)",

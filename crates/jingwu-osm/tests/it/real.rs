@@ -102,6 +102,7 @@ fn check_against_reference(g: &Graph) {
             &from,
             &[60_000, 180_000, 300_000],
             Resolution::Ten,
+            false,
         )
         .unwrap();
         for band in &bands {

@@ -178,7 +178,8 @@ fn isochrones_are_exact_and_nested() {
     let mut ws = Workspace::new(&f.graph);
     for from in f.positions(3, 4) {
         let limits = [60_000, 180_000, 300_000];
-        let bands = isochrones(&f.router(), &mut ws, &from, &limits, Resolution::Ten).unwrap();
+        let bands =
+            isochrones(&f.router(), &mut ws, &from, &limits, Resolution::Ten, true).unwrap();
         let want = reference(&f.graph, &f.weights, &from.departures(&f.weights), false);
         for (band, &l) in bands.iter().zip(&limits) {
             assert_eq!(
