@@ -15,7 +15,7 @@ async fn open(file: Option<&Path>, db: &DbArgs) -> anyhow::Result<jingwu_app::Ap
 }
 
 pub async fn migrate(file: Option<&Path>, db: DbArgs) -> anyhow::Result<ExitCode> {
-    open(file, &db).await?;
+    open(file, &db).await?.store().close().await;
     println!("database is up to date");
     Ok(ExitCode::SUCCESS)
 }
@@ -163,8 +163,18 @@ pub enum AuditCommand {
 
 pub async fn audit(file: Option<&Path>, cmd: AuditCommand) -> anyhow::Result<ExitCode> {
     let AuditCommand::Verify { db } = cmd;
-    let app = open(file, &db).await?;
-    match app.store().verify_audit().await? {
+    // Read-only: no migration, and a missing database is an error rather than a new one.
+    let cfg = config::load(file, Config::default(), &db)?;
+    let opts = jingwu_store::StoreOptions {
+        create_if_missing: false,
+        ..Default::default()
+    };
+    let store = jingwu_store::Store::connect(&cfg.database, &opts)
+        .await
+        .with_context(|| format!("cannot open the database {}", config::redact(&cfg.database)))?;
+    let verification = store.verify_audit().await;
+    store.close().await;
+    match verification? {
         Verification::Intact { entries } => {
             println!("audit log intact: {entries} entries verified");
             Ok(ExitCode::SUCCESS)

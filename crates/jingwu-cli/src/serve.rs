@@ -39,6 +39,7 @@ pub async fn run(file: Option<&Path>, args: ServeArgs, demo: bool) -> anyhow::Re
         let summary = app.seed_demo().await.context("cannot load the demo city")?;
         print_demo_logins(&summary, addr);
     }
+    let store = app.store().clone();
     let router = jingwu_api::router(
         app,
         ApiOptions {
@@ -56,6 +57,7 @@ pub async fn run(file: Option<&Path>, args: ServeArgs, demo: bool) -> anyhow::Re
     .with_graceful_shutdown(shutdown_signal())
     .await
     .context("server failed")?;
+    store.close().await;
     tracing::info!("jingwu stopped");
     Ok(ExitCode::SUCCESS)
 }

@@ -18,6 +18,8 @@ pub struct StoreOptions {
     pub pg_schema: Option<String>,
     /// SQLite only: how long a writer waits for the lock before failing.
     pub busy_timeout: Duration,
+    /// SQLite only: create the file (and its directory) when missing.
+    pub create_if_missing: bool,
 }
 
 impl Default for StoreOptions {
@@ -26,6 +28,7 @@ impl Default for StoreOptions {
             max_connections: 8,
             pg_schema: None,
             busy_timeout: Duration::from_secs(10),
+            create_if_missing: true,
         }
     }
 }
@@ -43,7 +46,7 @@ impl Store {
     /// Connects to `sqlite://PATH` (the file is created on first use) or `postgres://...`.
     pub async fn connect(url: &str, opts: &StoreOptions) -> Result<Store> {
         install_default_drivers();
-        let (backend, url) = normalize_url(url)?;
+        let (backend, url) = normalize_url(url, opts.create_if_missing)?;
         if backend == Backend::Postgres
             && let Some(schema) = &opts.pg_schema
         {
@@ -113,16 +116,28 @@ impl Store {
         Ok(())
     }
 
+    /// Closes the pool. On SQLite the write-ahead log is first folded into the database file,
+    /// so the file alone is a complete copy (backups, forensics).
     pub async fn close(&self) {
+        if self.backend == Backend::Sqlite
+            && let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&self.pool)
+                .await
+        {
+            tracing::warn!(error = %e, "WAL checkpoint on close failed");
+        }
         self.pool.close().await;
     }
 }
 
-fn normalize_url(url: &str) -> Result<(Backend, String)> {
+fn normalize_url(url: &str, create: bool) -> Result<(Backend, String)> {
     if let Some(path) = url.strip_prefix("sqlite://") {
         let (file, query) = path.split_once('?').unwrap_or((path, ""));
         if file.is_empty() {
             return Err(StoreError::UnsupportedUrl(url.into()));
+        }
+        if !create && !std::path::Path::new(file).exists() {
+            return Err(StoreError::Missing(file.into()));
         }
         if let Some(dir) = std::path::Path::new(file).parent()
             && !dir.as_os_str().is_empty()
@@ -155,19 +170,19 @@ mod tests {
 
     #[test]
     fn urls_are_recognized() {
-        let (b, u) = normalize_url("sqlite:///tmp/jingwu-test-x/a.db").unwrap();
+        let (b, u) = normalize_url("sqlite:///tmp/jingwu-test-x/a.db", true).unwrap();
         assert_eq!(b, Backend::Sqlite);
         assert_eq!(u, "sqlite:///tmp/jingwu-test-x/a.db?mode=rwc");
         assert_eq!(
-            normalize_url("postgres://h/db").unwrap().0,
+            normalize_url("postgres://h/db", true).unwrap().0,
             Backend::Postgres
         );
         assert!(matches!(
-            normalize_url("mysql://x"),
+            normalize_url("mysql://x", true),
             Err(StoreError::UnsupportedUrl(_))
         ));
         assert!(matches!(
-            normalize_url("sqlite://"),
+            normalize_url("sqlite://", true),
             Err(StoreError::UnsupportedUrl(_))
         ));
     }

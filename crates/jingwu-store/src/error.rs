@@ -8,6 +8,8 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("a writing transaction must append an audit entry before it commits")]
     Unaudited,
+    #[error("the database file {0} does not exist")]
+    Missing(String),
     #[error("could not prepare the database directory {path}: {source}")]
     Io {
         path: String,

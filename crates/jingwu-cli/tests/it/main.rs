@@ -1,0 +1,6 @@
+//! The `jingwu` binary as an operator uses it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod audit_verify;
+mod operator;
+mod support;
