@@ -153,16 +153,31 @@ pub struct CoverageArgs {
 #[derive(clap::Subcommand, Debug)]
 pub enum BenchCommand {
     /// Engine figures on one graph (default: synthetic 100k nodes).
-    Routing {
-        #[command(flatten)]
-        source: Source,
-        /// Queries per figure.
-        #[arg(long, default_value_t = 200)]
-        queries: usize,
-        /// Units for ranking and coverage.
-        #[arg(long, default_value_t = 700)]
-        units: usize,
-    },
+    Routing(BenchArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct BenchArgs {
+    #[command(flatten)]
+    source: Source,
+    /// Queries per figure.
+    #[arg(long, default_value_t = 200)]
+    queries: usize,
+    /// Units for ranking and coverage (random nodes unless --units-file).
+    #[arg(long, default_value_t = 700)]
+    units: usize,
+    /// Start points for reach and isochrones (CSV id,lat,lon), e.g. chosen by the peer script.
+    #[arg(long, value_name = "FILE")]
+    sources_file: Option<PathBuf>,
+    /// Unit positions (CSV id,lat,lon).
+    #[arg(long, value_name = "FILE")]
+    units_file: Option<PathBuf>,
+    /// Incident points for ranking (CSV id,lat,lon).
+    #[arg(long, value_name = "FILE")]
+    incidents_file: Option<PathBuf>,
+    /// Print JSON instead of a Markdown table.
+    #[arg(long)]
+    json: bool,
 }
 
 pub fn run(cmd: RoutingCommand) -> Result<()> {
@@ -171,12 +186,8 @@ pub fn run(cmd: RoutingCommand) -> Result<()> {
         RoutingCommand::Route(r) => route(*r),
         RoutingCommand::Coverage(args) => coverage(&args),
         RoutingCommand::Bench(b) => {
-            let BenchCommand::Routing {
-                source,
-                queries,
-                units,
-            } = *b;
-            bench::run(&source, queries, units)
+            let BenchCommand::Routing(args) = *b;
+            bench::run(&args)
         }
     }
 }
@@ -465,7 +476,7 @@ pub(crate) struct Unit {
     pub idle: bool,
 }
 
-fn read_units(path: &Path, net: &Net) -> Result<Vec<Unit>> {
+pub(crate) fn read_units(path: &Path, net: &Net) -> Result<Vec<Unit>> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut out = Vec::new();

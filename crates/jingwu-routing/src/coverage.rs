@@ -255,49 +255,63 @@ impl CoverageIndex {
             .map(|_| limits_ms.iter().map(|&l| blank(l)).collect())
             .collect();
         let mut cell_time = vec![NONE; self.cells.len()];
+        let mut covered_m = vec![0.0f64; nl];
+        let mut area_m: Vec<(f64, Vec<f64>)> = vec![(0.0, vec![0.0; nl]); na];
+        let mut total_m = 0.0;
         for (si, s) in self.segments.iter().enumerate() {
             let len = f64::from(self.seg_len[si]);
+            total_m += len;
+            let area = area_m.get_mut(self.seg_area[si] as usize);
             let da = dist[s.a as usize];
             let db = dist[s.b as usize];
-            let wab = if s.ab != NONE && da != NONE {
-                w.time_ms(s.ab)
-            } else {
-                None
-            };
-            let wba = if s.ba != NONE && db != NONE {
-                w.time_ms(s.ba)
-            } else {
-                None
-            };
-            let area = self.seg_area[si] as usize;
-            for (li, &l) in limits_ms.iter().enumerate() {
-                let reach = |d: u32, wt: Option<u32>| match wt {
-                    Some(0) if d <= l => 1.0,
-                    Some(t) if d <= l => (f64::from(l - d) / f64::from(t)).min(1.0),
-                    _ => 0.0,
-                };
-                let covered = len * (reach(da, wab) + reach(db, wba)).min(1.0);
-                overall[li].road_m_total += len;
-                overall[li].road_m_covered += covered;
-                if let Some(a) = per_area.get_mut(area) {
-                    a[li].road_m_total += len;
-                    a[li].road_m_covered += covered;
-                }
-            }
+            let open = |e: u32, d: u32| if e != NONE && d != NONE { w.time_ms(e) } else { None };
+            let (wab, wba) = (open(s.ab, da), open(s.ba, db));
             if wab.is_none() && wba.is_none() {
+                if let Some(a) = area {
+                    a.0 += len;
+                }
                 continue;
             }
-            for k in self.sample_first[si]..self.sample_first[si + 1] {
-                let f = f64::from(self.sample_frac[k as usize]);
+            // Reached fraction from one end: (limit - d) / w, via a reciprocal (no division
+            // per limit).
+            let inv = |wt: Option<u32>| wt.map(|t| if t == 0 { f64::INFINITY } else { 1.0 / f64::from(t) });
+            let (iab, iba) = (inv(wab), inv(wba));
+            let mut area = area;
+            for (li, &l) in limits_ms.iter().enumerate() {
+                let part = |d: u32, i: Option<f64>| match i {
+                    Some(i) if d <= l => (f64::from(l - d) * i).min(1.0),
+                    _ => 0.0,
+                };
+                let c = len * (part(da, iab) + part(db, iba)).min(1.0);
+                covered_m[li] += c;
+                if let Some(a) = area.as_mut() {
+                    a.1[li] += c;
+                }
+            }
+            if let Some(a) = area {
+                a.0 += len;
+            }
+            let (lo, hi) = (self.sample_first[si] as usize, self.sample_first[si + 1] as usize);
+            for (&f, &c) in self.sample_frac[lo..hi].iter().zip(&self.sample_cell[lo..hi]) {
                 let mut t = NONE;
                 if let Some(wt) = wab {
-                    t = t.min(da.saturating_add((f * f64::from(wt)).round() as u32));
+                    t = t.min(da.saturating_add(along(f, wt)));
                 }
                 if let Some(wt) = wba {
-                    t = t.min(db.saturating_add(((1.0 - f) * f64::from(wt)).round() as u32));
+                    t = t.min(db.saturating_add(along(1.0 - f, wt)));
                 }
-                let c = self.sample_cell[k as usize] as usize;
+                let c = c as usize;
                 cell_time[c] = cell_time[c].min(t);
+            }
+        }
+        for (li, o) in overall.iter_mut().enumerate() {
+            o.road_m_total = total_m;
+            o.road_m_covered = covered_m[li];
+        }
+        for (a, (total, cov)) in per_area.iter_mut().zip(&area_m) {
+            for (li, lc) in a.iter_mut().enumerate() {
+                lc.road_m_total = *total;
+                lc.road_m_covered = cov[li];
             }
         }
         for (c, &t) in cell_time.iter().enumerate() {
@@ -365,9 +379,9 @@ impl CoverageIndex {
                 };
                 let from_a = s.ab == e;
                 for k in self.sample_first[si]..self.sample_first[si + 1] {
-                    let f = f64::from(self.sample_frac[k as usize]);
-                    let along = if from_a { f } else { 1.0 - f };
-                    if d.saturating_add((along * f64::from(wt)).round() as u32) <= limit_ms {
+                    let f = self.sample_frac[k as usize];
+                    let part = if from_a { f } else { 1.0 - f };
+                    if d.saturating_add(along(part, wt)) <= limit_ms {
                         out.push(self.sample_cell[k as usize]);
                     }
                 }
@@ -462,6 +476,13 @@ impl CoverageIndex {
             cells_after: covered.iter().filter(|&&c| c).count(),
         }
     }
+}
+
+/// Time (ms) to cover fraction `f` of an edge taking `w` ms, rounded; shared by coverage
+/// evaluation and cover sets so both count the same cells.
+#[inline]
+fn along(f: f32, w: u32) -> u32 {
+    (f64::from(f) * f64::from(w) + 0.5) as u32
 }
 
 /// Candidate sites: one graph node per H3 cell at `res` (the lowest node id in the cell).

@@ -1,11 +1,15 @@
-//! `jingwu bench routing`: engine figures on one graph, printed as a Markdown table.
+//! `jingwu bench routing`: engine figures on one graph, as a Markdown table or JSON.
 
 use std::time::Instant;
 
 use anyhow::Result;
-use jingwu_routing::{CoverageIndex, Position, Workspace, isochrones};
+use jingwu_routing::{
+    CoverageIndex, MoveUpRequest, Position, Resolution, SplitMix64, Workspace, grid_candidates,
+    isochrones,
+};
+use serde_json::{Map, Value, json};
 
-use super::{COVERAGE_RES, ISO_RES, Net, Source, load, random_positions};
+use super::{BenchArgs, COVERAGE_RES, ISO_RES, Net, load, random_positions, read_units};
 
 fn median(mut v: Vec<f64>) -> f64 {
     if v.is_empty() {
@@ -21,8 +25,25 @@ fn time<T>(f: impl FnOnce() -> T) -> (T, f64) {
     (r, t.elapsed().as_secs_f64() * 1000.0)
 }
 
-pub fn run(src: &Source, queries: usize, nunits: usize) -> Result<()> {
-    let mut src = src.clone();
+/// Table rows and the same figures keyed for scripts.
+#[derive(Default)]
+struct Out {
+    rows: Vec<(String, String)>,
+    json: Map<String, Value>,
+}
+
+impl Out {
+    fn add(&mut self, key: &str, label: &str, value: Value, shown: String) {
+        self.rows.push((label.to_string(), shown));
+        self.json.insert(key.to_string(), value);
+    }
+    fn num(&mut self, key: &str, label: &str, v: f64, digits: usize) {
+        self.add(key, label, json!(v), format!("{v:.digits$}"));
+    }
+}
+
+pub fn run(args: &BenchArgs) -> Result<()> {
+    let mut src = args.source.clone();
     if src.pbf.is_none()
         && src.synthetic.is_none()
         && src.csv_graph.is_none()
@@ -30,54 +51,62 @@ pub fn run(src: &Source, queries: usize, nunits: usize) -> Result<()> {
     {
         src.synthetic = Some("100000".into());
     }
-    let queries = queries.max(1);
-    let mut rows: Vec<(String, String)> = Vec::new();
-    let mut row = |k: &str, v: String| rows.push((k.to_string(), v));
+    let queries = args.queries.max(1);
+    let mut o = Out::default();
     let loaded = load(&src)?;
-    row(
-        "graph",
-        loaded
-            .notes
-            .get("source")
-            .and_then(|s| s.as_str())
-            .unwrap_or("?")
-            .to_string(),
-    );
-    row(
+    let name = loaded
+        .notes
+        .get("source")
+        .and_then(Value::as_str)
+        .unwrap_or("?")
+        .to_string();
+    o.add("graph", "graph", json!(name), name.clone());
+    o.num(
+        "load_s",
         "load / import / generate (s)",
-        format!("{:.3}", loaded.load_seconds),
+        loaded.load_seconds,
+        3,
     );
     let g = loaded.graph;
-    row("nodes", g.node_count().to_string());
-    row("directed edges", g.edge_count().to_string());
-    row(
+    o.add(
+        "nodes",
+        "nodes",
+        json!(g.node_count()),
+        g.node_count().to_string(),
+    );
+    o.add(
+        "edges",
+        "directed edges",
+        json!(g.edge_count()),
+        g.edge_count().to_string(),
+    );
+    let per_edge = g.memory_bytes() as f64 / g.edge_count().max(1) as f64;
+    o.num(
+        "bytes_per_edge",
         "graph memory (bytes per directed edge)",
-        format!(
-            "{:.1}",
-            g.memory_bytes() as f64 / g.edge_count().max(1) as f64
-        ),
+        per_edge,
+        1,
     );
     let mut buf = Vec::new();
-    let ((), w_ms) = time(|| {
-        let _ = jingwu_routing::write_graph(&g, &mut buf);
-    });
+    let (written, w_ms) = time(|| jingwu_routing::write_graph(&g, &mut buf));
+    written?;
     let (back, r_ms) = time(|| jingwu_routing::read_graph(buf.as_slice()));
-    row(
-        "cache write / load (ms)",
-        format!(
-            "{w_ms:.1} / {r_ms:.1} ({} MB{})",
-            buf.len() >> 20,
-            if back.is_ok() { "" } else { ", LOAD FAILED" }
-        ),
+    back?;
+    o.num("cache_write_ms", "cache write (ms)", w_ms, 1);
+    o.num(
+        "cache_load_ms",
+        &format!("cache load (ms, {} MB)", buf.len() >> 20),
+        r_ms,
+        1,
     );
-    drop(back);
+    drop(buf);
     let (net, idx_ms) = time(|| Net::new(g, src.max_snap_m));
-    row("snap index build (ms)", format!("{idx_ms:.1}"));
+    o.num("snap_index_ms", "snap index build (ms)", idx_ms, 1);
     let router = net.router();
     let mut ws = Workspace::new(&net.graph);
 
     let (a, b, c, d) = net.graph.bbox();
-    let mut rng = jingwu_routing::SplitMix64::new(42);
+    let mut rng = SplitMix64::new(42);
     let snaps: Vec<f64> = (0..queries * 10)
         .map(|_| {
             let lat = a + (c - a) * rng.next_f64();
@@ -85,60 +114,77 @@ pub fn run(src: &Source, queries: usize, nunits: usize) -> Result<()> {
             time(|| net.index.snap_within(lat, lon, 1e9)).1 * 1000.0
         })
         .collect();
-    row(
+    o.num(
+        "snap_us",
         "snap a coordinate (µs, median)",
-        format!("{:.2}", median(snaps)),
+        median(snaps),
+        2,
     );
 
-    let starts = random_positions(&net.graph, queries, 7);
+    let positions =
+        |file: &Option<std::path::PathBuf>, n: usize, seed: u64| -> Result<Vec<Position>> {
+            Ok(match file {
+                Some(p) => read_units(p, &net)?.into_iter().map(|u| u.pos).collect(),
+                None => random_positions(&net.graph, n, seed),
+            })
+        };
+    let starts = positions(&args.sources_file, queries, 7)?;
+    let units = positions(&args.units_file, args.units, 11)?;
+    let targets = positions(&args.incidents_file, queries, 13)?;
+    let nunits = units.len();
+
     let mut settled_total = 0usize;
     let mut total_ms = 0.0;
-    let reach: Vec<f64> = starts
-        .iter()
-        .map(|p| {
-            let (n, ms) = time(|| router.reach(&mut ws, p, 300_000).len());
-            settled_total += n;
-            total_ms += ms;
-            ms
-        })
-        .collect();
-    row("5-min reach (ms, median)", format!("{:.3}", median(reach)));
-    row(
-        "5-min reach: nodes settled (mean)",
-        format!("{:.0}", settled_total as f64 / queries as f64),
+    let mut reach = Vec::new();
+    for p in &starts {
+        let (n, ms) = time(|| router.reach(&mut ws, p, 300_000).len());
+        settled_total += n;
+        total_ms += ms;
+        reach.push(ms);
+    }
+    o.num("reach300_ms", "5-min reach (ms, median)", median(reach), 3);
+    o.num(
+        "reach300_nodes",
+        "5-min reach: nodes reached (mean)",
+        settled_total as f64 / starts.len().max(1) as f64,
+        0,
     );
-    row(
+    o.add(
+        "settled_per_s",
         "settled nodes per second (5-min reach)",
+        json!(settled_total as f64 / (total_ms / 1000.0)),
         format!("{:.2e}", settled_total as f64 / (total_ms / 1000.0)),
     );
 
-    let units = random_positions(&net.graph, nunits, 11);
-    let targets = random_positions(&net.graph, queries, 13);
-    for (label, k) in [
-        ("rank units, k=1", 1usize),
-        ("rank units, k=10", 10),
-        ("rank units, all", nunits),
+    for (key, label, k) in [
+        ("rank_k1_ms", "rank units, k=1", 1usize),
+        ("rank_k10_ms", "rank units, k=10", 10),
+        ("rank_all_ms", "rank units, all", nunits),
     ] {
         let v: Vec<f64> = targets
             .iter()
             .map(|t| time(|| router.rank_units(&mut ws, &units, t, k, 3_600_000)).1)
             .collect();
-        row(
+        o.num(
+            key,
             &format!("{label} of {nunits} (ms, median)"),
-            format!("{:.3}", median(v)),
+            median(v),
+            3,
         );
     }
     let v: Vec<f64> = starts
         .iter()
-        .zip(&targets)
+        .zip(targets.iter().cycle())
         .map(|(s, t)| time(|| router.route(&mut ws, s, t)).1)
         .collect();
-    row(
+    o.num(
+        "route_ms",
         "point-to-point route (ms, median)",
-        format!("{:.3}", median(v)),
+        median(v),
+        3,
     );
 
-    let iso_n = queries.min(30);
+    let iso_n = starts.len().min(30);
     let v: Vec<f64> = starts[..iso_n]
         .iter()
         .map(|p| {
@@ -155,19 +201,23 @@ pub fn run(src: &Source, queries: usize, nunits: usize) -> Result<()> {
             .1
         })
         .collect();
-    row(
+    o.num(
+        "isochrone_ms",
         "isochrone polygons 60/180/300 s, H3 res 10 (ms, median)",
-        format!("{:.2}", median(v)),
+        median(v),
+        2,
     );
 
     let (cov, cov_ms) = time(|| CoverageIndex::new(&net.graph, net.index.segments(), COVERAGE_RES));
-    row(
-        "coverage index build, H3 res 9 (ms)",
-        format!(
-            "{cov_ms:.1} ({} cells, {} samples)",
+    o.num(
+        "coverage_index_ms",
+        &format!(
+            "coverage index build, H3 res 9 (ms; {} cells, {} samples)",
             cov.cells().len(),
             cov.sample_count()
         ),
+        cov_ms,
+        1,
     );
     let limits = [60_000, 180_000, 300_000];
     let mut search_only = Vec::new();
@@ -177,11 +227,19 @@ pub fn run(src: &Source, queries: usize, nunits: usize) -> Result<()> {
             time(|| cov.evaluate(&router, &mut ws, &units, &limits)).1
         })
         .collect();
-    let report = cov.evaluate(&router, &mut ws, &units, &limits);
-    row(
+    o.num(
+        "coverage_ms",
         &format!("coverage 60/180/300 s of {nunits} units (ms, median)"),
-        format!("{:.1} (search alone {:.1})", median(v), median(search_only)),
+        median(v),
+        1,
     );
+    o.num(
+        "coverage_search_ms",
+        "  of which the multi-source search (ms, median)",
+        median(search_only),
+        1,
+    );
+    let report = cov.evaluate(&router, &mut ws, &units, &limits);
     let shares: Vec<String> = report
         .overall
         .iter()
@@ -193,35 +251,40 @@ pub fn run(src: &Source, queries: usize, nunits: usize) -> Result<()> {
             )
         })
         .collect();
-    row("covered road/cells at 60/180/300 s", shares.join(", "));
-    let candidates: Vec<Position> =
-        jingwu_routing::grid_candidates(&net.graph, jingwu_routing::Resolution::Eight);
-    let (m, mv_ms) = time(|| {
-        cov.suggest_moves(
-            &router,
-            &mut ws,
-            &jingwu_routing::MoveUpRequest {
-                units: &units,
-                idle: None,
-                candidates: &candidates,
-                k: 5,
-                limit_ms: 180_000,
-            },
-        )
-    });
-    row(
-        "move-up k=5 at 180 s (ms)",
-        format!(
-            "{mv_ms:.0} ({} candidates, cells {} -> {})",
+    o.add(
+        "coverage_shares",
+        "covered road/cells at 60/180/300 s",
+        json!(shares),
+        shares.join(", "),
+    );
+    let candidates: Vec<Position> = grid_candidates(&net.graph, Resolution::Eight);
+    let req = MoveUpRequest {
+        units: &units,
+        idle: None,
+        candidates: &candidates,
+        k: 5,
+        limit_ms: 180_000,
+    };
+    let (m, mv_ms) = time(|| cov.suggest_moves(&router, &mut ws, &req));
+    o.num(
+        "moveup_ms",
+        &format!(
+            "move-up k=5 at 180 s (ms; {} candidates, cells {} -> {})",
             candidates.len(),
             m.cells_before,
             m.cells_after
         ),
+        mv_ms,
+        0,
     );
 
-    println!("| figure | value |\n|---|---|");
-    for (k, v) in rows {
-        println!("| {k} | {v} |");
+    if args.json {
+        println!("{}", Value::Object(o.json));
+    } else {
+        println!("| figure | value |\n|---|---|");
+        for (k, v) in o.rows {
+            println!("| {k} | {v} |");
+        }
     }
     Ok(())
 }
