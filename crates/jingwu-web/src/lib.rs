@@ -126,14 +126,15 @@ fn if_none_match(headers: &HeaderMap, etag: &str) -> bool {
         .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
 }
 
+/// RFC 9457 problem, like every other error the server returns.
 fn not_found() -> Response {
     (
         StatusCode::NOT_FOUND,
         [(
             CONTENT_TYPE,
-            HeaderValue::from_static("text/plain; charset=utf-8"),
+            HeaderValue::from_static("application/problem+json"),
         )],
-        "404 Not Found\n",
+        r#"{"type":"urn:jingwu:problem:asset_not_found","title":"Not Found","status":404,"detail":"no such asset","code":"asset_not_found"}"#,
     )
         .into_response()
 }

@@ -131,6 +131,11 @@ async fn unknown_asset_is_404() {
     ] {
         let res = get(path, None).await;
         assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(
+            res.headers()[CONTENT_TYPE],
+            "application/problem+json",
+            "{path}"
+        );
         assert_eq!(header(&res, X_CONTENT_TYPE_OPTIONS), "nosniff");
     }
 }
