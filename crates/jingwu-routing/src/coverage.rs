@@ -264,7 +264,13 @@ impl CoverageIndex {
             let area = area_m.get_mut(self.seg_area[si] as usize);
             let da = dist[s.a as usize];
             let db = dist[s.b as usize];
-            let open = |e: u32, d: u32| if e != NONE && d != NONE { w.time_ms(e) } else { None };
+            let open = |e: u32, d: u32| {
+                if e != NONE && d != NONE {
+                    w.time_ms(e)
+                } else {
+                    None
+                }
+            };
             let (wab, wba) = (open(s.ab, da), open(s.ba, db));
             if wab.is_none() && wba.is_none() {
                 if let Some(a) = area {
@@ -274,7 +280,15 @@ impl CoverageIndex {
             }
             // Reached fraction from one end: (limit - d) / w, via a reciprocal (no division
             // per limit).
-            let inv = |wt: Option<u32>| wt.map(|t| if t == 0 { f64::INFINITY } else { 1.0 / f64::from(t) });
+            let inv = |wt: Option<u32>| {
+                wt.map(|t| {
+                    if t == 0 {
+                        f64::INFINITY
+                    } else {
+                        1.0 / f64::from(t)
+                    }
+                })
+            };
             let (iab, iba) = (inv(wab), inv(wba));
             let mut area = area;
             for (li, &l) in limits_ms.iter().enumerate() {
@@ -291,8 +305,14 @@ impl CoverageIndex {
             if let Some(a) = area {
                 a.0 += len;
             }
-            let (lo, hi) = (self.sample_first[si] as usize, self.sample_first[si + 1] as usize);
-            for (&f, &c) in self.sample_frac[lo..hi].iter().zip(&self.sample_cell[lo..hi]) {
+            let (lo, hi) = (
+                self.sample_first[si] as usize,
+                self.sample_first[si + 1] as usize,
+            );
+            for (&f, &c) in self.sample_frac[lo..hi]
+                .iter()
+                .zip(&self.sample_cell[lo..hi])
+            {
                 let mut t = NONE;
                 if let Some(wt) = wab {
                     t = t.min(da.saturating_add(along(f, wt)));
