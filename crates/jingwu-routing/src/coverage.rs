@@ -16,8 +16,9 @@ use std::collections::HashMap;
 
 use h3o::{CellIndex, Resolution};
 
+use crate::GraphError;
 use crate::graph::{Graph, NONE};
-use crate::isochrone::{cell_of, sample_edge};
+use crate::isochrone::{IsochroneBand, cell_of, isochrones_with, sample_edge};
 use crate::query::{Router, Workspace};
 use crate::search::Direction;
 use crate::snap::{Position, Segment};
@@ -369,6 +370,51 @@ impl CoverageIndex {
             .filter(|&(_, &t)| t > limit_ms)
             .map(|(&c, _)| c)
             .collect()
+    }
+
+    /// Isochrones like [`crate::isochrones`] but from the precomputed road samples and cells of
+    /// this index (no H3 work per query): build the index once at the isochrone resolution and
+    /// reuse it.
+    ///
+    /// # Errors
+    /// Polygon dissolution failure.
+    pub fn isochrones(
+        &self,
+        router: &Router<'_>,
+        ws: &mut Workspace,
+        from: &Position,
+        limits_ms: &[u32],
+        with_network: bool,
+    ) -> Result<Vec<IsochroneBand>, GraphError> {
+        let cells = |e: u32, d: u32, w: u32, frac_max: f64, out: &mut Vec<(CellIndex, u32)>| {
+            let si = self.edge_seg[e as usize] as usize;
+            let Some(s) = self.segments.get(si) else {
+                return;
+            };
+            let from_a = s.ab == e;
+            let (lo, hi) = (
+                self.sample_first[si] as usize,
+                self.sample_first[si + 1] as usize,
+            );
+            for (&f, &c) in self.sample_frac[lo..hi]
+                .iter()
+                .zip(&self.sample_cell[lo..hi])
+            {
+                let part = if from_a { f } else { 1.0 - f };
+                if f64::from(part) <= frac_max {
+                    out.push((self.cells[c as usize], d.saturating_add(along(part, w))));
+                }
+            }
+        };
+        isochrones_with(
+            router,
+            ws,
+            from,
+            limits_ms,
+            self.resolution,
+            with_network,
+            cells,
+        )
     }
 
     /// Cells (dense ids, sorted) covered within `limit_ms` from `pos` alone.

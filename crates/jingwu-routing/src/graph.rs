@@ -483,6 +483,13 @@ impl Graph {
             .find(|&e| self.fwd_head[e as usize] == to)
     }
 
+    /// Whether the edge has intermediate shape points.
+    #[must_use]
+    pub fn has_shape(&self, edge: u32) -> bool {
+        let e = edge as usize;
+        self.geom_first[e] != self.geom_first[e + 1]
+    }
+
     /// Edge shape as `(lat, lon)` from tail to head, endpoints included.
     #[must_use]
     pub fn edge_geometry(&self, edge: u32) -> Vec<(f64, f64)> {

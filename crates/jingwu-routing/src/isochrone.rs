@@ -2,8 +2,6 @@
 //! cells that contain reached road (sampled along every reached edge part at no more than half
 //! a cell edge apart, so no crossed cell is missed), dissolved into one multipolygon per limit.
 
-use std::collections::HashMap;
-
 use h3o::geom::SolventBuilder;
 use h3o::{CellIndex, LatLng, Resolution};
 
@@ -44,22 +42,36 @@ pub(crate) fn sample_edge(
 ) {
     let len = graph.length_m(edge).max(0.0);
     let k = ((len * frac_max / step_m).ceil() as usize).max(1);
-    let geom = graph.edge_geometry(edge);
     let fracs = (0..=k).filter(|&i| ends || i < k).map(|i| {
         let x = if ends { i as f64 } else { i as f64 + 0.5 };
         frac_max * x / k as f64
     });
-    if geom.len() == 2 {
-        for f in fracs {
-            out.push((f, crate::geo_util::lerp(geom[0], geom[1], f)));
+    if !graph.has_shape(edge) {
+        let a = graph.coord(graph.tail(edge));
+        let b = graph.coord(graph.head(edge));
+        out.extend(fracs.map(|f| (f, crate::geo_util::lerp(a, b, f))));
+        return;
+    }
+    // One walk along the shape: fractions come in increasing order.
+    let geom = graph.edge_geometry(edge);
+    let pieces: Vec<f64> = geom
+        .windows(2)
+        .map(|p| crate::geo_util::haversine_m(p[0].0, p[0].1, p[1].0, p[1].1))
+        .collect();
+    let total: f64 = pieces.iter().sum();
+    let (mut j, mut acc) = (0usize, 0.0);
+    for f in fracs {
+        let target = f * total;
+        while j + 1 < pieces.len() && acc + pieces[j] < target {
+            acc += pieces[j];
+            j += 1;
         }
-    } else {
-        for f in fracs {
-            let pts = cut_polyline(&geom, 0.0, f);
-            if let Some(&p) = pts.last() {
-                out.push((f, p));
-            }
-        }
+        let t = if pieces[j] > 0.0 {
+            ((target - acc) / pieces[j]).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        out.push((f, crate::geo_util::lerp(geom[j], geom[j + 1], t)));
     }
 }
 
@@ -80,6 +92,33 @@ pub fn isochrones(
     res: Resolution,
     with_network: bool,
 ) -> Result<Vec<IsochroneBand>, GraphError> {
+    let g = router.graph;
+    let step = res.edge_length_m() / 2.0;
+    let mut samples = Vec::new();
+    let cells = |e: u32, d: u32, w: u32, frac_max: f64, out: &mut Vec<(CellIndex, u32)>| {
+        samples.clear();
+        sample_edge(g, e, frac_max, step, true, &mut samples);
+        for &(f, (lat, lon)) in &samples {
+            let t = d.saturating_add((f * f64::from(w)).round() as u32);
+            if let Some(c) = cell_of(lat, lon, res) {
+                out.push((c, t));
+            }
+        }
+    };
+    isochrones_with(router, ws, from, limits_ms, res, with_network, cells)
+}
+
+/// Isochrone core; `cells(edge, d, w, frac_max, out)` appends `(cell, time)` for the part
+/// `[0, frac_max]` of `edge` entered at time `d` with travel time `w`.
+pub(crate) fn isochrones_with(
+    router: &Router<'_>,
+    ws: &mut Workspace,
+    from: &Position,
+    limits_ms: &[u32],
+    res: Resolution,
+    with_network: bool,
+    mut cells: impl FnMut(u32, u32, u32, f64, &mut Vec<(CellIndex, u32)>),
+) -> Result<Vec<IsochroneBand>, GraphError> {
     let mut limits = limits_ms.to_vec();
     limits.sort_unstable();
     limits.dedup();
@@ -87,11 +126,11 @@ pub fn isochrones(
         return Ok(Vec::new());
     };
     let g = router.graph;
-    let step = res.edge_length_m() / 2.0;
     let settled = router.reach(ws, from, max).to_vec();
-    let mut cell_time: HashMap<CellIndex, u32> = HashMap::new();
+    // (cell, earliest time) pairs; sorted and reduced at the end (cheaper than hashing).
+    let mut cell_time: Vec<(CellIndex, u32)> = Vec::new();
     if let Some(c) = cell_of(from.point.0, from.point.1, res) {
-        cell_time.insert(c, 0);
+        cell_time.push((c, 0));
     }
     let mut bands: Vec<IsochroneBand> = limits
         .iter()
@@ -104,7 +143,6 @@ pub fn isochrones(
             network: Vec::new(),
         })
         .collect();
-    let mut samples = Vec::new();
     for &(u, d) in &settled {
         for band in bands.iter_mut().filter(|b| d <= b.limit_ms) {
             band.nodes += 1;
@@ -127,25 +165,19 @@ pub fn isochrones(
                     band.network.push(cut_polyline(&g.edge_geometry(e), 0.0, f));
                 }
             }
-            samples.clear();
-            sample_edge(g, e, frac(max), step, true, &mut samples);
-            for &(f, (lat, lon)) in &samples {
-                let t = d.saturating_add((f * f64::from(w)).round() as u32);
-                if let Some(c) = cell_of(lat, lon, res) {
-                    let entry = cell_time.entry(c).or_insert(t);
-                    *entry = (*entry).min(t);
-                }
-            }
+            cells(e, d, w, frac(max), &mut cell_time);
         }
     }
+    cell_time.sort_unstable();
+    cell_time.dedup_by_key(|e| e.0); // keeps the first, i.e. earliest, time per cell
     let solvent = SolventBuilder::new().build();
     for band in &mut bands {
-        let mut cells: Vec<CellIndex> = cell_time
+        // Already sorted by cell.
+        let cells: Vec<CellIndex> = cell_time
             .iter()
-            .filter(|&(_, &t)| t <= band.limit_ms)
-            .map(|(&c, _)| c)
+            .filter(|&&(_, t)| t <= band.limit_ms)
+            .map(|&(c, _)| c)
             .collect();
-        cells.sort_unstable();
         band.polygon = solvent
             .dissolve(cells.iter().copied())
             .map_err(|e| GraphError::Geometry(e.to_string()))?;

@@ -17,7 +17,9 @@ pub struct Workspace {
     mark_stamp: Vec<u32>,
     mark_first: Vec<u32>,
     mark_gen: u32,
-    entries: Vec<(u32, u32, u32)>,
+    /// Ranking entries `(unit, ms from unit to node)`, chained per node through `entry_next`.
+    entries: Vec<(u32, u32)>,
+    entry_next: Vec<u32>,
     dense: Vec<u32>,
 }
 
@@ -31,6 +33,7 @@ impl Workspace {
             mark_first: vec![0; n],
             mark_gen: 0,
             entries: Vec::new(),
+            entry_next: Vec::new(),
             dense: Vec::new(),
         }
     }
@@ -188,24 +191,25 @@ impl Router<'_> {
             return result;
         }
         // Entries (node, unit, ms from unit to node), grouped by node and indexed by stamp.
-        ws.entries.clear();
-        for (i, u) in units.iter().enumerate() {
-            for (node, c) in u.departures(self.weights) {
-                ws.entries.push((node, i as u32, c));
-            }
-        }
-        ws.entries.sort_unstable();
         if ws.mark_gen == u32::MAX {
             ws.mark_stamp.fill(0);
             ws.mark_gen = 0;
         }
         ws.mark_gen += 1;
         let mgen = ws.mark_gen;
-        for (i, &(node, _, _)) in ws.entries.iter().enumerate() {
-            let n = node as usize;
-            if ws.mark_stamp[n] != mgen {
-                ws.mark_stamp[n] = mgen;
-                ws.mark_first[n] = i as u32;
+        // Chain each unit's departure entries onto its node (no sort, no hashing).
+        ws.entries.clear();
+        ws.entry_next.clear();
+        for (i, u) in units.iter().enumerate() {
+            for (node, c) in u.departures(self.weights) {
+                let n = node as usize;
+                if ws.mark_stamp[n] != mgen {
+                    ws.mark_stamp[n] = mgen;
+                    ws.mark_first[n] = NONE;
+                }
+                ws.entry_next.push(ws.mark_first[n]);
+                ws.mark_first[n] = ws.entries.len() as u32;
+                ws.entries.push((i as u32, c));
             }
         }
         let mut cand: BinaryHeap<Reverse<(u32, u32)>> = BinaryHeap::new();
@@ -221,6 +225,7 @@ impl Router<'_> {
             mark_stamp,
             mark_first,
             entries,
+            entry_next,
             ..
         } = ws;
         let mut drain =
@@ -248,13 +253,10 @@ impl Router<'_> {
             |v, d| {
                 let vi = v as usize;
                 if mark_stamp[vi] == mgen {
-                    let mut i = mark_first[vi] as usize;
-                    while let Some(&(node, unit, c)) = entries.get(i) {
-                        if node != v {
-                            break;
-                        }
+                    let mut i = mark_first[vi];
+                    while let Some(&(unit, c)) = entries.get(i as usize) {
                         cand.push(Reverse((d.saturating_add(c), unit)));
-                        i += 1;
+                        i = entry_next[i as usize];
                     }
                 }
                 // Every unsettled node is at least `d` away, so candidates up to `d` are final.

@@ -7,11 +7,16 @@
 //! last extracted key. Pushes are O(1), each entry moves down at most 32 times, and the
 //! buckets are plain vectors reused across queries.
 
-/// Monotone priority queue of `(key, node)` for integer keys (see the module docs).
+use crate::graph::{Graph, NONE};
+use crate::weights::Weights;
+
+/// Monotone priority queue of `(key, node)` for integer keys (see the module docs). A bit mask
+/// of non-empty buckets finds the next bucket with one `trailing_zeros`.
 #[derive(Debug, Clone)]
 struct RadixHeap {
     last: u32,
     len: usize,
+    mask: u64,
     buckets: [Vec<(u32, u32)>; 33],
 }
 
@@ -20,6 +25,7 @@ impl Default for RadixHeap {
         Self {
             last: 0,
             len: 0,
+            mask: 0,
             buckets: std::array::from_fn(|_| Vec::new()),
         }
     }
@@ -32,18 +38,23 @@ impl RadixHeap {
     }
 
     fn clear(&mut self) {
-        for b in &mut self.buckets {
-            b.clear();
+        while self.mask != 0 {
+            let i = self.mask.trailing_zeros() as usize;
+            self.buckets[i].clear();
+            self.mask &= self.mask - 1;
         }
         self.last = 0;
         self.len = 0;
     }
 
-    /// `key` must not be below the last popped key (Dijkstra guarantees it).
+    /// `key` must not be below the last popped key (Dijkstra guarantees it; smaller keys are
+    /// clamped so the heap stays consistent).
     #[inline]
     fn push(&mut self, key: u32, node: u32) {
-        let i = self.bucket(key.max(self.last));
-        self.buckets[i].push((key.max(self.last), node));
+        let key = key.max(self.last);
+        let i = self.bucket(key);
+        self.buckets[i].push((key, node));
+        self.mask |= 1 << i;
         self.len += 1;
     }
 
@@ -52,27 +63,28 @@ impl RadixHeap {
         if self.len == 0 {
             return None;
         }
-        if self.buckets[0].is_empty() {
-            let i = self.buckets.iter().position(|b| !b.is_empty())?;
-            let min = self.buckets[i].iter().map(|e| e.0).min()?;
-            self.last = min;
-            let moved = std::mem::take(&mut self.buckets[i]);
+        if self.mask & 1 == 0 {
+            let i = self.mask.trailing_zeros() as usize;
+            let mut moved = std::mem::take(&mut self.buckets[i]);
+            self.mask &= !(1 << i);
+            self.last = moved.iter().map(|e| e.0).min()?;
             for &(k, v) in &moved {
                 let j = self.bucket(k);
                 self.buckets[j].push((k, v));
+                self.mask |= 1 << j;
             }
             // Give the emptied bucket its allocation back.
-            let mut moved = moved;
             moved.clear();
             self.buckets[i] = moved;
         }
         self.len -= 1;
-        self.buckets[0].pop()
+        let top = self.buckets[0].pop();
+        if self.buckets[0].is_empty() {
+            self.mask &= !1;
+        }
+        top
     }
 }
-
-use crate::graph::{Graph, NONE};
-use crate::weights::Weights;
 
 /// Search direction: forward follows edges (travel time *from* the sources), backward follows
 /// them in reverse (travel time *to* the sources).

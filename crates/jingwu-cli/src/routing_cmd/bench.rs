@@ -208,6 +208,28 @@ pub fn run(args: &BenchArgs) -> Result<()> {
         2,
     );
 
+    let (iso_idx, iso_idx_ms) =
+        time(|| CoverageIndex::new(&net.graph, net.index.segments(), ISO_RES));
+    o.num(
+        "isochrone_index_ms",
+        "isochrone cell index build, H3 res 10 (ms)",
+        iso_idx_ms,
+        1,
+    );
+    let v: Vec<f64> = starts[..iso_n]
+        .iter()
+        .map(|p| {
+            time(|| iso_idx.isochrones(&router, &mut ws, p, &[60_000, 180_000, 300_000], false)).1
+        })
+        .collect();
+    o.num(
+        "isochrone_indexed_ms",
+        "isochrone polygons 60/180/300 s, precomputed cells (ms, median)",
+        median(v),
+        2,
+    );
+    drop(iso_idx);
+
     let (cov, cov_ms) = time(|| CoverageIndex::new(&net.graph, net.index.segments(), COVERAGE_RES));
     o.num(
         "coverage_index_ms",

@@ -198,6 +198,26 @@ fn isochrones_are_exact_and_nested() {
             );
             assert!(pair[0].road_m <= pair[1].road_m);
         }
+        // The precomputed-cell variant reaches the same network and mostly the same cells.
+        let idx = CoverageIndex::new(&f.graph, f.index.segments(), Resolution::Ten);
+        let fast = idx
+            .isochrones(&f.router(), &mut ws, &from, &limits, false)
+            .unwrap();
+        for (a, b) in bands.iter().zip(&fast) {
+            assert_eq!(a.nodes, b.nodes);
+            assert!((a.road_m - b.road_m).abs() < 1e-6);
+            let common = b
+                .cells
+                .iter()
+                .filter(|c| a.cells.binary_search(c).is_ok())
+                .count();
+            assert!(
+                common * 10 >= b.cells.len() * 9,
+                "{common} of {}",
+                b.cells.len()
+            );
+            assert!(!b.polygon.0.is_empty());
+        }
         // Every reached node's time is within the limit and equals the reference.
         let reach = f.router().reach(&mut ws, &from, 300_000).to_vec();
         for (v, d) in reach {
