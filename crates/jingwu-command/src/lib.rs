@@ -1,0 +1,31 @@
+//! The 110 linked-command domain as a pure functional core: no I/O, no async, no database.
+//!
+//! * [`taxonomy`] — incident categories and sub-categories (zh/en labels, violent flag, APCO
+//!   mapping where obvious), priorities P1–P4, intake sources.
+//! * [`unit`] — unit kinds, force tiers, the unit status machine and type fit for
+//!   recommendation ordering.
+//! * [`duplicates`] — the "likely duplicate" rule (same category, near in space and time).
+//! * [`response`] — 1/3/5-minute targets by tier, priority targets, segment durations.
+//! * [`stats`] — nearest-rank percentiles, grouped KPIs, the Ankang bulletin buckets,
+//!   on-scene handling compliance (规范率), period comparison, CSV.
+//! * [`eido`] — projection of an incident into a NENA EIDO JSON object.
+//!
+//! Instants are `i64` microseconds since the Unix epoch, as everywhere in Jingwu. Every coded
+//! enum has `as_str()`/`parse()` (the store keeps them as text) that agree with its serde form.
+
+#[macro_use]
+mod text_enum;
+
+pub mod duplicates;
+pub mod eido;
+pub mod response;
+pub mod stats;
+pub mod taxonomy;
+mod time;
+pub mod unit;
+
+pub use text_enum::UnknownCode;
+pub use time::rfc3339_utc;
+
+/// Microseconds per second, for readability of instant arithmetic.
+pub const US_PER_S: i64 = 1_000_000;

@@ -1,0 +1,488 @@
+//! Units: their kinds, force tiers, the status machine, and how well a kind fits an incident.
+//!
+//! # Status machine
+//!
+//! One machine for a unit and its crew (command.md §1.1 lesson 3: a status change on any
+//! terminal is the same event for everyone). The store records every accepted change as a
+//! timestamped event; this module only decides whether a change is legal.
+//!
+//! ```text
+//!            ┌──────────── cancelled (reason required) ───────────┐
+//!            │                                                    │
+//! off_duty ⇄ available ──dispatch (dispatcher)──▶ dispatched ──▶ en_route ──▶ on_scene
+//!              ▲  │  ▲                                                        │   │
+//!              │  ▼  └──────────────────── cleared ───────────────────────────┘   │
+//!              └─ busy ◀──────────────────────────────────────────────────────────┘
+//! ```
+//!
+//! | from | allowed to | condition |
+//! |---|---|---|
+//! | off_duty | available | — (start of shift) |
+//! | available | dispatched | by a dispatcher only |
+//! | available | busy | — (self-initiated task, meal, maintenance) |
+//! | available | off_duty | — (end of shift) |
+//! | dispatched | en_route | — (acknowledged and moving; 签收 is an event, not a status) |
+//! | dispatched | available | cancelled: a non-empty reason is required |
+//! | en_route | on_scene | — |
+//! | en_route | available | cancelled: a non-empty reason is required |
+//! | on_scene | available | cleared |
+//! | on_scene | busy | still occupied after the scene (escort, paperwork) |
+//! | busy | available | — |
+//!
+//! Everything else is refused with a [`TransitionError`] that says why; in particular a unit
+//! is never dispatched unless available (so never to two incidents), never reaches the scene
+//! without going en route from a dispatch, and never goes off duty while dispatched, en route,
+//! on scene or busy.
+
+use std::cmp::Ordering;
+
+use serde::{Deserialize, Serialize};
+
+use crate::taxonomy::{Category, Priority, Subcategory};
+
+text_enum! {
+    /// What kind of force a unit is.
+    pub enum UnitKind: "unit kind" {
+        /// 巡逻车 — a patrol car with a crew of two or more.
+        PatrolCar = "patrol_car",
+        /// 步巡 — officers on foot.
+        FootPatrol = "foot_patrol",
+        /// 摩托/快骑 — motorcycle unit.
+        Motorcycle = "motorcycle",
+        /// 武装巡逻队 — armed mobile patrol team (特警/武装巡控).
+        ArmedPatrolTeam = "armed_patrol_team",
+        /// 交警 — traffic police unit.
+        TrafficUnit = "traffic_unit",
+    }
+}
+
+impl UnitKind {
+    pub const fn label_zh(self) -> &'static str {
+        match self {
+            UnitKind::PatrolCar => "巡逻车",
+            UnitKind::FootPatrol => "步巡",
+            UnitKind::Motorcycle => "摩托快骑",
+            UnitKind::ArmedPatrolTeam => "武装巡逻队",
+            UnitKind::TrafficUnit => "交警",
+        }
+    }
+
+    pub const fn label_en(self) -> &'static str {
+        match self {
+            UnitKind::PatrolCar => "Patrol car",
+            UnitKind::FootPatrol => "Foot patrol",
+            UnitKind::Motorcycle => "Motorcycle",
+            UnitKind::ArmedPatrolTeam => "Armed patrol team",
+            UnitKind::TrafficUnit => "Traffic unit",
+        }
+    }
+}
+
+text_enum! {
+    /// A unit's status (see the module documentation for the graph).
+    pub enum UnitStatus: "unit status" {
+        /// 下班/离线.
+        OffDuty = "off_duty",
+        /// 空闲 — may be dispatched.
+        Available = "available",
+        /// 已派警 — assigned, not yet moving.
+        Dispatched = "dispatched",
+        /// 出警途中.
+        EnRoute = "en_route",
+        /// 到场.
+        OnScene = "on_scene",
+        /// 忙碌 — on duty but not dispatchable.
+        Busy = "busy",
+    }
+}
+
+impl UnitStatus {
+    pub const fn label_zh(self) -> &'static str {
+        match self {
+            UnitStatus::OffDuty => "下班",
+            UnitStatus::Available => "空闲",
+            UnitStatus::Dispatched => "已派警",
+            UnitStatus::EnRoute => "出警途中",
+            UnitStatus::OnScene => "到场",
+            UnitStatus::Busy => "忙碌",
+        }
+    }
+
+    pub const fn label_en(self) -> &'static str {
+        match self {
+            UnitStatus::OffDuty => "Off duty",
+            UnitStatus::Available => "Available",
+            UnitStatus::Dispatched => "Dispatched",
+            UnitStatus::EnRoute => "En route",
+            UnitStatus::OnScene => "On scene",
+            UnitStatus::Busy => "Busy",
+        }
+    }
+
+    /// Assigned to an incident: dispatched, en route or on scene.
+    pub const fn is_assigned(self) -> bool {
+        matches!(
+            self,
+            UnitStatus::Dispatched | UnitStatus::EnRoute | UnitStatus::OnScene
+        )
+    }
+
+    /// May be recommended and dispatched.
+    pub const fn is_dispatchable(self) -> bool {
+        matches!(self, UnitStatus::Available)
+    }
+
+    /// Counts for live 1/3/5-minute coverage: only available units cover an area.
+    pub const fn covers(self) -> bool {
+        self.is_dispatchable()
+    }
+
+    /// The statuses reachable in one step, whatever the context (see [`TRANSITIONS`]).
+    pub fn next(self) -> impl Iterator<Item = UnitStatus> {
+        TRANSITIONS
+            .iter()
+            .filter(move |t| t.from == self)
+            .map(|t| t.to)
+    }
+}
+
+/// Who asks for a status change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Actor {
+    /// A dispatcher at a command room (city, district or station).
+    Dispatcher,
+    /// The unit's own mobile terminal.
+    Terminal,
+    /// An automatic rule (shift schedule, time-out).
+    System,
+}
+
+impl Actor {
+    pub const ALL: &'static [Actor] = &[Actor::Dispatcher, Actor::Terminal, Actor::System];
+}
+
+/// The context of a requested change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TransitionCtx<'a> {
+    pub actor: Option<Actor>,
+    /// Reason text; required for cancellations (dispatched/en_route → available).
+    pub reason: Option<&'a str>,
+}
+
+impl<'a> TransitionCtx<'a> {
+    pub const fn by(actor: Actor) -> Self {
+        TransitionCtx {
+            actor: Some(actor),
+            reason: None,
+        }
+    }
+
+    pub const fn with_reason(mut self, reason: &'a str) -> Self {
+        self.reason = Some(reason);
+        self
+    }
+
+    fn has_reason(&self) -> bool {
+        self.reason.is_some_and(|r| !r.trim().is_empty())
+    }
+}
+
+/// What an allowed edge requires beyond its endpoints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Requirement {
+    None,
+    /// Only a dispatcher may take this edge.
+    Dispatcher,
+    /// A non-empty reason must be given.
+    Reason,
+}
+
+/// One allowed edge of the status graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Transition {
+    pub from: UnitStatus,
+    pub to: UnitStatus,
+    pub requires: Requirement,
+    /// What the edge means, for documentation and the timeline.
+    pub meaning: &'static str,
+}
+
+use UnitStatus as S;
+
+/// The complete allowed graph. Anything not listed is refused.
+pub const TRANSITIONS: &[Transition] = &[
+    t(
+        S::OffDuty,
+        S::Available,
+        Requirement::None,
+        "start of shift",
+    ),
+    t(
+        S::Available,
+        S::Dispatched,
+        Requirement::Dispatcher,
+        "dispatched by a dispatcher",
+    ),
+    t(
+        S::Available,
+        S::Busy,
+        Requirement::None,
+        "self-initiated task or unavailable",
+    ),
+    t(S::Available, S::OffDuty, Requirement::None, "end of shift"),
+    t(
+        S::Dispatched,
+        S::EnRoute,
+        Requirement::None,
+        "acknowledged and moving",
+    ),
+    t(
+        S::Dispatched,
+        S::Available,
+        Requirement::Reason,
+        "dispatch cancelled",
+    ),
+    t(S::EnRoute, S::OnScene, Requirement::None, "arrived"),
+    t(
+        S::EnRoute,
+        S::Available,
+        Requirement::Reason,
+        "cancelled en route",
+    ),
+    t(S::OnScene, S::Available, Requirement::None, "cleared"),
+    t(
+        S::OnScene,
+        S::Busy,
+        Requirement::None,
+        "occupied after the scene",
+    ),
+    t(
+        S::Busy,
+        S::Available,
+        Requirement::None,
+        "back to available",
+    ),
+];
+
+const fn t(
+    from: UnitStatus,
+    to: UnitStatus,
+    requires: Requirement,
+    meaning: &'static str,
+) -> Transition {
+    Transition {
+        from,
+        to,
+        requires,
+        meaning,
+    }
+}
+
+/// Why a status change was refused. The `Display` text is meant for the 409 answer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransitionError {
+    #[error("the unit is already {0}")]
+    Unchanged(UnitStatus),
+    #[error("cannot dispatch a unit that is not available (it is {from})")]
+    NotAvailable { from: UnitStatus },
+    #[error("only a dispatcher may dispatch a unit")]
+    DispatcherOnly,
+    #[error("a dispatched unit must acknowledge and go en route before it can be on scene")]
+    MustGoEnRouteFirst,
+    #[error("a unit that is {from} has not been dispatched, so it cannot be {to}")]
+    NotDispatched { from: UnitStatus, to: UnitStatus },
+    #[error("cannot go off duty while {from}; clear to available first")]
+    OffDutyWhileAssigned { from: UnitStatus },
+    #[error("an off-duty unit must come on duty (available) first")]
+    OffDuty { to: UnitStatus },
+    #[error("cancelling a {from} unit back to available needs a reason")]
+    ReasonRequired { from: UnitStatus },
+    #[error("a unit that is {from} cannot become {to}")]
+    NotAllowed { from: UnitStatus, to: UnitStatus },
+}
+
+/// Decides whether `from → to` is legal in `ctx`.
+pub fn transition(
+    from: UnitStatus,
+    to: UnitStatus,
+    ctx: TransitionCtx<'_>,
+) -> Result<(), TransitionError> {
+    if from == to {
+        return Err(TransitionError::Unchanged(from));
+    }
+    if let Some(edge) = TRANSITIONS.iter().find(|e| e.from == from && e.to == to) {
+        return match edge.requires {
+            Requirement::None => Ok(()),
+            Requirement::Dispatcher if ctx.actor == Some(Actor::Dispatcher) => Ok(()),
+            Requirement::Dispatcher => Err(TransitionError::DispatcherOnly),
+            Requirement::Reason if ctx.has_reason() => Ok(()),
+            Requirement::Reason => Err(TransitionError::ReasonRequired { from }),
+        };
+    }
+    Err(match (from, to) {
+        (_, S::Dispatched) => TransitionError::NotAvailable { from },
+        (S::Dispatched, S::OnScene) => TransitionError::MustGoEnRouteFirst,
+        (S::OffDuty, _) => TransitionError::OffDuty { to },
+        (_, S::OffDuty) => TransitionError::OffDutyWhileAssigned { from },
+        (S::Available | S::Busy, S::EnRoute | S::OnScene) => {
+            TransitionError::NotDispatched { from, to }
+        }
+        _ => TransitionError::NotAllowed { from, to },
+    })
+}
+
+text_enum! {
+    /// Force tier, which sets a unit's rapid-response target. Follows Wuhan's practice as
+    /// reported in command.md §4 (tier by force level): station forces and posts are the
+    /// 1-minute tier, district bureaus the 3-minute tier, city units the 5-minute tier;
+    /// resident armed/special-police patrols (特警驻巡) are counted with the 1-minute tier.
+    pub enum Tier: "tier" {
+        /// 市局直属 — city-level units, dispatched only by the city centre or when flat
+        /// dispatch reaches them.
+        City = "city",
+        /// 分局/县局 — district or county bureau units (incl. traffic brigades).
+        District = "district",
+        /// 派出所/警务站 — station and post forces.
+        Station = "station",
+        /// 武装巡逻 — armed mobile patrol teams on resident patrol.
+        ArmedPatrol = "armed_patrol",
+    }
+}
+
+impl Tier {
+    pub const fn label_zh(self) -> &'static str {
+        match self {
+            Tier::City => "市局",
+            Tier::District => "分局",
+            Tier::Station => "派出所",
+            Tier::ArmedPatrol => "武装巡逻",
+        }
+    }
+
+    pub const fn label_en(self) -> &'static str {
+        match self {
+            Tier::City => "City",
+            Tier::District => "District",
+            Tier::Station => "Station",
+            Tier::ArmedPatrol => "Armed patrol",
+        }
+    }
+}
+
+text_enum! {
+    /// How well a unit kind suits an incident, best last so that `Ord` sorts worst → best.
+    pub enum FitLevel: "fit level" {
+        /// Should only be sent if nothing else is near.
+        Poor = "poor",
+        /// Can handle it.
+        Acceptable = "acceptable",
+        /// A normal choice.
+        Good = "good",
+        /// The preferred kind.
+        Strong = "strong",
+    }
+}
+
+/// A fit with the rule that produced it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Fit {
+    pub level: FitLevel,
+    pub reason: &'static str,
+}
+
+impl Fit {
+    const fn new(level: FitLevel, reason: &'static str) -> Self {
+        Fit { level, reason }
+    }
+}
+
+/// A foot patrol walking at ~5 km/h covers about 800 m in 10 minutes; farther than this it
+/// is a poor fit for anything.
+pub const FOOT_PATROL_MAX_M: f64 = 800.0;
+
+/// Type fit of a unit kind for an incident, given its road distance to the incident (metres).
+///
+/// Rules, first match wins:
+/// 1. foot patrol farther than [`FOOT_PATROL_MAX_M`] → poor;
+/// 2. violent sub-category: armed team strong, patrol car good, motorcycle and foot patrol
+///    acceptable, traffic unit poor;
+/// 3. traffic category: traffic unit strong, motorcycle and patrol car good, others acceptable;
+/// 4. any other incident: patrol car and motorcycle good; foot patrol good within 300 m,
+///    acceptable beyond; armed team good for P1/P2, acceptable for P3/P4 (kept free for
+///    violent incidents); traffic unit acceptable.
+pub fn fits(kind: UnitKind, subcategory: Subcategory, priority: Priority, distance_m: f64) -> Fit {
+    use FitLevel::*;
+    use UnitKind::*;
+    if kind == FootPatrol && (distance_m.is_nan() || distance_m > FOOT_PATROL_MAX_M) {
+        return Fit::new(Poor, "foot patrol too far to walk in time");
+    }
+    if subcategory.violent() {
+        return match kind {
+            ArmedPatrolTeam => Fit::new(Strong, "armed team preferred for violent incidents"),
+            PatrolCar => Fit::new(Good, "patrol car can handle a violent incident"),
+            Motorcycle | FootPatrol => {
+                Fit::new(Acceptable, "lightly equipped for a violent incident")
+            }
+            TrafficUnit => Fit::new(Poor, "traffic unit not equipped for a violent incident"),
+        };
+    }
+    if subcategory.category() == Category::Traffic {
+        return match kind {
+            TrafficUnit => Fit::new(Strong, "traffic unit preferred for traffic incidents"),
+            Motorcycle | PatrolCar => Fit::new(Good, "can manage a traffic scene"),
+            ArmedPatrolTeam | FootPatrol => Fit::new(Acceptable, "not a traffic unit"),
+        };
+    }
+    let urgent = matches!(priority, Priority::P1 | Priority::P2);
+    match kind {
+        PatrolCar | Motorcycle => Fit::new(Good, "general patrol"),
+        FootPatrol if distance_m <= 300.0 => Fit::new(Good, "foot patrol close by"),
+        FootPatrol => Fit::new(Acceptable, "foot patrol within walking distance"),
+        ArmedPatrolTeam if urgent => Fit::new(Good, "armed team may take urgent incidents"),
+        ArmedPatrolTeam => Fit::new(Acceptable, "armed team kept free for violent incidents"),
+        TrafficUnit => Fit::new(Acceptable, "traffic unit outside its speciality"),
+    }
+}
+
+/// A recommendation candidate: road ETA and type fit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Candidate {
+    pub eta_s: f64,
+    pub fit: FitLevel,
+}
+
+/// ETA band used when ordering candidates: within one band, fit decides.
+pub const ETA_BAND_S: f64 = 60.0;
+
+/// Orders recommendation candidates: by ETA rounded down to [`ETA_BAND_S`] bands (nearest
+/// first), then by fit (best first), then by exact ETA. A strongly fitting unit therefore
+/// beats a poorly fitting one that is less than a minute closer, but never one that is a
+/// whole band closer. Non-finite ETAs (unreachable) sort last.
+pub fn recommendation_order(a: &Candidate, b: &Candidate) -> Ordering {
+    let band = |c: &Candidate| {
+        if c.eta_s.is_finite() {
+            (c.eta_s.max(0.0) / ETA_BAND_S).floor()
+        } else {
+            f64::INFINITY
+        }
+    };
+    band(a)
+        .total_cmp(&band(b))
+        .then_with(|| b.fit.cmp(&a.fit))
+        .then_with(|| a.eta_s.total_cmp(&b.eta_s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_listed_edge_is_reachable_with_its_requirement_met() {
+        for e in TRANSITIONS {
+            let ctx = TransitionCtx::by(Actor::Dispatcher).with_reason("test");
+            assert_eq!(transition(e.from, e.to, ctx), Ok(()), "{e:?}");
+        }
+    }
+}

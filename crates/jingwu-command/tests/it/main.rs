@@ -1,0 +1,8 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod duplicates;
+mod eido;
+mod response;
+mod stats;
+mod taxonomy;
+mod unit;
