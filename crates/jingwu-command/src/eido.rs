@@ -14,8 +14,8 @@
 //! |---|---|---|
 //! | every component (`PrologueType`) | — | `$id`, `lastUpdateTimeStamp`, `updatedByAgencyReference` |
 //! | top level (`EmergencyIncidentDataObjectType`) | incident | `eidoVersion` = "1.0", `issuingElementIdentification`, `agencyComponent`; plus `@context` |
-//! | `agencyComponent` | owning agency | `agencyRoleDescriptionRegistryText`, `agencyType` = \["police"\] (IANA responder registry), `incidentOwningAgencyIndicator` |
-//! | `agentComponent` | call takers, dispatchers, crews | `agentRoleRegistryText`, `agencyReference` |
+//! | `agencyComponent` | owning agency | `agencyJcard` (jCard with the name), `agencyRoleDescriptionRegistryText`, `agencyType` = \["police"\] (IANA responder registry), `incidentOwningAgencyIndicator` |
+//! | `agentComponent` | listed agents, plus any referenced agent not listed | `agentRoleRegistryText`, `agencyReference` |
 //! | `incidentComponent` | type, priority, status, station | `incidentTypeCommonRegistryText` = APCO code when the sub-category has one, else the internal code (unverified registry); `incidentTypeInternalCode` = `category.subcategory`; `incidentTypeInternalText`; `incidentStatusInternalText`; `incidentPriorityInternalText`; `internalIncidentId`; `beatOrDispatchGroupText` = owning station |
 //! | `callComponent` | the 110 call, if any | `callStateRegistryText` (callBegin/callAnswered/callEnd), `standardPrimaryCallType` = "emergency", `direction` = "incoming", `callStartTimestamp`; `answerDate`; `localCallType` = intake source |
 //! | `callbackComponent` | caller's phone | `callBackInformationUri` = `tel:` URI |
@@ -104,8 +104,7 @@ pub struct EidoUnit {
     pub dispatched_at: i64,
     /// Dispatcher's agent id.
     pub dispatched_by: Option<String>,
-    /// Crew agent ids (must be listed in [`EidoIncident::agents`] to be described; listed or
-    /// not, they are referenced).
+    /// Crew agent ids (described as responders unless listed in [`EidoIncident::agents`]).
     pub crew: Vec<String>,
     /// Last known position (lat, lon).
     pub position: Option<(f64, f64)>,
@@ -252,6 +251,15 @@ fn tel_uri(phone: &str) -> String {
     }
 }
 
+/// The agency's contact card as jCard (RFC 7095) text: a vCard 4.0 with its formatted name.
+pub fn agency_jcard(name: &str) -> String {
+    json!([
+        "vcard",
+        [["version", {}, "text", "4.0"], ["fn", {}, "text", name]]
+    ])
+    .to_string()
+}
+
 /// The globally unique incident identifier, in the `urn:emergency:uid:incidentid:` form used
 /// by NENA's sample EIDO.
 pub fn incident_urn(incident_id: &str, agency_id: &str) -> String {
@@ -264,7 +272,9 @@ pub fn to_eido(inc: &EidoIncident) -> Value {
     let ids = Ids { agency };
     let incident_urn = incident_urn(&inc.id, agency);
 
-    // Listed agents first, then crew members not listed (as responders); each id once.
+    // Listed agents first; then every agent referenced elsewhere but not listed, with the
+    // role its reference implies (crew → responding, dispatcher → dispatching, call taker →
+    // call taking, note author → responding), so that every `$ref` resolves; each id once.
     let mut seen: Vec<&str> = Vec::new();
     let mut agents: Vec<Value> = Vec::new();
     let listed = inc.agents.iter().map(|a| (a.id.as_str(), a.role));
@@ -272,7 +282,27 @@ pub fn to_eido(inc: &EidoIncident) -> Value {
         .units
         .iter()
         .flat_map(|u| u.crew.iter().map(|c| (c.as_str(), AgentRole::Responder)));
-    for (id, role) in listed.chain(crew) {
+    let dispatchers = inc
+        .units
+        .iter()
+        .filter_map(|u| u.dispatched_by.as_deref())
+        .map(|d| (d, AgentRole::Dispatcher));
+    let call_takers = inc
+        .call
+        .iter()
+        .filter_map(|c| c.taken_by.as_deref())
+        .map(|t| (t, AgentRole::CallTaker));
+    let authors = inc
+        .notes
+        .iter()
+        .filter_map(|n| n.author.as_deref())
+        .map(|a| (a, AgentRole::Responder));
+    for (id, role) in listed
+        .chain(crew)
+        .chain(dispatchers)
+        .chain(call_takers)
+        .chain(authors)
+    {
         if seen.contains(&id) {
             continue;
         }
@@ -568,6 +598,11 @@ pub fn to_eido(inc: &EidoIncident) -> Value {
     }
 
     let mut ag = component(agency, inc.updated, agency);
+    put(
+        &mut ag,
+        "agencyJcard",
+        json!(agency_jcard(&inc.agency.name)),
+    );
     put(
         &mut ag,
         "agencyRoleDescriptionRegistryText",

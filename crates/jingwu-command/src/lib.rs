@@ -1,5 +1,7 @@
 //! The 110 linked-command domain as a pure functional core: no I/O, no async, no database.
 //!
+//! * [`incident`] — the incident (警单) life cycle: new → dispatched → acknowledged → en route →
+//!   on scene → closed (or merged).
 //! * [`taxonomy`] — incident categories and sub-categories (zh/en labels, violent flag, APCO
 //!   mapping where obvious), priorities P1–P4, intake sources.
 //! * [`unit`] — unit kinds, force tiers, the unit status machine and type fit for
@@ -18,6 +20,7 @@ mod text_enum;
 
 pub mod duplicates;
 pub mod eido;
+pub mod incident;
 pub mod response;
 pub mod stats;
 pub mod taxonomy;

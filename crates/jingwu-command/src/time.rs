@@ -51,4 +51,30 @@ mod tests {
         check(4_107_542_400_000_000, "2100-03-01T00:00:00.000000Z");
         check(1_795_000_000_123_456, "2026-11-18T11:06:40.123456Z");
     }
+
+    /// Against a naive reference: walk day by day from 1600-01-01 and compare.
+    #[test]
+    fn civil_dates_match_a_day_by_day_walk() {
+        let leap = |y: i64| (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        let month_len = |y: i64, m: i64| match m {
+            2 if leap(y) => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        };
+        // 1600-01-01 is 135 140 days before 1970-01-01
+        let (mut y, mut m, mut d) = (1600, 1, 1);
+        for day in -135_140..200_000 {
+            assert_eq!(civil_from_days(day), (y, m, d), "day {day}");
+            d += 1;
+            if d > month_len(y, m) {
+                d = 1;
+                m += 1;
+                if m > 12 {
+                    m = 1;
+                    y += 1;
+                }
+            }
+        }
+    }
 }

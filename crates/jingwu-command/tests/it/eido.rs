@@ -482,8 +482,7 @@ fn check_document(doc: &Value) -> BTreeSet<String> {
 fn export_conforms_to_the_schema_shapes() {
     let doc = to_eido(&sample());
     let ids = check_document(&doc);
-    // every $ref inside the document points at a component of the document, except the
-    // resources' crew agents which are described in agentComponent too
+    // every $ref inside the document points at a component of the document
     let mut refs = vec![];
     collect_refs(&doc, &mut refs);
     assert!(!refs.is_empty());
@@ -584,6 +583,68 @@ fn export_maps_the_incident() {
         "p-1@330200.gaj.example.cn"
     );
     assert_eq!(doc["mediaComponent"][0]["contentType"], "image/jpeg");
+}
+
+#[test]
+fn unlisted_agents_are_described_so_references_resolve() {
+    let mut inc = sample();
+    inc.agents.clear();
+    if let Some(u) = inc.units.get_mut(1) {
+        u.dispatched_by = Some("d-9@330200.gaj.example.cn".into());
+    }
+    inc.notes[0].author = Some("sup-1@330200.gaj.example.cn".into());
+    let doc = to_eido(&inc);
+    let ids = check_document(&doc);
+    let mut refs = vec![];
+    collect_refs(&doc, &mut refs);
+    for r in &refs {
+        assert!(ids.contains(r), "dangling $ref {r}");
+    }
+    let role = |id: &str| {
+        doc["agentComponent"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["$id"] == id)
+            .map(|a| a["agentRoleRegistryText"][0].as_str().unwrap().to_owned())
+    };
+    assert_eq!(
+        role("ct-7@330200.gaj.example.cn").as_deref(),
+        Some("Call Taking")
+    );
+    assert_eq!(
+        role("d-3@330200.gaj.example.cn").as_deref(),
+        Some("Dispatching")
+    );
+    assert_eq!(
+        role("d-9@330200.gaj.example.cn").as_deref(),
+        Some("Dispatching")
+    );
+    assert_eq!(
+        role("p-2@330200.gaj.example.cn").as_deref(),
+        Some("Responding")
+    );
+    assert_eq!(
+        role("sup-1@330200.gaj.example.cn").as_deref(),
+        Some("Responding")
+    );
+}
+
+#[test]
+fn agency_card() {
+    let doc = to_eido(&sample());
+    let card: Value =
+        serde_json::from_str(doc["agencyComponent"][0]["agencyJcard"].as_str().unwrap()).unwrap();
+    assert_eq!(card[0], "vcard");
+    assert_eq!(
+        card[1][1],
+        serde_json::json!(["fn", {}, "text", "宁波市公安局"])
+    );
+    assert_eq!(doc["agencyComponent"][0]["$id"], "330200.gaj.example.cn");
+    assert_eq!(
+        doc["agencyComponent"][0]["incidentOwningAgencyIndicator"],
+        true
+    );
 }
 
 #[test]

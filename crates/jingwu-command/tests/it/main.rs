@@ -2,6 +2,7 @@
 
 mod duplicates;
 mod eido;
+mod incident;
 mod response;
 mod stats;
 mod taxonomy;
