@@ -4,7 +4,7 @@
 //!   on scene → closed (or merged).
 //! * [`taxonomy`] — incident categories and sub-categories (zh/en labels, violent flag, APCO
 //!   mapping where obvious), priorities P1–P4, intake sources.
-//! * [`unit`] — unit kinds, force tiers, the unit status machine and type fit for
+//! * [`unit`](mod@unit) — unit kinds, force tiers, the unit status machine and type fit for
 //!   recommendation ordering.
 //! * [`duplicates`] — the "likely duplicate" rule (same category, near in space and time).
 //! * [`response`] — 1/3/5-minute targets by tier, priority targets, segment durations.

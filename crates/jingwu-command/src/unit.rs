@@ -456,10 +456,11 @@ pub struct Candidate {
 /// ETA band used when ordering candidates: within one band, fit decides.
 pub const ETA_BAND_S: f64 = 60.0;
 
-/// Orders recommendation candidates: by ETA rounded down to [`ETA_BAND_S`] bands (nearest
-/// first), then by fit (best first), then by exact ETA. A strongly fitting unit therefore
-/// beats a poorly fitting one that is less than a minute closer, but never one that is a
-/// whole band closer. Non-finite ETAs (unreachable) sort last.
+/// Orders recommendation candidates: ETA first, fit second. Precisely: by ETA band
+/// (`⌊eta / ETA_BAND_S⌋`, i.e. 0–59 s, 60–119 s, …; nearest band first), then by fit (best
+/// first), then by exact ETA. Within one band the better-fitting unit comes first; a unit in
+/// an earlier band always comes before one in a later band. Non-finite ETAs (unreachable)
+/// sort last.
 pub fn recommendation_order(a: &Candidate, b: &Candidate) -> Ordering {
     let band = |c: &Candidate| {
         if c.eta_s.is_finite() {
