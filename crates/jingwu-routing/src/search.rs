@@ -1,88 +1,103 @@
 //! Bounded Dijkstra with reusable, generation-stamped buffers: a query touches only the nodes
 //! it reaches, so thousands of small searches on a million-node graph do not pay O(n) each.
 //!
-//! The priority queue is a radix heap (Ahuja, Mehlhorn, Orlin & Tarjan, "Faster algorithms for
-//! the shortest path problem", JACM 37(2), 1990): Dijkstra extracts keys in nondecreasing
-//! order, so entries only need to be bucketed by the highest bit in which they differ from the
-//! last extracted key. Pushes are O(1), each entry moves down at most 32 times, and the
-//! buckets are plain vectors reused across queries.
+//! The priority queue is an indexed 4-ary heap with decrease-key (measured faster here than a
+//! binary heap with duplicate entries and than a radix heap, whose bucket redistributions cost
+//! more than they save with millisecond keys).
 
 use crate::graph::{Graph, NONE};
 use crate::weights::Weights;
 
-/// Monotone priority queue of `(key, node)` for integer keys (see the module docs). A bit mask
-/// of non-empty buckets finds the next bucket with one `trailing_zeros`.
-#[derive(Debug, Clone)]
-struct RadixHeap {
-    last: u32,
-    len: usize,
-    mask: u64,
-    buckets: [Vec<(u32, u32)>; 33],
+/// Indexed 4-ary min-heap of `(key, node)` with decrease-key: every node is in the heap at most
+/// once, so there are no stale entries, and the shallow 4-ary tree keeps sifts short and
+/// cache-friendly. `pos[node]` is only trusted when `heap[pos[node]]` holds that node, so the
+/// position array never needs clearing between searches.
+#[derive(Debug, Clone, Default)]
+struct IndexedHeap {
+    heap: Vec<(u32, u32)>,
+    pos: Vec<u32>,
 }
 
-impl Default for RadixHeap {
-    fn default() -> Self {
-        Self {
-            last: 0,
-            len: 0,
-            mask: 0,
-            buckets: std::array::from_fn(|_| Vec::new()),
+impl IndexedHeap {
+    fn fit(&mut self, n: usize) {
+        if self.pos.len() != n {
+            self.pos = vec![0; n];
         }
-    }
-}
-
-impl RadixHeap {
-    #[inline]
-    fn bucket(&self, key: u32) -> usize {
-        (32 - (key ^ self.last).leading_zeros()) as usize
     }
 
     fn clear(&mut self) {
-        while self.mask != 0 {
-            let i = self.mask.trailing_zeros() as usize;
-            self.buckets[i].clear();
-            self.mask &= self.mask - 1;
-        }
-        self.last = 0;
-        self.len = 0;
+        self.heap.clear();
     }
 
-    /// `key` must not be below the last popped key (Dijkstra guarantees it; smaller keys are
-    /// clamped so the heap stays consistent).
+    /// Inserts `node` with `key`, or lowers its key if it is already queued.
     #[inline]
-    fn push(&mut self, key: u32, node: u32) {
-        let key = key.max(self.last);
-        let i = self.bucket(key);
-        self.buckets[i].push((key, node));
-        self.mask |= 1 << i;
-        self.len += 1;
+    fn push_or_decrease(&mut self, key: u32, node: u32) {
+        let p = self.pos[node as usize] as usize;
+        let i = if self.heap.get(p).is_some_and(|e| e.1 == node) {
+            self.heap[p].0 = key;
+            p
+        } else {
+            self.heap.push((key, node));
+            self.heap.len() - 1
+        };
+        self.sift_up(i);
     }
 
-    #[inline]
+    #[inline(always)]
     fn pop(&mut self) -> Option<(u32, u32)> {
-        if self.len == 0 {
-            return None;
+        let last = self.heap.pop()?;
+        if self.heap.is_empty() {
+            return Some(last);
         }
-        if self.mask & 1 == 0 {
-            let i = self.mask.trailing_zeros() as usize;
-            let mut moved = std::mem::take(&mut self.buckets[i]);
-            self.mask &= !(1 << i);
-            self.last = moved.iter().map(|e| e.0).min()?;
-            for &(k, v) in &moved {
-                let j = self.bucket(k);
-                self.buckets[j].push((k, v));
-                self.mask |= 1 << j;
+        let top = self.heap[0];
+        self.heap[0] = last;
+        self.sift_down(0);
+        Some(top)
+    }
+
+    #[inline]
+    fn sift_up(&mut self, mut i: usize) {
+        let e = self.heap[i];
+        while i > 0 {
+            let parent = (i - 1) / 4;
+            let pe = self.heap[parent];
+            if pe.0 <= e.0 {
+                break;
             }
-            // Give the emptied bucket its allocation back.
-            moved.clear();
-            self.buckets[i] = moved;
+            self.heap[i] = pe;
+            self.pos[pe.1 as usize] = i as u32;
+            i = parent;
         }
-        self.len -= 1;
-        let top = self.buckets[0].pop();
-        if self.buckets[0].is_empty() {
-            self.mask &= !1;
+        self.heap[i] = e;
+        self.pos[e.1 as usize] = i as u32;
+    }
+
+    #[inline(always)]
+    fn sift_down(&mut self, mut i: usize) {
+        let e = self.heap[i];
+        let n = self.heap.len();
+        loop {
+            let first = 4 * i + 1;
+            if first >= n {
+                break;
+            }
+            let mut best = first;
+            let mut best_key = self.heap[first].0;
+            for c in first + 1..(first + 4).min(n) {
+                if self.heap[c].0 < best_key {
+                    best = c;
+                    best_key = self.heap[c].0;
+                }
+            }
+            if best_key >= e.0 {
+                break;
+            }
+            self.heap[i] = self.heap[best];
+            self.pos[self.heap[i].1 as usize] = i as u32;
+            i = best;
         }
-        top
+        self.heap[i] = e;
+        self.pos[e.1 as usize] = i as u32;
     }
 }
 
@@ -108,7 +123,7 @@ pub struct SearchSpace {
     state: Vec<u64>,
     parent: Vec<u32>,
     generation: u32,
-    heap: RadixHeap,
+    heap: IndexedHeap,
     settled: Vec<(u32, u32)>,
     direction: Direction,
     track_parents: bool,
@@ -121,7 +136,10 @@ impl SearchSpace {
             state: vec![0; node_count],
             parent: vec![NONE; node_count],
             generation: 0,
-            heap: RadixHeap::default(),
+            heap: IndexedHeap {
+                heap: Vec::new(),
+                pos: vec![0; node_count],
+            },
             settled: Vec::new(),
             direction: Direction::Forward,
             track_parents: false,
@@ -133,6 +151,7 @@ impl SearchSpace {
         if self.state.len() != graph.node_count() {
             *self = Self::new(graph.node_count());
         }
+        self.heap.fit(graph.node_count());
     }
 
     fn next_generation(&mut self) {
@@ -245,7 +264,7 @@ impl SearchSpace {
             if P {
                 self.parent[i] = via;
             }
-            self.heap.push(d, v);
+            self.heap.push_or_decrease(d, v);
         }
     }
 
@@ -259,9 +278,6 @@ impl SearchSpace {
     ) {
         while let Some((d, u)) = self.heap.pop() {
             let ui = u as usize;
-            if d > self.state[ui] as u32 {
-                continue; // stale entry
-            }
             self.settled.push((u, d));
             if on_settle(u, d) == Flow::Stop {
                 return;
