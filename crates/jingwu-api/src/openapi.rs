@@ -20,6 +20,7 @@ use crate::problem::{FieldProblem, Problem};
         (name = "users", description = "Accounts"),
         (name = "audit", description = "Tamper-evident audit log"),
         (name = "validate", description = "Identifier validators"),
+        (name = "command", description = "110 linked command: incidents, units, dispatch, AVL, terminals"),
     )
 )]
 pub struct ApiDoc;

@@ -5,9 +5,12 @@
 mod accounts;
 mod audit_log;
 mod auth;
+mod command;
 mod demo;
+mod demo_command;
 mod error;
 mod orgs;
+mod roads;
 mod validate;
 
 use std::sync::Arc;
@@ -18,11 +21,16 @@ use jingwu_store::Store;
 pub use accounts::{NewUser, UserView};
 pub use audit_log::AuditPage;
 pub use auth::{LoginOutcome, PasswordCost, SessionClient, hash_password};
+pub use command::{
+    DEFAULT_AVL_MAX_AGE_S, Fix, IncidentCreated, IncidentDetail, IncidentFilter, NewIncident,
+    Recommendation, UnitView,
+};
 pub use demo::{DEMO_PASSWORD, DemoLogin, DemoSummary};
 pub use error::{AppError, FieldError};
 pub use jingwu_store::audit::Verification;
 pub use jingwu_store::orgs::OrgUnit;
 pub use orgs::NewOrg;
+pub use roads::RoadNetwork;
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
@@ -34,6 +42,8 @@ pub struct AppConfig {
     /// Failed logins allowed per username (and, times four, per client address) per window.
     pub login_max_failures: u32,
     pub login_window: jiff::SignedDuration,
+    /// AVL fixes older than this do not place a unit for recommendation (seconds).
+    pub avl_max_age_s: i64,
 }
 
 impl Default for AppConfig {
@@ -43,6 +53,7 @@ impl Default for AppConfig {
             session_ttl: jiff::SignedDuration::from_hours(12),
             login_max_failures: 5,
             login_window: jiff::SignedDuration::from_mins(15),
+            avl_max_age_s: command::DEFAULT_AVL_MAX_AGE_S,
         }
     }
 }
@@ -74,6 +85,24 @@ struct Inner {
     clock: Arc<dyn Clock>,
     config: AppConfig,
     limiter: auth::LoginLimiter,
+    roads: std::sync::RwLock<Option<Arc<RoadNetwork>>>,
+    live: tokio::sync::broadcast::Sender<LiveEvent>,
+}
+
+/// What changed, for live subscribers (terminal sockets, the command map). Subscribers that
+/// fall behind miss events but never block writers; terminals then resume from the durable
+/// message log by sequence number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LiveEvent {
+    /// A message was appended to a unit's terminal log.
+    Terminal { unit_id: String, seq: i64 },
+    /// An incident changed (created, dispatched, progressed, closed).
+    Incident {
+        incident_id: String,
+        org_path: String,
+    },
+    /// A unit's status or position changed.
+    Unit { unit_id: String, org_path: String },
 }
 
 impl App {
@@ -85,8 +114,33 @@ impl App {
                 clock,
                 config,
                 limiter,
+                roads: std::sync::RwLock::new(None),
+                live: tokio::sync::broadcast::channel(4096).0,
             }),
         }
+    }
+
+    /// Live change notifications (after commit).
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<LiveEvent> {
+        self.inner.live.subscribe()
+    }
+
+    fn publish(&self, e: LiveEvent) {
+        // No subscriber is fine: the durable state is already committed.
+        let _ = self.inner.live.send(e);
+    }
+
+    /// Installs the road network used for owning stations, recommendations and coverage.
+    pub fn set_road_network(&self, roads: RoadNetwork) {
+        *self.inner.roads.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(roads));
+    }
+
+    pub fn roads(&self) -> Option<Arc<RoadNetwork>> {
+        self.inner
+            .roads
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     pub fn store(&self) -> &Store {

@@ -27,6 +27,11 @@ pub struct Config {
     pub argon2_iterations: u32,
     pub session_ttl_hours: i64,
     pub db_max_connections: u32,
+    /// Road network to dispatch on: `synthetic:NODES[:SEED]`, a `.osm.pbf` file or a graph
+    /// cache from `jingwu graph`; empty for none (no recommendations or coverage).
+    pub road_network: String,
+    /// AVL fixes older than this many seconds do not place a unit for recommendation.
+    pub avl_max_age_secs: i64,
 }
 
 impl Default for Config {
@@ -42,6 +47,8 @@ impl Default for Config {
             argon2_iterations: cost.iterations,
             session_ttl_hours: 12,
             db_max_connections: 8,
+            road_network: String::new(),
+            avl_max_age_secs: jingwu_app::DEFAULT_AVL_MAX_AGE_S,
         }
     }
 }
@@ -107,9 +114,14 @@ pub async fn open_app(cfg: &Config) -> anyhow::Result<App> {
             iterations: cfg.argon2_iterations,
         },
         session_ttl: jiff::SignedDuration::from_hours(cfg.session_ttl_hours),
+        avl_max_age_s: cfg.avl_max_age_secs,
         ..AppConfig::default()
     };
-    Ok(App::new(store, Arc::new(jingwu_core::SystemClock), app_cfg))
+    let app = App::new(store, Arc::new(jingwu_core::SystemClock), app_cfg);
+    if !cfg.road_network.is_empty() {
+        app.set_road_network(crate::road_network::load(&cfg.road_network)?);
+    }
+    Ok(app)
 }
 
 /// A database URL with any password replaced, fit for messages and logs.

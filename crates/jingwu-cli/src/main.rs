@@ -2,6 +2,7 @@
 
 mod config;
 mod ops;
+mod road_network;
 mod routing_cmd;
 mod serve;
 

@@ -11,6 +11,10 @@ use tracing_subscriber::EnvFilter;
 
 use crate::config::{self, Config};
 
+/// The demo city's roads: a deterministic synthetic city of 60,000 junctions (about 27 km
+/// across) around Ningbo's centre, since no Ningbo extract ships with the project.
+pub const DEMO_ROAD_NETWORK: &str = "synthetic:60000:2016";
+
 #[derive(Debug, Clone, Default, clap::Args, Serialize)]
 pub struct ServeArgs {
     /// Listen address, HOST:PORT.
@@ -21,12 +25,17 @@ pub struct ServeArgs {
     #[arg(long, value_name = "URL")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub database: Option<String>,
+    /// Road network: synthetic:NODES[:SEED], FILE.osm.pbf or a graph cache file.
+    #[arg(long, value_name = "SPEC")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub road_network: Option<String>,
 }
 
 pub async fn run(file: Option<&Path>, args: ServeArgs, demo: bool) -> anyhow::Result<ExitCode> {
     let mut defaults = Config::default();
     if demo {
         defaults.database = "sqlite://data/jingwu-demo.db".into();
+        defaults.road_network = DEMO_ROAD_NETWORK.into();
     }
     let cfg = config::load(file, defaults, &args)?;
     init_logging(&cfg)?;
@@ -37,6 +46,11 @@ pub async fn run(file: Option<&Path>, args: ServeArgs, demo: bool) -> anyhow::Re
     let app = config::open_app(&cfg).await?;
     if demo {
         let summary = app.seed_demo().await.context("cannot load the demo city")?;
+        if app.roads().is_some() {
+            app.seed_demo_command()
+                .await
+                .context("cannot place the demo city's units")?;
+        }
         print_demo_logins(&summary, addr);
     }
     let store = app.store().clone();

@@ -18,6 +18,14 @@ pub enum Action {
     ManageUsers,
     /// Read the audit log.
     ReadAudit,
+    /// Read incidents, units and their timelines (110 command).
+    ReadCommand,
+    /// Take an incident in (110 intake).
+    CreateIncident,
+    /// Task units, hand incidents over, merge duplicates, close incidents from the command room.
+    Dispatch,
+    /// Report a unit's own progress from its terminal: acknowledge, status, position, result.
+    OperateUnit,
 }
 
 /// Where the action applies.
@@ -50,6 +58,9 @@ fn role_may(role: Role, action: Action) -> bool {
         ReadOrgs => role.is_staff(),
         ReadUsers | ManageUsers => role == Admin,
         ReadAudit => matches!(role, Admin | LegalSupervisor),
+        ReadCommand => matches!(role, Admin | Dispatcher | Officer),
+        CreateIncident | Dispatch => role == Dispatcher,
+        OperateUnit => matches!(role, Dispatcher | Officer),
     }
 }
 

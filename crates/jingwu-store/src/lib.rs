@@ -9,6 +9,7 @@ mod error;
 mod write;
 
 pub mod audit;
+pub mod command;
 pub mod orgs;
 pub mod sessions;
 pub mod users;

@@ -3,8 +3,10 @@
 mod audit;
 mod auth;
 mod dto;
+mod incidents;
 mod orgs;
 mod system;
+mod units;
 mod users;
 mod validate;
 
@@ -31,4 +33,18 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(audit::list_audit))
         .routes(routes!(audit::verify_audit))
         .routes(routes!(validate::validate))
+        .routes(routes!(
+            incidents::list_incidents,
+            incidents::create_incident
+        ))
+        .routes(routes!(incidents::get_incident))
+        .routes(routes!(incidents::recommend))
+        .routes(routes!(incidents::dispatch))
+        .routes(routes!(incidents::close))
+        .routes(routes!(units::list_units))
+        .routes(routes!(units::get_unit))
+        .routes(routes!(units::set_status))
+        .routes(routes!(units::acknowledge))
+        .routes(routes!(units::messages))
+        .routes(routes!(units::avl))
 }

@@ -5,6 +5,7 @@
 mod support;
 
 mod audit;
+mod command;
 mod concurrency;
 mod errors;
 mod openapi;

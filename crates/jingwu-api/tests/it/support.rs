@@ -92,6 +92,42 @@ impl TestApp {
         }
     }
 
+    /// The demo city with its units on a small synthetic road network.
+    pub async fn demo_with_roads() -> TestApp {
+        let t = TestApp::demo().await;
+        let (graph, _) = jingwu_routing::SyntheticCity::new(8_000, 2016)
+            .generate()
+            .unwrap();
+        t.app.set_road_network(jingwu_app::RoadNetwork::new(graph));
+        assert_eq!(t.app.seed_demo_command().await.unwrap(), 700);
+        t
+    }
+
+    /// A unit as the city dispatcher sees it, by call sign.
+    pub async fn unit_by_call_sign(&self, token: &str, call_sign: &str) -> Value {
+        let units = self.get("/api/v1/units", token).await;
+        units
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["call_sign"] == call_sign)
+            .unwrap()
+            .clone()
+    }
+
+    /// Creates an incident at a point; returns its id.
+    pub async fn incident_at(&self, token: &str, lat: f64, lon: f64, sub: (&str, &str)) -> String {
+        let body = serde_json::json!({
+            "caller_name": "王女士", "caller_phone": "13912345678", "lat": lat, "lon": lon,
+            "address": "测试路1号", "category": sub.0, "subcategory": sub.1, "priority": "p2",
+            "source": "call_110", "description": "测试警情",
+        });
+        let r = self.post("/api/v1/incidents", token, body).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        r.body["incident"]["id"].as_str().unwrap().to_string()
+    }
+
     pub async fn send(&self, req: Request<Body>) -> Resp {
         let resp = self.router.clone().oneshot(req).await.unwrap();
         let status = resp.status();

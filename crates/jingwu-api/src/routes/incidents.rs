@@ -1,0 +1,426 @@
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use jingwu_app::{IncidentFilter, NewIncident};
+use jingwu_core::micros_to_timestamp;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::extract::{Caller, Ctx, Json, Query};
+use crate::{ApiError, AppState, Problem};
+
+fn ts(us: i64) -> String {
+    micros_to_timestamp(us).to_string()
+}
+
+fn parse_ts(field: &str, v: &str) -> Result<i64, ApiError> {
+    v.parse::<jiff::Timestamp>()
+        .map(|t| t.as_microsecond())
+        .map_err(|e| {
+            ApiError::field(
+                StatusCode::BAD_REQUEST,
+                field,
+                "invalid_query",
+                format!("not an RFC 3339 instant: {e}"),
+            )
+        })
+}
+
+/// An incident (警情).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Incident {
+    pub id: String,
+    /// Daily number, `YYYYMMDD-NNNNNN` (China Standard Time).
+    pub number: String,
+    /// Owning station.
+    pub org_id: String,
+    pub category: String,
+    pub subcategory: String,
+    /// `p1` (most urgent) to `p4`.
+    pub priority: String,
+    pub source: String,
+    pub caller_name: String,
+    pub caller_phone: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub address: String,
+    pub description: String,
+    /// `new`, `dispatched`, `on_scene`, `closed` or `merged`.
+    pub status: String,
+    pub duplicate_of: Option<String>,
+    pub created_at: String,
+    pub dispatched_at: Option<String>,
+    pub acknowledged_at: Option<String>,
+    pub en_route_at: Option<String>,
+    pub on_scene_at: Option<String>,
+    pub closed_at: Option<String>,
+    pub result_code: Option<String>,
+    pub result_text: Option<String>,
+}
+
+impl From<jingwu_store::command::ScopedIncident> for Incident {
+    fn from(s: jingwu_store::command::ScopedIncident) -> Self {
+        let i = s.incident;
+        Incident {
+            id: i.id,
+            number: i.number,
+            org_id: i.org_id,
+            category: i.category,
+            subcategory: i.subcategory,
+            priority: i.priority,
+            source: i.source,
+            caller_name: i.caller_name,
+            caller_phone: i.caller_phone,
+            lat: i.lat,
+            lon: i.lon,
+            address: i.address,
+            description: i.description,
+            status: i.status,
+            duplicate_of: i.duplicate_of,
+            created_at: ts(i.created_at),
+            dispatched_at: i.dispatched_at.map(ts),
+            acknowledged_at: i.acknowledged_at.map(ts),
+            en_route_at: i.en_route_at.map(ts),
+            on_scene_at: i.on_scene_at.map(ts),
+            closed_at: i.closed_at.map(ts),
+            result_code: i.result_code,
+            result_text: i.result_text,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewIncidentRequest {
+    #[serde(default)]
+    pub caller_name: String,
+    pub caller_phone: String,
+    pub lat: f64,
+    pub lon: f64,
+    #[serde(default)]
+    pub address: String,
+    /// `criminal`, `public_order`, `traffic`, `fire_rescue`, `dispute`, `assistance`, `other`.
+    pub category: String,
+    /// A sub-category of the category (see the taxonomy in the API description).
+    pub subcategory: String,
+    /// `p1` to `p4`.
+    pub priority: String,
+    /// `call_110`, `sms`, `app`, `video_patrol` or `walk_in`.
+    pub source: String,
+    pub description: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PossibleDuplicate {
+    pub incident_id: String,
+    pub number: String,
+    /// 0..1, higher is more alike.
+    pub score: f64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IncidentCreatedResponse {
+    pub incident: Incident,
+    pub possible_duplicates: Vec<PossibleDuplicate>,
+}
+
+/// Take an incident in (接警). The owning station is found from the location (nearest station
+/// by road travel time); open incidents of the same category nearby in space and time are
+/// flagged as possible duplicates.
+#[utoipa::path(post, path = "/api/v1/incidents", tag = "command", security(("bearer" = []), ("cookie" = [])),
+    request_body = NewIncidentRequest,
+    responses(
+        (status = 201, body = IncidentCreatedResponse),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create_incident(
+    State(s): State<AppState>,
+    Ctx(ctx): Ctx,
+    caller: Caller,
+    Json(r): Json<NewIncidentRequest>,
+) -> Result<(StatusCode, axum::Json<IncidentCreatedResponse>), ApiError> {
+    let n = NewIncident {
+        caller_name: r.caller_name,
+        caller_phone: r.caller_phone,
+        lat: r.lat,
+        lon: r.lon,
+        address: r.address,
+        category: r.category,
+        subcategory: r.subcategory,
+        priority: r.priority,
+        source: r.source,
+        description: r.description,
+    };
+    let created = s.app.create_incident(&caller.principal, n, &ctx).await?;
+    let body = IncidentCreatedResponse {
+        incident: created.incident.into(),
+        possible_duplicates: created
+            .possible_duplicates
+            .into_iter()
+            .map(|(incident_id, number, score)| PossibleDuplicate {
+                incident_id,
+                number,
+                score,
+            })
+            .collect(),
+    };
+    Ok((StatusCode::CREATED, axum::Json(body)))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct IncidentListParams {
+    /// `new`, `dispatched`, `on_scene`, `closed` or `merged`.
+    pub status: Option<String>,
+    /// Created at or after (RFC 3339).
+    pub from: Option<String>,
+    /// Created before (RFC 3339).
+    pub to: Option<String>,
+    /// 1 to 500; default 100.
+    pub limit: Option<u32>,
+}
+
+/// Incidents owned in the caller's jurisdiction, newest first.
+#[utoipa::path(get, path = "/api/v1/incidents", tag = "command", security(("bearer" = []), ("cookie" = [])),
+    params(IncidentListParams),
+    responses((status = 200, body = Vec<Incident>), (status = 403, body = Problem, content_type = "application/problem+json")))]
+pub async fn list_incidents(
+    State(s): State<AppState>,
+    caller: Caller,
+    Query(p): Query<IncidentListParams>,
+) -> Result<axum::Json<Vec<Incident>>, ApiError> {
+    let limit = match p.limit.unwrap_or(100) {
+        n @ 1..=500 => i64::from(n),
+        n => {
+            return Err(ApiError::field(
+                StatusCode::BAD_REQUEST,
+                "limit",
+                "invalid_query",
+                format!("{n} is out of range 1..=500"),
+            ));
+        }
+    };
+    let f = IncidentFilter {
+        status: p.status,
+        from: p.from.as_deref().map(|v| parse_ts("from", v)).transpose()?,
+        to: p.to.as_deref().map(|v| parse_ts("to", v)).transpose()?,
+        limit,
+    };
+    let rows = s.app.list_incidents(&caller.principal, &f).await?;
+    Ok(axum::Json(rows.into_iter().map(Incident::from).collect()))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TimelineEvent {
+    pub at: String,
+    /// `created`, `duplicate_flagged`, `dispatched`, `acknowledged`, `en_route`, `on_scene`,
+    /// `cleared`, `cancelled`, `closed`, ...
+    pub kind: String,
+    pub actor_id: String,
+    pub unit_id: Option<String>,
+    pub detail: serde_json::Value,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssignmentView {
+    pub unit_id: String,
+    pub status: String,
+    pub eta_secs: Option<i64>,
+    pub dispatched_at: String,
+    pub acknowledged_at: Option<String>,
+    pub en_route_at: Option<String>,
+    pub on_scene_at: Option<String>,
+    pub cleared_at: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IncidentDetailResponse {
+    pub incident: Incident,
+    pub timeline: Vec<TimelineEvent>,
+    pub assignments: Vec<AssignmentView>,
+}
+
+/// One incident with its timeline and assignments.
+#[utoipa::path(get, path = "/api/v1/incidents/{id}", tag = "command", security(("bearer" = []), ("cookie" = [])),
+    params(("id" = String, Path, description = "Incident id")),
+    responses((status = 200, body = IncidentDetailResponse), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn get_incident(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<axum::Json<IncidentDetailResponse>, ApiError> {
+    let d = s.app.incident_detail(&caller.principal, &id).await?;
+    Ok(axum::Json(IncidentDetailResponse {
+        incident: d.incident.into(),
+        timeline: d
+            .timeline
+            .into_iter()
+            .map(|e| TimelineEvent {
+                at: ts(e.at),
+                kind: e.kind,
+                actor_id: e.actor_id,
+                unit_id: e.unit_id,
+                detail: serde_json::from_str(&e.detail).unwrap_or(serde_json::Value::Null),
+            })
+            .collect(),
+        assignments: d
+            .assignments
+            .into_iter()
+            .map(|a| AssignmentView {
+                unit_id: a.unit_id,
+                status: a.status,
+                eta_secs: a.eta_secs,
+                dispatched_at: ts(a.dispatched_at),
+                acknowledged_at: a.acknowledged_at.map(ts),
+                en_route_at: a.en_route_at.map(ts),
+                on_scene_at: a.on_scene_at.map(ts),
+                cleared_at: a.cleared_at.map(ts),
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecommendationView {
+    pub unit_id: String,
+    pub call_sign: String,
+    pub kind: String,
+    pub org_id: String,
+    pub org_name_zh: String,
+    /// `city`, `district`, `station` or `armed_patrol`.
+    pub tier: String,
+    /// Road travel time to the incident, seconds.
+    pub eta_s: f64,
+    /// Straight-line distance, metres (for reference only).
+    pub distance_m: f64,
+    /// `strong`, `good`, `acceptable` or `poor`.
+    pub fit: String,
+    pub fit_reason: String,
+    /// Age of the unit's position fix, seconds.
+    pub fix_age_s: i64,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct RecommendParams {
+    /// 1 to 50; default 10.
+    pub limit: Option<u32>,
+}
+
+/// Available units the caller may task, ranked by road travel time to the incident (live
+/// closures applied), then by tier and type fit.
+#[utoipa::path(get, path = "/api/v1/incidents/{id}/recommendations", tag = "command", security(("bearer" = []), ("cookie" = [])),
+    params(("id" = String, Path, description = "Incident id"), RecommendParams),
+    responses((status = 200, body = Vec<RecommendationView>), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn recommend(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Query(p): Query<RecommendParams>,
+) -> Result<axum::Json<Vec<RecommendationView>>, ApiError> {
+    let limit = match p.limit.unwrap_or(10) {
+        n @ 1..=50 => n as usize,
+        n => {
+            return Err(ApiError::field(
+                StatusCode::BAD_REQUEST,
+                "limit",
+                "invalid_query",
+                format!("{n} is out of range 1..=50"),
+            ));
+        }
+    };
+    let recs = s.app.recommend(&caller.principal, &id, limit).await?;
+    Ok(axum::Json(
+        recs.into_iter()
+            .map(|r| RecommendationView {
+                unit_id: r.unit_id,
+                call_sign: r.call_sign,
+                kind: r.kind,
+                org_id: r.org_id,
+                org_name_zh: r.org_name_zh,
+                tier: r.tier.as_str().into(),
+                eta_s: r.eta_s,
+                distance_m: r.distance_m,
+                fit: r.fit.as_str().into(),
+                fit_reason: r.fit_reason.into(),
+                fix_age_s: r.fix_age_s,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DispatchRequest {
+    pub unit_ids: Vec<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DispatchedUnit {
+    pub unit_id: String,
+    /// Sequence number of the assignment in the unit's terminal log.
+    pub terminal_seq: i64,
+}
+
+/// Dispatch (派警): assign units. A unit is never assigned to two incidents: a unit no longer
+/// available answers 409 `unit_not_available`. The city centre may task any unit, a bureau
+/// its own subtree, a station its own units.
+#[utoipa::path(post, path = "/api/v1/incidents/{id}/dispatch", tag = "command", security(("bearer" = []), ("cookie" = [])),
+    params(("id" = String, Path, description = "Incident id")),
+    request_body = DispatchRequest,
+    responses(
+        (status = 200, body = Vec<DispatchedUnit>),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`unit_not_available`, `incident_closed`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn dispatch(
+    State(s): State<AppState>,
+    Ctx(ctx): Ctx,
+    caller: Caller,
+    Path(id): Path<String>,
+    Json(r): Json<DispatchRequest>,
+) -> Result<axum::Json<Vec<DispatchedUnit>>, ApiError> {
+    let done = s
+        .app
+        .dispatch(&caller.principal, &id, &r.unit_ids, &ctx)
+        .await?;
+    Ok(axum::Json(
+        done.into_iter()
+            .map(|(unit_id, terminal_seq)| DispatchedUnit {
+                unit_id,
+                terminal_seq,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CloseRequest {
+    /// Result code (e.g. GA/T 2000.152 警情处理结果代码, or a local code).
+    pub result_code: String,
+    /// What was found and done.
+    pub result_text: String,
+}
+
+/// Close (办结) with the result; every unit still on the incident is cleared.
+#[utoipa::path(post, path = "/api/v1/incidents/{id}/close", tag = "command", security(("bearer" = []), ("cookie" = [])),
+    params(("id" = String, Path, description = "Incident id")),
+    request_body = CloseRequest,
+    responses(
+        (status = 204, description = "closed"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn close(
+    State(s): State<AppState>,
+    Ctx(ctx): Ctx,
+    caller: Caller,
+    Path(id): Path<String>,
+    Json(r): Json<CloseRequest>,
+) -> Result<StatusCode, ApiError> {
+    s.app
+        .close_incident(&caller.principal, &id, &r.result_code, &r.result_text, &ctx)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

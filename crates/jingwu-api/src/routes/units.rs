@@ -1,0 +1,249 @@
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use jingwu_app::Fix;
+use jingwu_core::micros_to_timestamp;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::extract::{Caller, Ctx, Json, Query};
+use crate::{ApiError, AppState, Problem};
+
+/// A police unit: patrol car, foot patrol, motorcycle, armed patrol team or traffic unit.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Unit {
+    pub id: String,
+    pub call_sign: String,
+    /// `patrol_car`, `foot_patrol`, `motorcycle`, `armed_patrol_team`, `traffic_unit`.
+    pub kind: String,
+    /// Home org unit.
+    pub org_id: String,
+    /// `off_duty`, `available`, `dispatched`, `en_route`, `on_scene`, `busy`.
+    pub status: String,
+    pub status_since: String,
+    /// Current incident, while dispatched, en route or on scene.
+    pub incident_id: Option<String>,
+    pub crew: Vec<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub position_at: Option<String>,
+}
+
+impl From<jingwu_app::UnitView> for Unit {
+    fn from(s: jingwu_app::UnitView) -> Self {
+        let u = s.unit;
+        Unit {
+            id: u.id,
+            call_sign: u.call_sign,
+            kind: u.kind,
+            org_id: u.org_id,
+            status: u.status,
+            status_since: micros_to_timestamp(u.status_since).to_string(),
+            incident_id: u.incident_id,
+            crew: serde_json::from_str(&u.crew).unwrap_or_default(),
+            lat: u.lat,
+            lon: u.lon,
+            position_at: u.position_at.map(|t| micros_to_timestamp(t).to_string()),
+        }
+    }
+}
+
+/// Units of the caller's jurisdiction.
+#[utoipa::path(get, path = "/api/v1/units", tag = "command", security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = Vec<Unit>), (status = 403, body = Problem, content_type = "application/problem+json")))]
+pub async fn list_units(
+    State(s): State<AppState>,
+    caller: Caller,
+) -> Result<axum::Json<Vec<Unit>>, ApiError> {
+    Ok(axum::Json(
+        s.app
+            .list_units(&caller.principal)
+            .await?
+            .into_iter()
+            .map(Unit::from)
+            .collect(),
+    ))
+}
+
+/// One unit (its officers may read their own unit).
+#[utoipa::path(get, path = "/api/v1/units/{id}", tag = "command", security(("bearer" = []), ("cookie" = [])),
+    params(("id" = String, Path, description = "Unit id")),
+    responses((status = 200, body = Unit), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn get_unit(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<axum::Json<Unit>, ApiError> {
+    Ok(axum::Json(
+        s.app.get_unit(&caller.principal, &id).await?.into(),
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusRequest {
+    /// `available`, `en_route`, `on_scene`, `busy`, `off_duty` (dispatch goes through an incident).
+    pub status: String,
+    /// Required when cancelling a dispatched or en-route unit back to available.
+    #[serde(default)]
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatusResponse {
+    pub status: String,
+}
+
+/// Change a unit's status under the status machine; illegal transitions answer 409
+/// `illegal_transition` with the reason.
+#[utoipa::path(post, path = "/api/v1/units/{id}/status", tag = "command", security(("bearer" = []), ("cookie" = [])),
+    params(("id" = String, Path, description = "Unit id")),
+    request_body = StatusRequest,
+    responses(
+        (status = 200, body = StatusResponse),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`illegal_transition`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn set_status(
+    State(s): State<AppState>,
+    Ctx(ctx): Ctx,
+    caller: Caller,
+    Path(id): Path<String>,
+    Json(r): Json<StatusRequest>,
+) -> Result<axum::Json<StatusResponse>, ApiError> {
+    let to = s
+        .app
+        .set_unit_status(&caller.principal, &id, &r.status, &r.reason, &ctx)
+        .await?;
+    Ok(axum::Json(StatusResponse {
+        status: to.as_str().into(),
+    }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AcknowledgeRequest {
+    pub incident_id: String,
+}
+
+/// 签收: the unit's terminal confirms it received its assignment.
+#[utoipa::path(post, path = "/api/v1/units/{id}/acknowledge", tag = "command", security(("bearer" = []), ("cookie" = [])),
+    params(("id" = String, Path, description = "Unit id")),
+    request_body = AcknowledgeRequest,
+    responses(
+        (status = 204, description = "acknowledged"),
+        (status = 409, description = "`not_assigned`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn acknowledge(
+    State(s): State<AppState>,
+    Ctx(ctx): Ctx,
+    caller: Caller,
+    Path(id): Path<String>,
+    Json(r): Json<AcknowledgeRequest>,
+) -> Result<StatusCode, ApiError> {
+    s.app
+        .acknowledge(&caller.principal, &id, &r.incident_id, &ctx)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct MessagesParams {
+    /// Last sequence number the terminal has; default 0 (everything).
+    pub after: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TerminalMessage {
+    pub seq: i64,
+    pub at: String,
+    /// `assignment`, ...
+    pub kind: String,
+    pub body: serde_json::Value,
+}
+
+/// The unit's terminal messages after a sequence number: how a terminal that was offline
+/// catches up without missing anything.
+#[utoipa::path(get, path = "/api/v1/units/{id}/messages", tag = "command", security(("bearer" = []), ("cookie" = [])),
+    params(("id" = String, Path, description = "Unit id"), MessagesParams),
+    responses((status = 200, body = Vec<TerminalMessage>), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn messages(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Query(p): Query<MessagesParams>,
+) -> Result<axum::Json<Vec<TerminalMessage>>, ApiError> {
+    let rows = s
+        .app
+        .terminal_messages(&caller.principal, &id, p.after.unwrap_or(0))
+        .await?;
+    Ok(axum::Json(
+        rows.into_iter()
+            .map(|m| TerminalMessage {
+                seq: m.seq,
+                at: micros_to_timestamp(m.at).to_string(),
+                kind: m.kind,
+                body: serde_json::from_str(&m.body).unwrap_or(serde_json::Value::Null),
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PositionFix {
+    pub unit_id: String,
+    /// Fix time (RFC 3339).
+    pub at: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub speed_kmh: Option<f64>,
+    pub heading: Option<f64>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PositionBatch {
+    /// Up to 5000 fixes.
+    pub positions: Vec<PositionFix>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PositionsAccepted {
+    pub accepted: usize,
+}
+
+/// AVL: a batch of position fixes from terminals (an offline queue may be replayed).
+#[utoipa::path(post, path = "/api/v1/avl", tag = "command", security(("bearer" = []), ("cookie" = [])),
+    request_body = PositionBatch,
+    responses(
+        (status = 200, body = PositionsAccepted),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn avl(
+    State(s): State<AppState>,
+    caller: Caller,
+    Json(b): Json<PositionBatch>,
+) -> Result<axum::Json<PositionsAccepted>, ApiError> {
+    let mut fixes = Vec::with_capacity(b.positions.len());
+    for (i, p) in b.positions.into_iter().enumerate() {
+        let at = p.at.parse::<jiff::Timestamp>().map_err(|e| {
+            ApiError::field(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &format!("positions[{i}].at"),
+                "invalid_field",
+                e.to_string(),
+            )
+        })?;
+        fixes.push(Fix {
+            unit_id: p.unit_id,
+            at_us: at.as_microsecond(),
+            lat: p.lat,
+            lon: p.lon,
+            speed_kmh: p.speed_kmh,
+            heading: p.heading,
+        });
+    }
+    let accepted = s.app.ingest_positions(&caller.principal, &fixes).await?;
+    Ok(axum::Json(PositionsAccepted { accepted }))
+}

@@ -1,0 +1,93 @@
+//! AVL: terminal positions. Telemetry is recorded in the unit's position history (itself the
+//! record) and in the unit's last-known position, in one transaction per batch but without an
+//! audit entry per fix: at thousands of fixes a second an audit leaf each would swamp the log,
+//! and a position changes no business decision by itself. This is the one documented
+//! exception to "every write appends an audit entry".
+
+use std::collections::BTreeSet;
+
+use jingwu_core::Principal;
+use jingwu_store::command::{self as q, Position};
+
+use crate::{App, AppError, FieldError, LiveEvent, Result};
+
+/// One position fix from a terminal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fix {
+    pub unit_id: String,
+    /// Instant of the fix, µs since the Unix epoch.
+    pub at_us: i64,
+    pub lat: f64,
+    pub lon: f64,
+    pub speed_kmh: Option<f64>,
+    pub heading: Option<f64>,
+}
+
+/// A terminal's clock may run a little ahead of ours.
+const FUTURE_TOLERANCE_US: i64 = 60_000_000;
+/// Fixes older than this are refused (a terminal's offline queue is replayed within it).
+const MAX_FIX_AGE_US: i64 = 24 * 3_600_000_000;
+
+impl App {
+    /// Records a batch of fixes; every unit named must be one the caller may operate.
+    /// Returns how many fixes were stored.
+    pub async fn ingest_positions(&self, who: &Principal, fixes: &[Fix]) -> Result<usize> {
+        if fixes.len() > 5_000 {
+            return Err(AppError::invalid(
+                "positions",
+                "positions.count",
+                "at most 5000 fixes per batch",
+            ));
+        }
+        let now = self.now_us();
+        let mut errs = Vec::new();
+        for (i, f) in fixes.iter().enumerate() {
+            if !(-90.0..=90.0).contains(&f.lat) || !(-180.0..=180.0).contains(&f.lon) {
+                errs.push(FieldError::new(
+                    &format!("positions[{i}]"),
+                    "position.range",
+                    "latitude/longitude out of range",
+                ));
+            } else if f.at_us > now + FUTURE_TOLERANCE_US || f.at_us < now - MAX_FIX_AGE_US {
+                errs.push(FieldError::new(
+                    &format!("positions[{i}].at"),
+                    "position.time",
+                    "fix time must be within the last 24 hours",
+                ));
+            }
+        }
+        if !errs.is_empty() {
+            return Err(AppError::Validation(errs));
+        }
+        let units: BTreeSet<&str> = fixes.iter().map(|f| f.unit_id.as_str()).collect();
+        let mut conn = self.store().conn().await?;
+        let mut paths = Vec::new();
+        for unit_id in &units {
+            let u = self.operable_unit(&mut conn, who, unit_id).await?;
+            paths.push((u.unit.id, u.org_path));
+        }
+        drop(conn);
+        let batch: Vec<Position> = fixes
+            .iter()
+            .map(|f| Position {
+                unit_id: f.unit_id.clone(),
+                at: f.at_us,
+                lat: f.lat,
+                lon: f.lon,
+                speed_kmh: f.speed_kmh,
+                heading: f.heading,
+            })
+            .collect();
+        self.store().record_telemetry(&batch).await?;
+        for (unit_id, org_path) in paths {
+            self.publish(LiveEvent::Unit { unit_id, org_path });
+        }
+        Ok(batch.len())
+    }
+
+    /// Drops AVL history older than `keep_s` seconds (retention); returns rows removed.
+    pub async fn prune_positions(&self, keep_s: i64) -> Result<u64> {
+        let mut conn = self.store().conn().await?;
+        Ok(q::prune_positions(&mut conn, self.now_us() - keep_s * 1_000_000).await?)
+    }
+}

@@ -1,0 +1,290 @@
+//! Intake (接警): a new incident, its owning station, its number and likely duplicates.
+
+use jingwu_command::duplicates::{DuplicateRule, IncidentProbe, haversine_m, likely_duplicates};
+use jingwu_command::taxonomy::{Priority, Source, parse_pair};
+use jingwu_core::{Action, Principal, Scope, authorize, micros_to_timestamp, new_id};
+use jingwu_store::command::{self as q, Incident, ScopedIncident};
+use jingwu_store::orgs;
+
+use super::event;
+use crate::{App, AppError, FieldError, RequestCtx, Result};
+
+#[derive(Debug, Clone)]
+pub struct NewIncident {
+    pub caller_name: String,
+    pub caller_phone: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub address: String,
+    pub category: String,
+    pub subcategory: String,
+    pub priority: String,
+    pub source: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct IncidentCreated {
+    pub incident: ScopedIncident,
+    /// `(incident id, number, score)` of open incidents that look like the same event.
+    pub possible_duplicates: Vec<(String, String, f64)>,
+}
+
+fn check(n: &NewIncident) -> Result<()> {
+    let mut errs = Vec::new();
+    if !(-90.0..=90.0).contains(&n.lat) || !n.lat.is_finite() {
+        errs.push(FieldError::new(
+            "lat",
+            "lat.range",
+            "latitude must be within -90..90",
+        ));
+    }
+    if !(-180.0..=180.0).contains(&n.lon) || !n.lon.is_finite() {
+        errs.push(FieldError::new(
+            "lon",
+            "lon.range",
+            "longitude must be within -180..180",
+        ));
+    }
+    let phone_ok = (3..=20).contains(&n.caller_phone.chars().count())
+        && n.caller_phone
+            .chars()
+            .all(|c| c.is_ascii_digit() || "+- ".contains(c));
+    if !phone_ok {
+        errs.push(FieldError::new(
+            "caller_phone",
+            "caller_phone.format",
+            "3 to 20 digits, '+', '-' or spaces",
+        ));
+    }
+    for (field, v, max) in [
+        ("caller_name", &n.caller_name, 64),
+        ("address", &n.address, 200),
+        ("description", &n.description, 2000),
+    ] {
+        if v.chars().count() > max {
+            errs.push(FieldError::new(
+                field,
+                "length",
+                format!("at most {max} characters"),
+            ));
+        }
+    }
+    if n.description.trim().is_empty() {
+        errs.push(FieldError::new(
+            "description",
+            "description.empty",
+            "say what happened",
+        ));
+    }
+    if let Err(e) = parse_pair(&n.category, &n.subcategory) {
+        errs.push(FieldError::new("subcategory", "taxonomy", e.to_string()));
+    }
+    if let Err(e) = Priority::parse(&n.priority) {
+        errs.push(FieldError::new(
+            "priority",
+            "priority.unknown",
+            e.to_string(),
+        ));
+    }
+    if let Err(e) = Source::parse(&n.source) {
+        errs.push(FieldError::new("source", "source.unknown", e.to_string()));
+    }
+    if errs.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(errs))
+    }
+}
+
+impl App {
+    pub async fn create_incident(
+        &self,
+        who: &Principal,
+        n: NewIncident,
+        ctx: &RequestCtx,
+    ) -> Result<IncidentCreated> {
+        check(&n)?;
+        let (category, subcategory) = parse_pair(&n.category, &n.subcategory)
+            .map_err(|e| AppError::invalid("subcategory", "taxonomy", e.to_string()))?;
+        let owner = self.owning_station(n.lat, n.lon).await?;
+        authorize(who, Action::CreateIncident, Scope::Org(&owner.path)).map_err(|d| match d {
+            jingwu_core::Denied::Scope => AppError::Forbidden(format!(
+                "the location lies in {}'s area, outside your jurisdiction; the city command centre takes it in",
+                owner.name_zh
+            )),
+            d => AppError::denied_scope(d),
+        })?;
+
+        let now = self.now_us();
+        let mut tx = self.store().write().await?;
+        let rule = DuplicateRule::default();
+        let recent = q::open_incidents_since(tx.conn(), now - rule.window_us).await?;
+        let id = new_id();
+        let probe = IncidentProbe {
+            id: id.clone(),
+            category,
+            subcategory,
+            lat: n.lat,
+            lon: n.lon,
+            created_us: now,
+            open: true,
+        };
+        let probes: Vec<IncidentProbe> = recent
+            .iter()
+            .filter_map(|r| {
+                let (c, s) = parse_pair(&r.incident.category, &r.incident.subcategory).ok()?;
+                Some(IncidentProbe {
+                    id: r.incident.id.clone(),
+                    category: c,
+                    subcategory: s,
+                    lat: r.incident.lat,
+                    lon: r.incident.lon,
+                    created_us: r.incident.created_at,
+                    open: true,
+                })
+            })
+            .collect();
+        let possible_duplicates: Vec<(String, String, f64)> =
+            likely_duplicates(&probe, &probes, rule)
+                .into_iter()
+                .filter_map(|(dup, score)| {
+                    let number = recent
+                        .iter()
+                        .find(|r| r.incident.id == dup)?
+                        .incident
+                        .number
+                        .clone();
+                    Some((dup, number, score))
+                })
+                .collect();
+
+        let day_start = self.china_day_start_us(now);
+        let seq = q::count_incidents_since(tx.conn(), day_start).await? + 1;
+        let date = micros_to_timestamp(now)
+            .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+            .date();
+        let incident = Incident {
+            id: id.clone(),
+            number: format!(
+                "{:04}{:02}{:02}-{seq:06}",
+                date.year(),
+                date.month(),
+                date.day()
+            ),
+            org_id: owner.id.clone(),
+            category: n.category,
+            subcategory: n.subcategory,
+            priority: n.priority,
+            source: n.source,
+            caller_name: n.caller_name.trim().into(),
+            caller_phone: n.caller_phone.trim().into(),
+            lat: n.lat,
+            lon: n.lon,
+            address: n.address.trim().into(),
+            description: n.description.trim().into(),
+            status: "new".into(),
+            duplicate_of: None,
+            created_by: who.user_id.clone(),
+            created_at: now,
+            dispatched_at: None,
+            acknowledged_at: None,
+            en_route_at: None,
+            on_scene_at: None,
+            closed_at: None,
+            result_code: None,
+            result_text: None,
+        };
+        q::insert_incident(tx.conn(), &incident).await?;
+        let detail = serde_json::json!({
+            "number": incident.number, "category": incident.category, "subcategory": incident.subcategory,
+            "priority": incident.priority, "source": incident.source, "owner_org_id": owner.id,
+            "lat": incident.lat, "lon": incident.lon,
+        });
+        event(tx.conn(), &id, now, "created", who, None, detail.clone()).await?;
+        if !possible_duplicates.is_empty() {
+            let dups: Vec<&str> = possible_duplicates.iter().map(|d| d.1.as_str()).collect();
+            event(
+                tx.conn(),
+                &id,
+                now,
+                "duplicate_flagged",
+                who,
+                None,
+                serde_json::json!({ "possible_duplicates": dups }),
+            )
+            .await?;
+        }
+        tx.audit(self.entry(
+            who,
+            ctx,
+            "incident.create",
+            ("incident", &id),
+            &owner.path,
+            detail,
+        ))
+        .await?;
+        tx.commit().await?;
+        Ok(IncidentCreated {
+            incident: ScopedIncident {
+                incident,
+                org_path: owner.path,
+            },
+            possible_duplicates,
+        })
+    }
+
+    /// The station that owns a location: the nearest station by road travel time when the
+    /// road network is loaded, else by straight-line distance.
+    async fn owning_station(&self, lat: f64, lon: f64) -> Result<orgs::OrgUnit> {
+        let mut conn = self.store().conn().await?;
+        let root = orgs::root(&mut conn).await?.ok_or(AppError::Precondition(
+            "the jurisdiction tree is empty".into(),
+        ))?;
+        let stations: Vec<_> = q::sites_under(&mut conn, &root.path)
+            .await?
+            .into_iter()
+            .filter(|(_, kind, _)| kind == "station")
+            .map(|(site, _, _)| site)
+            .collect();
+        if stations.is_empty() {
+            return Err(AppError::Precondition(
+                "no station has a site yet: place the stations first".into(),
+            ));
+        }
+        let by_road = self.roads().and_then(|roads| {
+            let target = roads.snap(lat, lon).ok()?;
+            let positions: Vec<_> = stations
+                .iter()
+                .filter_map(|s| roads.snap(s.lat, s.lon).ok())
+                .collect();
+            if positions.len() != stations.len() {
+                return None;
+            }
+            roads
+                .rank(&positions, &target, 1, 3600)
+                .first()
+                .map(|eta| eta.unit)
+        });
+        let best = by_road.unwrap_or_else(|| {
+            let d = |s: &q::Site| haversine_m(lat, lon, s.lat, s.lon);
+            (0..stations.len())
+                .min_by(|&a, &b| d(&stations[a]).total_cmp(&d(&stations[b])))
+                .unwrap_or(0)
+        });
+        let org = orgs::get(&mut conn, &stations[best].org_id).await?;
+        org.ok_or(AppError::Internal(
+            "station site without its org unit".into(),
+        ))
+    }
+
+    /// Midnight of the current day in China Standard Time, in µs.
+    fn china_day_start_us(&self, now: i64) -> i64 {
+        let tz = jiff::tz::TimeZone::fixed(jiff::tz::offset(8));
+        micros_to_timestamp(now)
+            .to_zoned(tz.clone())
+            .date()
+            .to_zoned(tz)
+            .map_or(now, |z| z.timestamp().as_microsecond())
+    }
+}

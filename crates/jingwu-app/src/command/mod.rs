@@ -1,0 +1,120 @@
+//! 110 linked command: intake, units and their status, AVL, recommendation by road travel
+//! time, dispatch, terminal progress and closing. Every state change goes through a `WriteTx`
+//! (audited); AVL telemetry is the one documented exception (see `avl`).
+
+mod avl;
+mod dispatch;
+mod intake;
+mod progress;
+mod read;
+
+use jingwu_command::unit::{Actor, UnitStatus};
+use jingwu_core::{Principal, new_id};
+use jingwu_store::AnyConnection;
+use jingwu_store::command::{self as q, Event, StatusChange};
+
+use crate::{App, AppError, Result};
+
+pub use avl::Fix;
+pub use dispatch::Recommendation;
+pub use intake::{IncidentCreated, NewIncident};
+pub use read::{IncidentDetail, IncidentFilter, UnitView};
+
+/// How stale an AVL fix may be and still place a unit for recommendation.
+pub const DEFAULT_AVL_MAX_AGE_S: i64 = 600;
+
+/// Appends an event to an incident's timeline.
+async fn event(
+    conn: &mut AnyConnection,
+    incident_id: &str,
+    at: i64,
+    kind: &str,
+    who: &Principal,
+    unit_id: Option<&str>,
+    detail: serde_json::Value,
+) -> Result<()> {
+    q::insert_event(
+        conn,
+        &Event {
+            id: new_id(),
+            incident_id: incident_id.into(),
+            at,
+            kind: kind.into(),
+            actor_id: who.user_id.clone(),
+            unit_id: unit_id.map(Into::into),
+            detail: jingwu_audit::canonical_json(&detail),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Moves a unit between statuses under the domain's rules and the database's condition (the
+/// unit must still be in `from`), and records the change in its history.
+#[allow(clippy::too_many_arguments)]
+async fn move_unit(
+    conn: &mut AnyConnection,
+    who: &Principal,
+    actor: Actor,
+    unit_id: &str,
+    from: UnitStatus,
+    to: UnitStatus,
+    incident_id: Option<&str>,
+    reason: &str,
+    at: i64,
+) -> Result<()> {
+    let ctx = jingwu_command::unit::TransitionCtx::by(actor);
+    let ctx = if reason.trim().is_empty() {
+        ctx
+    } else {
+        ctx.with_reason(reason)
+    };
+    jingwu_command::unit::transition(from, to, ctx).map_err(|e| AppError::Conflict {
+        code: "illegal_transition",
+        detail: e.to_string(),
+    })?;
+    let keep_incident = if to.is_assigned() { incident_id } else { None };
+    if !q::set_unit_status(conn, unit_id, from.as_str(), to.as_str(), keep_incident, at).await? {
+        return Err(AppError::Conflict {
+            code: "unit_changed",
+            detail: "the unit's status changed meanwhile; reload and try again".into(),
+        });
+    }
+    q::log_unit_status(
+        conn,
+        &StatusChange {
+            id: new_id(),
+            unit_id: unit_id.into(),
+            from_status: from.as_str().into(),
+            to_status: to.as_str().into(),
+            at,
+            actor_id: who.user_id.clone(),
+            incident_id: incident_id.map(Into::into),
+            reason: reason.into(),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+fn parse_status(s: &str) -> Result<UnitStatus> {
+    UnitStatus::parse(s).map_err(|e| AppError::Internal(format!("stored unit status: {e}")))
+}
+
+impl App {
+    /// Loads a unit the caller may see, else 404.
+    async fn scoped_unit(
+        &self,
+        conn: &mut AnyConnection,
+        who: &Principal,
+        action: jingwu_core::Action,
+        unit_id: &str,
+    ) -> Result<q::ScopedUnit> {
+        let u = q::get_unit(conn, unit_id)
+            .await?
+            .ok_or(AppError::NotFound { what: "unit" })?;
+        jingwu_core::authorize(who, action, jingwu_core::Scope::Org(&u.org_path))
+            .map_err(|d| AppError::denied_object(d, "unit"))?;
+        Ok(u)
+    }
+}

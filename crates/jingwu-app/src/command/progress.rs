@@ -1,0 +1,331 @@
+//! A unit's progress on its assignment, reported from its terminal (or by a dispatcher):
+//! acknowledge (签收), en route (出警), on scene (到场), clear; and closing the incident (办结).
+
+use jingwu_command::unit::{Actor, UnitStatus};
+use jingwu_core::{Action, Principal, Role, Scope, authorize};
+use jingwu_store::AnyConnection;
+use jingwu_store::command::{self as q, Milestone, ScopedUnit};
+
+use super::{event, move_unit, parse_status};
+use crate::{App, AppError, LiveEvent, RequestCtx, Result};
+
+impl App {
+    /// A unit the caller may operate: a dispatcher's unit in scope, or an officer's own unit
+    /// (one whose crew lists the officer).
+    pub(super) async fn operable_unit(
+        &self,
+        conn: &mut AnyConnection,
+        who: &Principal,
+        unit_id: &str,
+    ) -> Result<ScopedUnit> {
+        let u = q::get_unit(conn, unit_id)
+            .await?
+            .ok_or(AppError::NotFound { what: "unit" })?;
+        authorize(who, Action::OperateUnit, Scope::Org(&who.org_path))
+            .map_err(AppError::denied_scope)?;
+        let allowed = match who.role {
+            Role::Officer => crew_includes(&u.unit.crew, &who.username),
+            _ => authorize(who, Action::OperateUnit, Scope::Org(&u.org_path)).is_ok(),
+        };
+        if allowed {
+            Ok(u)
+        } else {
+            Err(AppError::NotFound { what: "unit" })
+        }
+    }
+
+    /// 签收: the terminal confirms it received the assignment.
+    pub async fn acknowledge(
+        &self,
+        who: &Principal,
+        unit_id: &str,
+        incident_id: &str,
+        ctx: &RequestCtx,
+    ) -> Result<()> {
+        let now = self.now_us();
+        let mut tx = self.store().write().await?;
+        let u = self.operable_unit(tx.conn(), who, unit_id).await?;
+        if u.unit.incident_id.as_deref() != Some(incident_id) {
+            return Err(AppError::Conflict {
+                code: "not_assigned",
+                detail: format!("unit {} is not assigned to this incident", u.unit.call_sign),
+            });
+        }
+        let incident = q::get_incident(tx.conn(), incident_id)
+            .await?
+            .ok_or(AppError::NotFound { what: "incident" })?;
+        q::mark_assignment(
+            tx.conn(),
+            incident_id,
+            unit_id,
+            "acknowledged",
+            Some(Milestone::Acknowledged),
+            now,
+        )
+        .await?;
+        let status = incident.incident.status.clone();
+        q::mark_incident(
+            tx.conn(),
+            incident_id,
+            &status,
+            Milestone::Acknowledged,
+            now,
+        )
+        .await?;
+        event(
+            tx.conn(),
+            incident_id,
+            now,
+            "acknowledged",
+            who,
+            Some(unit_id),
+            serde_json::json!({ "call_sign": u.unit.call_sign }),
+        )
+        .await?;
+        tx.audit(self.entry(
+            who,
+            ctx,
+            "unit.acknowledge",
+            ("unit", unit_id),
+            &u.org_path,
+            serde_json::json!({ "incident_id": incident_id }),
+        ))
+        .await?;
+        tx.commit().await?;
+        self.publish(LiveEvent::Incident {
+            incident_id: incident_id.into(),
+            org_path: incident.org_path,
+        });
+        Ok(())
+    }
+
+    /// Moves a unit to a new status under the status machine; the incident's timeline and
+    /// milestones follow (en route, on scene, cleared, cancelled).
+    pub async fn set_unit_status(
+        &self,
+        who: &Principal,
+        unit_id: &str,
+        to: &str,
+        reason: &str,
+        ctx: &RequestCtx,
+    ) -> Result<UnitStatus> {
+        let to = UnitStatus::parse(to)
+            .map_err(|e| AppError::invalid("status", "status.unknown", e.to_string()))?;
+        if to == UnitStatus::Dispatched {
+            return Err(AppError::Conflict {
+                code: "illegal_transition",
+                detail: "units are dispatched through an incident's dispatch, not a status change"
+                    .into(),
+            });
+        }
+        let now = self.now_us();
+        let mut tx = self.store().write().await?;
+        let u = self.operable_unit(tx.conn(), who, unit_id).await?;
+        let from = parse_status(&u.unit.status)?;
+        let actor = if who.role == Role::Officer {
+            Actor::Terminal
+        } else {
+            Actor::Dispatcher
+        };
+        let incident_id = u.unit.incident_id.clone();
+        move_unit(
+            tx.conn(),
+            who,
+            actor,
+            unit_id,
+            from,
+            to,
+            incident_id.as_deref(),
+            reason,
+            now,
+        )
+        .await?;
+        let mut incident_path = None;
+        if let Some(iid) = &incident_id {
+            let incident = q::get_incident(tx.conn(), iid)
+                .await?
+                .ok_or(AppError::NotFound { what: "incident" })?;
+            let (assignment, milestone, kind) = match (from, to) {
+                (_, UnitStatus::EnRoute) => ("en_route", Some(Milestone::EnRoute), "en_route"),
+                (_, UnitStatus::OnScene) => ("on_scene", Some(Milestone::OnScene), "on_scene"),
+                (UnitStatus::OnScene, _) => ("cleared", Some(Milestone::Closed), "cleared"),
+                _ => ("cancelled", Some(Milestone::Closed), "cancelled"),
+            };
+            q::mark_assignment(tx.conn(), iid, unit_id, assignment, milestone, now).await?;
+            match to {
+                UnitStatus::EnRoute => {
+                    let status = incident.incident.status.clone();
+                    q::mark_incident(tx.conn(), iid, &status, Milestone::EnRoute, now).await?;
+                }
+                UnitStatus::OnScene if incident.incident.status != "closed" => {
+                    q::mark_incident(tx.conn(), iid, "on_scene", Milestone::OnScene, now).await?;
+                }
+                _ => {}
+            }
+            let detail = serde_json::json!({ "call_sign": u.unit.call_sign, "from": from.as_str(), "to": to.as_str(), "reason": reason });
+            event(tx.conn(), iid, now, kind, who, Some(unit_id), detail).await?;
+            incident_path = Some((iid.clone(), incident.org_path));
+        }
+        let detail = serde_json::json!({ "from": from.as_str(), "to": to.as_str(), "reason": reason, "incident_id": incident_id });
+        tx.audit(self.entry(
+            who,
+            ctx,
+            "unit.status",
+            ("unit", unit_id),
+            &u.org_path,
+            detail,
+        ))
+        .await?;
+        tx.commit().await?;
+        self.publish(LiveEvent::Unit {
+            unit_id: unit_id.into(),
+            org_path: u.org_path,
+        });
+        if let Some((incident_id, org_path)) = incident_path {
+            self.publish(LiveEvent::Incident {
+                incident_id,
+                org_path,
+            });
+        }
+        Ok(to)
+    }
+
+    /// 办结: records the result and clears every unit still on the incident.
+    pub async fn close_incident(
+        &self,
+        who: &Principal,
+        incident_id: &str,
+        result_code: &str,
+        result_text: &str,
+        ctx: &RequestCtx,
+    ) -> Result<()> {
+        let mut errs = Vec::new();
+        if result_code.trim().is_empty() || result_code.len() > 32 {
+            errs.push(crate::FieldError::new(
+                "result_code",
+                "result_code.format",
+                "1 to 32 characters",
+            ));
+        }
+        if result_text.trim().chars().count() < 4 || result_text.chars().count() > 2000 {
+            errs.push(crate::FieldError::new(
+                "result_text",
+                "result_text.length",
+                "4 to 2000 characters: what was found and done",
+            ));
+        }
+        if !errs.is_empty() {
+            return Err(AppError::Validation(errs));
+        }
+        let now = self.now_us();
+        let mut tx = self.store().write().await?;
+        let incident = self.visible_incident(tx.conn(), who, incident_id).await?;
+        let assignments = q::assignments_of(tx.conn(), incident_id).await?;
+        // A dispatcher closes from the command room; an officer only an incident their unit is on.
+        let may_close = match who.role {
+            Role::Officer => {
+                let mut mine = false;
+                for a in &assignments {
+                    if let Some(u) = q::get_unit(tx.conn(), &a.unit_id).await? {
+                        mine |= crew_includes(&u.unit.crew, &who.username);
+                    }
+                }
+                mine
+            }
+            _ => authorize(who, Action::Dispatch, Scope::Org(&incident.org_path)).is_ok(),
+        };
+        if !may_close {
+            return Err(AppError::Forbidden(
+                "only a dispatcher or an officer on the incident may close it".into(),
+            ));
+        }
+        if !q::close_incident(
+            tx.conn(),
+            incident_id,
+            now,
+            result_code.trim(),
+            result_text.trim(),
+        )
+        .await?
+        {
+            return Err(AppError::Conflict {
+                code: "incident_closed",
+                detail: "the incident is already closed".into(),
+            });
+        }
+        let actor = if who.role == Role::Officer {
+            Actor::Terminal
+        } else {
+            Actor::Dispatcher
+        };
+        let mut cleared = Vec::new();
+        for a in assignments {
+            let Some(u) = q::get_unit(tx.conn(), &a.unit_id).await? else {
+                continue;
+            };
+            if u.unit.incident_id.as_deref() != Some(incident_id) {
+                continue;
+            }
+            let from = parse_status(&u.unit.status)?;
+            if from.is_assigned() {
+                move_unit(
+                    tx.conn(),
+                    who,
+                    actor,
+                    &a.unit_id,
+                    from,
+                    UnitStatus::Available,
+                    Some(incident_id),
+                    "incident closed",
+                    now,
+                )
+                .await?;
+                q::mark_assignment(
+                    tx.conn(),
+                    incident_id,
+                    &a.unit_id,
+                    "cleared",
+                    Some(Milestone::Closed),
+                    now,
+                )
+                .await?;
+                cleared.push((a.unit_id.clone(), u.org_path.clone()));
+            }
+        }
+        let detail = serde_json::json!({ "result_code": result_code.trim(), "result_text": result_text.trim() });
+        event(
+            tx.conn(),
+            incident_id,
+            now,
+            "closed",
+            who,
+            None,
+            detail.clone(),
+        )
+        .await?;
+        tx.audit(self.entry(
+            who,
+            ctx,
+            "incident.close",
+            ("incident", incident_id),
+            &incident.org_path,
+            detail,
+        ))
+        .await?;
+        tx.commit().await?;
+        for (unit_id, org_path) in cleared {
+            self.publish(LiveEvent::Unit { unit_id, org_path });
+        }
+        self.publish(LiveEvent::Incident {
+            incident_id: incident_id.into(),
+            org_path: incident.org_path,
+        });
+        Ok(())
+    }
+}
+
+/// Whether a unit's crew (a JSON array of usernames) lists `username`.
+pub(super) fn crew_includes(crew_json: &str, username: &str) -> bool {
+    serde_json::from_str::<Vec<String>>(crew_json)
+        .is_ok_and(|crew| crew.iter().any(|c| c == username))
+}

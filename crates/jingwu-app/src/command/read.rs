@@ -1,0 +1,137 @@
+//! Reading the command picture: units, incidents with timeline and assignments, terminal log.
+
+use jingwu_core::{Action, Principal, Role, Scope, authorize};
+use jingwu_store::AnyConnection;
+use jingwu_store::command::{
+    self as q, Assignment, Event, ScopedIncident, ScopedUnit, TerminalMessage,
+};
+
+use super::progress::crew_includes;
+use crate::{App, AppError, Result};
+
+pub type UnitView = ScopedUnit;
+
+#[derive(Debug, Clone)]
+pub struct IncidentDetail {
+    pub incident: ScopedIncident,
+    pub timeline: Vec<Event>,
+    pub assignments: Vec<Assignment>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct IncidentFilter {
+    /// Only incidents in this status (`new`, `dispatched`, `on_scene`, `closed`, `merged`).
+    pub status: Option<String>,
+    /// Created at or after (µs).
+    pub from: Option<i64>,
+    /// Created before (µs).
+    pub to: Option<i64>,
+    pub limit: i64,
+}
+
+impl App {
+    /// An incident is visible to its owner's subtree and to the subtrees of the units assigned
+    /// to it (a unit lent across stations sees the incident it is sent to); an officer sees it
+    /// when a unit they crew is on it. Anything else answers 404.
+    pub(super) async fn visible_incident(
+        &self,
+        conn: &mut AnyConnection,
+        who: &Principal,
+        incident_id: &str,
+    ) -> Result<ScopedIncident> {
+        authorize(who, Action::ReadCommand, Scope::Org(&who.org_path))
+            .map_err(AppError::denied_scope)?;
+        let i = q::get_incident(conn, incident_id)
+            .await?
+            .ok_or(AppError::NotFound { what: "incident" })?;
+        if authorize(who, Action::ReadCommand, Scope::Org(&i.org_path)).is_ok() {
+            return Ok(i);
+        }
+        let visible = if who.role == Role::Officer {
+            let mut mine = false;
+            for a in q::assignments_of(conn, incident_id).await? {
+                if let Some(u) = q::get_unit(conn, &a.unit_id).await? {
+                    mine |= crew_includes(&u.unit.crew, &who.username);
+                }
+            }
+            mine
+        } else {
+            q::has_assigned_unit_under(conn, incident_id, &who.org_path).await?
+        };
+        if visible {
+            Ok(i)
+        } else {
+            Err(AppError::NotFound { what: "incident" })
+        }
+    }
+
+    pub async fn list_units(&self, who: &Principal) -> Result<Vec<UnitView>> {
+        authorize(who, Action::ReadCommand, Scope::Org(&who.org_path))
+            .map_err(AppError::denied_scope)?;
+        let mut conn = self.store().conn().await?;
+        Ok(q::units_under(&mut conn, &who.org_path).await?)
+    }
+
+    pub async fn get_unit(&self, who: &Principal, unit_id: &str) -> Result<UnitView> {
+        let mut conn = self.store().conn().await?;
+        match self
+            .scoped_unit(&mut conn, who, Action::ReadCommand, unit_id)
+            .await
+        {
+            Err(AppError::NotFound { .. }) if who.role == Role::Officer => {
+                self.operable_unit(&mut conn, who, unit_id).await
+            }
+            other => other,
+        }
+    }
+
+    pub async fn list_incidents(
+        &self,
+        who: &Principal,
+        f: &IncidentFilter,
+    ) -> Result<Vec<ScopedIncident>> {
+        authorize(who, Action::ReadCommand, Scope::Org(&who.org_path))
+            .map_err(AppError::denied_scope)?;
+        let mut conn = self.store().conn().await?;
+        let mut rows = q::incidents_under(
+            &mut conn,
+            &who.org_path,
+            f.from.unwrap_or(0),
+            f.to.unwrap_or(i64::MAX),
+            f.limit,
+        )
+        .await?;
+        if let Some(s) = &f.status {
+            rows.retain(|i| &i.incident.status == s);
+        }
+        Ok(rows)
+    }
+
+    pub async fn incident_detail(
+        &self,
+        who: &Principal,
+        incident_id: &str,
+    ) -> Result<IncidentDetail> {
+        let mut conn = self.store().conn().await?;
+        let incident = self.visible_incident(&mut conn, who, incident_id).await?;
+        let timeline = q::timeline(&mut conn, incident_id).await?;
+        let assignments = q::assignments_of(&mut conn, incident_id).await?;
+        Ok(IncidentDetail {
+            incident,
+            timeline,
+            assignments,
+        })
+    }
+
+    /// A unit's terminal messages after `after_seq` (resume after a reconnect).
+    pub async fn terminal_messages(
+        &self,
+        who: &Principal,
+        unit_id: &str,
+        after_seq: i64,
+    ) -> Result<Vec<TerminalMessage>> {
+        let mut conn = self.store().conn().await?;
+        self.operable_unit(&mut conn, who, unit_id).await?;
+        Ok(q::terminal_messages_after(&mut conn, unit_id, after_seq).await?)
+    }
+}

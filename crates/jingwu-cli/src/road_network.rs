@@ -1,0 +1,25 @@
+//! Loads the road network the server dispatches on, from the `road_network` setting:
+//! `synthetic:NODES[:SEED]`, a `.osm.pbf` file, or a graph cache written by `jingwu graph`.
+
+use anyhow::{Context, anyhow};
+use jingwu_app::RoadNetwork;
+
+pub fn load(spec: &str) -> anyhow::Result<RoadNetwork> {
+    let graph = if let Some(s) = spec.strip_prefix("synthetic:") {
+        let city =
+            jingwu_routing::parse_spec(s).map_err(|e| anyhow!("road_network {spec:?}: {e}"))?;
+        city.generate()
+            .map_err(|e| anyhow!("road_network {spec:?}: {e}"))?
+            .0
+    } else if spec.ends_with(".pbf") {
+        jingwu_osm::import_pbf(std::path::Path::new(spec), |_| {})
+            .with_context(|| format!("road_network {spec:?}"))?
+            .0
+    } else {
+        let f = std::fs::File::open(spec)
+            .with_context(|| format!("road_network {spec:?}: cannot open"))?;
+        jingwu_routing::read_graph(std::io::BufReader::new(f))
+            .map_err(|e| anyhow!("road_network {spec:?}: {e}"))?
+    };
+    Ok(RoadNetwork::new(graph))
+}
