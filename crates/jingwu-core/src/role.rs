@@ -2,6 +2,7 @@ use serde::{Deserialize, Serialize};
 
 /// Every role a Jingwu account can hold. One role per account keeps authorization auditable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Admin,

@@ -3,7 +3,7 @@
 
 use jingwu_app::{OrgUnit, UserView};
 use jingwu_core::micros_to_timestamp;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -49,7 +49,7 @@ impl From<UserView> for User {
     fn from(v: UserView) -> Self {
         User {
             // The schema's CHECK constraint admits only known roles.
-            role: jingwu_core::Role::parse(&v.user.role).map_or(Role::Citizen, Role::from),
+            role: Role::parse(&v.user.role).unwrap_or(Role::Citizen),
             id: v.user.id,
             username: v.user.username,
             display_name: v.user.display_name,
@@ -60,57 +60,7 @@ impl From<UserView> for User {
     }
 }
 
-/// Account roles.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Admin,
-    Dispatcher,
-    Officer,
-    TrafficClerk,
-    PermitClerk,
-    CaseHandler,
-    LegalSupervisor,
-    EvidenceCustodian,
-    FireCommander,
-    Citizen,
-}
-
-impl From<jingwu_core::Role> for Role {
-    fn from(r: jingwu_core::Role) -> Self {
-        use jingwu_core::Role as R;
-        match r {
-            R::Admin => Role::Admin,
-            R::Dispatcher => Role::Dispatcher,
-            R::Officer => Role::Officer,
-            R::TrafficClerk => Role::TrafficClerk,
-            R::PermitClerk => Role::PermitClerk,
-            R::CaseHandler => Role::CaseHandler,
-            R::LegalSupervisor => Role::LegalSupervisor,
-            R::EvidenceCustodian => Role::EvidenceCustodian,
-            R::FireCommander => Role::FireCommander,
-            R::Citizen => Role::Citizen,
-        }
-    }
-}
-
-impl From<Role> for jingwu_core::Role {
-    fn from(r: Role) -> Self {
-        use jingwu_core::Role as R;
-        match r {
-            Role::Admin => R::Admin,
-            Role::Dispatcher => R::Dispatcher,
-            Role::Officer => R::Officer,
-            Role::TrafficClerk => R::TrafficClerk,
-            Role::PermitClerk => R::PermitClerk,
-            Role::CaseHandler => R::CaseHandler,
-            Role::LegalSupervisor => R::LegalSupervisor,
-            Role::EvidenceCustodian => R::EvidenceCustodian,
-            Role::FireCommander => R::FireCommander,
-            Role::Citizen => R::Citizen,
-        }
-    }
-}
+pub use jingwu_core::Role;
 
 /// A page of results; pass `next_cursor` back as `cursor` for the next page.
 #[derive(Debug, Serialize, ToSchema)]

@@ -82,7 +82,7 @@ pub async fn create_user(
     let n = NewUser {
         username: req.username,
         display_name: req.display_name,
-        role: jingwu_core::Role::from(req.role).as_str().into(),
+        role: req.role.as_str().into(),
         org: req.org,
         password: req.password,
     };
