@@ -143,6 +143,51 @@ mod tests {
     use super::*;
 
     #[test]
+    fn sources_override_in_order_defaults_file_environment_flags() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "jingwu.toml",
+                "addr = \"0.0.0.0:9000\"\nlog = \"debug\"\nsession_ttl_hours = 2\ndatabase = \"sqlite://from-file.db\"",
+            )?;
+            jail.set_env("JINGWU_LOG", "warn");
+            jail.set_env("JINGWU_DATABASE", "sqlite://from-env.db");
+            let flags = DbArgs {
+                database: Some("postgres://from-flag/db".into()),
+            };
+            let c = load(None, Config::default(), &flags).map_err(|e| e.to_string())?;
+            assert_eq!(c.addr, "0.0.0.0:9000", "file over default");
+            assert_eq!(c.session_ttl_hours, 2, "file over default");
+            assert_eq!(c.log, "warn", "environment over file");
+            assert_eq!(
+                c.database, "postgres://from-flag/db",
+                "flag over environment"
+            );
+            assert_eq!(c.db_max_connections, 8, "default kept");
+            let none =
+                load(None, Config::default(), &DbArgs::default()).map_err(|e| e.to_string())?;
+            assert_eq!(
+                none.database, "sqlite://from-env.db",
+                "environment when no flag"
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_bad_value_names_the_key() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("JINGWU_SESSION_TTL_HOURS", "soon");
+            let err = load(None, Config::default(), &DbArgs::default()).unwrap_err();
+            let msg = format!("{err:#}");
+            assert!(
+                msg.to_lowercase().contains("session_ttl_hours") && msg.contains("JINGWU_"),
+                "{msg}"
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
     fn passwords_are_redacted_from_urls() {
         assert_eq!(
             redact("postgres://u:secret@h:5432/db"),
