@@ -139,6 +139,8 @@ pub fn redact(url: &str) -> String {
 }
 
 #[cfg(test)]
+// figment's Jail closures return its own (large) error type.
+#[allow(clippy::result_large_err)]
 mod tests {
     use super::*;
 
@@ -164,7 +166,7 @@ mod tests {
             );
             assert_eq!(c.db_max_connections, 8, "default kept");
             let none =
-                load(None, Config::default(), &DbArgs::default()).map_err(|e| e.to_string())?;
+                load(None, Config::default(), DbArgs::default()).map_err(|e| e.to_string())?;
             assert_eq!(
                 none.database, "sqlite://from-env.db",
                 "environment when no flag"
@@ -177,7 +179,7 @@ mod tests {
     fn a_bad_value_names_the_key() {
         figment::Jail::expect_with(|jail| {
             jail.set_env("JINGWU_SESSION_TTL_HOURS", "soon");
-            let err = load(None, Config::default(), &DbArgs::default()).unwrap_err();
+            let err = load(None, Config::default(), DbArgs::default()).unwrap_err();
             let msg = format!("{err:#}");
             assert!(
                 msg.to_lowercase().contains("session_ttl_hours") && msg.contains("JINGWU_"),
