@@ -44,7 +44,10 @@ def main():
         j, p = r["jingwu"], r["peers"]
         pg, os_ = p.get("pgrouting", {}), p.get("osrm", {})
         ours = j.get("rank_all_ms")
-        print(f"| {r['graph']} | {f(j.get('rank_k1_ms'))} | {f(j.get('rank_k10_ms'))} | {f(ours)} | {f(pg.get('rank_ms'))} | {ratio(pg.get('rank_ms'), ours)} "
+        pg_rank = pg.get("rank_ms")
+        if pg_rank is None and pg.get("rank_timeout_s"):
+            pg_rank = f"> {pg['rank_timeout_s'] * 1000:.0f} (timeout)"
+        print(f"| {r['graph']} | {f(j.get('rank_k1_ms'))} | {f(j.get('rank_k10_ms'))} | {f(ours)} | {f(pg_rank)} | {ratio(pg.get('rank_ms'), ours)} "
               f"| {f(os_.get('rank_ms'))} | {ratio(os_.get('rank_ms'), ours)} |")
     print("\n### Isochrone polygons 1/3/5 min, median ms per origin\n")
     print("| graph | jingwu (H3 on the fly) | jingwu (precomputed cells) | Valhalla | ratio (precomputed) |")
