@@ -7,6 +7,7 @@ mod audit_log;
 mod auth;
 mod command;
 mod demo;
+mod demo_activity;
 mod demo_command;
 mod error;
 mod orgs;
@@ -26,6 +27,7 @@ pub use command::{
     Recommendation, UnitView,
 };
 pub use demo::{DEMO_PASSWORD, DemoLogin, DemoSummary};
+pub use demo_activity::DemoPace;
 pub use error::{AppError, FieldError};
 pub use jingwu_store::audit::Verification;
 pub use jingwu_store::orgs::OrgUnit;

@@ -50,6 +50,7 @@ pub async fn run(file: Option<&Path>, args: ServeArgs, demo: bool) -> anyhow::Re
             app.seed_demo_command()
                 .await
                 .context("cannot place the demo city's units")?;
+            app.spawn_demo_activity(jingwu_app::DemoPace::default());
         }
         print_demo_logins(&summary, addr);
     }
