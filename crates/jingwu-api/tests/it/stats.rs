@@ -817,6 +817,12 @@ async fn a_duplicate_merges_into_its_survivor_with_its_units() {
     let s = detail(&t, &city, &survivor).await;
     assert_eq!(s["incident"]["status"], "on_scene");
     assert_eq!(s["response"]["responding_unit_id"], unit_id);
+    assert!(
+        s["response"]["timeline_error"].is_null(),
+        "{}",
+        s["response"]
+    );
+    assert_eq!(s["response"]["tier_target"]["met"], true);
 
     // Merged is final; merging into a merged incident is refused too.
     t.post(&url, &city, json!({"into": survivor}))

@@ -61,6 +61,33 @@ pub struct Merged {
     pub moved_units: Vec<String>,
 }
 
+/// The survivor's milestones after a unit moves onto it: the ones it already has are kept
+/// (they are its first unit's), missing ones come from the moved unit, never earlier than
+/// the milestone before them, so the survivor's timeline stays ordered.
+fn survivor_milestones(cur: &q::Incident, moved: &Assignment) -> Vec<(Milestone, i64)> {
+    let dispatched = cur
+        .dispatched_at
+        .unwrap_or(moved.dispatched_at.max(cur.created_at));
+    let acknowledged = cur
+        .acknowledged_at
+        .or(moved.acknowledged_at.map(|t| t.max(dispatched)));
+    let en_route = cur
+        .en_route_at
+        .or(moved.en_route_at.map(|t| t.max(dispatched)));
+    let on_scene = cur.on_scene_at.or(moved
+        .on_scene_at
+        .map(|t| t.max(en_route.unwrap_or(dispatched))));
+    [
+        (Milestone::Dispatched, Some(dispatched)),
+        (Milestone::Acknowledged, acknowledged),
+        (Milestone::EnRoute, en_route),
+        (Milestone::OnScene, on_scene),
+    ]
+    .into_iter()
+    .filter_map(|(m, at)| Some((m, at?)))
+    .collect()
+}
+
 fn open_or_conflict(i: &q::Incident) -> Result<()> {
     if matches!(i.status.as_str(), "closed" | "merged") {
         return Err(AppError::Conflict {
@@ -168,8 +195,8 @@ impl App {
     /// the same event, so a unit heading there is heading to the survivor; clearing it would
     /// pull a responding unit away). The duplicate's assignment rows stay as history with
     /// status `merged`; the survivor gets assignment rows (a unit that had been on it before
-    /// has its row reopened) and its milestones where it had none yet, never earlier than its
-    /// creation. Each moved unit's terminal receives a `reassigned` message.
+    /// has its row reopened) and its milestones where it had none yet, kept in order (see
+    /// `survivor_milestones`). Each moved unit's terminal receives a `reassigned` message.
     pub async fn merge_incident(
         &self,
         who: &Principal,
@@ -253,16 +280,12 @@ impl App {
                 IncidentStatus::Dispatched
             };
             survivor_status = advance(survivor_status, reached);
-            for (milestone, at) in [
-                (Milestone::Dispatched, Some(moved_a.dispatched_at)),
-                (Milestone::Acknowledged, moved_a.acknowledged_at),
-                (Milestone::EnRoute, moved_a.en_route_at),
-                (Milestone::OnScene, moved_a.on_scene_at),
-            ] {
-                if let Some(at) = at {
-                    q::mark_incident(tx.conn(), into, survivor_status.as_str(), milestone, at)
-                        .await?;
-                }
+            let cur = q::get_incident(tx.conn(), into)
+                .await?
+                .ok_or(AppError::NotFound { what: "incident" })?
+                .incident;
+            for (milestone, at) in survivor_milestones(&cur, &moved_a) {
+                q::mark_incident(tx.conn(), into, survivor_status.as_str(), milestone, at).await?;
             }
             let body = jingwu_audit::canonical_json(&serde_json::json!({
                 "type": "reassigned",
@@ -340,5 +363,85 @@ impl App {
             into: into.into(),
             moved_units: moved_ids,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn incident(created: i64, dispatched: Option<i64>, en_route: Option<i64>) -> q::Incident {
+        q::Incident {
+            id: "s".into(),
+            number: "n".into(),
+            org_id: "o".into(),
+            category: "criminal".into(),
+            subcategory: "theft".into(),
+            priority: "p2".into(),
+            source: "call_110".into(),
+            caller_name: String::new(),
+            caller_phone: String::new(),
+            lat: 0.0,
+            lon: 0.0,
+            address: String::new(),
+            description: String::new(),
+            status: "new".into(),
+            duplicate_of: None,
+            created_by: "u".into(),
+            created_at: created,
+            dispatched_at: dispatched,
+            acknowledged_at: None,
+            en_route_at: en_route,
+            on_scene_at: None,
+            closed_at: None,
+            result_code: None,
+            result_text: None,
+        }
+    }
+
+    fn moved(d: i64, ack: i64, er: i64, os: Option<i64>) -> Assignment {
+        Assignment {
+            incident_id: "s".into(),
+            unit_id: "u".into(),
+            status: "en_route".into(),
+            eta_secs: None,
+            dispatched_at: d,
+            acknowledged_at: Some(ack),
+            en_route_at: Some(er),
+            on_scene_at: os,
+            cleared_at: None,
+        }
+    }
+
+    #[test]
+    fn survivor_milestones_keep_its_own_and_stay_ordered() {
+        // Undispatched survivor created after the unit set off: clamped to its creation.
+        let got = survivor_milestones(&incident(100, None, None), &moved(50, 60, 70, Some(90)));
+        assert_eq!(
+            got,
+            [
+                (Milestone::Dispatched, 100),
+                (Milestone::Acknowledged, 100),
+                (Milestone::EnRoute, 100),
+                (Milestone::OnScene, 100)
+            ]
+        );
+        // Survivor dispatched later than the moved unit's en route: en route follows dispatch.
+        let got = survivor_milestones(&incident(10, Some(80), None), &moved(20, 30, 40, None));
+        assert_eq!(
+            got,
+            [
+                (Milestone::Dispatched, 80),
+                (Milestone::Acknowledged, 80),
+                (Milestone::EnRoute, 80)
+            ]
+        );
+        // Its own en route is kept; the moved arrival comes after it.
+        let got = survivor_milestones(
+            &incident(10, Some(20), Some(50)),
+            &moved(15, 16, 30, Some(40)),
+        );
+        assert_eq!(got.last(), Some(&(Milestone::OnScene, 50)));
+        assert!(got.contains(&(Milestone::EnRoute, 50)));
     }
 }
