@@ -26,6 +26,10 @@ pub use command::{
     DEFAULT_AVL_MAX_AGE_S, Fix, IncidentCreated, IncidentDetail, IncidentFilter, NewIncident,
     Recommendation, UnitView,
 };
+pub use command::{
+    EIDO_DOMAIN, Handover, HandoverDirection, IncidentStats, KeySiteReadiness, Merged, Period,
+    ResponseEvaluation, StatsGroup, StatsGroupBy,
+};
 pub use demo::{DEMO_PASSWORD, DemoLogin, DemoSummary};
 pub use demo_activity::DemoPace;
 pub use error::{AppError, FieldError};

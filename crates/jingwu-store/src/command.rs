@@ -506,6 +506,49 @@ pub async fn reassign_incident(conn: &mut AnyConnection, id: &str, org_id: &str)
     Ok(())
 }
 
+/// Points a unit that is on incident `from` at incident `to`, keeping its status (duplicate
+/// merge). Returns whether the unit was still on `from`.
+pub async fn retarget_unit(
+    conn: &mut AnyConnection,
+    unit_id: &str,
+    from: &str,
+    to: &str,
+) -> Result<bool> {
+    let done = sqlx::query("UPDATE units SET incident_id = $1 WHERE id = $2 AND incident_id = $3")
+        .bind(to)
+        .bind(unit_id)
+        .bind(from)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Writes an assignment with all its milestones; a unit that was on the incident before
+/// (an earlier, cleared assignment) gets that row reopened with the new figures.
+pub async fn upsert_assignment(conn: &mut AnyConnection, a: &Assignment) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO assignments (incident_id, unit_id, status, eta_secs, dispatched_at, \
+         acknowledged_at, en_route_at, on_scene_at, cleared_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+         ON CONFLICT (incident_id, unit_id) DO UPDATE SET status = excluded.status, \
+         eta_secs = excluded.eta_secs, dispatched_at = excluded.dispatched_at, \
+         acknowledged_at = excluded.acknowledged_at, en_route_at = excluded.en_route_at, \
+         on_scene_at = excluded.on_scene_at, cleared_at = excluded.cleared_at",
+    )
+    .bind(&a.incident_id)
+    .bind(&a.unit_id)
+    .bind(&a.status)
+    .bind(a.eta_secs)
+    .bind(a.dispatched_at)
+    .bind(a.acknowledged_at)
+    .bind(a.en_route_at)
+    .bind(a.on_scene_at)
+    .bind(a.cleared_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
     pub id: String,

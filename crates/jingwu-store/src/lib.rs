@@ -12,6 +12,7 @@ pub mod audit;
 pub mod command;
 pub mod orgs;
 pub mod sessions;
+pub mod stats;
 pub mod users;
 
 pub use connect::{Backend, Store, StoreOptions};

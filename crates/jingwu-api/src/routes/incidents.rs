@@ -238,6 +238,8 @@ pub struct IncidentDetailResponse {
     pub incident: Incident,
     pub timeline: Vec<TimelineEvent>,
     pub assignments: Vec<AssignmentView>,
+    /// Arrival against the responding tier's 1/3/5-minute target and the priority target.
+    pub response: super::incident_ops::ResponseView,
 }
 
 /// One incident with its timeline and assignments.
@@ -250,7 +252,13 @@ pub async fn get_incident(
     Path(id): Path<String>,
 ) -> Result<axum::Json<IncidentDetailResponse>, ApiError> {
     let d = s.app.incident_detail(&caller.principal, &id).await?;
+    let response = s
+        .app
+        .incident_response(&caller.principal, &id)
+        .await?
+        .into();
     Ok(axum::Json(IncidentDetailResponse {
+        response,
         incident: d.incident.into(),
         timeline: d
             .timeline

@@ -3,8 +3,10 @@
 mod audit;
 mod auth;
 mod dto;
+mod incident_ops;
 mod incidents;
 mod orgs;
+mod stats;
 mod system;
 mod units;
 mod users;
@@ -47,4 +49,11 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(units::acknowledge))
         .routes(routes!(units::messages))
         .routes(routes!(units::avl))
+        .routes(routes!(incident_ops::handover))
+        .routes(routes!(incident_ops::merge))
+        .routes(routes!(incident_ops::eido))
+        .routes(routes!(stats::incident_stats))
+        .routes(routes!(stats::incident_stats_csv))
+        .routes(routes!(stats::compare))
+        .routes(routes!(stats::key_sites))
 }

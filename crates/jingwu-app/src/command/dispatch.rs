@@ -35,7 +35,7 @@ pub struct Recommendation {
     pub fix_age_s: i64,
 }
 
-fn tier_of(kind: UnitKind, org_kind: &str) -> Tier {
+pub(super) fn tier_of(kind: UnitKind, org_kind: &str) -> Tier {
     match (kind, org_kind) {
         (UnitKind::ArmedPatrolTeam, _) => Tier::ArmedPatrol,
         (_, "station") => Tier::Station,

@@ -4,9 +4,13 @@
 
 mod avl;
 mod dispatch;
+mod export;
+mod handover;
 mod intake;
 mod progress;
 mod read;
+mod stats;
+mod targets;
 
 use jingwu_command::unit::{Actor, UnitStatus};
 use jingwu_core::{Principal, new_id};
@@ -17,8 +21,12 @@ use crate::{App, AppError, Result};
 
 pub use avl::Fix;
 pub use dispatch::Recommendation;
+pub use export::EIDO_DOMAIN;
+pub use handover::{Handover, HandoverDirection, Merged};
 pub use intake::{IncidentCreated, NewIncident};
 pub use read::{IncidentDetail, IncidentFilter, UnitView};
+pub use stats::{IncidentStats, Period, StatsGroup, StatsGroupBy};
+pub use targets::{KeySiteReadiness, ResponseEvaluation};
 
 /// How stale an AVL fix may be and still place a unit for recommendation.
 pub const DEFAULT_AVL_MAX_AGE_S: i64 = 600;

@@ -1,0 +1,178 @@
+//! Interchange (capability 11): an incident as a NENA EIDO JSON object, through
+//! `jingwu_command::eido::to_eido`.
+//!
+//! Identifiers: the owning agency is the incident's owning org unit, identified as
+//! `<org code>.<EIDO_DOMAIN>`; agents (people) are `<username>@<agency id>`; the issuing
+//! element is `cad.<city code>.<EIDO_DOMAIN>`. [`EIDO_DOMAIN`] is a placeholder under
+//! `example.cn` until the bureau's NENA-STA-010 domain is configured.
+
+use std::collections::BTreeMap;
+
+use jingwu_command::eido::{
+    AgentRole, EidoAgency, EidoAgent, EidoCall, EidoIncident, EidoLocation, EidoNote, EidoUnit,
+    to_eido,
+};
+use jingwu_command::taxonomy::{IncidentType, Priority, Source, Subcategory};
+use jingwu_command::unit::UnitKind;
+use jingwu_core::Principal;
+use jingwu_store::AnyConnection;
+use jingwu_store::command as q;
+use jingwu_store::{orgs, users};
+
+use super::dispatch::tier_of;
+use super::parse_status;
+use crate::{App, AppError, Result};
+
+/// Domain under which agencies and the issuing element are named.
+pub const EIDO_DOMAIN: &str = "example.cn";
+
+fn stored<T, E: std::fmt::Display>(what: &str, r: std::result::Result<T, E>) -> Result<T> {
+    r.map_err(|e| AppError::Internal(format!("stored {what}: {e}")))
+}
+
+/// Agent ids by user id, looked up once each.
+struct Agents {
+    agency: String,
+    known: BTreeMap<String, String>,
+}
+
+impl Agents {
+    async fn of(&mut self, conn: &mut AnyConnection, user_id: &str) -> Result<String> {
+        if let Some(a) = self.known.get(user_id) {
+            return Ok(a.clone());
+        }
+        let name = users::get(conn, user_id)
+            .await?
+            .map_or_else(|| format!("user-{user_id}"), |u| u.user.username);
+        let a = format!("{name}@{}", self.agency);
+        self.known.insert(user_id.into(), a.clone());
+        Ok(a)
+    }
+}
+
+impl App {
+    /// The incident as a NENA EIDO JSON object: the incident, its caller and call, every unit
+    /// assignment with its crew and position, the timeline as notes, the owning agency.
+    pub async fn export_eido(
+        &self,
+        who: &Principal,
+        incident_id: &str,
+    ) -> Result<serde_json::Value> {
+        let mut conn = self.store().conn().await?;
+        let scoped = self.visible_incident(&mut conn, who, incident_id).await?;
+        let i = scoped.incident;
+        let owner = orgs::get(&mut conn, &i.org_id)
+            .await?
+            .ok_or_else(|| AppError::Internal("the owning org unit is missing".into()))?;
+        let city_code = scoped
+            .org_path
+            .split('/')
+            .find(|s| !s.is_empty())
+            .unwrap_or(owner.code.as_str())
+            .to_string();
+        let agency = EidoAgency {
+            id: format!("{}.{EIDO_DOMAIN}", owner.code),
+            name: owner.name_zh.clone(),
+        };
+        let mut agents = Agents {
+            agency: agency.id.clone(),
+            known: BTreeMap::new(),
+        };
+        let subcategory = stored("subcategory", Subcategory::parse(&i.subcategory))?;
+        let priority = stored("priority", Priority::parse(&i.priority))?;
+        let source = stored("source", Source::parse(&i.source))?;
+        let timeline = q::timeline(&mut conn, incident_id).await?;
+        let call_taker = agents.of(&mut conn, &i.created_by).await?;
+
+        let mut notes = Vec::with_capacity(timeline.len());
+        for e in &timeline {
+            notes.push(EidoNote {
+                id: e.id.clone(),
+                at: e.at,
+                author: Some(agents.of(&mut conn, &e.actor_id).await?),
+                text: format!("{}: {}", e.kind, e.detail),
+            });
+        }
+
+        let mut units = Vec::new();
+        for a in q::assignments_of(&mut conn, incident_id).await? {
+            let Some(u) = q::get_unit(&mut conn, &a.unit_id).await? else {
+                continue;
+            };
+            let kind = stored("unit kind", UnitKind::parse(&u.unit.kind))?;
+            let org_kind = orgs::get(&mut conn, &u.unit.org_id)
+                .await?
+                .map(|o| o.kind)
+                .unwrap_or_default();
+            let dispatcher = timeline
+                .iter()
+                .find(|e| e.kind == "dispatched" && e.unit_id.as_deref() == Some(&a.unit_id))
+                .map(|e| e.actor_id.clone());
+            let dispatched_by = match dispatcher {
+                Some(d) => Some(agents.of(&mut conn, &d).await?),
+                None => None,
+            };
+            let crew: Vec<String> = serde_json::from_str::<Vec<String>>(&u.unit.crew)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|c| format!("{c}@{}", agency.id))
+                .collect();
+            units.push(EidoUnit {
+                id: u.unit.id.clone(),
+                name: u.unit.call_sign.clone(),
+                kind,
+                tier: tier_of(kind, &org_kind),
+                status: parse_status(&u.unit.status)?,
+                status_at: u.unit.status_since,
+                dispatched_at: a.dispatched_at,
+                dispatched_by,
+                crew,
+                position: u.unit.lat.zip(u.unit.lon),
+                eta: a
+                    .eta_secs
+                    .map(|s| a.dispatched_at + s * jingwu_command::US_PER_S),
+            });
+        }
+
+        let updated = timeline
+            .iter()
+            .map(|e| e.at)
+            .max()
+            .unwrap_or(i.created_at)
+            .max(i.created_at);
+        let call = source.has_caller().then(|| EidoCall {
+            started: i.created_at,
+            answered: Some(i.created_at),
+            ended: None,
+            taken_by: Some(call_taker.clone()),
+            caller_phone: (!i.caller_phone.trim().is_empty()).then(|| i.caller_phone.clone()),
+        });
+        let inc = EidoIncident {
+            id: i.id.clone(),
+            issuing_element: format!("cad.{city_code}.{EIDO_DOMAIN}"),
+            agency,
+            station: Some(owner.name_zh.clone()),
+            incident_type: IncidentType::of(subcategory),
+            priority,
+            source,
+            status: i.status.clone(),
+            description: i.description.clone(),
+            created: i.created_at,
+            updated,
+            location: EidoLocation {
+                lat: i.lat,
+                lon: i.lon,
+                address: (!i.address.trim().is_empty()).then(|| i.address.clone()),
+            },
+            call,
+            agents: vec![EidoAgent {
+                id: call_taker,
+                role: AgentRole::CallTaker,
+            }],
+            units,
+            notes,
+            media: Vec::new(),
+        };
+        Ok(to_eido(&inc))
+    }
+}

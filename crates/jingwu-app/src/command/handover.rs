@@ -1,0 +1,447 @@
+//! Hand-over and escalation between tiers (移交/上报), and merging a likely duplicate into
+//! the incident it duplicates (合并).
+
+use jingwu_command::incident::{IncidentStatus, advance};
+use jingwu_command::unit::UnitStatus;
+use jingwu_core::{Action, Principal, Scope, authorize, path_contains};
+use jingwu_store::command::{self as q, Assignment, Milestone};
+use jingwu_store::orgs;
+
+use super::{event, parse_status};
+use crate::{App, AppError, LiveEvent, RequestCtx, Result};
+
+/// Longest hand-over reason, characters.
+const MAX_REASON_CHARS: usize = 500;
+
+/// Which way an incident moved in the tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandoverDirection {
+    /// To an ancestor of the current owner (上报).
+    Escalation,
+    /// To a unit under the current owner (下交).
+    Down,
+    /// Anywhere else (平移, e.g. between two stations of one district).
+    Sideways,
+}
+
+impl HandoverDirection {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            HandoverDirection::Escalation => "escalation",
+            HandoverDirection::Down => "down",
+            HandoverDirection::Sideways => "sideways",
+        }
+    }
+
+    fn between(from_path: &str, to_path: &str) -> Self {
+        if path_contains(to_path, from_path) {
+            HandoverDirection::Escalation
+        } else if path_contains(from_path, to_path) {
+            HandoverDirection::Down
+        } else {
+            HandoverDirection::Sideways
+        }
+    }
+}
+
+/// The outcome of a hand-over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Handover {
+    pub from_org: String,
+    pub to_org: String,
+    pub direction: HandoverDirection,
+}
+
+/// The outcome of a merge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Merged {
+    pub merged: String,
+    pub into: String,
+    /// Units that were still on the duplicate and now serve the surviving incident.
+    pub moved_units: Vec<String>,
+}
+
+/// The survivor's milestones after a unit moves onto it: the ones it already has are kept
+/// (they are its first unit's), missing ones come from the moved unit, never earlier than
+/// the milestone before them, so the survivor's timeline stays ordered.
+fn survivor_milestones(cur: &q::Incident, moved: &Assignment) -> Vec<(Milestone, i64)> {
+    let dispatched = cur
+        .dispatched_at
+        .unwrap_or(moved.dispatched_at.max(cur.created_at));
+    let acknowledged = cur
+        .acknowledged_at
+        .or(moved.acknowledged_at.map(|t| t.max(dispatched)));
+    let en_route = cur
+        .en_route_at
+        .or(moved.en_route_at.map(|t| t.max(dispatched)));
+    let on_scene = cur.on_scene_at.or(moved
+        .on_scene_at
+        .map(|t| t.max(en_route.unwrap_or(dispatched))));
+    [
+        (Milestone::Dispatched, Some(dispatched)),
+        (Milestone::Acknowledged, acknowledged),
+        (Milestone::EnRoute, en_route),
+        (Milestone::OnScene, on_scene),
+    ]
+    .into_iter()
+    .filter_map(|(m, at)| Some((m, at?)))
+    .collect()
+}
+
+fn open_or_conflict(i: &q::Incident) -> Result<()> {
+    if matches!(i.status.as_str(), "closed" | "merged") {
+        return Err(AppError::Conflict {
+            code: "incident_closed",
+            detail: format!("incident {} is {}", i.number, i.status),
+        });
+    }
+    Ok(())
+}
+
+impl App {
+    /// Hands an incident to another org unit. Allowed to a dispatcher who can see the
+    /// incident when the target lies inside the dispatcher's own subtree (handing down or
+    /// sideways within it) or is an ancestor of the dispatcher's org (escalation up); any other
+    /// target answers 403 `out_of_scope`. A reason is required. The timeline gets
+    /// `handed_over` with from, to, direction and reason.
+    pub async fn handover_incident(
+        &self,
+        who: &Principal,
+        incident_id: &str,
+        to_org: &str,
+        reason: &str,
+        ctx: &RequestCtx,
+    ) -> Result<Handover> {
+        authorize(who, Action::Dispatch, Scope::Org(&who.org_path))
+            .map_err(AppError::denied_scope)?;
+        let reason = reason.trim();
+        if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS {
+            return Err(AppError::invalid(
+                "reason",
+                "reason.length",
+                format!("say why, in 1 to {MAX_REASON_CHARS} characters"),
+            ));
+        }
+        let now = self.now_us();
+        let mut tx = self.store().write().await?;
+        let incident = self.visible_incident(tx.conn(), who, incident_id).await?;
+        open_or_conflict(&incident.incident)?;
+        let target = orgs::get(tx.conn(), to_org)
+            .await?
+            .ok_or_else(|| AppError::invalid("to_org", "to_org.unknown", "no such org unit"))?;
+        let within = path_contains(&who.org_path, &target.path);
+        let above = path_contains(&target.path, &who.org_path);
+        if !within && !above {
+            return Err(AppError::OutOfScope);
+        }
+        if target.id == incident.incident.org_id {
+            return Err(AppError::invalid(
+                "to_org",
+                "to_org.same_owner",
+                "the incident is already owned there",
+            ));
+        }
+        let from = orgs::get(tx.conn(), &incident.incident.org_id)
+            .await?
+            .ok_or_else(|| AppError::Internal("the owning org unit is missing".into()))?;
+        let direction = HandoverDirection::between(&from.path, &target.path);
+        q::reassign_incident(tx.conn(), incident_id, &target.id).await?;
+        let detail = serde_json::json!({
+            "from": from.id, "from_name": from.name_zh,
+            "to": target.id, "to_name": target.name_zh,
+            "direction": direction.as_str(), "reason": reason,
+        });
+        event(
+            tx.conn(),
+            incident_id,
+            now,
+            "handed_over",
+            who,
+            None,
+            detail.clone(),
+        )
+        .await?;
+        // Recorded under the new owner's path, so that both tiers' audit views can find it
+        // (the old owner's path is in the detail).
+        tx.audit(self.entry(
+            who,
+            ctx,
+            "incident.handover",
+            ("incident", incident_id),
+            &target.path,
+            detail,
+        ))
+        .await?;
+        tx.commit().await?;
+        for org_path in [from.path, target.path] {
+            self.publish(LiveEvent::Incident {
+                incident_id: incident_id.into(),
+                org_path,
+            });
+        }
+        Ok(Handover {
+            from_org: from.id,
+            to_org: target.id,
+            direction,
+        })
+    }
+
+    /// Merges incident `duplicate` into the open incident `into` (both visible to the caller,
+    /// who must be able to dispatch for the duplicate's owner). The duplicate becomes `merged`
+    /// with `duplicate_of = into`; both timelines record it.
+    ///
+    /// Units still on the duplicate are **moved** to the surviving incident, keeping their
+    /// status and their dispatch/acknowledge/en-route/on-scene times (a duplicate reports
+    /// the same event, so a unit heading there is heading to the survivor; clearing it would
+    /// pull a responding unit away). The duplicate's assignment rows stay as history with
+    /// status `merged`; the survivor gets assignment rows (a unit that had been on it before
+    /// has its row reopened) and its milestones where it had none yet, kept in order (see
+    /// `survivor_milestones`). Each moved unit's terminal receives a `reassigned` message.
+    pub async fn merge_incident(
+        &self,
+        who: &Principal,
+        duplicate: &str,
+        into: &str,
+        ctx: &RequestCtx,
+    ) -> Result<Merged> {
+        authorize(who, Action::Dispatch, Scope::Org(&who.org_path))
+            .map_err(AppError::denied_scope)?;
+        if duplicate == into {
+            return Err(AppError::invalid(
+                "into",
+                "into.same_incident",
+                "an incident cannot be merged into itself",
+            ));
+        }
+        let now = self.now_us();
+        let mut tx = self.store().write().await?;
+        let dup = self.visible_incident(tx.conn(), who, duplicate).await?;
+        authorize(who, Action::Dispatch, Scope::Org(&dup.org_path))
+            .map_err(AppError::denied_scope)?;
+        let survivor = match self.visible_incident(tx.conn(), who, into).await {
+            Err(AppError::NotFound { .. }) => {
+                return Err(AppError::invalid(
+                    "into",
+                    "into.unknown",
+                    "no such incident in your view",
+                ));
+            }
+            other => other?,
+        };
+        open_or_conflict(&dup.incident)?;
+        open_or_conflict(&survivor.incident)?;
+
+        let mut moved = Vec::new();
+        let mut messages = Vec::new();
+        let mut survivor_status = IncidentStatus::parse(&survivor.incident.status)
+            .map_err(|e| AppError::Internal(format!("stored incident status: {e}")))?;
+        let not_before = survivor.incident.created_at;
+        for a in q::assignments_of(tx.conn(), duplicate).await? {
+            let Some(u) = q::get_unit(tx.conn(), &a.unit_id).await? else {
+                continue;
+            };
+            if u.unit.incident_id.as_deref() != Some(duplicate)
+                || !parse_status(&u.unit.status)?.is_assigned()
+            {
+                continue;
+            }
+            if !q::retarget_unit(tx.conn(), &a.unit_id, duplicate, into).await? {
+                return Err(AppError::Conflict {
+                    code: "unit_changed",
+                    detail: "a unit on the duplicate changed meanwhile; reload and try again"
+                        .into(),
+                });
+            }
+            q::mark_assignment(
+                tx.conn(),
+                duplicate,
+                &a.unit_id,
+                "merged",
+                Some(Milestone::Closed),
+                now,
+            )
+            .await?;
+            let clamp = |t: Option<i64>| t.map(|t| t.max(not_before));
+            let moved_a = Assignment {
+                incident_id: into.into(),
+                unit_id: a.unit_id.clone(),
+                status: a.status.clone(),
+                eta_secs: a.eta_secs,
+                dispatched_at: a.dispatched_at.max(not_before),
+                acknowledged_at: clamp(a.acknowledged_at),
+                en_route_at: clamp(a.en_route_at),
+                on_scene_at: clamp(a.on_scene_at),
+                cleared_at: None,
+            };
+            q::upsert_assignment(tx.conn(), &moved_a).await?;
+            let reached = if u.unit.status == UnitStatus::OnScene.as_str() {
+                IncidentStatus::OnScene
+            } else {
+                IncidentStatus::Dispatched
+            };
+            survivor_status = advance(survivor_status, reached);
+            let cur = q::get_incident(tx.conn(), into)
+                .await?
+                .ok_or(AppError::NotFound { what: "incident" })?
+                .incident;
+            for (milestone, at) in survivor_milestones(&cur, &moved_a) {
+                q::mark_incident(tx.conn(), into, survivor_status.as_str(), milestone, at).await?;
+            }
+            let body = jingwu_audit::canonical_json(&serde_json::json!({
+                "type": "reassigned",
+                "incident_id": into,
+                "number": survivor.incident.number,
+                "merged_from": duplicate,
+                "merged_from_number": dup.incident.number,
+                "category": survivor.incident.category,
+                "subcategory": survivor.incident.subcategory,
+                "priority": survivor.incident.priority,
+                "address": survivor.incident.address,
+                "lat": survivor.incident.lat,
+                "lon": survivor.incident.lon,
+                "description": survivor.incident.description,
+            }));
+            let seq =
+                q::push_terminal_message(tx.conn(), &a.unit_id, now, "reassigned", &body).await?;
+            messages.push((a.unit_id.clone(), u.org_path.clone(), seq));
+            moved.push(u.unit.call_sign.clone());
+        }
+        if !q::merge_incident(tx.conn(), duplicate, into, now).await? {
+            return Err(AppError::Conflict {
+                code: "incident_closed",
+                detail: "the duplicate was closed meanwhile".into(),
+            });
+        }
+        let moved_ids: Vec<String> = messages.iter().map(|m| m.0.clone()).collect();
+        event(
+            tx.conn(),
+            duplicate,
+            now,
+            "merged_into",
+            who,
+            None,
+            serde_json::json!({ "into": into, "into_number": survivor.incident.number, "moved_units": moved }),
+        )
+        .await?;
+        event(
+            tx.conn(),
+            into,
+            now,
+            "merged_from",
+            who,
+            None,
+            serde_json::json!({ "from": duplicate, "from_number": dup.incident.number, "moved_units": moved }),
+        )
+        .await?;
+        tx.audit(self.entry(
+            who,
+            ctx,
+            "incident.merge",
+            ("incident", duplicate),
+            &dup.org_path,
+            serde_json::json!({ "into": into, "moved_units": moved_ids }),
+        ))
+        .await?;
+        tx.commit().await?;
+        for (unit_id, org_path, seq) in messages {
+            self.publish(LiveEvent::Terminal {
+                unit_id: unit_id.clone(),
+                seq,
+            });
+            self.publish(LiveEvent::Unit { unit_id, org_path });
+        }
+        self.publish(LiveEvent::Incident {
+            incident_id: duplicate.into(),
+            org_path: dup.org_path,
+        });
+        self.publish(LiveEvent::Incident {
+            incident_id: into.into(),
+            org_path: survivor.org_path,
+        });
+        Ok(Merged {
+            merged: duplicate.into(),
+            into: into.into(),
+            moved_units: moved_ids,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn incident(created: i64, dispatched: Option<i64>, en_route: Option<i64>) -> q::Incident {
+        q::Incident {
+            id: "s".into(),
+            number: "n".into(),
+            org_id: "o".into(),
+            category: "criminal".into(),
+            subcategory: "theft".into(),
+            priority: "p2".into(),
+            source: "call_110".into(),
+            caller_name: String::new(),
+            caller_phone: String::new(),
+            lat: 0.0,
+            lon: 0.0,
+            address: String::new(),
+            description: String::new(),
+            status: "new".into(),
+            duplicate_of: None,
+            created_by: "u".into(),
+            created_at: created,
+            dispatched_at: dispatched,
+            acknowledged_at: None,
+            en_route_at: en_route,
+            on_scene_at: None,
+            closed_at: None,
+            result_code: None,
+            result_text: None,
+        }
+    }
+
+    fn moved(d: i64, ack: i64, er: i64, os: Option<i64>) -> Assignment {
+        Assignment {
+            incident_id: "s".into(),
+            unit_id: "u".into(),
+            status: "en_route".into(),
+            eta_secs: None,
+            dispatched_at: d,
+            acknowledged_at: Some(ack),
+            en_route_at: Some(er),
+            on_scene_at: os,
+            cleared_at: None,
+        }
+    }
+
+    #[test]
+    fn survivor_milestones_keep_its_own_and_stay_ordered() {
+        // Undispatched survivor created after the unit set off: clamped to its creation.
+        let got = survivor_milestones(&incident(100, None, None), &moved(50, 60, 70, Some(90)));
+        assert_eq!(
+            got,
+            [
+                (Milestone::Dispatched, 100),
+                (Milestone::Acknowledged, 100),
+                (Milestone::EnRoute, 100),
+                (Milestone::OnScene, 100)
+            ]
+        );
+        // Survivor dispatched later than the moved unit's en route: en route follows dispatch.
+        let got = survivor_milestones(&incident(10, Some(80), None), &moved(20, 30, 40, None));
+        assert_eq!(
+            got,
+            [
+                (Milestone::Dispatched, 80),
+                (Milestone::Acknowledged, 80),
+                (Milestone::EnRoute, 80)
+            ]
+        );
+        // Its own en route is kept; the moved arrival comes after it.
+        let got = survivor_milestones(
+            &incident(10, Some(20), Some(50)),
+            &moved(15, 16, 30, Some(40)),
+        );
+        assert_eq!(got.last(), Some(&(Milestone::OnScene, 50)));
+        assert!(got.contains(&(Milestone::EnRoute, 50)));
+    }
+}

@@ -1,0 +1,79 @@
+//! Reads for 110 statistics: one row per incident owned in a subtree over a period, with
+//! everything `jingwu-command`'s statistics and compliance need.
+
+use sqlx::{AnyConnection, Row};
+
+use crate::{Result, audit::like_prefix};
+
+/// How many scene photos are linked to incident `i`, as an SQL expression.
+///
+/// This branch has no `incident_media` table yet, so every incident counts **0** photos (and
+/// incidents of the photo-requiring categories are therefore never compliant). When scene
+/// media land, this is the one place to change, e.g. to
+/// `(SELECT COUNT(*) FROM incident_media m WHERE m.incident_id = i.id AND m.content_type LIKE 'image/%')`.
+pub const SCENE_PHOTOS_SQL: &str = "0";
+
+/// One incident as statistics see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatsRow {
+    pub id: String,
+    pub org_id: String,
+    pub category: String,
+    pub subcategory: String,
+    pub priority: String,
+    pub status: String,
+    pub created_at: i64,
+    pub dispatched_at: Option<i64>,
+    pub acknowledged_at: Option<i64>,
+    pub en_route_at: Option<i64>,
+    pub on_scene_at: Option<i64>,
+    pub closed_at: Option<i64>,
+    pub result_code: Option<String>,
+    pub result_text: Option<String>,
+    pub scene_photos: i64,
+}
+
+/// Incidents owned under `path` and created in `[from, to)`, oldest first. Merged
+/// duplicates are left out: they are the same event as the incident they were merged into.
+pub async fn incident_rows(
+    conn: &mut AnyConnection,
+    path: &str,
+    from: i64,
+    to: i64,
+) -> Result<Vec<StatsRow>> {
+    let sql = format!(
+        "SELECT i.id, i.org_id, i.category, i.subcategory, i.priority, i.status, i.created_at, \
+         i.dispatched_at, i.acknowledged_at, i.en_route_at, i.on_scene_at, i.closed_at, \
+         i.result_code, i.result_text, CAST({SCENE_PHOTOS_SQL} AS BIGINT) \
+         FROM incidents i JOIN org_units o ON o.id = i.org_id \
+         WHERE o.path LIKE $1 AND i.created_at >= $2 AND i.created_at < $3 \
+         AND i.status <> 'merged' ORDER BY i.created_at, i.id"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(like_prefix(path))
+        .bind(from)
+        .bind(to)
+        .fetch_all(conn)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(StatsRow {
+                id: r.try_get(0)?,
+                org_id: r.try_get(1)?,
+                category: r.try_get(2)?,
+                subcategory: r.try_get(3)?,
+                priority: r.try_get(4)?,
+                status: r.try_get(5)?,
+                created_at: r.try_get(6)?,
+                dispatched_at: r.try_get(7)?,
+                acknowledged_at: r.try_get(8)?,
+                en_route_at: r.try_get(9)?,
+                on_scene_at: r.try_get(10)?,
+                closed_at: r.try_get(11)?,
+                result_code: r.try_get(12)?,
+                result_text: r.try_get(13)?,
+                scene_photos: r.try_get(14)?,
+            })
+        })
+        .collect()
+}
