@@ -8,31 +8,34 @@
 use crate::graph::{Graph, NONE};
 use crate::weights::Weights;
 
+/// Per-node search record, kept in one 16-byte slot so a relaxation touches one cache line:
+/// generation stamp, tentative distance, position in the heap, parent edge.
+#[derive(Debug, Clone, Copy, Default)]
+struct NodeState {
+    generation: u32,
+    dist: u32,
+    heap_pos: u32,
+    parent: u32,
+}
+
 /// Indexed 4-ary min-heap of `(key, node)` with decrease-key: every node is in the heap at most
-/// once, so there are no stale entries, and the shallow 4-ary tree keeps sifts short and
-/// cache-friendly. `pos[node]` is only trusted when `heap[pos[node]]` holds that node, so the
-/// position array never needs clearing between searches.
+/// once, so there are no stale entries, and the shallow 4-ary tree keeps sifts short. A node's
+/// `heap_pos` is only trusted when the heap slot it names holds that node, so positions never
+/// need clearing between searches.
 #[derive(Debug, Clone, Default)]
 struct IndexedHeap {
     heap: Vec<(u32, u32)>,
-    pos: Vec<u32>,
 }
 
 impl IndexedHeap {
-    fn fit(&mut self, n: usize) {
-        if self.pos.len() != n {
-            self.pos = vec![0; n];
-        }
-    }
-
     fn clear(&mut self) {
         self.heap.clear();
     }
 
     /// Inserts `node` with `key`, or lowers its key if it is already queued.
     #[inline]
-    fn push_or_decrease(&mut self, key: u32, node: u32) {
-        let p = self.pos[node as usize] as usize;
+    fn push_or_decrease(&mut self, nodes: &mut [NodeState], key: u32, node: u32) {
+        let p = nodes[node as usize].heap_pos as usize;
         let i = if self.heap.get(p).is_some_and(|e| e.1 == node) {
             self.heap[p].0 = key;
             p
@@ -40,23 +43,23 @@ impl IndexedHeap {
             self.heap.push((key, node));
             self.heap.len() - 1
         };
-        self.sift_up(i);
+        self.sift_up(nodes, i);
     }
 
     #[inline(always)]
-    fn pop(&mut self) -> Option<(u32, u32)> {
+    fn pop(&mut self, nodes: &mut [NodeState]) -> Option<(u32, u32)> {
         let last = self.heap.pop()?;
         if self.heap.is_empty() {
             return Some(last);
         }
         let top = self.heap[0];
         self.heap[0] = last;
-        self.sift_down(0);
+        self.sift_down(nodes, 0);
         Some(top)
     }
 
     #[inline]
-    fn sift_up(&mut self, mut i: usize) {
+    fn sift_up(&mut self, nodes: &mut [NodeState], mut i: usize) {
         let e = self.heap[i];
         while i > 0 {
             let parent = (i - 1) / 4;
@@ -65,15 +68,15 @@ impl IndexedHeap {
                 break;
             }
             self.heap[i] = pe;
-            self.pos[pe.1 as usize] = i as u32;
+            nodes[pe.1 as usize].heap_pos = i as u32;
             i = parent;
         }
         self.heap[i] = e;
-        self.pos[e.1 as usize] = i as u32;
+        nodes[e.1 as usize].heap_pos = i as u32;
     }
 
     #[inline(always)]
-    fn sift_down(&mut self, mut i: usize) {
+    fn sift_down(&mut self, nodes: &mut [NodeState], mut i: usize) {
         let e = self.heap[i];
         let n = self.heap.len();
         loop {
@@ -93,11 +96,11 @@ impl IndexedHeap {
                 break;
             }
             self.heap[i] = self.heap[best];
-            self.pos[self.heap[i].1 as usize] = i as u32;
+            nodes[self.heap[i].1 as usize].heap_pos = i as u32;
             i = best;
         }
         self.heap[i] = e;
-        self.pos[e.1 as usize] = i as u32;
+        nodes[e.1 as usize].heap_pos = i as u32;
     }
 }
 
@@ -119,9 +122,7 @@ pub enum Flow {
 /// Reusable search state for one graph size.
 #[derive(Debug, Clone)]
 pub struct SearchSpace {
-    /// Generation in the high 32 bits, distance in the low: one load per relaxation.
-    state: Vec<u64>,
-    parent: Vec<u32>,
+    nodes: Vec<NodeState>,
     generation: u32,
     heap: IndexedHeap,
     settled: Vec<(u32, u32)>,
@@ -133,13 +134,9 @@ impl SearchSpace {
     #[must_use]
     pub fn new(node_count: usize) -> Self {
         Self {
-            state: vec![0; node_count],
-            parent: vec![NONE; node_count],
+            nodes: vec![NodeState::default(); node_count],
             generation: 0,
-            heap: IndexedHeap {
-                heap: Vec::new(),
-                pos: vec![0; node_count],
-            },
+            heap: IndexedHeap::default(),
             settled: Vec::new(),
             direction: Direction::Forward,
             track_parents: false,
@@ -148,15 +145,14 @@ impl SearchSpace {
 
     /// Ensures the buffers fit `graph` (after switching graphs).
     pub fn fit(&mut self, graph: &Graph) {
-        if self.state.len() != graph.node_count() {
+        if self.nodes.len() != graph.node_count() {
             *self = Self::new(graph.node_count());
         }
-        self.heap.fit(graph.node_count());
     }
 
     fn next_generation(&mut self) {
         if self.generation == u32::MAX {
-            self.state.fill(0);
+            self.nodes.fill(NodeState::default());
             self.generation = 0;
         }
         self.generation += 1;
@@ -168,12 +164,11 @@ impl SearchSpace {
     /// Final for nodes listed in [`SearchSpace::settled`].
     #[must_use]
     pub fn dist(&self, node: u32) -> Option<u32> {
-        let st = *self.state.get(node as usize)?;
-        ((st >> 32) as u32 == self.generation).then_some(st as u32)
+        let st = self.nodes.get(node as usize)?;
+        (st.generation == self.generation).then_some(st.dist)
     }
 
-    /// Records parent edges in the following searches (needed for route geometry only; off by
-    /// default because it costs a store per relaxation).
+    /// Records parent edges in the following searches (needed for route geometry only).
     pub fn set_track_parents(&mut self, on: bool) {
         self.track_parents = on;
     }
@@ -182,9 +177,9 @@ impl SearchSpace {
     /// parents were not tracked.
     #[must_use]
     pub fn parent_edge(&self, node: u32) -> Option<u32> {
-        let i = node as usize;
-        (self.track_parents && self.dist(node).is_some() && self.parent[i] != NONE)
-            .then(|| self.parent[i])
+        let st = self.nodes.get(node as usize)?;
+        (self.track_parents && st.generation == self.generation && st.parent != NONE)
+            .then_some(st.parent)
     }
 
     /// Nodes settled by the last search with their distance (ms), in settling order.
@@ -217,7 +212,7 @@ impl SearchSpace {
         let limit_ms = limit_ms.min(NONE - 1);
         let track = self.track_parents;
         for &(s, d) in sources {
-            if (s as usize) < self.state.len() && d <= limit_ms {
+            if (s as usize) < self.nodes.len() && d <= limit_ms {
                 if track {
                     self.relax::<true>(s, d, NONE);
                 } else {
@@ -256,15 +251,14 @@ impl SearchSpace {
 
     #[inline]
     fn relax<const P: bool>(&mut self, v: u32, d: u32, via: u32) {
-        let i = v as usize;
-        let tagged = (u64::from(self.generation) << 32) | u64::from(d);
-        // Same generation compares by distance; an older generation always loses.
-        if tagged < self.state[i] || (self.state[i] >> 32) as u32 != self.generation {
-            self.state[i] = tagged;
+        let st = &mut self.nodes[v as usize];
+        if st.generation != self.generation || d < st.dist {
+            st.generation = self.generation;
+            st.dist = d;
             if P {
-                self.parent[i] = via;
+                st.parent = via;
             }
-            self.heap.push_or_decrease(d, v);
+            self.heap.push_or_decrease(&mut self.nodes, d, v);
         }
     }
 
@@ -276,7 +270,7 @@ impl SearchSpace {
         limit_ms: u32,
         mut on_settle: F,
     ) {
-        while let Some((d, u)) = self.heap.pop() {
+        while let Some((d, u)) = self.heap.pop(&mut self.nodes) {
             let ui = u as usize;
             self.settled.push((u, d));
             if on_settle(u, d) == Flow::Stop {
