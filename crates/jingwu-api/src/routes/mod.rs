@@ -4,14 +4,17 @@ mod audit;
 mod auth;
 mod dto;
 mod incidents;
+mod media;
 mod orgs;
 mod system;
 mod units;
 mod users;
 mod validate;
 
+use axum::extract::DefaultBodyLimit;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::router::UtoipaMethodRouterExt;
 use utoipa_axum::routes;
 
 use crate::AppState;
@@ -47,4 +50,11 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(units::acknowledge))
         .routes(routes!(units::messages))
         .routes(routes!(units::avl))
+        .routes(routes!(media::list_media, media::create_upload))
+        .routes(routes!(media::get_upload))
+        // A chunk is larger than the API's JSON body limit.
+        .routes(routes!(media::put_chunk).layer(DefaultBodyLimit::max(
+            usize::try_from(jingwu_app::MAX_MEDIA_CHUNK).unwrap_or(usize::MAX),
+        )))
+        .routes(routes!(media::get_media))
 }

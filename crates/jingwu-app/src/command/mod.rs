@@ -5,6 +5,7 @@
 mod avl;
 mod dispatch;
 mod intake;
+mod media;
 mod progress;
 mod read;
 
@@ -18,6 +19,8 @@ use crate::{App, AppError, Result};
 pub use avl::Fix;
 pub use dispatch::Recommendation;
 pub use intake::{IncidentCreated, NewIncident};
+pub(crate) use media::MediaState;
+pub use media::{MAX_MEDIA_CHUNK, MediaBlob, MediaLimits, NewUpload, UploadView};
 pub use read::{IncidentDetail, IncidentFilter, UnitView};
 
 /// How stale an AVL fix may be and still place a unit for recommendation.
