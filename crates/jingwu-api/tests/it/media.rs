@@ -611,3 +611,47 @@ async fn another_stations_officer_can_neither_upload_nor_download() {
         .await
         .problem(StatusCode::NOT_FOUND, "not_found");
 }
+
+#[tokio::test]
+async fn an_interrupted_finish_completes_with_an_empty_chunk_at_the_end() {
+    let s = scene().await;
+    let blobs = jingwu_store::blobs::BlobStore::new(s.t.media.path());
+    for (seed, moved) in [(8, false), (9, true)] {
+        let data = jpeg(6_000, seed);
+        let r = s.open(&s.officer, &s.incident, "image/jpeg", &data).await;
+        let id = r.body["id"].as_str().unwrap().to_string();
+        let r = s
+            .chunk(&s.officer, &id, 0, &data[..4096], &sha(&data[..4096]))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        // What a crash right after recording the last chunk leaves behind (and, in the second
+        // round, after the file already reached its content address).
+        blobs.write_part(&id, 4096, &data[4096..]).unwrap();
+        assert!(
+            s.t.app
+                .store()
+                .advance_upload(&id, 4096, 6000)
+                .await
+                .unwrap()
+        );
+        if moved {
+            blobs.commit_part(&id, &sha(&data)).unwrap();
+        }
+        let p =
+            s.t.get(&format!("/api/v1/media/uploads/{id}"), &s.officer)
+                .await;
+        assert_eq!(
+            (p.body["received_bytes"].as_i64(), p.body["status"].as_str()),
+            (Some(6000), Some("open"))
+        );
+        let r = s.chunk(&s.officer, &id, 6000, b"", &sha(b"")).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        assert_eq!(r.body["status"], "complete");
+        let (status, _, body) = s
+            .raw_get(&format!("/api/v1/media/{}", sha(&data)), &s.dispatcher, &[])
+            .await;
+        assert_eq!((status, body), (StatusCode::OK, data));
+    }
+    assert_eq!(s.timeline_kinds(&s.incident).await.len(), 2);
+    assert_eq!(s.files_under("parts"), 0);
+}

@@ -14,7 +14,9 @@
 //!    aborts the upload (422 `digest_mismatch`, the part removed); a match moves the file to its
 //!    content address (stored once however often it is uploaded) and, in one audited
 //!    transaction, records the object, completes the upload and links it to the incident with
-//!    a `media_added` timeline event.
+//!    a `media_added` timeline event. Should finishing be interrupted after the last chunk was
+//!    recorded (progress shows every byte received but the upload still `open`), an empty
+//!    chunk at offset `size` finishes it again.
 //!
 //! Who may upload: an officer crewing a unit assigned to the incident, or a dispatcher who
 //! sees the incident. Only the uploader may continue or inspect an upload. Content may be
@@ -352,6 +354,11 @@ impl App {
         let len = data.len() as u64;
         let chunk_size = u64::try_from(up.chunk_size).unwrap_or(0);
         let total = u64::try_from(up.total_size).unwrap_or(0);
+        if len == 0 && offset == total {
+            // Every byte arrived but finishing did not (a crash or a failed commit after the
+            // last chunk was recorded): an empty chunk at the end finishes again.
+            return self.finish_media_upload(who, up, ctx).await;
+        }
         if len == 0 {
             return Err(AppError::invalid(
                 "body",
@@ -420,28 +427,37 @@ impl App {
         ctx: &RequestCtx,
     ) -> Result<UploadView> {
         let blobs = self.inner_media().blobs.clone();
-        let id = up.id.clone();
-        let (actual, _) = {
-            let blobs = blobs.clone();
-            blocking(move || blobs.digest_part(&id)).await?
-        };
         let now = self.now_us();
+        let (id, sha) = (up.id.clone(), up.sha256.clone());
+        let (part, present) = {
+            let blobs = blobs.clone();
+            blocking(move || Ok((blobs.part_len(&id)?, blobs.contains(&sha)?))).await?
+        };
+        let actual = match (part, present) {
+            (Some(_), _) => {
+                let id = up.id.clone();
+                let blobs = blobs.clone();
+                blocking(move || blobs.digest_part(&id)).await?.0
+            }
+            // The part already reached its content address before an interrupted finish.
+            (None, true) => up.sha256.clone(),
+            (None, false) => {
+                self.abort_upload(who, &up, ctx, serde_json::json!({"reason": "part_lost"}))
+                    .await?;
+                return Err(AppError::Conflict {
+                    code: "upload_lost",
+                    detail: "the received bytes were lost before they were stored; the upload is aborted, start a new one".into(),
+                });
+            }
+        };
         if actual != up.sha256 {
-            let mut tx = self.store().write().await?;
-            q::finish_upload(tx.conn(), &up.id, "aborted", now).await?;
-            tx.audit(self.entry(
+            self.abort_upload(
                 who,
+                &up,
                 ctx,
-                "media.upload_abort",
-                ("media_upload", &up.id),
-                &up.org_path,
-                serde_json::json!({
-                    "incident_id": up.incident_id, "reason": "digest_mismatch",
-                    "declared": up.sha256, "actual": actual,
-                }),
-            ))
+                serde_json::json!({"reason": "digest_mismatch", "declared": up.sha256, "actual": actual}),
+            )
             .await?;
-            tx.commit().await?;
             let id = up.id.clone();
             blocking(move || blobs.remove_part(&id)).await?;
             return Err(AppError::Unprocessable {
@@ -453,9 +469,10 @@ impl App {
             });
         }
         let (id, sha) = (up.id.clone(), up.sha256.clone());
-        let stored = {
-            let blobs = blobs.clone();
+        let stored = if part.is_some() {
             blocking(move || blobs.commit_part(&id, &sha)).await?
+        } else {
+            jingwu_store::blobs::Stored::AlreadyPresent
         };
         let kind = kind_of(self.media_limits(), &up.content_type)
             .map_or("photo", |(k, _)| k)
@@ -525,6 +542,30 @@ impl App {
         up.status = "complete".into();
         up.completed_at = Some(now);
         Ok(up)
+    }
+
+    /// Marks an open upload aborted, with the reason in its audit entry.
+    async fn abort_upload(
+        &self,
+        who: &Principal,
+        up: &Upload,
+        ctx: &RequestCtx,
+        mut detail: serde_json::Value,
+    ) -> Result<()> {
+        detail["incident_id"] = up.incident_id.clone().into();
+        let mut tx = self.store().write().await?;
+        q::finish_upload(tx.conn(), &up.id, "aborted", self.now_us()).await?;
+        tx.audit(self.entry(
+            who,
+            ctx,
+            "media.upload_abort",
+            ("media_upload", &up.id),
+            &up.org_path,
+            detail,
+        ))
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The media an incident shows, oldest first.
