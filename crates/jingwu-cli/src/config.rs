@@ -92,6 +92,7 @@ pub fn load(
         "argon2_iterations",
         "session_ttl_hours",
         "db_max_connections",
+        "media_dir",
     ]))
     .merge(Serialized::globals(flags))
     .extract()
