@@ -379,24 +379,28 @@ impl App {
             });
         }
         let declared = normalize_sha256("x-chunk-sha256", chunk_sha256)?;
-        if hex::encode(Sha256::digest(&data)) != declared {
-            return Err(AppError::Unprocessable {
-                code: "chunk_corrupt",
-                detail:
-                    "the chunk does not match its x-chunk-sha256; nothing was stored, send it again"
-                        .into(),
-            });
-        }
-        if offset == 0 && !signature_matches(&up.content_type, &data) {
-            return Err(AppError::UnsupportedMediaType(format!(
-                "the content does not look like {}",
-                up.content_type
-            )));
-        }
-
+        // Hashing up to 8 MiB and writing it are kept off the async threads.
         let blobs = state.blobs.clone();
-        let id = upload_id.to_string();
-        blocking(move || blobs.write_part(&id, offset, &data)).await?;
+        let (id, content_type) = (upload_id.to_string(), up.content_type.clone());
+        let written = blocking(move || {
+            if hex::encode(Sha256::digest(&data)) != declared {
+                return Ok(Err(AppError::Unprocessable {
+                    code: "chunk_corrupt",
+                    detail: "the chunk does not match its x-chunk-sha256; nothing was stored, \
+                             send it again"
+                        .into(),
+                }));
+            }
+            if offset == 0 && !signature_matches(&content_type, &data) {
+                return Ok(Err(AppError::UnsupportedMediaType(format!(
+                    "the content does not look like {content_type}"
+                ))));
+            }
+            blobs.write_part(&id, offset, &data)?;
+            Ok(Ok(()))
+        })
+        .await?;
+        written?;
         let to = up.received_bytes + i64::try_from(len).unwrap_or(0);
         if !self
             .store()
