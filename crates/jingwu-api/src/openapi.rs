@@ -21,6 +21,7 @@ use crate::problem::{FieldProblem, Problem};
         (name = "audit", description = "Tamper-evident audit log"),
         (name = "validate", description = "Identifier validators"),
         (name = "command", description = "110 linked command: incidents, units, dispatch, AVL, terminals"),
+        (name = "media", description = "Scene photos and video: resumable chunked upload (SHA-256 verified), content-addressed download"),
     )
 )]
 pub struct ApiDoc;

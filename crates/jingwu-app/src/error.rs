@@ -42,6 +42,15 @@ pub enum AppError {
     Validation(Vec<FieldError>),
     #[error("{0}")]
     Precondition(String),
+    /// Well-formed but refused content (a corrupt chunk, a digest that does not match).
+    #[error("{detail}")]
+    Unprocessable { code: &'static str, detail: String },
+    /// A media type the endpoint does not take.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// Content larger than the limit for its kind.
+    #[error("{detail}")]
+    TooLarge { code: &'static str, detail: String },
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("internal error: {0}")]
@@ -60,6 +69,8 @@ impl AppError {
             AppError::Conflict { code, .. } => code,
             AppError::Validation(_) => "validation_failed",
             AppError::Precondition(_) => "precondition_failed",
+            AppError::Unprocessable { code, .. } | AppError::TooLarge { code, .. } => code,
+            AppError::UnsupportedMediaType(_) => "unsupported_media_type",
             AppError::Store(_) | AppError::Internal(_) => "internal",
         }
     }

@@ -30,10 +30,12 @@ pub use command::{
     EIDO_DOMAIN, Handover, HandoverDirection, IncidentStats, KeySiteReadiness, Merged, Period,
     ResponseEvaluation, StatsGroup, StatsGroupBy,
 };
+pub use command::{MAX_MEDIA_CHUNK, MediaBlob, MediaLimits, NewUpload, UploadView};
 pub use demo::{DEMO_PASSWORD, DemoLogin, DemoSummary};
 pub use demo_activity::DemoPace;
 pub use error::{AppError, FieldError};
 pub use jingwu_store::audit::Verification;
+pub use jingwu_store::media::IncidentMedia;
 pub use jingwu_store::orgs::OrgUnit;
 pub use orgs::NewOrg;
 pub use roads::RoadNetwork;
@@ -50,6 +52,10 @@ pub struct AppConfig {
     pub login_window: jiff::SignedDuration,
     /// AVL fixes older than this do not place a unit for recommendation (seconds).
     pub avl_max_age_s: i64,
+    /// Where scene media are stored (content-addressed files).
+    pub media_dir: std::path::PathBuf,
+    /// Media types and sizes taken, and the default chunk size.
+    pub media: MediaLimits,
 }
 
 impl Default for AppConfig {
@@ -60,6 +66,8 @@ impl Default for AppConfig {
             login_max_failures: 5,
             login_window: jiff::SignedDuration::from_mins(15),
             avl_max_age_s: command::DEFAULT_AVL_MAX_AGE_S,
+            media_dir: "data/media".into(),
+            media: MediaLimits::default(),
         }
     }
 }
@@ -93,6 +101,7 @@ struct Inner {
     limiter: auth::LoginLimiter,
     roads: std::sync::RwLock<Option<Arc<RoadNetwork>>>,
     live: tokio::sync::broadcast::Sender<LiveEvent>,
+    media: command::MediaState,
 }
 
 /// What changed, for live subscribers (terminal sockets, the command map). Subscribers that
@@ -114,6 +123,7 @@ pub enum LiveEvent {
 impl App {
     pub fn new(store: Store, clock: Arc<dyn Clock>, config: AppConfig) -> Self {
         let limiter = auth::LoginLimiter::default();
+        let media = command::MediaState::new(config.media_dir.clone());
         App {
             inner: Arc::new(Inner {
                 store,
@@ -122,6 +132,7 @@ impl App {
                 limiter,
                 roads: std::sync::RwLock::new(None),
                 live: tokio::sync::broadcast::channel(4096).0,
+                media,
             }),
         }
     }

@@ -32,6 +32,8 @@ pub struct Config {
     pub road_network: String,
     /// AVL fixes older than this many seconds do not place a unit for recommendation.
     pub avl_max_age_secs: i64,
+    /// Directory of the content-addressed scene media store.
+    pub media_dir: String,
 }
 
 impl Default for Config {
@@ -49,6 +51,7 @@ impl Default for Config {
             db_max_connections: 8,
             road_network: String::new(),
             avl_max_age_secs: jingwu_app::DEFAULT_AVL_MAX_AGE_S,
+            media_dir: "data/media".into(),
         }
     }
 }
@@ -89,6 +92,7 @@ pub fn load(
         "argon2_iterations",
         "session_ttl_hours",
         "db_max_connections",
+        "media_dir",
     ]))
     .merge(Serialized::globals(flags))
     .extract()
@@ -115,6 +119,7 @@ pub async fn open_app(cfg: &Config) -> anyhow::Result<App> {
         },
         session_ttl: jiff::SignedDuration::from_hours(cfg.session_ttl_hours),
         avl_max_age_s: cfg.avl_max_age_secs,
+        media_dir: cfg.media_dir.clone().into(),
         ..AppConfig::default()
     };
     let app = App::new(store, Arc::new(jingwu_core::SystemClock), app_cfg);

@@ -28,6 +28,8 @@ pub enum Action {
     OperateUnit,
     /// Read 110 statistics (counts, response times, compliance) for a jurisdiction.
     ReadStats,
+    /// Add scene photos and video to an incident (a terminal on it, or the command room).
+    UploadMedia,
 }
 
 /// Where the action applies.
@@ -64,6 +66,7 @@ fn role_may(role: Role, action: Action) -> bool {
         CreateIncident | Dispatch => role == Dispatcher,
         OperateUnit => matches!(role, Dispatcher | Officer),
         ReadStats => matches!(role, Admin | Dispatcher | LegalSupervisor),
+        UploadMedia => matches!(role, Dispatcher | Officer),
     }
 }
 

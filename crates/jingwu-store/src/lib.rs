@@ -9,7 +9,9 @@ mod error;
 mod write;
 
 pub mod audit;
+pub mod blobs;
 pub mod command;
+pub mod media;
 pub mod orgs;
 pub mod sessions;
 pub mod stats;

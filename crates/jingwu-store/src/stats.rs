@@ -5,13 +5,10 @@ use sqlx::{AnyConnection, Row};
 
 use crate::{Result, audit::like_prefix};
 
-/// How many scene photos are linked to incident `i`, as an SQL expression.
-///
-/// This branch has no `incident_media` table yet, so every incident counts **0** photos (and
-/// incidents of the photo-requiring categories are therefore never compliant). When scene
-/// media land, this is the one place to change, e.g. to
-/// `(SELECT COUNT(*) FROM incident_media m WHERE m.incident_id = i.id AND m.content_type LIKE 'image/%')`.
-pub const SCENE_PHOTOS_SQL: &str = "0";
+/// Scene photos linked to the incident (`incident_media`, kind `photo`), for the compliance
+/// rule's "at least one scene photo".
+pub const SCENE_PHOTOS_SQL: &str =
+    "(SELECT COUNT(*) FROM incident_media m WHERE m.incident_id = i.id AND m.kind = 'photo')";
 
 /// One incident as statistics see it.
 #[derive(Debug, Clone, PartialEq)]

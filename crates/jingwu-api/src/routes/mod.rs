@@ -5,6 +5,7 @@ mod auth;
 mod dto;
 mod incident_ops;
 mod incidents;
+mod media;
 mod orgs;
 mod stats;
 mod system;
@@ -12,8 +13,10 @@ mod units;
 mod users;
 mod validate;
 
+use axum::extract::DefaultBodyLimit;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::router::UtoipaMethodRouterExt;
 use utoipa_axum::routes;
 
 use crate::AppState;
@@ -56,4 +59,11 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(stats::incident_stats_csv))
         .routes(routes!(stats::compare))
         .routes(routes!(stats::key_sites))
+        .routes(routes!(media::list_media, media::create_upload))
+        .routes(routes!(media::get_upload))
+        // A chunk is larger than the API's JSON body limit.
+        .routes(routes!(media::put_chunk).layer(DefaultBodyLimit::max(
+            usize::try_from(jingwu_app::MAX_MEDIA_CHUNK).unwrap_or(usize::MAX),
+        )))
+        .routes(routes!(media::get_media))
 }

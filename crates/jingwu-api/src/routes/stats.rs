@@ -192,8 +192,6 @@ pub struct ComplianceRuleView {
     pub photo_categories: Vec<String>,
     pub min_scene_photos: u32,
     pub require_arrival_when_dispatched: bool,
-    /// Scene photos are counted as 0 until scene media are linked to incidents.
-    pub photos_counted: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -256,7 +254,6 @@ pub async fn incident_stats(
                 .collect(),
             min_scene_photos: st.rule.min_scene_photos,
             require_arrival_when_dispatched: st.rule.require_arrival_when_dispatched,
-            photos_counted: false,
         },
     }))
 }

@@ -8,6 +8,7 @@ mod audit;
 mod command;
 mod concurrency;
 mod errors;
+mod media;
 mod openapi;
 mod scope;
 mod sessions;

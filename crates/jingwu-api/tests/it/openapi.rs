@@ -22,9 +22,12 @@ async fn the_openapi_document_lists_every_api_route() {
         "GET /api/v1/incidents",
         "GET /api/v1/incidents/{id}",
         "GET /api/v1/incidents/{id}/eido",
+        "GET /api/v1/incidents/{id}/media",
         "GET /api/v1/incidents/{id}/recommendations",
         "GET /api/v1/key-sites",
         "GET /api/v1/me",
+        "GET /api/v1/media/uploads/{upload_id}",
+        "GET /api/v1/media/{sha256}",
         "GET /api/v1/orgs",
         "GET /api/v1/orgs/{id}",
         "GET /api/v1/stats/compare",
@@ -45,6 +48,7 @@ async fn the_openapi_document_lists_every_api_route() {
         "POST /api/v1/incidents/{id}/close",
         "POST /api/v1/incidents/{id}/dispatch",
         "POST /api/v1/incidents/{id}/handover",
+        "POST /api/v1/incidents/{id}/media",
         "POST /api/v1/incidents/{id}/merge",
         "POST /api/v1/orgs",
         "POST /api/v1/units/{id}/acknowledge",
@@ -52,6 +56,7 @@ async fn the_openapi_document_lists_every_api_route() {
         "POST /api/v1/users",
         "POST /api/v1/users/{id}/revoke",
         "POST /api/v1/validate",
+        "PUT /api/v1/media/uploads/{upload_id}/chunks/{offset}",
     ];
     assert_eq!(listed, expected);
     // Every documented route exists on the router (no 404 route_not_found for any of them).

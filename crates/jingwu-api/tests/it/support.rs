@@ -13,6 +13,8 @@ pub struct TestApp {
     pub app: App,
     pub router: Router,
     _dir: Option<tempfile::TempDir>,
+    /// The scene media store of this app (a temp dir).
+    pub media: tempfile::TempDir,
 }
 
 pub struct Resp {
@@ -82,13 +84,19 @@ impl TestApp {
     /// The demo city on a fresh database.
     pub async fn demo() -> TestApp {
         let (store, dir) = test_store().await;
-        let app = App::new(store, Arc::new(jingwu_core::SystemClock), test_config());
+        let media = tempfile::tempdir().unwrap();
+        let config = AppConfig {
+            media_dir: media.path().into(),
+            ..test_config()
+        };
+        let app = App::new(store, Arc::new(jingwu_core::SystemClock), config);
         app.seed_demo().await.unwrap();
         let router = jingwu_api::router(app.clone(), jingwu_api::ApiOptions::default());
         TestApp {
             app,
             router,
             _dir: dir,
+            media,
         }
     }
 

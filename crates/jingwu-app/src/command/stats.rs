@@ -9,9 +9,8 @@
 //! * merged duplicates are left out (they are the same event as their survivor);
 //! * the bulletin's "feedback" (反馈) instant is the closing instant (the result is fed back
 //!   when the incident is closed);
-//! * scene photos for compliance come from [`jingwu_store::stats::SCENE_PHOTOS_SQL`], which
-//!   counts 0 on this branch (no media table yet), so incidents of the photo-requiring
-//!   categories are not compliant until scene media are linked.
+//! * scene photos for compliance are the photos linked to the incident through scene media
+//!   ([`jingwu_store::stats::SCENE_PHOTOS_SQL`]).
 
 use std::collections::BTreeMap;
 
