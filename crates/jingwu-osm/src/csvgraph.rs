@@ -8,9 +8,9 @@ use jingwu_routing::{BuildReport, Graph, GraphBuilder, default_speed, travel_ms}
 use crate::OsmError;
 
 fn open(path: &Path) -> Result<csv::Reader<std::fs::File>, OsmError> {
-    let f = std::fs::File::open(path).map_err(|source| OsmError::Io {
+    let f = std::fs::File::open(path).map_err(|error| OsmError::Io {
         path: path.display().to_string(),
-        source,
+        error,
     })?;
     Ok(csv::Reader::from_reader(f))
 }
@@ -70,9 +70,9 @@ pub fn load_csv_graph(dir: &Path) -> Result<(Graph, BuildReport), OsmError> {
     );
     let mut b = GraphBuilder::new();
     let mut id_map: HashMap<i64, u32> = HashMap::new();
-    let graph_err = |path: &Path, source| OsmError::Graph {
+    let graph_err = |path: &Path, error| OsmError::Graph {
         path: path.display().to_string(),
-        source,
+        error,
     };
     for (i, rec) in rdr.records().enumerate() {
         let line = i as u64 + 2;

@@ -29,11 +29,10 @@ pub use profile::{Oneway, WayProfile, car_profile, parse_maxspeed};
 /// Import errors; messages name the file and what was wrong.
 #[derive(Debug, thiserror::Error)]
 pub enum OsmError {
-    #[error("{path}: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
+    // Named `error`, not `source`: the message already includes the cause, and a chain
+    // printed with `{:#}` would repeat it.
+    #[error("{path}: {error}")]
+    Io { path: String, error: std::io::Error },
     #[error("{path}: not a readable OSM PBF file: {message}")]
     Pbf { path: String, message: String },
     #[error("{path}: line {line}: {message}")]
@@ -42,9 +41,9 @@ pub enum OsmError {
         line: u64,
         message: String,
     },
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Graph {
         path: String,
-        source: jingwu_routing::GraphError,
+        error: jingwu_routing::GraphError,
     },
 }

@@ -43,7 +43,7 @@ pub fn import_pbf(
         if let osmpbf::ErrorKind::Io(io) = e.kind() {
             OsmError::Io {
                 path: p.clone(),
-                source: std::io::Error::new(io.kind(), io.to_string()),
+                error: std::io::Error::new(io.kind(), io.to_string()),
             }
         } else {
             OsmError::Pbf {
@@ -141,7 +141,7 @@ pub fn import_pbf(
     let mut b = GraphBuilder::with_capacity(ids.len() / 3, refs.len());
     let graph_err = |e| OsmError::Graph {
         path: p.clone(),
-        source: e,
+        error: e,
     };
     let mut shape: Vec<(f64, f64)> = Vec::new();
     for w in &ways {
