@@ -142,6 +142,9 @@ pub struct CoverageArgs {
     /// Areas as GeoJSON (Polygon/MultiPolygon features with a "name" or "id" property).
     #[arg(long, value_name = "FILE")]
     areas: Option<PathBuf>,
+    /// Areas as an area per node (CSV node_id,area with node ids as in `graph export`).
+    #[arg(long, value_name = "FILE", conflicts_with = "areas")]
+    area_of_node: Option<PathBuf>,
     /// H3 resolution of coverage cells.
     #[arg(long, default_value_t = 9)]
     resolution: u8,
@@ -566,6 +569,38 @@ fn read_areas(path: &Path) -> Result<Vec<(String, jingwu_routing::geo::MultiPoly
     Ok(out)
 }
 
+/// Reads `node_id,area` rows into an area index per node and the area names.
+fn read_area_of_node(path: &Path, nodes: usize) -> Result<(Vec<u32>, Vec<String>)> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut of_node = vec![jingwu_routing::NONE; nodes];
+    let mut names: Vec<String> = Vec::new();
+    let mut ids = std::collections::HashMap::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || (i == 0 && line.to_ascii_lowercase().starts_with("node")) {
+            continue;
+        }
+        let here = || format!("{}:{}", path.display(), i + 1);
+        let (node, area) = line
+            .split_once(',')
+            .ok_or_else(|| anyhow!("{}: expected node_id,area", here()))?;
+        let node: usize = node
+            .trim()
+            .parse()
+            .ok()
+            .filter(|&n| n < nodes)
+            .ok_or_else(|| anyhow!("{}: node {node:?} is not in the graph (0..{nodes})", here()))?;
+        let area = area.trim().to_string();
+        let id = *ids.entry(area.clone()).or_insert_with(|| {
+            names.push(area);
+            (names.len() - 1) as u32
+        });
+        of_node[node] = id;
+    }
+    Ok((of_node, names))
+}
+
 fn coverage(args: &CoverageArgs) -> Result<()> {
     let limits = parse_limits(&args.seconds)?;
     let res = resolution(args.resolution)?;
@@ -578,6 +613,10 @@ fn coverage(args: &CoverageArgs) -> Result<()> {
     if let Some(areas) = &areas {
         let of_node = CoverageIndex::areas_from_polygons(&net.graph, areas);
         index.set_node_areas(&of_node, areas.iter().map(|(n, _)| n.clone()).collect());
+    }
+    if let Some(path) = &args.area_of_node {
+        let (of_node, names) = read_area_of_node(path, net.graph.node_count())?;
+        index.set_node_areas(&of_node, names);
     }
     let mut ws = Workspace::new(&net.graph);
     let router = net.router();

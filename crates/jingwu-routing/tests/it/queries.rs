@@ -250,6 +250,20 @@ fn coverage_agrees_with_single_unit_cover_sets() {
             .all(|p| p[0].cells_covered <= p[1].cells_covered
                 && p[0].road_m_covered <= p[1].road_m_covered)
     );
+    // Areas (even/odd node ids) partition the totals.
+    let mut idx = idx;
+    let of_node: Vec<u32> = (0..f.graph.node_count() as u32).map(|n| n % 2).collect();
+    idx.set_node_areas(&of_node, vec!["even".into(), "odd".into()]);
+    let rep = idx.evaluate(&f.router(), &mut ws, &unit, &limits);
+    assert_eq!(rep.areas.len(), 2);
+    for li in 0..limits.len() {
+        let cells: usize = rep.areas.iter().map(|a| a.limits[li].cells_total).sum();
+        let covered: usize = rep.areas.iter().map(|a| a.limits[li].cells_covered).sum();
+        let road: f64 = rep.areas.iter().map(|a| a.limits[li].road_m_covered).sum();
+        assert_eq!(cells, rep.overall[li].cells_total);
+        assert_eq!(covered, rep.overall[li].cells_covered);
+        assert!((road - rep.overall[li].road_m_covered).abs() < 1e-3);
+    }
     // All nodes are units: everything with a node sample is covered at once.
     let all: Vec<Position> = (0..f.graph.node_count() as u32)
         .filter_map(|n| Position::at_node(&f.graph, n))
