@@ -21,6 +21,7 @@ use crate::problem::{FieldProblem, Problem};
         (name = "audit", description = "Tamper-evident audit log"),
         (name = "validate", description = "Identifier validators"),
         (name = "command", description = "110 linked command: incidents, units, dispatch, AVL, terminals"),
+        (name = "layers", description = "Information layers of the command map: registry, imports, pushes, features"),
     )
 )]
 pub struct ApiDoc;

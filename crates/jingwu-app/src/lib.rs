@@ -8,7 +8,9 @@ mod auth;
 mod command;
 mod demo;
 mod demo_command;
+mod demo_layers;
 mod error;
+mod layers;
 mod orgs;
 mod roads;
 mod validate;
@@ -22,6 +24,9 @@ pub use accounts::{NewUser, UserView};
 pub use audit_log::AuditPage;
 pub use auth::{LoginOutcome, PasswordCost, SessionClient, hash_password};
 pub use command::{
+    AreaFigures, COVERAGE_LIMITS_S, CoverageAlertView, CoveragePolicy, CoverageView, LimitFigures,
+};
+pub use command::{
     DEFAULT_AVL_MAX_AGE_S, Fix, IncidentCreated, IncidentDetail, IncidentFilter, NewIncident,
     Recommendation, UnitView,
 };
@@ -29,6 +34,7 @@ pub use demo::{DEMO_PASSWORD, DemoLogin, DemoSummary};
 pub use error::{AppError, FieldError};
 pub use jingwu_store::audit::Verification;
 pub use jingwu_store::orgs::OrgUnit;
+pub use layers::{FeatureInput, ImportFormat, ImportOutcome, LayerInfo, LayerRegistry, NewLayer};
 pub use orgs::NewOrg;
 pub use roads::RoadNetwork;
 
@@ -87,6 +93,7 @@ struct Inner {
     limiter: auth::LoginLimiter,
     roads: std::sync::RwLock<Option<Arc<RoadNetwork>>>,
     live: tokio::sync::broadcast::Sender<LiveEvent>,
+    coverage: command::coverage::CoverageState,
 }
 
 /// What changed, for live subscribers (terminal sockets, the command map). Subscribers that
@@ -103,6 +110,12 @@ pub enum LiveEvent {
     },
     /// A unit's status or position changed.
     Unit { unit_id: String, org_path: String },
+    /// A station area's 3-minute coverage fell below its target (alert recorded).
+    CoverageAlert {
+        alert_id: String,
+        org_id: String,
+        org_path: String,
+    },
 }
 
 impl App {
@@ -116,6 +129,7 @@ impl App {
                 limiter,
                 roads: std::sync::RwLock::new(None),
                 live: tokio::sync::broadcast::channel(4096).0,
+                coverage: Default::default(),
             }),
         }
     }

@@ -26,6 +26,10 @@ pub enum Action {
     Dispatch,
     /// Report a unit's own progress from its terminal: acknowledge, status, position, result.
     OperateUnit,
+    /// See the command map's information layers (each layer also names the roles it admits).
+    ReadLayers,
+    /// Register layers, import and push their features.
+    ManageLayers,
 }
 
 /// Where the action applies.
@@ -61,6 +65,8 @@ fn role_may(role: Role, action: Action) -> bool {
         ReadCommand => matches!(role, Admin | Dispatcher | Officer),
         CreateIncident | Dispatch => role == Dispatcher,
         OperateUnit => matches!(role, Dispatcher | Officer),
+        ReadLayers => role.is_staff(),
+        ManageLayers => role == Admin,
     }
 }
 

@@ -10,6 +10,7 @@ mod write;
 
 pub mod audit;
 pub mod command;
+pub mod layers;
 pub mod orgs;
 pub mod sessions;
 pub mod users;

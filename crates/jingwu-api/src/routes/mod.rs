@@ -2,8 +2,10 @@
 
 mod audit;
 mod auth;
+mod coverage;
 mod dto;
 mod incidents;
+mod layers;
 mod orgs;
 mod system;
 mod units;
@@ -47,4 +49,10 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(units::acknowledge))
         .routes(routes!(units::messages))
         .routes(routes!(units::avl))
+        .routes(routes!(coverage::coverage))
+        .routes(routes!(coverage::coverage_geojson))
+        .routes(routes!(coverage::coverage_alerts))
+        .routes(routes!(layers::list_layers, layers::create_layer))
+        .routes(routes!(layers::layer_features, layers::import_features))
+        .routes(routes!(layers::push_feature))
 }
