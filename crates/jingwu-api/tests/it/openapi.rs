@@ -19,9 +19,14 @@ async fn the_openapi_document_lists_every_api_route() {
     let expected = [
         "GET /api/v1/audit",
         "GET /api/v1/audit/verify",
+        "GET /api/v1/coverage",
+        "GET /api/v1/coverage/alerts",
+        "GET /api/v1/coverage/geojson",
         "GET /api/v1/incidents",
         "GET /api/v1/incidents/{id}",
         "GET /api/v1/incidents/{id}/recommendations",
+        "GET /api/v1/layers",
+        "GET /api/v1/layers/{id}/features",
         "GET /api/v1/me",
         "GET /api/v1/orgs",
         "GET /api/v1/orgs/{id}",
@@ -39,12 +44,15 @@ async fn the_openapi_document_lists_every_api_route() {
         "POST /api/v1/incidents",
         "POST /api/v1/incidents/{id}/close",
         "POST /api/v1/incidents/{id}/dispatch",
+        "POST /api/v1/layers",
+        "POST /api/v1/layers/{id}/features",
         "POST /api/v1/orgs",
         "POST /api/v1/units/{id}/acknowledge",
         "POST /api/v1/units/{id}/status",
         "POST /api/v1/users",
         "POST /api/v1/users/{id}/revoke",
         "POST /api/v1/validate",
+        "PUT /api/v1/layers/{id}/features/{external_id}",
     ];
     assert_eq!(listed, expected);
     // Every documented route exists on the router (no 404 route_not_found for any of them).
