@@ -362,10 +362,17 @@ impl App {
                     })
                     .collect();
                 let r = roads.clone();
+                let started = std::time::Instant::now();
                 let m = Arc::new(
                     tokio::task::spawn_blocking(move || build_model(r, stations))
                         .await
                         .map_err(|e| AppError::Internal(format!("coverage model: {e}")))?,
+                );
+                tracing::info!(
+                    stations = m.stations.len(),
+                    cells = m.index.cells().len(),
+                    ms = started.elapsed().as_millis() as u64,
+                    "coverage station areas built"
                 );
                 *lock(&state.model) = Some(m.clone());
                 m
@@ -392,6 +399,7 @@ impl App {
         let alerting = lock(&state.alerting).clone().unwrap_or_default();
         let m = model.clone();
         let (snapshot, raise, resolve) = tokio::task::spawn_blocking(move || {
+            let started = std::time::Instant::now();
             let placed: Vec<Placed> = fresh
                 .into_iter()
                 .filter_map(|(u, lat, lon)| {
@@ -409,6 +417,11 @@ impl App {
             let report = m
                 .roads
                 .with_router(|r, ws| m.index.evaluate(r, ws, &positions, &limits));
+            tracing::debug!(
+                units = positions.len(),
+                ms = started.elapsed().as_millis() as u64,
+                "coverage recomputed"
+            );
             let li = COVERAGE_LIMITS_S
                 .iter()
                 .position(|&s| s == ALERT_LIMIT_S)
