@@ -360,3 +360,34 @@ async fn a_station_short_of_cover_raises_an_alert_whose_move_up_helps() {
         assert!(open.body.as_array().unwrap().is_empty(), "{}", open.text);
     }
 }
+
+#[tokio::test]
+async fn the_background_task_recomputes_when_units_change() {
+    let t = TestApp::demo_with_roads().await;
+    let task = t.app.spawn_coverage_task();
+    let dispatcher = t.login("dispatcher").await;
+    let gulou = t.org_id("33020301").await;
+    let path = format!("/api/v1/coverage?org={gulou}");
+    // Wait (without asserting any duration) for the first computation, then for the one that
+    // follows the status changes.
+    async fn computed_at(t: &TestApp, token: &str, path: &str) -> Value {
+        t.get(path, token).await.body["computed_at"].clone()
+    }
+    let first = computed_at(&t, &dispatcher, &path).await;
+    let before = share(&t.get(&path, &dispatcher).await.body["area"], 60).0;
+    let units = available_units_of(&t, &dispatcher, &gulou).await;
+    off_duty(&t, &dispatcher, &units).await;
+    let mut after = before;
+    for _ in 0..600 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let r = t.get(&path, &dispatcher).await;
+        if r.body["computed_at"] != first {
+            after = share(&r.body["area"], 60).0;
+            if after < before {
+                break;
+            }
+        }
+    }
+    task.abort();
+    assert!(after < before, "{after} vs {before}");
+}
