@@ -578,6 +578,7 @@ impl App {
         org_id: Option<&str>,
         seconds: u32,
     ) -> Result<serde_json::Value> {
+        let org = self.coverage_org(who, org_id).await?;
         let max = COVERAGE_LIMITS_S.iter().copied().max().unwrap_or(300);
         if seconds == 0 || seconds > max {
             return Err(AppError::invalid(
@@ -586,7 +587,6 @@ impl App {
                 format!("seconds must be between 1 and {max}"),
             ));
         }
-        let org = self.coverage_org(who, org_id).await?;
         let snap = self.coverage_snapshot().await?;
         let inside: Vec<bool> = snap
             .model
