@@ -22,6 +22,7 @@ use crate::problem::{FieldProblem, Problem};
         (name = "validate", description = "Identifier validators"),
         (name = "command", description = "110 linked command: incidents, units, dispatch, AVL, terminals"),
         (name = "media", description = "Scene photos and video: resumable chunked upload (SHA-256 verified), content-addressed download"),
+        (name = "layers", description = "Information layers of the command map: registry, imports, pushes, features"),
     )
 )]
 pub struct ApiDoc;

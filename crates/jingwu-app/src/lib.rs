@@ -9,7 +9,9 @@ mod command;
 mod demo;
 mod demo_activity;
 mod demo_command;
+mod demo_layers;
 mod error;
+mod layers;
 mod orgs;
 mod roads;
 mod validate;
@@ -22,6 +24,9 @@ use jingwu_store::Store;
 pub use accounts::{NewUser, UserView};
 pub use audit_log::AuditPage;
 pub use auth::{LoginOutcome, PasswordCost, SessionClient, hash_password};
+pub use command::{
+    AreaFigures, COVERAGE_LIMITS_S, CoverageAlertView, CoveragePolicy, CoverageView, LimitFigures,
+};
 pub use command::{
     DEFAULT_AVL_MAX_AGE_S, Fix, IncidentCreated, IncidentDetail, IncidentFilter, NewIncident,
     Recommendation, UnitView,
@@ -37,6 +42,7 @@ pub use error::{AppError, FieldError};
 pub use jingwu_store::audit::Verification;
 pub use jingwu_store::media::IncidentMedia;
 pub use jingwu_store::orgs::OrgUnit;
+pub use layers::{FeatureInput, ImportFormat, ImportOutcome, LayerInfo, LayerRegistry, NewLayer};
 pub use orgs::NewOrg;
 pub use roads::RoadNetwork;
 
@@ -102,6 +108,7 @@ struct Inner {
     roads: std::sync::RwLock<Option<Arc<RoadNetwork>>>,
     live: tokio::sync::broadcast::Sender<LiveEvent>,
     media: command::MediaState,
+    coverage: command::coverage::CoverageState,
 }
 
 /// What changed, for live subscribers (terminal sockets, the command map). Subscribers that
@@ -118,6 +125,12 @@ pub enum LiveEvent {
     },
     /// A unit's status or position changed.
     Unit { unit_id: String, org_path: String },
+    /// A station area's 3-minute coverage fell below its target (alert recorded).
+    CoverageAlert {
+        alert_id: String,
+        org_id: String,
+        org_path: String,
+    },
 }
 
 impl App {
@@ -133,6 +146,7 @@ impl App {
                 roads: std::sync::RwLock::new(None),
                 live: tokio::sync::broadcast::channel(4096).0,
                 media,
+                coverage: Default::default(),
             }),
         }
     }

@@ -39,6 +39,10 @@ impl RoadNetwork {
         &self.graph
     }
 
+    pub fn snap_index(&self) -> &SnapIndex {
+        &self.index
+    }
+
     /// Runs `f` with a router over the live weights and a pooled workspace.
     pub fn with_router<T>(&self, f: impl FnOnce(&Router<'_>, &mut Workspace) -> T) -> T {
         let mut ws = self

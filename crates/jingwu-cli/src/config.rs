@@ -27,6 +27,9 @@ pub struct Config {
     pub argon2_iterations: u32,
     pub session_ttl_hours: i64,
     pub db_max_connections: u32,
+    /// Share of a station area's road length that must be within 3 minutes of an available
+    /// unit; below it a coverage alert with a move-up suggestion is raised.
+    pub coverage_target: f64,
     /// Road network to dispatch on: `synthetic:NODES[:SEED]`, a `.osm.pbf` file or a graph
     /// cache from `jingwu graph`; empty for none (no recommendations or coverage).
     pub road_network: String,
@@ -49,6 +52,7 @@ impl Default for Config {
             argon2_iterations: cost.iterations,
             session_ttl_hours: 12,
             db_max_connections: 8,
+            coverage_target: 0.8,
             road_network: String::new(),
             avl_max_age_secs: jingwu_app::DEFAULT_AVL_MAX_AGE_S,
             media_dir: "data/media".into(),
@@ -123,6 +127,15 @@ pub async fn open_app(cfg: &Config) -> anyhow::Result<App> {
         ..AppConfig::default()
     };
     let app = App::new(store, Arc::new(jingwu_core::SystemClock), app_cfg);
+    anyhow::ensure!(
+        (0.0..=1.0).contains(&cfg.coverage_target),
+        "coverage_target {} must be between 0 and 1",
+        cfg.coverage_target
+    );
+    app.set_coverage_policy(jingwu_app::CoveragePolicy {
+        target: cfg.coverage_target,
+        ..jingwu_app::CoveragePolicy::default()
+    });
     if !cfg.road_network.is_empty() {
         app.set_road_network(crate::road_network::load(&cfg.road_network)?);
     }

@@ -50,11 +50,16 @@ pub async fn run(file: Option<&Path>, args: ServeArgs, demo: bool) -> anyhow::Re
             app.seed_demo_command()
                 .await
                 .context("cannot place the demo city's units")?;
+            app.seed_demo_layers()
+                .await
+                .context("cannot register the demo city's information layers")?;
             app.spawn_demo_activity(jingwu_app::DemoPace::default());
         }
         print_demo_logins(&summary, addr);
     }
     let store = app.store().clone();
+    // Live 1/3/5-minute circles, recomputed as units move or change status.
+    let _coverage = app.spawn_coverage_task();
     let router = jingwu_api::router(
         app,
         ApiOptions {

@@ -30,6 +30,10 @@ pub enum Action {
     ReadStats,
     /// Add scene photos and video to an incident (a terminal on it, or the command room).
     UploadMedia,
+    /// See the command map's information layers (each layer also names the roles it admits).
+    ReadLayers,
+    /// Register layers, import and push their features.
+    ManageLayers,
 }
 
 /// Where the action applies.
@@ -67,6 +71,8 @@ fn role_may(role: Role, action: Action) -> bool {
         OperateUnit => matches!(role, Dispatcher | Officer),
         ReadStats => matches!(role, Admin | Dispatcher | LegalSupervisor),
         UploadMedia => matches!(role, Dispatcher | Officer),
+        ReadLayers => role.is_staff(),
+        ManageLayers => role == Admin,
     }
 }
 

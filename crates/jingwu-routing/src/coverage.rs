@@ -181,6 +181,12 @@ impl CoverageIndex {
         &self.cells
     }
 
+    /// Area id per cell (`NONE` = no area), in [`Self::cells`] order.
+    #[must_use]
+    pub fn cell_areas(&self) -> &[u32] {
+        &self.cell_area
+    }
+
     #[must_use]
     pub fn sample_count(&self) -> usize {
         self.sample_frac.len()

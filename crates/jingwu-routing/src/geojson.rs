@@ -56,3 +56,18 @@ pub fn isochrones_geojson(bands: &[IsochroneBand], resolution: u8, with_network:
     }
     json!({ "type": "FeatureCollection", "features": features })
 }
+
+/// The dissolved union of H3 cells as a GeoJSON MultiPolygon geometry (for coverage maps).
+///
+/// # Errors
+/// Polygon dissolution failure.
+pub fn cells_geojson(cells: &[h3o::CellIndex]) -> Result<Value, crate::GraphError> {
+    let mut sorted = cells.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mp = h3o::geom::SolventBuilder::new()
+        .build()
+        .dissolve(sorted)
+        .map_err(|e| crate::GraphError::Geometry(e.to_string()))?;
+    Ok(multipolygon(&mp))
+}

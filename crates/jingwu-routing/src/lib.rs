@@ -70,7 +70,7 @@ pub use coverage::{
     MoveUpRequest, grid_candidates,
 };
 pub use geo_util::{LocalProjection, check_coord, haversine_m};
-pub use geojson::{isochrones_geojson, line_geojson};
+pub use geojson::{cells_geojson, isochrones_geojson, line_geojson};
 pub use graph::{BuildReport, Graph, GraphBuilder, NONE, travel_ms};
 pub use h3o::{CellIndex, Resolution};
 pub use isochrone::{ISOCHRONE_RESOLUTION, IsochroneBand, isochrones};

@@ -11,6 +11,7 @@ mod write;
 pub mod audit;
 pub mod blobs;
 pub mod command;
+pub mod layers;
 pub mod media;
 pub mod orgs;
 pub mod sessions;

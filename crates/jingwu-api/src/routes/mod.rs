@@ -2,9 +2,11 @@
 
 mod audit;
 mod auth;
+mod coverage;
 mod dto;
 mod incident_ops;
 mod incidents;
+mod layers;
 mod media;
 mod orgs;
 mod stats;
@@ -66,4 +68,10 @@ pub fn api_router() -> OpenApiRouter<AppState> {
             usize::try_from(jingwu_app::MAX_MEDIA_CHUNK).unwrap_or(usize::MAX),
         )))
         .routes(routes!(media::get_media))
+        .routes(routes!(coverage::coverage))
+        .routes(routes!(coverage::coverage_geojson))
+        .routes(routes!(coverage::coverage_alerts))
+        .routes(routes!(layers::list_layers, layers::create_layer))
+        .routes(routes!(layers::layer_features, layers::import_features))
+        .routes(routes!(layers::push_feature))
 }

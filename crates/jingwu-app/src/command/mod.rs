@@ -3,6 +3,7 @@
 //! (audited); AVL telemetry is the one documented exception (see `avl`).
 
 mod avl;
+pub(crate) mod coverage;
 mod dispatch;
 mod export;
 mod handover;
@@ -21,6 +22,9 @@ use jingwu_store::command::{self as q, Event, StatusChange};
 use crate::{App, AppError, Result};
 
 pub use avl::Fix;
+pub use coverage::{
+    AreaFigures, COVERAGE_LIMITS_S, CoverageAlertView, CoveragePolicy, CoverageView, LimitFigures,
+};
 pub use dispatch::Recommendation;
 pub use export::EIDO_DOMAIN;
 pub use handover::{Handover, HandoverDirection, Merged};

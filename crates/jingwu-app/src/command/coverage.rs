@@ -1,0 +1,654 @@
+//! Live 1/3/5-minute circles: how much of each station area the available units reach within
+//! 60, 180 and 300 s by road, recomputed as units move or change status.
+//!
+//! Station areas are fixed per road network: every road node belongs to the station whose site
+//! reaches it first by road (one bounded search per station, done once). Districts and the
+//! city are the sums of their stations, so per-area figures always add up. A coverage run is
+//! one multi-source search from every available unit with a fresh fix
+//! ([`jingwu_routing::CoverageIndex::evaluate`]). When a station area's 3-minute road coverage
+//! falls below its target an alert is recorded (audited) with a move-up suggestion from the
+//! routing crate's greedy maximal covering; it is resolved when the area is back at target.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use jingwu_command::unit::UnitStatus;
+use jingwu_core::{Action, Principal, Scope, authorize, new_id};
+use jingwu_routing::{
+    COVERAGE_RESOLUTION, CoverageIndex, CoverageReport, LimitCoverage, MoveUpRequest, NONE,
+    Position, cells_geojson, grid_candidates,
+};
+use jingwu_store::command as q;
+use jingwu_store::layers::{self as lq, CoverageAlert};
+use jingwu_store::orgs::{self, OrgUnit};
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
+
+use crate::roads::RoadNetwork;
+use crate::{App, AppError, LiveEvent, RequestCtx, Result};
+
+/// The response-time circles, in seconds.
+pub const COVERAGE_LIMITS_S: [u32; 3] = [60, 180, 300];
+/// The circle whose shortfall raises an alert (3 minutes).
+const ALERT_LIMIT_S: u32 = 180;
+/// Longest a station's reach is followed when assigning road to station areas.
+const AREA_SEARCH_LIMIT_MS: u32 = 6 * 3_600_000;
+
+/// When a station area is short of cover and what to suggest.
+#[derive(Debug, Clone)]
+pub struct CoveragePolicy {
+    /// Share of a station area's road length that must be reached within 3 minutes.
+    pub target: f64,
+    /// Units a move-up suggestion may move.
+    pub move_up_units: usize,
+    /// Unit changes arriving within this window are folded into one recomputation.
+    pub debounce: Duration,
+    /// Recompute at least this often (fixes age out without any event).
+    pub refresh: Duration,
+}
+
+impl Default for CoveragePolicy {
+    fn default() -> Self {
+        CoveragePolicy {
+            target: 0.8,
+            move_up_units: 2,
+            debounce: Duration::from_secs(1),
+            refresh: Duration::from_secs(30),
+        }
+    }
+}
+
+struct StationArea {
+    org_id: String,
+    path: String,
+}
+
+/// Station areas and the coverage index of one road network, built once.
+struct Model {
+    roads: Arc<RoadNetwork>,
+    index: CoverageIndex,
+    stations: Vec<StationArea>,
+    /// Candidate move-up sites with their station area.
+    candidates: Vec<(Position, u32)>,
+}
+
+struct Snapshot {
+    at_us: i64,
+    units_counted: usize,
+    report: CoverageReport,
+    model: Arc<Model>,
+}
+
+#[derive(Default)]
+pub(crate) struct CoverageState {
+    policy: Mutex<CoveragePolicy>,
+    model: Mutex<Option<Arc<Model>>>,
+    latest: Mutex<Option<Arc<Snapshot>>>,
+    /// Stations with an open alert; `None` until loaded from the database.
+    alerting: Mutex<Option<HashSet<String>>>,
+    /// One recomputation at a time.
+    running: tokio::sync::Mutex<()>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Coverage within one limit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LimitFigures {
+    pub seconds: u32,
+    pub road_share: f64,
+    pub cell_share: f64,
+    pub road_m_total: f64,
+    pub road_m_covered: f64,
+    pub cells_total: usize,
+    pub cells_covered: usize,
+}
+
+/// Coverage of one org unit's area (the sum of its station areas).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AreaFigures {
+    pub org_id: String,
+    pub code: String,
+    pub kind: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub limits: Vec<LimitFigures>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CoverageView {
+    pub computed_at_us: i64,
+    /// Available units with a fresh fix that took part (city-wide: a neighbour's unit covers
+    /// too).
+    pub units_counted: usize,
+    pub area: AreaFigures,
+    pub children: Vec<AreaFigures>,
+}
+
+/// A recorded alert with its station's path and the move-up suggestion.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CoverageAlertView {
+    pub alert: CoverageAlert,
+    pub org_path: String,
+    pub suggestion: serde_json::Value,
+}
+
+fn figures(sum: &[LimitCoverage]) -> Vec<LimitFigures> {
+    sum.iter()
+        .map(|l| LimitFigures {
+            seconds: l.limit_ms / 1000,
+            road_share: l.road_share(),
+            cell_share: l.cell_share(),
+            road_m_total: l.road_m_total,
+            road_m_covered: l.road_m_covered,
+            cells_total: l.cells_total,
+            cells_covered: l.cells_covered,
+        })
+        .collect()
+}
+
+impl Snapshot {
+    /// Sum of the station areas under `path`.
+    fn sum_under(&self, path: &str) -> Vec<LimitCoverage> {
+        let mut sum: Vec<LimitCoverage> = COVERAGE_LIMITS_S
+            .iter()
+            .map(|&s| LimitCoverage {
+                limit_ms: s * 1000,
+                ..LimitCoverage::default()
+            })
+            .collect();
+        for (a, st) in self.report.areas.iter().zip(&self.model.stations) {
+            if !st.path.starts_with(path) {
+                continue;
+            }
+            for (acc, l) in sum.iter_mut().zip(&a.limits) {
+                acc.road_m_total += l.road_m_total;
+                acc.road_m_covered += l.road_m_covered;
+                acc.cells_total += l.cells_total;
+                acc.cells_covered += l.cells_covered;
+            }
+        }
+        sum
+    }
+}
+
+fn build_model(roads: Arc<RoadNetwork>, stations: Vec<(StationArea, (f64, f64))>) -> Model {
+    let g = roads.graph();
+    let n = g.node_count();
+    let mut best = vec![u32::MAX; n];
+    let mut area = vec![NONE; n];
+    roads.with_router(|r, ws| {
+        for (i, (_, (lat, lon))) in stations.iter().enumerate() {
+            let Ok(p) = roads.snap(*lat, *lon) else {
+                continue;
+            };
+            for &(v, d) in r.reach(ws, &p, AREA_SEARCH_LIMIT_MS) {
+                if d < best[v as usize] {
+                    best[v as usize] = d;
+                    area[v as usize] = i as u32;
+                }
+            }
+        }
+    });
+    let mut index = CoverageIndex::new(g, roads.snap_index().segments(), COVERAGE_RESOLUTION);
+    index.set_node_areas(
+        &area,
+        stations.iter().map(|(s, _)| s.org_id.clone()).collect(),
+    );
+    let candidates = grid_candidates(g, COVERAGE_RESOLUTION)
+        .into_iter()
+        .map(|p| {
+            let a = area[p.segment.a as usize];
+            (p, a)
+        })
+        .collect();
+    Model {
+        roads: roads.clone(),
+        index,
+        stations: stations.into_iter().map(|(s, _)| s).collect(),
+        candidates,
+    }
+}
+
+/// An available unit placed on the road network.
+#[derive(Clone)]
+struct Placed {
+    unit_id: String,
+    call_sign: String,
+    org_path: String,
+    pos: Position,
+}
+
+/// The parent's path of a materialized path (`/a/b/c/` → `/a/b/`).
+fn parent_path(path: &str) -> &str {
+    let trimmed = path.trim_end_matches('/');
+    match trimmed.rfind('/') {
+        Some(i) => &path[..=i],
+        None => path,
+    }
+}
+
+fn move_up(model: &Model, placed: &[Placed], station: usize, k: usize) -> serde_json::Value {
+    // Donors: the district's available units (a move-up stays within the bureau).
+    let district = parent_path(&model.stations[station].path);
+    let mut donors: Vec<&Placed> = placed
+        .iter()
+        .filter(|p| p.org_path.starts_with(district))
+        .collect();
+    if donors.is_empty() {
+        donors = placed.iter().collect();
+    }
+    let units: Vec<Position> = donors.iter().map(|p| p.pos).collect();
+    let candidates: Vec<Position> = model
+        .candidates
+        .iter()
+        .filter(|(_, a)| *a == station as u32)
+        .map(|(p, _)| *p)
+        .collect();
+    let k = k.min(units.len());
+    let m = model.roads.with_router(|r, ws| {
+        model.index.suggest_moves(
+            r,
+            ws,
+            &MoveUpRequest {
+                units: &units,
+                idle: None,
+                candidates: &candidates,
+                k,
+                limit_ms: ALERT_LIMIT_S * 1000,
+            },
+        )
+    });
+    let moves: Vec<serde_json::Value> = m
+        .units
+        .iter()
+        .zip(&m.sites)
+        .zip(&m.gains)
+        .filter_map(|((&u, &s), &gain)| {
+            let d = donors.get(u)?;
+            let to = candidates.get(s)?;
+            Some(serde_json::json!({
+                "unit_id": d.unit_id, "call_sign": d.call_sign,
+                "from": { "lat": d.pos.point.0, "lon": d.pos.point.1 },
+                "to": { "lat": to.point.0, "lon": to.point.1 },
+                "gain_cells": gain,
+            }))
+        })
+        .collect();
+    serde_json::json!({
+        "limit_secs": ALERT_LIMIT_S,
+        "moves": moves,
+        "cells_total": m.cells_total,
+        "cells_before": m.cells_before,
+        "cells_after": m.cells_after,
+    })
+}
+
+impl App {
+    pub fn set_coverage_policy(&self, p: CoveragePolicy) {
+        *lock(&self.inner.coverage.policy) = p;
+    }
+
+    pub fn coverage_policy(&self) -> CoveragePolicy {
+        lock(&self.inner.coverage.policy).clone()
+    }
+
+    /// Starts the background task that recomputes coverage when units change (coalescing
+    /// changes within the debounce window) and at the refresh interval.
+    pub fn spawn_coverage_task(&self) -> tokio::task::JoinHandle<()> {
+        let app = self.clone();
+        let mut rx = self.subscribe();
+        tokio::spawn(async move {
+            loop {
+                if let Err(e) = app.recompute_coverage().await {
+                    tracing::warn!(error = %e, "coverage recomputation failed");
+                }
+                let policy = app.coverage_policy();
+                loop {
+                    match tokio::time::timeout(policy.refresh, rx.recv()).await {
+                        Ok(Ok(LiveEvent::Unit { .. } | LiveEvent::Incident { .. }))
+                        | Ok(Err(RecvError::Lagged(_)))
+                        | Err(_) => break,
+                        Ok(Ok(_)) => continue,
+                        Ok(Err(RecvError::Closed)) => return,
+                    }
+                }
+                tokio::time::sleep(policy.debounce).await;
+                loop {
+                    match rx.try_recv() {
+                        Ok(_) | Err(TryRecvError::Lagged(_)) => continue,
+                        Err(TryRecvError::Closed) => return,
+                        Err(TryRecvError::Empty) => break,
+                    }
+                }
+            }
+        })
+    }
+
+    /// Recomputes coverage from the available units with fresh fixes and raises or resolves
+    /// station alerts. Does nothing without a road network.
+    pub async fn recompute_coverage(&self) -> Result<()> {
+        let state = &self.inner.coverage;
+        let _one = state.running.lock().await;
+        let Some(roads) = self.roads() else {
+            return Ok(());
+        };
+        let mut conn = self.store().conn().await?;
+        let Some(root) = orgs::root(&mut conn).await? else {
+            return Ok(());
+        };
+        let cached = lock(&state.model)
+            .clone()
+            .filter(|m| Arc::ptr_eq(&m.roads, &roads));
+        let model = match cached {
+            Some(m) => m,
+            None => {
+                let tree = orgs::subtree(&mut conn, &root.path).await?;
+                let stations: Vec<_> = q::sites_under(&mut conn, &root.path)
+                    .await?
+                    .into_iter()
+                    .filter(|(_, kind, _)| kind == "station")
+                    .filter(|(s, _, _)| tree.iter().any(|o| o.id == s.org_id))
+                    .map(|(s, _, path)| {
+                        (
+                            StationArea {
+                                org_id: s.org_id,
+                                path,
+                            },
+                            (s.lat, s.lon),
+                        )
+                    })
+                    .collect();
+                let r = roads.clone();
+                let started = std::time::Instant::now();
+                let m = Arc::new(
+                    tokio::task::spawn_blocking(move || build_model(r, stations))
+                        .await
+                        .map_err(|e| AppError::Internal(format!("coverage model: {e}")))?,
+                );
+                tracing::info!(
+                    stations = m.stations.len(),
+                    cells = m.index.cells().len(),
+                    ms = started.elapsed().as_millis() as u64,
+                    "coverage station areas built"
+                );
+                *lock(&state.model) = Some(m.clone());
+                m
+            }
+        };
+        let units = q::units_under(&mut conn, &root.path).await?;
+        let open = lock(&state.alerting).is_none();
+        if open {
+            let rows = lq::alerts_under(&mut conn, &root.path, true, 100_000).await?;
+            *lock(&state.alerting) = Some(rows.into_iter().map(|(a, _)| a.org_id).collect());
+        }
+        drop(conn);
+        let now = self.now_us();
+        let max_age_us = self.config().avl_max_age_s * 1_000_000;
+        let fresh: Vec<_> = units
+            .into_iter()
+            .filter(|u| u.unit.status == UnitStatus::Available.as_str())
+            .filter_map(|u| {
+                let (lat, lon, at) = (u.unit.lat?, u.unit.lon?, u.unit.position_at?);
+                (now - at <= max_age_us).then_some((u, lat, lon))
+            })
+            .collect();
+        let policy = self.coverage_policy();
+        let alerting = lock(&state.alerting).clone().unwrap_or_default();
+        let m = model.clone();
+        let (snapshot, raise, resolve) = tokio::task::spawn_blocking(move || {
+            let started = std::time::Instant::now();
+            let placed: Vec<Placed> = fresh
+                .into_iter()
+                .filter_map(|(u, lat, lon)| {
+                    let pos = m.roads.snap(lat, lon).ok()?;
+                    Some(Placed {
+                        unit_id: u.unit.id,
+                        call_sign: u.unit.call_sign,
+                        org_path: u.org_path,
+                        pos,
+                    })
+                })
+                .collect();
+            let positions: Vec<Position> = placed.iter().map(|p| p.pos).collect();
+            let limits: Vec<u32> = COVERAGE_LIMITS_S.iter().map(|s| s * 1000).collect();
+            let report = m
+                .roads
+                .with_router(|r, ws| m.index.evaluate(r, ws, &positions, &limits));
+            tracing::debug!(
+                units = positions.len(),
+                ms = started.elapsed().as_millis() as u64,
+                "coverage recomputed"
+            );
+            let li = COVERAGE_LIMITS_S
+                .iter()
+                .position(|&s| s == ALERT_LIMIT_S)
+                .unwrap_or(0);
+            let mut raise = Vec::new();
+            let mut resolve = Vec::new();
+            for (ai, a) in report.areas.iter().enumerate() {
+                let Some(l) = a.limits.get(li) else { continue };
+                if l.road_m_total <= 0.0 {
+                    continue;
+                }
+                let short = l.road_share() < policy.target;
+                let open = alerting.contains(&m.stations[ai].org_id);
+                if short && !open {
+                    let suggestion = move_up(&m, &placed, ai, policy.move_up_units);
+                    raise.push((ai, *l, suggestion));
+                } else if !short && open {
+                    resolve.push(ai);
+                }
+            }
+            let snapshot = Snapshot {
+                at_us: now,
+                units_counted: positions.len(),
+                report,
+                model: m,
+            };
+            (snapshot, raise, resolve)
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("coverage: {e}")))?;
+        *lock(&state.latest) = Some(Arc::new(snapshot));
+        if raise.is_empty() && resolve.is_empty() {
+            return Ok(());
+        }
+        let system = self.system_principal().await?;
+        let ctx = RequestCtx::cli();
+        for (ai, l, suggestion) in raise {
+            let st = &model.stations[ai];
+            let alert = CoverageAlert {
+                id: new_id(),
+                org_id: st.org_id.clone(),
+                limit_secs: i64::from(ALERT_LIMIT_S),
+                road_share: l.road_share(),
+                cell_share: l.cell_share(),
+                target: policy.target,
+                suggestion: jingwu_audit::canonical_json(&suggestion),
+                raised_at: now,
+                resolved_at: None,
+            };
+            let mut tx = self.store().write().await?;
+            lq::insert_alert(tx.conn(), &alert).await?;
+            let detail = serde_json::json!({
+                "alert_id": alert.id, "road_share": alert.road_share, "target": alert.target,
+                "moves": suggestion["moves"].as_array().map_or(0, Vec::len),
+            });
+            tx.audit(self.entry(
+                &system,
+                &ctx,
+                "coverage.alert",
+                ("org_unit", &st.org_id),
+                &st.path,
+                detail,
+            ))
+            .await?;
+            tx.commit().await?;
+            if let Some(set) = lock(&state.alerting).as_mut() {
+                set.insert(st.org_id.clone());
+            }
+            self.publish(LiveEvent::CoverageAlert {
+                alert_id: alert.id,
+                org_id: st.org_id.clone(),
+                org_path: st.path.clone(),
+            });
+        }
+        for ai in resolve {
+            let st = &model.stations[ai];
+            let mut tx = self.store().write().await?;
+            let n = lq::resolve_alerts(tx.conn(), &st.org_id, now).await?;
+            tx.audit(self.entry(
+                &system,
+                &ctx,
+                "coverage.alert_resolved",
+                ("org_unit", &st.org_id),
+                &st.path,
+                serde_json::json!({ "alerts": n }),
+            ))
+            .await?;
+            tx.commit().await?;
+            if let Some(set) = lock(&state.alerting).as_mut() {
+                set.remove(&st.org_id);
+            }
+        }
+        Ok(())
+    }
+
+    /// The org unit whose area the caller asks about (default: the caller's own).
+    async fn coverage_org(&self, who: &Principal, org_id: Option<&str>) -> Result<OrgUnit> {
+        authorize(who, Action::ReadCommand, Scope::Org(&who.org_path))
+            .map_err(AppError::denied_scope)?;
+        let id = org_id.unwrap_or(&who.org_id);
+        let mut conn = self.store().conn().await?;
+        let org = orgs::get(&mut conn, id)
+            .await?
+            .ok_or(AppError::NotFound { what: "org unit" })?;
+        authorize(who, Action::ReadCommand, Scope::Org(&org.path))
+            .map_err(AppError::denied_scope)?;
+        Ok(org)
+    }
+
+    async fn coverage_snapshot(&self) -> Result<Arc<Snapshot>> {
+        let latest = lock(&self.inner.coverage.latest).clone();
+        if let Some(s) = latest {
+            return Ok(s);
+        }
+        self.recompute_coverage().await?;
+        lock(&self.inner.coverage.latest)
+            .clone()
+            .ok_or_else(|| AppError::Precondition("no road network is loaded".into()))
+    }
+
+    /// Coverage figures of an org unit's area and of each of its children.
+    pub async fn coverage(&self, who: &Principal, org_id: Option<&str>) -> Result<CoverageView> {
+        let org = self.coverage_org(who, org_id).await?;
+        let snap = self.coverage_snapshot().await?;
+        let mut conn = self.store().conn().await?;
+        let tree = orgs::subtree(&mut conn, &org.path).await?;
+        drop(conn);
+        let area = |o: &OrgUnit| AreaFigures {
+            org_id: o.id.clone(),
+            code: o.code.clone(),
+            kind: o.kind.clone(),
+            name_zh: o.name_zh.clone(),
+            name_en: o.name_en.clone(),
+            limits: figures(&snap.sum_under(&o.path)),
+        };
+        let children = tree
+            .iter()
+            .filter(|o| o.parent_id.as_deref() == Some(org.id.as_str()))
+            .map(area)
+            .collect();
+        Ok(CoverageView {
+            computed_at_us: snap.at_us,
+            units_counted: snap.units_counted,
+            area: area(&org),
+            children,
+        })
+    }
+
+    /// Covered and uncovered H3 cells of an org unit's area within `seconds`, as a GeoJSON
+    /// FeatureCollection of two dissolved multipolygons.
+    pub async fn coverage_geojson(
+        &self,
+        who: &Principal,
+        org_id: Option<&str>,
+        seconds: u32,
+    ) -> Result<serde_json::Value> {
+        let org = self.coverage_org(who, org_id).await?;
+        let max = COVERAGE_LIMITS_S.iter().copied().max().unwrap_or(300);
+        if seconds == 0 || seconds > max {
+            return Err(AppError::invalid(
+                "seconds",
+                "coverage.seconds",
+                format!("seconds must be between 1 and {max}"),
+            ));
+        }
+        let snap = self.coverage_snapshot().await?;
+        let inside: Vec<bool> = snap
+            .model
+            .stations
+            .iter()
+            .map(|s| s.path.starts_with(&org.path))
+            .collect();
+        let (mut covered, mut uncovered) = (Vec::new(), Vec::new());
+        let cells = snap.model.index.cells();
+        let areas = snap.model.index.cell_areas();
+        for ((c, &a), &t) in cells.iter().zip(areas).zip(&snap.report.cell_time) {
+            if !inside.get(a as usize).copied().unwrap_or(false) {
+                continue;
+            }
+            if t <= seconds * 1000 {
+                covered.push(*c);
+            } else {
+                uncovered.push(*c);
+            }
+        }
+        let (nc, nu) = (covered.len(), uncovered.len());
+        let (gc, gu) = tokio::task::spawn_blocking(move || {
+            Ok::<_, jingwu_routing::GraphError>((
+                cells_geojson(&covered)?,
+                cells_geojson(&uncovered)?,
+            ))
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("coverage polygons: {e}")))?
+        .map_err(|e| AppError::Internal(format!("coverage polygons: {e}")))?;
+        let res = u8::from(snap.model.index.resolution);
+        let feature = |kind: &str, n: usize, g: serde_json::Value| {
+            serde_json::json!({
+                "type": "Feature",
+                "properties": { "kind": kind, "seconds": seconds, "cells": n, "h3_resolution": res, "org_id": org.id },
+                "geometry": g,
+            })
+        };
+        Ok(serde_json::json!({
+            "type": "FeatureCollection",
+            "features": [feature("covered", nc, gc), feature("uncovered", nu, gu)],
+        }))
+    }
+
+    /// Coverage alerts of the org unit's subtree, newest first.
+    pub async fn coverage_alerts(
+        &self,
+        who: &Principal,
+        org_id: Option<&str>,
+        open_only: bool,
+    ) -> Result<Vec<CoverageAlertView>> {
+        let org = self.coverage_org(who, org_id).await?;
+        let mut conn = self.store().conn().await?;
+        let rows = lq::alerts_under(&mut conn, &org.path, open_only, 500).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(alert, org_path)| CoverageAlertView {
+                suggestion: serde_json::from_str(&alert.suggestion)
+                    .unwrap_or(serde_json::Value::Null),
+                alert,
+                org_path,
+            })
+            .collect())
+    }
+}

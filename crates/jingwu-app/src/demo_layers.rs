@@ -1,0 +1,457 @@
+//! The demo city's information-layer registry: 12 categories and 25 systems, with features
+//! for the systems the demo data can feed (stations, key sites, hospitals, schools and
+//! cameras placed deterministically around key sites). Camera stream URLs use the reserved
+//! `.invalid` domain (RFC 2606) and are marked as demo data: there is no real video behind them.
+
+use jingwu_core::new_id;
+use jingwu_store::command as cq;
+use jingwu_store::layers::{self as lq, Category, Layer};
+use jingwu_store::orgs;
+use serde_json::{Map, Value, json};
+
+use crate::layers::FeatureInput;
+use crate::{App, AppError, RequestCtx, Result};
+
+/// (code, 中文名, English name).
+const CATEGORIES: [(&str, &str, &str); 12] = [
+    ("police_force", "警力", "Police forces"),
+    ("incidents", "警情", "Incidents"),
+    ("video", "视频监控", "Cameras and video"),
+    ("checkpoints", "卡口", "Checkpoints"),
+    ("key_sites", "重点单位/要害部位", "Key sites"),
+    ("medical", "医院", "Hospitals and emergency care"),
+    ("education", "学校", "Schools"),
+    ("fire", "消防", "Fire and rescue"),
+    ("traffic", "交通", "Traffic"),
+    ("hazmat", "危化品", "Hazardous chemicals"),
+    ("social_resources", "社会资源", "Social resources"),
+    ("base_geo", "基础地理", "Base geography"),
+];
+
+const FORCE: &[&str] = &["admin", "dispatcher", "officer"];
+const MAP: &[&str] = &[
+    "admin",
+    "dispatcher",
+    "officer",
+    "fire_commander",
+    "traffic_clerk",
+];
+
+/// (category, code, 中文名, English name, kind, read roles, scoped).
+type LayerDef = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    bool,
+);
+const LAYERS: [LayerDef; 25] = [
+    (
+        "police_force",
+        "police_units",
+        "110警力定位",
+        "Police unit positions",
+        "live",
+        FORCE,
+        true,
+    ),
+    (
+        "police_force",
+        "police_stations",
+        "派出所",
+        "Police stations",
+        "imported",
+        MAP,
+        false,
+    ),
+    (
+        "incidents",
+        "incidents_live",
+        "110实时警情",
+        "Live 110 incidents",
+        "live",
+        FORCE,
+        true,
+    ),
+    (
+        "incidents",
+        "incident_hotspots",
+        "警情热点",
+        "Incident hot spots",
+        "imported",
+        FORCE,
+        true,
+    ),
+    (
+        "video",
+        "cctv_public_security",
+        "治安监控",
+        "Public-security cameras",
+        "imported",
+        FORCE,
+        true,
+    ),
+    (
+        "video",
+        "cctv_traffic",
+        "交通监控",
+        "Traffic cameras",
+        "imported",
+        &["admin", "dispatcher", "officer", "traffic_clerk"],
+        false,
+    ),
+    (
+        "video",
+        "cctv_social",
+        "社会面视频",
+        "Shared private cameras",
+        "pushed",
+        FORCE,
+        true,
+    ),
+    (
+        "video",
+        "body_cameras",
+        "执法记录仪",
+        "Body-worn cameras",
+        "live",
+        FORCE,
+        true,
+    ),
+    (
+        "checkpoints",
+        "checkpoint_face",
+        "人脸卡口",
+        "Face checkpoints",
+        "pushed",
+        &["admin", "dispatcher"],
+        true,
+    ),
+    (
+        "checkpoints",
+        "checkpoint_vehicle",
+        "车辆卡口",
+        "Vehicle checkpoints",
+        "pushed",
+        &["admin", "dispatcher", "officer", "traffic_clerk"],
+        false,
+    ),
+    (
+        "checkpoints",
+        "checkpoint_stations",
+        "公安检查站",
+        "Police checkpoints",
+        "imported",
+        FORCE,
+        false,
+    ),
+    (
+        "key_sites",
+        "key_units",
+        "重点单位",
+        "Key units",
+        "imported",
+        MAP,
+        true,
+    ),
+    (
+        "key_sites",
+        "vital_parts",
+        "要害部位",
+        "Vital parts",
+        "imported",
+        FORCE,
+        true,
+    ),
+    (
+        "medical",
+        "hospitals",
+        "医院",
+        "Hospitals",
+        "imported",
+        MAP,
+        false,
+    ),
+    (
+        "medical",
+        "ems_stations",
+        "急救站",
+        "Ambulance stations",
+        "imported",
+        MAP,
+        false,
+    ),
+    (
+        "education",
+        "schools",
+        "中小学幼儿园",
+        "Schools and kindergartens",
+        "imported",
+        MAP,
+        false,
+    ),
+    (
+        "education",
+        "universities",
+        "高校",
+        "Universities",
+        "imported",
+        MAP,
+        false,
+    ),
+    (
+        "fire",
+        "fire_stations",
+        "消防站",
+        "Fire stations",
+        "imported",
+        MAP,
+        false,
+    ),
+    (
+        "fire",
+        "hydrants",
+        "消火栓",
+        "Fire hydrants",
+        "imported",
+        MAP,
+        false,
+    ),
+    (
+        "traffic",
+        "traffic_signals",
+        "交通信号灯",
+        "Traffic signals",
+        "imported",
+        MAP,
+        false,
+    ),
+    (
+        "traffic",
+        "traffic_flow",
+        "实时路况",
+        "Live traffic",
+        "live",
+        MAP,
+        false,
+    ),
+    (
+        "hazmat",
+        "hazmat_sites",
+        "危化品企业",
+        "Hazardous-chemical sites",
+        "imported",
+        &["admin", "dispatcher", "officer", "fire_commander"],
+        true,
+    ),
+    (
+        "social_resources",
+        "security_guards",
+        "保安力量",
+        "Security guard forces",
+        "pushed",
+        FORCE,
+        true,
+    ),
+    (
+        "social_resources",
+        "grid_workers",
+        "网格员",
+        "Community grid workers",
+        "pushed",
+        FORCE,
+        true,
+    ),
+    (
+        "base_geo",
+        "jurisdictions",
+        "辖区边界",
+        "Jurisdiction boundaries",
+        "imported",
+        MAP,
+        false,
+    ),
+];
+
+/// Cameras placed around each key site: (north, east) offsets in degrees (about 60-90 m).
+const CAMERA_OFFSETS: [(f64, f64); 4] =
+    [(0.0006, 0.0), (0.0, 0.0008), (-0.0006, 0.0), (0.0, -0.0008)];
+
+fn point(lat: f64, lon: f64) -> Value {
+    json!({ "type": "Point", "coordinates": [lon, lat] })
+}
+
+fn props(v: Value) -> Map<String, Value> {
+    match v {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    }
+}
+
+impl App {
+    /// Registers the demo city's 12 categories and 25 systems with the features the demo data
+    /// can feed; does nothing when categories exist. Returns the number of layers created.
+    pub async fn seed_demo_layers(&self) -> Result<usize> {
+        let mut conn = self.store().conn().await?;
+        if !lq::categories(&mut conn).await?.is_empty() {
+            return Ok(0);
+        }
+        let root = orgs::root(&mut conn)
+            .await?
+            .ok_or(AppError::Precondition("load the demo city first".into()))?;
+        let tree = orgs::subtree(&mut conn, &root.path).await?;
+        let sites = cq::sites_under(&mut conn, &root.path).await?;
+        let key_sites = cq::key_sites_under(&mut conn, &root.path).await?;
+        drop(conn);
+        let now = self.now_us();
+        let cats: Vec<Category> = CATEGORIES
+            .iter()
+            .enumerate()
+            .map(|(i, (code, zh, en))| Category {
+                id: new_id(),
+                code: (*code).into(),
+                name_zh: (*zh).into(),
+                name_en: (*en).into(),
+                sort: (i as i64 + 1) * 10,
+            })
+            .collect();
+        let mut layers = Vec::new();
+        for (cat, code, zh, en, kind, roles, scoped) in LAYERS {
+            let category_id = cats
+                .iter()
+                .find(|c| c.code == cat)
+                .map(|c| c.id.clone())
+                .ok_or_else(|| AppError::Internal(format!("demo layer category {cat}")))?;
+            let mut roles: Vec<&str> = roles.to_vec();
+            roles.sort_unstable();
+            layers.push(Layer {
+                id: new_id(),
+                category_id,
+                code: code.into(),
+                name_zh: zh.into(),
+                name_en: en.into(),
+                owner_org_id: root.id.clone(),
+                kind: kind.into(),
+                read_roles: serde_json::to_string(&roles)
+                    .map_err(|e| AppError::Internal(e.to_string()))?,
+                scoped,
+                created_at: now,
+            });
+        }
+        let layer_id = |code: &str| {
+            layers
+                .iter()
+                .find(|l| l.code == code)
+                .map(|l| l.id.clone())
+                .unwrap_or_default()
+        };
+        // (layer id, feature, owning org).
+        let mut features: Vec<(String, FeatureInput, String)> = Vec::new();
+        for (site, kind, path) in &sites {
+            if kind != "station" {
+                continue;
+            }
+            let Some(org) = tree.iter().find(|o| o.path == *path) else {
+                continue;
+            };
+            features.push((
+                layer_id("police_stations"),
+                FeatureInput {
+                    external_id: org.code.clone(),
+                    geometry: point(site.lat, site.lon),
+                    properties: props(json!({ "name": org.name_zh, "name_en": org.name_en, "address": site.address })),
+                },
+                org.id.clone(),
+            ));
+        }
+        for (i, k) in key_sites.iter().enumerate() {
+            let ext = format!("KS{:03}", i + 1);
+            let p = json!({ "name": k.name_zh, "name_en": k.name_en, "kind": k.kind, "target_secs": k.target_secs });
+            features.push((
+                layer_id("key_units"),
+                FeatureInput {
+                    external_id: ext.clone(),
+                    geometry: point(k.lat, k.lon),
+                    properties: props(p.clone()),
+                },
+                k.org_id.clone(),
+            ));
+            let also = match k.kind.as_str() {
+                "hospital" => Some("hospitals"),
+                "school" => Some("schools"),
+                _ => None,
+            };
+            if let Some(code) = also {
+                features.push((
+                    layer_id(code),
+                    FeatureInput {
+                        external_id: ext.clone(),
+                        geometry: point(k.lat, k.lon),
+                        properties: props(p),
+                    },
+                    k.org_id.clone(),
+                ));
+            }
+            for (n, (dn, de)) in CAMERA_OFFSETS.iter().enumerate() {
+                let cam = format!("{ext}-C{}", n + 1);
+                features.push((
+                    layer_id("cctv_public_security"),
+                    FeatureInput {
+                        external_id: cam.clone(),
+                        geometry: point(k.lat + dn, k.lon + de),
+                        properties: props(json!({
+                            "name": format!("{}治安监控{}号", k.name_zh, n + 1),
+                            "video_url": format!("rtsp://camera.invalid/demo/{cam}"),
+                            "demo": true,
+                            "note": "演示数据：虚构摄像机，无真实视频源 (demo placeholder, no real stream)",
+                        })),
+                    },
+                    k.org_id.clone(),
+                ));
+            }
+        }
+
+        let system = self.system_principal().await?;
+        let ctx = RequestCtx::cli();
+        let mut tx = self.store().write().await?;
+        for c in &cats {
+            lq::insert_category(tx.conn(), c).await?;
+        }
+        for l in &layers {
+            lq::insert_layer(tx.conn(), l).await?;
+        }
+        for (lid, f, org) in &features {
+            let ps = crate::layers::check_geometry(&f.geometry).map_err(AppError::Internal)?;
+            let (lat, lon) = ps.first().copied().unwrap_or_default();
+            lq::upsert_feature(
+                tx.conn(),
+                &lq::Feature {
+                    id: new_id(),
+                    layer_id: lid.clone(),
+                    org_id: org.clone(),
+                    external_id: f.external_id.clone(),
+                    geometry: f.geometry.to_string(),
+                    properties: Value::Object(f.properties.clone()).to_string(),
+                    bbox: (lat, lon, lat, lon),
+                    updated_at: now,
+                },
+            )
+            .await?;
+        }
+        let detail =
+            json!({ "categories": cats.len(), "layers": layers.len(), "features": features.len() });
+        tx.audit(self.entry(
+            &system,
+            &ctx,
+            "demo.seed_layers",
+            ("org_unit", &root.id),
+            &root.path,
+            detail,
+        ))
+        .await?;
+        tx.commit().await?;
+        Ok(layers.len())
+    }
+}
