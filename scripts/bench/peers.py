@@ -220,7 +220,7 @@ def main():
     write_points(work / "incidents.csv", incidents, nodes)
     write_points(work / "units.csv", units, nodes)
     limit = 300.0
-    big = n > 200_000
+    big = n > 50_000
     slow = a.slow_queries if big else a.queries
     result = {"graph": a.name, "nodes": n, "edges": len(src), "queries": a.queries, "units": len(units), "peers": {}}
 
