@@ -30,11 +30,24 @@
 //! once the best `k` are final, and point-to-point routes.
 //!
 //! ## Default car speeds (used by `jingwu-osm`)
-//! Design speeds of Chinese urban roads from CJJ 37-2012 *Code for Design of Urban Road
-//! Engineering* (2016 edition), table 3.1: expressway 100/80/60 km/h, arterial 60/50/40,
-//! secondary arterial 50/40/30, branch road 40/30/20; GB 50220-95 *Code for Transport Planning
-//! on Urban Road* gives the same hierarchy. We map OSM classes to these and take a value
-//! inside the range reflecting urban operation, see [`DEFAULT_SPEEDS`]. `maxspeed` overrides.
+//! Source: the design-speed ranges of Chinese urban roads in CJJ 37-2012 *Code for Design of
+//! Urban Road Engineering* (2016 edition, §3.1, design speeds by road class): expressway
+//! (快速路) 100/80/60 km/h, arterial (主干路) 60/50/40, secondary arterial (次干路) 50/40/30,
+//! branch road (支路) 40/30/20; GB 50220-95 *Code for Transport Planning on Urban Road* uses
+//! the same four-level hierarchy. OSM classes map onto it, taking a value inside the range
+//! that reflects urban operation rather than the design maximum ([`DEFAULT_SPEEDS`]):
+//!
+//! | OSM `highway` | road class | km/h |
+//! |---|---|---|
+//! | motorway / motorway_link | expressway / ramp | 80 / 50 |
+//! | trunk / trunk_link | expressway, lower band / ramp | 60 / 40 |
+//! | primary / primary_link | arterial | 50 / 35 |
+//! | secondary / secondary_link | secondary arterial | 40 / 30 |
+//! | tertiary / tertiary_link | branch, upper band | 30 / 25 |
+//! | unclassified, residential, road | branch | 25, 20, 20 |
+//! | service, living_street | access roads | 15, 10 |
+//!
+//! A parsable `maxspeed` (km/h or mph) replaces the default.
 //!
 //! ## Polygons
 //! Isochrone polygons are the union of H3 cells containing reached road, dissolved into one
