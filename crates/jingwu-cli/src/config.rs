@@ -35,6 +35,8 @@ pub struct Config {
     pub road_network: String,
     /// AVL fixes older than this many seconds do not place a unit for recommendation.
     pub avl_max_age_secs: i64,
+    /// Days of AVL position history kept (older fixes are pruned hourly).
+    pub avl_retention_days: i64,
     /// Directory of the content-addressed scene media store.
     pub media_dir: String,
 }
@@ -55,6 +57,7 @@ impl Default for Config {
             coverage_target: 0.8,
             road_network: String::new(),
             avl_max_age_secs: jingwu_app::DEFAULT_AVL_MAX_AGE_S,
+            avl_retention_days: 30,
             media_dir: "data/media".into(),
         }
     }
@@ -86,21 +89,12 @@ pub fn load(
         }
         None => fig = fig.merge(Toml::file("jingwu.toml")),
     }
-    fig.merge(Env::prefixed("JINGWU_").only(&[
-        "addr",
-        "database",
-        "log",
-        "log_format",
-        "secure_cookies",
-        "argon2_memory_kib",
-        "argon2_iterations",
-        "session_ttl_hours",
-        "db_max_connections",
-        "media_dir",
-    ]))
-    .merge(Serialized::globals(flags))
-    .extract()
-    .context("invalid configuration")
+    // Every JINGWU_<KEY> sets <key>; other JINGWU_ variables (test and build settings) are
+    // not configuration keys and are ignored on extraction.
+    fig.merge(Env::prefixed("JINGWU_"))
+        .merge(Serialized::globals(flags))
+        .extract()
+        .context("invalid configuration")
 }
 
 /// Opens (and migrates) the database and builds the application on it.
@@ -171,6 +165,9 @@ mod tests {
             )?;
             jail.set_env("JINGWU_LOG", "warn");
             jail.set_env("JINGWU_DATABASE", "sqlite://from-env.db");
+            jail.set_env("JINGWU_ROAD_NETWORK", "synthetic:1000:3");
+            jail.set_env("JINGWU_AVL_RETENTION_DAYS", "7");
+            jail.set_env("JINGWU_TEST_PG_URL", "postgres://not-a-setting/x");
             let flags = DbArgs {
                 database: Some("postgres://from-flag/db".into()),
             };
@@ -183,6 +180,11 @@ mod tests {
                 "flag over environment"
             );
             assert_eq!(c.db_max_connections, 8, "default kept");
+            assert_eq!(
+                c.road_network, "synthetic:1000:3",
+                "every key reads its JINGWU_ variable"
+            );
+            assert_eq!(c.avl_retention_days, 7);
             let none =
                 load(None, Config::default(), DbArgs::default()).map_err(|e| e.to_string())?;
             assert_eq!(

@@ -60,6 +60,11 @@ pub async fn run(file: Option<&Path>, args: ServeArgs, demo: bool) -> anyhow::Re
     let store = app.store().clone();
     // Live 1/3/5-minute circles, recomputed as units move or change status.
     let _coverage = app.spawn_coverage_task();
+    anyhow::ensure!(
+        cfg.avl_retention_days > 0,
+        "avl_retention_days must be at least 1"
+    );
+    let _retention = app.spawn_avl_retention(cfg.avl_retention_days);
     let router = jingwu_api::router(
         app,
         ApiOptions {

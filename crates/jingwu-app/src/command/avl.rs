@@ -85,6 +85,22 @@ impl App {
         Ok(batch.len())
     }
 
+    /// Prunes AVL history older than `keep_days` once an hour, for as long as the server runs.
+    pub fn spawn_avl_retention(&self, keep_days: i64) -> tokio::task::JoinHandle<()> {
+        let app = self.clone();
+        tokio::spawn(async move {
+            let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
+            loop {
+                hourly.tick().await;
+                match app.prune_positions(keep_days * 86_400).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(removed = n, keep_days, "AVL history pruned"),
+                    Err(e) => tracing::warn!(error = %e, "AVL history pruning failed"),
+                }
+            }
+        })
+    }
+
     /// Drops AVL history older than `keep_s` seconds (retention); returns rows removed.
     pub async fn prune_positions(&self, keep_s: i64) -> Result<u64> {
         let mut conn = self.store().conn().await?;
