@@ -249,7 +249,9 @@ impl CoverageIndex {
     ) -> CoverageReport {
         let max = limits_ms.iter().copied().max().unwrap_or(0);
         router.multi_source(ws, units, max);
-        let dist = ws.dense_distances();
+        // Read distances straight from the search records (no O(n) dense copy).
+        let search = &ws.search;
+        let dist = |n: u32| search.dist(n).unwrap_or(NONE);
         let w = router.weights;
         let nl = limits_ms.len();
         let na = self.area_names.len();
@@ -269,8 +271,8 @@ impl CoverageIndex {
             let len = f64::from(self.seg_len[si]);
             total_m += len;
             let area = area_m.get_mut(self.seg_area[si] as usize);
-            let da = dist[s.a as usize];
-            let db = dist[s.b as usize];
+            let da = dist(s.a);
+            let db = dist(s.b);
             let open = |e: u32, d: u32| {
                 if e != NONE && d != NONE {
                     w.time_ms(e)
