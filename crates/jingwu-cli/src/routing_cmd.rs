@@ -79,7 +79,7 @@ pub enum RouteCommand {
     Reach {
         #[command(flatten)]
         source: Source,
-        #[arg(long, value_name = "LAT,LON")]
+        #[arg(long, value_name = "LAT,LON", allow_hyphen_values = true)]
         from: String,
         #[arg(long, value_name = "S")]
         max_seconds: f64,
@@ -88,16 +88,16 @@ pub enum RouteCommand {
     Path {
         #[command(flatten)]
         source: Source,
-        #[arg(long, value_name = "LAT,LON")]
+        #[arg(long, value_name = "LAT,LON", allow_hyphen_values = true)]
         from: String,
-        #[arg(long, value_name = "LAT,LON")]
+        #[arg(long, value_name = "LAT,LON", allow_hyphen_values = true)]
         to: String,
     },
     /// Isochrones as a GeoJSON FeatureCollection (H3 polygons per limit).
     Isochrone {
         #[command(flatten)]
         source: Source,
-        #[arg(long, value_name = "LAT,LON")]
+        #[arg(long, value_name = "LAT,LON", allow_hyphen_values = true)]
         from: String,
         /// Comma-separated limits in seconds.
         #[arg(long, value_name = "S,S,...", default_value = "60,180,300")]
@@ -115,7 +115,7 @@ pub enum RouteCommand {
         source: Source,
         #[arg(long, value_name = "FILE")]
         units: PathBuf,
-        #[arg(long, value_name = "LAT,LON")]
+        #[arg(long, value_name = "LAT,LON", allow_hyphen_values = true)]
         to: String,
         /// How many of the fastest units to return.
         #[arg(long, default_value_t = 5)]
