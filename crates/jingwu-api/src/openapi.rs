@@ -2,6 +2,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use crate::problem::{FieldProblem, Problem};
+use crate::terminal::protocol::{TerminalClientMessage, TerminalServerMessage};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -11,7 +12,7 @@ use crate::problem::{FieldProblem, Problem};
                        Authenticate with `Authorization: Bearer <token>` from `POST /api/v1/auth/login`, or the `jingwu_session` cookie.",
         license(name = "Apache-2.0")
     ),
-    components(schemas(Problem, FieldProblem)),
+    components(schemas(Problem, FieldProblem, TerminalClientMessage, TerminalServerMessage)),
     modifiers(&Security),
     tags(
         (name = "system", description = "Health, readiness and metrics"),
@@ -21,6 +22,7 @@ use crate::problem::{FieldProblem, Problem};
         (name = "audit", description = "Tamper-evident audit log"),
         (name = "validate", description = "Identifier validators"),
         (name = "command", description = "110 linked command: incidents, units, dispatch, AVL, terminals"),
+        (name = "terminal", description = "Mobile terminal protocol over WebSocket (schemas TerminalClientMessage, TerminalServerMessage)"),
     )
 )]
 pub struct ApiDoc;

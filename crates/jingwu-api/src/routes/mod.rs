@@ -47,4 +47,5 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(units::acknowledge))
         .routes(routes!(units::messages))
         .routes(routes!(units::avl))
+        .routes(routes!(crate::terminal::terminal_ws))
 }

@@ -11,3 +11,4 @@ mod errors;
 mod openapi;
 mod scope;
 mod sessions;
+mod terminal;

@@ -25,6 +25,7 @@ async fn the_openapi_document_lists_every_api_route() {
         "GET /api/v1/me",
         "GET /api/v1/orgs",
         "GET /api/v1/orgs/{id}",
+        "GET /api/v1/terminal/ws",
         "GET /api/v1/units",
         "GET /api/v1/units/{id}",
         "GET /api/v1/units/{id}/messages",
