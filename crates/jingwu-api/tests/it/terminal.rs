@@ -574,3 +574,29 @@ async fn a_terminal_that_does_not_read_is_dropped_and_stalls_no_one() {
         .await;
     assert_eq!(r["type"], "ack", "{r}");
 }
+
+#[tokio::test]
+async fn the_protocol_is_published_in_the_openapi_document() {
+    let t = TestApp::demo().await;
+    let r = t
+        .call(axum::http::Method::GET, "/api/openapi.json", None, None)
+        .await;
+    let schemas = &r.body["components"]["schemas"];
+    let client = serde_json::to_string(&schemas["TerminalClientMessage"]).unwrap();
+    for t in ["hello", "ack_assignment", "status", "position", "close", "pong"] {
+        assert!(client.contains(&format!("\"{t}\"")), "{t}: {client}");
+    }
+    let server = serde_json::to_string(&schemas["TerminalServerMessage"]).unwrap();
+    for t in ["welcome", "message", "ping", "ack", "error"] {
+        assert!(server.contains(&format!("\"{t}\"")), "{t}: {server}");
+    }
+    for s in ["Hello", "Welcome", "PushedMessage", "ErrorReply", "TerminalFix"] {
+        assert!(schemas[s].is_object(), "{s} missing");
+    }
+    assert!(r.body["paths"]["/api/v1/terminal/ws"]["get"].is_object());
+    // Without an upgrade the endpoint says what it is, as a problem.
+    let r = t
+        .call(axum::http::Method::GET, "/api/v1/terminal/ws", None, None)
+        .await;
+    r.problem(StatusCode::BAD_REQUEST, "websocket_required");
+}
