@@ -26,6 +26,8 @@ pub enum Action {
     Dispatch,
     /// Report a unit's own progress from its terminal: acknowledge, status, position, result.
     OperateUnit,
+    /// Change a unit's standing data (its crew).
+    ManageUnits,
 }
 
 /// Where the action applies.
@@ -61,6 +63,7 @@ fn role_may(role: Role, action: Action) -> bool {
         ReadCommand => matches!(role, Admin | Dispatcher | Officer),
         CreateIncident | Dispatch => role == Dispatcher,
         OperateUnit => matches!(role, Dispatcher | Officer),
+        ManageUnits => matches!(role, Admin | Dispatcher),
     }
 }
 

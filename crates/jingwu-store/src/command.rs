@@ -794,3 +794,13 @@ impl crate::Store {
         Ok(())
     }
 }
+
+/// Replaces a unit's crew (a JSON array of usernames).
+pub async fn set_unit_crew(conn: &mut AnyConnection, unit_id: &str, crew_json: &str) -> Result<()> {
+    sqlx::query("UPDATE units SET crew = $1 WHERE id = $2")
+        .bind(crew_json)
+        .bind(unit_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -48,4 +48,5 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(units::messages))
         .routes(routes!(units::avl))
         .routes(routes!(crate::terminal::terminal_ws))
+        .routes(routes!(units::set_crew))
 }

@@ -46,6 +46,7 @@ async fn the_openapi_document_lists_every_api_route() {
         "POST /api/v1/users",
         "POST /api/v1/users/{id}/revoke",
         "POST /api/v1/validate",
+        "PUT /api/v1/units/{id}/crew",
     ];
     assert_eq!(listed, expected);
     // Every documented route exists on the router (no 404 route_not_found for any of them).

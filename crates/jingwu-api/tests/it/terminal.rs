@@ -583,14 +583,27 @@ async fn the_protocol_is_published_in_the_openapi_document() {
         .await;
     let schemas = &r.body["components"]["schemas"];
     let client = serde_json::to_string(&schemas["TerminalClientMessage"]).unwrap();
-    for t in ["hello", "ack_assignment", "status", "position", "close", "pong"] {
+    for t in [
+        "hello",
+        "ack_assignment",
+        "status",
+        "position",
+        "close",
+        "pong",
+    ] {
         assert!(client.contains(&format!("\"{t}\"")), "{t}: {client}");
     }
     let server = serde_json::to_string(&schemas["TerminalServerMessage"]).unwrap();
     for t in ["welcome", "message", "ping", "ack", "error"] {
         assert!(server.contains(&format!("\"{t}\"")), "{t}: {server}");
     }
-    for s in ["Hello", "Welcome", "PushedMessage", "ErrorReply", "TerminalFix"] {
+    for s in [
+        "Hello",
+        "Welcome",
+        "PushedMessage",
+        "ErrorReply",
+        "TerminalFix",
+    ] {
         assert!(schemas[s].is_object(), "{s} missing");
     }
     assert!(r.body["paths"]["/api/v1/terminal/ws"]["get"].is_object());
@@ -599,4 +612,88 @@ async fn the_protocol_is_published_in_the_openapi_document() {
         .call(axum::http::Method::GET, "/api/v1/terminal/ws", None, None)
         .await;
     r.problem(StatusCode::BAD_REQUEST, "websocket_required");
+}
+
+#[tokio::test]
+async fn a_dispatcher_sets_a_crew_whose_officer_then_operates_the_unit() {
+    let t = TestApp::demo_with_roads().await;
+    let addr = serve(&t).await;
+    let dispatcher = t.login("dispatcher").await;
+    let admin = t.login("admin").await;
+    let officer = t.login("officer").await;
+    let haishu = t.login("haishu.dispatcher").await;
+    // An available unit outside the Haishu district (the officer's own unit is inside).
+    let theirs = t.get("/api/v1/units", &haishu).await;
+    let all = t.get("/api/v1/units", &dispatcher).await;
+    let unit_id = all
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| {
+            u["status"] == "available"
+                && !theirs
+                    .body
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|v| v["id"] == u["id"])
+        })
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let path = format!("/api/v1/units/{unit_id}/crew");
+    let put = |token: &str, body: Value| {
+        let token = token.to_string();
+        let path = path.clone();
+        let t = &t;
+        async move {
+            t.call(axum::http::Method::PUT, &path, Some(&token), Some(body))
+                .await
+        }
+    };
+
+    let before = t.audit_head().await;
+    put(&officer, json!({"crew": ["officer"]}))
+        .await
+        .problem(StatusCode::FORBIDDEN, "forbidden");
+    let r = put(
+        &dispatcher,
+        json!({"crew": ["officer", "nobody", "dispatcher", "officer"]}),
+    )
+    .await;
+    let p = r.problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    let fields: Vec<&str> = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["crew[1]", "crew[2]", "crew[3]"], "{p}");
+    put(&dispatcher, json!({"crew": "officer"}))
+        .await
+        .problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
+    // A district dispatcher cannot reach a unit outside the district.
+    put(&haishu, json!({"crew": ["officer"]}))
+        .await
+        .problem(StatusCode::NOT_FOUND, "not_found");
+    assert_eq!(t.audit_head().await, before, "refusals change nothing");
+    // The officer cannot work this unit yet.
+    let mut term = Terminal::connect(addr, None).await;
+    term.send(json!({"type": "hello", "version": 1, "unit_id": unit_id, "token": officer}))
+        .await;
+    assert_eq!(term.next().await["code"], "not_found");
+
+    let r = put(&admin, json!({"crew": ["officer"]})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["crew"], json!(["officer"]));
+    assert_ne!(t.audit_head().await, before);
+    let mut term = Terminal::open(addr, &officer, &unit_id, 0).await;
+    let r = term
+        .command(json!({"type": "status", "id": "1", "status": "busy"}))
+        .await;
+    assert_eq!(r["type"], "ack", "{r}");
+    let audit = t.get("/api/v1/audit?limit=5", &admin).await;
+    assert!(audit.text.contains("unit.crew"), "{}", audit.text);
 }

@@ -3,6 +3,7 @@
 //! (audited); AVL telemetry is the one documented exception (see `avl`).
 
 mod avl;
+mod crew;
 mod dispatch;
 mod intake;
 mod progress;
