@@ -5,6 +5,7 @@ mod ops;
 mod road_network;
 mod routing_cmd;
 mod serve;
+mod simulate;
 
 use std::process::ExitCode;
 
@@ -41,6 +42,8 @@ enum Command {
     /// Inspect the tamper-evident audit log.
     #[command(subcommand)]
     Audit(ops::AuditCommand),
+    /// Drive simulated terminals and incidents against a server on this machine; report push latency.
+    Simulate(simulate::SimulateArgs),
     #[command(flatten)]
     Routing(routing_cmd::RoutingCommand),
 }
@@ -68,6 +71,7 @@ fn run(config_file: Option<&std::path::Path>, cmd: Command) -> anyhow::Result<Ex
             Command::User(c) => ops::user(config_file, c).await,
             Command::Org(c) => ops::org(config_file, c).await,
             Command::Audit(c) => ops::audit(config_file, c).await,
+            Command::Simulate(a) => simulate::run(a).await,
             // Synchronous and CPU-bound; nothing else runs on the runtime meanwhile.
             Command::Routing(c) => routing_cmd::run(c).map(|()| ExitCode::SUCCESS),
         }

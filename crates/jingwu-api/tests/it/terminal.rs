@@ -685,9 +685,16 @@ async fn a_dispatcher_sets_a_crew_whose_officer_then_operates_the_unit() {
         .await;
     assert_eq!(term.next().await["code"], "not_found");
 
-    let r = put(&admin, json!({"crew": ["officer"]})).await;
+    // Rostered names already on the crew may stay; the added member must be an officer.
+    let unit = t
+        .get(&format!("/api/v1/units/{unit_id}"), &dispatcher)
+        .await;
+    let mut crew = unit.body["crew"].as_array().unwrap().clone();
+    assert!(!crew.is_empty());
+    crew.push(json!("officer"));
+    let r = put(&admin, json!({ "crew": crew })).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    assert_eq!(r.body["crew"], json!(["officer"]));
+    assert_eq!(r.body["crew"], json!(crew));
     assert_ne!(t.audit_head().await, before);
     let mut term = Terminal::open(addr, &officer, &unit_id, 0).await;
     let r = term

@@ -1,6 +1,6 @@
 //! A unit's crew: the officers whose terminals may operate it. Set by an admin or a
-//! dispatcher whose subtree holds the unit; every crew member must be an active officer in the
-//! caller's subtree.
+//! dispatcher whose subtree holds the unit; every member added must be an active officer in
+//! the caller's subtree (members already listed may stay: crews are also rostered by name).
 
 use std::collections::BTreeSet;
 
@@ -34,11 +34,15 @@ impl App {
                 format!("at most {MAX_CREW} officers"),
             ));
         }
+        let before: Vec<String> = serde_json::from_str(&u.unit.crew).unwrap_or_default();
         let mut seen = BTreeSet::new();
         for (i, name) in crew.iter().enumerate() {
             let field = format!("crew[{i}]");
             if !seen.insert(name.as_str()) {
                 errs.push(FieldError::new(&field, "crew.duplicate", "listed twice"));
+                continue;
+            }
+            if before.contains(name) {
                 continue;
             }
             let ok = match users::by_username(tx.conn(), name).await? {
@@ -61,7 +65,6 @@ impl App {
         if !errs.is_empty() {
             return Err(AppError::Validation(errs));
         }
-        let before: Vec<String> = serde_json::from_str(&u.unit.crew).unwrap_or_default();
         let crew_json = serde_json::to_string(crew)
             .map_err(|e| AppError::Internal(format!("crew encoding: {e}")))?;
         q::set_unit_crew(tx.conn(), unit_id, &crew_json).await?;
