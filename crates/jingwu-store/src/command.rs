@@ -238,7 +238,20 @@ pub async fn record_positions(conn: &mut AnyConnection, batch: &[Position]) -> R
         }
         q.execute(&mut *conn).await?;
     }
+    // Only each unit's newest fix in the batch can become its last-known position: one
+    // update per unit instead of one per fix (a batch from an AVL gateway carries many fixes
+    // of the same units).
+    let mut newest: std::collections::HashMap<&str, &Position> = std::collections::HashMap::new();
     for p in batch {
+        let e = newest.entry(p.unit_id.as_str()).or_insert(p);
+        if p.at > e.at {
+            *e = p;
+        }
+    }
+    let mut latest: Vec<&Position> = newest.into_values().collect();
+    // A fixed order keeps concurrent batches from locking units in opposite orders.
+    latest.sort_by(|a, b| a.unit_id.cmp(&b.unit_id));
+    for p in latest {
         sqlx::query(
             "UPDATE units SET lat = $1, lon = $2, position_at = $3 \
              WHERE id = $4 AND (position_at IS NULL OR position_at < $5)",
