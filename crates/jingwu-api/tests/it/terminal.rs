@@ -704,3 +704,59 @@ async fn a_dispatcher_sets_a_crew_whose_officer_then_operates_the_unit() {
     let audit = t.get("/api/v1/audit?limit=5", &admin).await;
     assert!(audit.text.contains("unit.crew"), "{}", audit.text);
 }
+
+#[tokio::test]
+async fn a_gateway_batch_keeps_each_units_newest_fix() {
+    let t = TestApp::demo_with_roads().await;
+    let dispatcher = t.login("dispatcher").await;
+    let units = t.get("/api/v1/units", &dispatcher).await;
+    let ids: Vec<String> = units.body.as_array().unwrap()[..3]
+        .iter()
+        .map(|u| u["id"].as_str().unwrap().to_string())
+        .collect();
+    let now = jiff::Timestamp::now();
+    // Ages counted back from 40 s ahead (within the accepted clock skew), so every fix is newer
+    // than the seeded positions.
+    let at = |s: i64| (now + jiff::SignedDuration::from_secs(40 - s)).to_string();
+    // Per unit: fixes out of order; the one 10 s old is the newest.
+    let mut fixes = Vec::new();
+    for (k, id) in ids.iter().enumerate() {
+        let base = 30.0 + k as f64 * 0.01;
+        for (age, dlat) in [(30, 0.0), (10, 0.002), (20, 0.001)] {
+            fixes.push(json!({"unit_id": id, "at": at(age), "lat": base + dlat, "lon": 121.5}));
+        }
+    }
+    let r = t
+        .post("/api/v1/avl", &dispatcher, json!({ "positions": fixes }))
+        .await;
+    assert_eq!(r.body["accepted"], 9, "{}", r.text);
+    // An older fix arriving later does not move a unit back.
+    let late = json!({"positions": [{"unit_id": ids[0], "at": at(35), "lat": 31.0, "lon": 121.0}]});
+    assert_eq!(
+        t.post("/api/v1/avl", &dispatcher, late).await.status,
+        StatusCode::OK
+    );
+    for (k, id) in ids.iter().enumerate() {
+        let u = t.get(&format!("/api/v1/units/{id}"), &dispatcher).await;
+        let want = 30.0 + k as f64 * 0.01 + 0.002;
+        assert!(
+            (u.body["lat"].as_f64().unwrap() - want).abs() < 1e-9,
+            "{}",
+            u.text
+        );
+    }
+    // One unknown unit refuses the whole batch.
+    let before = t
+        .get(&format!("/api/v1/units/{}", ids[1]), &dispatcher)
+        .await;
+    let bad = json!({"positions": [
+        {"unit_id": ids[1], "at": at(1), "lat": 29.0, "lon": 121.0},
+        {"unit_id": "no-such-unit", "at": at(1), "lat": 29.0, "lon": 121.0}]});
+    t.post("/api/v1/avl", &dispatcher, bad)
+        .await
+        .problem(StatusCode::NOT_FOUND, "not_found");
+    let after = t
+        .get(&format!("/api/v1/units/{}", ids[1]), &dispatcher)
+        .await;
+    assert_eq!(before.body["lat"], after.body["lat"]);
+}
