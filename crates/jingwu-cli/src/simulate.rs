@@ -353,7 +353,13 @@ async fn ensure_officer(
         bail!("cannot create {username}: {status} {}", v["detail"]);
     }
     if !u.crew.iter().any(|c| c == username) {
-        let mut crew = u.crew.clone();
+        // Rostered names stay (once each: the demo roster may repeat a common name).
+        let mut crew: Vec<String> = Vec::new();
+        for c in &u.crew {
+            if !crew.contains(c) {
+                crew.push(c.clone());
+            }
+        }
         crew.truncate(7);
         crew.push(username.to_string());
         http.ok(
