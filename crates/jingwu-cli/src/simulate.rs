@@ -720,3 +720,44 @@ impl SplitMix {
         ((self.next_u64() >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0) * r
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[tokio::test]
+    async fn only_loopback_targets_are_accepted() {
+        assert!(Target::parse("http://127.0.0.1:8080").await.is_ok());
+        assert!(Target::parse("http://[::1]:8080/").await.is_ok());
+        for bad in [
+            "http://10.0.0.1:80",
+            "http://192.168.1.5:8080",
+            "https://127.0.0.1:1",
+            "127.0.0.1:80",
+        ] {
+            assert!(Target::parse(bad).await.is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn simulated_usernames_are_stable_and_valid() {
+        let u = sim_username("鼓楼巡01");
+        assert_eq!(u, sim_username("鼓楼巡01"));
+        assert_ne!(u, sim_username("鼓楼巡02"));
+        assert!(
+            u.len() <= 32
+                && u.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.')
+        );
+    }
+
+    #[test]
+    fn the_generator_stays_in_range() {
+        let mut r = SplitMix(1);
+        for _ in 0..1000 {
+            assert!(r.below(7) < 7);
+            assert!(r.offset(0.5).abs() <= 0.5);
+        }
+    }
+}
