@@ -8,6 +8,7 @@ mod openapi;
 mod problem;
 mod request_id;
 mod routes;
+mod terminal;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -40,6 +41,8 @@ pub struct AppState {
     pub app: App,
     pub options: ApiOptions,
     pub metrics: metrics_exporter_prometheus::PrometheusHandle,
+    /// Connected terminals, by unit (the WebSocket push fan-out).
+    pub terminals: terminal::Hub,
 }
 
 /// The whole HTTP surface: `/api/v1/*`, the OpenAPI document and docs page, health, metrics,
@@ -49,6 +52,7 @@ pub fn router(app: App, options: ApiOptions) -> Router {
         app,
         options,
         metrics: metrics_layer::handle(),
+        terminals: terminal::Hub::default(),
     };
     let (api, doc) = routes::api_router().split_for_parts();
     let docs = utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/openapi.json", doc);

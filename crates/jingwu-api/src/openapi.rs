@@ -2,6 +2,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use crate::problem::{FieldProblem, Problem};
+use crate::terminal::protocol::{TerminalClientMessage, TerminalServerMessage};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -11,7 +12,7 @@ use crate::problem::{FieldProblem, Problem};
                        Authenticate with `Authorization: Bearer <token>` from `POST /api/v1/auth/login`, or the `jingwu_session` cookie.",
         license(name = "Apache-2.0")
     ),
-    components(schemas(Problem, FieldProblem)),
+    components(schemas(Problem, FieldProblem, TerminalClientMessage, TerminalServerMessage)),
     modifiers(&Security),
     tags(
         (name = "system", description = "Health, readiness and metrics"),
@@ -23,6 +24,7 @@ use crate::problem::{FieldProblem, Problem};
         (name = "command", description = "110 linked command: incidents, units, dispatch, AVL, terminals"),
         (name = "media", description = "Scene photos and video: resumable chunked upload (SHA-256 verified), content-addressed download"),
         (name = "layers", description = "Information layers of the command map: registry, imports, pushes, features"),
+        (name = "terminal", description = "Mobile terminal protocol over WebSocket (schemas TerminalClientMessage, TerminalServerMessage)"),
     )
 )]
 pub struct ApiDoc;

@@ -1,10 +1,12 @@
 //! `jingwu`: the server and the operator's command line.
 
 mod config;
+mod load_bench;
 mod ops;
 mod road_network;
 mod routing_cmd;
 mod serve;
+mod simulate;
 
 use std::process::ExitCode;
 
@@ -41,6 +43,8 @@ enum Command {
     /// Inspect the tamper-evident audit log.
     #[command(subcommand)]
     Audit(ops::AuditCommand),
+    /// Drive simulated terminals and incidents against a server on this machine; report push latency.
+    Simulate(simulate::SimulateArgs),
     #[command(flatten)]
     Routing(routing_cmd::RoutingCommand),
 }
@@ -68,6 +72,14 @@ fn run(config_file: Option<&std::path::Path>, cmd: Command) -> anyhow::Result<Ex
             Command::User(c) => ops::user(config_file, c).await,
             Command::Org(c) => ops::org(config_file, c).await,
             Command::Audit(c) => ops::audit(config_file, c).await,
+            Command::Simulate(a) => simulate::run(a).await,
+            // `bench push` and `bench avl` load a server on this machine from the runtime.
+            Command::Routing(routing_cmd::RoutingCommand::Bench(b)) => match *b {
+                routing_cmd::BenchCommand::Push(a) => load_bench::push(a).await,
+                routing_cmd::BenchCommand::Avl(a) => load_bench::avl(a).await,
+                other => routing_cmd::run(routing_cmd::RoutingCommand::Bench(Box::new(other)))
+                    .map(|()| ExitCode::SUCCESS),
+            },
             // Synchronous and CPU-bound; nothing else runs on the runtime meanwhile.
             Command::Routing(c) => routing_cmd::run(c).map(|()| ExitCode::SUCCESS),
         }

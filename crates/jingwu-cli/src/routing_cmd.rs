@@ -157,6 +157,10 @@ pub struct CoverageArgs {
 pub enum BenchCommand {
     /// Engine figures on one graph (default: synthetic 100k nodes).
     Routing(BenchArgs),
+    /// Incident-to-terminal push latency with many WebSocket terminals under position load.
+    Push(crate::load_bench::PushArgs),
+    /// AVL ingest throughput through `POST /api/v1/avl`.
+    Avl(crate::load_bench::AvlArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -188,10 +192,13 @@ pub fn run(cmd: RoutingCommand) -> Result<()> {
         RoutingCommand::Graph(g) => graph(*g),
         RoutingCommand::Route(r) => route(*r),
         RoutingCommand::Coverage(args) => coverage(&args),
-        RoutingCommand::Bench(b) => {
-            let BenchCommand::Routing(args) = *b;
-            bench::run(&args)
-        }
+        RoutingCommand::Bench(b) => match *b {
+            BenchCommand::Routing(args) => bench::run(&args),
+            // Dispatched to the async runtime in main.
+            BenchCommand::Push(_) | BenchCommand::Avl(_) => {
+                anyhow::bail!("the load benchmarks run from main")
+            }
+        },
     }
 }
 

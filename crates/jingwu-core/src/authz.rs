@@ -34,6 +34,8 @@ pub enum Action {
     ReadLayers,
     /// Register layers, import and push their features.
     ManageLayers,
+    /// Change a unit's standing data (its crew).
+    ManageUnits,
 }
 
 /// Where the action applies.
@@ -73,6 +75,7 @@ fn role_may(role: Role, action: Action) -> bool {
         UploadMedia => matches!(role, Dispatcher | Officer),
         ReadLayers => role.is_staff(),
         ManageLayers => role == Admin,
+        ManageUnits => matches!(role, Admin | Dispatcher),
     }
 }
 

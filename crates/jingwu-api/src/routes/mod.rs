@@ -74,4 +74,6 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(layers::list_layers, layers::create_layer))
         .routes(routes!(layers::layer_features, layers::import_features))
         .routes(routes!(layers::push_feature))
+        .routes(routes!(crate::terminal::terminal_ws))
+        .routes(routes!(units::set_crew))
 }

@@ -247,3 +247,36 @@ pub async fn avl(
     let accepted = s.app.ingest_positions(&caller.principal, &fixes).await?;
     Ok(axum::Json(PositionsAccepted { accepted }))
 }
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CrewRequest {
+    /// Usernames of active officers in the caller's jurisdiction (at most 8); their terminals
+    /// may then operate the unit.
+    pub crew: Vec<String>,
+}
+
+/// Set a unit's crew (admins and dispatchers whose jurisdiction holds the unit); audited.
+#[utoipa::path(put, path = "/api/v1/units/{id}/crew", tag = "command", security(("bearer" = []), ("cookie" = [])),
+    params(("id" = String, Path, description = "Unit id")),
+    request_body = CrewRequest,
+    responses(
+        (status = 200, body = Unit),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: `crew[i]` names no active officer in scope", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn set_crew(
+    State(s): State<AppState>,
+    Ctx(ctx): Ctx,
+    caller: Caller,
+    Path(id): Path<String>,
+    Json(r): Json<CrewRequest>,
+) -> Result<axum::Json<Unit>, ApiError> {
+    Ok(axum::Json(
+        s.app
+            .set_unit_crew(&caller.principal, &id, &r.crew, &ctx)
+            .await?
+            .into(),
+    ))
+}

@@ -15,3 +15,4 @@ mod openapi;
 mod scope;
 mod sessions;
 mod stats;
+mod terminal;

@@ -38,6 +38,7 @@ async fn the_openapi_document_lists_every_api_route() {
         "GET /api/v1/stats/compare",
         "GET /api/v1/stats/incidents",
         "GET /api/v1/stats/incidents.csv",
+        "GET /api/v1/terminal/ws",
         "GET /api/v1/units",
         "GET /api/v1/units/{id}",
         "GET /api/v1/units/{id}/messages",
@@ -65,6 +66,7 @@ async fn the_openapi_document_lists_every_api_route() {
         "POST /api/v1/validate",
         "PUT /api/v1/layers/{id}/features/{external_id}",
         "PUT /api/v1/media/uploads/{upload_id}/chunks/{offset}",
+        "PUT /api/v1/units/{id}/crew",
     ];
     assert_eq!(listed, expected);
     // Every documented route exists on the router (no 404 route_not_found for any of them).

@@ -61,12 +61,23 @@ impl App {
         }
         let units: BTreeSet<&str> = fixes.iter().map(|f| f.unit_id.as_str()).collect();
         let mut conn = self.store().conn().await?;
+        // One query for all the batch's units (a gateway batch names hundreds).
+        let ids: Vec<&str> = units.iter().copied().collect();
+        let loaded: std::collections::HashMap<String, q::ScopedUnit> =
+            q::get_units(&mut conn, &ids)
+                .await?
+                .into_iter()
+                .map(|u| (u.unit.id.clone(), u))
+                .collect();
+        drop(conn);
         let mut paths = Vec::new();
         for unit_id in &units {
-            let u = self.operable_unit(&mut conn, who, unit_id).await?;
-            paths.push((u.unit.id, u.org_path));
+            let u = loaded
+                .get(*unit_id)
+                .ok_or(AppError::NotFound { what: "unit" })?;
+            super::progress::may_operate(who, u)?;
+            paths.push((u.unit.id.clone(), u.org_path.clone()));
         }
-        drop(conn);
         let batch: Vec<Position> = fixes
             .iter()
             .map(|f| Position {

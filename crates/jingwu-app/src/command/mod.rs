@@ -4,6 +4,7 @@
 
 mod avl;
 pub(crate) mod coverage;
+mod crew;
 mod dispatch;
 mod export;
 mod handover;

@@ -21,17 +21,8 @@ impl App {
         let u = q::get_unit(conn, unit_id)
             .await?
             .ok_or(AppError::NotFound { what: "unit" })?;
-        authorize(who, Action::OperateUnit, Scope::Org(&who.org_path))
-            .map_err(AppError::denied_scope)?;
-        let allowed = match who.role {
-            Role::Officer => crew_includes(&u.unit.crew, &who.username),
-            _ => authorize(who, Action::OperateUnit, Scope::Org(&u.org_path)).is_ok(),
-        };
-        if allowed {
-            Ok(u)
-        } else {
-            Err(AppError::NotFound { what: "unit" })
-        }
+        may_operate(who, &u)?;
+        Ok(u)
     }
 
     /// 签收: the terminal confirms it received the assignment.
@@ -321,6 +312,21 @@ impl App {
             org_path: incident.org_path,
         });
         Ok(())
+    }
+}
+
+/// Whether `who` may operate a loaded unit (the rule of `App::operable_unit`).
+pub(super) fn may_operate(who: &Principal, u: &ScopedUnit) -> Result<()> {
+    authorize(who, Action::OperateUnit, Scope::Org(&who.org_path))
+        .map_err(AppError::denied_scope)?;
+    let allowed = match who.role {
+        Role::Officer => crew_includes(&u.unit.crew, &who.username),
+        _ => authorize(who, Action::OperateUnit, Scope::Org(&u.org_path)).is_ok(),
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(AppError::NotFound { what: "unit" })
     }
 }
 

@@ -1,0 +1,89 @@
+//! A unit's crew: the officers whose terminals may operate it. Set by an admin or a
+//! dispatcher whose subtree holds the unit; every member added must be an active officer in
+//! the caller's subtree (members already listed may stay: crews are also rostered by name).
+
+use std::collections::BTreeSet;
+
+use jingwu_core::{Action, Principal, path_contains};
+use jingwu_store::command as q;
+use jingwu_store::users;
+
+use super::read::UnitView;
+use crate::{App, AppError, FieldError, LiveEvent, RequestCtx, Result};
+
+/// Most officers one unit carries.
+pub const MAX_CREW: usize = 8;
+
+impl App {
+    pub async fn set_unit_crew(
+        &self,
+        who: &Principal,
+        unit_id: &str,
+        crew: &[String],
+        ctx: &RequestCtx,
+    ) -> Result<UnitView> {
+        let mut tx = self.store().write().await?;
+        let u = self
+            .scoped_unit(tx.conn(), who, Action::ManageUnits, unit_id)
+            .await?;
+        let mut errs = Vec::new();
+        if crew.len() > MAX_CREW {
+            errs.push(FieldError::new(
+                "crew",
+                "crew.size",
+                format!("at most {MAX_CREW} officers"),
+            ));
+        }
+        let before: Vec<String> = serde_json::from_str(&u.unit.crew).unwrap_or_default();
+        let mut seen = BTreeSet::new();
+        for (i, name) in crew.iter().enumerate() {
+            let field = format!("crew[{i}]");
+            if !seen.insert(name.as_str()) {
+                errs.push(FieldError::new(&field, "crew.duplicate", "listed twice"));
+                continue;
+            }
+            if before.contains(name) {
+                continue;
+            }
+            let ok = match users::by_username(tx.conn(), name).await? {
+                Some(user) => {
+                    user.user.role == "officer"
+                        && user.user.disabled_at.is_none()
+                        && path_contains(&who.org_path, &user.org_path)
+                }
+                None => false,
+            };
+            if !ok {
+                // Same answer for unknown, disabled, not an officer and out of scope.
+                errs.push(FieldError::new(
+                    &field,
+                    "crew.unknown_officer",
+                    "no active officer of that name in your jurisdiction",
+                ));
+            }
+        }
+        if !errs.is_empty() {
+            return Err(AppError::Validation(errs));
+        }
+        let crew_json = serde_json::to_string(crew)
+            .map_err(|e| AppError::Internal(format!("crew encoding: {e}")))?;
+        q::set_unit_crew(tx.conn(), unit_id, &crew_json).await?;
+        tx.audit(self.entry(
+            who,
+            ctx,
+            "unit.crew",
+            ("unit", unit_id),
+            &u.org_path,
+            serde_json::json!({ "from": before, "to": crew }),
+        ))
+        .await?;
+        tx.commit().await?;
+        self.publish(LiveEvent::Unit {
+            unit_id: unit_id.into(),
+            org_path: u.org_path.clone(),
+        });
+        let mut unit = u;
+        unit.unit.crew = crew_json;
+        Ok(unit)
+    }
+}
