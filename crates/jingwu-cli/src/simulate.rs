@@ -57,6 +57,10 @@ pub struct SimulateArgs {
     /// Seed of the incident generator.
     #[arg(long, default_value_t = 110)]
     pub seed: u64,
+    /// The server's road network, which terminals drive along (default: the demo's);
+    /// `none` drives in straight lines.
+    #[arg(long, default_value = crate::serve::DEMO_ROAD_NETWORK)]
+    pub road_network: String,
 }
 
 pub async fn run(a: SimulateArgs) -> anyhow::Result<ExitCode> {
@@ -90,7 +94,12 @@ pub async fn run(a: SimulateArgs) -> anyhow::Result<ExitCode> {
 
     let (events, mut inbox) = mpsc::unbounded_channel();
     let (stop_tx, stop) = watch::channel(false);
+    let roads = match a.road_network.as_str() {
+        "none" => None,
+        spec => Some(std::sync::Arc::new(crate::road_network::load(spec)?)),
+    };
     let behaviour = Behaviour {
+        roads,
         time_scale: a.time_scale,
         position_every: Duration::from_secs(a.position_interval.clamp(1, 60)),
         respond: true,
@@ -449,6 +458,8 @@ async fn create_and_dispatch(
 /// How a simulated terminal behaves.
 #[derive(Debug, Clone)]
 pub struct Behaviour {
+    /// Road network to drive along; straight lines without it.
+    pub roads: Option<std::sync::Arc<jingwu_app::RoadNetwork>>,
     pub time_scale: f64,
     pub position_every: Duration,
     /// Work assignments (ack, drive, on scene, close); otherwise only report receipt.
@@ -473,8 +484,8 @@ enum Phase {
     Idle,
     Driving {
         incident: String,
-        from: (f64, f64),
-        to: (f64, f64),
+        /// Road geometry from the unit to the incident, `(lat, lon)`.
+        path: Vec<(f64, f64)>,
         start: Instant,
         dur: Duration,
     },
@@ -548,7 +559,8 @@ pub async fn terminal(
                             out.push(json!({"type": "ack_assignment", "id": format!("ack-{seq}"), "incident_id": incident}));
                             out.push(json!({"type": "status", "id": format!("enroute-{seq}"), "status": "en_route"}));
                             let dur = Duration::from_secs_f64((eta / b.time_scale).clamp(0.5, 600.0));
-                            phase = Phase::Driving { incident, from: pos, to, start: Instant::now(), dur };
+                            let path = road_path(b.roads.as_deref(), pos, to);
+                            phase = Phase::Driving { incident, path, start: Instant::now(), dur };
                         }
                     }
                     Some("ack") => {
@@ -566,9 +578,9 @@ pub async fn terminal(
                 n += 1;
                 let mut speed = 0.0;
                 match &phase {
-                    Phase::Driving { incident, from, to, start, dur } => {
+                    Phase::Driving { incident, path, start, dur } => {
                         let f = (start.elapsed().as_secs_f64() / dur.as_secs_f64()).min(1.0);
-                        pos = (from.0 + (to.0 - from.0) * f, from.1 + (to.1 - from.1) * f);
+                        pos = along(path, f);
                         speed = SPEED_MPS * 3.6;
                         if f >= 1.0 {
                             out.push(json!({"type": "status", "id": format!("onscene-{n}"), "status": "on_scene"}));
@@ -595,6 +607,41 @@ pub async fn terminal(
         }
     }
     let _ = ws.close(None).await;
+}
+
+/// The road route from `from` to `to`, or the straight line when there is no road network or
+/// no route.
+fn road_path(
+    roads: Option<&jingwu_app::RoadNetwork>,
+    from: (f64, f64),
+    to: (f64, f64),
+) -> Vec<(f64, f64)> {
+    roads
+        .and_then(|r| {
+            let (a, b) = (r.snap(from.0, from.1).ok()?, r.snap(to.0, to.1).ok()?);
+            r.with_router(|router, ws| router.route(ws, &a, &b))
+                .map(|route| route.coords)
+        })
+        .filter(|c| c.len() >= 2)
+        .unwrap_or_else(|| vec![from, to])
+}
+
+/// The point a fraction `f` of the way along `path` (by length).
+fn along(path: &[(f64, f64)], f: f64) -> (f64, f64) {
+    let total: f64 = path.windows(2).map(|w| metres(w[0], w[1])).sum();
+    let mut left = total * f.clamp(0.0, 1.0);
+    for w in path.windows(2) {
+        let d = metres(w[0], w[1]);
+        if d > 0.0 && left <= d {
+            let t = left / d;
+            return (
+                w[0].0 + (w[1].0 - w[0].0) * t,
+                w[0].1 + (w[1].1 - w[0].1) * t,
+            );
+        }
+        left -= d;
+    }
+    path.last().copied().unwrap_or_default()
 }
 
 /// Great-circle distance in metres (haversine, mean Earth radius 6,371 km).
@@ -750,6 +797,31 @@ mod tests {
                 && u.chars()
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.')
         );
+    }
+
+    #[test]
+    fn terminals_drive_along_the_road_route() {
+        let (graph, _) = jingwu_routing::SyntheticCity::new(2_000, 3)
+            .generate()
+            .unwrap();
+        let (lat0, lon0, lat1, lon1) = graph.bbox();
+        let roads = jingwu_app::RoadNetwork::new(graph);
+        let from = (lat0 + (lat1 - lat0) * 0.2, lon0 + (lon1 - lon0) * 0.2);
+        let to = (lat0 + (lat1 - lat0) * 0.8, lon0 + (lon1 - lon0) * 0.7);
+        let path = road_path(Some(&roads), from, to);
+        assert!(path.len() > 2, "a road route has turns: {path:?}");
+        // Every point of the drive is on the road network (within snapping noise).
+        for f in [0.0, 0.25, 0.5, 0.75, 1.0] {
+            let p = along(&path, f);
+            let on_road = roads.snap(p.0, p.1).unwrap();
+            assert!(
+                on_road.offset_m < 1.0,
+                "{f}: {} m off the road",
+                on_road.offset_m
+            );
+        }
+        assert_eq!(along(&path, 1.0), *path.last().unwrap());
+        assert_eq!(road_path(None, from, to), vec![from, to]);
     }
 
     #[test]
