@@ -7,6 +7,7 @@ mod dto;
 mod incident_ops;
 mod incidents;
 mod layers;
+mod live;
 mod media;
 mod orgs;
 mod stats;
@@ -74,4 +75,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(layers::list_layers, layers::create_layer))
         .routes(routes!(layers::layer_features, layers::import_features))
         .routes(routes!(layers::push_feature))
+        .routes(routes!(live::events))
+        .routes(routes!(live::roads))
+        .routes(routes!(live::route))
 }

@@ -451,7 +451,9 @@ async fn terminals_report_positions_and_resume_their_messages() {
     // Retention: history older than the limit is pruned, the unit keeps its last position.
     assert_eq!(t.app.prune_positions(3600).await.unwrap(), 0);
     assert!(t.app.prune_positions(0).await.unwrap() >= 1);
-    let u = t.get(&format!("/api/v1/units/{unit_id}"), &dispatcher).await;
+    let u = t
+        .get(&format!("/api/v1/units/{unit_id}"), &dispatcher)
+        .await;
     assert!(u.body["lat"].is_number());
     // Not the officer's unit: refused, nothing stored.
     t.post(
