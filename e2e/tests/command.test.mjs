@@ -91,9 +91,9 @@ async function open(viewport, username) {
   return page;
 }
 
-async function shot(page, name) {
-  await page.screenshot({ path: path.join(OUT, `${name}.png`) });
-  if (SHOTS) await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+async function shot(page, name, fullPage = false) {
+  await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage });
+  if (SHOTS) await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage });
 }
 
 /** Waits until the dispatcher's timeline has an entry of this kind. */
@@ -165,6 +165,9 @@ test('dispatch to a terminal and back, live', async (t) => {
     await timelineHas(desk, 'acknowledged');
     await phone.locator('[data-testid=b-enroute]').click();
     await timelineHas(desk, 'en_route');
+    // The route of the unit on its way is drawn on the command map.
+    await desk.locator(`body[data-route="${unit.id}"]`).waitFor({ state: 'attached' });
+    await shot(desk, 'command-map');
     await phone.locator('[data-testid=b-onscene]').click();
     await timelineHas(desk, 'on_scene');
     await phone.locator('[data-testid=unit-status]', { hasText: '到场' }).waitFor();
@@ -180,8 +183,7 @@ test('dispatch to a terminal and back, live', async (t) => {
     await phone.locator('[data-testid=u-status]', { hasText: 'scene.png' }).waitFor();
     assert.equal(await phone.locator('[data-testid=u-progress]').evaluate((e) => e.value), 100);
     await timelineHas(desk, 'media_added');
-    await shot(desk, 'command-map');
-    await shot(phone, 'terminal');
+    await shot(phone, 'terminal', true);
   });
 
   await t.test('the terminal closes the incident; the map shows it closed', async () => {

@@ -198,15 +198,17 @@ function deselect() {
   renderList();
 }
 
+let routeSeq = 0;
 async function drawRoute(rec) {
-  if (routeLayer) routeLayer.remove();
-  routeLayer = null;
+  const mine = ++routeSeq;
   const u = units.get(rec.unit_id);
   const i = incidents.get(selected);
   if (!u || !i) return;
   const r = await routeLine([u.data.lat, u.data.lon], [i.data.lat, i.data.lon]);
-  if (!r || selected !== i.data.id) return;
+  if (mine !== routeSeq || !r || selected !== i.data.id) return;
+  if (routeLayer) routeLayer.remove();
   routeLayer = r.line.addTo(map);
+  document.body.dataset.route = rec.unit_id;
 }
 
 async function dispatch(unitId) {
@@ -228,22 +230,50 @@ function timelineText(e) {
   return `${who}${label('tl', e.kind)}${extra}`;
 }
 
+let renderGen = 0;
+
+/** The unit whose route to show: the top recommendation while new, else a unit still on its way. */
+function routeUnit(d, list) {
+  if (d.incident.status === 'new') return list[0] ? list[0].unit_id : null;
+  const moving = d.assignments.find((a) => ['dispatched', 'acknowledged', 'en_route'].includes(a.status));
+  return moving ? moving.unit_id : null;
+}
+
 async function renderDetail(fly) {
   const id = selected;
   if (!id) return;
+  const gen = ++renderGen;
   let d;
+  let list = [];
+  let recError = null;
   try {
     d = await api('GET', `/api/v1/incidents/${id}`);
+    const open = d.incident.status !== 'closed' && d.incident.status !== 'merged';
+    if (open) {
+      try {
+        list = await api('GET', `/api/v1/incidents/${id}/recommendations?limit=6`);
+      } catch (err) {
+        recError = errorText(err);
+      }
+    }
   } catch (err) {
     toast(errorText(err), 'error');
     return;
   }
-  if (selected !== id) return;
+  // A newer render (or another selection) superseded this one.
+  if (gen !== renderGen || selected !== id) return;
   putIncident(d.incident);
   const i = d.incident;
   $('detail').hidden = false;
   $('d-title').textContent = `${i.number}`;
-  $('d-summary').textContent = `${label('tax.cat', i.category)} / ${label('tax.sub', i.subcategory)} · ${label('priority', i.priority)} · ${i.address} — ${i.description}`;
+  $('d-summary').textContent = [
+    `${label('tax.cat', i.category)} / ${label('tax.sub', i.subcategory)}`,
+    label('priority', i.priority),
+    i.address,
+    i.description,
+  ]
+    .filter(Boolean)
+    .join(' · ');
   const st = $('d-status');
   st.textContent = label('incident_status', i.status);
   st.className = `status-badge is-${i.status}`;
@@ -264,21 +294,12 @@ async function renderDetail(fly) {
   }
   if (!d.assignments.length) as.append(make('li', 'muted', t('cmd.none')));
 
-  const list = $('recs');
-  list.replaceChildren();
-  recs = [];
-  if (i.status === 'closed' || i.status === 'merged') {
-    list.append(make('li', 'muted', t('cmd.closed_no_recs')));
-    return;
-  }
-  try {
-    recs = await api('GET', `/api/v1/incidents/${id}/recommendations?limit=6`);
-  } catch (err) {
-    list.append(make('li', 'muted', errorText(err)));
-    return;
-  }
-  if (selected !== id) return;
-  if (!recs.length) list.append(make('li', 'muted', t('cmd.no_recs')));
+  const ol = $('recs');
+  ol.replaceChildren();
+  recs = list;
+  if (i.status === 'closed' || i.status === 'merged') ol.append(make('li', 'muted', t('cmd.closed_no_recs')));
+  else if (recError) ol.append(make('li', 'muted', recError));
+  else if (!recs.length) ol.append(make('li', 'muted', t('cmd.no_recs')));
   recs.forEach((r, n) => {
     const li = make('li', 'rec');
     li.dataset.unit = r.unit_id;
@@ -296,9 +317,16 @@ async function renderDetail(fly) {
     go.dataset.testid = 'dispatch';
     go.addEventListener('click', () => dispatch(r.unit_id));
     li.append(txt, go);
-    list.append(li);
+    ol.append(li);
   });
-  if (recs.length) drawRoute(recs[0]);
+  const showRoute = routeUnit(d, recs);
+  if (showRoute) drawRoute({ unit_id: showRoute });
+  else {
+    routeSeq++;
+    if (routeLayer) routeLayer.remove();
+    routeLayer = null;
+    delete document.body.dataset.route;
+  }
 }
 
 function renderOrgs() {

@@ -1,5 +1,5 @@
 // 110 dashboard: statistics from /api/v1/stats/incidents drawn as plain SVG bar charts.
-import { boot, api, t, $, make, toast, errorText } from './shell.js';
+import { boot, api, t, $, make, toast, errorText, mmss } from './shell.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const me = await boot(['dispatcher', 'legal_supervisor']);
@@ -79,12 +79,12 @@ function render() {
   ].map(([key, f]) => ({
     label: t(key),
     values: [
-      { value: minutes(total[`${f}_p50_s`]), colour: '#1a5fb4' },
-      { value: minutes(total[`${f}_p90_s`]), colour: '#e66100' },
+      { value: minutes(total[`${f}_p50_s`]), colour: '#1a5fb4', text: mmss(total[`${f}_p50_s`]) },
+      { value: minutes(total[`${f}_p90_s`]), colour: '#e66100', text: mmss(total[`${f}_p90_s`]) },
     ],
   }));
   const maxMin = Math.max(1, ...pctRows.flatMap((r) => r.values.map((v) => v.value || 0)));
-  $('pct').replaceChildren(legend([[t('dash.p50'), '#1a5fb4'], [t('dash.p90'), '#e66100']]), bars(pctRows, { max: maxMin, unit: ' min' }));
+  $('pct').replaceChildren(legend([[t('dash.p50'), '#1a5fb4'], [t('dash.p90'), '#e66100']]), bars(pctRows, { max: maxMin }));
 
   const shareRows = [
     [1, total.within_60s],

@@ -14,6 +14,7 @@ let unit = null;
 let detail = null; // the current incident's detail
 let tmap = null;
 let mapLayers = null;
+let routeLayer = null;
 let routeKey = '';
 let seqKey = '';
 let history = [];
@@ -49,7 +50,7 @@ function renderHistory() {
   ul.replaceChildren();
   for (const m of [...history].reverse()) {
     const b = m.body || {};
-    const what = b.type === 'assignment' ? `${b.number} · ${label('tax.sub', b.subcategory)} · ${b.address}` : m.kind;
+    const what = b.type === 'assignment' ? [b.number, label('tax.sub', b.subcategory), b.address].filter(Boolean).join(' · ') : m.kind;
     ul.append(make('li', null, `${clock(m.at)} ${what}`));
   }
 }
@@ -80,6 +81,7 @@ async function drawMap() {
   if (!tmap) {
     tmap = createMap('tmap', { center: [i.lat, i.lon], zoom: 15 });
     mapLayers = L.layerGroup().addTo(tmap);
+    routeLayer = L.layerGroup().addTo(tmap);
   }
   mapLayers.clearLayers();
   L.circleMarker([i.lat, i.lon], incidentStyle(i)).addTo(mapLayers);
@@ -90,11 +92,15 @@ async function drawMap() {
   }
   tmap.fitBounds(L.latLngBounds(pts).pad(0.4), { maxZoom: 16 });
   const key = `${i.id}:${unit.lat}:${unit.lon}`;
-  if (unit.lat != null && key !== routeKey && i.status !== 'closed') {
+  if (i.status === 'closed') {
+    routeLayer.clearLayers();
+    routeKey = '';
+  } else if (unit.lat != null && key !== routeKey) {
     routeKey = key;
     const r = await routeLine([unit.lat, unit.lon], [i.lat, i.lon]);
-    if (r) {
-      r.line.addTo(mapLayers);
+    if (r && routeKey === key) {
+      routeLayer.clearLayers();
+      r.line.addTo(routeLayer);
       $('a-route').textContent = t('term.route', { time: mmss(r.seconds) });
     }
   }
