@@ -100,6 +100,11 @@ pub async fn events(
     Ok(Sse::new(feed(f)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }
 
+/// Degrees rounded to 1e-6 (about 0.1 m): the map needs no more, and the responses shrink.
+fn micro(deg: f64) -> f64 {
+    (deg * 1e6).round() / 1e6
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct RoadParams {
@@ -151,7 +156,7 @@ pub async fn roads(
             serde_json::json!({
                 "type": "Feature",
                 "properties": {"kmh": (l.kmh * 10.0).round() / 10.0},
-                "geometry": {"type": "LineString", "coordinates": l.coords.iter().map(|(lat, lon)| [*lon, *lat]).collect::<Vec<_>>()},
+                "geometry": {"type": "LineString", "coordinates": l.coords.iter().map(|(lat, lon)| [micro(*lon), micro(*lat)]).collect::<Vec<_>>()},
             })
         })
         .collect();

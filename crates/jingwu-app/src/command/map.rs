@@ -51,10 +51,9 @@ pub struct RouteLine {
 /// The slowest road drawn at a zoom level: everything from 15 up, only fast roads below.
 fn min_kmh(zoom: u8) -> f64 {
     match zoom {
-        0..=11 => 55.0,
-        12 => 45.0,
-        13 => 35.0,
-        14 => 25.0,
+        0..=12 => 60.0,
+        13 => 45.0,
+        14 => 35.0,
         _ => 0.0,
     }
 }
