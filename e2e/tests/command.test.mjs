@@ -167,6 +167,9 @@ test('dispatch to a terminal and back, live', async (t) => {
     await timelineHas(desk, 'en_route');
     // The route of the unit on its way is drawn on the command map.
     await desk.locator(`body[data-route="${unit.id}"]`).waitFor({ state: 'attached' });
+    // The 3-minute coverage overlay loads when switched on.
+    await desk.locator('.leaflet-control-layers label', { hasText: '3 分钟覆盖' }).locator('input').check();
+    await desk.locator('body[data-layer_cov180=loaded]').waitFor({ state: 'attached' });
     await shot(desk, 'command-map');
     await phone.locator('[data-testid=b-onscene]').click();
     await timelineHas(desk, 'on_scene');

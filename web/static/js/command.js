@@ -16,6 +16,13 @@ let pickMarker = null;
 let orgs = [];
 
 const map = me ? createMap('map') : null;
+// Coverage polygons sit between the road base map and the markers.
+let coverageRenderer = null;
+if (map) {
+  map.createPane('coverage');
+  map.getPane('coverage').style.zIndex = 300;
+  coverageRenderer = L.canvas({ pane: 'coverage' });
+}
 const layers = {
   incidents: L.layerGroup(),
   units: L.layerGroup(),
@@ -153,8 +160,9 @@ async function loadCoverage(which) {
     g.clearLayers();
     L.geoJSON(
       { type: 'FeatureCollection', features: fc.features.filter((f) => f.properties.kind === kind) },
-      { style, interactive: false },
+      { style, interactive: false, pane: 'coverage', renderer: coverageRenderer },
     ).addTo(g);
+    document.body.dataset[`layer_${which}`] = 'loaded';
   } catch (err) {
     toast(errorText(err), 'error');
   }
