@@ -22,8 +22,11 @@ if (!BASE) throw new Error('JINGWU_BASE_URL is not set; run the tests through e2
 let browser;
 const problems = [];
 
-/** A small valid PNG (solid colour), built here so the test needs no fixture file. */
-function png(width, height, [r, g, b]) {
+/**
+ * A valid PNG built here so the test needs no fixture file: `pixel(x, y)` gives [r, g, b].
+ * Noise does not compress, so a noisy image spans several upload chunks.
+ */
+function png(width, height, pixel) {
   const crcTable = Array.from({ length: 256 }, (_, n) => {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
@@ -46,8 +49,10 @@ function png(width, height, [r, g, b]) {
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
   ihdr.set([8, 2, 0, 0, 0], 8);
-  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => [r, g, b]).flat())]);
-  const raw = Buffer.concat(Array.from({ length: height }, () => row));
+  const rows = Array.from({ length: height }, (_, y) =>
+    Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, (_, x) => pixel(x, y)).flat())]),
+  );
+  const raw = Buffer.concat(rows);
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk('IHDR', ihdr),
@@ -79,8 +84,9 @@ async function open(viewport, username) {
   page.on('console', (msg) => {
     if (msg.type() !== 'error') return;
     const text = msg.text();
-    // Expected: the signed-out probe of /api/v1/me on the login page.
-    if (/status of 401/.test(text)) return;
+    // Expected: the signed-out probe of /api/v1/me on the login page, and the chunk whose
+    // connection the test drops on purpose.
+    if (/status of 401/.test(text) || /ERR_CONNECTION_RESET/.test(text)) return;
     problems.push(`${username} console: ${text}`);
   });
   await page.goto(`${BASE}/login`);
@@ -176,15 +182,33 @@ test('dispatch to a terminal and back, live', async (t) => {
     await phone.locator('[data-testid=unit-status]', { hasText: '到场' }).waitFor();
   });
 
-  await t.test('the terminal uploads a scene photo with progress', async () => {
-    await phone.locator('[data-testid=u-file]').setInputFiles({
-      name: 'scene.png',
-      mimeType: 'image/png',
-      buffer: png(64, 48, [200, 40, 40]),
+  await t.test('the terminal uploads a scene photo with progress, surviving a dropped connection', async () => {
+    // Deterministic noise (xorshift32), about 145 KB: three 64 KiB chunks.
+    let state = 2463534242;
+    const next = () => {
+      state ^= state << 13;
+      state ^= state >>> 17;
+      state ^= state << 5;
+      return (state >>> 0) & 0xff;
+    };
+    const photo = png(220, 220, () => [next(), next(), next()]);
+    assert.ok(photo.length > 2 * 65536, `photo is ${photo.length} bytes`);
+    // The second chunk's first attempt loses its connection.
+    let dropped = 0;
+    await phone.route('**/api/v1/media/uploads/*/chunks/*', async (route) => {
+      if (!route.request().url().endsWith('/chunks/0') && dropped === 0) {
+        dropped += 1;
+        await route.abort('connectionreset');
+      } else {
+        await route.continue();
+      }
     });
+    await phone.locator('[data-testid=u-file]').setInputFiles({ name: 'scene.png', mimeType: 'image/png', buffer: photo });
     await phone.locator('[data-testid=u-submit]').click();
     await phone.locator('[data-testid=u-status]', { hasText: 'scene.png' }).waitFor();
+    assert.equal(dropped, 1);
     assert.equal(await phone.locator('[data-testid=u-progress]').evaluate((e) => e.value), 100);
+    await phone.unroute('**/api/v1/media/uploads/*/chunks/*');
     await timelineHas(desk, 'media_added');
     await shot(phone, 'terminal', true);
   });
