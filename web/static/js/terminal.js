@@ -1,7 +1,7 @@
 // Officer terminal (警务终端), phone-sized: the crew's unit, its current assignment with map
 // and route, progress buttons, closing with a result, resumable scene media upload, history.
 // Assignments arrive through the unit's durable message log, polled by sequence number (the
-// last one seen is kept in localStorage); a live socket can replace the polling later.
+// last one seen is kept in localStorage); server-sent events only make it poll at once.
 import { boot, api, t, $, make, toast, errorText, clock, mmss, label, ApiError } from './shell.js';
 import { createMap, unitIcon, incidentStyle, routeLine } from './mapkit.js';
 
@@ -143,7 +143,22 @@ async function refresh() {
   await renderAssignment();
 }
 
+let timer = null;
+let polling = false;
+let again = false;
+
+function schedule(ms) {
+  clearTimeout(timer);
+  timer = setTimeout(poll, ms);
+}
+
 async function poll() {
+  // One poll at a time, so a message is never taken twice.
+  if (polling) {
+    again = true;
+    return;
+  }
+  polling = true;
   try {
     const msgs = await api('GET', `/api/v1/units/${unit.id}/messages?after=${lastSeq()}`);
     if (msgs.length) {
@@ -161,8 +176,24 @@ async function poll() {
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) window.location.replace('/login');
   } finally {
-    setTimeout(poll, POLL_MS);
+    polling = false;
+    schedule(again ? 0 : POLL_MS);
+    again = false;
   }
+}
+
+/** Server-sent events only say "look now"; the message log stays the source of truth. */
+function listen() {
+  const source = new EventSource('/api/v1/events');
+  source.addEventListener('terminal', (ev) => {
+    if (JSON.parse(ev.data).unit_id === unit.id) schedule(0);
+  });
+  source.addEventListener('unit', (ev) => {
+    if (JSON.parse(ev.data).unit_id === unit.id) schedule(0);
+  });
+  source.addEventListener('incident', (ev) => {
+    if (detail && JSON.parse(ev.data).incident_id === detail.incident.id) schedule(0);
+  });
 }
 
 async function act(fn) {
@@ -282,6 +313,7 @@ if (me) {
     });
     await refresh();
     document.body.dataset.ready = '1';
+    listen();
     poll();
   }
 }
