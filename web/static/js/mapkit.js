@@ -41,7 +41,10 @@ export function createMap(id, { center = CITY_CENTER, zoom = 12 } = {}) {
       return { color: '#ffffff', weight: 1.5, opacity: 0.9 };
     },
   }).addTo(map);
-  const zoomClass = () => map.getContainer().classList.toggle('zoom-low', map.getZoom() < 14);
+  const zoomClass = () => {
+    map.getContainer().classList.toggle('zoom-low', map.getZoom() < 14);
+    map.getContainer().classList.toggle('zoom-label', map.getZoom() >= 15);
+  };
   map.on('zoomend', zoomClass);
   zoomClass();
   let seq = 0;
@@ -67,10 +70,14 @@ export function createMap(id, { center = CITY_CENTER, zoom = 12 } = {}) {
   return map;
 }
 
+const escapeHtml = (v) =>
+  String(v).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+
+/** A unit marker: status as colour, type as glyph, call sign shown from zoom 15 (CSS). */
 export function unitIcon(u) {
   return L.divIcon({
     className: `unit-icon st-${u.status}`,
-    html: `<span>${KIND_GLYPHS[u.kind] || '警'}</span>`,
+    html: `<span>${KIND_GLYPHS[u.kind] || '警'}</span><b class="cs">${escapeHtml(u.call_sign)}</b>`,
     iconSize: [26, 26],
     iconAnchor: [13, 13],
   });
