@@ -183,14 +183,13 @@ test('web shell smoke test', async (t) => {
     await page.waitForURL(`${BASE}/login`);
   });
 
-  await t.test('an officer sees the 110 command card, marked coming soon', async () => {
+  await t.test('an officer sees the 110 command card with the terminal', async () => {
     await login('officer', PASSWORD);
     await page.waitForURL(`${BASE}/`);
     await waitText('[data-testid=user-role]', '民警');
     assert.deepEqual(await cardTitles(), ['110 指挥']);
-    const pending = await page.locator('#cards [data-href]').evaluateAll((els) => els.map((e) => e.dataset.href));
-    assert.deepEqual(pending, ['/command', '/terminal']);
-    await waitText('.soon-badge', '即将上线');
+    const links = await page.locator('#cards a.entry-link').evaluateAll((els) => els.map((e) => e.getAttribute('href')));
+    assert.deepEqual(links, ['/terminal']);
     await page.locator('[data-testid=logout]').click();
     await page.waitForURL(`${BASE}/login`);
   });

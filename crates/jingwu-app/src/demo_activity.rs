@@ -254,12 +254,17 @@ impl App {
         let ctx = RequestCtx::cli();
         let created = self.create_incident(who, n, &ctx).await?;
         let incident_id = created.incident.incident.id;
-        let Some(best) = self
-            .recommend(who, &incident_id, 1)
-            .await?
-            .into_iter()
-            .next()
-        else {
+        // Units crewed by a demo login are left to the person signed in on their terminal.
+        let mut best = None;
+        for r in self.recommend(who, &incident_id, 3).await? {
+            let u = self.get_unit(who, &r.unit_id).await?;
+            let crew: Vec<String> = serde_json::from_str(&u.unit.crew).unwrap_or_default();
+            if !crew.iter().any(|c| c == "officer") {
+                best = Some(r);
+                break;
+            }
+        }
+        let Some(best) = best else {
             return Ok(None);
         };
         self.dispatch(who, &incident_id, std::slice::from_ref(&best.unit_id), &ctx)

@@ -35,6 +35,7 @@ pub use command::{
     EIDO_DOMAIN, Handover, HandoverDirection, IncidentStats, KeySiteReadiness, Merged, Period,
     ResponseEvaluation, StatsGroup, StatsGroupBy,
 };
+pub use command::{LiveScope, MAX_ROAD_LINES, RoadLine, RouteLine};
 pub use command::{MAX_MEDIA_CHUNK, MediaBlob, MediaLimits, NewUpload, UploadView};
 pub use demo::{DEMO_PASSWORD, DemoLogin, DemoSummary};
 pub use demo_activity::DemoPace;

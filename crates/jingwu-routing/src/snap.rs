@@ -214,6 +214,29 @@ impl SnapIndex {
         &self.segments
     }
 
+    /// Ids (indexes into [`Self::segments`]) of the segments with a piece intersecting the
+    /// box, each once, in ascending order. Used to draw the road map of a viewport.
+    #[must_use]
+    pub fn segments_in_box(
+        &self,
+        min_lat: f64,
+        min_lon: f64,
+        max_lat: f64,
+        max_lon: f64,
+    ) -> Vec<u32> {
+        let a = self.proj.project(min_lat, min_lon);
+        let b = self.proj.project(max_lat, max_lon);
+        let env = rstar::AABB::from_corners(a, b);
+        let mut ids: Vec<u32> = self
+            .tree
+            .locate_in_envelope_intersecting(&env)
+            .map(|p| p.data.0)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
     /// Snaps within the default maximum distance.
     ///
     /// # Errors

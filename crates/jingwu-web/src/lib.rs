@@ -61,12 +61,16 @@ pub fn asset(path: &str) -> Option<&'static Asset> {
         .and_then(|i| all.get(i))
 }
 
-/// Routes of the web shell: `GET /` (home), `GET /login` and
+/// Routes of the web shell: `GET /` (home), `GET /login`, the 110 pages (`/command`,
+/// `/terminal`, `/dashboard`) and
 /// `GET /assets/{*path}`. Merge it into the application router.
 pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
     Router::new()
         .route("/", get(home_page))
         .route("/login", get(login_page))
+        .route("/command", get(command_page))
+        .route("/terminal", get(terminal_page))
+        .route("/dashboard", get(dashboard_page))
         .route("/assets/{*path}", get(asset_handler))
         .layer(middleware::map_response(security_headers))
 }
@@ -77,6 +81,18 @@ async fn home_page(headers: HeaderMap) -> Response {
 
 async fn login_page(headers: HeaderMap) -> Response {
     page("login.html", &headers)
+}
+
+async fn command_page(headers: HeaderMap) -> Response {
+    page("command.html", &headers)
+}
+
+async fn terminal_page(headers: HeaderMap) -> Response {
+    page("terminal.html", &headers)
+}
+
+async fn dashboard_page(headers: HeaderMap) -> Response {
+    page("dashboard.html", &headers)
 }
 
 fn page(name: &str, headers: &HeaderMap) -> Response {

@@ -52,8 +52,10 @@ async fn login_page_is_html_with_security_headers() {
 
 #[tokio::test]
 async fn pages_have_no_inline_scripts_or_styles() {
-    for page in ["/", "/login"] {
-        let body = text(get(page, None).await).await;
+    for page in ["/", "/login", "/command", "/terminal", "/dashboard"] {
+        let res = get(page, None).await;
+        assert_eq!(res.status(), StatusCode::OK, "{page}");
+        let body = text(res).await;
         for (i, _) in body.match_indices("<script") {
             let tag = &body[i..i + body[i..].find('>').unwrap()];
             assert!(tag.contains("src="), "{page}: inline script {tag}");

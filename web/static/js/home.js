@@ -4,14 +4,16 @@ import { ApiError, getMe, logout } from './api.js';
 // The systems of the platform, which roles see them, and their entry pages.
 // `ready: false` marks a page that does not exist yet: it is shown, muted,
 // as "coming soon" instead of as a dead link. Flip it when the page lands.
-// Admins see every system.
+// An entry's `roles`, when given, narrows who sees it within the system. Admins see every
+// system and entry.
 export const SYSTEMS = [
   {
     id: 'command',
     roles: ['dispatcher', 'officer'],
     entries: [
-      { id: 'command', href: '/command', ready: false },
-      { id: 'terminal', href: '/terminal', ready: false },
+      { id: 'command', href: '/command', ready: true, roles: ['dispatcher'] },
+      { id: 'terminal', href: '/terminal', ready: true, roles: ['officer'] },
+      { id: 'dashboard', href: '/dashboard', ready: true, roles: ['dispatcher'] },
     ],
   },
   { id: 'traffic', roles: ['traffic_clerk', 'citizen'], entries: [{ id: 'traffic', href: '/traffic', ready: false }] },
@@ -59,6 +61,7 @@ function renderCards(role) {
     card.append(make('p', 'card-desc', t(`systems.${sys.id}.desc`)));
     const entries = make('ul', 'card-entries');
     for (const entry of sys.entries) {
+      if (entry.roles && role !== 'admin' && !entry.roles.includes(role)) continue;
       const li = make('li');
       if (entry.ready) {
         const a = make('a', 'entry-link', t(`entries.${entry.id}`));

@@ -7,6 +7,7 @@ mod dto;
 mod incident_ops;
 mod incidents;
 mod layers;
+mod live;
 mod media;
 mod orgs;
 mod stats;
@@ -76,4 +77,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(layers::push_feature))
         .routes(routes!(crate::terminal::terminal_ws))
         .routes(routes!(units::set_crew))
+        .routes(routes!(live::events))
+        .routes(routes!(live::roads))
+        .routes(routes!(live::route))
 }

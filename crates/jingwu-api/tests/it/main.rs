@@ -9,6 +9,7 @@ mod command;
 mod concurrency;
 mod coverage;
 mod errors;
+mod events;
 mod layers;
 mod media;
 mod openapi;

@@ -173,6 +173,7 @@ impl App {
             .roads()
             .and_then(|r| r.snap(incident.incident.lat, incident.incident.lon).ok());
         let mut pushed = Vec::new();
+        let mut unit_paths = Vec::new();
         for unit_id in unit_ids {
             let u = self
                 .scoped_unit(tx.conn(), who, Action::Dispatch, unit_id)
@@ -241,6 +242,7 @@ impl App {
             let seq =
                 q::push_terminal_message(tx.conn(), unit_id, now, "assignment", &body).await?;
             pushed.push((unit_id.clone(), seq));
+            unit_paths.push((unit_id.clone(), u.org_path.clone()));
         }
         if incident.incident.status == "new" {
             q::mark_incident(
@@ -268,6 +270,10 @@ impl App {
                 unit_id: unit_id.clone(),
                 seq: *seq,
             });
+        }
+        // The map shows unit status too.
+        for (unit_id, org_path) in unit_paths {
+            self.publish(LiveEvent::Unit { unit_id, org_path });
         }
         self.publish(LiveEvent::Incident {
             incident_id: incident_id.into(),

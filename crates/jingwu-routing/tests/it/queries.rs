@@ -369,3 +369,46 @@ fn closures_change_etas_at_once() {
     assert!(after.is_empty(), "{after:?}");
     let _ = Direction::Forward;
 }
+
+#[test]
+fn segments_in_a_box_match_a_scan_of_their_shapes() {
+    let f = Fixture::new(3_000, 77);
+    let (a, b, c, d) = f.graph.bbox();
+    // A quarter of the city, off-centre.
+    let (lat0, lon0) = (a + (c - a) * 0.3, b + (d - b) * 0.4);
+    let (lat1, lon1) = (a + (c - a) * 0.55, b + (d - b) * 0.65);
+    let got = f.index.segments_in_box(lat0, lon0, lat1, lon1);
+    assert!(!got.is_empty());
+    assert!(got.windows(2).all(|w| w[0] < w[1]), "sorted, no repeats");
+    let inside = |p: &(f64, f64)| (lat0..=lat1).contains(&p.0) && (lon0..=lon1).contains(&p.1);
+    // Every segment with a shape point inside the box is found; every segment found has its
+    // shape's bounding box overlapping the box (the index works on straight pieces).
+    for (id, s) in f.index.segments().iter().enumerate() {
+        let e = if s.ab == jingwu_routing::NONE {
+            s.ba
+        } else {
+            s.ab
+        };
+        let shape = f.graph.edge_geometry(e);
+        let found = got.binary_search(&(id as u32)).is_ok();
+        if shape.iter().any(inside) {
+            assert!(found, "segment {id} has a point inside but was not found");
+        }
+        if found {
+            let (mut la0, mut lo0, mut la1, mut lo1) = (90.0, 180.0, -90.0, -180.0);
+            for &(la, lo) in &shape {
+                la0 = f64::min(la0, la);
+                lo0 = f64::min(lo0, lo);
+                la1 = f64::max(la1, la);
+                lo1 = f64::max(lo1, lo);
+            }
+            let slack = 1e-4;
+            assert!(
+                la0 <= lat1 + slack
+                    && la1 >= lat0 - slack
+                    && lo0 <= lon1 + slack
+                    && lo1 >= lon0 - slack
+            );
+        }
+    }
+}

@@ -1,0 +1,199 @@
+//! The browser map's feeds: live events (server-sent events), base-map road lines from our own
+//! road graph, and driving routes.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_core::Stream;
+use jingwu_app::{LiveEvent, LiveScope};
+use serde::Deserialize;
+use tokio::sync::broadcast::error::RecvError;
+use utoipa::IntoParams;
+
+use crate::extract::{Caller, Query};
+use crate::routes::coverage::FeatureCollection;
+use crate::{ApiError, AppState, Problem};
+
+/// How often an open stream re-checks its session, so a revoked session stops receiving.
+const SESSION_RECHECK: Duration = Duration::from_secs(30);
+
+fn event_of(e: &LiveEvent) -> Event {
+    let (name, data) = match e {
+        LiveEvent::Terminal { unit_id, seq } => (
+            "terminal",
+            serde_json::json!({"unit_id": unit_id, "seq": seq}),
+        ),
+        LiveEvent::Incident { incident_id, .. } => {
+            ("incident", serde_json::json!({"incident_id": incident_id}))
+        }
+        LiveEvent::Unit { unit_id, .. } => ("unit", serde_json::json!({"unit_id": unit_id})),
+        LiveEvent::CoverageAlert {
+            alert_id, org_id, ..
+        } => (
+            "coverage_alert",
+            serde_json::json!({"alert_id": alert_id, "org_id": org_id}),
+        ),
+    };
+    Event::default().event(name).data(data.to_string())
+}
+
+struct Feed {
+    app: jingwu_app::App,
+    token: String,
+    scope: LiveScope,
+    rx: tokio::sync::broadcast::Receiver<LiveEvent>,
+    recheck: tokio::time::Interval,
+}
+
+fn feed(f: Feed) -> impl Stream<Item = Result<Event, Infallible>> {
+    futures_util::stream::unfold(f, |mut f| async move {
+        loop {
+            tokio::select! {
+                r = f.rx.recv() => match r {
+                    Ok(e) if f.scope.allows(&e) => return Some((Ok(event_of(&e)), f)),
+                    Ok(_) => {}
+                    // Missed events: the page refetches everything it shows.
+                    Err(RecvError::Lagged(_)) => {
+                        return Some((Ok(Event::default().event("lagged").data("{}")), f));
+                    }
+                    Err(RecvError::Closed) => return None,
+                },
+                _ = f.recheck.tick() => {
+                    if f.app.authenticate(&f.token).await.is_err() {
+                        return None;
+                    }
+                }
+            }
+        }
+    })
+}
+
+/// Live changes the caller may see, as server-sent events: `incident` (`{incident_id}`) and
+/// `unit` (`{unit_id}`) under the caller's jurisdiction, `terminal` (`{unit_id, seq}`) for the
+/// units the caller operates, `coverage_alert` (`{alert_id, org_id}`), and `lagged` when events
+/// were missed (refetch everything). Events say what changed; fetch the object for its state.
+/// A comment line is sent every 15 s to keep proxies from closing the stream.
+#[utoipa::path(get, path = "/api/v1/events", tag = "command", security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "an endless `text/event-stream`", content_type = "text/event-stream", body = String),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json")))]
+pub async fn events(
+    State(s): State<AppState>,
+    caller: Caller,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    // Subscribe before computing the scope so nothing committed meanwhile is lost.
+    let rx = s.app.subscribe();
+    let scope = s.app.live_scope(&caller.principal).await?;
+    let recheck = tokio::time::interval_at(
+        tokio::time::Instant::now() + SESSION_RECHECK,
+        SESSION_RECHECK,
+    );
+    let f = Feed {
+        app: s.app.clone(),
+        token: caller.token,
+        scope,
+        rx,
+        recheck,
+    };
+    Ok(Sse::new(feed(f)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}
+
+/// Degrees rounded to 1e-6 (about 0.1 m): the map needs no more, and the responses shrink.
+fn micro(deg: f64) -> f64 {
+    (deg * 1e6).round() / 1e6
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct RoadParams {
+    /// `minLon,minLat,maxLon,maxLat` (WGS 84).
+    pub bbox: String,
+    /// Map zoom level; below 15 only faster roads are returned.
+    pub zoom: Option<u8>,
+}
+
+fn parse_numbers<const N: usize>(field: &str, s: &str) -> Result<[f64; N], ApiError> {
+    let bad = || {
+        ApiError::from(jingwu_app::AppError::invalid(
+            field,
+            "invalid",
+            format!("expected {N} comma-separated numbers"),
+        ))
+    };
+    let v: Vec<f64> = s
+        .split(',')
+        .map(|p| p.trim().parse::<f64>().map_err(|_| bad()))
+        .collect::<Result<_, _>>()?;
+    let arr: [f64; N] = v.try_into().map_err(|_| bad())?;
+    if arr.iter().all(|x| x.is_finite()) {
+        Ok(arr)
+    } else {
+        Err(bad())
+    }
+}
+
+/// Road lines of the road graph inside a box, as GeoJSON LineStrings with `properties.kmh`:
+/// the command map's base map. Below zoom 15 only faster roads; at most 5,000 lines.
+#[utoipa::path(get, path = "/api/v1/roads", tag = "command", security(("bearer" = []), ("cookie" = [])),
+    params(RoadParams),
+    responses((status = 200, body = FeatureCollection),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn roads(
+    State(s): State<AppState>,
+    caller: Caller,
+    Query(p): Query<RoadParams>,
+) -> Result<axum::Json<serde_json::Value>, ApiError> {
+    let [a, b, c, d] = parse_numbers::<4>("bbox", &p.bbox)?;
+    let lines = s
+        .app
+        .road_lines(&caller.principal, (a, b, c, d), p.zoom.unwrap_or(15))?;
+    let features: Vec<serde_json::Value> = lines
+        .into_iter()
+        .map(|l| {
+            serde_json::json!({
+                "type": "Feature",
+                "properties": {"kmh": (l.kmh * 10.0).round() / 10.0},
+                "geometry": {"type": "LineString", "coordinates": l.coords.iter().map(|(lat, lon)| [micro(*lon), micro(*lat)]).collect::<Vec<_>>()},
+            })
+        })
+        .collect();
+    Ok(axum::Json(
+        serde_json::json!({"type": "FeatureCollection", "features": features}),
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct RouteParams {
+    /// `lat,lon` of the start.
+    pub from: String,
+    /// `lat,lon` of the destination.
+    pub to: String,
+}
+
+/// The fastest driving route between two points under live road weights: a GeoJSON Feature
+/// with a LineString and `properties.seconds`, `properties.meters`.
+#[utoipa::path(get, path = "/api/v1/route", tag = "command", security(("bearer" = []), ("cookie" = [])),
+    params(RouteParams),
+    responses((status = 200, description = "GeoJSON Feature (LineString)", body = serde_json::Value),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "no route between the points", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "no road network loaded", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn route(
+    State(s): State<AppState>,
+    caller: Caller,
+    Query(p): Query<RouteParams>,
+) -> Result<axum::Json<serde_json::Value>, ApiError> {
+    let [flat, flon] = parse_numbers::<2>("from", &p.from)?;
+    let [tlat, tlon] = parse_numbers::<2>("to", &p.to)?;
+    let r = s.app.route(&caller.principal, (flat, flon), (tlat, tlon))?;
+    Ok(axum::Json(serde_json::json!({
+        "type": "Feature",
+        "properties": {"seconds": r.seconds, "meters": r.meters.round()},
+        "geometry": {"type": "LineString", "coordinates": r.coords.iter().map(|(lat, lon)| [*lon, *lat]).collect::<Vec<_>>()},
+    })))
+}

@@ -1,0 +1,561 @@
+// Command map (指挥调度): live map of incidents, units, stations, key sites, cameras and
+// coverage; intake, recommendations with routes, one-click dispatch, timeline, hand-over.
+import { boot, api, t, $, make, toast, errorText, clock, mmss, label, currentLang } from './shell.js';
+import { TAXONOMY, PRIORITIES, SOURCES } from './taxonomy.js';
+import { createMap, unitIcon, unitTooltip, incidentStyle, incidentLabel, routeLine } from './mapkit.js';
+
+const L = window.L;
+const me = await boot(['dispatcher']);
+
+const incidents = new Map(); // id -> { data, marker }
+const units = new Map(); // id -> { data, marker }
+let selected = null; // incident id
+let recs = [];
+let routeLayer = null;
+let pickMarker = null;
+let orgs = [];
+
+const map = me ? createMap('map') : null;
+// Coverage polygons sit between the road base map and the markers.
+let coverageRenderer = null;
+if (map) {
+  map.createPane('coverage');
+  map.getPane('coverage').style.zIndex = 300;
+  coverageRenderer = L.canvas({ pane: 'coverage' });
+}
+const layers = {
+  incidents: L.layerGroup(),
+  units: L.layerGroup(),
+  stations: L.layerGroup(),
+  key_sites: L.layerGroup(),
+  cameras: L.layerGroup(),
+  cov60: L.layerGroup(),
+  cov180: L.layerGroup(),
+  cov300: L.layerGroup(),
+  gaps: L.layerGroup(),
+};
+const shownByDefault = ['incidents', 'units', 'stations'];
+let control = null;
+
+function buildControl() {
+  if (control) control.remove();
+  const overlays = {};
+  for (const [k, layer] of Object.entries(layers)) overlays[t(`layers.${k}`)] = layer;
+  control = L.control.layers(null, overlays, { collapsed: false, position: 'topright' }).addTo(map);
+}
+
+// ---------- data ----------
+
+function unitName(id) {
+  const u = units.get(id);
+  return u ? u.data.call_sign : id.slice(-6);
+}
+
+function putIncident(i) {
+  let entry = incidents.get(i.id);
+  if (!entry) {
+    const marker = L.circleMarker([i.lat, i.lon], incidentStyle(i));
+    marker.on('click', () => select(i.id));
+    marker.addTo(layers.incidents);
+    entry = { data: i, marker };
+    incidents.set(i.id, entry);
+  }
+  entry.data = i;
+  entry.marker.setLatLng([i.lat, i.lon]);
+  entry.marker.setStyle(incidentStyle(i));
+  entry.marker.bindTooltip(incidentLabel(i));
+}
+
+function putUnit(u) {
+  if (u.lat == null || u.lon == null) return;
+  let entry = units.get(u.id);
+  if (!entry) {
+    const marker = L.marker([u.lat, u.lon], { icon: unitIcon(u), keyboard: false });
+    marker.addTo(layers.units);
+    entry = { data: u, marker };
+    units.set(u.id, entry);
+  }
+  const changed = entry.data.status !== u.status || entry.data.kind !== u.kind;
+  entry.data = u;
+  entry.marker.setLatLng([u.lat, u.lon]);
+  if (changed || !entry.marker.getTooltip()) entry.marker.setIcon(unitIcon(u));
+  entry.marker.bindTooltip(unitTooltip(u));
+}
+
+async function loadIncidents() {
+  const list = await api('GET', '/api/v1/incidents?limit=200');
+  for (const i of list) putIncident(i);
+  renderList();
+}
+
+async function loadUnits() {
+  const list = await api('GET', '/api/v1/units');
+  for (const u of list) putUnit(u);
+}
+
+async function loadStatic() {
+  const cats = await api('GET', '/api/v1/layers');
+  const all = cats.flatMap((c) => c.layers);
+  const byCode = (code) => all.find((l) => l.code === code);
+  const stations = byCode('police_stations');
+  if (stations) {
+    const fc = await api('GET', `/api/v1/layers/${stations.id}/features`);
+    for (const f of fc.features) {
+      const [lon, lat] = f.geometry.coordinates;
+      const name = currentLang() === 'en' ? f.properties.name_en || f.properties.name : f.properties.name;
+      L.marker([lat, lon], {
+        icon: L.divIcon({ className: 'station-icon', html: '<span>所</span>', iconSize: [24, 24], iconAnchor: [12, 12] }),
+        keyboard: false,
+      })
+        .bindTooltip(name)
+        .addTo(layers.stations);
+    }
+  }
+  const cams = byCode('cctv_public_security');
+  if (cams) {
+    const fc = await api('GET', `/api/v1/layers/${cams.id}/features`);
+    for (const f of fc.features) {
+      const [lon, lat] = f.geometry.coordinates;
+      const box = make('div', 'cam-popup');
+      box.append(make('strong', null, f.properties.name || f.id));
+      if (f.properties.video_url) {
+        const a = make('a', null, t('cmd.video'));
+        a.href = f.properties.video_url;
+        a.rel = 'noopener';
+        box.append(make('br'), a);
+      }
+      if (f.properties.note) box.append(make('p', 'muted', f.properties.note));
+      L.circleMarker([lat, lon], { radius: 5, color: '#004d40', weight: 1, fillColor: '#26a69a', fillOpacity: 0.9 })
+        .bindPopup(box)
+        .addTo(layers.cameras);
+    }
+  }
+  const sites = await api('GET', '/api/v1/key-sites');
+  for (const s of sites.sites) {
+    const name = currentLang() === 'en' ? s.name_en : s.name_zh;
+    L.circleMarker([s.lat, s.lon], {
+      radius: 7,
+      color: '#4a148c',
+      weight: 2,
+      fillColor: s.covered ? '#ce93d8' : '#ffffff',
+      fillOpacity: 0.95,
+    })
+      .bindTooltip(`${name} · ${t('cmd.best_eta')} ${mmss(s.best_eta_s)}`)
+      .addTo(layers.key_sites);
+  }
+  orgs = await api('GET', '/api/v1/orgs');
+  renderOrgs();
+}
+
+async function loadCoverage(which) {
+  const seconds = { cov60: 60, cov180: 180, cov300: 300, gaps: 180 }[which];
+  const kind = which === 'gaps' ? 'uncovered' : 'covered';
+  const style =
+    which === 'gaps'
+      ? { color: '#b71c1c', weight: 0, fillColor: '#e53935', fillOpacity: 0.35 }
+      : { color: '#1b5e20', weight: 0, fillColor: { cov60: '#1b5e20', cov180: '#43a047', cov300: '#a5d6a7' }[which], fillOpacity: 0.3 };
+  try {
+    const fc = await api('GET', `/api/v1/coverage/geojson?seconds=${seconds}`);
+    const g = layers[which];
+    g.clearLayers();
+    L.geoJSON(
+      { type: 'FeatureCollection', features: fc.features.filter((f) => f.properties.kind === kind) },
+      { style, interactive: false, pane: 'coverage', renderer: coverageRenderer },
+    ).addTo(g);
+    document.body.dataset[`layer_${which}`] = 'loaded';
+  } catch (err) {
+    toast(errorText(err), 'error');
+  }
+}
+
+// ---------- list and detail ----------
+
+function renderList() {
+  const list = $('incidents');
+  list.replaceChildren();
+  const items = [...incidents.values()].map((e) => e.data).sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
+  for (const i of items.slice(0, 60)) {
+    const li = make('li', `incident-item pr-${i.priority} is-${i.status}${i.id === selected ? ' selected' : ''}`);
+    li.dataset.id = i.id;
+    li.dataset.testid = 'incident-item';
+    const btn = make('button', 'incident-btn');
+    btn.type = 'button';
+    btn.append(
+      make('span', `prio prio-${i.priority}`, i.priority.toUpperCase()),
+      make('span', 'incident-text', `${label('tax.sub', i.subcategory)} · ${i.address || i.number}`),
+      make('span', 'incident-meta', `${clock(i.created_at)} · ${label('incident_status', i.status)}`),
+    );
+    btn.addEventListener('click', () => select(i.id));
+    li.append(btn);
+    list.append(li);
+  }
+}
+
+async function select(id) {
+  selected = id;
+  renderList();
+  await renderDetail(true);
+}
+
+function deselect() {
+  selected = null;
+  recs = [];
+  $('detail').hidden = true;
+  if (routeLayer) routeLayer.remove();
+  routeLayer = null;
+  renderList();
+}
+
+let routeSeq = 0;
+async function drawRoute(rec) {
+  const mine = ++routeSeq;
+  const u = units.get(rec.unit_id);
+  const i = incidents.get(selected);
+  if (!u || !i) return;
+  const r = await routeLine([u.data.lat, u.data.lon], [i.data.lat, i.data.lon]);
+  if (mine !== routeSeq || !r || selected !== i.data.id) return;
+  if (routeLayer) routeLayer.remove();
+  routeLayer = r.line.addTo(map);
+  document.body.dataset.route = rec.unit_id;
+}
+
+async function dispatch(unitId) {
+  if (!selected) return;
+  try {
+    await api('POST', `/api/v1/incidents/${selected}/dispatch`, { unit_ids: [unitId] });
+    toast(t('cmd.dispatched', { unit: unitName(unitId) }));
+    await renderDetail(false);
+  } catch (err) {
+    toast(errorText(err), 'error');
+  }
+}
+
+function timelineText(e) {
+  const who = e.unit_id ? `${unitName(e.unit_id)} ` : '';
+  let extra = '';
+  if (e.kind === 'closed' && e.detail && e.detail.result_text) extra = `: ${e.detail.result_text}`;
+  if (e.kind === 'handed_over' && e.detail && e.detail.reason) extra = `: ${e.detail.reason}`;
+  return `${who}${label('tl', e.kind)}${extra}`;
+}
+
+let renderGen = 0;
+
+/** The unit whose route to show: the top recommendation while new, else a unit still on its way. */
+function routeUnit(d, list) {
+  if (d.incident.status === 'new') return list[0] ? list[0].unit_id : null;
+  const moving = d.assignments.find((a) => ['dispatched', 'acknowledged', 'en_route'].includes(a.status));
+  return moving ? moving.unit_id : null;
+}
+
+async function renderDetail(fly) {
+  const id = selected;
+  if (!id) return;
+  const gen = ++renderGen;
+  let d;
+  let list = [];
+  let recError = null;
+  try {
+    d = await api('GET', `/api/v1/incidents/${id}`);
+    const open = d.incident.status !== 'closed' && d.incident.status !== 'merged';
+    if (open) {
+      try {
+        list = await api('GET', `/api/v1/incidents/${id}/recommendations?limit=6`);
+      } catch (err) {
+        recError = errorText(err);
+      }
+    }
+  } catch (err) {
+    toast(errorText(err), 'error');
+    return;
+  }
+  // A newer render (or another selection) superseded this one.
+  if (gen !== renderGen || selected !== id) return;
+  putIncident(d.incident);
+  const i = d.incident;
+  $('detail').hidden = false;
+  $('d-title').textContent = `${i.number}`;
+  $('d-summary').textContent = [
+    `${label('tax.cat', i.category)} / ${label('tax.sub', i.subcategory)}`,
+    label('priority', i.priority),
+    i.address,
+    i.description,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  const st = $('d-status');
+  st.textContent = label('incident_status', i.status);
+  st.className = `status-badge is-${i.status}`;
+  if (fly) map.flyTo([i.lat, i.lon], Math.max(map.getZoom(), 15), { duration: 0.5 });
+
+  const tl = $('timeline');
+  tl.replaceChildren();
+  for (const e of d.timeline) {
+    const li = make('li', `tl-${e.kind}`);
+    li.dataset.kind = e.kind;
+    li.append(make('time', null, clock(e.at)), make('span', null, timelineText(e)));
+    tl.append(li);
+  }
+  const as = $('assignments');
+  as.replaceChildren();
+  for (const a of d.assignments) {
+    as.append(make('li', null, `${unitName(a.unit_id)} · ${label('assign_status', a.status)}${a.eta_secs != null ? ` · ETA ${mmss(a.eta_secs)}` : ''}`));
+  }
+  if (!d.assignments.length) as.append(make('li', 'muted', t('cmd.none')));
+
+  const ol = $('recs');
+  ol.replaceChildren();
+  recs = list;
+  if (i.status === 'closed' || i.status === 'merged') ol.append(make('li', 'muted', t('cmd.closed_no_recs')));
+  else if (recError) ol.append(make('li', 'muted', recError));
+  else if (!recs.length) ol.append(make('li', 'muted', t('cmd.no_recs')));
+  recs.forEach((r, n) => {
+    const li = make('li', 'rec');
+    li.dataset.unit = r.unit_id;
+    li.dataset.callSign = r.call_sign;
+    const txt = make('button', 'rec-text');
+    txt.type = 'button';
+    txt.append(
+      make('strong', null, r.call_sign),
+      make('span', 'rec-meta', `${currentLang() === 'en' ? r.org_name_en || r.org_name_zh : r.org_name_zh} · ${label('unit_kind', r.kind)}`),
+      make('span', 'rec-eta', `ETA ${mmss(r.eta_s)} · ${(r.distance_m / 1000).toFixed(1)} km`),
+    );
+    txt.addEventListener('click', () => drawRoute(r));
+    const go = make('button', 'btn btn-primary btn-sm', n === 0 ? t('cmd.dispatch_key') : t('cmd.dispatch'));
+    go.type = 'button';
+    go.dataset.testid = 'dispatch';
+    go.addEventListener('click', () => dispatch(r.unit_id));
+    li.append(txt, go);
+    ol.append(li);
+  });
+  const showRoute = routeUnit(d, recs);
+  if (showRoute) drawRoute({ unit_id: showRoute });
+  else {
+    routeSeq++;
+    if (routeLayer) routeLayer.remove();
+    routeLayer = null;
+    delete document.body.dataset.route;
+  }
+}
+
+function renderOrgs() {
+  const sel = $('h-org');
+  sel.replaceChildren();
+  for (const o of orgs) {
+    if (o.kind === 'city') continue;
+    const opt = make('option', null, currentLang() === 'en' ? o.name_en : o.name_zh);
+    opt.value = o.id;
+    sel.append(opt);
+  }
+}
+
+// ---------- intake form ----------
+
+function fillSelect(sel, values, group) {
+  const keep = sel.value;
+  sel.replaceChildren();
+  for (const v of values) {
+    const o = make('option', null, label(group, v));
+    o.value = v;
+    sel.append(o);
+  }
+  if (values.includes(keep)) sel.value = keep;
+}
+
+function fillTaxonomy() {
+  fillSelect($('f-category'), Object.keys(TAXONOMY), 'tax.cat');
+  fillSubs();
+  fillSelect($('f-priority'), PRIORITIES, 'priority');
+  fillSelect($('f-source'), SOURCES, 'source');
+}
+
+function fillSubs() {
+  const subs = TAXONOMY[$('f-category').value] || [];
+  fillSelect($('f-subcategory'), subs.map((s) => s[0]), 'tax.sub');
+  setDefaultPriority();
+}
+
+function setDefaultPriority() {
+  const subs = TAXONOMY[$('f-category').value] || [];
+  const hit = subs.find((s) => s[0] === $('f-subcategory').value);
+  if (hit) $('f-priority').value = hit[1];
+}
+
+function openForm() {
+  $('new-form').hidden = false;
+  $('f-lat').focus();
+}
+
+function closeForm() {
+  $('new-form').hidden = true;
+  $('f-error').hidden = true;
+  if (pickMarker) pickMarker.remove();
+  pickMarker = null;
+}
+
+function placePick(lat, lon) {
+  $('f-lat').value = lat.toFixed(6);
+  $('f-lon').value = lon.toFixed(6);
+  if (pickMarker) pickMarker.setLatLng([lat, lon]);
+  else pickMarker = L.circleMarker([lat, lon], { radius: 12, color: '#0d47a1', weight: 3, fillOpacity: 0.1 }).addTo(map);
+}
+
+async function submitForm(ev) {
+  ev.preventDefault();
+  const lat = Number($('f-lat').value);
+  const lon = Number($('f-lon').value);
+  const err = $('f-error');
+  err.hidden = true;
+  const body = {
+    lat,
+    lon,
+    address: $('f-address').value.trim(),
+    category: $('f-category').value,
+    subcategory: $('f-subcategory').value,
+    priority: $('f-priority').value,
+    source: $('f-source').value,
+    caller_name: $('f-caller-name').value.trim(),
+    caller_phone: $('f-caller-phone').value.trim(),
+    description: $('f-description').value.trim(),
+  };
+  try {
+    const r = await api('POST', '/api/v1/incidents', body);
+    putIncident(r.incident);
+    closeForm();
+    $('f-description').value = '';
+    $('f-address').value = '';
+    toast(t('cmd.created', { number: r.incident.number }));
+    if (r.possible_duplicates && r.possible_duplicates.length) {
+      toast(t('cmd.possible_duplicate', { number: r.possible_duplicates[0].number }), 'error');
+    }
+    await select(r.incident.id);
+  } catch (e) {
+    let text = errorText(e);
+    const fields = e.problem && e.problem.errors;
+    if (Array.isArray(fields) && fields.length) text += ` (${fields.map((f) => f.field).join(', ')})`;
+    err.textContent = text;
+    err.hidden = false;
+  }
+}
+
+async function handover(ev) {
+  ev.preventDefault();
+  if (!selected) return;
+  try {
+    await api('POST', `/api/v1/incidents/${selected}/handover`, { to_org: $('h-org').value, reason: $('h-reason').value.trim() });
+    toast(t('cmd.handed_over'));
+    $('h-reason').value = '';
+    await renderDetail(false);
+  } catch (e) {
+    toast(errorText(e), 'error');
+  }
+}
+
+// ---------- live updates ----------
+
+let source = null;
+function connectLive() {
+  source = new EventSource('/api/v1/events');
+  const live = $('live');
+  source.onopen = () => live.classList.add('on');
+  source.onerror = () => live.classList.remove('on');
+  source.addEventListener('incident', async (ev) => {
+    const { incident_id: id } = JSON.parse(ev.data);
+    if (id === selected) {
+      await renderDetail(false);
+    } else {
+      try {
+        const d = await api('GET', `/api/v1/incidents/${id}`);
+        putIncident(d.incident);
+      } catch {
+        return;
+      }
+    }
+    renderList();
+  });
+  source.addEventListener('unit', async (ev) => {
+    const { unit_id: id } = JSON.parse(ev.data);
+    try {
+      putUnit(await api('GET', `/api/v1/units/${id}`));
+    } catch {
+      // Out of view or gone.
+    }
+  });
+  source.addEventListener('coverage_alert', () => {
+    for (const k of ['cov60', 'cov180', 'cov300', 'gaps']) if (map.hasLayer(layers[k])) loadCoverage(k);
+  });
+  source.addEventListener('lagged', () => {
+    loadIncidents();
+    loadUnits();
+  });
+}
+
+// ---------- keys and help ----------
+
+function toggleHelp(show) {
+  $('help').hidden = !show;
+  if (show) $('help-close').focus();
+}
+
+function onKey(ev) {
+  const tag = (ev.target && ev.target.tagName) || '';
+  const typing = ['INPUT', 'TEXTAREA', 'SELECT'].includes(tag);
+  if (ev.key === 'Escape') {
+    if (!$('help').hidden) toggleHelp(false);
+    else if (!$('new-form').hidden) closeForm();
+    else deselect();
+    return;
+  }
+  if (typing || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+  const k = ev.key.toLowerCase();
+  if (k === 'n') {
+    ev.preventDefault();
+    openForm();
+  } else if (k === 'd' && recs.length) {
+    ev.preventDefault();
+    dispatch(recs[0].unit_id);
+  } else if (k === 'r') {
+    loadIncidents();
+    loadUnits();
+  } else if (ev.key === '?') {
+    toggleHelp($('help').hidden);
+  }
+}
+
+if (me) {
+  fillTaxonomy();
+  buildControl();
+  for (const k of shownByDefault) layers[k].addTo(map);
+  map.on('overlayadd', (e) => {
+    for (const [k, layer] of Object.entries(layers)) if (layer === e.layer && k.match(/^cov|gaps/)) loadCoverage(k);
+  });
+  map.on('click', (e) => {
+    if (!$('new-form').hidden) placePick(e.latlng.lat, e.latlng.lng);
+  });
+  $('new-btn').addEventListener('click', openForm);
+  $('f-cancel').addEventListener('click', closeForm);
+  $('new-form').addEventListener('submit', submitForm);
+  $('f-category').addEventListener('change', fillSubs);
+  $('f-subcategory').addEventListener('change', setDefaultPriority);
+  $('handover-form').addEventListener('submit', handover);
+  $('d-close').addEventListener('click', deselect);
+  $('help-btn').addEventListener('click', () => toggleHelp(true));
+  $('help-close').addEventListener('click', () => toggleHelp(false));
+  document.addEventListener('keydown', onKey);
+  document.addEventListener('langchange', () => {
+    fillTaxonomy();
+    buildControl();
+    renderOrgs();
+    renderList();
+    for (const e of units.values()) e.marker.bindTooltip(unitTooltip(e.data));
+    for (const e of incidents.values()) e.marker.bindTooltip(incidentLabel(e.data));
+    if (selected) renderDetail(false);
+  });
+  connectLive();
+  try {
+    await Promise.all([loadUnits(), loadIncidents()]);
+    document.body.dataset.ready = '1';
+    await loadStatic();
+  } catch (err) {
+    toast(errorText(err), 'error');
+  }
+}
