@@ -176,6 +176,9 @@ test('dispatch to a terminal and back, live', async (t) => {
     // The 3-minute coverage overlay loads when switched on.
     await desk.locator('.leaflet-control-layers label', { hasText: '3 分钟覆盖' }).locator('input').check();
     await desk.locator('body[data-layer_cov180=loaded]').waitFor({ state: 'attached' });
+    // So do the station areas (辖区), drawn as outlines.
+    await desk.locator('.leaflet-control-layers label', { hasText: '派出所辖区' }).locator('input').check();
+    await desk.locator('body[data-layer_areas=loaded]').waitFor({ state: 'attached' });
     await shot(desk, 'command-map');
     await phone.locator('[data-testid=b-onscene]').click();
     await timelineHas(desk, 'on_scene');

@@ -27,6 +27,7 @@ const layers = {
   incidents: L.layerGroup(),
   units: L.layerGroup(),
   stations: L.layerGroup(),
+  areas: L.layerGroup(),
   key_sites: L.layerGroup(),
   cameras: L.layerGroup(),
   cov60: L.layerGroup(),
@@ -163,6 +164,22 @@ async function loadCoverage(which) {
       { style, interactive: false, pane: 'coverage', renderer: coverageRenderer },
     ).addTo(g);
     document.body.dataset[`layer_${which}`] = 'loaded';
+  } catch (err) {
+    toast(errorText(err), 'error');
+  }
+}
+
+// Station areas (辖区): fixed per road network, so loaded once, when first shown.
+async function loadAreas() {
+  if (layers.areas.getLayers().length) return;
+  try {
+    const fc = await api('GET', '/api/v1/coverage/areas');
+    L.geoJSON(fc, {
+      style: { color: '#0d47a1', weight: 1.5, dashArray: '5 4', fill: false },
+      onEachFeature: (f, l) =>
+        l.bindTooltip(currentLang() === 'en' ? f.properties.name_en : f.properties.name_zh, { sticky: true }),
+    }).addTo(layers.areas);
+    document.body.dataset.layer_areas = 'loaded';
   } catch (err) {
     toast(errorText(err), 'error');
   }
@@ -527,6 +544,7 @@ if (me) {
   for (const k of shownByDefault) layers[k].addTo(map);
   map.on('overlayadd', (e) => {
     for (const [k, layer] of Object.entries(layers)) if (layer === e.layer && k.match(/^cov|gaps/)) loadCoverage(k);
+    if (e.layer === layers.areas) loadAreas();
   });
   map.on('click', (e) => {
     if (!$('new-form').hidden) placePick(e.latlng.lat, e.latlng.lng);

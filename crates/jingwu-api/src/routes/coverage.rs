@@ -141,6 +141,32 @@ pub async fn coverage_geojson(
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+pub struct AreaParams {
+    /// Org unit id; default the caller's own.
+    pub org: Option<String>,
+}
+
+/// The station areas (辖区) under an org unit: every road cell belongs to the station that
+/// reaches it first by road; one dissolved MultiPolygon feature per station with its id, code
+/// and names.
+#[utoipa::path(get, path = "/api/v1/coverage/areas", tag = "command", security(("bearer" = []), ("cookie" = [])),
+    params(AreaParams),
+    responses((status = 200, body = FeatureCollection),
+        (status = 403, body = Problem, content_type = "application/problem+json")))]
+pub async fn station_areas(
+    State(s): State<AppState>,
+    caller: Caller,
+    Query(p): Query<AreaParams>,
+) -> Result<axum::Json<serde_json::Value>, ApiError> {
+    Ok(axum::Json(
+        s.app
+            .station_areas_geojson(&caller.principal, p.org.as_deref())
+            .await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 pub struct AlertParams {
     /// Org unit id; default the caller's own.
     pub org: Option<String>,

@@ -71,6 +71,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(media::get_media))
         .routes(routes!(coverage::coverage))
         .routes(routes!(coverage::coverage_geojson))
+        .routes(routes!(coverage::station_areas))
         .routes(routes!(coverage::coverage_alerts))
         .routes(routes!(layers::list_layers, layers::create_layer))
         .routes(routes!(layers::layer_features, layers::import_features))

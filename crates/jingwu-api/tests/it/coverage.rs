@@ -391,3 +391,64 @@ async fn the_background_task_recomputes_when_units_change() {
     task.abort();
     assert!(after < before, "{after} vs {before}");
 }
+
+#[tokio::test]
+async fn station_areas_are_drawn_per_station_within_scope() {
+    let t = TestApp::demo_with_roads().await;
+    let dispatcher = t.login("dispatcher").await;
+    let city = t.get("/api/v1/coverage/areas", &dispatcher).await;
+    assert_eq!(city.status, StatusCode::OK, "{}", city.text);
+    let features = city.body["features"].as_array().unwrap();
+    assert_eq!(features.len(), 56, "one area per station");
+    let mut codes: Vec<&str> = features
+        .iter()
+        .map(|f| f["properties"]["code"].as_str().unwrap())
+        .collect();
+    codes.sort();
+    codes.dedup();
+    assert_eq!(codes.len(), 56);
+    // Every station that has road owns some cells; areas are polygons.
+    let with_cells = features
+        .iter()
+        .filter(|f| f["properties"]["cells"].as_u64().unwrap() > 0)
+        .count();
+    assert!(with_cells >= 50, "{with_cells} stations own road cells");
+    for f in features
+        .iter()
+        .filter(|f| f["properties"]["cells"].as_u64().unwrap() > 0)
+    {
+        assert_eq!(f["geometry"]["type"], "MultiPolygon");
+    }
+    let total: u64 = features
+        .iter()
+        .map(|f| f["properties"]["cells"].as_u64().unwrap())
+        .sum();
+
+    // A station sees only its own area; a bureau its stations.
+    let gulou = t.login("gulou.admin").await;
+    let own = t.get("/api/v1/coverage/areas", &gulou).await;
+    let own = own.body["features"].as_array().unwrap();
+    assert_eq!(own.len(), 1);
+    assert_eq!(own[0]["properties"]["code"], "33020301");
+    let haishu = t.login("haishu.dispatcher").await;
+    let bureau = t.get("/api/v1/coverage/areas", &haishu).await;
+    assert_eq!(bureau.body["features"].as_array().unwrap().len(), 7);
+    let yuehu = t.org_id("33020302").await;
+    t.get(&format!("/api/v1/coverage/areas?org={yuehu}"), &gulou)
+        .await
+        .problem(StatusCode::FORBIDDEN, "out_of_scope");
+    let citizen = t.login("citizen").await;
+    t.get("/api/v1/coverage/areas", &citizen)
+        .await
+        .problem(StatusCode::FORBIDDEN, "forbidden");
+
+    // The city's areas partition its cells: the same total as the coverage figures.
+    let cov = t.get("/api/v1/coverage", &dispatcher).await;
+    assert_eq!(cov.status, StatusCode::OK, "{}", cov.text);
+    assert_eq!(
+        cov.body["area"]["limits"][0]["cells_total"]
+            .as_u64()
+            .unwrap(),
+        total
+    );
+}

@@ -21,6 +21,7 @@ async fn the_openapi_document_lists_every_api_route() {
         "GET /api/v1/audit/verify",
         "GET /api/v1/coverage",
         "GET /api/v1/coverage/alerts",
+        "GET /api/v1/coverage/areas",
         "GET /api/v1/coverage/geojson",
         "GET /api/v1/events",
         "GET /api/v1/incidents",

@@ -631,6 +631,59 @@ impl App {
         }))
     }
 
+    /// The station areas (辖区) under an org unit — every road cell belongs to the station that
+    /// reaches it first by road — as one dissolved MultiPolygon feature per station.
+    pub async fn station_areas_geojson(
+        &self,
+        who: &Principal,
+        org_id: Option<&str>,
+    ) -> Result<serde_json::Value> {
+        let org = self.coverage_org(who, org_id).await?;
+        let snap = self.coverage_snapshot().await?;
+        let mut conn = self.store().conn().await?;
+        let names = orgs::subtree(&mut conn, &org.path).await?;
+        drop(conn);
+        let mut per_station: Vec<(usize, Vec<jingwu_routing::CellIndex>)> = snap
+            .model
+            .stations
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.path.starts_with(&org.path))
+            .map(|(i, _)| (i, Vec::new()))
+            .collect();
+        let cells = snap.model.index.cells();
+        for (c, &a) in cells.iter().zip(snap.model.index.cell_areas()) {
+            if let Some((_, v)) = per_station.iter_mut().find(|(i, _)| *i == a as usize) {
+                v.push(*c);
+            }
+        }
+        let model = snap.model.clone();
+        let features = tokio::task::spawn_blocking(move || {
+            per_station
+                .into_iter()
+                .map(|(i, cells)| {
+                    let st = &model.stations[i];
+                    let org = names.iter().find(|o| o.id == st.org_id);
+                    Ok(serde_json::json!({
+                        "type": "Feature",
+                        "properties": {
+                            "org_id": st.org_id,
+                            "code": org.map(|o| o.code.as_str()),
+                            "name_zh": org.map(|o| o.name_zh.as_str()),
+                            "name_en": org.map(|o| o.name_en.as_str()),
+                            "cells": cells.len(),
+                        },
+                        "geometry": cells_geojson(&cells)?,
+                    }))
+                })
+                .collect::<std::result::Result<Vec<_>, jingwu_routing::GraphError>>()
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("station areas: {e}")))?
+        .map_err(|e| AppError::Internal(format!("station areas: {e}")))?;
+        Ok(serde_json::json!({ "type": "FeatureCollection", "features": features }))
+    }
+
     /// Coverage alerts of the org unit's subtree, newest first.
     pub async fn coverage_alerts(
         &self,
