@@ -251,3 +251,43 @@ test('dispatch to a terminal and back, live', async (t) => {
     assert.deepEqual(problems, []);
   });
 });
+
+test('a district command room escalates an incident to the city', async () => {
+  const desk = await open({ width: 1440, height: 900 }, 'haishu.dispatcher');
+  await desk.goto(`${BASE}/command`);
+  await desk.locator('body[data-ready]').waitFor({ state: 'attached' });
+  // An incident in Haishu (next to a Gulou unit), taken in through the API.
+  const id = await desk.evaluate(async () => {
+    const units = await (await fetch('/api/v1/units')).json();
+    const u = units.find((x) => x.call_sign === '鼓楼巡02');
+    const r = await fetch('/api/v1/incidents', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        caller_phone: '13800000000', lat: u.lat, lon: u.lon, category: 'public_order',
+        subcategory: 'gathering', priority: 'p2', source: 'call_110', description: '人员聚集（端到端测试）',
+      }),
+    });
+    return (await r.json()).incident.id;
+  });
+  // It arrives on the map live, without a reload.
+  const item = desk.locator(`[data-testid=incidents] li[data-id="${id}"]`);
+  await item.locator('button').click();
+  await desk.locator('[data-testid=timeline] li[data-kind=created]').first().waitFor();
+  await desk.locator('details.handover summary').click();
+  // The first choice is escalation to the parent command room.
+  assert.equal(await desk.locator('#h-org option').first().textContent(), '上报上级指挥室（升级）');
+  await desk.locator('#h-org').selectOption({ index: 0 });
+  await desk.locator('#h-reason').fill('聚集人数增加，需市局统一调度');
+  await desk.locator('#handover-form button[type=submit]').click();
+  // Now the city's: it leaves the district's map, and the city sees the escalation.
+  await item.waitFor({ state: 'detached' });
+  const city = await open({ width: 1200, height: 800 }, 'dispatcher');
+  const detail = await city.evaluate(async (iid) => (await fetch(`/api/v1/incidents/${iid}`)).json(), id);
+  const handed = detail.timeline.find((e) => e.kind === 'handed_over');
+  assert.ok(handed, JSON.stringify(detail.timeline));
+  assert.equal(handed.detail.direction, 'escalation');
+  await desk.context().close();
+  await city.context().close();
+});
+

@@ -357,6 +357,12 @@ async function renderDetail(fly) {
 function renderOrgs() {
   const sel = $('h-org');
   sel.replaceChildren();
+  // Escalation: a station or bureau hands the incident up to its parent command room.
+  if (me.org.parent_id) {
+    const up = make('option', null, t('cmd.escalate_up'));
+    up.value = me.org.parent_id;
+    sel.append(up);
+  }
   for (const o of orgs) {
     if (o.kind === 'city') continue;
     const opt = make('option', null, currentLang() === 'en' ? o.name_en : o.name_zh);
@@ -461,7 +467,19 @@ async function handover(ev) {
     await api('POST', `/api/v1/incidents/${selected}/handover`, { to_org: $('h-org').value, reason: $('h-reason').value.trim() });
     toast(t('cmd.handed_over'));
     $('h-reason').value = '';
-    await renderDetail(false);
+    // Escalated out of this room's jurisdiction: it leaves this map.
+    const stillOurs = await api('GET', `/api/v1/incidents/${selected}`).then(
+      () => true,
+      () => false,
+    );
+    if (stillOurs) {
+      await renderDetail(false);
+    } else {
+      const gone = incidents.get(selected);
+      if (gone) layers.incidents.removeLayer(gone.marker);
+      incidents.delete(selected);
+      deselect();
+    }
   } catch (e) {
     toast(errorText(e), 'error');
   }
@@ -473,7 +491,13 @@ let source = null;
 function connectLive() {
   source = new EventSource('/api/v1/events');
   const live = $('live');
-  source.onopen = () => live.classList.add('on');
+  // On every (re)connection, reload what may have changed while the stream was not yet (or no
+  // longer) listening; from then on events keep the map current.
+  source.onopen = () => {
+    live.classList.add('on');
+    loadIncidents();
+    loadUnits();
+  };
   source.onerror = () => live.classList.remove('on');
   source.addEventListener('incident', async (ev) => {
     const { incident_id: id } = JSON.parse(ev.data);

@@ -7,7 +7,7 @@ use jingwu_store::command::{self as q, Incident, ScopedIncident};
 use jingwu_store::orgs;
 
 use super::event;
-use crate::{App, AppError, FieldError, RequestCtx, Result};
+use crate::{App, AppError, FieldError, LiveEvent, RequestCtx, Result};
 
 #[derive(Debug, Clone)]
 pub struct NewIncident {
@@ -225,6 +225,10 @@ impl App {
         ))
         .await?;
         tx.commit().await?;
+        self.publish(LiveEvent::Incident {
+            incident_id: id.clone(),
+            org_path: owner.path.clone(),
+        });
         Ok(IncidentCreated {
             incident: ScopedIncident {
                 incident,
