@@ -50,7 +50,26 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // Help and version go to stdout as clap renders them.
+        Err(e) if !e.use_stderr() => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        // Usage errors: one line saying what was wrong and where (clap's first paragraph,
+        // without the usage and tips that follow it).
+        Err(e) => {
+            let rendered = e.to_string();
+            let first: Vec<&str> = rendered
+                .lines()
+                .take_while(|l| !l.trim().is_empty())
+                .map(str::trim)
+                .collect();
+            eprintln!("{}", first.join(" "));
+            return ExitCode::from(2);
+        }
+    };
     match run(cli.config.as_deref(), cli.command) {
         Ok(code) => code,
         Err(e) => {

@@ -127,6 +127,21 @@ fn bad_invocations_say_what_and_where() {
     let o = jingwu(&["serve", "--bogus"], None);
     assert_eq!(o.status.code(), Some(2));
     assert!(err(&o).contains("--bogus"), "{}", err(&o));
+    assert_eq!(err(&o).lines().count(), 1, "one line: {}", err(&o));
+    let o = jingwu(
+        &[
+            "route",
+            "reach",
+            "--synthetic",
+            "1000",
+            "--from",
+            "29.87,121.55",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("--max-seconds"), "{}", err(&o));
+    assert_eq!(err(&o).lines().count(), 1, "one line: {}", err(&o));
 
     let o = jingwu(&["--config", "/nonexistent/jingwu.toml", "migrate"], None);
     assert_eq!(o.status.code(), Some(1));
