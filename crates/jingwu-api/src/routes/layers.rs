@@ -220,17 +220,8 @@ impl<S: Send + Sync> FromRequest<S> for ImportBody {
                 ));
             }
         };
-        let bytes = Bytes::from_request(req, state).await.map_err(|r| {
-            if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "body_too_large",
-                    format!("the body exceeds {} bytes", crate::MAX_JSON_BODY),
-                )
-            } else {
-                ApiError::new(StatusCode::BAD_REQUEST, "unreadable_body", r.body_text())
-            }
-        })?;
+        let bytes =
+            crate::extract::read_body(req, state, "the import", crate::MAX_JSON_BODY).await?;
         Ok(ImportBody(format, bytes))
     }
 }

@@ -219,17 +219,8 @@ impl<S: Send + Sync> FromRequest<S> for ChunkBody {
                 "a chunk is sent as Content-Type: application/octet-stream",
             ));
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|r| {
-            if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "body_too_large",
-                    format!("a chunk has at most {} bytes", jingwu_app::MAX_MEDIA_CHUNK),
-                )
-            } else {
-                ApiError::new(StatusCode::BAD_REQUEST, "unreadable_body", r.body_text())
-            }
-        })?;
+        let limit = usize::try_from(jingwu_app::MAX_MEDIA_CHUNK).unwrap_or(usize::MAX);
+        let bytes = crate::extract::read_body(req, state, "a chunk", limit).await?;
         Ok(ChunkBody(bytes))
     }
 }

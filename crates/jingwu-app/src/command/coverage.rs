@@ -13,7 +13,6 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use jingwu_command::unit::UnitStatus;
 use jingwu_core::{Action, Principal, Scope, authorize, new_id};
 use jingwu_routing::{
     COVERAGE_RESOLUTION, CoverageIndex, CoverageReport, LimitCoverage, MoveUpRequest, NONE,
@@ -24,6 +23,7 @@ use jingwu_store::layers::{self as lq, CoverageAlert};
 use jingwu_store::orgs::{self, OrgUnit};
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
+use super::ReadyUnit;
 use crate::roads::RoadNetwork;
 use crate::{App, AppError, LiveEvent, RequestCtx, Result};
 
@@ -212,15 +212,6 @@ fn build_model(roads: Arc<RoadNetwork>, stations: Vec<(StationArea, (f64, f64))>
     }
 }
 
-/// An available unit placed on the road network.
-#[derive(Clone)]
-struct Placed {
-    unit_id: String,
-    call_sign: String,
-    org_path: String,
-    pos: Position,
-}
-
 /// The parent's path of a materialized path (`/a/b/c/` → `/a/b/`).
 fn parent_path(path: &str) -> &str {
     let trimmed = path.trim_end_matches('/');
@@ -230,12 +221,12 @@ fn parent_path(path: &str) -> &str {
     }
 }
 
-fn move_up(model: &Model, placed: &[Placed], station: usize, k: usize) -> serde_json::Value {
+fn move_up(model: &Model, placed: &[ReadyUnit], station: usize, k: usize) -> serde_json::Value {
     // Donors: the district's available units (a move-up stays within the bureau).
     let district = parent_path(&model.stations[station].path);
-    let mut donors: Vec<&Placed> = placed
+    let mut donors: Vec<&ReadyUnit> = placed
         .iter()
-        .filter(|p| p.org_path.starts_with(district))
+        .filter(|p| p.unit.org_path.starts_with(district))
         .collect();
     if donors.is_empty() {
         donors = placed.iter().collect();
@@ -270,7 +261,7 @@ fn move_up(model: &Model, placed: &[Placed], station: usize, k: usize) -> serde_
             let d = donors.get(u)?;
             let to = candidates.get(s)?;
             Some(serde_json::json!({
-                "unit_id": d.unit_id, "call_sign": d.call_sign,
+                "unit_id": d.unit.unit.id, "call_sign": d.unit.unit.call_sign,
                 "from": { "lat": d.pos.point.0, "lon": d.pos.point.1 },
                 "to": { "lat": to.point.0, "lon": to.point.1 },
                 "gain_cells": gain,
@@ -386,32 +377,12 @@ impl App {
         }
         drop(conn);
         let now = self.now_us();
-        let max_age_us = self.config().avl_max_age_s * 1_000_000;
-        let fresh: Vec<_> = units
-            .into_iter()
-            .filter(|u| u.unit.status == UnitStatus::Available.as_str())
-            .filter_map(|u| {
-                let (lat, lon, at) = (u.unit.lat?, u.unit.lon?, u.unit.position_at?);
-                (now - at <= max_age_us).then_some((u, lat, lon))
-            })
-            .collect();
+        let placed = self.ready_units(&model.roads, units);
         let policy = self.coverage_policy();
         let alerting = lock(&state.alerting).clone().unwrap_or_default();
         let m = model.clone();
         let (snapshot, raise, resolve) = tokio::task::spawn_blocking(move || {
             let started = std::time::Instant::now();
-            let placed: Vec<Placed> = fresh
-                .into_iter()
-                .filter_map(|(u, lat, lon)| {
-                    let pos = m.roads.snap(lat, lon).ok()?;
-                    Some(Placed {
-                        unit_id: u.unit.id,
-                        call_sign: u.unit.call_sign,
-                        org_path: u.org_path,
-                        pos,
-                    })
-                })
-                .collect();
             let positions: Vec<Position> = placed.iter().map(|p| p.pos).collect();
             let limits: Vec<u32> = COVERAGE_LIMITS_S.iter().map(|s| s * 1000).collect();
             let report = m

@@ -71,34 +71,20 @@ impl App {
             .map_err(|e| AppError::Internal(format!("stored subcategory: {e}")))?;
         let priority = Priority::parse(&incident.incident.priority)
             .map_err(|e| AppError::Internal(format!("stored priority: {e}")))?;
-        let now = self.now_us();
-        let max_age_us = self.config().avl_max_age_s * 1_000_000;
         let tree = orgs::subtree(&mut conn, &who.org_path).await?;
         drop(conn);
         let mut conn = self.store().conn().await?;
         let units = q::units_under(&mut conn, &who.org_path).await?;
         drop(conn);
 
-        let mut placed = Vec::new();
-        let mut positions = Vec::new();
-        for u in units {
-            let (Some(lat), Some(lon), Some(at)) = (u.unit.lat, u.unit.lon, u.unit.position_at)
-            else {
-                continue;
-            };
-            if u.unit.status != UnitStatus::Available.as_str() || now - at > max_age_us {
-                continue;
-            }
-            if let Ok(p) = roads.snap(lat, lon) {
-                positions.push(p);
-                placed.push((u, now - at));
-            }
-        }
+        let ready = self.ready_units(&roads, units);
+        let positions: Vec<_> = ready.iter().map(|r| r.pos).collect();
         let etas = roads.rank(&positions, &target, positions.len(), RECOMMEND_LIMIT_S);
         let mut out: Vec<Recommendation> = etas
             .into_iter()
             .filter_map(|eta| {
-                let (u, age) = placed.get(eta.unit)?;
+                let r = ready.get(eta.unit)?;
+                let (u, age) = (&r.unit, r.fix_age_us);
                 let kind = UnitKind::parse(&u.unit.kind).ok()?;
                 let org = tree.iter().find(|o| o.id == u.unit.org_id)?;
                 let distance_m = haversine_m(

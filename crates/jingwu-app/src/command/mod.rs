@@ -115,6 +115,44 @@ async fn move_unit(
     Ok(())
 }
 
+/// A unit that can respond now — available, with a fix no older than the AVL age limit —
+/// placed on the road network. Recommendation, key-site readiness and coverage all count
+/// exactly these units.
+#[derive(Debug, Clone)]
+pub(crate) struct ReadyUnit {
+    pub unit: q::ScopedUnit,
+    pub fix_age_us: i64,
+    pub pos: jingwu_routing::Position,
+}
+
+impl App {
+    /// The ready units among `units` (see [`ReadyUnit`]); units off the road network are left out.
+    pub(crate) fn ready_units(
+        &self,
+        roads: &crate::RoadNetwork,
+        units: Vec<q::ScopedUnit>,
+    ) -> Vec<ReadyUnit> {
+        let now = self.now_us();
+        let max_age_us = self.config().avl_max_age_s * 1_000_000;
+        units
+            .into_iter()
+            .filter(|u| u.unit.status == UnitStatus::Available.as_str())
+            .filter_map(|u| {
+                let (lat, lon, at) = (u.unit.lat?, u.unit.lon?, u.unit.position_at?);
+                if now - at > max_age_us {
+                    return None;
+                }
+                let pos = roads.snap(lat, lon).ok()?;
+                Some(ReadyUnit {
+                    unit: u,
+                    fix_age_us: now - at,
+                    pos,
+                })
+            })
+            .collect()
+    }
+}
+
 fn parse_status(s: &str) -> Result<UnitStatus> {
     UnitStatus::parse(s).map_err(|e| AppError::Internal(format!("stored unit status: {e}")))
 }

@@ -4,7 +4,7 @@
 
 use jingwu_command::response::{self, IncidentTimes, ResponseOutcome};
 use jingwu_command::taxonomy::Priority;
-use jingwu_command::unit::{Tier, UnitKind, UnitStatus};
+use jingwu_command::unit::{Tier, UnitKind};
 use jingwu_core::{Action, Principal, Scope, authorize};
 use jingwu_store::command::{self as q, KeySite};
 use jingwu_store::orgs;
@@ -118,22 +118,8 @@ impl App {
         let units = q::units_under(&mut conn, &who.org_path).await?;
         drop(conn);
         let now = self.now_us();
-        let max_age_us = self.config().avl_max_age_s * 1_000_000;
-        let mut placed = Vec::new();
-        let mut positions = Vec::new();
-        for u in units {
-            let (Some(lat), Some(lon), Some(at)) = (u.unit.lat, u.unit.lon, u.unit.position_at)
-            else {
-                continue;
-            };
-            if u.unit.status != UnitStatus::Available.as_str() || now - at > max_age_us {
-                continue;
-            }
-            if let Ok(p) = roads.snap(lat, lon) {
-                positions.push(p);
-                placed.push(u);
-            }
-        }
+        let placed = self.ready_units(&roads, units);
+        let positions: Vec<_> = placed.iter().map(|r| r.pos).collect();
         let out = sites
             .into_iter()
             .map(|site| {
@@ -162,8 +148,8 @@ impl App {
                     covered: best.is_some_and(|(eta, _)| eta <= site.target_secs as f64),
                     on_network: true,
                     best_eta_s: best.map(|b| b.0),
-                    best_unit_id: best.map(|b| b.1.unit.id.clone()),
-                    best_call_sign: best.map(|b| b.1.unit.call_sign.clone()),
+                    best_unit_id: best.map(|b| b.1.unit.unit.id.clone()),
+                    best_call_sign: best.map(|b| b.1.unit.unit.call_sign.clone()),
                     site,
                 }
             })
