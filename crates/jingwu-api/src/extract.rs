@@ -200,7 +200,7 @@ impl FromRequestParts<AppState> for Caller {
                     "sign in first: send a bearer token or the session cookie",
                 )
             })?;
-        let principal = state.app.authenticate(&token).await?;
+        let principal = state.app.foundation().authenticate(&token).await?;
         Ok(Caller { principal, token })
     }
 }

@@ -196,5 +196,12 @@ impl Verifier {
     }
 }
 
+/// Outcome of recomputing the whole chain.
+#[derive(Debug)]
+pub enum Verification {
+    Intact { entries: i64 },
+    Broken(ChainError),
+}
+
 #[cfg(test)]
 mod tests;

@@ -126,12 +126,14 @@ pub async fn open_app(cfg: &Config) -> anyhow::Result<App> {
         "coverage_target {} must be between 0 and 1",
         cfg.coverage_target
     );
-    app.set_coverage_policy(jingwu_app::CoveragePolicy {
-        target: cfg.coverage_target,
-        ..jingwu_app::CoveragePolicy::default()
-    });
+    app.command()
+        .set_coverage_policy(jingwu_app::CoveragePolicy {
+            target: cfg.coverage_target,
+            ..jingwu_app::CoveragePolicy::default()
+        });
     if !cfg.road_network.is_empty() {
-        app.set_road_network(crate::road_network::load(&cfg.road_network)?);
+        app.command()
+            .set_road_network(crate::road_network::load(&cfg.road_network)?);
     }
     Ok(app)
 }

@@ -15,7 +15,7 @@ async fn open(file: Option<&Path>, db: &DbArgs) -> anyhow::Result<jingwu_app::Ap
 }
 
 pub async fn migrate(file: Option<&Path>, db: DbArgs) -> anyhow::Result<ExitCode> {
-    open(file, &db).await?.store().close().await;
+    open(file, &db).await?.close().await;
     println!("database is up to date");
     Ok(ExitCode::SUCCESS)
 }
@@ -65,7 +65,7 @@ pub async fn user(file: Option<&Path>, cmd: UserCommand) -> anyhow::Result<ExitC
                 .context("cannot read the password from standard input")?;
             let password = password.trim_end_matches(['\r', '\n']).to_string();
             let app = open(file, &db).await?;
-            let system = app.system_principal().await?;
+            let system = app.foundation().system_principal().await?;
             let n = NewUser {
                 username,
                 display_name,
@@ -74,18 +74,23 @@ pub async fn user(file: Option<&Path>, cmd: UserCommand) -> anyhow::Result<ExitC
                 password,
             };
             let u = app
+                .foundation()
                 .create_user(&system, n, &RequestCtx::cli())
                 .await
                 .map_err(describe)?;
             println!(
                 "created {} ({}) in {} — id {}",
-                u.user.username, u.user.role, u.org.name_zh, u.user.id
+                u.user.username,
+                u.user.role.as_str(),
+                u.org.name_zh,
+                u.user.id
             );
         }
         UserCommand::Revoke { db, user, disable } => {
             let app = open(file, &db).await?;
-            let system = app.system_principal().await?;
+            let system = app.foundation().system_principal().await?;
             let n = app
+                .foundation()
                 .revoke_user(&system, &user, disable, &RequestCtx::cli())
                 .await
                 .map_err(describe)?;
@@ -132,7 +137,7 @@ pub async fn org(file: Option<&Path>, cmd: OrgCommand) -> anyhow::Result<ExitCod
     let system = if kind == "city" {
         None
     } else {
-        Some(app.system_principal().await?)
+        Some(app.foundation().system_principal().await?)
     };
     let n = NewOrg {
         kind,
@@ -142,12 +147,16 @@ pub async fn org(file: Option<&Path>, cmd: OrgCommand) -> anyhow::Result<ExitCod
         parent,
     };
     let o = app
+        .foundation()
         .create_org(system.as_ref(), n, &RequestCtx::cli())
         .await
         .map_err(describe)?;
     println!(
         "created {} {} ({}) — id {}",
-        o.kind, o.code, o.name_zh, o.id
+        o.kind.as_str(),
+        o.code,
+        o.name_zh,
+        o.id
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -46,7 +46,7 @@ pub async fn run(file: Option<&Path>, args: ServeArgs, demo: bool) -> anyhow::Re
     let app = config::open_app(&cfg).await?;
     if demo {
         let summary = app.seed_demo().await.context("cannot load the demo city")?;
-        if app.roads().is_some() {
+        if app.command().roads().is_some() {
             app.seed_demo_command()
                 .await
                 .context("cannot place the demo city's units")?;
@@ -57,14 +57,14 @@ pub async fn run(file: Option<&Path>, args: ServeArgs, demo: bool) -> anyhow::Re
         }
         print_demo_logins(&summary, addr);
     }
-    let store = app.store().clone();
+    let closing = app.clone();
     // Live 1/3/5-minute circles, recomputed as units move or change status.
-    let _coverage = app.spawn_coverage_task();
+    let _coverage = app.command().spawn_coverage_task();
     anyhow::ensure!(
         cfg.avl_retention_days > 0,
         "avl_retention_days must be at least 1"
     );
-    let _retention = app.spawn_avl_retention(cfg.avl_retention_days);
+    let _retention = app.command().spawn_avl_retention(cfg.avl_retention_days);
     let router = jingwu_api::router(
         app,
         ApiOptions {
@@ -82,7 +82,7 @@ pub async fn run(file: Option<&Path>, args: ServeArgs, demo: bool) -> anyhow::Re
     .with_graceful_shutdown(shutdown_signal())
     .await
     .context("server failed")?;
-    store.close().await;
+    closing.close().await;
     tracing::info!("jingwu stopped");
     Ok(ExitCode::SUCCESS)
 }

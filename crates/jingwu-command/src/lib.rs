@@ -21,6 +21,7 @@ mod text_enum;
 pub mod duplicates;
 pub mod eido;
 pub mod incident;
+pub mod records;
 pub mod response;
 pub mod stats;
 pub mod taxonomy;

@@ -5,6 +5,7 @@ mod authz;
 mod clock;
 mod ids;
 mod org;
+pub mod records;
 mod role;
 
 pub use authz::{Action, Denied, Scope, authorize};

@@ -101,13 +101,8 @@ impl Store {
         self.backend
     }
 
-    pub fn pool(&self) -> &AnyPool {
+    pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
-    }
-
-    /// A pooled connection for reads outside a write transaction.
-    pub async fn conn(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>> {
-        Ok(self.pool.acquire().await?)
     }
 
     /// Round-trips the database (readiness probe).

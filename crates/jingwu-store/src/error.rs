@@ -6,6 +6,8 @@ pub enum StoreError {
     Sqlx(#[from] sqlx::Error),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("stored {what} code {value:?} is not one this version knows")]
+    UnknownCode { what: &'static str, value: String },
     #[error("a writing transaction must append an audit entry before it commits")]
     Unaudited,
     #[error("the database file {0} does not exist")]

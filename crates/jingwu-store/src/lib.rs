@@ -1,26 +1,24 @@
 //! Jingwu's storage: one schema on two backends. SQLite is embedded (WAL, busy timeout) and
 //! PostgreSQL is for production; both are reached through sqlx's `Any` driver with SQL that
 //! runs unchanged on either (`$n` placeholders in ascending order, integer-microsecond
-//! instants, text ids). Every write goes through a [`WriteTx`], which appends the audit entry
-//! in the same transaction as the change.
+//! instants, text ids). A module per system (`foundation`, `command`, and the shared
+//! `uploads` service); every business write takes the audited [`WriteTx`], reads take any
+//! [`Conn`], and the few unaudited telemetry writes take a [`TelemetryTx`].
 
+mod conn;
 mod connect;
+mod decode;
 mod error;
+mod scope;
 mod write;
 
-pub mod audit;
-pub mod blobs;
 pub mod command;
-pub mod layers;
-pub mod media;
-pub mod orgs;
-pub mod sessions;
-pub mod stats;
-pub mod users;
+pub mod foundation;
+pub mod uploads;
 
+pub use conn::{Conn, ReadConn, TelemetryTx};
 pub use connect::{Backend, Store, StoreOptions};
 pub use error::StoreError;
-pub use sqlx::AnyConnection;
 pub use write::WriteTx;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,7 +1,8 @@
 use jingwu_audit::{Entry, NewEntry};
 use sqlx::{Any, AnyConnection, Row, Transaction};
 
-use crate::{Result, Store, StoreError, audit};
+use crate::conn::{Conn, sealed};
+use crate::{Result, Store, StoreError, foundation::audit};
 
 /// A writing transaction. It begins by locking the audit head (the first statement is a write,
 /// so SQLite takes its write lock at once and PostgreSQL row-locks the head), which serializes
@@ -32,15 +33,18 @@ impl Store {
     }
 }
 
-impl WriteTx {
-    pub fn conn(&mut self) -> &mut AnyConnection {
+impl sealed::Raw for WriteTx {
+    fn raw(&mut self) -> &mut AnyConnection {
         &mut self.tx
     }
+}
+impl Conn for WriteTx {}
 
+impl WriteTx {
     /// Appends an audit entry for a change made in this transaction.
     pub async fn audit(&mut self, new: NewEntry) -> Result<Entry> {
         let entry = Entry::chain(self.head_seq, &self.head_hash, new);
-        audit::insert(&mut self.tx, &entry).await?;
+        audit::insert(self, &entry).await?;
         self.head_seq = entry.seq;
         self.head_hash = entry.hash.clone();
         self.appended += 1;

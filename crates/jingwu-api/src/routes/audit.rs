@@ -80,7 +80,11 @@ pub async fn list_audit(
             )
         })?),
     };
-    let page = s.app.audit_page(&caller.principal, before, limit).await?;
+    let page = s
+        .app
+        .foundation()
+        .audit_page(&caller.principal, before, limit)
+        .await?;
     Ok(axum::Json(Page {
         items: page.entries.into_iter().map(AuditEntry::from).collect(),
         next_cursor: page.next_before.map(|s| s.to_string()),
@@ -108,7 +112,7 @@ pub async fn verify_audit(
     caller: Caller,
 ) -> Result<axum::Json<AuditVerification>, ApiError> {
     Ok(axum::Json(
-        match s.app.verify_audit(&caller.principal).await? {
+        match s.app.foundation().verify_audit(&caller.principal).await? {
             Verification::Intact { entries } => AuditVerification {
                 intact: true,
                 entries: Some(entries),

@@ -66,6 +66,7 @@ pub async fn login(
     };
     let out = s
         .app
+        .foundation()
         .login(&req.username, &req.password, client, &ctx)
         .await?;
     let body = LoginResponse {
@@ -90,7 +91,10 @@ pub async fn logout(
     Ctx(ctx): Ctx,
     caller: Caller,
 ) -> Result<Response, ApiError> {
-    s.app.logout(&caller.principal, &caller.token, &ctx).await?;
+    s.app
+        .foundation()
+        .logout(&caller.principal, &caller.token, &ctx)
+        .await?;
     let mut resp = StatusCode::NO_CONTENT.into_response();
     if let Some(c) = cookie(&s, "", 0) {
         resp.headers_mut().insert(header::SET_COOKIE, c);
@@ -104,5 +108,7 @@ pub async fn logout(
     (status = 401, body = Problem, content_type = "application/problem+json"),
 ))]
 pub async fn me(State(s): State<AppState>, caller: Caller) -> Result<axum::Json<User>, ApiError> {
-    Ok(axum::Json(s.app.me(&caller.principal).await?.into()))
+    Ok(axum::Json(
+        s.app.foundation().me(&caller.principal).await?.into(),
+    ))
 }

@@ -89,7 +89,11 @@ pub async fn coverage(
     caller: Caller,
     Query(p): Query<CoverageParams>,
 ) -> Result<axum::Json<Coverage>, ApiError> {
-    let v = s.app.coverage(&caller.principal, p.org.as_deref()).await?;
+    let v = s
+        .app
+        .command()
+        .coverage(&caller.principal, p.org.as_deref())
+        .await?;
     Ok(axum::Json(Coverage {
         computed_at: micros_to_timestamp(v.computed_at_us).to_string(),
         units_counted: v.units_counted,
@@ -130,6 +134,7 @@ pub async fn coverage_geojson(
 ) -> Result<axum::Json<serde_json::Value>, ApiError> {
     Ok(axum::Json(
         s.app
+            .command()
             .coverage_geojson(
                 &caller.principal,
                 p.org.as_deref(),
@@ -160,6 +165,7 @@ pub async fn station_areas(
 ) -> Result<axum::Json<serde_json::Value>, ApiError> {
     Ok(axum::Json(
         s.app
+            .command()
             .station_areas_geojson(&caller.principal, p.org.as_deref())
             .await?,
     ))
@@ -202,6 +208,7 @@ pub async fn coverage_alerts(
 ) -> Result<axum::Json<Vec<CoverageAlert>>, ApiError> {
     let rows = s
         .app
+        .command()
         .coverage_alerts(&caller.principal, p.org.as_deref(), p.open.unwrap_or(false))
         .await?;
     Ok(axum::Json(

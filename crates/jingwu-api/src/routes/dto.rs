@@ -24,7 +24,7 @@ impl From<OrgUnit> for Org {
         Org {
             id: o.id,
             parent_id: o.parent_id,
-            kind: o.kind,
+            kind: o.kind.as_str().to_string(),
             code: o.code,
             name_zh: o.name_zh,
             name_en: o.name_en,
@@ -49,7 +49,7 @@ impl From<UserView> for User {
     fn from(v: UserView) -> Self {
         User {
             // The schema's CHECK constraint admits only known roles.
-            role: Role::parse(&v.user.role).unwrap_or(Role::Citizen),
+            role: v.user.role,
             id: v.user.id,
             username: v.user.username,
             display_name: v.user.display_name,

@@ -132,6 +132,7 @@ pub async fn handover(
 ) -> Result<axum::Json<HandoverResponse>, ApiError> {
     let h = s
         .app
+        .command()
         .handover_incident(&caller.principal, &id, &r.to_org, &r.reason, &ctx)
         .await?;
     Ok(axum::Json(HandoverResponse {
@@ -178,6 +179,7 @@ pub async fn merge(
 ) -> Result<axum::Json<MergeResponse>, ApiError> {
     let m = s
         .app
+        .command()
         .merge_incident(&caller.principal, &id, &r.into, &ctx)
         .await?;
     Ok(axum::Json(MergeResponse {
@@ -201,6 +203,6 @@ pub async fn eido(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let v = s.app.export_eido(&caller.principal, &id).await?;
+    let v = s.app.command().export_eido(&caller.principal, &id).await?;
     Ok(([(header::CONTENT_TYPE, "application/json")], axum::Json(v)))
 }

@@ -57,24 +57,24 @@ pub struct Incident {
     pub result_text: Option<String>,
 }
 
-impl From<jingwu_store::command::ScopedIncident> for Incident {
-    fn from(s: jingwu_store::command::ScopedIncident) -> Self {
+impl From<jingwu_command::records::ScopedIncident> for Incident {
+    fn from(s: jingwu_command::records::ScopedIncident) -> Self {
         let i = s.incident;
         Incident {
             id: i.id,
             number: i.number,
             org_id: i.org_id,
-            category: i.category,
-            subcategory: i.subcategory,
-            priority: i.priority,
-            source: i.source,
+            category: i.category.to_string(),
+            subcategory: i.subcategory.to_string(),
+            priority: i.priority.to_string(),
+            source: i.source.to_string(),
             caller_name: i.caller_name,
             caller_phone: i.caller_phone,
             lat: i.lat,
             lon: i.lon,
             address: i.address,
             description: i.description,
-            status: i.status,
+            status: i.status.to_string(),
             duplicate_of: i.duplicate_of,
             created_at: ts(i.created_at),
             dispatched_at: i.dispatched_at.map(ts),
@@ -151,7 +151,11 @@ pub async fn create_incident(
         source: r.source,
         description: r.description,
     };
-    let created = s.app.create_incident(&caller.principal, n, &ctx).await?;
+    let created = s
+        .app
+        .command()
+        .create_incident(&caller.principal, n, &ctx)
+        .await?;
     let body = IncidentCreatedResponse {
         incident: created.incident.into(),
         possible_duplicates: created
@@ -206,7 +210,11 @@ pub async fn list_incidents(
         to: p.to.as_deref().map(|v| parse_ts("to", v)).transpose()?,
         limit,
     };
-    let rows = s.app.list_incidents(&caller.principal, &f).await?;
+    let rows = s
+        .app
+        .command()
+        .list_incidents(&caller.principal, &f)
+        .await?;
     Ok(axum::Json(rows.into_iter().map(Incident::from).collect()))
 }
 
@@ -251,9 +259,14 @@ pub async fn get_incident(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<axum::Json<IncidentDetailResponse>, ApiError> {
-    let d = s.app.incident_detail(&caller.principal, &id).await?;
+    let d = s
+        .app
+        .command()
+        .incident_detail(&caller.principal, &id)
+        .await?;
     let response = s
         .app
+        .command()
         .incident_response(&caller.principal, &id)
         .await?
         .into();
@@ -337,13 +350,17 @@ pub async fn recommend(
             ));
         }
     };
-    let recs = s.app.recommend(&caller.principal, &id, limit).await?;
+    let recs = s
+        .app
+        .command()
+        .recommend(&caller.principal, &id, limit)
+        .await?;
     Ok(axum::Json(
         recs.into_iter()
             .map(|r| RecommendationView {
                 unit_id: r.unit_id,
                 call_sign: r.call_sign,
-                kind: r.kind,
+                kind: r.kind.to_string(),
                 org_id: r.org_id,
                 org_name_zh: r.org_name_zh,
                 tier: r.tier.as_str().into(),
@@ -390,6 +407,7 @@ pub async fn dispatch(
 ) -> Result<axum::Json<Vec<DispatchedUnit>>, ApiError> {
     let done = s
         .app
+        .command()
         .dispatch(&caller.principal, &id, &r.unit_ids, &ctx)
         .await?;
     Ok(axum::Json(
@@ -428,6 +446,7 @@ pub async fn close(
     Json(r): Json<CloseRequest>,
 ) -> Result<StatusCode, ApiError> {
     s.app
+        .command()
         .close_incident(&caller.principal, &id, &r.result_code, &r.result_text, &ctx)
         .await?;
     Ok(StatusCode::NO_CONTENT)

@@ -67,7 +67,7 @@ pub async fn list_layers(
     State(s): State<AppState>,
     caller: Caller,
 ) -> Result<axum::Json<Vec<LayerCategory>>, ApiError> {
-    let reg = s.app.layer_registry(&caller.principal).await?;
+    let reg = s.app.command().layer_registry(&caller.principal).await?;
     Ok(axum::Json(
         reg.categories
             .into_iter()
@@ -122,7 +122,11 @@ pub async fn create_layer(
         scoped: r.scoped,
         owner_org_id: r.owner_org_id,
     };
-    let l = s.app.create_layer(&caller.principal, &n, &ctx).await?;
+    let l = s
+        .app
+        .command()
+        .create_layer(&caller.principal, &n, &ctx)
+        .await?;
     Ok((StatusCode::CREATED, axum::Json(l.into())))
 }
 
@@ -176,7 +180,11 @@ pub async fn layer_features(
     Query(p): Query<FeatureParams>,
 ) -> Result<axum::Json<FeatureCollection>, ApiError> {
     let bbox = p.bbox.as_deref().map(parse_bbox).transpose()?;
-    let (_, features) = s.app.layer_features(&caller.principal, &id, bbox).await?;
+    let (_, features) = s
+        .app
+        .command()
+        .layer_features(&caller.principal, &id, bbox)
+        .await?;
     Ok(axum::Json(FeatureCollection {
         kind: "FeatureCollection".into(),
         features: features
@@ -257,6 +265,7 @@ pub async fn import_features(
 ) -> Result<axum::Json<ImportResult>, ApiError> {
     let out = s
         .app
+        .command()
         .import_features(&caller.principal, &id, format, &body, &ctx)
         .await?;
     Ok(axum::Json(ImportResult {
@@ -296,6 +305,7 @@ pub async fn push_feature(
 ) -> Result<axum::Json<PushResult>, ApiError> {
     let created = s
         .app
+        .command()
         .push_feature(
             &caller.principal,
             &id,

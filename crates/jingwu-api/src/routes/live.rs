@@ -61,7 +61,7 @@ fn feed(f: Feed) -> impl Stream<Item = Result<Event, Infallible>> {
                     Err(RecvError::Closed) => return None,
                 },
                 _ = f.recheck.tick() => {
-                    if f.app.authenticate(&f.token).await.is_err() {
+                    if f.app.foundation().authenticate(&f.token).await.is_err() {
                         return None;
                     }
                 }
@@ -85,7 +85,7 @@ pub async fn events(
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     // Subscribe before computing the scope so nothing committed meanwhile is lost.
     let rx = s.app.subscribe();
-    let scope = s.app.live_scope(&caller.principal).await?;
+    let scope = s.app.command().live_scope(&caller.principal).await?;
     let recheck = tokio::time::interval_at(
         tokio::time::Instant::now() + SESSION_RECHECK,
         SESSION_RECHECK,
@@ -147,9 +147,10 @@ pub async fn roads(
     Query(p): Query<RoadParams>,
 ) -> Result<axum::Json<serde_json::Value>, ApiError> {
     let [a, b, c, d] = parse_numbers::<4>("bbox", &p.bbox)?;
-    let lines = s
-        .app
-        .road_lines(&caller.principal, (a, b, c, d), p.zoom.unwrap_or(15))?;
+    let lines =
+        s.app
+            .command()
+            .road_lines(&caller.principal, (a, b, c, d), p.zoom.unwrap_or(15))?;
     let features: Vec<serde_json::Value> = lines
         .into_iter()
         .map(|l| {
@@ -190,7 +191,10 @@ pub async fn route(
 ) -> Result<axum::Json<serde_json::Value>, ApiError> {
     let [flat, flon] = parse_numbers::<2>("from", &p.from)?;
     let [tlat, tlon] = parse_numbers::<2>("to", &p.to)?;
-    let r = s.app.route(&caller.principal, (flat, flon), (tlat, tlon))?;
+    let r = s
+        .app
+        .command()
+        .route(&caller.principal, (flat, flon), (tlat, tlon))?;
     Ok(axum::Json(serde_json::json!({
         "type": "Feature",
         "properties": {"seconds": r.seconds, "meters": r.meters.round()},

@@ -159,6 +159,7 @@ pub async fn create_upload(
     };
     let up = s
         .app
+        .command()
         .open_media_upload(&caller.principal, &id, n, &ctx)
         .await?;
     let location = format!("/api/v1/media/uploads/{}", up.id);
@@ -178,7 +179,11 @@ pub async fn list_media(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<axum::Json<Vec<MediaItem>>, ApiError> {
-    let rows = s.app.incident_media(&caller.principal, &id).await?;
+    let rows = s
+        .app
+        .command()
+        .incident_media(&caller.principal, &id)
+        .await?;
     Ok(axum::Json(rows.into_iter().map(MediaItem::from).collect()))
 }
 
@@ -191,7 +196,11 @@ pub async fn get_upload(
     caller: Caller,
     Path(upload_id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let up = s.app.media_upload(&caller.principal, &upload_id).await?;
+    let up = s
+        .app
+        .command()
+        .media_upload(&caller.principal, &upload_id)
+        .await?;
     let offset = up.received_bytes;
     let mut resp = axum::Json(UploadResponse::from(up)).into_response();
     resp.headers_mut()
@@ -273,6 +282,7 @@ pub async fn put_chunk(
         .to_string();
     let result = s
         .app
+        .command()
         .put_media_chunk(
             &caller.principal,
             &upload_id,
@@ -288,6 +298,7 @@ pub async fn put_chunk(
             // Tell the client where to resume without another round trip.
             let expected = s
                 .app
+                .command()
                 .media_upload(&caller.principal, &upload_id)
                 .await
                 .map(|u| u.received_bytes);
@@ -403,7 +414,11 @@ pub async fn get_media(
     Path(sha256): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let blob = s.app.media_blob(&caller.principal, &sha256).await?;
+    let blob = s
+        .app
+        .command()
+        .media_blob(&caller.principal, &sha256)
+        .await?;
     let etag = format!("\"{}\"", blob.sha256);
     let mut common = HeaderMap::new();
     let put = |h: &mut HeaderMap, name: header::HeaderName, v: &str| {

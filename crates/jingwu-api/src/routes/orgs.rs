@@ -18,7 +18,7 @@ pub async fn list_orgs(
     State(s): State<AppState>,
     caller: Caller,
 ) -> Result<axum::Json<Vec<Org>>, ApiError> {
-    let orgs = s.app.list_orgs(&caller.principal).await?;
+    let orgs = s.app.foundation().list_orgs(&caller.principal).await?;
     Ok(axum::Json(orgs.into_iter().map(Org::from).collect()))
 }
 
@@ -35,7 +35,11 @@ pub async fn get_org(
     Path(id): Path<String>,
 ) -> Result<axum::Json<Org>, ApiError> {
     Ok(axum::Json(
-        s.app.get_org(&caller.principal, &id).await?.into(),
+        s.app
+            .foundation()
+            .get_org(&caller.principal, &id)
+            .await?
+            .into(),
     ))
 }
 
@@ -83,6 +87,10 @@ pub async fn create_org(
         name_en: req.name_en,
         parent: Some(req.parent),
     };
-    let org = s.app.create_org(Some(&caller.principal), n, &ctx).await?;
+    let org = s
+        .app
+        .foundation()
+        .create_org(Some(&caller.principal), n, &ctx)
+        .await?;
     Ok((StatusCode::CREATED, axum::Json(org.into())))
 }

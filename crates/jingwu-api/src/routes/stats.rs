@@ -61,7 +61,7 @@ impl StatsParams {
                 )
             })?,
         };
-        let default = s.app.default_stats_period();
+        let default = s.app.command().default_stats_period();
         let to = self
             .to
             .as_deref()
@@ -227,6 +227,7 @@ pub async fn incident_stats(
     let (period, group_by) = p.resolve(&s)?;
     let st = s
         .app
+        .command()
         .incident_stats(&caller.principal, p.org.as_deref(), period, group_by)
         .await?;
     let b = &st.bulletin;
@@ -280,6 +281,7 @@ pub async fn incident_stats_csv(
     let (period, group_by) = p.resolve(&s)?;
     let st = s
         .app
+        .command()
         .incident_stats(&caller.principal, p.org.as_deref(), period, group_by)
         .await?;
     let filename = format!(
@@ -361,6 +363,7 @@ pub async fn compare(
     };
     let c = s
         .app
+        .command()
         .compare_periods(&caller.principal, p.org.as_deref(), a, b)
         .await?;
     let view = |p: Period, f: jingwu_command::stats::PeriodFigures| PeriodView {
@@ -423,7 +426,11 @@ pub async fn key_sites(
     State(s): State<AppState>,
     caller: Caller,
 ) -> Result<axum::Json<KeySitesResponse>, ApiError> {
-    let (checked_at, sites) = s.app.key_site_readiness(&caller.principal).await?;
+    let (checked_at, sites) = s
+        .app
+        .command()
+        .key_site_readiness(&caller.principal)
+        .await?;
     let views: Vec<KeySiteView> = sites
         .into_iter()
         .map(|k| KeySiteView {

@@ -34,9 +34,9 @@ impl From<jingwu_app::UnitView> for Unit {
         Unit {
             id: u.id,
             call_sign: u.call_sign,
-            kind: u.kind,
+            kind: u.kind.to_string(),
             org_id: u.org_id,
-            status: u.status,
+            status: u.status.to_string(),
             status_since: micros_to_timestamp(u.status_since).to_string(),
             incident_id: u.incident_id,
             crew: serde_json::from_str(&u.crew).unwrap_or_default(),
@@ -56,6 +56,7 @@ pub async fn list_units(
 ) -> Result<axum::Json<Vec<Unit>>, ApiError> {
     Ok(axum::Json(
         s.app
+            .command()
             .list_units(&caller.principal)
             .await?
             .into_iter()
@@ -74,7 +75,11 @@ pub async fn get_unit(
     Path(id): Path<String>,
 ) -> Result<axum::Json<Unit>, ApiError> {
     Ok(axum::Json(
-        s.app.get_unit(&caller.principal, &id).await?.into(),
+        s.app
+            .command()
+            .get_unit(&caller.principal, &id)
+            .await?
+            .into(),
     ))
 }
 
@@ -112,6 +117,7 @@ pub async fn set_status(
 ) -> Result<axum::Json<StatusResponse>, ApiError> {
     let to = s
         .app
+        .command()
         .set_unit_status(&caller.principal, &id, &r.status, &r.reason, &ctx)
         .await?;
     Ok(axum::Json(StatusResponse {
@@ -141,6 +147,7 @@ pub async fn acknowledge(
     Json(r): Json<AcknowledgeRequest>,
 ) -> Result<StatusCode, ApiError> {
     s.app
+        .command()
         .acknowledge(&caller.principal, &id, &r.incident_id, &ctx)
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -175,6 +182,7 @@ pub async fn messages(
 ) -> Result<axum::Json<Vec<TerminalMessage>>, ApiError> {
     let rows = s
         .app
+        .command()
         .terminal_messages(&caller.principal, &id, p.after.unwrap_or(0))
         .await?;
     Ok(axum::Json(
@@ -244,7 +252,11 @@ pub async fn avl(
             heading: p.heading,
         });
     }
-    let accepted = s.app.ingest_positions(&caller.principal, &fixes).await?;
+    let accepted = s
+        .app
+        .command()
+        .ingest_positions(&caller.principal, &fixes)
+        .await?;
     Ok(axum::Json(PositionsAccepted { accepted }))
 }
 
@@ -275,6 +287,7 @@ pub async fn set_crew(
 ) -> Result<axum::Json<Unit>, ApiError> {
     Ok(axum::Json(
         s.app
+            .command()
             .set_unit_crew(&caller.principal, &id, &r.crew, &ctx)
             .await?
             .into(),

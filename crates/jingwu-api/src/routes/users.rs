@@ -35,6 +35,7 @@ pub async fn list_users(
     let limit = super::dto::page_limit(q.limit)?;
     let users = s
         .app
+        .foundation()
         .list_users(
             &caller.principal,
             q.org.as_deref(),
@@ -86,7 +87,11 @@ pub async fn create_user(
         org: req.org,
         password: req.password,
     };
-    let user = s.app.create_user(&caller.principal, n, &ctx).await?;
+    let user = s
+        .app
+        .foundation()
+        .create_user(&caller.principal, n, &ctx)
+        .await?;
     Ok((StatusCode::CREATED, axum::Json(user.into())))
 }
 
@@ -103,7 +108,11 @@ pub async fn get_user(
     Path(id): Path<String>,
 ) -> Result<axum::Json<User>, ApiError> {
     Ok(axum::Json(
-        s.app.get_user(&caller.principal, &id).await?.into(),
+        s.app
+            .foundation()
+            .get_user(&caller.principal, &id)
+            .await?
+            .into(),
     ))
 }
 
@@ -137,6 +146,7 @@ pub async fn revoke_user(
 ) -> Result<axum::Json<RevokeResponse>, ApiError> {
     let n = s
         .app
+        .foundation()
         .revoke_user(&caller.principal, &id, req.disable, &ctx)
         .await?;
     Ok(axum::Json(RevokeResponse {

@@ -48,7 +48,7 @@ pub async fn validate(
         IdKind::Mobile => jingwu_validate::IdKind::Mobile,
         IdKind::UnNumber => jingwu_validate::IdKind::UnNumber,
     };
-    Ok(axum::Json(s.app.validate_identifier(
+    Ok(axum::Json(s.app.foundation().validate_identifier(
         &caller.principal,
         kind,
         &req.value,

@@ -65,7 +65,7 @@ pub async fn terminal_ws(
     // Only a bearer header: a cookie would let any web page open a socket in the user's name.
     let header_auth = match bearer(&headers) {
         Some(token) => {
-            let principal = s.app.authenticate(&token).await?;
+            let principal = s.app.foundation().authenticate(&token).await?;
             Some((principal, token))
         }
         None => None,
@@ -228,7 +228,7 @@ impl Session {
         }
         let (principal, token) = match (header_auth, hello.token) {
             (Some(a), _) => a,
-            (None, Some(token)) => match self.app.authenticate(&token).await {
+            (None, Some(token)) => match self.app.foundation().authenticate(&token).await {
                 Ok(p) => (p, token),
                 Err(e) => return Err(self.fatal(e.into(), "unauthenticated")),
             },
@@ -248,6 +248,7 @@ impl Session {
         // The officer must crew the unit, or a dispatcher have it in scope (else 404).
         if let Err(e) = self
             .app
+            .command()
             .terminal_messages(&principal, &hello.unit_id, i64::MAX)
             .await
         {
@@ -310,7 +311,7 @@ impl Session {
                         return End::Drop;
                     }
                     // A revoked session ends the socket within one heartbeat.
-                    if let Err(e) = self.app.authenticate(&g.token).await {
+                    if let Err(e) = self.app.foundation().authenticate(&g.token).await {
                         return self.fatal(e.into(), "unauthenticated");
                     }
                     let ping = TerminalServerMessage::Ping(Ping { at: jiff::Timestamp::now().to_string() });
@@ -326,6 +327,7 @@ impl Session {
     async fn catch_up(&mut self, g: &mut Greeted, backlog: bool) -> Result<(), End> {
         let rows = match self
             .app
+            .command()
             .terminal_messages(&g.principal, &g.unit_id, g.sent_seq)
             .await
         {
@@ -375,6 +377,7 @@ impl Session {
                 let ctx = self.command_ctx(&c.id);
                 let r = self
                     .app
+                    .command()
                     .acknowledge(&g.principal, &g.unit_id, &c.incident_id, &ctx)
                     .await
                     .map(|()| serde_json::json!({}))
@@ -385,6 +388,7 @@ impl Session {
                 let ctx = self.command_ctx(&c.id);
                 let r = self
                     .app
+                    .command()
                     .set_unit_status(&g.principal, &g.unit_id, &c.status, &c.reason, &ctx)
                     .await
                     .map(|to| serde_json::json!({ "status": to.as_str() }))
@@ -395,6 +399,7 @@ impl Session {
                 let ctx = self.command_ctx(&c.id);
                 let r = self
                     .app
+                    .command()
                     .close_incident(
                         &g.principal,
                         &c.incident_id,
@@ -411,6 +416,7 @@ impl Session {
                 let r = match fixes(&g.unit_id, c.positions) {
                     Ok(fixes) => self
                         .app
+                        .command()
                         .ingest_positions(&g.principal, &fixes)
                         .await
                         .map(|n| serde_json::json!({ "accepted": n }))

@@ -81,7 +81,7 @@ async fn a_station_reads_only_its_own_audit_entries() {
 #[tokio::test]
 async fn the_database_refuses_to_change_or_remove_audit_entries() {
     let t = TestApp::demo().await;
-    let pool = t.app.store().pool();
+    let pool = &t.db;
     let update = sqlx::query("UPDATE audit_log SET actor_id = 'someone-else' WHERE seq = 1")
         .execute(pool)
         .await;
@@ -91,7 +91,7 @@ async fn the_database_refuses_to_change_or_remove_audit_entries() {
         .await;
     assert!(delete.unwrap_err().to_string().contains("append-only"));
     assert!(matches!(
-        t.app.store().verify_audit().await.unwrap(),
+        t.store.verify_audit().await.unwrap(),
         jingwu_app::Verification::Intact { .. }
     ));
 }

@@ -144,7 +144,7 @@ async fn an_incident_runs_from_intake_to_close() {
 
     // The whole story is in the audit chain, which is intact.
     assert!(matches!(
-        t.app.store().verify_audit().await.unwrap(),
+        t.store.verify_audit().await.unwrap(),
         jingwu_app::Verification::Intact { .. }
     ));
 }
@@ -418,7 +418,7 @@ async fn fifty_concurrent_dispatchers_never_double_dispatch() {
     }
     assert_eq!(assigned, 1);
     assert!(matches!(
-        t.app.store().verify_audit().await.unwrap(),
+        t.store.verify_audit().await.unwrap(),
         jingwu_app::Verification::Intact { .. }
     ));
 }
@@ -449,8 +449,8 @@ async fn terminals_report_positions_and_resume_their_messages() {
         .await;
     assert!((u.body["lat"].as_f64().unwrap() - (lat + 0.0005)).abs() < 1e-9);
     // Retention: history older than the limit is pruned, the unit keeps its last position.
-    assert_eq!(t.app.prune_positions(3600).await.unwrap(), 0);
-    assert!(t.app.prune_positions(0).await.unwrap() >= 1);
+    assert_eq!(t.app.command().prune_positions(3600).await.unwrap(), 0);
+    assert!(t.app.command().prune_positions(0).await.unwrap() >= 1);
     let u = t
         .get(&format!("/api/v1/units/{unit_id}"), &dispatcher)
         .await;

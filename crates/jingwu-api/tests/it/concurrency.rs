@@ -36,7 +36,7 @@ async fn concurrent_writers_keep_one_unbroken_chain() {
     assert_eq!((created, conflicts), (13, 11), "{statuses:?}");
     assert_eq!(t.audit_head().await.0, before + 13);
     assert!(matches!(
-        t.app.store().verify_audit().await.unwrap(),
+        t.store.verify_audit().await.unwrap(),
         jingwu_app::Verification::Intact { .. }
     ));
 }

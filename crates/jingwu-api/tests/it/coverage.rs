@@ -103,7 +103,7 @@ async fn move_unit(t: &TestApp, token: &str, unit_id: &str, lat: f64, lon: f64) 
 #[tokio::test]
 async fn coverage_follows_units_and_adds_up_per_area() {
     let t = TestApp::demo_with_roads().await;
-    t.app.recompute_coverage().await.unwrap();
+    t.app.command().recompute_coverage().await.unwrap();
     let dispatcher = t.login("dispatcher").await;
     let city = t.get("/api/v1/coverage", &dispatcher).await;
     assert_eq!(city.status, StatusCode::OK, "{}", city.text);
@@ -134,7 +134,7 @@ async fn coverage_follows_units_and_adds_up_per_area() {
         units[0]["lon"].as_f64().unwrap(),
     );
     off_duty(&t, &dispatcher, &units).await;
-    t.app.recompute_coverage().await.unwrap();
+    t.app.command().recompute_coverage().await.unwrap();
     let after = t.get(&path, &dispatcher).await;
     check_consistent(&after.body);
     let off = share(&after.body["area"], 60).0;
@@ -151,7 +151,7 @@ async fn coverage_follows_units_and_adds_up_per_area() {
         home.1,
     )
     .await;
-    t.app.recompute_coverage().await.unwrap();
+    t.app.command().recompute_coverage().await.unwrap();
     let moved = share(&t.get(&path, &dispatcher).await.body["area"], 60).0;
     assert!(moved > off, "moved: {moved} vs {off}");
 
@@ -237,11 +237,11 @@ async fn coverage_is_scoped_to_the_callers_subtree() {
 async fn a_station_short_of_cover_raises_an_alert_whose_move_up_helps() {
     let t = TestApp::demo_with_roads().await;
     // No alerts while measuring the baseline.
-    t.app.set_coverage_policy(CoveragePolicy {
+    t.app.command().set_coverage_policy(CoveragePolicy {
         target: 0.0,
         ..CoveragePolicy::default()
     });
-    t.app.recompute_coverage().await.unwrap();
+    t.app.command().recompute_coverage().await.unwrap();
     let dispatcher = t.login("dispatcher").await;
     let gulou = t.org_id("33020301").await;
     let path = format!("/api/v1/coverage?org={gulou}");
@@ -274,23 +274,23 @@ async fn a_station_short_of_cover_raises_an_alert_whose_move_up_helps() {
         .post("/api/v1/avl", &dispatcher, json!({"positions": fixes}))
         .await;
     assert!(r.status.is_success(), "{}", r.text);
-    t.app.recompute_coverage().await.unwrap();
+    t.app.command().recompute_coverage().await.unwrap();
     let s0 = share(&t.get(&path, &dispatcher).await.body["area"], 180).0;
     let units = available_units_of(&t, &dispatcher, &gulou).await;
     off_duty(&t, &dispatcher, &units).await;
-    t.app.recompute_coverage().await.unwrap();
+    t.app.command().recompute_coverage().await.unwrap();
     let s1 = share(&t.get(&path, &dispatcher).await.body["area"], 180).0;
     assert!(s1 < s0, "{s1} vs {s0}");
 
     // The station's target sits between what it had and what is left.
     let target = (s0 + s1) / 2.0;
-    t.app.set_coverage_policy(CoveragePolicy {
+    t.app.command().set_coverage_policy(CoveragePolicy {
         target,
         ..CoveragePolicy::default()
     });
     let mut rx = t.app.subscribe();
     let head = t.audit_head().await;
-    t.app.recompute_coverage().await.unwrap();
+    t.app.command().recompute_coverage().await.unwrap();
     assert_ne!(t.audit_head().await, head, "the alert is audited");
     let mut announced = false;
     while let Ok(e) = rx.try_recv() {
@@ -317,7 +317,7 @@ async fn a_station_short_of_cover_raises_an_alert_whose_move_up_helps() {
             >= a["suggestion"]["cells_before"].as_u64().unwrap()
     );
     // Still short: no second alert for the same station.
-    t.app.recompute_coverage().await.unwrap();
+    t.app.command().recompute_coverage().await.unwrap();
     let again = t.get("/api/v1/coverage/alerts?open=true", &station).await;
     assert_eq!(again.body.as_array().unwrap().len(), 1);
     // Another station of the bureau does not see it; the bureau does.
@@ -352,7 +352,7 @@ async fn a_station_short_of_cover_raises_an_alert_whose_move_up_helps() {
         )
         .await;
     }
-    t.app.recompute_coverage().await.unwrap();
+    t.app.command().recompute_coverage().await.unwrap();
     let s2 = share(&t.get(&path, &dispatcher).await.body["area"], 180).0;
     assert!(s2 > s1, "after the move-up {s2} vs {s1}");
     if s2 >= target {
@@ -364,7 +364,7 @@ async fn a_station_short_of_cover_raises_an_alert_whose_move_up_helps() {
 #[tokio::test]
 async fn the_background_task_recomputes_when_units_change() {
     let t = TestApp::demo_with_roads().await;
-    let task = t.app.spawn_coverage_task();
+    let task = t.app.command().spawn_coverage_task();
     let dispatcher = t.login("dispatcher").await;
     let gulou = t.org_id("33020301").await;
     let path = format!("/api/v1/coverage?org={gulou}");

@@ -283,19 +283,21 @@ async fn a_photo_uploads_in_chunks_resumes_after_a_drop_and_downloads_byte_ident
     assert_eq!(events.len(), 1);
     assert_eq!(events[0]["detail"]["kind"], "photo");
     assert_eq!(events[0]["detail"]["sha256"], digest.as_str());
-    let mut conn = s.t.app.store().conn().await.unwrap();
     assert_eq!(
-        jingwu_store::media::count_photos(&mut conn, &s.incident)
-            .await
-            .unwrap(),
+        sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM incident_media WHERE incident_id = $1 AND kind = 'photo'"
+        )
+        .bind(&s.incident)
+        .fetch_one(&s.t.db)
+        .await
+        .unwrap(),
         1
     );
-    drop(conn);
     // A finished upload takes no more chunks.
     let r = s.chunk(&s.officer, &id, 10_000, first, &sha(first)).await;
     r.problem(StatusCode::CONFLICT, "upload_closed");
     assert!(matches!(
-        s.t.app.store().verify_audit().await.unwrap(),
+        s.t.store.verify_audit().await.unwrap(),
         jingwu_app::Verification::Intact { .. }
     ));
 }
@@ -424,7 +426,7 @@ async fn the_same_content_is_stored_once_and_a_video_is_a_video() {
 
     assert_eq!(s.files_under("sha256"), 1, "stored once");
     let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM media_objects")
-        .fetch_one(s.t.app.store().pool())
+        .fetch_one(&s.t.db)
         .await
         .unwrap();
     assert_eq!(rows, 1);
@@ -459,11 +461,14 @@ async fn the_same_content_is_stored_once_and_a_video_is_a_video() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers[header::CONTENT_TYPE], "video/mp4");
     assert_eq!(body, clip);
-    let mut conn = s.t.app.store().conn().await.unwrap();
     assert_eq!(
-        jingwu_store::media::count_photos(&mut conn, &s.incident)
-            .await
-            .unwrap(),
+        sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM incident_media WHERE incident_id = $1 AND kind = 'photo'"
+        )
+        .bind(&s.incident)
+        .fetch_one(&s.t.db)
+        .await
+        .unwrap(),
         1
     );
 }
@@ -615,7 +620,7 @@ async fn another_stations_officer_can_neither_upload_nor_download() {
 #[tokio::test]
 async fn an_interrupted_finish_completes_with_an_empty_chunk_at_the_end() {
     let s = scene().await;
-    let blobs = jingwu_store::blobs::BlobStore::new(s.t.media.path());
+    let blobs = jingwu_store::uploads::blobs::BlobStore::new(s.t.media.path());
     for (seed, moved) in [(8, false), (9, true)] {
         let data = jpeg(6_000, seed);
         let r = s.open(&s.officer, &s.incident, "image/jpeg", &data).await;
@@ -628,11 +633,16 @@ async fn an_interrupted_finish_completes_with_an_empty_chunk_at_the_end() {
         // round, after the file already reached its content address).
         blobs.write_part(&id, 4096, &data[4096..]).unwrap();
         assert!(
-            s.t.app
-                .store()
-                .advance_upload(&id, 4096, 6000)
-                .await
-                .unwrap()
+            sqlx::query(
+                "UPDATE media_uploads SET received_bytes = 6000 \
+                 WHERE id = $1 AND received_bytes = 4096 AND status = 'open'",
+            )
+            .bind(&id)
+            .execute(&s.t.db)
+            .await
+            .unwrap()
+            .rows_affected()
+                == 1
         );
         if moved {
             blobs.commit_part(&id, &sha(&data)).unwrap();

@@ -714,7 +714,7 @@ async fn incidents_are_handed_over_and_escalated_within_bounds() {
         .await;
     assert!(audit.text.contains("incident.handover"), "{}", audit.text);
     assert!(matches!(
-        t.app.store().verify_audit().await.unwrap(),
+        t.store.verify_audit().await.unwrap(),
         jingwu_app::Verification::Intact { .. }
     ));
 

@@ -11,6 +11,10 @@ use tower::ServiceExt;
 
 pub struct TestApp {
     pub app: App,
+    /// The same database, for checks the API cannot make (audit verification).
+    pub store: Store,
+    /// A raw connection pool to the same database, for tests that tamper with rows.
+    pub db: sqlx::AnyPool,
     pub router: Router,
     _dir: Option<tempfile::TempDir>,
     /// The scene media store of this app (a temp dir).
@@ -53,10 +57,12 @@ pub fn test_config() -> AppConfig {
 }
 
 /// A database for one test: SQLite in a temp dir, or a fresh schema on PostgreSQL.
-pub async fn test_store() -> (Store, Option<tempfile::TempDir>) {
+pub async fn test_store() -> (Store, sqlx::AnyPool, Option<tempfile::TempDir>) {
+    sqlx::any::install_default_drivers();
     match std::env::var("JINGWU_TEST_PG_URL") {
         Ok(url) if !url.is_empty() => {
             let schema = format!("t_{}", jingwu_core::new_id().replace('-', ""));
+            let schema_name = schema.clone();
             let opts = StoreOptions {
                 pg_schema: Some(schema),
                 max_connections: 8,
@@ -66,7 +72,20 @@ pub async fn test_store() -> (Store, Option<tempfile::TempDir>) {
                 .await
                 .expect("connect to PostgreSQL");
             store.migrate().await.unwrap();
-            (store, None)
+            let search_path = format!("SET search_path TO {schema_name}");
+            let db = sqlx::any::AnyPoolOptions::new()
+                .max_connections(2)
+                .after_connect(move |c, _| {
+                    let sql = search_path.clone();
+                    Box::pin(async move {
+                        sqlx::Executor::execute(c, sql.as_str()).await?;
+                        Ok(())
+                    })
+                })
+                .connect(&url)
+                .await
+                .unwrap();
+            (store, db, None)
         }
         _ => {
             let dir = tempfile::tempdir().unwrap();
@@ -75,7 +94,12 @@ pub async fn test_store() -> (Store, Option<tempfile::TempDir>) {
                 .await
                 .unwrap();
             store.migrate().await.unwrap();
-            (store, Some(dir))
+            let db = sqlx::any::AnyPoolOptions::new()
+                .max_connections(2)
+                .connect(&url)
+                .await
+                .unwrap();
+            (store, db, Some(dir))
         }
     }
 }
@@ -83,17 +107,19 @@ pub async fn test_store() -> (Store, Option<tempfile::TempDir>) {
 impl TestApp {
     /// The demo city on a fresh database.
     pub async fn demo() -> TestApp {
-        let (store, dir) = test_store().await;
+        let (store, db, dir) = test_store().await;
         let media = tempfile::tempdir().unwrap();
         let config = AppConfig {
             media_dir: media.path().into(),
             ..test_config()
         };
-        let app = App::new(store, Arc::new(jingwu_core::SystemClock), config);
+        let app = App::new(store.clone(), Arc::new(jingwu_core::SystemClock), config);
         app.seed_demo().await.unwrap();
         let router = jingwu_api::router(app.clone(), jingwu_api::ApiOptions::default());
         TestApp {
             app,
+            store,
+            db,
             router,
             _dir: dir,
             media,
@@ -106,7 +132,9 @@ impl TestApp {
         let (graph, _) = jingwu_routing::SyntheticCity::new(8_000, 2016)
             .generate()
             .unwrap();
-        t.app.set_road_network(jingwu_app::RoadNetwork::new(graph));
+        t.app
+            .command()
+            .set_road_network(jingwu_app::RoadNetwork::new(graph));
         assert_eq!(t.app.seed_demo_command().await.unwrap(), 700);
         t
     }
@@ -212,7 +240,7 @@ impl TestApp {
     pub async fn audit_head(&self) -> (i64, String) {
         use sqlx::Row;
         let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
-            .fetch_one(self.app.store().pool())
+            .fetch_one(&self.db)
             .await
             .unwrap();
         (row.get(0), row.get(1))

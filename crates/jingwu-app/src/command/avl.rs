@@ -9,7 +9,8 @@ use std::collections::BTreeSet;
 use jingwu_core::Principal;
 use jingwu_store::command::{self as q, Position};
 
-use crate::{App, AppError, FieldError, LiveEvent, Result};
+use super::Command;
+use crate::{AppError, FieldError, LiveEvent, Result};
 
 /// One position fix from a terminal.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,7 +29,7 @@ const FUTURE_TOLERANCE_US: i64 = 60_000_000;
 /// Fixes older than this are refused (a terminal's offline queue is replayed within it).
 const MAX_FIX_AGE_US: i64 = 24 * 3_600_000_000;
 
-impl App {
+impl Command<'_> {
     /// Records a batch of fixes; every unit named must be one the caller may operate.
     /// Returns how many fixes were stored.
     pub async fn ingest_positions(&self, who: &Principal, fixes: &[Fix]) -> Result<usize> {
@@ -60,7 +61,7 @@ impl App {
             return Err(AppError::Validation(errs));
         }
         let units: BTreeSet<&str> = fixes.iter().map(|f| f.unit_id.as_str()).collect();
-        let mut conn = self.store().conn().await?;
+        let mut conn = self.k().read().await?;
         // One query for all the batch's units (a gateway batch names hundreds).
         let ids: Vec<&str> = units.iter().copied().collect();
         let loaded: std::collections::HashMap<String, q::ScopedUnit> =
@@ -89,7 +90,7 @@ impl App {
                 heading: f.heading,
             })
             .collect();
-        self.store().record_telemetry(&batch).await?;
+        self.k().record_positions(&batch).await?;
         for (unit_id, org_path) in paths {
             self.publish(LiveEvent::Unit { unit_id, org_path });
         }
@@ -98,8 +99,9 @@ impl App {
 
     /// Prunes AVL history older than `keep_days` once an hour, for as long as the server runs.
     pub fn spawn_avl_retention(&self, keep_days: i64) -> tokio::task::JoinHandle<()> {
-        let app = self.clone();
+        let app = self.app.clone();
         tokio::spawn(async move {
+            let app = app.command();
             let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
             loop {
                 hourly.tick().await;
@@ -114,7 +116,8 @@ impl App {
 
     /// Drops AVL history older than `keep_s` seconds (retention); returns rows removed.
     pub async fn prune_positions(&self, keep_s: i64) -> Result<u64> {
-        let mut conn = self.store().conn().await?;
-        Ok(q::prune_positions(&mut conn, self.now_us() - keep_s * 1_000_000).await?)
+        self.k()
+            .prune_positions(self.now_us() - keep_s * 1_000_000)
+            .await
     }
 }

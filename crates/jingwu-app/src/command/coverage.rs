@@ -19,13 +19,14 @@ use jingwu_routing::{
     Position, cells_geojson, grid_candidates,
 };
 use jingwu_store::command as q;
-use jingwu_store::layers::{self as lq, CoverageAlert};
-use jingwu_store::orgs::{self, OrgUnit};
+use jingwu_store::command::layers::{self as lq, CoverageAlert};
+use jingwu_store::foundation::orgs::{self, OrgUnit};
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
+use super::Command;
 use super::ReadyUnit;
-use crate::roads::RoadNetwork;
-use crate::{App, AppError, LiveEvent, RequestCtx, Result};
+use super::RoadNetwork;
+use crate::{AppError, LiveEvent, RequestCtx, Result};
 
 /// The response-time circles, in seconds.
 pub const COVERAGE_LIMITS_S: [u32; 3] = [60, 180, 300];
@@ -277,21 +278,22 @@ fn move_up(model: &Model, placed: &[ReadyUnit], station: usize, k: usize) -> ser
     })
 }
 
-impl App {
+impl Command<'_> {
     pub fn set_coverage_policy(&self, p: CoveragePolicy) {
-        *lock(&self.inner.coverage.policy) = p;
+        *lock(&self.state().coverage.policy) = p;
     }
 
     pub fn coverage_policy(&self) -> CoveragePolicy {
-        lock(&self.inner.coverage.policy).clone()
+        lock(&self.state().coverage.policy).clone()
     }
 
     /// Starts the background task that recomputes coverage when units change (coalescing
     /// changes within the debounce window) and at the refresh interval.
     pub fn spawn_coverage_task(&self) -> tokio::task::JoinHandle<()> {
-        let app = self.clone();
-        let mut rx = self.subscribe();
+        let app = self.app.clone();
+        let mut rx = self.app.subscribe();
         tokio::spawn(async move {
+            let app = app.command();
             loop {
                 if let Err(e) = app.recompute_coverage().await {
                     tracing::warn!(error = %e, "coverage recomputation failed");
@@ -321,12 +323,12 @@ impl App {
     /// Recomputes coverage from the available units with fresh fixes and raises or resolves
     /// station alerts. Does nothing without a road network.
     pub async fn recompute_coverage(&self) -> Result<()> {
-        let state = &self.inner.coverage;
+        let state = &self.state().coverage;
         let _one = state.running.lock().await;
         let Some(roads) = self.roads() else {
             return Ok(());
         };
-        let mut conn = self.store().conn().await?;
+        let mut conn = self.k().read().await?;
         let Some(root) = orgs::root(&mut conn).await? else {
             return Ok(());
         };
@@ -427,7 +429,7 @@ impl App {
         if raise.is_empty() && resolve.is_empty() {
             return Ok(());
         }
-        let system = self.system_principal().await?;
+        let system = self.app.foundation().system_principal().await?;
         let ctx = RequestCtx::cli();
         for (ai, l, suggestion) in raise {
             let st = &model.stations[ai];
@@ -442,45 +444,42 @@ impl App {
                 raised_at: now,
                 resolved_at: None,
             };
-            let mut tx = self.store().write().await?;
-            lq::insert_alert(tx.conn(), &alert).await?;
-            let detail = serde_json::json!({
-                "alert_id": alert.id, "road_share": alert.road_share, "target": alert.target,
-                "moves": suggestion["moves"].as_array().map_or(0, Vec::len),
-            });
-            tx.audit(self.entry(
-                &system,
-                &ctx,
-                "coverage.alert",
-                ("org_unit", &st.org_id),
-                &st.path,
-                detail,
-            ))
-            .await?;
-            tx.commit().await?;
+            self.k()
+                .write(&system, &ctx, async |tx| {
+                    lq::insert_alert(tx.db(), &alert).await?;
+                    let detail = serde_json::json!({
+                        "alert_id": alert.id, "road_share": alert.road_share, "target": alert.target,
+                        "moves": suggestion["moves"].as_array().map_or(0, Vec::len),
+                    });
+                    tx.audit("coverage.alert", ("org_unit", &st.org_id), &st.path, detail)
+                        .await?;
+                    tx.publish(LiveEvent::CoverageAlert {
+                        alert_id: alert.id.clone(),
+                        org_id: st.org_id.clone(),
+                        org_path: st.path.clone(),
+                    });
+                    Ok(())
+                })
+                .await?;
             if let Some(set) = lock(&state.alerting).as_mut() {
                 set.insert(st.org_id.clone());
             }
-            self.publish(LiveEvent::CoverageAlert {
-                alert_id: alert.id,
-                org_id: st.org_id.clone(),
-                org_path: st.path.clone(),
-            });
         }
         for ai in resolve {
             let st = &model.stations[ai];
-            let mut tx = self.store().write().await?;
-            let n = lq::resolve_alerts(tx.conn(), &st.org_id, now).await?;
-            tx.audit(self.entry(
-                &system,
-                &ctx,
-                "coverage.alert_resolved",
-                ("org_unit", &st.org_id),
-                &st.path,
-                serde_json::json!({ "alerts": n }),
-            ))
-            .await?;
-            tx.commit().await?;
+            self.k()
+                .write(&system, &ctx, async |tx| {
+                    let n = lq::resolve_alerts(tx.db(), &st.org_id, now).await?;
+                    let detail = serde_json::json!({ "alerts": n });
+                    tx.audit(
+                        "coverage.alert_resolved",
+                        ("org_unit", &st.org_id),
+                        &st.path,
+                        detail,
+                    )
+                    .await
+                })
+                .await?;
             if let Some(set) = lock(&state.alerting).as_mut() {
                 set.remove(&st.org_id);
             }
@@ -493,7 +492,7 @@ impl App {
         authorize(who, Action::ReadCommand, Scope::Org(&who.org_path))
             .map_err(AppError::denied_scope)?;
         let id = org_id.unwrap_or(&who.org_id);
-        let mut conn = self.store().conn().await?;
+        let mut conn = self.k().read().await?;
         let org = orgs::get(&mut conn, id)
             .await?
             .ok_or(AppError::NotFound { what: "org unit" })?;
@@ -503,12 +502,12 @@ impl App {
     }
 
     async fn coverage_snapshot(&self) -> Result<Arc<Snapshot>> {
-        let latest = lock(&self.inner.coverage.latest).clone();
+        let latest = lock(&self.state().coverage.latest).clone();
         if let Some(s) = latest {
             return Ok(s);
         }
         self.recompute_coverage().await?;
-        lock(&self.inner.coverage.latest)
+        lock(&self.state().coverage.latest)
             .clone()
             .ok_or_else(|| AppError::Precondition("no road network is loaded".into()))
     }
@@ -517,13 +516,13 @@ impl App {
     pub async fn coverage(&self, who: &Principal, org_id: Option<&str>) -> Result<CoverageView> {
         let org = self.coverage_org(who, org_id).await?;
         let snap = self.coverage_snapshot().await?;
-        let mut conn = self.store().conn().await?;
+        let mut conn = self.k().read().await?;
         let tree = orgs::subtree(&mut conn, &org.path).await?;
         drop(conn);
         let area = |o: &OrgUnit| AreaFigures {
             org_id: o.id.clone(),
             code: o.code.clone(),
-            kind: o.kind.clone(),
+            kind: o.kind.as_str().to_string(),
             name_zh: o.name_zh.clone(),
             name_en: o.name_en.clone(),
             limits: figures(&snap.sum_under(&o.path)),
@@ -611,7 +610,7 @@ impl App {
     ) -> Result<serde_json::Value> {
         let org = self.coverage_org(who, org_id).await?;
         let snap = self.coverage_snapshot().await?;
-        let mut conn = self.store().conn().await?;
+        let mut conn = self.k().read().await?;
         let names = orgs::subtree(&mut conn, &org.path).await?;
         drop(conn);
         let mut per_station: Vec<(usize, Vec<jingwu_routing::CellIndex>)> = snap
@@ -663,7 +662,7 @@ impl App {
         open_only: bool,
     ) -> Result<Vec<CoverageAlertView>> {
         let org = self.coverage_org(who, org_id).await?;
-        let mut conn = self.store().conn().await?;
+        let mut conn = self.k().read().await?;
         let rows = lq::alerts_under(&mut conn, &org.path, open_only, 500).await?;
         Ok(rows
             .into_iter()

@@ -4,17 +4,18 @@
 
 use std::collections::BTreeSet;
 
-use jingwu_core::{Action, Principal, path_contains};
+use jingwu_core::{Action, Principal, Role, path_contains};
 use jingwu_store::command as q;
-use jingwu_store::users;
+use jingwu_store::foundation::users;
 
+use super::Command;
 use super::read::UnitView;
-use crate::{App, AppError, FieldError, LiveEvent, RequestCtx, Result};
+use crate::{AppError, FieldError, LiveEvent, RequestCtx, Result};
 
 /// Most officers one unit carries.
 pub const MAX_CREW: usize = 8;
 
-impl App {
+impl Command<'_> {
     pub async fn set_unit_crew(
         &self,
         who: &Principal,
@@ -22,68 +23,68 @@ impl App {
         crew: &[String],
         ctx: &RequestCtx,
     ) -> Result<UnitView> {
-        let mut tx = self.store().write().await?;
-        let u = self
-            .scoped_unit(tx.conn(), who, Action::ManageUnits, unit_id)
-            .await?;
-        let mut errs = Vec::new();
-        if crew.len() > MAX_CREW {
-            errs.push(FieldError::new(
-                "crew",
-                "crew.size",
-                format!("at most {MAX_CREW} officers"),
-            ));
-        }
-        let before: Vec<String> = serde_json::from_str(&u.unit.crew).unwrap_or_default();
-        let mut seen = BTreeSet::new();
-        for (i, name) in crew.iter().enumerate() {
-            let field = format!("crew[{i}]");
-            if !seen.insert(name.as_str()) {
-                errs.push(FieldError::new(&field, "crew.duplicate", "listed twice"));
-                continue;
-            }
-            if before.contains(name) {
-                continue;
-            }
-            let ok = match users::by_username(tx.conn(), name).await? {
-                Some(user) => {
-                    user.user.role == "officer"
-                        && user.user.disabled_at.is_none()
-                        && path_contains(&who.org_path, &user.org_path)
+        self.k()
+            .write(who, ctx, async |tx| {
+                let u = self
+                    .scoped_unit(tx.db(), who, Action::ManageUnits, unit_id)
+                    .await?;
+                let mut errs = Vec::new();
+                if crew.len() > MAX_CREW {
+                    errs.push(FieldError::new(
+                        "crew",
+                        "crew.size",
+                        format!("at most {MAX_CREW} officers"),
+                    ));
                 }
-                None => false,
-            };
-            if !ok {
-                // Same answer for unknown, disabled, not an officer and out of scope.
-                errs.push(FieldError::new(
-                    &field,
-                    "crew.unknown_officer",
-                    "no active officer of that name in your jurisdiction",
-                ));
-            }
-        }
-        if !errs.is_empty() {
-            return Err(AppError::Validation(errs));
-        }
-        let crew_json = serde_json::to_string(crew)
-            .map_err(|e| AppError::Internal(format!("crew encoding: {e}")))?;
-        q::set_unit_crew(tx.conn(), unit_id, &crew_json).await?;
-        tx.audit(self.entry(
-            who,
-            ctx,
-            "unit.crew",
-            ("unit", unit_id),
-            &u.org_path,
-            serde_json::json!({ "from": before, "to": crew }),
-        ))
-        .await?;
-        tx.commit().await?;
-        self.publish(LiveEvent::Unit {
-            unit_id: unit_id.into(),
-            org_path: u.org_path.clone(),
-        });
-        let mut unit = u;
-        unit.unit.crew = crew_json;
-        Ok(unit)
+                let before: Vec<String> = serde_json::from_str(&u.unit.crew).unwrap_or_default();
+                let mut seen = BTreeSet::new();
+                for (i, name) in crew.iter().enumerate() {
+                    let field = format!("crew[{i}]");
+                    if !seen.insert(name.as_str()) {
+                        errs.push(FieldError::new(&field, "crew.duplicate", "listed twice"));
+                        continue;
+                    }
+                    if before.contains(name) {
+                        continue;
+                    }
+                    let ok = match users::by_username(tx.db(), name).await? {
+                        Some(user) => {
+                            user.user.role == Role::Officer
+                                && user.user.disabled_at.is_none()
+                                && path_contains(&who.org_path, &user.org_path)
+                        }
+                        None => false,
+                    };
+                    if !ok {
+                        // Same answer for unknown, disabled, not an officer and out of scope.
+                        errs.push(FieldError::new(
+                            &field,
+                            "crew.unknown_officer",
+                            "no active officer of that name in your jurisdiction",
+                        ));
+                    }
+                }
+                if !errs.is_empty() {
+                    return Err(AppError::Validation(errs));
+                }
+                let crew_json = serde_json::to_string(crew)
+                    .map_err(|e| AppError::Internal(format!("crew encoding: {e}")))?;
+                q::set_unit_crew(tx.db(), unit_id, &crew_json).await?;
+                tx.audit(
+                    "unit.crew",
+                    ("unit", unit_id),
+                    &u.org_path,
+                    serde_json::json!({ "from": before, "to": crew }),
+                )
+                .await?;
+                tx.publish(LiveEvent::Unit {
+                    unit_id: unit_id.into(),
+                    org_path: u.org_path.clone(),
+                });
+                let mut unit = u;
+                unit.unit.crew = crew_json;
+                Ok(unit)
+            })
+            .await
     }
 }

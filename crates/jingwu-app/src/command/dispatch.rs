@@ -3,18 +3,20 @@
 //! transaction and only if it is still available.
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
 
 use jingwu_command::duplicates::haversine_m;
-use jingwu_command::taxonomy::{Priority, Subcategory};
+use jingwu_command::incident::IncidentStatus;
 use jingwu_command::unit::{
     Actor, Candidate, FitLevel, Tier, UnitKind, UnitStatus, fits, recommendation_order,
 };
-use jingwu_core::{Action, Principal, Scope, authorize};
+use jingwu_core::{Action, OrgKind, Principal, Scope, authorize};
 use jingwu_store::command::{self as q, Assignment, Milestone};
-use jingwu_store::orgs;
+use jingwu_store::foundation::orgs;
 
-use super::{event, move_unit, parse_status};
-use crate::{App, AppError, LiveEvent, RequestCtx, Result};
+use super::Command;
+use super::{event, move_unit};
+use crate::{AppError, LiveEvent, RequestCtx, Result};
 
 /// Longest road travel time considered for a recommendation.
 const RECOMMEND_LIMIT_S: u32 = 1800;
@@ -23,7 +25,7 @@ const RECOMMEND_LIMIT_S: u32 = 1800;
 pub struct Recommendation {
     pub unit_id: String,
     pub call_sign: String,
-    pub kind: String,
+    pub kind: UnitKind,
     pub org_id: String,
     pub org_name_zh: String,
     pub tier: Tier,
@@ -35,16 +37,16 @@ pub struct Recommendation {
     pub fix_age_s: i64,
 }
 
-pub(super) fn tier_of(kind: UnitKind, org_kind: &str) -> Tier {
+pub(super) fn tier_of(kind: UnitKind, org_kind: OrgKind) -> Tier {
     match (kind, org_kind) {
         (UnitKind::ArmedPatrolTeam, _) => Tier::ArmedPatrol,
-        (_, "station") => Tier::Station,
-        (_, "district") => Tier::District,
-        _ => Tier::City,
+        (_, OrgKind::Station) => Tier::Station,
+        (_, OrgKind::District) => Tier::District,
+        (_, OrgKind::City) => Tier::City,
     }
 }
 
-impl App {
+impl Command<'_> {
     /// Available units the caller may task, ranked by road travel time *to* the incident
     /// (one backward search, live closures applied), then by tier/type fit within a minute.
     pub async fn recommend(
@@ -58,7 +60,7 @@ impl App {
         let roads = self
             .roads()
             .ok_or_else(|| AppError::Precondition("no road network is loaded".into()))?;
-        let mut conn = self.store().conn().await?;
+        let mut conn = self.k().read().await?;
         let incident = self.visible_incident(&mut conn, who, incident_id).await?;
         let target = roads
             .snap(incident.incident.lat, incident.incident.lon)
@@ -67,13 +69,11 @@ impl App {
                     "the incident location is off the road network: {e}"
                 ))
             })?;
-        let subcategory = Subcategory::parse(&incident.incident.subcategory)
-            .map_err(|e| AppError::Internal(format!("stored subcategory: {e}")))?;
-        let priority = Priority::parse(&incident.incident.priority)
-            .map_err(|e| AppError::Internal(format!("stored priority: {e}")))?;
+        let subcategory = incident.incident.subcategory;
+        let priority = incident.incident.priority;
         let tree = orgs::subtree(&mut conn, &who.org_path).await?;
         drop(conn);
-        let mut conn = self.store().conn().await?;
+        let mut conn = self.k().read().await?;
         let units = q::units_under(&mut conn, &who.org_path).await?;
         drop(conn);
 
@@ -85,7 +85,7 @@ impl App {
             .filter_map(|eta| {
                 let r = ready.get(eta.unit)?;
                 let (u, age) = (&r.unit, r.fix_age_us);
-                let kind = UnitKind::parse(&u.unit.kind).ok()?;
+                let kind = u.unit.kind;
                 let org = tree.iter().find(|o| o.id == u.unit.org_id)?;
                 let distance_m = haversine_m(
                     incident.incident.lat,
@@ -97,10 +97,10 @@ impl App {
                 Some(Recommendation {
                     unit_id: u.unit.id.clone(),
                     call_sign: u.unit.call_sign.clone(),
-                    kind: u.unit.kind.clone(),
+                    kind: u.unit.kind,
                     org_id: org.id.clone(),
                     org_name_zh: org.name_zh.clone(),
-                    tier: tier_of(kind, &org.kind),
+                    tier: tier_of(kind, org.kind),
                     eta_s: f64::from(eta.time_ms) / 1000.0,
                     distance_m,
                     fit: fit.level,
@@ -142,130 +142,157 @@ impl App {
             ));
         }
         let now = self.now_us();
-        let mut tx = self.store().write().await?;
-        let incident = self.visible_incident(tx.conn(), who, incident_id).await?;
-        authorize(who, Action::Dispatch, Scope::Org(&incident.org_path))
-            .map_err(AppError::denied_scope)?;
-        if matches!(incident.incident.status.as_str(), "closed" | "merged") {
-            return Err(AppError::Conflict {
-                code: "incident_closed",
-                detail: format!(
-                    "incident {} is {}",
-                    incident.incident.number, incident.incident.status
-                ),
-            });
-        }
-        let target = self
-            .roads()
-            .and_then(|r| r.snap(incident.incident.lat, incident.incident.lon).ok());
-        let mut pushed = Vec::new();
-        let mut unit_paths = Vec::new();
-        for unit_id in unit_ids {
-            let u = self
-                .scoped_unit(tx.conn(), who, Action::Dispatch, unit_id)
-                .await?;
-            let from = parse_status(&u.unit.status)?;
-            if from != UnitStatus::Available {
-                return Err(AppError::Conflict {
-                    code: "unit_not_available",
-                    detail: format!(
-                        "unit {} is {} and cannot be dispatched",
-                        u.unit.call_sign,
-                        from.label_en().to_lowercase()
-                    ),
-                });
-            }
-            move_unit(
-                tx.conn(),
-                who,
-                Actor::Dispatcher,
-                unit_id,
-                from,
-                UnitStatus::Dispatched,
-                Some(incident_id),
-                "",
-                now,
-            )
-            .await?;
-            let eta_secs = match (self.roads(), target, u.unit.lat, u.unit.lon) {
-                (Some(roads), Some(target), Some(lat), Some(lon)) => {
-                    roads.snap(lat, lon).ok().and_then(|p| {
-                        roads
-                            .rank(&[p], &target, 1, RECOMMEND_LIMIT_S)
-                            .first()
-                            .map(|e| i64::from(e.time_ms / 1000))
-                    })
+        let etas = self.etas_to(who, incident_id, unit_ids).await?;
+        self.k()
+            .write(who, ctx, async |tx| {
+                let incident = self.visible_incident(tx.db(), who, incident_id).await?;
+                authorize(who, Action::Dispatch, Scope::Org(&incident.org_path))
+                    .map_err(AppError::denied_scope)?;
+                if matches!(
+                    incident.incident.status,
+                    IncidentStatus::Closed | IncidentStatus::Merged
+                ) {
+                    return Err(AppError::Conflict {
+                        code: "incident_closed",
+                        detail: format!(
+                            "incident {} is {}",
+                            incident.incident.number, incident.incident.status
+                        ),
+                    });
                 }
-                _ => None,
-            };
-            q::insert_assignment(
-                tx.conn(),
-                &Assignment {
+                let mut pushed = Vec::new();
+                let mut unit_paths = Vec::new();
+                for unit_id in unit_ids {
+                    let u = self
+                        .scoped_unit(tx.db(), who, Action::Dispatch, unit_id)
+                        .await?;
+                    let from = u.unit.status;
+                    if from != UnitStatus::Available {
+                        return Err(AppError::Conflict {
+                            code: "unit_not_available",
+                            detail: format!(
+                                "unit {} is {} and cannot be dispatched",
+                                u.unit.call_sign,
+                                from.label_en().to_lowercase()
+                            ),
+                        });
+                    }
+                    move_unit(
+                        tx.db(),
+                        who,
+                        Actor::Dispatcher,
+                        unit_id,
+                        from,
+                        UnitStatus::Dispatched,
+                        Some(incident_id),
+                        "",
+                        now,
+                    )
+                    .await?;
+                    let eta_secs = etas.get(unit_id.as_str()).copied().flatten();
+                    q::insert_assignment(
+                        tx.db(),
+                        &Assignment {
+                            incident_id: incident_id.into(),
+                            unit_id: unit_id.clone(),
+                            status: "dispatched".into(),
+                            eta_secs,
+                            dispatched_at: now,
+                            acknowledged_at: None,
+                            en_route_at: None,
+                            on_scene_at: None,
+                            cleared_at: None,
+                        },
+                    )
+                    .await?;
+                    let detail =
+                        serde_json::json!({ "call_sign": u.unit.call_sign, "eta_secs": eta_secs });
+                    event(
+                        tx.db(),
+                        incident_id,
+                        now,
+                        "dispatched",
+                        who,
+                        Some(unit_id),
+                        detail,
+                    )
+                    .await?;
+                    let body = self.assignment_message(&incident.incident, eta_secs);
+                    let seq = q::push_terminal_message(tx.db(), unit_id, now, "assignment", &body)
+                        .await?;
+                    pushed.push((unit_id.clone(), seq));
+                    unit_paths.push((unit_id.clone(), u.org_path.clone()));
+                }
+                if incident.incident.status == IncidentStatus::New {
+                    q::mark_incident(
+                        tx.db(),
+                        incident_id,
+                        IncidentStatus::Dispatched,
+                        Milestone::Dispatched,
+                        now,
+                    )
+                    .await?;
+                }
+                let detail = serde_json::json!({ "unit_ids": unit_ids });
+                tx.audit(
+                    "incident.dispatch",
+                    ("incident", incident_id),
+                    &incident.org_path,
+                    detail,
+                )
+                .await?;
+                for (unit_id, seq) in &pushed {
+                    tx.publish(LiveEvent::Terminal {
+                        unit_id: unit_id.clone(),
+                        seq: *seq,
+                    });
+                }
+                // The map shows unit status too.
+                for (unit_id, org_path) in unit_paths {
+                    tx.publish(LiveEvent::Unit { unit_id, org_path });
+                }
+                tx.publish(LiveEvent::Incident {
                     incident_id: incident_id.into(),
-                    unit_id: unit_id.clone(),
-                    status: "dispatched".into(),
-                    eta_secs,
-                    dispatched_at: now,
-                    acknowledged_at: None,
-                    en_route_at: None,
-                    on_scene_at: None,
-                    cleared_at: None,
-                },
-            )
-            .await?;
-            let detail = serde_json::json!({ "call_sign": u.unit.call_sign, "eta_secs": eta_secs });
-            event(
-                tx.conn(),
-                incident_id,
-                now,
-                "dispatched",
-                who,
-                Some(unit_id),
-                detail,
-            )
-            .await?;
-            let body = self.assignment_message(&incident.incident, eta_secs);
-            let seq =
-                q::push_terminal_message(tx.conn(), unit_id, now, "assignment", &body).await?;
-            pushed.push((unit_id.clone(), seq));
-            unit_paths.push((unit_id.clone(), u.org_path.clone()));
-        }
-        if incident.incident.status == "new" {
-            q::mark_incident(
-                tx.conn(),
-                incident_id,
-                "dispatched",
-                Milestone::Dispatched,
-                now,
-            )
-            .await?;
-        }
-        let detail = serde_json::json!({ "unit_ids": unit_ids });
-        tx.audit(self.entry(
-            who,
-            ctx,
-            "incident.dispatch",
-            ("incident", incident_id),
-            &incident.org_path,
-            detail,
-        ))
-        .await?;
-        tx.commit().await?;
-        for (unit_id, seq) in &pushed {
-            self.publish(LiveEvent::Terminal {
-                unit_id: unit_id.clone(),
-                seq: *seq,
-            });
-        }
-        // The map shows unit status too.
-        for (unit_id, org_path) in unit_paths {
-            self.publish(LiveEvent::Unit { unit_id, org_path });
-        }
-        self.publish(LiveEvent::Incident {
-            incident_id: incident_id.into(),
-            org_path: incident.org_path,
-        });
-        Ok(pushed)
+                    org_path: incident.org_path,
+                });
+                Ok(pushed)
+            })
+            .await
+    }
+
+    /// Road travel time of each named unit to the incident, from the positions known now. Road
+    /// searches run here, before the writing transaction, so writers never wait on them; the
+    /// transaction re-checks everything that decides (scope, status).
+    async fn etas_to<'u>(
+        &self,
+        who: &Principal,
+        incident_id: &str,
+        unit_ids: &'u [String],
+    ) -> Result<HashMap<&'u str, Option<i64>>> {
+        let Some(roads) = self.roads() else {
+            return Ok(HashMap::new());
+        };
+        let mut conn = self.k().read().await?;
+        let incident = self.visible_incident(&mut conn, who, incident_id).await?;
+        let ids: Vec<&str> = unit_ids.iter().map(String::as_str).collect();
+        let units = q::get_units(&mut conn, &ids).await?;
+        drop(conn);
+        let Ok(target) = roads.snap(incident.incident.lat, incident.incident.lon) else {
+            return Ok(HashMap::new());
+        };
+        let eta = |lat: f64, lon: f64| {
+            let from = roads.snap(lat, lon).ok()?;
+            let e = roads.rank(&[from], &target, 1, RECOMMEND_LIMIT_S);
+            e.first().map(|e| i64::from(e.time_ms / 1000))
+        };
+        Ok(unit_ids
+            .iter()
+            .map(|id| {
+                let u = units.iter().find(|u| &u.unit.id == id);
+                let secs = u.and_then(|u| eta(u.unit.lat?, u.unit.lon?));
+                (id.as_str(), secs)
+            })
+            .collect())
     }
 
     /// The assignment as the terminal receives it: everything an officer needs to respond.

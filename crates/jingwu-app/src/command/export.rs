@@ -12,23 +12,18 @@ use jingwu_command::eido::{
     AgentRole, EidoAgency, EidoAgent, EidoCall, EidoIncident, EidoLocation, EidoNote, EidoUnit,
     to_eido,
 };
-use jingwu_command::taxonomy::{IncidentType, Priority, Source, Subcategory};
-use jingwu_command::unit::UnitKind;
-use jingwu_core::Principal;
-use jingwu_store::AnyConnection;
+use jingwu_command::taxonomy::IncidentType;
+use jingwu_core::{OrgKind, Principal};
+use jingwu_store::Conn;
 use jingwu_store::command as q;
-use jingwu_store::{orgs, users};
+use jingwu_store::foundation::{orgs, users};
 
+use super::Command;
 use super::dispatch::tier_of;
-use super::parse_status;
-use crate::{App, AppError, Result};
+use crate::{AppError, Result};
 
 /// Domain under which agencies and the issuing element are named.
 pub const EIDO_DOMAIN: &str = "example.cn";
-
-fn stored<T, E: std::fmt::Display>(what: &str, r: std::result::Result<T, E>) -> Result<T> {
-    r.map_err(|e| AppError::Internal(format!("stored {what}: {e}")))
-}
 
 /// Agent ids by user id, looked up once each.
 struct Agents {
@@ -37,7 +32,7 @@ struct Agents {
 }
 
 impl Agents {
-    async fn of(&mut self, conn: &mut AnyConnection, user_id: &str) -> Result<String> {
+    async fn of(&mut self, conn: &mut impl Conn, user_id: &str) -> Result<String> {
         if let Some(a) = self.known.get(user_id) {
             return Ok(a.clone());
         }
@@ -50,7 +45,7 @@ impl Agents {
     }
 }
 
-impl App {
+impl Command<'_> {
     /// The incident as a NENA EIDO JSON object: the incident, its caller and call, every unit
     /// assignment with its crew and position, the timeline as notes, the owning agency.
     pub async fn export_eido(
@@ -58,7 +53,7 @@ impl App {
         who: &Principal,
         incident_id: &str,
     ) -> Result<serde_json::Value> {
-        let mut conn = self.store().conn().await?;
+        let mut conn = self.k().read().await?;
         let scoped = self.visible_incident(&mut conn, who, incident_id).await?;
         let i = scoped.incident;
         let owner = orgs::get(&mut conn, &i.org_id)
@@ -78,9 +73,9 @@ impl App {
             agency: agency.id.clone(),
             known: BTreeMap::new(),
         };
-        let subcategory = stored("subcategory", Subcategory::parse(&i.subcategory))?;
-        let priority = stored("priority", Priority::parse(&i.priority))?;
-        let source = stored("source", Source::parse(&i.source))?;
+        let subcategory = i.subcategory;
+        let priority = i.priority;
+        let source = i.source;
         let timeline = q::timeline(&mut conn, incident_id).await?;
         let call_taker = agents.of(&mut conn, &i.created_by).await?;
 
@@ -99,11 +94,10 @@ impl App {
             let Some(u) = q::get_unit(&mut conn, &a.unit_id).await? else {
                 continue;
             };
-            let kind = stored("unit kind", UnitKind::parse(&u.unit.kind))?;
+            let kind = u.unit.kind;
             let org_kind = orgs::get(&mut conn, &u.unit.org_id)
                 .await?
-                .map(|o| o.kind)
-                .unwrap_or_default();
+                .map_or(OrgKind::City, |o| o.kind);
             let dispatcher = timeline
                 .iter()
                 .find(|e| e.kind == "dispatched" && e.unit_id.as_deref() == Some(&a.unit_id))
@@ -121,8 +115,8 @@ impl App {
                 id: u.unit.id.clone(),
                 name: u.unit.call_sign.clone(),
                 kind,
-                tier: tier_of(kind, &org_kind),
-                status: parse_status(&u.unit.status)?,
+                tier: tier_of(kind, org_kind),
+                status: u.unit.status,
                 status_at: u.unit.status_since,
                 dispatched_at: a.dispatched_at,
                 dispatched_by,
@@ -155,7 +149,7 @@ impl App {
             incident_type: IncidentType::of(subcategory),
             priority,
             source,
-            status: i.status.clone(),
+            status: i.status.as_str().to_string(),
             description: i.description.clone(),
             created: i.created_at,
             updated,

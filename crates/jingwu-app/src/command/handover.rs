@@ -5,10 +5,11 @@ use jingwu_command::incident::{IncidentStatus, advance};
 use jingwu_command::unit::UnitStatus;
 use jingwu_core::{Action, Principal, Scope, authorize, path_contains};
 use jingwu_store::command::{self as q, Assignment, Milestone};
-use jingwu_store::orgs;
+use jingwu_store::foundation::orgs;
 
-use super::{event, parse_status};
-use crate::{App, AppError, LiveEvent, RequestCtx, Result};
+use super::Command;
+use super::event;
+use crate::{AppError, LiveEvent, RequestCtx, Result};
 
 /// Longest hand-over reason, characters.
 const MAX_REASON_CHARS: usize = 500;
@@ -89,7 +90,7 @@ fn survivor_milestones(cur: &q::Incident, moved: &Assignment) -> Vec<(Milestone,
 }
 
 fn open_or_conflict(i: &q::Incident) -> Result<()> {
-    if matches!(i.status.as_str(), "closed" | "merged") {
+    if matches!(i.status, IncidentStatus::Closed | IncidentStatus::Merged) {
         return Err(AppError::Conflict {
             code: "incident_closed",
             detail: format!("incident {} is {}", i.number, i.status),
@@ -98,7 +99,7 @@ fn open_or_conflict(i: &q::Incident) -> Result<()> {
     Ok(())
 }
 
-impl App {
+impl Command<'_> {
     /// Hands an incident to another org unit. Allowed to a dispatcher who can see the
     /// incident when the target lies inside the dispatcher's own subtree (handing down or
     /// sideways within it) or is an ancestor of the dispatcher's org (escalation up); any other
@@ -123,67 +124,67 @@ impl App {
             ));
         }
         let now = self.now_us();
-        let mut tx = self.store().write().await?;
-        let incident = self.visible_incident(tx.conn(), who, incident_id).await?;
-        open_or_conflict(&incident.incident)?;
-        let target = orgs::get(tx.conn(), to_org)
-            .await?
-            .ok_or_else(|| AppError::invalid("to_org", "to_org.unknown", "no such org unit"))?;
-        let within = path_contains(&who.org_path, &target.path);
-        let above = path_contains(&target.path, &who.org_path);
-        if !within && !above {
-            return Err(AppError::OutOfScope);
-        }
-        if target.id == incident.incident.org_id {
-            return Err(AppError::invalid(
-                "to_org",
-                "to_org.same_owner",
-                "the incident is already owned there",
-            ));
-        }
-        let from = orgs::get(tx.conn(), &incident.incident.org_id)
-            .await?
-            .ok_or_else(|| AppError::Internal("the owning org unit is missing".into()))?;
-        let direction = HandoverDirection::between(&from.path, &target.path);
-        q::reassign_incident(tx.conn(), incident_id, &target.id).await?;
-        let detail = serde_json::json!({
-            "from": from.id, "from_name": from.name_zh,
-            "to": target.id, "to_name": target.name_zh,
-            "direction": direction.as_str(), "reason": reason,
-        });
-        event(
-            tx.conn(),
-            incident_id,
-            now,
-            "handed_over",
-            who,
-            None,
-            detail.clone(),
-        )
-        .await?;
-        // Recorded under the new owner's path, so that both tiers' audit views can find it
-        // (the old owner's path is in the detail).
-        tx.audit(self.entry(
-            who,
-            ctx,
-            "incident.handover",
-            ("incident", incident_id),
-            &target.path,
-            detail,
-        ))
-        .await?;
-        tx.commit().await?;
-        for org_path in [from.path, target.path] {
-            self.publish(LiveEvent::Incident {
-                incident_id: incident_id.into(),
-                org_path,
-            });
-        }
-        Ok(Handover {
-            from_org: from.id,
-            to_org: target.id,
-            direction,
-        })
+        self.k()
+            .write(who, ctx, async |tx| {
+                let incident = self.visible_incident(tx.db(), who, incident_id).await?;
+                open_or_conflict(&incident.incident)?;
+                let target = orgs::get(tx.db(), to_org).await?.ok_or_else(|| {
+                    AppError::invalid("to_org", "to_org.unknown", "no such org unit")
+                })?;
+                let within = path_contains(&who.org_path, &target.path);
+                let above = path_contains(&target.path, &who.org_path);
+                if !within && !above {
+                    return Err(AppError::OutOfScope);
+                }
+                if target.id == incident.incident.org_id {
+                    return Err(AppError::invalid(
+                        "to_org",
+                        "to_org.same_owner",
+                        "the incident is already owned there",
+                    ));
+                }
+                let from = orgs::get(tx.db(), &incident.incident.org_id)
+                    .await?
+                    .ok_or_else(|| AppError::Internal("the owning org unit is missing".into()))?;
+                let direction = HandoverDirection::between(&from.path, &target.path);
+                q::reassign_incident(tx.db(), incident_id, &target.id).await?;
+                let detail = serde_json::json!({
+                    "from": from.id, "from_name": from.name_zh,
+                    "to": target.id, "to_name": target.name_zh,
+                    "direction": direction.as_str(), "reason": reason,
+                });
+                event(
+                    tx.db(),
+                    incident_id,
+                    now,
+                    "handed_over",
+                    who,
+                    None,
+                    detail.clone(),
+                )
+                .await?;
+                // Recorded under the new owner's path, so that both tiers' audit views can find it
+                // (the old owner's path is in the detail).
+                tx.audit(
+                    "incident.handover",
+                    ("incident", incident_id),
+                    &target.path,
+                    detail,
+                )
+                .await?;
+                for org_path in [from.path, target.path] {
+                    tx.publish(LiveEvent::Incident {
+                        incident_id: incident_id.into(),
+                        org_path,
+                    });
+                }
+                Ok(Handover {
+                    from_org: from.id,
+                    to_org: target.id,
+                    direction,
+                })
+            })
+            .await
     }
 
     /// Merges incident `duplicate` into the open incident `into` (both visible to the caller,
@@ -214,11 +215,11 @@ impl App {
             ));
         }
         let now = self.now_us();
-        let mut tx = self.store().write().await?;
-        let dup = self.visible_incident(tx.conn(), who, duplicate).await?;
+        self.k().write(who, ctx, async |tx| {
+        let dup = self.visible_incident(tx.db(), who, duplicate).await?;
         authorize(who, Action::Dispatch, Scope::Org(&dup.org_path))
             .map_err(AppError::denied_scope)?;
-        let survivor = match self.visible_incident(tx.conn(), who, into).await {
+        let survivor = match self.visible_incident(tx.db(), who, into).await {
             Err(AppError::NotFound { .. }) => {
                 return Err(AppError::invalid(
                     "into",
@@ -233,19 +234,18 @@ impl App {
 
         let mut moved = Vec::new();
         let mut messages = Vec::new();
-        let mut survivor_status = IncidentStatus::parse(&survivor.incident.status)
-            .map_err(|e| AppError::Internal(format!("stored incident status: {e}")))?;
+        let mut survivor_status = survivor.incident.status;
         let not_before = survivor.incident.created_at;
-        for a in q::assignments_of(tx.conn(), duplicate).await? {
-            let Some(u) = q::get_unit(tx.conn(), &a.unit_id).await? else {
+        for a in q::assignments_of(tx.db(), duplicate).await? {
+            let Some(u) = q::get_unit(tx.db(), &a.unit_id).await? else {
                 continue;
             };
             if u.unit.incident_id.as_deref() != Some(duplicate)
-                || !parse_status(&u.unit.status)?.is_assigned()
+                || !u.unit.status.is_assigned()
             {
                 continue;
             }
-            if !q::retarget_unit(tx.conn(), &a.unit_id, duplicate, into).await? {
+            if !q::retarget_unit(tx.db(), &a.unit_id, duplicate, into).await? {
                 return Err(AppError::Conflict {
                     code: "unit_changed",
                     detail: "a unit on the duplicate changed meanwhile; reload and try again"
@@ -253,7 +253,7 @@ impl App {
                 });
             }
             q::mark_assignment(
-                tx.conn(),
+                tx.db(),
                 duplicate,
                 &a.unit_id,
                 "merged",
@@ -273,19 +273,19 @@ impl App {
                 on_scene_at: clamp(a.on_scene_at),
                 cleared_at: None,
             };
-            q::upsert_assignment(tx.conn(), &moved_a).await?;
-            let reached = if u.unit.status == UnitStatus::OnScene.as_str() {
+            q::upsert_assignment(tx.db(), &moved_a).await?;
+            let reached = if u.unit.status == UnitStatus::OnScene {
                 IncidentStatus::OnScene
             } else {
                 IncidentStatus::Dispatched
             };
             survivor_status = advance(survivor_status, reached);
-            let cur = q::get_incident(tx.conn(), into)
+            let cur = q::get_incident(tx.db(), into)
                 .await?
                 .ok_or(AppError::NotFound { what: "incident" })?
                 .incident;
             for (milestone, at) in survivor_milestones(&cur, &moved_a) {
-                q::mark_incident(tx.conn(), into, survivor_status.as_str(), milestone, at).await?;
+                q::mark_incident(tx.db(), into, survivor_status, milestone, at).await?;
             }
             let body = jingwu_audit::canonical_json(&serde_json::json!({
                 "type": "reassigned",
@@ -302,11 +302,11 @@ impl App {
                 "description": survivor.incident.description,
             }));
             let seq =
-                q::push_terminal_message(tx.conn(), &a.unit_id, now, "reassigned", &body).await?;
+                q::push_terminal_message(tx.db(), &a.unit_id, now, "reassigned", &body).await?;
             messages.push((a.unit_id.clone(), u.org_path.clone(), seq));
             moved.push(u.unit.call_sign.clone());
         }
-        if !q::merge_incident(tx.conn(), duplicate, into, now).await? {
+        if !q::merge_incident(tx.db(), duplicate, into, now).await? {
             return Err(AppError::Conflict {
                 code: "incident_closed",
                 detail: "the duplicate was closed meanwhile".into(),
@@ -314,7 +314,7 @@ impl App {
         }
         let moved_ids: Vec<String> = messages.iter().map(|m| m.0.clone()).collect();
         event(
-            tx.conn(),
+            tx.db(),
             duplicate,
             now,
             "merged_into",
@@ -324,7 +324,7 @@ impl App {
         )
         .await?;
         event(
-            tx.conn(),
+            tx.db(),
             into,
             now,
             "merged_from",
@@ -333,28 +333,22 @@ impl App {
             serde_json::json!({ "from": duplicate, "from_number": dup.incident.number, "moved_units": moved }),
         )
         .await?;
-        tx.audit(self.entry(
-            who,
-            ctx,
-            "incident.merge",
+        tx.audit("incident.merge",
             ("incident", duplicate),
             &dup.org_path,
-            serde_json::json!({ "into": into, "moved_units": moved_ids }),
-        ))
-        .await?;
-        tx.commit().await?;
-        for (unit_id, org_path, seq) in messages {
-            self.publish(LiveEvent::Terminal {
+            serde_json::json!({ "into": into, "moved_units": moved_ids })).await?;
+                for (unit_id, org_path, seq) in messages {
+            tx.publish(LiveEvent::Terminal {
                 unit_id: unit_id.clone(),
                 seq,
             });
-            self.publish(LiveEvent::Unit { unit_id, org_path });
+            tx.publish(LiveEvent::Unit { unit_id, org_path });
         }
-        self.publish(LiveEvent::Incident {
+        tx.publish(LiveEvent::Incident {
             incident_id: duplicate.into(),
             org_path: dup.org_path,
         });
-        self.publish(LiveEvent::Incident {
+        tx.publish(LiveEvent::Incident {
             incident_id: into.into(),
             org_path: survivor.org_path,
         });
@@ -363,6 +357,8 @@ impl App {
             into: into.into(),
             moved_units: moved_ids,
         })
+        })
+        .await
     }
 }
 
@@ -375,17 +371,17 @@ mod tests {
             id: "s".into(),
             number: "n".into(),
             org_id: "o".into(),
-            category: "criminal".into(),
-            subcategory: "theft".into(),
-            priority: "p2".into(),
-            source: "call_110".into(),
+            category: jingwu_command::taxonomy::Category::parse("criminal").unwrap(),
+            subcategory: jingwu_command::taxonomy::Subcategory::parse("theft").unwrap(),
+            priority: jingwu_command::taxonomy::Priority::parse("p2").unwrap(),
+            source: jingwu_command::taxonomy::Source::parse("call_110").unwrap(),
             caller_name: String::new(),
             caller_phone: String::new(),
             lat: 0.0,
             lon: 0.0,
             address: String::new(),
             description: String::new(),
-            status: "new".into(),
+            status: jingwu_command::incident::IncidentStatus::New,
             duplicate_of: None,
             created_by: "u".into(),
             created_at: created,

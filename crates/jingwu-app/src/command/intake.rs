@@ -1,13 +1,15 @@
 //! Intake (接警): a new incident, its owning station, its number and likely duplicates.
 
 use jingwu_command::duplicates::{DuplicateRule, IncidentProbe, haversine_m, likely_duplicates};
+use jingwu_command::incident::IncidentStatus;
 use jingwu_command::taxonomy::{Priority, Source, parse_pair};
 use jingwu_core::{Action, Principal, Scope, authorize, micros_to_timestamp, new_id};
 use jingwu_store::command::{self as q, Incident, ScopedIncident};
-use jingwu_store::orgs;
+use jingwu_store::foundation::orgs;
 
+use super::Command;
 use super::event;
-use crate::{App, AppError, FieldError, LiveEvent, RequestCtx, Result};
+use crate::{AppError, FieldError, LiveEvent, RequestCtx, Result};
 
 #[derive(Debug, Clone)]
 pub struct NewIncident {
@@ -97,7 +99,7 @@ fn check(n: &NewIncident) -> Result<()> {
     }
 }
 
-impl App {
+impl Command<'_> {
     pub async fn create_incident(
         &self,
         who: &Principal,
@@ -107,6 +109,10 @@ impl App {
         check(&n)?;
         let (category, subcategory) = parse_pair(&n.category, &n.subcategory)
             .map_err(|e| AppError::invalid("subcategory", "taxonomy", e.to_string()))?;
+        let priority = Priority::parse(&n.priority)
+            .map_err(|e| AppError::invalid("priority", "enum", e.to_string()))?;
+        let source = Source::parse(&n.source)
+            .map_err(|e| AppError::invalid("source", "enum", e.to_string()))?;
         let owner = self.owning_station(n.lat, n.lon).await?;
         authorize(who, Action::CreateIncident, Scope::Org(&owner.path)).map_err(|d| match d {
             jingwu_core::Denied::Scope => AppError::Forbidden(format!(
@@ -117,9 +123,9 @@ impl App {
         })?;
 
         let now = self.now_us();
-        let mut tx = self.store().write().await?;
+        self.k().write(who, ctx, async |tx| {
         let rule = DuplicateRule::default();
-        let recent = q::open_incidents_since(tx.conn(), now - rule.window_us).await?;
+        let recent = q::open_incidents_since(tx.db(), now - rule.window_us).await?;
         let id = new_id();
         let probe = IncidentProbe {
             id: id.clone(),
@@ -133,7 +139,7 @@ impl App {
         let probes: Vec<IncidentProbe> = recent
             .iter()
             .filter_map(|r| {
-                let (c, s) = parse_pair(&r.incident.category, &r.incident.subcategory).ok()?;
+                let (c, s) = (r.incident.category, r.incident.subcategory);
                 Some(IncidentProbe {
                     id: r.incident.id.clone(),
                     category: c,
@@ -160,7 +166,7 @@ impl App {
                 .collect();
 
         let day_start = self.china_day_start_us(now);
-        let seq = q::count_incidents_since(tx.conn(), day_start).await? + 1;
+        let seq = q::count_incidents_since(tx.db(), day_start).await? + 1;
         let date = micros_to_timestamp(now)
             .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
             .date();
@@ -173,17 +179,17 @@ impl App {
                 date.day()
             ),
             org_id: owner.id.clone(),
-            category: n.category,
-            subcategory: n.subcategory,
-            priority: n.priority,
-            source: n.source,
+            category,
+            subcategory,
+            priority,
+            source,
             caller_name: n.caller_name.trim().into(),
             caller_phone: n.caller_phone.trim().into(),
             lat: n.lat,
             lon: n.lon,
             address: n.address.trim().into(),
             description: n.description.trim().into(),
-            status: "new".into(),
+            status: IncidentStatus::New,
             duplicate_of: None,
             created_by: who.user_id.clone(),
             created_at: now,
@@ -195,17 +201,17 @@ impl App {
             result_code: None,
             result_text: None,
         };
-        q::insert_incident(tx.conn(), &incident).await?;
+        q::insert_incident(tx.db(), &incident).await?;
         let detail = serde_json::json!({
             "number": incident.number, "category": incident.category, "subcategory": incident.subcategory,
             "priority": incident.priority, "source": incident.source, "owner_org_id": owner.id,
             "lat": incident.lat, "lon": incident.lon,
         });
-        event(tx.conn(), &id, now, "created", who, None, detail.clone()).await?;
+        event(tx.db(), &id, now, "created", who, None, detail.clone()).await?;
         if !possible_duplicates.is_empty() {
             let dups: Vec<&str> = possible_duplicates.iter().map(|d| d.1.as_str()).collect();
             event(
-                tx.conn(),
+                tx.db(),
                 &id,
                 now,
                 "duplicate_flagged",
@@ -215,17 +221,11 @@ impl App {
             )
             .await?;
         }
-        tx.audit(self.entry(
-            who,
-            ctx,
-            "incident.create",
+        tx.audit("incident.create",
             ("incident", &id),
             &owner.path,
-            detail,
-        ))
-        .await?;
-        tx.commit().await?;
-        self.publish(LiveEvent::Incident {
+            detail).await?;
+                tx.publish(LiveEvent::Incident {
             incident_id: id.clone(),
             org_path: owner.path.clone(),
         });
@@ -236,12 +236,14 @@ impl App {
             },
             possible_duplicates,
         })
+        })
+        .await
     }
 
     /// The station that owns a location: the nearest station by road travel time when the
     /// road network is loaded, else by straight-line distance.
     async fn owning_station(&self, lat: f64, lon: f64) -> Result<orgs::OrgUnit> {
-        let mut conn = self.store().conn().await?;
+        let mut conn = self.k().read().await?;
         let root = orgs::root(&mut conn).await?.ok_or(AppError::Precondition(
             "the jurisdiction tree is empty".into(),
         ))?;

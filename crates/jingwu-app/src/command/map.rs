@@ -7,8 +7,9 @@ use std::collections::HashSet;
 use jingwu_core::{Action, Principal, Role, Scope, authorize};
 use jingwu_store::command as q;
 
+use super::Command;
 use super::progress::crew_includes;
-use crate::{App, AppError, LiveEvent, Result};
+use crate::{AppError, LiveEvent, Result};
 
 /// Most road lines one viewport request returns.
 pub const MAX_ROAD_LINES: usize = 5000;
@@ -70,12 +71,12 @@ fn check_lat_lon(field: &str, lat: f64, lon: f64) -> Result<()> {
     }
 }
 
-impl App {
+impl Command<'_> {
     /// Opens a live-event subscription for a caller who may read 110 command data.
     pub async fn live_scope(&self, who: &Principal) -> Result<LiveScope> {
         authorize(who, Action::ReadCommand, Scope::Org(&who.org_path))
             .map_err(AppError::denied_scope)?;
-        let mut conn = self.store().conn().await?;
+        let mut conn = self.k().read().await?;
         let units = q::units_under(&mut conn, &who.org_path)
             .await?
             .into_iter()

@@ -32,14 +32,16 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use jingwu_core::{Action, Principal, Role, Scope, authorize, new_id};
-use jingwu_store::blobs::{BlobStore, is_sha256_hex};
 use jingwu_store::command as cq;
-use jingwu_store::media::{self as q, IncidentMedia, Link, MediaObject, Upload};
+use jingwu_store::command::media::{self as m, IncidentMedia, Link};
+use jingwu_store::uploads::blobs::{BlobStore, is_sha256_hex};
+use jingwu_store::uploads::{self as q, MediaObject, Upload};
 use sha2::{Digest, Sha256};
 
+use super::Command;
 use super::event;
 use super::progress::crew_includes;
-use crate::{App, AppError, FieldError, LiveEvent, RequestCtx, Result};
+use crate::{AppError, FieldError, LiveEvent, RequestCtx, Result};
 
 const MIB: u64 = 1024 * 1024;
 /// The largest chunk any configuration may ask for (the HTTP body limit of the chunk route).
@@ -181,7 +183,7 @@ fn not_found() -> AppError {
     AppError::NotFound { what: "upload" }
 }
 
-impl App {
+impl Command<'_> {
     fn media_limits(&self) -> &MediaLimits {
         &self.config().media
     }
@@ -255,66 +257,67 @@ impl App {
         let chunk = i64::try_from(chunk_size).map_err(|_| AppError::Internal("chunk".into()))?;
 
         let now = self.now_us();
-        let mut tx = self.store().write().await?;
-        let incident = self.visible_incident(tx.conn(), who, incident_id).await?;
-        authorize(who, Action::UploadMedia, Scope::Org(&who.org_path))
-            .map_err(AppError::denied_scope)?;
-        let unit_id = if who.role == Role::Officer {
-            // An officer adds media through a unit they crew on this incident.
-            let mut mine = None;
-            for a in cq::assignments_of(tx.conn(), incident_id).await? {
-                if let Some(u) = cq::get_unit(tx.conn(), &a.unit_id).await?
-                    && crew_includes(&u.unit.crew, &who.username)
-                {
-                    mine = Some(u.unit.id);
-                    break;
-                }
-            }
-            Some(mine.ok_or_else(|| {
-                AppError::Forbidden(
-                    "only the crew of a unit assigned to this incident may add its media".into(),
+        self.k()
+            .write(who, ctx, async |tx| {
+                let incident = self.visible_incident(tx.db(), who, incident_id).await?;
+                authorize(who, Action::UploadMedia, Scope::Org(&who.org_path))
+                    .map_err(AppError::denied_scope)?;
+                let unit_id = if who.role == Role::Officer {
+                    // An officer adds media through a unit they crew on this incident.
+                    let mut mine = None;
+                    for a in cq::assignments_of(tx.db(), incident_id).await? {
+                        if let Some(u) = cq::get_unit(tx.db(), &a.unit_id).await?
+                            && crew_includes(&u.unit.crew, &who.username)
+                        {
+                            mine = Some(u.unit.id);
+                            break;
+                        }
+                    }
+                    Some(mine.ok_or_else(|| {
+                        AppError::Forbidden(
+                            "only the crew of a unit assigned to this incident may add its media"
+                                .into(),
+                        )
+                    })?)
+                } else {
+                    None
+                };
+                let up = Upload {
+                    id: new_id(),
+                    incident_id: incident_id.into(),
+                    unit_id,
+                    uploader_id: who.user_id.clone(),
+                    file_name,
+                    content_type,
+                    total_size: size,
+                    sha256,
+                    chunk_size: chunk,
+                    received_bytes: 0,
+                    status: "open".into(),
+                    created_at: now,
+                    completed_at: None,
+                    org_path: incident.org_path.clone(),
+                };
+                q::insert_upload(tx.db(), &up).await?;
+                tx.audit(
+                    "media.upload_open",
+                    ("media_upload", &up.id),
+                    &incident.org_path,
+                    serde_json::json!({
+                        "incident_id": incident_id, "unit_id": up.unit_id, "kind": kind,
+                        "file_name": up.file_name, "content_type": up.content_type,
+                        "size": up.total_size, "sha256": up.sha256,
+                    }),
                 )
-            })?)
-        } else {
-            None
-        };
-        let up = Upload {
-            id: new_id(),
-            incident_id: incident_id.into(),
-            unit_id,
-            uploader_id: who.user_id.clone(),
-            file_name,
-            content_type,
-            total_size: size,
-            sha256,
-            chunk_size: chunk,
-            received_bytes: 0,
-            status: "open".into(),
-            created_at: now,
-            completed_at: None,
-            org_path: incident.org_path.clone(),
-        };
-        q::insert_upload(tx.conn(), &up).await?;
-        tx.audit(self.entry(
-            who,
-            ctx,
-            "media.upload_open",
-            ("media_upload", &up.id),
-            &incident.org_path,
-            serde_json::json!({
-                "incident_id": incident_id, "unit_id": up.unit_id, "kind": kind,
-                "file_name": up.file_name, "content_type": up.content_type,
-                "size": up.total_size, "sha256": up.sha256,
-            }),
-        ))
-        .await?;
-        tx.commit().await?;
-        Ok(up)
+                .await?;
+                Ok(up)
+            })
+            .await
     }
 
     /// An upload's progress, for its uploader (resume after a dropped connection).
     pub async fn media_upload(&self, who: &Principal, upload_id: &str) -> Result<UploadView> {
-        let mut conn = self.store().conn().await?;
+        let mut conn = self.k().read().await?;
         let up = q::get_upload(&mut conn, upload_id)
             .await?
             .ok_or_else(not_found)?;
@@ -403,7 +406,7 @@ impl App {
         written?;
         let to = up.received_bytes + i64::try_from(len).unwrap_or(0);
         if !self
-            .store()
+            .k()
             .advance_upload(upload_id, up.received_bytes, to)
             .await?
         {
@@ -421,7 +424,7 @@ impl App {
     }
 
     fn inner_media(&self) -> &MediaState {
-        &self.inner.media
+        &self.state().media
     }
 
     async fn finish_media_upload(
@@ -476,14 +479,14 @@ impl App {
         let stored = if part.is_some() {
             blocking(move || blobs.commit_part(&id, &sha)).await?
         } else {
-            jingwu_store::blobs::Stored::AlreadyPresent
+            jingwu_store::uploads::blobs::Stored::AlreadyPresent
         };
         let kind = kind_of(self.media_limits(), &up.content_type)
             .map_or("photo", |(k, _)| k)
             .to_string();
-        let mut tx = self.store().write().await?;
+        self.k().write(who, ctx, async |tx| {
         q::insert_object(
-            tx.conn(),
+            tx.db(),
             &MediaObject {
                 sha256: up.sha256.clone(),
                 size: up.total_size,
@@ -492,14 +495,14 @@ impl App {
             },
         )
         .await?;
-        if !q::finish_upload(tx.conn(), &up.id, "complete", now).await? {
+        if !q::finish_upload(tx.db(), &up.id, "complete", now).await? {
             return Err(AppError::Conflict {
                 code: "upload_closed",
                 detail: "the upload was closed meanwhile".into(),
             });
         }
-        let linked = q::link(
-            tx.conn(),
+        let linked = m::link(
+            tx.db(),
             &Link {
                 incident_id: up.incident_id.clone(),
                 sha256: up.sha256.clone(),
@@ -512,7 +515,7 @@ impl App {
         .await?;
         if linked {
             event(
-                tx.conn(),
+                tx.db(),
                 &up.incident_id,
                 now,
                 "media_added",
@@ -525,27 +528,23 @@ impl App {
             )
             .await?;
         }
-        tx.audit(self.entry(
-            who,
-            ctx,
-            "media.add",
+        tx.audit("media.add",
             ("media_upload", &up.id),
             &up.org_path,
             serde_json::json!({
                 "incident_id": up.incident_id, "sha256": up.sha256, "kind": kind,
-                "size": up.total_size, "already_stored": stored == jingwu_store::blobs::Stored::AlreadyPresent,
+                "size": up.total_size, "already_stored": stored == jingwu_store::uploads::blobs::Stored::AlreadyPresent,
                 "already_linked": !linked,
-            }),
-        ))
-        .await?;
-        tx.commit().await?;
-        self.publish(LiveEvent::Incident {
+            })).await?;
+                tx.publish(LiveEvent::Incident {
             incident_id: up.incident_id.clone(),
             org_path: up.org_path.clone(),
         });
         up.status = "complete".into();
         up.completed_at = Some(now);
         Ok(up)
+        })
+        .await
     }
 
     /// Marks an open upload aborted, with the reason in its audit entry.
@@ -557,19 +556,19 @@ impl App {
         mut detail: serde_json::Value,
     ) -> Result<()> {
         detail["incident_id"] = up.incident_id.clone().into();
-        let mut tx = self.store().write().await?;
-        q::finish_upload(tx.conn(), &up.id, "aborted", self.now_us()).await?;
-        tx.audit(self.entry(
-            who,
-            ctx,
-            "media.upload_abort",
-            ("media_upload", &up.id),
-            &up.org_path,
-            detail,
-        ))
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        self.k()
+            .write(who, ctx, async |tx| {
+                q::finish_upload(tx.db(), &up.id, "aborted", self.now_us()).await?;
+                tx.audit(
+                    "media.upload_abort",
+                    ("media_upload", &up.id),
+                    &up.org_path,
+                    detail,
+                )
+                .await?;
+                Ok(())
+            })
+            .await
     }
 
     /// The media an incident shows, oldest first.
@@ -578,9 +577,9 @@ impl App {
         who: &Principal,
         incident_id: &str,
     ) -> Result<Vec<IncidentMedia>> {
-        let mut conn = self.store().conn().await?;
+        let mut conn = self.k().read().await?;
         self.visible_incident(&mut conn, who, incident_id).await?;
-        Ok(q::media_of(&mut conn, incident_id).await?)
+        Ok(m::media_of(&mut conn, incident_id).await?)
     }
 
     /// Content by its digest, for a caller who may see an incident it is linked to.
@@ -590,9 +589,9 @@ impl App {
         if !is_sha256_hex(&sha256) {
             return Err(missing());
         }
-        let mut conn = self.store().conn().await?;
+        let mut conn = self.k().read().await?;
         let mut visible = false;
-        for incident_id in q::incidents_showing(&mut conn, &sha256).await? {
+        for incident_id in m::incidents_showing(&mut conn, &sha256).await? {
             match self.visible_incident(&mut conn, who, &incident_id).await {
                 Ok(_) => {
                     visible = true;

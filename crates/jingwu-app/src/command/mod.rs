@@ -9,19 +9,21 @@ mod dispatch;
 mod export;
 mod handover;
 mod intake;
+pub(crate) mod layers;
 mod map;
 mod media;
 mod progress;
 mod read;
+mod roads;
 mod stats;
 mod targets;
 
 use jingwu_command::unit::{Actor, UnitStatus};
 use jingwu_core::{Principal, new_id};
-use jingwu_store::AnyConnection;
 use jingwu_store::command::{self as q, Event, StatusChange};
+use jingwu_store::{Conn, WriteTx};
 
-use crate::{App, AppError, Result};
+use crate::{App, AppError, LiveEvent, Result};
 
 pub use avl::Fix;
 pub use coverage::{
@@ -31,19 +33,90 @@ pub use dispatch::Recommendation;
 pub use export::EIDO_DOMAIN;
 pub use handover::{Handover, HandoverDirection, Merged};
 pub use intake::{IncidentCreated, NewIncident};
+pub use jingwu_store::command::media::IncidentMedia;
+pub use layers::{FeatureInput, ImportFormat, ImportOutcome, LayerInfo, LayerRegistry, NewLayer};
 pub use map::{LiveScope, MAX_ROAD_LINES, RoadLine, RouteLine};
 pub(crate) use media::MediaState;
 pub use media::{MAX_MEDIA_CHUNK, MediaBlob, MediaLimits, NewUpload, UploadView};
 pub use read::{IncidentDetail, IncidentFilter, UnitView};
+pub use roads::RoadNetwork;
 pub use stats::{IncidentStats, Period, StatsGroup, StatsGroupBy};
 pub use targets::{KeySiteReadiness, ResponseEvaluation};
+
+use std::sync::{Arc, RwLock};
+
+use crate::{AppConfig, Kernel};
+
+/// State the 110 system keeps between requests: the road network, the media store and the
+/// live coverage model.
+pub(crate) struct CommandState {
+    roads: RwLock<Option<Arc<RoadNetwork>>>,
+    media: MediaState,
+    coverage: coverage::CoverageState,
+}
+
+impl CommandState {
+    pub(crate) fn new(config: &AppConfig) -> Self {
+        CommandState {
+            roads: RwLock::new(None),
+            media: MediaState::new(config.media_dir.clone()),
+            coverage: Default::default(),
+        }
+    }
+}
+
+/// The 110 system's use cases (see [`App::command`]).
+#[derive(Clone, Copy)]
+pub struct Command<'a> {
+    pub(crate) app: &'a App,
+}
+
+impl Command<'_> {
+    fn k(&self) -> &Kernel {
+        self.app.kernel()
+    }
+
+    fn state(&self) -> &CommandState {
+        &self.app.inner.command
+    }
+
+    fn config(&self) -> &AppConfig {
+        self.k().config()
+    }
+
+    fn now_us(&self) -> i64 {
+        self.k().now_us()
+    }
+
+    /// Publishes an event that no transaction carries (telemetry).
+    fn publish(&self, e: LiveEvent) {
+        self.k().bus().publish(e);
+    }
+
+    /// Installs the road network used for owning stations, recommendations and coverage.
+    pub fn set_road_network(&self, roads: RoadNetwork) {
+        *self
+            .state()
+            .roads
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(roads));
+    }
+
+    pub fn roads(&self) -> Option<Arc<RoadNetwork>> {
+        self.state()
+            .roads
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+}
 
 /// How stale an AVL fix may be and still place a unit for recommendation.
 pub const DEFAULT_AVL_MAX_AGE_S: i64 = 600;
 
 /// Appends an event to an incident's timeline.
 async fn event(
-    conn: &mut AnyConnection,
+    conn: &mut WriteTx,
     incident_id: &str,
     at: i64,
     kind: &str,
@@ -71,7 +144,7 @@ async fn event(
 /// unit must still be in `from`), and records the change in its history.
 #[allow(clippy::too_many_arguments)]
 async fn move_unit(
-    conn: &mut AnyConnection,
+    conn: &mut WriteTx,
     who: &Principal,
     actor: Actor,
     unit_id: &str,
@@ -125,7 +198,7 @@ pub(crate) struct ReadyUnit {
     pub pos: jingwu_routing::Position,
 }
 
-impl App {
+impl Command<'_> {
     /// The ready units among `units` (see [`ReadyUnit`]); units off the road network are left out.
     pub(crate) fn ready_units(
         &self,
@@ -136,7 +209,7 @@ impl App {
         let max_age_us = self.config().avl_max_age_s * 1_000_000;
         units
             .into_iter()
-            .filter(|u| u.unit.status == UnitStatus::Available.as_str())
+            .filter(|u| u.unit.status == UnitStatus::Available)
             .filter_map(|u| {
                 let (lat, lon, at) = (u.unit.lat?, u.unit.lon?, u.unit.position_at?);
                 if now - at > max_age_us {
@@ -153,15 +226,11 @@ impl App {
     }
 }
 
-fn parse_status(s: &str) -> Result<UnitStatus> {
-    UnitStatus::parse(s).map_err(|e| AppError::Internal(format!("stored unit status: {e}")))
-}
-
-impl App {
+impl Command<'_> {
     /// Loads a unit the caller may see, else 404.
     async fn scoped_unit(
         &self,
-        conn: &mut AnyConnection,
+        conn: &mut impl Conn,
         who: &Principal,
         action: jingwu_core::Action,
         unit_id: &str,

@@ -1,20 +1,22 @@
 //! A unit's progress on its assignment, reported from its terminal (or by a dispatcher):
 //! acknowledge (签收), en route (出警), on scene (到场), clear; and closing the incident (办结).
 
+use jingwu_command::incident::IncidentStatus;
 use jingwu_command::unit::{Actor, UnitStatus};
 use jingwu_core::{Action, Principal, Role, Scope, authorize};
-use jingwu_store::AnyConnection;
+use jingwu_store::Conn;
 use jingwu_store::command::{self as q, Milestone, ScopedUnit};
 
-use super::{event, move_unit, parse_status};
-use crate::{App, AppError, LiveEvent, RequestCtx, Result};
+use super::Command;
+use super::{event, move_unit};
+use crate::{AppError, LiveEvent, RequestCtx, Result};
 
-impl App {
+impl Command<'_> {
     /// A unit the caller may operate: a dispatcher's unit in scope, or an officer's own unit
     /// (one whose crew lists the officer).
     pub(super) async fn operable_unit(
         &self,
-        conn: &mut AnyConnection,
+        conn: &mut impl Conn,
         who: &Principal,
         unit_id: &str,
     ) -> Result<ScopedUnit> {
@@ -34,60 +36,57 @@ impl App {
         ctx: &RequestCtx,
     ) -> Result<()> {
         let now = self.now_us();
-        let mut tx = self.store().write().await?;
-        let u = self.operable_unit(tx.conn(), who, unit_id).await?;
-        if u.unit.incident_id.as_deref() != Some(incident_id) {
-            return Err(AppError::Conflict {
-                code: "not_assigned",
-                detail: format!("unit {} is not assigned to this incident", u.unit.call_sign),
-            });
-        }
-        let incident = q::get_incident(tx.conn(), incident_id)
-            .await?
-            .ok_or(AppError::NotFound { what: "incident" })?;
-        q::mark_assignment(
-            tx.conn(),
-            incident_id,
-            unit_id,
-            "acknowledged",
-            Some(Milestone::Acknowledged),
-            now,
-        )
-        .await?;
-        let status = incident.incident.status.clone();
-        q::mark_incident(
-            tx.conn(),
-            incident_id,
-            &status,
-            Milestone::Acknowledged,
-            now,
-        )
-        .await?;
-        event(
-            tx.conn(),
-            incident_id,
-            now,
-            "acknowledged",
-            who,
-            Some(unit_id),
-            serde_json::json!({ "call_sign": u.unit.call_sign }),
-        )
-        .await?;
-        tx.audit(self.entry(
-            who,
-            ctx,
-            "unit.acknowledge",
-            ("unit", unit_id),
-            &u.org_path,
-            serde_json::json!({ "incident_id": incident_id }),
-        ))
-        .await?;
-        tx.commit().await?;
-        self.publish(LiveEvent::Incident {
-            incident_id: incident_id.into(),
-            org_path: incident.org_path,
-        });
-        Ok(())
+        self.k()
+            .write(who, ctx, async |tx| {
+                let u = self.operable_unit(tx.db(), who, unit_id).await?;
+                if u.unit.incident_id.as_deref() != Some(incident_id) {
+                    return Err(AppError::Conflict {
+                        code: "not_assigned",
+                        detail: format!(
+                            "unit {} is not assigned to this incident",
+                            u.unit.call_sign
+                        ),
+                    });
+                }
+                let incident = q::get_incident(tx.db(), incident_id)
+                    .await?
+                    .ok_or(AppError::NotFound { what: "incident" })?;
+                q::mark_assignment(
+                    tx.db(),
+                    incident_id,
+                    unit_id,
+                    "acknowledged",
+                    Some(Milestone::Acknowledged),
+                    now,
+                )
+                .await?;
+                let status = incident.incident.status;
+                q::mark_incident(tx.db(), incident_id, status, Milestone::Acknowledged, now)
+                    .await?;
+                event(
+                    tx.db(),
+                    incident_id,
+                    now,
+                    "acknowledged",
+                    who,
+                    Some(unit_id),
+                    serde_json::json!({ "call_sign": u.unit.call_sign }),
+                )
+                .await?;
+                tx.audit(
+                    "unit.acknowledge",
+                    ("unit", unit_id),
+                    &u.org_path,
+                    serde_json::json!({ "incident_id": incident_id }),
+                )
+                .await?;
+                tx.publish(LiveEvent::Incident {
+                    incident_id: incident_id.into(),
+                    org_path: incident.org_path,
+                });
+                Ok(())
+            })
+            .await
     }
 
     /// Moves a unit to a new status under the status machine; the incident's timeline and
@@ -110,9 +109,9 @@ impl App {
             });
         }
         let now = self.now_us();
-        let mut tx = self.store().write().await?;
-        let u = self.operable_unit(tx.conn(), who, unit_id).await?;
-        let from = parse_status(&u.unit.status)?;
+        self.k().write(who, ctx, async |tx| {
+        let u = self.operable_unit(tx.db(), who, unit_id).await?;
+        let from = u.unit.status;
         let actor = if who.role == Role::Officer {
             Actor::Terminal
         } else {
@@ -120,7 +119,7 @@ impl App {
         };
         let incident_id = u.unit.incident_id.clone();
         move_unit(
-            tx.conn(),
+            tx.db(),
             who,
             actor,
             unit_id,
@@ -133,7 +132,7 @@ impl App {
         .await?;
         let mut incident_path = None;
         if let Some(iid) = &incident_id {
-            let incident = q::get_incident(tx.conn(), iid)
+            let incident = q::get_incident(tx.db(), iid)
                 .await?
                 .ok_or(AppError::NotFound { what: "incident" })?;
             let (assignment, milestone, kind) = match (from, to) {
@@ -142,43 +141,39 @@ impl App {
                 (UnitStatus::OnScene, _) => ("cleared", Some(Milestone::Closed), "cleared"),
                 _ => ("cancelled", Some(Milestone::Closed), "cancelled"),
             };
-            q::mark_assignment(tx.conn(), iid, unit_id, assignment, milestone, now).await?;
+            q::mark_assignment(tx.db(), iid, unit_id, assignment, milestone, now).await?;
             match to {
                 UnitStatus::EnRoute => {
-                    let status = incident.incident.status.clone();
-                    q::mark_incident(tx.conn(), iid, &status, Milestone::EnRoute, now).await?;
+                    let status = incident.incident.status;
+                    q::mark_incident(tx.db(), iid, status, Milestone::EnRoute, now).await?;
                 }
-                UnitStatus::OnScene if incident.incident.status != "closed" => {
-                    q::mark_incident(tx.conn(), iid, "on_scene", Milestone::OnScene, now).await?;
+                UnitStatus::OnScene if incident.incident.status != IncidentStatus::Closed => {
+                    q::mark_incident(tx.db(), iid, IncidentStatus::OnScene, Milestone::OnScene, now).await?;
                 }
                 _ => {}
             }
             let detail = serde_json::json!({ "call_sign": u.unit.call_sign, "from": from.as_str(), "to": to.as_str(), "reason": reason });
-            event(tx.conn(), iid, now, kind, who, Some(unit_id), detail).await?;
+            event(tx.db(), iid, now, kind, who, Some(unit_id), detail).await?;
             incident_path = Some((iid.clone(), incident.org_path));
         }
         let detail = serde_json::json!({ "from": from.as_str(), "to": to.as_str(), "reason": reason, "incident_id": incident_id });
-        tx.audit(self.entry(
-            who,
-            ctx,
-            "unit.status",
+        tx.audit("unit.status",
             ("unit", unit_id),
             &u.org_path,
-            detail,
-        ))
-        .await?;
-        tx.commit().await?;
-        self.publish(LiveEvent::Unit {
+            detail).await?;
+                tx.publish(LiveEvent::Unit {
             unit_id: unit_id.into(),
             org_path: u.org_path,
         });
         if let Some((incident_id, org_path)) = incident_path {
-            self.publish(LiveEvent::Incident {
+            tx.publish(LiveEvent::Incident {
                 incident_id,
                 org_path,
             });
         }
         Ok(to)
+        })
+        .await
     }
 
     /// 办结: records the result and clears every unit still on the incident.
@@ -209,15 +204,15 @@ impl App {
             return Err(AppError::Validation(errs));
         }
         let now = self.now_us();
-        let mut tx = self.store().write().await?;
-        let incident = self.visible_incident(tx.conn(), who, incident_id).await?;
-        let assignments = q::assignments_of(tx.conn(), incident_id).await?;
+        self.k().write(who, ctx, async |tx| {
+        let incident = self.visible_incident(tx.db(), who, incident_id).await?;
+        let assignments = q::assignments_of(tx.db(), incident_id).await?;
         // A dispatcher closes from the command room; an officer only an incident their unit is on.
         let may_close = match who.role {
             Role::Officer => {
                 let mut mine = false;
                 for a in &assignments {
-                    if let Some(u) = q::get_unit(tx.conn(), &a.unit_id).await? {
+                    if let Some(u) = q::get_unit(tx.db(), &a.unit_id).await? {
                         mine |= crew_includes(&u.unit.crew, &who.username);
                     }
                 }
@@ -231,7 +226,7 @@ impl App {
             ));
         }
         if !q::close_incident(
-            tx.conn(),
+            tx.db(),
             incident_id,
             now,
             result_code.trim(),
@@ -251,16 +246,16 @@ impl App {
         };
         let mut cleared = Vec::new();
         for a in assignments {
-            let Some(u) = q::get_unit(tx.conn(), &a.unit_id).await? else {
+            let Some(u) = q::get_unit(tx.db(), &a.unit_id).await? else {
                 continue;
             };
             if u.unit.incident_id.as_deref() != Some(incident_id) {
                 continue;
             }
-            let from = parse_status(&u.unit.status)?;
+            let from = u.unit.status;
             if from.is_assigned() {
                 move_unit(
-                    tx.conn(),
+                    tx.db(),
                     who,
                     actor,
                     &a.unit_id,
@@ -272,7 +267,7 @@ impl App {
                 )
                 .await?;
                 q::mark_assignment(
-                    tx.conn(),
+                    tx.db(),
                     incident_id,
                     &a.unit_id,
                     "cleared",
@@ -285,7 +280,7 @@ impl App {
         }
         let detail = serde_json::json!({ "result_code": result_code.trim(), "result_text": result_text.trim() });
         event(
-            tx.conn(),
+            tx.db(),
             incident_id,
             now,
             "closed",
@@ -294,24 +289,20 @@ impl App {
             detail.clone(),
         )
         .await?;
-        tx.audit(self.entry(
-            who,
-            ctx,
-            "incident.close",
+        tx.audit("incident.close",
             ("incident", incident_id),
             &incident.org_path,
-            detail,
-        ))
-        .await?;
-        tx.commit().await?;
-        for (unit_id, org_path) in cleared {
-            self.publish(LiveEvent::Unit { unit_id, org_path });
+            detail).await?;
+                for (unit_id, org_path) in cleared {
+            tx.publish(LiveEvent::Unit { unit_id, org_path });
         }
-        self.publish(LiveEvent::Incident {
+        tx.publish(LiveEvent::Incident {
             incident_id: incident_id.into(),
             org_path: incident.org_path,
         });
         Ok(())
+        })
+        .await
     }
 }
 

@@ -1,13 +1,14 @@
 //! Reading the command picture: units, incidents with timeline and assignments, terminal log.
 
 use jingwu_core::{Action, Principal, Role, Scope, authorize};
-use jingwu_store::AnyConnection;
+use jingwu_store::Conn;
 use jingwu_store::command::{
     self as q, Assignment, Event, ScopedIncident, ScopedUnit, TerminalMessage,
 };
 
+use super::Command;
 use super::progress::crew_includes;
-use crate::{App, AppError, Result};
+use crate::{AppError, Result};
 
 pub type UnitView = ScopedUnit;
 
@@ -29,13 +30,13 @@ pub struct IncidentFilter {
     pub limit: i64,
 }
 
-impl App {
+impl Command<'_> {
     /// An incident is visible to its owner's subtree and to the subtrees of the units assigned
     /// to it (a unit lent across stations sees the incident it is sent to); an officer sees it
     /// when a unit they crew is on it. Anything else answers 404.
     pub(super) async fn visible_incident(
         &self,
-        conn: &mut AnyConnection,
+        conn: &mut impl Conn,
         who: &Principal,
         incident_id: &str,
     ) -> Result<ScopedIncident> {
@@ -68,12 +69,12 @@ impl App {
     pub async fn list_units(&self, who: &Principal) -> Result<Vec<UnitView>> {
         authorize(who, Action::ReadCommand, Scope::Org(&who.org_path))
             .map_err(AppError::denied_scope)?;
-        let mut conn = self.store().conn().await?;
+        let mut conn = self.k().read().await?;
         Ok(q::units_under(&mut conn, &who.org_path).await?)
     }
 
     pub async fn get_unit(&self, who: &Principal, unit_id: &str) -> Result<UnitView> {
-        let mut conn = self.store().conn().await?;
+        let mut conn = self.k().read().await?;
         match self
             .scoped_unit(&mut conn, who, Action::ReadCommand, unit_id)
             .await
@@ -92,7 +93,7 @@ impl App {
     ) -> Result<Vec<ScopedIncident>> {
         authorize(who, Action::ReadCommand, Scope::Org(&who.org_path))
             .map_err(AppError::denied_scope)?;
-        let mut conn = self.store().conn().await?;
+        let mut conn = self.k().read().await?;
         let mut rows = q::incidents_under(
             &mut conn,
             &who.org_path,
@@ -102,7 +103,7 @@ impl App {
         )
         .await?;
         if let Some(s) = &f.status {
-            rows.retain(|i| &i.incident.status == s);
+            rows.retain(|i| i.incident.status.as_str() == s);
         }
         Ok(rows)
     }
@@ -112,7 +113,7 @@ impl App {
         who: &Principal,
         incident_id: &str,
     ) -> Result<IncidentDetail> {
-        let mut conn = self.store().conn().await?;
+        let mut conn = self.k().read().await?;
         let incident = self.visible_incident(&mut conn, who, incident_id).await?;
         let timeline = q::timeline(&mut conn, incident_id).await?;
         let assignments = q::assignments_of(&mut conn, incident_id).await?;
@@ -130,7 +131,7 @@ impl App {
         unit_id: &str,
         after_seq: i64,
     ) -> Result<Vec<TerminalMessage>> {
-        let mut conn = self.store().conn().await?;
+        let mut conn = self.k().read().await?;
         self.operable_unit(&mut conn, who, unit_id).await?;
         Ok(q::terminal_messages_after(&mut conn, unit_id, after_seq).await?)
     }

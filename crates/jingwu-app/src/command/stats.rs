@@ -10,7 +10,7 @@
 //! * the bulletin's "feedback" (反馈) instant is the closing instant (the result is fed back
 //!   when the incident is closed);
 //! * scene photos for compliance are the photos linked to the incident through scene media
-//!   ([`jingwu_store::stats::SCENE_PHOTOS_SQL`]).
+//!   ([`jingwu_store::command::stats::SCENE_PHOTOS_SQL`]).
 
 use std::collections::BTreeMap;
 
@@ -19,12 +19,13 @@ use jingwu_command::stats::{
     self, Bulletin, ClosingReport, ComplianceRule, ComplianceSummary, GroupSummary, IncidentRecord,
     PeriodComparison, PeriodFigures, Table,
 };
-use jingwu_command::taxonomy::{Category, Priority, Subcategory};
+use jingwu_command::taxonomy::{Category, Priority};
 use jingwu_core::{Action, Principal, Scope, authorize};
-use jingwu_store::orgs;
-use jingwu_store::stats::{self as sq, StatsRow};
+use jingwu_store::command::stats::{self as sq, StatsRow};
+use jingwu_store::foundation::orgs;
 
-use crate::{App, AppError, Result};
+use super::Command;
+use crate::{AppError, Result};
 
 /// China Standard Time, for calendar days.
 const CST_OFFSET_S: i64 = 8 * 3600;
@@ -131,18 +132,14 @@ impl IncidentStats {
     }
 }
 
-fn stored<T, E: std::fmt::Display>(what: &str, r: std::result::Result<T, E>) -> Result<T> {
-    r.map_err(|e| AppError::Internal(format!("stored {what}: {e}")))
-}
-
 /// Maps stored incidents to the records of `jingwu_command::stats` (times and closing
 /// fields). Pure; the feedback instant is the closing instant.
 pub fn records_of(rows: &[StatsRow]) -> Result<Vec<(IncidentRecord, ClosingReport)>> {
     rows.iter()
         .map(|r| {
-            let category = stored("category", Category::parse(&r.category))?;
-            let subcategory = stored("subcategory", Subcategory::parse(&r.subcategory))?;
-            let priority = stored("priority", Priority::parse(&r.priority))?;
+            let category = r.category;
+            let subcategory = r.subcategory;
+            let priority = r.priority;
             let times = IncidentTimes {
                 created: r.created_at,
                 dispatched: r.dispatched_at,
@@ -231,7 +228,7 @@ pub fn group_figures(
     (groups, total, stats::bulletin(&plain))
 }
 
-impl App {
+impl Command<'_> {
     /// The default statistics period: the last 7 days up to now (the injected clock).
     pub fn default_stats_period(&self) -> Period {
         let to = self.now_us();
@@ -247,7 +244,7 @@ impl App {
         authorize(who, Action::ReadStats, Scope::Org(&who.org_path))
             .map_err(AppError::denied_scope)?;
         let id = org.unwrap_or(&who.org_id);
-        let mut conn = self.store().conn().await?;
+        let mut conn = self.k().read().await?;
         let unit = orgs::get(&mut conn, id)
             .await?
             .ok_or_else(|| AppError::invalid("org", "org.unknown", "no such org unit"))?;
@@ -273,7 +270,7 @@ impl App {
         scope: &orgs::OrgUnit,
         p: Period,
     ) -> Result<Vec<(IncidentRecord, ClosingReport)>> {
-        let mut conn = self.store().conn().await?;
+        let mut conn = self.k().read().await?;
         let rows = sq::incident_rows(&mut conn, &scope.path, p.from, p.to).await?;
         records_of(&rows)
     }
@@ -291,7 +288,7 @@ impl App {
         Self::check_period("to", period)?;
         let records = self.period_records(&scope, period).await?;
         let names: BTreeMap<String, (String, String)> = if group_by == StatsGroupBy::Station {
-            let mut conn = self.store().conn().await?;
+            let mut conn = self.k().read().await?;
             orgs::subtree(&mut conn, &scope.path)
                 .await?
                 .into_iter()
@@ -375,10 +372,10 @@ mod tests {
         StatsRow {
             id: id.into(),
             org_id: org.into(),
-            category: cat.into(),
-            subcategory: sub.into(),
-            priority: "p2".into(),
-            status: "closed".into(),
+            category: jingwu_command::taxonomy::Category::parse(cat).unwrap(),
+            subcategory: jingwu_command::taxonomy::Subcategory::parse(sub).unwrap(),
+            priority: jingwu_command::taxonomy::Priority::parse("p2").unwrap(),
+            status: jingwu_command::incident::IncidentStatus::Closed,
             created_at: t0,
             dispatched_at: Some(d),
             acknowledged_at: Some(d + ack * S),

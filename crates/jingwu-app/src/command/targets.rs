@@ -3,14 +3,14 @@
 //! within their target (1 minute in the demo) right now.
 
 use jingwu_command::response::{self, IncidentTimes, ResponseOutcome};
-use jingwu_command::taxonomy::Priority;
-use jingwu_command::unit::{Tier, UnitKind};
+use jingwu_command::unit::Tier;
 use jingwu_core::{Action, Principal, Scope, authorize};
 use jingwu_store::command::{self as q, KeySite};
-use jingwu_store::orgs;
+use jingwu_store::foundation::orgs;
 
+use super::Command;
 use super::dispatch::tier_of;
-use crate::{App, AppError, Result};
+use crate::{AppError, Result};
 
 /// How far (road seconds) the key-site search looks, so that the best ETA is reported even
 /// when it misses the site's target.
@@ -46,7 +46,7 @@ pub struct KeySiteReadiness {
     pub best_call_sign: Option<String>,
 }
 
-impl App {
+impl Command<'_> {
     /// Evaluates an incident's response. The incident times are its columns (for an incident
     /// with several units, those of the first unit, as `IncidentTimes` expects).
     pub async fn incident_response(
@@ -54,7 +54,7 @@ impl App {
         who: &Principal,
         incident_id: &str,
     ) -> Result<ResponseEvaluation> {
-        let mut conn = self.store().conn().await?;
+        let mut conn = self.k().read().await?;
         let i = self
             .visible_incident(&mut conn, who, incident_id)
             .await?
@@ -77,12 +77,10 @@ impl App {
             && let Some(u) = q::get_unit(&mut conn, unit_id).await?
             && let Some(org) = orgs::get(&mut conn, &u.unit.org_id).await?
         {
-            let kind = UnitKind::parse(&u.unit.kind)
-                .map_err(|e| AppError::Internal(format!("stored unit kind: {e}")))?;
-            responding_tier = Some(tier_of(kind, &org.kind));
+            let kind = u.unit.kind;
+            responding_tier = Some(tier_of(kind, org.kind));
         }
-        let priority = Priority::parse(&i.priority)
-            .map_err(|e| AppError::Internal(format!("stored priority: {e}")))?;
+        let priority = i.priority;
         let mut out = ResponseEvaluation {
             responding_unit_id: first.map(|f| f.1),
             responding_tier,
@@ -113,7 +111,7 @@ impl App {
         let roads = self
             .roads()
             .ok_or_else(|| AppError::Precondition("no road network is loaded".into()))?;
-        let mut conn = self.store().conn().await?;
+        let mut conn = self.k().read().await?;
         let sites = q::key_sites_under(&mut conn, &who.org_path).await?;
         let units = q::units_under(&mut conn, &who.org_path).await?;
         drop(conn);

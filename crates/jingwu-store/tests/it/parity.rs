@@ -132,9 +132,11 @@ async fn the_live_schemas_match() {
         .await
         .unwrap();
     sqlite.migrate().await.unwrap();
+    // The store keeps its pool to itself; the schema is read over a connection of our own.
+    let sqlite_raw = sqlx::AnyPool::connect(&url).await.unwrap();
     let mut live_sqlite: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let tables = sqlx::query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite%'")
-        .fetch_all(sqlite.pool())
+        .fetch_all(&sqlite_raw)
         .await
         .unwrap();
     for t in tables {
@@ -142,7 +144,7 @@ async fn the_live_schemas_match() {
         let cols = sqlx::query(&format!(
             "SELECT name FROM pragma_table_info('{name}') ORDER BY cid"
         ))
-        .fetch_all(sqlite.pool())
+        .fetch_all(&sqlite_raw)
         .await
         .unwrap();
         live_sqlite.insert(name, cols.iter().map(|c| c.get::<String, _>(0)).collect());
@@ -160,12 +162,13 @@ async fn the_live_schemas_match() {
     };
     let pg = Store::connect(&pg_url, &opts).await.unwrap();
     pg.migrate().await.unwrap();
+    let pg_raw = sqlx::AnyPool::connect(&pg_url).await.unwrap();
     let rows = sqlx::query(
         "SELECT table_name::text, column_name::text FROM information_schema.columns \
          WHERE table_schema = $1 AND table_name NOT LIKE '\\_%' ESCAPE '\\' ORDER BY table_name, ordinal_position",
     )
     .bind(&schema)
-    .fetch_all(pg.pool())
+    .fetch_all(&pg_raw)
     .await
     .unwrap();
     let mut live_pg: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -177,7 +180,7 @@ async fn the_live_schemas_match() {
     }
     assert_eq!(live_pg, live_sqlite);
     sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
-        .execute(pg.pool())
+        .execute(&pg_raw)
         .await
         .unwrap();
 }

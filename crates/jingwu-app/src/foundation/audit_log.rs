@@ -2,9 +2,12 @@
 
 use jingwu_audit::Entry;
 use jingwu_core::{Action, Principal, Scope, authorize};
-use jingwu_store::audit;
+use jingwu_store::foundation::audit;
 
-use crate::{App, AppError, Result, Verification};
+use super::Foundation;
+pub use jingwu_store::foundation::audit::Verification;
+
+use crate::{AppError, Result};
 
 #[derive(Debug, Clone)]
 pub struct AuditPage {
@@ -13,7 +16,7 @@ pub struct AuditPage {
     pub next_before: Option<i64>,
 }
 
-impl App {
+impl Foundation<'_> {
     pub async fn audit_page(
         &self,
         who: &Principal,
@@ -22,7 +25,7 @@ impl App {
     ) -> Result<AuditPage> {
         authorize(who, Action::ReadAudit, Scope::Org(&who.org_path))
             .map_err(AppError::denied_scope)?;
-        let mut conn = self.store().conn().await?;
+        let mut conn = self.k().read().await?;
         let entries = audit::page(&mut conn, &who.org_path, before, limit).await?;
         let next_before = if entries.len() as i64 == limit {
             entries.last().map(|e| e.seq)
@@ -37,13 +40,13 @@ impl App {
 
     /// Recomputes the whole chain. Only a city-level auditor may ask: the chain spans every unit.
     pub async fn verify_audit(&self, who: &Principal) -> Result<Verification> {
-        let mut conn = self.store().conn().await?;
-        let root = jingwu_store::orgs::root(&mut conn)
+        let mut conn = self.k().read().await?;
+        let root = jingwu_store::foundation::orgs::root(&mut conn)
             .await?
             .ok_or(AppError::OutOfScope)?;
         drop(conn);
         authorize(who, Action::ReadAudit, Scope::Org(&root.path))
             .map_err(AppError::denied_scope)?;
-        Ok(self.store().verify_audit().await?)
+        Ok(self.k().store().verify_audit().await?)
     }
 }

@@ -8,13 +8,14 @@ use std::collections::HashSet;
 
 use jingwu_core::{Action, Principal, Role, Scope, authorize, new_id};
 use jingwu_routing::haversine_m;
-use jingwu_store::AnyConnection;
+use jingwu_store::Conn;
 use jingwu_store::command as cq;
-use jingwu_store::layers::{self as lq, Category, Feature, Layer, LayerRow};
-use jingwu_store::orgs;
+use jingwu_store::command::layers::{self as lq, Category, Feature, Layer, LayerRow};
+use jingwu_store::foundation::orgs;
 use serde_json::{Map, Value};
 
-use crate::{App, AppError, FieldError, RequestCtx, Result};
+use super::Command;
+use crate::{AppError, FieldError, RequestCtx, Result};
 
 pub const LAYER_KINDS: [&str; 3] = ["imported", "pushed", "live"];
 /// Most features one import may carry.
@@ -339,8 +340,8 @@ fn parse_csv(body: &[u8], errs: &mut Vec<FieldError>) -> Vec<FeatureInput> {
     out
 }
 
-impl App {
-    async fn layer_row(&self, conn: &mut AnyConnection, id: &str) -> Result<LayerRow> {
+impl Command<'_> {
+    async fn layer_row(&self, conn: &mut impl Conn, id: &str) -> Result<LayerRow> {
         lq::get_layer(conn, id)
             .await?
             .ok_or(AppError::NotFound { what: "layer" })
@@ -350,7 +351,7 @@ impl App {
     pub async fn layer_registry(&self, who: &Principal) -> Result<LayerRegistry> {
         authorize(who, Action::ReadLayers, Scope::Org(&who.org_path))
             .map_err(AppError::denied_scope)?;
-        let mut conn = self.store().conn().await?;
+        let mut conn = self.k().read().await?;
         let cats = lq::categories(&mut conn).await?;
         let layers: Vec<LayerInfo> = lq::layers(&mut conn)
             .await?
@@ -411,7 +412,7 @@ impl App {
                 ));
             }
         }
-        let mut conn = self.store().conn().await?;
+        let mut conn = self.k().read().await?;
         let cat = lq::category_by_code(&mut conn, &n.category_code).await?;
         if cat.is_none() {
             errs.push(FieldError::new(
@@ -459,38 +460,34 @@ impl App {
             scoped: n.scoped,
             created_at: self.now_us(),
         };
-        let mut tx = self.store().write().await?;
-        if lq::layer_code_taken(tx.conn(), &layer.code).await? {
+        self.k().write(who, ctx, async |tx| {
+        if lq::layer_code_taken(tx.db(), &layer.code).await? {
             return Err(AppError::Conflict {
                 code: "layer_exists",
                 detail: format!("a layer with code {:?} exists", layer.code),
             });
         }
-        lq::insert_layer(tx.conn(), &layer).await?;
+        lq::insert_layer(tx.db(), &layer).await?;
         let detail = serde_json::json!({ "code": layer.code, "category": cat.code, "kind": layer.kind, "read_roles": roles, "scoped": layer.scoped });
-        tx.audit(self.entry(
-            who,
-            ctx,
-            "layer.create",
+        tx.audit("layer.create",
             ("layer", &layer.id),
             &owner.path,
-            detail,
-        ))
-        .await?;
-        tx.commit().await?;
-        Ok(LayerInfo {
+            detail).await?;
+                Ok(LayerInfo {
             layer,
             category_code: cat.code,
             owner_path: owner.path,
             read_roles: roles,
             features: 0,
         })
+        })
+        .await
     }
 
     /// A layer the caller may write features to (its owner lies in the caller's subtree).
     async fn writable_layer(
         &self,
-        conn: &mut AnyConnection,
+        conn: &mut impl Conn,
         who: &Principal,
         id: &str,
     ) -> Result<LayerRow> {
@@ -512,7 +509,7 @@ impl App {
     /// subtree, else the caller's own org.
     async fn feature_orgs(
         &self,
-        conn: &mut AnyConnection,
+        conn: &mut impl Conn,
         who: &Principal,
         features: &[FeatureInput],
     ) -> Result<Vec<String>> {
@@ -554,7 +551,7 @@ impl App {
         for (f, org_id) in features.iter().zip(org_ids) {
             let ps = check_geometry(&f.geometry).map_err(AppError::Internal)?;
             let created = lq::upsert_feature(
-                tx.conn(),
+                tx,
                 &Feature {
                     id: new_id(),
                     layer_id: layer_id.into(),
@@ -587,7 +584,7 @@ impl App {
         body: &[u8],
         ctx: &RequestCtx,
     ) -> Result<ImportOutcome> {
-        let mut conn = self.store().conn().await?;
+        let mut conn = self.k().read().await?;
         let layer = self.writable_layer(&mut conn, who, layer_id).await?;
         let mut errs = Vec::new();
         let features = match format {
@@ -624,26 +621,22 @@ impl App {
         }
         let org_ids = self.feature_orgs(&mut conn, who, &features).await?;
         drop(conn);
-        let mut tx = self.store().write().await?;
+        self.k().write(who, ctx, async |tx| {
         let out = self
-            .store_features(&mut tx, &layer.layer.id, &features, &org_ids)
+            .store_features(tx.db(), &layer.layer.id, &features, &org_ids)
             .await?;
         let detail = serde_json::json!({
             "code": layer.layer.code,
             "format": match format { ImportFormat::GeoJson => "geojson", ImportFormat::Csv => "csv" },
             "created": out.created, "updated": out.updated,
         });
-        tx.audit(self.entry(
-            who,
-            ctx,
-            "layer.import",
+        tx.audit("layer.import",
             ("layer", &layer.layer.id),
             &layer.owner_path,
-            detail,
-        ))
-        .await?;
-        tx.commit().await?;
-        Ok(out)
+            detail).await?;
+                Ok(out)
+        })
+        .await
     }
 
     /// Inserts or replaces one feature by external id. Returns whether it was new.
@@ -656,7 +649,7 @@ impl App {
         properties: Map<String, Value>,
         ctx: &RequestCtx,
     ) -> Result<bool> {
-        let mut conn = self.store().conn().await?;
+        let mut conn = self.k().read().await?;
         let layer = self.writable_layer(&mut conn, who, layer_id).await?;
         let Some(external_id) = external_id(&Value::String(external.into())) else {
             return Err(AppError::invalid(
@@ -676,22 +669,18 @@ impl App {
             .feature_orgs(&mut conn, who, std::slice::from_ref(&f))
             .await?;
         drop(conn);
-        let mut tx = self.store().write().await?;
+        self.k().write(who, ctx, async |tx| {
         let out = self
-            .store_features(&mut tx, &layer.layer.id, std::slice::from_ref(&f), &org_ids)
+            .store_features(tx.db(), &layer.layer.id, std::slice::from_ref(&f), &org_ids)
             .await?;
         let detail = serde_json::json!({ "code": layer.layer.code, "external_id": f.external_id, "created": out.created == 1 });
-        tx.audit(self.entry(
-            who,
-            ctx,
-            "layer.feature_push",
+        tx.audit("layer.feature_push",
             ("layer", &layer.layer.id),
             &layer.owner_path,
-            detail,
-        ))
-        .await?;
-        tx.commit().await?;
-        Ok(out.created == 1)
+            detail).await?;
+                Ok(out.created == 1)
+        })
+        .await
     }
 
     /// A layer's features the caller may read, optionally within a bounding box
@@ -705,7 +694,7 @@ impl App {
     ) -> Result<(LayerInfo, Vec<Feature>)> {
         authorize(who, Action::ReadLayers, Scope::Org(&who.org_path))
             .map_err(AppError::denied_scope)?;
-        let mut conn = self.store().conn().await?;
+        let mut conn = self.k().read().await?;
         let cats = lq::categories(&mut conn).await?;
         let layer = info(self.layer_row(&mut conn, layer_id).await?, &cats);
         if !may_read(who, &layer.read_roles) {

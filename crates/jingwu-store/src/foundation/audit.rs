@@ -1,14 +1,19 @@
 //! The audit log table: append, page through (scoped), and stream for verification.
 
-use jingwu_audit::{ChainError, Entry, Verifier};
-use sqlx::{AnyConnection, Row, any::AnyRow};
+pub use jingwu_audit::Verification;
+use jingwu_audit::{Entry, Verifier};
+use sqlx::{Row, any::AnyRow};
 
+use crate::WriteTx;
+use crate::conn::{Conn, sealed::Raw as _};
+use crate::scope::like_prefix;
 use crate::{Result, Store};
 
 const COLUMNS: &str = "seq, at_us, actor_id, actor_role, org_path, action, object_type, \
                        object_id, request_id, detail, change_digest, prev_hash, hash";
 
-pub(crate) async fn insert(conn: &mut AnyConnection, e: &Entry) -> Result<()> {
+pub(crate) async fn insert(db: &mut WriteTx, e: &Entry) -> Result<()> {
+    let conn = db.raw();
     sqlx::query(
         "INSERT INTO audit_log (seq, at_us, actor_id, actor_role, org_path, action, object_type, \
          object_id, request_id, detail, change_digest, prev_hash, hash) \
@@ -52,11 +57,12 @@ fn from_row(r: &AnyRow) -> Result<Entry> {
 
 /// Newest first, entries whose object lies in `org_prefix`'s subtree, before `before_seq`.
 pub async fn page(
-    conn: &mut AnyConnection,
+    db: &mut impl Conn,
     org_prefix: &str,
     before_seq: Option<i64>,
     limit: i64,
 ) -> Result<Vec<Entry>> {
+    let conn = db.raw();
     let sql = format!(
         "SELECT {COLUMNS} FROM audit_log WHERE org_path LIKE $1 AND seq < $2 \
          ORDER BY seq DESC LIMIT $3"
@@ -72,10 +78,11 @@ pub async fn page(
 
 /// Entries about one object, oldest first.
 pub async fn for_object(
-    conn: &mut AnyConnection,
+    db: &mut impl Conn,
     object_type: &str,
     object_id: &str,
 ) -> Result<Vec<Entry>> {
+    let conn = db.raw();
     let sql = format!(
         "SELECT {COLUMNS} FROM audit_log WHERE object_type = $1 AND object_id = $2 ORDER BY seq"
     );
@@ -85,13 +92,6 @@ pub async fn for_object(
         .fetch_all(conn)
         .await?;
     rows.iter().map(from_row).collect()
-}
-
-/// Outcome of recomputing the whole chain.
-#[derive(Debug)]
-pub enum Verification {
-    Intact { entries: i64 },
-    Broken(ChainError),
 }
 
 impl Store {
@@ -132,12 +132,4 @@ impl Store {
             Err(e) => Verification::Broken(e),
         })
     }
-}
-
-/// A LIKE pattern matching every path that starts with `prefix`, with LIKE's wildcards escaped.
-pub(crate) fn like_prefix(prefix: &str) -> String {
-    // Paths are built from codes of digits and letters; '%' and '_' never occur in them, so
-    // plain concatenation is exact. Reject them defensively rather than widen a scope.
-    let safe: String = prefix.chars().filter(|c| *c != '%' && *c != '_').collect();
-    format!("{safe}%")
 }

@@ -1,43 +1,29 @@
 //! Reads for 110 statistics: one row per incident owned in a subtree over a period, with
 //! everything `jingwu-command`'s statistics and compliance need.
 
-use sqlx::{AnyConnection, Row};
+pub use jingwu_command::records::StatsRow;
 
-use crate::{Result, audit::like_prefix};
+use sqlx::Row;
+
+use crate::Result;
+use crate::conn::Conn;
+use crate::decode::code;
+use crate::scope::like_prefix;
 
 /// Scene photos linked to the incident (`incident_media`, kind `photo`), for the compliance
 /// rule's "at least one scene photo".
 pub const SCENE_PHOTOS_SQL: &str =
     "(SELECT COUNT(*) FROM incident_media m WHERE m.incident_id = i.id AND m.kind = 'photo')";
 
-/// One incident as statistics see it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StatsRow {
-    pub id: String,
-    pub org_id: String,
-    pub category: String,
-    pub subcategory: String,
-    pub priority: String,
-    pub status: String,
-    pub created_at: i64,
-    pub dispatched_at: Option<i64>,
-    pub acknowledged_at: Option<i64>,
-    pub en_route_at: Option<i64>,
-    pub on_scene_at: Option<i64>,
-    pub closed_at: Option<i64>,
-    pub result_code: Option<String>,
-    pub result_text: Option<String>,
-    pub scene_photos: i64,
-}
-
 /// Incidents owned under `path` and created in `[from, to)`, oldest first. Merged
 /// duplicates are left out: they are the same event as the incident they were merged into.
 pub async fn incident_rows(
-    conn: &mut AnyConnection,
+    db: &mut impl Conn,
     path: &str,
     from: i64,
     to: i64,
 ) -> Result<Vec<StatsRow>> {
+    let conn = db.raw();
     let sql = format!(
         "SELECT i.id, i.org_id, i.category, i.subcategory, i.priority, i.status, i.created_at, \
          i.dispatched_at, i.acknowledged_at, i.en_route_at, i.on_scene_at, i.closed_at, \
@@ -57,10 +43,10 @@ pub async fn incident_rows(
             Ok(StatsRow {
                 id: r.try_get(0)?,
                 org_id: r.try_get(1)?,
-                category: r.try_get(2)?,
-                subcategory: r.try_get(3)?,
-                priority: r.try_get(4)?,
-                status: r.try_get(5)?,
+                category: code(r, 2)?,
+                subcategory: code(r, 3)?,
+                priority: code(r, 4)?,
+                status: code(r, 5)?,
                 created_at: r.try_get(6)?,
                 dispatched_at: r.try_get(7)?,
                 acknowledged_at: r.try_get(8)?,

@@ -5,11 +5,11 @@
 
 use jingwu_core::new_id;
 use jingwu_store::command as cq;
-use jingwu_store::layers::{self as lq, Category, Layer};
-use jingwu_store::orgs;
+use jingwu_store::command::layers::{self as lq, Category, Layer};
+use jingwu_store::foundation::orgs;
 use serde_json::{Map, Value, json};
 
-use crate::layers::FeatureInput;
+use crate::command::layers::FeatureInput;
 use crate::{App, AppError, RequestCtx, Result};
 
 /// (code, 中文名, English name).
@@ -294,7 +294,7 @@ impl App {
     /// Registers the demo city's 12 categories and 25 systems with the features the demo data
     /// can feed; does nothing when categories exist. Returns the number of layers created.
     pub async fn seed_demo_layers(&self) -> Result<usize> {
-        let mut conn = self.store().conn().await?;
+        let mut conn = self.k().read().await?;
         if !lq::categories(&mut conn).await?.is_empty() {
             return Ok(0);
         }
@@ -305,7 +305,7 @@ impl App {
         let sites = cq::sites_under(&mut conn, &root.path).await?;
         let key_sites = cq::key_sites_under(&mut conn, &root.path).await?;
         drop(conn);
-        let now = self.now_us();
+        let now = self.k().now_us();
         let cats: Vec<Category> = CATEGORIES
             .iter()
             .enumerate()
@@ -413,20 +413,20 @@ impl App {
             }
         }
 
-        let system = self.system_principal().await?;
+        let system = self.foundation().system_principal().await?;
         let ctx = RequestCtx::cli();
-        let mut tx = self.store().write().await?;
+        self.k().write(&system, &ctx, async |tx| {
         for c in &cats {
-            lq::insert_category(tx.conn(), c).await?;
+            lq::insert_category(tx.db(), c).await?;
         }
         for l in &layers {
-            lq::insert_layer(tx.conn(), l).await?;
+            lq::insert_layer(tx.db(), l).await?;
         }
         for (lid, f, org) in &features {
-            let ps = crate::layers::check_geometry(&f.geometry).map_err(AppError::Internal)?;
+            let ps = crate::command::layers::check_geometry(&f.geometry).map_err(AppError::Internal)?;
             let (lat, lon) = ps.first().copied().unwrap_or_default();
             lq::upsert_feature(
-                tx.conn(),
+                tx.db(),
                 &lq::Feature {
                     id: new_id(),
                     layer_id: lid.clone(),
@@ -442,16 +442,12 @@ impl App {
         }
         let detail =
             json!({ "categories": cats.len(), "layers": layers.len(), "features": features.len() });
-        tx.audit(self.entry(
-            &system,
-            &ctx,
-            "demo.seed_layers",
+        tx.audit("demo.seed_layers",
             ("org_unit", &root.id),
             &root.path,
-            detail,
-        ))
-        .await?;
-        tx.commit().await?;
-        Ok(layers.len())
+            detail).await?;
+                Ok(layers.len())
+        })
+        .await
     }
 }

@@ -3,9 +3,10 @@
 use jingwu_core::{Action, Principal, Scope, authorize};
 use jingwu_validate::{IdKind, Validated};
 
-use crate::{App, AppError, FieldError, Result};
+use super::Foundation;
+use crate::{AppError, FieldError, Result};
 
-impl App {
+impl Foundation<'_> {
     pub fn validate_identifier(
         &self,
         who: &Principal,
@@ -34,8 +35,8 @@ impl App {
     /// legal deadlines are reckoned there.
     pub fn today_in_china(&self) -> (i32, u32, u32) {
         let d = self
-            .inner
-            .clock
+            .k()
+            .clock()
             .now()
             .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
             .date();

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use jingwu_core::Principal;
 use jingwu_routing::SplitMix64;
-use jingwu_store::users;
+use jingwu_store::foundation::users;
 
 use crate::{App, AppError, Fix, NewIncident, RequestCtx, Result};
 
@@ -175,15 +175,16 @@ impl App {
     }
 
     async fn demo_activity(&self, pace: DemoPace) -> Result<()> {
-        let mut conn = self.store().conn().await?;
+        let mut conn = self.k().read().await?;
         let who = users::by_username(&mut conn, "dispatcher")
             .await?
             .ok_or(AppError::NotFound {
                 what: "demo dispatcher",
             })?;
         drop(conn);
-        let who = self.principal_of(&who)?;
+        let who = self.foundation().principal_of(&who)?;
         let roads = self
+            .command()
             .roads()
             .ok_or_else(|| AppError::Precondition("no road network".into()))?;
         let (lat0, lon0, lat1, lon1) = roads.graph().bbox();
@@ -223,6 +224,7 @@ impl App {
         lon: f64,
     ) -> Result<Option<Run>> {
         let roads = self
+            .command()
             .roads()
             .ok_or_else(|| AppError::Precondition("no road network".into()))?;
         let Ok(spot) = roads.snap(lat, lon) else {
@@ -252,12 +254,12 @@ impl App {
             description: said.into(),
         };
         let ctx = RequestCtx::cli();
-        let created = self.create_incident(who, n, &ctx).await?;
+        let created = self.command().create_incident(who, n, &ctx).await?;
         let incident_id = created.incident.incident.id;
         // Units crewed by a demo login are left to the person signed in on their terminal.
         let mut best = None;
-        for r in self.recommend(who, &incident_id, 3).await? {
-            let u = self.get_unit(who, &r.unit_id).await?;
+        for r in self.command().recommend(who, &incident_id, 3).await? {
+            let u = self.command().get_unit(who, &r.unit_id).await?;
             let crew: Vec<String> = serde_json::from_str(&u.unit.crew).unwrap_or_default();
             if !crew.iter().any(|c| c == "officer") {
                 best = Some(r);
@@ -267,13 +269,16 @@ impl App {
         let Some(best) = best else {
             return Ok(None);
         };
-        self.dispatch(who, &incident_id, std::slice::from_ref(&best.unit_id), &ctx)
+        self.command()
+            .dispatch(who, &incident_id, std::slice::from_ref(&best.unit_id), &ctx)
             .await?;
-        self.acknowledge(who, &best.unit_id, &incident_id, &ctx)
+        self.command()
+            .acknowledge(who, &best.unit_id, &incident_id, &ctx)
             .await?;
-        self.set_unit_status(who, &best.unit_id, "en_route", "", &ctx)
+        self.command()
+            .set_unit_status(who, &best.unit_id, "en_route", "", &ctx)
             .await?;
-        let unit = self.get_unit(who, &best.unit_id).await?;
+        let unit = self.command().get_unit(who, &best.unit_id).await?;
         let from = roads
             .snap(unit.unit.lat.unwrap_or(lat), unit.unit.lon.unwrap_or(lon))
             .ok();
@@ -296,7 +301,7 @@ impl App {
     /// Moves each running unit along its route; arrivals go on scene, finished ones close.
     async fn demo_progress(&self, who: &Principal, runs: Vec<Run>) -> Vec<Run> {
         let ctx = RequestCtx::cli();
-        let now = self.now_us();
+        let now = self.k().now_us();
         let mut keep = Vec::new();
         let mut fixes = Vec::new();
         for mut run in runs {
@@ -315,11 +320,13 @@ impl App {
             }
             let step = if !run.arrived && frac >= 1.0 {
                 run.arrived = true;
-                self.set_unit_status(who, &run.unit_id, "on_scene", "", &ctx)
+                self.command()
+                    .set_unit_status(who, &run.unit_id, "on_scene", "", &ctx)
                     .await
                     .map(|_| ())
             } else if run.arrived && elapsed >= run.travel + run.dwell {
                 let done = self
+                    .command()
                     .close_incident(who, &run.incident_id, "10", run.result, &ctx)
                     .await;
                 if done.is_ok() {
@@ -335,7 +342,7 @@ impl App {
             }
         }
         if !fixes.is_empty()
-            && let Err(e) = self.ingest_positions(who, &fixes).await
+            && let Err(e) = self.command().ingest_positions(who, &fixes).await
         {
             tracing::debug!(error = %e, "demo positions refused");
         }
@@ -345,13 +352,20 @@ impl App {
     /// Units on patrol report where they are (a small drift), keeping their fixes fresh.
     async fn demo_patrol(&self, who: &Principal, rng: &mut SplitMix64) -> Result<()> {
         let roads = self
+            .command()
             .roads()
             .ok_or_else(|| AppError::Precondition("no road network".into()))?;
-        let now = self.now_us();
-        let units = self.list_units(who).await?;
+        let now = self.k().now_us();
+        let units = self.command().list_units(who).await?;
         let fixes: Vec<Fix> = units
             .into_iter()
-            .filter(|u| u.unit.status == "available" || u.unit.status == "busy")
+            .filter(|u| {
+                matches!(
+                    u.unit.status,
+                    jingwu_command::unit::UnitStatus::Available
+                        | jingwu_command::unit::UnitStatus::Busy
+                )
+            })
             .filter_map(|u| {
                 let (lat, lon) = (u.unit.lat?, u.unit.lon?);
                 let d = |rng: &mut SplitMix64| (rng.next_f64() - 0.5) * 0.002;
@@ -367,7 +381,7 @@ impl App {
             })
             .collect();
         for chunk in fixes.chunks(1000) {
-            self.ingest_positions(who, chunk).await?;
+            self.command().ingest_positions(who, chunk).await?;
         }
         Ok(())
     }

@@ -1,20 +1,15 @@
 //! Opaque session tokens: only their SHA-256 is stored, so a database leak yields no usable token.
 
-use sqlx::{AnyConnection, Row};
+pub use jingwu_core::records::Session;
+
+use sqlx::Row;
 
 use crate::Result;
+use crate::WriteTx;
+use crate::conn::{Conn, sealed::Raw as _};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Session {
-    pub token_hash: String,
-    pub user_id: String,
-    pub client: String,
-    pub created_at: i64,
-    pub expires_at: i64,
-    pub revoked_at: Option<i64>,
-}
-
-pub async fn insert(conn: &mut AnyConnection, s: &Session) -> Result<()> {
+pub async fn insert(db: &mut WriteTx, s: &Session) -> Result<()> {
+    let conn = db.raw();
     sqlx::query(
         "INSERT INTO sessions (token_hash, user_id, client, created_at, expires_at, revoked_at) \
          VALUES ($1, $2, $3, $4, $5, $6)",
@@ -31,11 +26,8 @@ pub async fn insert(conn: &mut AnyConnection, s: &Session) -> Result<()> {
 }
 
 /// The user id behind a live token: not revoked, not expired at `now`, user not disabled.
-pub async fn live_user(
-    conn: &mut AnyConnection,
-    token_hash: &str,
-    now: i64,
-) -> Result<Option<String>> {
+pub async fn live_user(db: &mut impl Conn, token_hash: &str, now: i64) -> Result<Option<String>> {
+    let conn = db.raw();
     let row = sqlx::query(
         "SELECT s.user_id FROM sessions s JOIN users u ON u.id = s.user_id \
          WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 \
@@ -49,7 +41,8 @@ pub async fn live_user(
 }
 
 /// Revokes one token; returns whether it was live.
-pub async fn revoke(conn: &mut AnyConnection, token_hash: &str, now: i64) -> Result<bool> {
+pub async fn revoke(db: &mut WriteTx, token_hash: &str, now: i64) -> Result<bool> {
+    let conn = db.raw();
     let done = sqlx::query(
         "UPDATE sessions SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL",
     )
@@ -61,7 +54,8 @@ pub async fn revoke(conn: &mut AnyConnection, token_hash: &str, now: i64) -> Res
 }
 
 /// Revokes every live token of a user; returns how many.
-pub async fn revoke_all_for_user(conn: &mut AnyConnection, user_id: &str, now: i64) -> Result<u64> {
+pub async fn revoke_all_for_user(db: &mut WriteTx, user_id: &str, now: i64) -> Result<u64> {
+    let conn = db.raw();
     let done = sqlx::query(
         "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
     )

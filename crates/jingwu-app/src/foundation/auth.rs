@@ -7,12 +7,13 @@ use std::sync::Mutex;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use base64::Engine;
-use jingwu_core::{Action, Principal, Role, Scope, authorize};
-use jingwu_store::{orgs, sessions, users};
+use jingwu_core::{Action, Principal, Scope, authorize};
+use jingwu_store::foundation::{orgs, sessions, users};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use crate::{App, AppError, RequestCtx, Result, UserView};
+use super::Foundation;
+use crate::{AppError, RequestCtx, Result, UserView};
 
 /// Argon2id cost. The default follows OWASP's password-storage guidance (m=19 MiB, t=2, p=1);
 /// tests lower it so the suite stays fast.
@@ -135,7 +136,7 @@ impl LoginLimiter {
 /// unknown so that a wrong username costs the same time as a wrong password.
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$3cuSWq3i0OqBhuq1prNwDjT6xJnmk7p2rBYfrqnJvQo";
 
-impl App {
+impl Foundation<'_> {
     pub async fn login(
         &self,
         username: &str,
@@ -148,7 +149,7 @@ impl App {
         let window = cfg.login_window.as_micros() as i64;
         let user_key = format!("user:{}", username.to_lowercase());
         let addr_key = ctx.client_addr.as_ref().map(|a| format!("addr:{a}"));
-        let limiter = &self.inner.limiter;
+        let limiter = &self.state().limiter;
         let blocked = limiter
             .blocked_for(&user_key, now, window, cfg.login_max_failures)
             .or_else(|| {
@@ -161,7 +162,7 @@ impl App {
             return Err(AppError::TooManyAttempts { retry_after_secs });
         }
 
-        let mut conn = self.store().conn().await?;
+        let mut conn = self.k().read().await?;
         let found = users::by_username(&mut conn, username).await?;
         drop(conn);
         let stored = found
@@ -187,9 +188,9 @@ impl App {
         let token = new_token();
         let expires_at_us = now + cfg.session_ttl.as_micros() as i64;
         let who = self.principal_of(&found)?;
-        let mut tx = self.store().write().await?;
+        self.k().write(&who, ctx, async |tx| {
         sessions::insert(
-            tx.conn(),
+            tx.db(),
             &sessions::Session {
                 token_hash: token_hash(&token),
                 user_id: found.user.id.clone(),
@@ -202,29 +203,25 @@ impl App {
         .await?;
         let detail =
             serde_json::json!({ "client": client.as_str(), "expires_at_us": expires_at_us });
-        tx.audit(self.entry(
-            &who,
-            ctx,
-            "auth.login",
+        tx.audit("auth.login",
             ("user", &who.user_id),
             &found.org_path,
-            detail,
-        ))
-        .await?;
-        tx.commit().await?;
-        let user = self.user_view(found).await?;
+            detail).await?;
+                let user = self.user_view(found).await?;
         Ok(LoginOutcome {
             token,
             expires_at_us,
             ttl_secs: cfg.session_ttl.as_secs(),
             user,
         })
+        })
+        .await
     }
 
     /// The principal behind a presented token, checked against the database on every call so
     /// that a revoked token stops working at once.
     pub async fn authenticate(&self, token: &str) -> Result<Principal> {
-        let mut conn = self.store().conn().await?;
+        let mut conn = self.k().read().await?;
         let user_id = sessions::live_user(&mut conn, &token_hash(token), self.now_us())
             .await?
             .ok_or(AppError::Unauthenticated)?;
@@ -235,19 +232,19 @@ impl App {
     }
 
     pub async fn logout(&self, who: &Principal, token: &str, ctx: &RequestCtx) -> Result<()> {
-        let mut tx = self.store().write().await?;
-        sessions::revoke(tx.conn(), &token_hash(token), self.now_us()).await?;
-        tx.audit(self.entry(
-            who,
-            ctx,
-            "auth.logout",
-            ("user", &who.user_id),
-            &who.org_path,
-            serde_json::json!({}),
-        ))
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        self.k()
+            .write(&who, ctx, async |tx| {
+                sessions::revoke(tx.db(), &token_hash(token), self.now_us()).await?;
+                tx.audit(
+                    "auth.logout",
+                    ("user", &who.user_id),
+                    &who.org_path,
+                    serde_json::json!({}),
+                )
+                .await?;
+                Ok(())
+            })
+            .await
     }
 
     pub async fn me(&self, who: &Principal) -> Result<UserView> {
@@ -260,7 +257,7 @@ impl App {
             },
         )
         .map_err(|d| AppError::denied_object(d, "user"))?;
-        let mut conn = self.store().conn().await?;
+        let mut conn = self.k().read().await?;
         let u = users::get(&mut conn, &who.user_id)
             .await?
             .ok_or(AppError::Unauthenticated)?;
@@ -269,9 +266,7 @@ impl App {
     }
 
     pub(crate) fn principal_of(&self, u: &users::ScopedUser) -> Result<Principal> {
-        let role = Role::parse(&u.user.role).ok_or_else(|| {
-            AppError::Internal(format!("unknown role {:?} in database", u.user.role))
-        })?;
+        let role = u.user.role;
         Ok(Principal {
             user_id: u.user.id.clone(),
             username: u.user.username.clone(),
@@ -282,7 +277,7 @@ impl App {
     }
 
     pub(crate) async fn user_view(&self, u: users::ScopedUser) -> Result<UserView> {
-        let mut conn = self.store().conn().await?;
+        let mut conn = self.k().read().await?;
         let org = orgs::get(&mut conn, &u.user.org_id)
             .await?
             .ok_or_else(|| AppError::Internal("user without org".into()))?;

@@ -1,20 +1,19 @@
 //! Storage of the command map's information layers (categories, layers, features) and of
 //! coverage alerts.
 
-use sqlx::{AnyConnection, Row, any::AnyRow};
+pub use jingwu_command::records::{
+    CoverageAlert, Feature, Layer, LayerCategory as Category, LayerRow,
+};
 
-use crate::{Result, audit::like_prefix};
+use sqlx::{Row, any::AnyRow};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Category {
-    pub id: String,
-    pub code: String,
-    pub name_zh: String,
-    pub name_en: String,
-    pub sort: i64,
-}
+use crate::Result;
+use crate::WriteTx;
+use crate::conn::{Conn, sealed::Raw as _};
+use crate::scope::like_prefix;
 
-pub async fn insert_category(conn: &mut AnyConnection, c: &Category) -> Result<()> {
+pub async fn insert_category(db: &mut WriteTx, c: &Category) -> Result<()> {
+    let conn = db.raw();
     sqlx::query(
         "INSERT INTO layer_categories (id, code, name_zh, name_en, sort) VALUES ($1, $2, $3, $4, $5)",
     )
@@ -28,7 +27,8 @@ pub async fn insert_category(conn: &mut AnyConnection, c: &Category) -> Result<(
     Ok(())
 }
 
-pub async fn categories(conn: &mut AnyConnection) -> Result<Vec<Category>> {
+pub async fn categories(db: &mut impl Conn) -> Result<Vec<Category>> {
+    let conn = db.raw();
     let rows = sqlx::query(
         "SELECT id, code, name_zh, name_en, sort FROM layer_categories ORDER BY sort, code",
     )
@@ -47,35 +47,12 @@ pub async fn categories(conn: &mut AnyConnection) -> Result<Vec<Category>> {
         .collect()
 }
 
-pub async fn category_by_code(conn: &mut AnyConnection, code: &str) -> Result<Option<Category>> {
-    Ok(categories(conn).await?.into_iter().find(|c| c.code == code))
+pub async fn category_by_code(db: &mut impl Conn, code: &str) -> Result<Option<Category>> {
+    Ok(categories(db).await?.into_iter().find(|c| c.code == code))
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Layer {
-    pub id: String,
-    pub category_id: String,
-    pub code: String,
-    pub name_zh: String,
-    pub name_en: String,
-    pub owner_org_id: String,
-    /// `imported`, `pushed` or `live`.
-    pub kind: String,
-    /// JSON array of role codes.
-    pub read_roles: String,
-    pub scoped: bool,
-    pub created_at: i64,
-}
-
-/// A layer with its owner's path and its feature count.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LayerRow {
-    pub layer: Layer,
-    pub owner_path: String,
-    pub features: i64,
-}
-
-pub async fn insert_layer(conn: &mut AnyConnection, l: &Layer) -> Result<()> {
+pub async fn insert_layer(db: &mut WriteTx, l: &Layer) -> Result<()> {
+    let conn = db.raw();
     sqlx::query(
         "INSERT INTO layers (id, category_id, code, name_zh, name_en, owner_org_id, kind, \
          read_roles, scoped, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -119,19 +96,22 @@ fn layer_from_row(r: &AnyRow) -> Result<LayerRow> {
     })
 }
 
-pub async fn layers(conn: &mut AnyConnection) -> Result<Vec<LayerRow>> {
+pub async fn layers(db: &mut impl Conn) -> Result<Vec<LayerRow>> {
+    let conn = db.raw();
     let sql = format!("{LAYER_SELECT} ORDER BY l.code");
     let rows = sqlx::query(&sql).fetch_all(conn).await?;
     rows.iter().map(layer_from_row).collect()
 }
 
-pub async fn get_layer(conn: &mut AnyConnection, id: &str) -> Result<Option<LayerRow>> {
+pub async fn get_layer(db: &mut impl Conn, id: &str) -> Result<Option<LayerRow>> {
+    let conn = db.raw();
     let sql = format!("{LAYER_SELECT} WHERE l.id = $1");
     let row = sqlx::query(&sql).bind(id).fetch_optional(conn).await?;
     row.as_ref().map(layer_from_row).transpose()
 }
 
-pub async fn layer_code_taken(conn: &mut AnyConnection, code: &str) -> Result<bool> {
+pub async fn layer_code_taken(db: &mut impl Conn, code: &str) -> Result<bool> {
+    let conn = db.raw();
     let row = sqlx::query("SELECT COUNT(*) FROM layers WHERE code = $1")
         .bind(code)
         .fetch_one(conn)
@@ -139,23 +119,9 @@ pub async fn layer_code_taken(conn: &mut AnyConnection, code: &str) -> Result<bo
     Ok(row.try_get::<i64, _>(0)? > 0)
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Feature {
-    pub id: String,
-    pub layer_id: String,
-    pub org_id: String,
-    pub external_id: String,
-    /// GeoJSON geometry object as text.
-    pub geometry: String,
-    /// JSON object as text.
-    pub properties: String,
-    /// (min_lat, min_lon, max_lat, max_lon).
-    pub bbox: (f64, f64, f64, f64),
-    pub updated_at: i64,
-}
-
 /// Inserts or replaces a feature by (layer, external id). Returns whether it was new.
-pub async fn upsert_feature(conn: &mut AnyConnection, f: &Feature) -> Result<bool> {
+pub async fn upsert_feature(db: &mut WriteTx, f: &Feature) -> Result<bool> {
+    let conn = db.raw();
     let existed =
         sqlx::query("SELECT COUNT(*) FROM layer_features WHERE layer_id = $1 AND external_id = $2")
             .bind(&f.layer_id)
@@ -192,11 +158,12 @@ pub async fn upsert_feature(conn: &mut AnyConnection, f: &Feature) -> Result<boo
 /// Features of a layer, optionally only those under `path` and intersecting a bounding box
 /// (min_lat, min_lon, max_lat, max_lon), by external id.
 pub async fn features(
-    conn: &mut AnyConnection,
+    db: &mut impl Conn,
     layer_id: &str,
     path: Option<&str>,
     bbox: Option<(f64, f64, f64, f64)>,
 ) -> Result<Vec<Feature>> {
+    let conn = db.raw();
     // Unused filters collapse to always-true conditions so one statement serves every case.
     let (lat0, lon0, lat1, lon1) = bbox.unwrap_or((-90.0, -180.0, 90.0, 180.0));
     let rows = sqlx::query(
@@ -230,21 +197,8 @@ pub async fn features(
         .collect()
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct CoverageAlert {
-    pub id: String,
-    pub org_id: String,
-    pub limit_secs: i64,
-    pub road_share: f64,
-    pub cell_share: f64,
-    pub target: f64,
-    /// JSON move-up suggestion.
-    pub suggestion: String,
-    pub raised_at: i64,
-    pub resolved_at: Option<i64>,
-}
-
-pub async fn insert_alert(conn: &mut AnyConnection, a: &CoverageAlert) -> Result<()> {
+pub async fn insert_alert(db: &mut WriteTx, a: &CoverageAlert) -> Result<()> {
+    let conn = db.raw();
     sqlx::query(
         "INSERT INTO coverage_alerts (id, org_id, limit_secs, road_share, cell_share, target, \
          suggestion, raised_at, resolved_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -263,7 +217,8 @@ pub async fn insert_alert(conn: &mut AnyConnection, a: &CoverageAlert) -> Result
     Ok(())
 }
 
-pub async fn resolve_alerts(conn: &mut AnyConnection, org_id: &str, at: i64) -> Result<u64> {
+pub async fn resolve_alerts(db: &mut WriteTx, org_id: &str, at: i64) -> Result<u64> {
+    let conn = db.raw();
     let r = sqlx::query(
         "UPDATE coverage_alerts SET resolved_at = $1 WHERE org_id = $2 AND resolved_at IS NULL",
     )
@@ -276,11 +231,12 @@ pub async fn resolve_alerts(conn: &mut AnyConnection, org_id: &str, at: i64) -> 
 
 /// Alerts of org units under `path`, newest first; with their org's path.
 pub async fn alerts_under(
-    conn: &mut AnyConnection,
+    db: &mut impl Conn,
     path: &str,
     open_only: bool,
     limit: i64,
 ) -> Result<Vec<(CoverageAlert, String)>> {
+    let conn = db.raw();
     let rows = sqlx::query(
         "SELECT a.id, a.org_id, a.limit_secs, a.road_share, a.cell_share, a.target, a.suggestion, \
          a.raised_at, a.resolved_at, o.path FROM coverage_alerts a \

@@ -3,10 +3,10 @@
 //! minute. Deterministic for a given road network.
 
 use jingwu_command::unit::{UnitKind, UnitStatus};
-use jingwu_core::new_id;
+use jingwu_core::{OrgKind, new_id};
 use jingwu_routing::SplitMix64;
 use jingwu_store::command::{self as q, KeySite, Site, Unit};
-use jingwu_store::orgs::{self, OrgUnit};
+use jingwu_store::foundation::orgs::{self, OrgUnit};
 
 use crate::{App, AppError, RequestCtx, Result};
 
@@ -80,9 +80,10 @@ impl App {
     /// nothing when units already exist. Returns the number of units created.
     pub async fn seed_demo_command(&self) -> Result<usize> {
         let roads = self
+            .command()
             .roads()
             .ok_or_else(|| AppError::Precondition("no road network is loaded".into()))?;
-        let mut conn = self.store().conn().await?;
+        let mut conn = self.k().read().await?;
         let root = orgs::root(&mut conn)
             .await?
             .ok_or(AppError::Precondition("load the demo city first".into()))?;
@@ -103,7 +104,10 @@ impl App {
         let snap =
             |(lat, lon): (f64, f64)| roads.snap(lat, lon).map(|p| p.point).unwrap_or((lat, lon));
 
-        let districts: Vec<&OrgUnit> = tree.iter().filter(|o| o.kind == "district").collect();
+        let districts: Vec<&OrgUnit> = tree
+            .iter()
+            .filter(|o| o.kind == OrgKind::District)
+            .collect();
         let mut sites = vec![Site {
             org_id: root.id.clone(),
             lat: snap(city.center()).0,
@@ -114,7 +118,7 @@ impl App {
         let mut rng = SplitMix64::new(2016);
         let mut units = Vec::new();
         let mut key_sites = Vec::new();
-        let now = self.now_us();
+        let now = self.k().now_us();
         let (dcols, drows) = (5, districts.len().div_ceil(5).max(1));
         let name = |rng: &mut SplitMix64| {
             let s = SURNAMES[rng.below(SURNAMES.len() as u64) as usize];
@@ -240,30 +244,26 @@ impl App {
             ));
         }
 
-        let system = self.system_principal().await?;
+        let system = self.foundation().system_principal().await?;
         let ctx = RequestCtx::cli();
-        let mut tx = self.store().write().await?;
+        self.k().write(&system, &ctx, async |tx| {
         for s in &sites {
-            q::upsert_site(tx.conn(), s).await?;
+            q::upsert_site(tx.db(), s).await?;
         }
         for u in &units {
-            q::insert_unit(tx.conn(), u).await?;
+            q::insert_unit(tx.db(), u).await?;
         }
         for k in &key_sites {
-            q::insert_key_site(tx.conn(), k).await?;
+            q::insert_key_site(tx.db(), k).await?;
         }
         let detail = serde_json::json!({ "sites": sites.len(), "units": units.len(), "key_sites": key_sites.len() });
-        tx.audit(self.entry(
-            &system,
-            &ctx,
-            "demo.seed_command",
+        tx.audit("demo.seed_command",
             ("org_unit", &root.id),
             &root.path,
-            detail,
-        ))
-        .await?;
-        tx.commit().await?;
-        Ok(units.len())
+            detail).await?;
+                Ok(units.len())
+        })
+        .await
     }
 }
 
@@ -279,9 +279,9 @@ fn unit(
     Unit {
         id: new_id(),
         call_sign: call_sign.into(),
-        kind: kind.as_str().into(),
+        kind,
         org_id: org_id.into(),
-        status: status.as_str().into(),
+        status,
         status_since: now,
         incident_id: None,
         crew: serde_json::to_string(crew).unwrap_or_else(|_| "[]".into()),

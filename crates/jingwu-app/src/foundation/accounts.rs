@@ -1,10 +1,11 @@
 //! Accounts: list within the caller's subtree, create, revoke sessions.
 
 use jingwu_core::{Action, Principal, Role, Scope, authorize, new_id};
-use jingwu_store::orgs::{self, OrgUnit};
-use jingwu_store::{sessions, users};
+use jingwu_store::foundation::orgs::{self, OrgUnit};
+use jingwu_store::foundation::{sessions, users};
 
-use crate::{App, AppError, FieldError, RequestCtx, Result, hash_password};
+use super::Foundation;
+use crate::{AppError, FieldError, RequestCtx, Result, hash_password};
 
 /// An account with its org unit (never serialized with the password hash).
 #[derive(Debug, Clone)]
@@ -69,7 +70,7 @@ fn check_new_user(n: &NewUser) -> Result<Role> {
     }
 }
 
-impl App {
+impl Foundation<'_> {
     /// Users under `org` (default: the caller's own unit) ordered by username, after a cursor.
     pub async fn list_users(
         &self,
@@ -78,7 +79,7 @@ impl App {
         after: Option<&str>,
         limit: i64,
     ) -> Result<Vec<UserView>> {
-        let mut conn = self.store().conn().await?;
+        let mut conn = self.k().read().await?;
         let root = match org {
             Some(id) => orgs::get(&mut conn, id)
                 .await?
@@ -107,7 +108,7 @@ impl App {
         ctx: &RequestCtx,
     ) -> Result<UserView> {
         let role = check_new_user(&n)?;
-        let mut conn = self.store().conn().await?;
+        let mut conn = self.k().read().await?;
         let org = match orgs::get(&mut conn, &n.org).await? {
             Some(o) => Some(o),
             None => orgs::by_code(&mut conn, &n.org).await?,
@@ -132,38 +133,33 @@ impl App {
             id: new_id(),
             username: n.username.clone(),
             display_name: n.display_name.trim().to_string(),
-            role: role.as_str().into(),
+            role,
             org_id: org.id.clone(),
             password_hash,
             created_at: self.now_us(),
             disabled_at: None,
         };
-        let mut tx = self.store().write().await?;
-        users::insert(tx.conn(), &user).await.map_err(|e| {
-            if e.is_unique_violation() {
-                AppError::Conflict {
-                    code: "username_taken",
-                    detail: format!("the username {:?} is already taken", user.username),
-                }
-            } else {
-                e.into()
-            }
-        })?;
-        let detail = serde_json::json!({
-            "username": user.username, "display_name": user.display_name,
-            "role": user.role, "org_id": user.org_id,
-        });
-        tx.audit(self.entry(
-            who,
-            ctx,
-            "user.create",
-            ("user", &user.id),
-            &org.path,
-            detail,
-        ))
-        .await?;
-        tx.commit().await?;
-        Ok(UserView { user, org })
+        self.k()
+            .write(who, ctx, async |tx| {
+                users::insert(tx.db(), &user).await.map_err(|e| {
+                    if e.is_unique_violation() {
+                        AppError::Conflict {
+                            code: "username_taken",
+                            detail: format!("the username {:?} is already taken", user.username),
+                        }
+                    } else {
+                        e.into()
+                    }
+                })?;
+                let detail = serde_json::json!({
+                    "username": user.username, "display_name": user.display_name,
+                    "role": user.role, "org_id": user.org_id,
+                });
+                tx.audit("user.create", ("user", &user.id), &org.path, detail)
+                    .await?;
+                Ok(UserView { user, org })
+            })
+            .await
     }
 
     /// Revokes every session of a user at once (and disables the account if asked).
@@ -174,7 +170,7 @@ impl App {
         disable: bool,
         ctx: &RequestCtx,
     ) -> Result<u64> {
-        let mut conn = self.store().conn().await?;
+        let mut conn = self.k().read().await?;
         let target = match users::get(&mut conn, user_id_or_name).await? {
             Some(u) => Some(u),
             None => users::by_username(&mut conn, user_id_or_name).await?,
@@ -184,28 +180,29 @@ impl App {
         authorize(who, Action::ManageUsers, Scope::Org(&target.org_path))
             .map_err(|d| AppError::denied_object(d, "user"))?;
         let now = self.now_us();
-        let mut tx = self.store().write().await?;
-        let revoked = sessions::revoke_all_for_user(tx.conn(), &target.user.id, now).await?;
-        if disable {
-            users::disable(tx.conn(), &target.user.id, now).await?;
-        }
-        let detail = serde_json::json!({ "sessions_revoked": revoked, "disabled": disable });
-        tx.audit(self.entry(
-            who,
-            ctx,
-            "user.revoke",
-            ("user", &target.user.id),
-            &target.org_path,
-            detail,
-        ))
-        .await?;
-        tx.commit().await?;
-        Ok(revoked)
+        self.k()
+            .write(who, ctx, async |tx| {
+                let revoked = sessions::revoke_all_for_user(tx.db(), &target.user.id, now).await?;
+                if disable {
+                    users::disable(tx.db(), &target.user.id, now).await?;
+                }
+                let detail =
+                    serde_json::json!({ "sessions_revoked": revoked, "disabled": disable });
+                tx.audit(
+                    "user.revoke",
+                    ("user", &target.user.id),
+                    &target.org_path,
+                    detail,
+                )
+                .await?;
+                Ok(revoked)
+            })
+            .await
     }
 
     /// One user, if the caller may see them (404 otherwise).
     pub async fn get_user(&self, who: &Principal, id: &str) -> Result<UserView> {
-        let mut conn = self.store().conn().await?;
+        let mut conn = self.k().read().await?;
         let u = users::get(&mut conn, id)
             .await?
             .ok_or(AppError::NotFound { what: "user" })?;

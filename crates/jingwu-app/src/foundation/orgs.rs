@@ -1,9 +1,11 @@
 //! The jurisdiction tree as the caller may see it, and adding units to it.
 
 use jingwu_core::{Action, OrgKind, Principal, Scope, authorize, new_id};
-use jingwu_store::orgs::{self, OrgUnit};
+use jingwu_store::foundation::orgs;
+pub use jingwu_store::foundation::orgs::OrgUnit;
 
-use crate::{App, AppError, FieldError, RequestCtx, Result};
+use super::Foundation;
+use crate::{AppError, FieldError, RequestCtx, Result};
 
 #[derive(Debug, Clone)]
 pub struct NewOrg {
@@ -16,18 +18,18 @@ pub struct NewOrg {
     pub parent: Option<String>,
 }
 
-impl App {
+impl Foundation<'_> {
     /// The caller's subtree, parents before children.
     pub async fn list_orgs(&self, who: &Principal) -> Result<Vec<OrgUnit>> {
         authorize(who, Action::ReadOrgs, Scope::Org(&who.org_path))
             .map_err(AppError::denied_scope)?;
-        let mut conn = self.store().conn().await?;
+        let mut conn = self.k().read().await?;
         Ok(orgs::subtree(&mut conn, &who.org_path).await?)
     }
 
     /// One unit; units outside the caller's subtree are reported as not found.
     pub async fn get_org(&self, who: &Principal, id: &str) -> Result<OrgUnit> {
-        let mut conn = self.store().conn().await?;
+        let mut conn = self.k().read().await?;
         let o = orgs::get(&mut conn, id)
             .await?
             .ok_or(AppError::NotFound { what: "org unit" })?;
@@ -70,7 +72,7 @@ impl App {
         let Some(kind) = kind.filter(|_| errs.is_empty()) else {
             return Err(AppError::Validation(errs));
         };
-        let mut conn = self.store().conn().await?;
+        let mut conn = self.k().read().await?;
         let parent = match &n.parent {
             Some(p) => match orgs::get(&mut conn, p).await? {
                 Some(o) => Some(o),
@@ -110,7 +112,7 @@ impl App {
         let org = OrgUnit {
             id: new_id(),
             parent_id: parent.as_ref().map(|p| p.id.clone()),
-            kind: kind.as_str().into(),
+            kind,
             code: n.code.clone(),
             name_zh: n.name_zh.trim().into(),
             name_en: n.name_en.trim().into(),
@@ -126,8 +128,8 @@ impl App {
             None if kind == OrgKind::City => Principal::system(&org.id, &org.path),
             None => self.system_principal().await?,
         };
-        let mut tx = self.store().write().await?;
-        orgs::insert(tx.conn(), &org).await.map_err(|e| {
+        self.k().write(&actor, ctx, async |tx| {
+        orgs::insert(tx.db(), &org).await.map_err(|e| {
             if e.is_unique_violation() {
                 AppError::Conflict {
                     code: "org_code_taken",
@@ -141,16 +143,12 @@ impl App {
             "kind": org.kind, "code": org.code, "name_zh": org.name_zh, "name_en": org.name_en,
             "parent_id": org.parent_id,
         });
-        tx.audit(self.entry(
-            &actor,
-            ctx,
-            "org.create",
+        tx.audit("org.create",
             ("org_unit", &org.id),
             &org.path,
-            detail,
-        ))
-        .await?;
-        tx.commit().await?;
-        Ok(org)
+            detail).await?;
+                Ok(org)
+        })
+        .await
     }
 }

@@ -1,27 +1,14 @@
 //! Accounts. Listing is always scoped to an org subtree (joined through the org's path).
 
-use sqlx::{AnyConnection, Row, any::AnyRow};
+pub use jingwu_core::records::{ScopedUser, User};
 
-use crate::{Result, audit::like_prefix};
+use sqlx::{Row, any::AnyRow};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct User {
-    pub id: String,
-    pub username: String,
-    pub display_name: String,
-    pub role: String,
-    pub org_id: String,
-    pub password_hash: String,
-    pub created_at: i64,
-    pub disabled_at: Option<i64>,
-}
-
-/// A user with the path of their org, which decides who may see them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScopedUser {
-    pub user: User,
-    pub org_path: String,
-}
+use crate::Result;
+use crate::WriteTx;
+use crate::conn::{Conn, sealed::Raw as _};
+use crate::decode::code;
+use crate::scope::like_prefix;
 
 const COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.org_id, u.password_hash, \
                        u.created_at, u.disabled_at, o.path";
@@ -32,7 +19,7 @@ fn from_row(r: &AnyRow) -> Result<ScopedUser> {
             id: r.try_get(0)?,
             username: r.try_get(1)?,
             display_name: r.try_get(2)?,
-            role: r.try_get(3)?,
+            role: code(r, 3)?,
             org_id: r.try_get(4)?,
             password_hash: r.try_get(5)?,
             created_at: r.try_get(6)?,
@@ -42,7 +29,8 @@ fn from_row(r: &AnyRow) -> Result<ScopedUser> {
     })
 }
 
-pub async fn insert(conn: &mut AnyConnection, u: &User) -> Result<()> {
+pub async fn insert(db: &mut WriteTx, u: &User) -> Result<()> {
+    let conn = db.raw();
     sqlx::query(
         "INSERT INTO users (id, username, display_name, role, org_id, password_hash, created_at, \
          disabled_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -50,7 +38,7 @@ pub async fn insert(conn: &mut AnyConnection, u: &User) -> Result<()> {
     .bind(&u.id)
     .bind(&u.username)
     .bind(&u.display_name)
-    .bind(&u.role)
+    .bind(u.role.as_str())
     .bind(&u.org_id)
     .bind(&u.password_hash)
     .bind(u.created_at)
@@ -60,7 +48,8 @@ pub async fn insert(conn: &mut AnyConnection, u: &User) -> Result<()> {
     Ok(())
 }
 
-pub async fn by_username(conn: &mut AnyConnection, username: &str) -> Result<Option<ScopedUser>> {
+pub async fn by_username(db: &mut impl Conn, username: &str) -> Result<Option<ScopedUser>> {
+    let conn = db.raw();
     let sql = format!(
         "SELECT {COLUMNS} FROM users u JOIN org_units o ON o.id = u.org_id WHERE u.username = $1"
     );
@@ -71,7 +60,8 @@ pub async fn by_username(conn: &mut AnyConnection, username: &str) -> Result<Opt
     row.as_ref().map(from_row).transpose()
 }
 
-pub async fn get(conn: &mut AnyConnection, id: &str) -> Result<Option<ScopedUser>> {
+pub async fn get(db: &mut impl Conn, id: &str) -> Result<Option<ScopedUser>> {
+    let conn = db.raw();
     let sql = format!(
         "SELECT {COLUMNS} FROM users u JOIN org_units o ON o.id = u.org_id WHERE u.id = $1"
     );
@@ -81,11 +71,12 @@ pub async fn get(conn: &mut AnyConnection, id: &str) -> Result<Option<ScopedUser
 
 /// Users whose org lies under `org_path`, ordered by username, after `after_username`.
 pub async fn page(
-    conn: &mut AnyConnection,
+    db: &mut impl Conn,
     org_path: &str,
     after_username: Option<&str>,
     limit: i64,
 ) -> Result<Vec<ScopedUser>> {
+    let conn = db.raw();
     let sql = format!(
         "SELECT {COLUMNS} FROM users u JOIN org_units o ON o.id = u.org_id \
          WHERE o.path LIKE $1 AND u.username > $2 ORDER BY u.username LIMIT $3"
@@ -99,14 +90,16 @@ pub async fn page(
     rows.iter().map(from_row).collect()
 }
 
-pub async fn count(conn: &mut AnyConnection) -> Result<i64> {
+pub async fn count(db: &mut impl Conn) -> Result<i64> {
+    let conn = db.raw();
     let row = sqlx::query("SELECT COUNT(*) FROM users")
         .fetch_one(conn)
         .await?;
     Ok(row.try_get(0)?)
 }
 
-pub async fn disable(conn: &mut AnyConnection, id: &str, now: i64) -> Result<()> {
+pub async fn disable(db: &mut WriteTx, id: &str, now: i64) -> Result<()> {
+    let conn = db.raw();
     sqlx::query("UPDATE users SET disabled_at = $1 WHERE id = $2 AND disabled_at IS NULL")
         .bind(now)
         .bind(id)

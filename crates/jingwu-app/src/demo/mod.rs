@@ -2,6 +2,12 @@
 //! (the seed's count), plus one account per role. Deterministic: same names, codes and tree on
 //! every run. Everything is created through the ordinary use cases, so it is audited too.
 
+mod activity;
+mod command;
+mod layers;
+
+pub use activity::DemoPace;
+
 use crate::{App, NewOrg, NewUser, RequestCtx, Result};
 
 /// Password of every demo account. Demo data only: never use it on a real deployment.
@@ -209,8 +215,10 @@ impl App {
             })
             .collect();
         let org_units = 1 + DISTRICTS.iter().map(|d| 1 + d.3.len()).sum::<usize>();
-        let mut conn = self.store().conn().await?;
-        let exists = jingwu_store::orgs::root(&mut conn).await?.is_some();
+        let mut conn = self.k().read().await?;
+        let exists = jingwu_store::foundation::orgs::root(&mut conn)
+            .await?
+            .is_some();
         drop(conn);
         if exists {
             return Ok(DemoSummary {
@@ -227,16 +235,18 @@ impl App {
             name_en: en.into(),
             parent: parent.map(Into::into),
         };
-        self.create_org(None, org("city", CITY.0, CITY.1, CITY.2, None), &ctx)
+        self.foundation()
+            .create_org(None, org("city", CITY.0, CITY.1, CITY.2, None), &ctx)
             .await?;
-        let system = self.system_principal().await?;
+        let system = self.foundation().system_principal().await?;
         for (code, zh, en, stations) in DISTRICTS {
-            self.create_org(
-                Some(&system),
-                org("district", code, zh, en, Some(CITY.0)),
-                &ctx,
-            )
-            .await?;
+            self.foundation()
+                .create_org(
+                    Some(&system),
+                    org("district", code, zh, en, Some(CITY.0)),
+                    &ctx,
+                )
+                .await?;
             for (i, (place, pinyin)) in stations.iter().enumerate() {
                 let station = org(
                     "station",
@@ -245,7 +255,9 @@ impl App {
                     &format!("{pinyin} Police Station"),
                     Some(code),
                 );
-                self.create_org(Some(&system), station, &ctx).await?;
+                self.foundation()
+                    .create_org(Some(&system), station, &ctx)
+                    .await?;
             }
         }
         for (username, display_name, role, org_code) in ACCOUNTS {
@@ -256,7 +268,7 @@ impl App {
                 org: org_code.into(),
                 password: DEMO_PASSWORD.into(),
             };
-            self.create_user(&system, n, &ctx).await?;
+            self.foundation().create_user(&system, n, &ctx).await?;
         }
         Ok(DemoSummary {
             created: true,

@@ -1,0 +1,255 @@
+//! The 110 system's records as the store keeps them and the use cases pass them on. The
+//! store decodes its rows into these (the text codes into this crate's enums); nothing here
+//! knows SQL.
+
+use crate::incident::IncidentStatus;
+use crate::taxonomy::{Category, Priority, Source, Subcategory};
+use crate::unit::{UnitKind, UnitStatus};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assignment {
+    pub incident_id: String,
+    pub unit_id: String,
+    pub status: String,
+    pub eta_secs: Option<i64>,
+    pub dispatched_at: i64,
+    pub acknowledged_at: Option<i64>,
+    pub en_route_at: Option<i64>,
+    pub on_scene_at: Option<i64>,
+    pub cleared_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Incident {
+    pub id: String,
+    pub number: String,
+    pub org_id: String,
+    pub category: Category,
+    pub subcategory: Subcategory,
+    pub priority: Priority,
+    pub source: Source,
+    pub caller_name: String,
+    pub caller_phone: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub address: String,
+    pub description: String,
+    pub status: IncidentStatus,
+    pub duplicate_of: Option<String>,
+    pub created_by: String,
+    pub created_at: i64,
+    pub dispatched_at: Option<i64>,
+    pub acknowledged_at: Option<i64>,
+    pub en_route_at: Option<i64>,
+    pub on_scene_at: Option<i64>,
+    pub closed_at: Option<i64>,
+    pub result_code: Option<String>,
+    pub result_text: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScopedIncident {
+    pub incident: Incident,
+    pub org_path: String,
+}
+
+/// The incident timestamps kept as columns (every event is also on the timeline).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Milestone {
+    Dispatched,
+    Acknowledged,
+    EnRoute,
+    OnScene,
+    Closed,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeySite {
+    pub id: String,
+    pub org_id: String,
+    pub kind: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub target_secs: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LayerCategory {
+    pub id: String,
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub sort: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layer {
+    pub id: String,
+    pub category_id: String,
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub owner_org_id: String,
+    /// `imported`, `pushed` or `live`.
+    pub kind: String,
+    /// JSON array of role codes.
+    pub read_roles: String,
+    pub scoped: bool,
+    pub created_at: i64,
+}
+
+/// A layer with its owner's path and its feature count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LayerRow {
+    pub layer: Layer,
+    pub owner_path: String,
+    pub features: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Feature {
+    pub id: String,
+    pub layer_id: String,
+    pub org_id: String,
+    pub external_id: String,
+    /// GeoJSON geometry object as text.
+    pub geometry: String,
+    /// JSON object as text.
+    pub properties: String,
+    /// (min_lat, min_lon, max_lat, max_lon).
+    pub bbox: (f64, f64, f64, f64),
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CoverageAlert {
+    pub id: String,
+    pub org_id: String,
+    pub limit_secs: i64,
+    pub road_share: f64,
+    pub cell_share: f64,
+    pub target: f64,
+    /// JSON move-up suggestion.
+    pub suggestion: String,
+    pub raised_at: i64,
+    pub resolved_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    pub incident_id: String,
+    pub sha256: String,
+    pub upload_id: String,
+    /// `photo` or `video`.
+    pub kind: String,
+    pub added_by: String,
+    pub added_at: i64,
+}
+
+/// An incident's media with what the upload declared, oldest first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncidentMedia {
+    pub link: Link,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Position {
+    pub unit_id: String,
+    pub at: i64,
+    pub lat: f64,
+    pub lon: f64,
+    pub speed_kmh: Option<f64>,
+    pub heading: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Site {
+    pub org_id: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub address: String,
+    pub area_geojson: Option<String>,
+}
+
+/// One incident as statistics see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatsRow {
+    pub id: String,
+    pub org_id: String,
+    pub category: Category,
+    pub subcategory: Subcategory,
+    pub priority: Priority,
+    pub status: IncidentStatus,
+    pub created_at: i64,
+    pub dispatched_at: Option<i64>,
+    pub acknowledged_at: Option<i64>,
+    pub en_route_at: Option<i64>,
+    pub on_scene_at: Option<i64>,
+    pub closed_at: Option<i64>,
+    pub result_code: Option<String>,
+    pub result_text: Option<String>,
+    pub scene_photos: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TerminalMessage {
+    pub unit_id: String,
+    pub seq: i64,
+    pub at: i64,
+    pub kind: String,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub id: String,
+    pub incident_id: String,
+    pub at: i64,
+    pub kind: String,
+    pub actor_id: String,
+    pub unit_id: Option<String>,
+    /// JSON object.
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unit {
+    pub id: String,
+    pub call_sign: String,
+    pub kind: UnitKind,
+    pub org_id: String,
+    pub status: UnitStatus,
+    pub status_since: i64,
+    pub incident_id: Option<String>,
+    /// JSON array of crew members.
+    pub crew: String,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub position_at: Option<i64>,
+    pub created_at: i64,
+}
+
+/// A unit with its org's path (its scope).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScopedUnit {
+    pub unit: Unit,
+    pub org_path: String,
+}
+
+/// One entry of a unit's status history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusChange {
+    pub id: String,
+    pub unit_id: String,
+    pub from_status: String,
+    pub to_status: String,
+    pub at: i64,
+    pub actor_id: String,
+    pub incident_id: Option<String>,
+    pub reason: String,
+}

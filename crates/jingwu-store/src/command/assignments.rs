@@ -1,0 +1,99 @@
+//! Which units are on which incident, and their progress.
+
+pub use jingwu_command::records::Assignment;
+
+use sqlx::Row;
+
+use super::incidents::Milestone;
+use crate::conn::{Conn, sealed::Raw as _};
+use crate::scope::like_prefix;
+use crate::{Result, WriteTx};
+
+pub async fn insert_assignment(db: &mut WriteTx, a: &Assignment) -> Result<()> {
+    let conn = db.raw();
+    sqlx::query(
+        "INSERT INTO assignments (incident_id, unit_id, status, eta_secs, dispatched_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&a.incident_id)
+    .bind(&a.unit_id)
+    .bind(&a.status)
+    .bind(a.eta_secs)
+    .bind(a.dispatched_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn assignments_of(db: &mut impl Conn, incident_id: &str) -> Result<Vec<Assignment>> {
+    let conn = db.raw();
+    let rows = sqlx::query(
+        "SELECT incident_id, unit_id, status, eta_secs, dispatched_at, acknowledged_at, en_route_at, \
+         on_scene_at, cleared_at FROM assignments WHERE incident_id = $1 ORDER BY dispatched_at, unit_id",
+    )
+    .bind(incident_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Assignment {
+                incident_id: r.try_get(0)?,
+                unit_id: r.try_get(1)?,
+                status: r.try_get(2)?,
+                eta_secs: r.try_get(3)?,
+                dispatched_at: r.try_get(4)?,
+                acknowledged_at: r.try_get(5)?,
+                en_route_at: r.try_get(6)?,
+                on_scene_at: r.try_get(7)?,
+                cleared_at: r.try_get(8)?,
+            })
+        })
+        .collect()
+}
+
+/// Records a unit's progress on its assignment (the column is set only the first time).
+pub async fn mark_assignment(
+    db: &mut WriteTx,
+    incident_id: &str,
+    unit_id: &str,
+    status: &str,
+    milestone: Option<Milestone>,
+    at: i64,
+) -> Result<()> {
+    let conn = db.raw();
+    let set = match milestone {
+        Some(Milestone::Acknowledged) => ", acknowledged_at = COALESCE(acknowledged_at, $2)",
+        Some(Milestone::EnRoute) => ", en_route_at = COALESCE(en_route_at, $2)",
+        Some(Milestone::OnScene) => ", on_scene_at = COALESCE(on_scene_at, $2)",
+        Some(Milestone::Closed) => ", cleared_at = COALESCE(cleared_at, $2)",
+        Some(Milestone::Dispatched) | None => ", dispatched_at = COALESCE(dispatched_at, $2)",
+    };
+    let sql =
+        format!("UPDATE assignments SET status = $1{set} WHERE incident_id = $3 AND unit_id = $4");
+    sqlx::query(&sql)
+        .bind(status)
+        .bind(at)
+        .bind(incident_id)
+        .bind(unit_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Whether any unit assigned to the incident belongs under `path`.
+pub async fn has_assigned_unit_under(
+    db: &mut impl Conn,
+    incident_id: &str,
+    path: &str,
+) -> Result<bool> {
+    let conn = db.raw();
+    let row = sqlx::query(
+        "SELECT COUNT(*) FROM assignments a JOIN units u ON u.id = a.unit_id \
+         JOIN org_units o ON o.id = u.org_id WHERE a.incident_id = $1 AND o.path LIKE $2",
+    )
+    .bind(incident_id)
+    .bind(like_prefix(path))
+    .fetch_one(conn)
+    .await?;
+    Ok(row.try_get::<i64, _>(0)? > 0)
+}

@@ -1,0 +1,81 @@
+//! Links between incidents and stored content (the scene media of the 110 system).
+
+pub use jingwu_command::records::{IncidentMedia, Link};
+
+use sqlx::Row;
+
+use crate::Result;
+use crate::WriteTx;
+use crate::conn::{Conn, sealed::Raw as _};
+
+/// Links content to an incident; false when that incident already shows this content.
+pub async fn link(db: &mut WriteTx, l: &Link) -> Result<bool> {
+    let conn = db.raw();
+    let done = sqlx::query(
+        "INSERT INTO incident_media (incident_id, sha256, upload_id, kind, added_by, added_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (incident_id, sha256) DO NOTHING",
+    )
+    .bind(&l.incident_id)
+    .bind(&l.sha256)
+    .bind(&l.upload_id)
+    .bind(&l.kind)
+    .bind(&l.added_by)
+    .bind(l.added_at)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn media_of(db: &mut impl Conn, incident_id: &str) -> Result<Vec<IncidentMedia>> {
+    let conn = db.raw();
+    let rows = sqlx::query(
+        "SELECT m.incident_id, m.sha256, m.upload_id, m.kind, m.added_by, m.added_at, \
+         u.file_name, o.content_type, o.size FROM incident_media m \
+         JOIN media_uploads u ON u.id = m.upload_id JOIN media_objects o ON o.sha256 = m.sha256 \
+         WHERE m.incident_id = $1 ORDER BY m.added_at, m.sha256",
+    )
+    .bind(incident_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(IncidentMedia {
+                link: Link {
+                    incident_id: r.try_get(0)?,
+                    sha256: r.try_get(1)?,
+                    upload_id: r.try_get(2)?,
+                    kind: r.try_get(3)?,
+                    added_by: r.try_get(4)?,
+                    added_at: r.try_get(5)?,
+                },
+                file_name: r.try_get(6)?,
+                content_type: r.try_get(7)?,
+                size: r.try_get(8)?,
+            })
+        })
+        .collect()
+}
+
+/// Incidents that show this content (whoever may see one of them may fetch it).
+pub async fn incidents_showing(db: &mut impl Conn, sha256: &str) -> Result<Vec<String>> {
+    let conn = db.raw();
+    let rows = sqlx::query(
+        "SELECT incident_id FROM incident_media WHERE sha256 = $1 ORDER BY added_at, incident_id",
+    )
+    .bind(sha256)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+}
+
+/// How many scene photos an incident shows (the compliance rule's "at least one photo").
+pub async fn count_photos(db: &mut impl Conn, incident_id: &str) -> Result<i64> {
+    let conn = db.raw();
+    let row = sqlx::query(
+        "SELECT COUNT(*) FROM incident_media WHERE incident_id = $1 AND kind = 'photo'",
+    )
+    .bind(incident_id)
+    .fetch_one(conn)
+    .await?;
+    Ok(row.try_get(0)?)
+}

@@ -1,0 +1,24 @@
+//! Storage of the 110 command system, one module per table group. Rows decode into
+//! `jingwu-command`'s domain types; the text codes stored are theirs.
+
+pub mod assignments;
+pub mod incidents;
+pub mod key_sites;
+pub mod layers;
+pub mod media;
+pub mod positions;
+pub mod sites;
+pub mod stats;
+pub mod terminal;
+pub mod timeline;
+pub mod units;
+
+// One namespace for the use cases (`q::get_incident`), files by table group for readers.
+pub use assignments::*;
+pub use incidents::*;
+pub use key_sites::*;
+pub use positions::*;
+pub use sites::*;
+pub use terminal::*;
+pub use timeline::*;
+pub use units::*;

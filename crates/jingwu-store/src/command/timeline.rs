@@ -1,0 +1,51 @@
+//! An incident's timeline of events.
+
+pub use jingwu_command::records::Event;
+
+use sqlx::Row;
+
+use crate::conn::{Conn, sealed::Raw as _};
+use crate::{Result, WriteTx};
+
+pub async fn insert_event(db: &mut WriteTx, e: &Event) -> Result<()> {
+    let conn = db.raw();
+    sqlx::query(
+        "INSERT INTO incident_events (id, incident_id, at, kind, actor_id, unit_id, detail) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&e.id)
+    .bind(&e.incident_id)
+    .bind(e.at)
+    .bind(&e.kind)
+    .bind(&e.actor_id)
+    .bind(&e.unit_id)
+    .bind(&e.detail)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The incident's timeline, oldest first (ties in id order, which is creation order).
+pub async fn timeline(db: &mut impl Conn, incident_id: &str) -> Result<Vec<Event>> {
+    let conn = db.raw();
+    let rows = sqlx::query(
+        "SELECT id, incident_id, at, kind, actor_id, unit_id, detail FROM incident_events \
+         WHERE incident_id = $1 ORDER BY at, id",
+    )
+    .bind(incident_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Event {
+                id: r.try_get(0)?,
+                incident_id: r.try_get(1)?,
+                at: r.try_get(2)?,
+                kind: r.try_get(3)?,
+                actor_id: r.try_get(4)?,
+                unit_id: r.try_get(5)?,
+                detail: r.try_get(6)?,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,155 @@
+//! Units: standing data, status (the conditional write behind "no double dispatch"),
+//! status history and crews.
+
+pub use jingwu_command::records::{ScopedUnit, StatusChange, Unit};
+
+use sqlx::{Row, any::AnyRow};
+
+use crate::conn::{Conn, sealed::Raw as _};
+use crate::decode::code;
+use crate::scope::like_prefix;
+use crate::{Result, WriteTx};
+
+const UNIT_COLUMNS: &str = "u.id, u.call_sign, u.kind, u.org_id, u.status, u.status_since, \
+    u.incident_id, u.crew, u.lat, u.lon, u.position_at, u.created_at, o.path";
+
+fn unit_from_row(r: &AnyRow) -> Result<ScopedUnit> {
+    Ok(ScopedUnit {
+        unit: Unit {
+            id: r.try_get(0)?,
+            call_sign: r.try_get(1)?,
+            kind: code(r, 2)?,
+            org_id: r.try_get(3)?,
+            status: code(r, 4)?,
+            status_since: r.try_get(5)?,
+            incident_id: r.try_get(6)?,
+            crew: r.try_get(7)?,
+            lat: r.try_get(8)?,
+            lon: r.try_get(9)?,
+            position_at: r.try_get(10)?,
+            created_at: r.try_get(11)?,
+        },
+        org_path: r.try_get(12)?,
+    })
+}
+
+pub async fn insert_unit(db: &mut WriteTx, u: &Unit) -> Result<()> {
+    let conn = db.raw();
+    sqlx::query(
+        "INSERT INTO units (id, call_sign, kind, org_id, status, status_since, incident_id, crew, \
+         lat, lon, position_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(&u.id)
+    .bind(&u.call_sign)
+    .bind(u.kind.as_str())
+    .bind(&u.org_id)
+    .bind(u.status.as_str())
+    .bind(u.status_since)
+    .bind(&u.incident_id)
+    .bind(&u.crew)
+    .bind(u.lat)
+    .bind(u.lon)
+    .bind(u.position_at)
+    .bind(u.created_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn get_unit(db: &mut impl Conn, id: &str) -> Result<Option<ScopedUnit>> {
+    let conn = db.raw();
+    let sql = format!(
+        "SELECT {UNIT_COLUMNS} FROM units u JOIN org_units o ON o.id = u.org_id WHERE u.id = $1"
+    );
+    let row = sqlx::query(&sql).bind(id).fetch_optional(conn).await?;
+    row.as_ref().map(unit_from_row).transpose()
+}
+
+/// Several units by id in one query (those that exist), for batch authorization.
+pub async fn get_units(db: &mut impl Conn, ids: &[&str]) -> Result<Vec<ScopedUnit>> {
+    let conn = db.raw();
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT {UNIT_COLUMNS} FROM units u JOIN org_units o ON o.id = u.org_id WHERE u.id IN ({})",
+            marks.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        for r in q.fetch_all(&mut *conn).await? {
+            out.push(unit_from_row(&r)?);
+        }
+    }
+    Ok(out)
+}
+
+/// Units whose home org lies under `path`, by call sign.
+pub async fn units_under(db: &mut impl Conn, path: &str) -> Result<Vec<ScopedUnit>> {
+    let conn = db.raw();
+    let sql = format!(
+        "SELECT {UNIT_COLUMNS} FROM units u JOIN org_units o ON o.id = u.org_id \
+         WHERE o.path LIKE $1 ORDER BY u.call_sign"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(like_prefix(path))
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(unit_from_row).collect()
+}
+
+/// Moves a unit from `from` to `to` only if it is still in `from`: the conditional write that
+/// makes a double dispatch impossible. Returns whether the unit was changed.
+pub async fn set_unit_status(
+    db: &mut WriteTx,
+    id: &str,
+    from: &str,
+    to: &str,
+    incident_id: Option<&str>,
+    at: i64,
+) -> Result<bool> {
+    let conn = db.raw();
+    let done = sqlx::query(
+        "UPDATE units SET status = $1, incident_id = $2, status_since = $3 WHERE id = $4 AND status = $5",
+    )
+    .bind(to)
+    .bind(incident_id)
+    .bind(at)
+    .bind(id)
+    .bind(from)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn log_unit_status(db: &mut WriteTx, c: &StatusChange) -> Result<()> {
+    let conn = db.raw();
+    sqlx::query(
+        "INSERT INTO unit_status_log (id, unit_id, from_status, to_status, at, actor_id, incident_id, reason) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&c.id)
+    .bind(&c.unit_id)
+    .bind(&c.from_status)
+    .bind(&c.to_status)
+    .bind(c.at)
+    .bind(&c.actor_id)
+    .bind(&c.incident_id)
+    .bind(&c.reason)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Replaces a unit's crew (a JSON array of usernames).
+pub async fn set_unit_crew(db: &mut WriteTx, unit_id: &str, crew_json: &str) -> Result<()> {
+    let conn = db.raw();
+    sqlx::query("UPDATE units SET crew = $1 WHERE id = $2")
+        .bind(crew_json)
+        .bind(unit_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

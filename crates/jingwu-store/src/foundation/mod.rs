@@ -1,0 +1,6 @@
+//! The platform's own tables: the jurisdiction tree, accounts, sessions and the audit log.
+
+pub mod audit;
+pub mod orgs;
+pub mod sessions;
+pub mod users;
