@@ -24,7 +24,7 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tower::ServiceExt;
 
 use crate::support::TestApp;
-use fixture::Fixture;
+use fixture::{Fixture, Sc};
 use requests::{Body, Req};
 use table::Cells;
 
@@ -79,11 +79,16 @@ fn missing_requests<'a>(routes: impl IntoIterator<Item = &'a String>) -> Vec<Str
         .collect()
 }
 
-/// Sends a request in-process; (status, problem code or "").
-async fn send(t: &TestApp, req: &Req, token: Option<&str>) -> (u16, String) {
-    let mut b = Request::builder()
-        .method(req.method.clone())
-        .uri(&req.uri);
+/// An answer: status, problem code (or ""), and the body's text.
+struct Answer {
+    status: u16,
+    code: String,
+    text: String,
+}
+
+/// Sends a request in-process.
+async fn send(t: &TestApp, req: &Req, token: Option<&str>) -> Answer {
+    let mut b = Request::builder().method(req.method.clone()).uri(&req.uri);
     if let Some(token) = token {
         b = b.header(header::AUTHORIZATION, format!("Bearer {token}"));
     }
@@ -114,14 +119,22 @@ async fn send(t: &TestApp, req: &Req, token: Option<&str>) -> (u16, String) {
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream"));
     if streaming {
-        return (status, String::new());
+        return Answer {
+            status,
+            code: String::new(),
+            text: String::new(),
+        };
     }
     let bytes = resp.into_body().collect().await.unwrap().to_bytes();
     let code = serde_json::from_slice::<Value>(&bytes)
         .ok()
         .and_then(|v| v["code"].as_str().map(String::from))
         .unwrap_or_default();
-    (status, code)
+    Answer {
+        status,
+        code,
+        text: String::from_utf8_lossy(&bytes).into_owned(),
+    }
 }
 
 async fn serve(t: &TestApp) -> SocketAddr {
@@ -134,13 +147,14 @@ async fn serve(t: &TestApp) -> SocketAddr {
 
 /// The terminal WebSocket: the upgrade, then `hello` for a unit; the first frame is the
 /// decision (`welcome`, or an `error` with the status and code of the refusal).
-async fn hello(addr: SocketAddr, token: Option<&str>, unit_id: &str) -> (u16, String) {
+async fn hello(addr: SocketAddr, token: Option<&str>, unit_id: &str) -> Answer {
     let req = format!("ws://{addr}/api/v1/terminal/ws")
         .into_client_request()
         .unwrap();
     let (mut ws, resp) = tokio_tungstenite::connect_async(req).await.unwrap();
     assert_eq!(resp.status().as_u16(), 101);
-    let hello = json!({"type": "hello", "version": 1, "unit_id": unit_id, "last_seq": 0, "token": token});
+    let hello =
+        json!({"type": "hello", "version": 1, "unit_id": unit_id, "last_seq": 0, "token": token});
     ws.send(Message::text(hello.to_string())).await.unwrap();
     loop {
         let frame = tokio::time::timeout(PATIENCE, ws.next())
@@ -152,13 +166,18 @@ async fn hello(addr: SocketAddr, token: Option<&str>, unit_id: &str) -> (u16, St
             other => panic!("the terminal socket ended before answering hello: {other:?}"),
         };
         let v: Value = serde_json::from_str(text.as_str()).unwrap();
-        return match v["type"].as_str() {
+        let (status, code) = match v["type"].as_str() {
             Some("welcome") => (101, String::new()),
             Some("error") => (
                 u16::try_from(v["status"].as_u64().unwrap_or(0)).unwrap_or(0),
                 v["code"].as_str().unwrap_or_default().to_string(),
             ),
             _ => continue,
+        };
+        return Answer {
+            status,
+            code,
+            text: String::new(),
         };
     }
 }
@@ -191,12 +210,18 @@ async fn run_matrix(t: &TestApp) -> Cells {
                     c if req.fresh_session => Some(t.login(&format!("mx.{c}")).await),
                     c => fx.token(c).map(String::from),
                 };
-                let (status, code) = match &req.hello_unit {
+                let answer = match &req.hello_unit {
                     Some(unit) => hello(addr, token.as_deref(), unit).await,
                     None => send(t, &req, token.as_deref()).await,
                 };
+                let mut decision = outcome(answer.status, &answer.code);
+                // A route that names no object answers for the caller's jurisdiction: an
+                // id of the other district in it means the answer reaches past it.
+                if sc == Sc::None && decision == "allow" && fx.names_other(&answer.text) {
+                    decision = "allow+other".into();
+                }
                 let key = (route.clone(), caller.to_string(), sc.label().to_string());
-                cells.insert(key, outcome(status, &code));
+                cells.insert(key, decision);
                 fx.after_run(t).await;
             }
         }
@@ -269,6 +294,42 @@ fn answers_are_classified_by_decision() {
         outcome(404, "route_not_found"),
         "unexpected 404 route_not_found"
     );
-    assert_eq!(outcome(400, "invalid_query"), "unexpected 400 invalid_query");
+    assert_eq!(
+        outcome(400, "invalid_query"),
+        "unexpected 400 invalid_query"
+    );
     assert_eq!(outcome(500, "internal"), "unexpected 500 internal");
+}
+
+/// The checked-in table itself catches a route added without a rule, a route removed without
+/// its lines, and a decision that widened.
+#[test]
+fn the_checked_in_table_catches_new_and_gone_routes_and_a_widened_decision() {
+    let text = std::fs::read_to_string(table_path()).unwrap();
+    let table = table::parse(&text).unwrap();
+    let mut served = table.clone();
+    served.insert(
+        (
+            "DELETE /api/v1/incidents/{id}".into(),
+            "dispatcher".into(),
+            "own".into(),
+        ),
+        "allow".into(),
+    );
+    served.retain(|k, _| k.0 != "GET /api/v1/key-sites");
+    let widened = (
+        "GET /api/v1/incidents/{id}".to_string(),
+        "officer".to_string(),
+        "other".to_string(),
+    );
+    assert_eq!(table[&widened], "hidden");
+    served.insert(widened, "allow".into());
+    assert_eq!(
+        table::diff(&table, &served),
+        [
+            "DELETE /api/v1/incidents/{id}: served but not in the table (a new route needs its access rule in the table)",
+            "GET /api/v1/key-sites: in the table but no longer served (remove its lines)",
+            "GET /api/v1/incidents/{id} as officer (other): expected hidden, got allow",
+        ]
+    );
 }

@@ -157,7 +157,10 @@ impl Fixture {
             (&own_station, &home, &own_user, &officer),
             (&other_station, &other_district, &other_user, &dispatcher),
         ] {
-            let mut mine: Vec<&Value> = units.iter().filter(|u| u["org_id"] == station.as_str()).collect();
+            let mut mine: Vec<&Value> = units
+                .iter()
+                .filter(|u| u["org_id"] == station.as_str())
+                .collect();
             mine.sort_by_key(|u| u["call_sign"].as_str().unwrap_or_default().to_string());
             let n = mine.len() as f64;
             let pos = (
@@ -190,10 +193,12 @@ impl Fixture {
                 Method::POST,
                 "/api/v1/layers",
                 &admin,
-                Some(json!({"category": "video", "code": format!("mx_layer_{}", sides.len()),
+                Some(
+                    json!({"category": "video", "code": format!("mx_layer_{}", sides.len()),
                     "name_zh": "矩阵图层", "name_en": "Matrix layer", "kind": "pushed",
                     "read_roles": ["dispatcher", "officer"], "scoped": true,
-                    "owner_org_id": station})),
+                    "owner_org_id": station}),
+                ),
             )
             .await;
             let mut side = Side {
@@ -217,8 +222,9 @@ impl Fixture {
             side.survivor = new_incident(t, &dispatcher, &side).await;
             // Stored content shown on the incident, and an upload left open.
             let seed = sides.len() as u32;
-            side.media_sha =
-                upload(t, uploader, &side.incident, &jpeg(1000 + seed), true).await.1;
+            side.media_sha = upload(t, uploader, &side.incident, &jpeg(1000 + seed), true)
+                .await
+                .1;
             side.upload = upload(t, uploader, &side.incident, &jpeg(2000 + seed), false)
                 .await
                 .0;
@@ -257,6 +263,22 @@ impl Fixture {
             .iter()
             .find(|(c, _)| c == caller)
             .map(|(_, t)| t.as_str())
+    }
+
+    /// Whether a text names one of the other district's objects.
+    pub fn names_other(&self, text: &str) -> bool {
+        let o = &self.other;
+        [
+            &o.station,
+            &o.district,
+            &o.unit,
+            &o.incident,
+            &o.user,
+            &o.layer,
+        ]
+        .into_iter()
+        .chain([&o.status_unit, &o.pool_unit, &o.fresh_unit, &o.survivor])
+        .any(|id| text.contains(id.as_str()))
     }
 
     /// A number not used before in this fixture (fresh usernames, codes, contents).

@@ -23,7 +23,9 @@ pub const HEADER: &str = "\
 #         -       = the route names no object (lists, the caller's own session, system).
 # outcome: allow (passed authorization: 2xx/101/304, or 409/422 decided after it),
 #          unauth (401), forbidden (403 forbidden), out_of_scope (403 out_of_scope),
-#          hidden (404 not_found for an object that exists).
+#          hidden (404 not_found for an object that exists);
+#          allow+other: allowed, and the answer to a route that names no object carries an id
+#          of the other district (a list reaching past the caller's jurisdiction).
 #
 # route\tcaller\tscope\toutcome";
 
