@@ -25,6 +25,9 @@ pub enum Sc {
     Other,
     /// Another citizen's record.
     Citizen,
+    /// Another district's incident that a unit of the caller's jurisdiction is on (lent
+    /// across districts; the officer caller crews it).
+    Lent,
 }
 
 impl Sc {
@@ -34,6 +37,7 @@ impl Sc {
             Sc::Own => "own",
             Sc::Other => "other",
             Sc::Citizen => "citizen",
+            Sc::Lent => "lent",
         }
     }
 }
@@ -54,6 +58,8 @@ pub struct Side {
     /// Available units for dispatch requests and for fresh incidents of the close route.
     pub pool_unit: String,
     pub fresh_unit: String,
+    /// The own unit lent to the other district's `Fixture::lent` incident.
+    pub lent_unit: String,
     pub incident: String,
     /// An open incident that merge requests name as the survivor.
     pub survivor: String,
@@ -67,6 +73,8 @@ pub struct Side {
 pub struct Fixture {
     pub own: Side,
     pub other: Side,
+    /// The other side with its incident replaced by one the own side's `lent_unit` is on.
+    pub lent: Side,
     /// Bearer tokens by caller name (`admin`, …, `citizen`); anonymous has none.
     pub tokens: Vec<(String, String)>,
     /// The caller accounts' ids by caller name.
@@ -171,13 +179,13 @@ impl Fixture {
                 .into_iter()
                 .filter(|u| u["status"] == "available")
                 .collect();
-            assert!(available.len() >= 4, "fixture: too few available units");
-            let [unit, status_unit, pool_unit, fresh_unit] =
-                [0, 1, 2, 3].map(|i| id_of(available[i]));
+            assert!(available.len() >= 5, "fixture: too few available units");
+            let [unit, status_unit, pool_unit, fresh_unit, lent_unit] =
+                [0, 1, 2, 3, 4].map(|i| id_of(available[i]));
             let unit_fix_at = available[0]["position_at"].as_str().unwrap().to_string();
             // The officer caller crews the own units it operates; the city admin rosters them.
             if station == &own_station {
-                for u in [&unit, &status_unit, &fresh_unit] {
+                for u in [&unit, &status_unit, &fresh_unit, &lent_unit] {
                     ok(
                         t,
                         Method::PUT,
@@ -210,6 +218,7 @@ impl Fixture {
                 status_unit,
                 pool_unit,
                 fresh_unit,
+                lent_unit,
                 incident: String::new(),
                 survivor: String::new(),
                 user: user.clone(),
@@ -232,9 +241,13 @@ impl Fixture {
         }
         let other = sides.pop().unwrap();
         let own = sides.pop().unwrap();
+        let mut lent = other.clone();
+        lent.incident = new_incident(t, &dispatcher, &other).await;
+        dispatch(t, &dispatcher, &lent.incident, &own.lent_unit).await;
         Fixture {
             own,
             other,
+            lent,
             tokens,
             user_ids,
             citizen2,
@@ -247,6 +260,7 @@ impl Fixture {
     pub fn side(&self, sc: Sc) -> &Side {
         match sc {
             Sc::Other => &self.other,
+            Sc::Lent => &self.lent,
             _ => &self.own,
         }
     }
@@ -288,12 +302,17 @@ impl Fixture {
     }
 
     /// A new open incident of the side's station, closed after the run; with the side's
-    /// fresh unit on it when `with_unit` (the officer caller crews the own one).
+    /// fresh unit on it when `with_unit` (the officer caller crews the own one). A lent
+    /// incident always has the own side's fresh unit on it.
     pub async fn fresh_incident(&mut self, t: &TestApp, sc: Sc, with_unit: bool) -> String {
         let side = self.side(sc).clone();
         let id = new_incident(t, &self.dispatcher, &side).await;
-        if with_unit {
-            dispatch(t, &self.dispatcher, &id, &side.fresh_unit).await;
+        let unit = match sc {
+            Sc::Lent => Some(&self.own.fresh_unit),
+            _ => with_unit.then_some(&side.fresh_unit),
+        };
+        if let Some(unit) = unit {
+            dispatch(t, &self.dispatcher, &id, unit).await;
         }
         self.cleanup.push(id.clone());
         id

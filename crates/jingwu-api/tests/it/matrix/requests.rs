@@ -53,6 +53,7 @@ impl Req {
 const NONE: &[Sc] = &[Sc::None];
 const OBJECT: &[Sc] = &[Sc::Own, Sc::Other];
 const PERSON: &[Sc] = &[Sc::Own, Sc::Other, Sc::Citizen];
+const INCIDENT: &[Sc] = &[Sc::Own, Sc::Other, Sc::Lent];
 
 /// The scopes a route is run under: the objects it can name.
 pub fn scopes(route: &str) -> Option<&'static [Sc]> {
@@ -75,12 +76,7 @@ pub fn scopes(route: &str) -> Option<&'static [Sc]> {
         | "GET /api/v1/roads"
         | "GET /api/v1/route" => NONE,
         "GET /api/v1/users/{id}" | "POST /api/v1/users/{id}/revoke" => PERSON,
-        "POST /api/v1/orgs"
-        | "GET /api/v1/orgs/{id}"
-        | "GET /api/v1/users"
-        | "POST /api/v1/users"
-        | "POST /api/v1/incidents"
-        | "GET /api/v1/incidents/{id}"
+        "GET /api/v1/incidents/{id}"
         | "GET /api/v1/incidents/{id}/recommendations"
         | "POST /api/v1/incidents/{id}/dispatch"
         | "POST /api/v1/incidents/{id}/close"
@@ -88,7 +84,12 @@ pub fn scopes(route: &str) -> Option<&'static [Sc]> {
         | "POST /api/v1/incidents/{id}/merge"
         | "GET /api/v1/incidents/{id}/eido"
         | "GET /api/v1/incidents/{id}/media"
-        | "POST /api/v1/incidents/{id}/media"
+        | "POST /api/v1/incidents/{id}/media" => INCIDENT,
+        "POST /api/v1/orgs"
+        | "GET /api/v1/orgs/{id}"
+        | "GET /api/v1/users"
+        | "POST /api/v1/users"
+        | "POST /api/v1/incidents"
         | "GET /api/v1/units/{id}"
         | "POST /api/v1/units/{id}/status"
         | "POST /api/v1/units/{id}/acknowledge"

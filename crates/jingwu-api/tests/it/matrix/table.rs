@@ -20,6 +20,8 @@ pub const HEADER: &str = "\
 #                   for user routes a citizen's own account);
 #         other   = an object of another district (Baisha station of Jiangbei, 33020501);
 #         citizen = another citizen's record;
+#         lent    = another district's incident that a unit of the caller's jurisdiction is
+#                   on (the officer caller crews that unit);
 #         -       = the route names no object (lists, the caller's own session, system).
 # outcome: allow (passed authorization: 2xx/101/304, or 409/422 decided after it),
 #          unauth (401), forbidden (403 forbidden), out_of_scope (403 out_of_scope),
