@@ -11,6 +11,7 @@ mod coverage;
 mod errors;
 mod events;
 mod layers;
+mod matrix;
 mod media;
 mod openapi;
 mod scope;

@@ -1,0 +1,379 @@
+//! One valid request per route, keyed by `METHOD path` as the OpenAPI document names it: the
+//! path filled with fixture ids of the scope, and a body that passes validation, so that what
+//! the answer shows is the access decision. A route missing here fails the matrix.
+
+use axum::http::Method;
+use serde_json::{Value, json};
+
+use super::fixture::{Fixture, Sc, jpeg, sha_hex};
+use crate::support::TestApp;
+
+pub enum Body {
+    None,
+    Json(Value),
+    /// A raw body with its content type.
+    Raw(&'static str, Vec<u8>),
+}
+
+pub struct Req {
+    pub method: Method,
+    pub uri: String,
+    pub body: Body,
+    pub headers: Vec<(&'static str, String)>,
+    /// Sign in again and use that session (a request that ends its session).
+    pub fresh_session: bool,
+    /// The terminal WebSocket: open it and say hello for this unit.
+    pub hello_unit: Option<String>,
+}
+
+impl Req {
+    fn new(method: Method, uri: impl Into<String>) -> Req {
+        Req {
+            method,
+            uri: uri.into(),
+            body: Body::None,
+            headers: Vec::new(),
+            fresh_session: false,
+            hello_unit: None,
+        }
+    }
+
+    fn get(uri: impl Into<String>) -> Req {
+        Req::new(Method::GET, uri)
+    }
+
+    fn json(method: Method, uri: impl Into<String>, body: Value) -> Req {
+        Req {
+            body: Body::Json(body),
+            ..Req::new(method, uri)
+        }
+    }
+}
+
+const NONE: &[Sc] = &[Sc::None];
+const OBJECT: &[Sc] = &[Sc::Own, Sc::Other];
+const PERSON: &[Sc] = &[Sc::Own, Sc::Other, Sc::Citizen];
+const INCIDENT: &[Sc] = &[Sc::Own, Sc::Other, Sc::Lent];
+
+/// The scopes a route is run under: the objects it can name.
+pub fn scopes(route: &str) -> Option<&'static [Sc]> {
+    Some(match route {
+        "GET /healthz"
+        | "GET /readyz"
+        | "GET /metrics"
+        | "POST /api/v1/auth/login"
+        | "POST /api/v1/auth/logout"
+        | "GET /api/v1/me"
+        | "GET /api/v1/orgs"
+        | "GET /api/v1/audit"
+        | "GET /api/v1/audit/verify"
+        | "POST /api/v1/validate"
+        | "GET /api/v1/incidents"
+        | "GET /api/v1/units"
+        | "GET /api/v1/key-sites"
+        | "GET /api/v1/layers"
+        | "GET /api/v1/events"
+        | "GET /api/v1/roads"
+        | "GET /api/v1/route" => NONE,
+        "GET /api/v1/users/{id}" | "POST /api/v1/users/{id}/revoke" => PERSON,
+        "GET /api/v1/incidents/{id}"
+        | "GET /api/v1/incidents/{id}/recommendations"
+        | "POST /api/v1/incidents/{id}/dispatch"
+        | "POST /api/v1/incidents/{id}/close"
+        | "POST /api/v1/incidents/{id}/handover"
+        | "POST /api/v1/incidents/{id}/merge"
+        | "GET /api/v1/incidents/{id}/eido"
+        | "GET /api/v1/incidents/{id}/media"
+        | "POST /api/v1/incidents/{id}/media" => INCIDENT,
+        "POST /api/v1/orgs"
+        | "GET /api/v1/orgs/{id}"
+        | "GET /api/v1/users"
+        | "POST /api/v1/users"
+        | "POST /api/v1/incidents"
+        | "GET /api/v1/units/{id}"
+        | "POST /api/v1/units/{id}/status"
+        | "POST /api/v1/units/{id}/acknowledge"
+        | "GET /api/v1/units/{id}/messages"
+        | "PUT /api/v1/units/{id}/crew"
+        | "POST /api/v1/avl"
+        | "GET /api/v1/stats/incidents"
+        | "GET /api/v1/stats/incidents.csv"
+        | "GET /api/v1/stats/compare"
+        | "GET /api/v1/media/uploads/{upload_id}"
+        | "PUT /api/v1/media/uploads/{upload_id}/chunks/{offset}"
+        | "GET /api/v1/media/{sha256}"
+        | "GET /api/v1/coverage"
+        | "GET /api/v1/coverage/geojson"
+        | "GET /api/v1/coverage/areas"
+        | "GET /api/v1/coverage/alerts"
+        | "POST /api/v1/layers"
+        | "GET /api/v1/layers/{id}/features"
+        | "POST /api/v1/layers/{id}/features"
+        | "PUT /api/v1/layers/{id}/features/{external_id}"
+        | "GET /api/v1/terminal/ws" => OBJECT,
+        _ => return None,
+    })
+}
+
+/// The request `caller` sends to `route` naming the object of scope `sc`; None for a route
+/// this file does not know.
+pub async fn build(
+    t: &TestApp,
+    fx: &mut Fixture,
+    route: &str,
+    caller: &str,
+    sc: Sc,
+) -> Option<Req> {
+    let side = fx.side(sc).clone();
+    let n = fx.next();
+    let (lat, lon) = side.pos;
+    // Fixed periods: the decision does not depend on them, and no clock is read.
+    let period = "from=2026-01-01T00:00:00Z&to=2026-01-08T00:00:00Z";
+    Some(match route {
+        "GET /healthz" | "GET /readyz" | "GET /metrics" => Req::get(route.split(' ').nth(1)?),
+        "POST /api/v1/auth/login" => {
+            // Anonymous signs in as the demo citizen; a role signs in as itself.
+            let username = match caller {
+                "anonymous" => "citizen".to_string(),
+                c => format!("mx.{c}"),
+            };
+            Req::json(
+                Method::POST,
+                "/api/v1/auth/login",
+                json!({"username": username, "password": jingwu_app::DEMO_PASSWORD, "client": "api"}),
+            )
+        }
+        "POST /api/v1/auth/logout" => Req {
+            fresh_session: true,
+            ..Req::new(Method::POST, "/api/v1/auth/logout")
+        },
+        "GET /api/v1/me" => Req::get("/api/v1/me"),
+        "GET /api/v1/orgs" => Req::get("/api/v1/orgs"),
+        "GET /api/v1/audit" => Req::get("/api/v1/audit"),
+        "GET /api/v1/audit/verify" => Req::get("/api/v1/audit/verify"),
+        "POST /api/v1/validate" => Req::json(
+            Method::POST,
+            "/api/v1/validate",
+            json!({"kind": "mobile", "value": "13912345678"}),
+        ),
+        "GET /api/v1/incidents" => Req::get("/api/v1/incidents"),
+        "GET /api/v1/units" => Req::get("/api/v1/units"),
+        "GET /api/v1/key-sites" => Req::get("/api/v1/key-sites"),
+        "GET /api/v1/layers" => Req::get("/api/v1/layers"),
+        "GET /api/v1/events" => Req::get("/api/v1/events"),
+        "GET /api/v1/roads" => Req::get(format!(
+            "/api/v1/roads?bbox={},{},{},{}&zoom=16",
+            lon - 0.005,
+            lat - 0.005,
+            lon + 0.005,
+            lat + 0.005
+        )),
+        "GET /api/v1/route" => Req::get(format!(
+            "/api/v1/route?from={lat},{lon}&to={},{}",
+            fx.other.pos.0, fx.other.pos.1
+        )),
+
+        "GET /api/v1/users/{id}" | "POST /api/v1/users/{id}/revoke" => {
+            let user = match sc {
+                Sc::Citizen => fx.citizen2.clone(),
+                // A citizen's own record is their account.
+                Sc::Own if caller == "citizen" => fx.user_id("citizen")?.to_string(),
+                _ => side.user.clone(),
+            };
+            if route.starts_with("GET") {
+                Req::get(format!("/api/v1/users/{user}"))
+            } else {
+                Req::json(
+                    Method::POST,
+                    format!("/api/v1/users/{user}/revoke"),
+                    json!({"disable": false}),
+                )
+            }
+        }
+
+        "POST /api/v1/orgs" => Req::json(
+            Method::POST,
+            "/api/v1/orgs",
+            json!({"kind": "station", "code": format!("9{n:05}"), "name_zh": format!("矩阵{n}派出所"),
+                "name_en": format!("Matrix {n} Police Station"), "parent": side.district}),
+        ),
+        "GET /api/v1/orgs/{id}" => Req::get(format!("/api/v1/orgs/{}", side.station)),
+        "GET /api/v1/users" => Req::get(format!("/api/v1/users?org={}", side.station)),
+        "POST /api/v1/users" => Req::json(
+            Method::POST,
+            "/api/v1/users",
+            json!({"username": format!("mx.new{n}"), "display_name": "新民警", "role": "officer",
+                "org": side.station, "password": jingwu_app::DEMO_PASSWORD}),
+        ),
+
+        "POST /api/v1/incidents" => Req::json(
+            Method::POST,
+            "/api/v1/incidents",
+            json!({"caller_name": "赵女士", "caller_phone": "13912345678", "lat": lat, "lon": lon,
+                "address": "矩阵路2号", "category": "dispute", "subcategory": "neighbour_dispute",
+                "priority": "p3", "source": "call_110", "description": "邻里纠纷"}),
+        ),
+        "GET /api/v1/incidents/{id}" => Req::get(format!("/api/v1/incidents/{}", side.incident)),
+        "GET /api/v1/incidents/{id}/recommendations" => Req::get(format!(
+            "/api/v1/incidents/{}/recommendations",
+            side.incident
+        )),
+        "GET /api/v1/incidents/{id}/eido" => {
+            Req::get(format!("/api/v1/incidents/{}/eido", side.incident))
+        }
+        "GET /api/v1/incidents/{id}/media" => {
+            Req::get(format!("/api/v1/incidents/{}/media", side.incident))
+        }
+        "POST /api/v1/incidents/{id}/media" => {
+            let data = jpeg(n);
+            Req::json(
+                Method::POST,
+                format!("/api/v1/incidents/{}/media", side.incident),
+                json!({"file_name": "scene.jpg", "content_type": "image/jpeg",
+                    "size": data.len(), "sha256": sha_hex(&data)}),
+            )
+        }
+        // Routes that change an incident's state get a fresh incident per run.
+        "POST /api/v1/incidents/{id}/dispatch" => {
+            let id = fx.fresh_incident(t, sc, false).await;
+            Req::json(
+                Method::POST,
+                format!("/api/v1/incidents/{id}/dispatch"),
+                json!({"unit_ids": [side.pool_unit]}),
+            )
+        }
+        "POST /api/v1/incidents/{id}/close" => {
+            // With a unit on it that the officer caller crews (own side).
+            let id = fx.fresh_incident(t, sc, true).await;
+            Req::json(
+                Method::POST,
+                format!("/api/v1/incidents/{id}/close"),
+                json!({"result_code": "01", "result_text": "现场调解完毕"}),
+            )
+        }
+        "POST /api/v1/incidents/{id}/handover" => {
+            let id = fx.fresh_incident(t, sc, false).await;
+            // Escalation to the callers' bureau, which lies in every caller's jurisdiction.
+            Req::json(
+                Method::POST,
+                format!("/api/v1/incidents/{id}/handover"),
+                json!({"to_org": fx.own.district, "reason": "需分局协调"}),
+            )
+        }
+        "POST /api/v1/incidents/{id}/merge" => {
+            let id = fx.fresh_incident(t, sc, false).await;
+            // Into an open incident of the callers' own jurisdiction.
+            Req::json(
+                Method::POST,
+                format!("/api/v1/incidents/{id}/merge"),
+                json!({"into": fx.own.survivor}),
+            )
+        }
+
+        "GET /api/v1/units/{id}" => Req::get(format!("/api/v1/units/{}", side.unit)),
+        "GET /api/v1/units/{id}/messages" => {
+            Req::get(format!("/api/v1/units/{}/messages", side.unit))
+        }
+        "POST /api/v1/units/{id}/status" => Req::json(
+            Method::POST,
+            format!("/api/v1/units/{}/status", side.status_unit),
+            json!({"status": "busy"}),
+        ),
+        "POST /api/v1/units/{id}/acknowledge" => Req::json(
+            Method::POST,
+            format!("/api/v1/units/{}/acknowledge", side.unit),
+            json!({"incident_id": side.incident}),
+        ),
+        "PUT /api/v1/units/{id}/crew" => Req::json(
+            Method::PUT,
+            format!("/api/v1/units/{}/crew", side.status_unit),
+            json!({"crew": ["mx.officer"]}),
+        ),
+        "POST /api/v1/avl" => Req::json(
+            Method::POST,
+            "/api/v1/avl",
+            json!({"positions": [{"unit_id": side.unit, "at": side.unit_fix_at,
+                "lat": lat, "lon": lon, "speed_kmh": 0.0, "heading": 0.0}]}),
+        ),
+        "GET /api/v1/terminal/ws" => Req {
+            hello_unit: Some(side.unit.clone()),
+            ..Req::get("/api/v1/terminal/ws")
+        },
+
+        "GET /api/v1/stats/incidents" => Req::get(format!(
+            "/api/v1/stats/incidents?{period}&org={}",
+            side.station
+        )),
+        "GET /api/v1/stats/incidents.csv" => Req::get(format!(
+            "/api/v1/stats/incidents.csv?{period}&org={}",
+            side.station
+        )),
+        "GET /api/v1/stats/compare" => Req::get(format!(
+            "/api/v1/stats/compare?a_from=2026-01-01T00:00:00Z&a_to=2026-01-08T00:00:00Z\
+             &b_from=2026-01-08T00:00:00Z&b_to=2026-01-15T00:00:00Z&org={}",
+            side.station
+        )),
+        "GET /api/v1/coverage" => Req::get(format!("/api/v1/coverage?org={}", side.station)),
+        "GET /api/v1/coverage/geojson" => Req::get(format!(
+            "/api/v1/coverage/geojson?org={}&seconds=180",
+            side.station
+        )),
+        "GET /api/v1/coverage/areas" => {
+            Req::get(format!("/api/v1/coverage/areas?org={}", side.station))
+        }
+        "GET /api/v1/coverage/alerts" => {
+            Req::get(format!("/api/v1/coverage/alerts?org={}", side.station))
+        }
+
+        "GET /api/v1/media/uploads/{upload_id}" => {
+            Req::get(format!("/api/v1/media/uploads/{}", side.upload))
+        }
+        "PUT /api/v1/media/uploads/{upload_id}/chunks/{offset}" => {
+            // A fresh upload per run: an accepted chunk completes it.
+            let data = jpeg(n);
+            let upload = fx.fresh_upload(t, sc, &data).await;
+            Req {
+                body: Body::Raw("application/octet-stream", data.clone()),
+                headers: vec![("x-chunk-sha256", sha_hex(&data))],
+                ..Req::new(
+                    Method::PUT,
+                    format!("/api/v1/media/uploads/{upload}/chunks/0"),
+                )
+            }
+        }
+        "GET /api/v1/media/{sha256}" => Req::get(format!("/api/v1/media/{}", side.media_sha)),
+
+        "POST /api/v1/layers" => Req::json(
+            Method::POST,
+            "/api/v1/layers",
+            json!({"category": "video", "code": format!("mx_new_{n}"), "name_zh": "新图层",
+                "name_en": "New layer", "kind": "pushed", "read_roles": ["dispatcher"],
+                "scoped": false, "owner_org_id": side.station}),
+        ),
+        "GET /api/v1/layers/{id}/features" => {
+            Req::get(format!("/api/v1/layers/{}/features", side.layer))
+        }
+        "POST /api/v1/layers/{id}/features" => Req {
+            body: Body::Raw(
+                "application/geo+json",
+                json!({"type": "FeatureCollection", "features": [{"type": "Feature",
+                    "id": format!("mx-import-{n}"),
+                    "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                    "properties": {"name": "矩阵摄像头"}}]})
+                .to_string()
+                .into_bytes(),
+            ),
+            ..Req::new(
+                Method::POST,
+                format!("/api/v1/layers/{}/features", side.layer),
+            )
+        },
+        "PUT /api/v1/layers/{id}/features/{external_id}" => Req::json(
+            Method::PUT,
+            format!("/api/v1/layers/{}/features/mx-push-{n}", side.layer),
+            json!({"geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {"name": "矩阵卡口"}}),
+        ),
+        _ => return None,
+    })
+}
