@@ -127,6 +127,10 @@ impl Command<'_> {
         self.k()
             .write(who, ctx, async |tx| {
                 let incident = self.visible_incident(tx.db(), who, incident_id).await?;
+                // Seeing an incident through a lent unit does not make it the caller's to give
+                // away: only a command room over its owner may hand it over (as for dispatch).
+                authorize(who, Action::Dispatch, Scope::Org(&incident.org_path))
+                    .map_err(AppError::denied_scope)?;
                 open_or_conflict(&incident.incident)?;
                 let target = orgs::get(tx.db(), to_org).await?.ok_or_else(|| {
                     AppError::invalid("to_org", "to_org.unknown", "no such org unit")
