@@ -8,7 +8,7 @@
 //! 1. `r` is open (not closed or merged) and is not `n` itself (different id);
 //! 2. same [`Category`] (sub-categories may differ: a "fight" may be re-reported as an
 //!    "assault");
-//! 3. great-circle (haversine, mean Earth radius 6 371 008.8 m) distance ≤
+//! 3. great-circle distance ([`jingwu_core::geo::haversine_m`]) ≤
 //!    [`DuplicateRule::max_distance_m`] (default 300 m);
 //! 4. `|created(n) − created(r)|` ≤ [`DuplicateRule::window_us`] (default 10 min).
 //!
@@ -19,17 +19,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::taxonomy::{Category, Subcategory};
 
-/// Mean Earth radius (IUGG), metres.
-pub const EARTH_RADIUS_M: f64 = 6_371_008.8;
-
-/// Great-circle distance in metres between two WGS 84 points given in degrees.
-pub fn haversine_m(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
-    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
-    let dp = p2 - p1;
-    let dl = (lon2 - lon1).to_radians();
-    let h = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
-    2.0 * EARTH_RADIUS_M * h.sqrt().min(1.0).asin()
-}
+// Re-exported where they used to be defined: `jingwu-app` imports them from here.
+pub use jingwu_core::geo::{EARTH_RADIUS_M, haversine_m};
 
 /// What duplicate detection needs to know about an incident.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

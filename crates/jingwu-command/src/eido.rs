@@ -48,12 +48,13 @@ pub struct EidoAgency {
     pub name: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AgentRole {
-    CallTaker,
-    Dispatcher,
-    Responder,
+jingwu_core::text_enum! {
+    /// What an agent named in the EIDO did.
+    pub enum AgentRole: "agent role" {
+        CallTaker = "call_taker" ("接警员", "Call taker"),
+        Dispatcher = "dispatcher" ("调度员", "Dispatcher"),
+        Responder = "responder" ("出警民警", "Responder"),
+    }
 }
 
 impl AgentRole {

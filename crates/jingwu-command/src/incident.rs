@@ -9,51 +9,22 @@
 
 use crate::unit::UnitStatus;
 
-text_enum! {
+jingwu_core::text_enum! {
     /// Status of an incident, in life-cycle order.
     pub enum IncidentStatus: "incident status" {
         /// 待派 — received, no unit dispatched yet.
-        New = "new",
-        /// 已派警.
-        Dispatched = "dispatched",
-        /// 已签收.
-        Acknowledged = "acknowledged",
-        /// 出警.
-        EnRoute = "en_route",
-        /// 到场.
-        OnScene = "on_scene",
-        /// 办结.
-        Closed = "closed",
-        /// 已合并 — a duplicate merged into another incident.
-        Merged = "merged",
+        New = "new" ("待派", "New"),
+        Dispatched = "dispatched" ("已派警", "Dispatched"),
+        Acknowledged = "acknowledged" ("已签收", "Acknowledged"),
+        EnRoute = "en_route" ("出警", "En route"),
+        OnScene = "on_scene" ("到场", "On scene"),
+        Closed = "closed" ("办结", "Closed"),
+        /// A duplicate merged into another incident.
+        Merged = "merged" ("已合并", "Merged"),
     }
 }
 
 impl IncidentStatus {
-    pub const fn label_zh(self) -> &'static str {
-        match self {
-            IncidentStatus::New => "待派",
-            IncidentStatus::Dispatched => "已派警",
-            IncidentStatus::Acknowledged => "已签收",
-            IncidentStatus::EnRoute => "出警",
-            IncidentStatus::OnScene => "到场",
-            IncidentStatus::Closed => "办结",
-            IncidentStatus::Merged => "已合并",
-        }
-    }
-
-    pub const fn label_en(self) -> &'static str {
-        match self {
-            IncidentStatus::New => "New",
-            IncidentStatus::Dispatched => "Dispatched",
-            IncidentStatus::Acknowledged => "Acknowledged",
-            IncidentStatus::EnRoute => "En route",
-            IncidentStatus::OnScene => "On scene",
-            IncidentStatus::Closed => "Closed",
-            IncidentStatus::Merged => "Merged",
-        }
-    }
-
     /// Not closed and not merged: still counts as open (e.g. for duplicate detection).
     pub const fn is_open(self) -> bool {
         !self.is_final()
@@ -82,5 +53,63 @@ pub fn advance(current: IncidentStatus, reached: IncidentStatus) -> IncidentStat
         current
     } else {
         current.max(reached)
+    }
+}
+
+/// When an incident — or one unit's assignment to it — reached each stage (µs since the Unix
+/// epoch; `None` until it has). The incident's instants are its first unit's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Milestones {
+    pub dispatched_at: Option<i64>,
+    pub acknowledged_at: Option<i64>,
+    pub en_route_at: Option<i64>,
+    pub on_scene_at: Option<i64>,
+}
+
+impl Milestones {
+    /// The stages reached, in life-cycle order, as the status the stage is named after.
+    pub fn reached(&self) -> Vec<(IncidentStatus, i64)> {
+        [
+            (IncidentStatus::Dispatched, self.dispatched_at),
+            (IncidentStatus::Acknowledged, self.acknowledged_at),
+            (IncidentStatus::EnRoute, self.en_route_at),
+            (IncidentStatus::OnScene, self.on_scene_at),
+        ]
+        .into_iter()
+        .filter_map(|(s, at)| Some((s, at?)))
+        .collect()
+    }
+}
+
+/// A merge moves a unit from a duplicate onto the surviving incident: the survivor's
+/// milestones afterwards. The ones it already has are kept (they are its first unit's); missing
+/// ones come from the moved unit's assignment, never earlier than the milestone before them
+/// (nor than the survivor's creation), so the survivor's timeline stays ordered. The result is
+/// always dispatched.
+pub fn survivor_milestones(
+    survivor_created_at: i64,
+    survivor: &Milestones,
+    moved: &Milestones,
+) -> Milestones {
+    let dispatched = survivor.dispatched_at.unwrap_or(
+        moved
+            .dispatched_at
+            .unwrap_or(survivor_created_at)
+            .max(survivor_created_at),
+    );
+    let acknowledged = survivor
+        .acknowledged_at
+        .or(moved.acknowledged_at.map(|t| t.max(dispatched)));
+    let en_route = survivor
+        .en_route_at
+        .or(moved.en_route_at.map(|t| t.max(dispatched)));
+    let on_scene = survivor.on_scene_at.or(moved
+        .on_scene_at
+        .map(|t| t.max(en_route.unwrap_or(dispatched))));
+    Milestones {
+        dispatched_at: Some(dispatched),
+        acknowledged_at: acknowledged,
+        en_route_at: en_route,
+        on_scene_at: on_scene,
     }
 }

@@ -11,16 +11,17 @@
 //! * [`stats`] — nearest-rank percentiles, grouped KPIs, the Ankang bulletin buckets,
 //!   on-scene handling compliance (规范率), period comparison, CSV.
 //! * [`eido`] — projection of an incident into a NENA EIDO JSON object.
+//! * [`policy`] — object-level access rules of the 110 system over loaded facts: who may operate
+//!   a unit, who sees an incident, who receives a live event.
 //!
 //! Instants are `i64` microseconds since the Unix epoch, as everywhere in Jingwu. Every coded
-//! enum has `as_str()`/`parse()` (the store keeps them as text) that agree with its serde form.
-
-#[macro_use]
-mod text_enum;
+//! enum is a [`jingwu_core::text_enum!`]: `as_str()`/`parse()` (the store keeps them as text)
+//! agree with its serde form, and it carries its zh-CN and English labels.
 
 pub mod duplicates;
 pub mod eido;
 pub mod incident;
+pub mod policy;
 pub mod records;
 pub mod response;
 pub mod stats;
@@ -28,7 +29,7 @@ pub mod taxonomy;
 mod time;
 pub mod unit;
 
-pub use text_enum::UnknownCode;
+pub use jingwu_core::UnknownCode;
 pub use time::rfc3339_utc;
 
 /// Microseconds per second, for readability of instant arithmetic.

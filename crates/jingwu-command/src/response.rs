@@ -140,14 +140,14 @@ fn ordered(
     }
 }
 
-/// Where a target is measured from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Basis {
-    /// dispatched → on scene (tier targets).
-    FromDispatch,
-    /// created → on scene (priority targets).
-    FromCreated,
+jingwu_core::text_enum! {
+    /// Where a target is measured from.
+    pub enum Basis: "basis" {
+        /// dispatched → on scene (tier targets).
+        FromDispatch = "from_dispatch" ("自派警起算", "From dispatch"),
+        /// created → on scene (priority targets).
+        FromCreated = "from_created" ("自接警起算", "From creation"),
+    }
 }
 
 /// Segment durations (µs; `None` when an end is missing) and the target verdict.

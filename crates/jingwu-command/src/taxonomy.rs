@@ -22,64 +22,37 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::text_enum::UnknownCode;
+use crate::UnknownCode;
 
-text_enum! {
+jingwu_core::text_enum! {
     /// Top-level incident category (警情类别).
     pub enum Category: "category" {
-        /// 刑事 — criminal offences.
-        Criminal = "criminal",
-        /// 治安 — public order (administrative offences under the Public Security
-        /// Administration Punishments Law).
-        PublicOrder = "public_order",
-        /// 交通 — road traffic.
-        Traffic = "traffic",
-        /// 火灾救援 — fire and rescue (police attend for scene control alongside fire services).
-        FireRescue = "fire_rescue",
-        /// 纠纷 — disputes.
-        Dispute = "dispute",
-        /// 求助 — requests for help.
-        Assistance = "assistance",
-        /// 其他 — anything else.
-        Other = "other",
+        /// Criminal offences.
+        Criminal = "criminal" ("刑事", "Criminal"),
+        /// Public order (administrative offences under the Public Security Administration
+        /// Punishments Law).
+        PublicOrder = "public_order" ("治安", "Public order"),
+        /// Road traffic.
+        Traffic = "traffic" ("交通", "Traffic"),
+        /// Fire and rescue (police attend for scene control alongside fire services).
+        FireRescue = "fire_rescue" ("火灾救援", "Fire and rescue"),
+        Dispute = "dispute" ("纠纷", "Dispute"),
+        /// Requests for help.
+        Assistance = "assistance" ("求助", "Assistance"),
+        Other = "other" ("其他", "Other"),
     }
 }
 
 impl Category {
-    pub const fn label_zh(self) -> &'static str {
-        match self {
-            Category::Criminal => "刑事",
-            Category::PublicOrder => "治安",
-            Category::Traffic => "交通",
-            Category::FireRescue => "火灾救援",
-            Category::Dispute => "纠纷",
-            Category::Assistance => "求助",
-            Category::Other => "其他",
-        }
-    }
-
-    pub const fn label_en(self) -> &'static str {
-        match self {
-            Category::Criminal => "Criminal",
-            Category::PublicOrder => "Public order",
-            Category::Traffic => "Traffic",
-            Category::FireRescue => "Fire and rescue",
-            Category::Dispute => "Dispute",
-            Category::Assistance => "Assistance",
-            Category::Other => "Other",
-        }
-    }
-
     /// The sub-categories of this category, in declaration order.
     pub fn subcategories(self) -> impl Iterator<Item = Subcategory> {
         Subcategory::ALL
-            .iter()
-            .copied()
+            .into_iter()
             .filter(move |s| s.category() == self)
     }
 }
 
-text_enum! {
+jingwu_core::text_enum! {
     /// Incident priority. Meaning and default response target (created → first unit on
     /// scene; Jingwu's own defaults, configurable by the caller of [`crate::response`]):
     ///
@@ -90,10 +63,10 @@ text_enum! {
     /// | P3 | routine: needs attendance, no present danger | 20 min |
     /// | P4 | non-urgent: may be scheduled or handled by phone | 60 min |
     pub enum Priority: "priority" {
-        P1 = "p1",
-        P2 = "p2",
-        P3 = "p3",
-        P4 = "p4",
+        P1 = "p1" ("一级(紧急)", "P1 emergency"),
+        P2 = "p2" ("二级(急)", "P2 urgent"),
+        P3 = "p3" ("三级(一般)", "P3 routine"),
+        P4 = "p4" ("四级(非紧急)", "P4 non-urgent"),
     }
 }
 
@@ -117,63 +90,23 @@ impl Priority {
             Priority::P4 => 60 * 60,
         }
     }
-
-    pub const fn label_zh(self) -> &'static str {
-        match self {
-            Priority::P1 => "一级(紧急)",
-            Priority::P2 => "二级(急)",
-            Priority::P3 => "三级(一般)",
-            Priority::P4 => "四级(非紧急)",
-        }
-    }
-
-    pub const fn label_en(self) -> &'static str {
-        match self {
-            Priority::P1 => "P1 emergency",
-            Priority::P2 => "P2 urgent",
-            Priority::P3 => "P3 routine",
-            Priority::P4 => "P4 non-urgent",
-        }
-    }
 }
 
-text_enum! {
+jingwu_core::text_enum! {
     /// How an incident reached the command centre (报警方式).
     pub enum Source: "source" {
-        /// 110 voice call.
-        Call110 = "call_110",
-        /// 110 SMS.
-        Sms = "sms",
-        /// Mobile app / online report.
-        App = "app",
+        Call110 = "call_110" ("110电话", "110 call"),
+        Sms = "sms" ("短信报警", "SMS"),
+        /// Mobile app or online report.
+        App = "app" ("网络/APP报警", "App"),
         /// Found by a video patrol (视频巡查) operator.
-        VideoPatrol = "video_patrol",
+        VideoPatrol = "video_patrol" ("视频巡查", "Video patrol"),
         /// Reported in person at a station or post.
-        WalkIn = "walk_in",
+        WalkIn = "walk_in" ("来所报警", "Walk-in"),
     }
 }
 
 impl Source {
-    pub const fn label_zh(self) -> &'static str {
-        match self {
-            Source::Call110 => "110电话",
-            Source::Sms => "短信报警",
-            Source::App => "网络/APP报警",
-            Source::VideoPatrol => "视频巡查",
-            Source::WalkIn => "来所报警",
-        }
-    }
-
-    pub const fn label_en(self) -> &'static str {
-        match self {
-            Source::Call110 => "110 call",
-            Source::Sms => "SMS",
-            Source::App => "App",
-            Source::VideoPatrol => "Video patrol",
-            Source::WalkIn => "Walk-in",
-        }
-    }
-
     /// True when a member of the public contacted us (there is a caller and a call record),
     /// false when police found the incident themselves.
     pub const fn has_caller(self) -> bool {
@@ -199,11 +132,11 @@ pub struct SubcategoryInfo {
 macro_rules! subcategories {
     ( $( $variant:ident = $code:literal : $cat:ident, $zh:literal, $en:literal,
          violent = $violent:literal, apco = $apco:expr, $prio:ident; )+ ) => {
-        text_enum! {
+        jingwu_core::text_enum! {
             /// Incident sub-category (警情细类). Codes are unique across categories; each
             /// belongs to exactly one [`Category`] (see [`Subcategory::category`]).
             pub enum Subcategory: "subcategory" {
-                $( $variant = $code, )+
+                $( $variant = $code ($zh, $en), )+
             }
         }
 
@@ -307,14 +240,6 @@ impl Subcategory {
 
     pub const fn apco_code(self) -> Option<&'static str> {
         self.info().apco_code
-    }
-
-    pub const fn label_zh(self) -> &'static str {
-        self.info().label_zh
-    }
-
-    pub const fn label_en(self) -> &'static str {
-        self.info().label_en
     }
 }
 

@@ -1,37 +1,25 @@
-//! RFC 3339 rendering of microsecond instants (UTC), for the EIDO export. Civil date from a
-//! day count uses the well-known proleptic-Gregorian "days from civil" inversion (H. Hinnant,
-//! *chrono-Compatible Low-Level Date Algorithms*), written out here.
+//! RFC 3339 rendering of microsecond instants (UTC), for the EIDO export.
+
+use jiff::Timestamp;
+use jiff::fmt::temporal::DateTimePrinter;
+
+/// Always six fractional digits, so every rendered instant has the same width and sorts as text.
+const PRINTER: DateTimePrinter = DateTimePrinter::new().precision(Some(6));
 
 /// Formats microseconds since the Unix epoch as `YYYY-MM-DDTHH:MM:SS.ffffffZ` (UTC).
 ///
-/// Works for the whole `i64` range of years that fit four digits (0000–9999); instants outside
-/// it are still formatted, with a wider or signed year.
+/// Instants beyond what a `jiff::Timestamp` represents (−9999-01-02T01:59:59Z to
+/// 9999-12-30T22:00:00.999999999Z) are clamped to its first or last instant; years before 0000
+/// print with a sign and six digits (ISO 8601 expanded years). Nothing Jingwu stores comes near
+/// either end.
 pub fn rfc3339_utc(us: i64) -> String {
-    let secs = us.div_euclid(1_000_000);
-    let micros = us.rem_euclid(1_000_000);
-    let days = secs.div_euclid(86_400);
-    let sod = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{micros:06}Z",
-        sod / 3600,
-        (sod % 3600) / 60,
-        sod % 60
-    )
-}
-
-/// (year, month 1–12, day 1–31) of a day count since 1970-01-01.
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097); // [0, 146096]
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // [0, 399]
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // [0, 365]
-    let mp = (5 * doy + 2) / 153; // [0, 11]
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { y + 1 } else { y }, m, d)
+    let t = Timestamp::from_microsecond(us).unwrap_or(if us < 0 {
+        Timestamp::MIN
+    } else {
+        Timestamp::MAX
+    });
+    // MAX carries nanoseconds; at microsecond precision they are cut, never rounded up.
+    PRINTER.timestamp_to_string(&t)
 }
 
 #[cfg(test)]
@@ -50,9 +38,25 @@ mod tests {
         // 2100-03-01 (2100 is not a leap year)
         check(4_107_542_400_000_000, "2100-03-01T00:00:00.000000Z");
         check(1_795_000_000_123_456, "2026-11-18T11:06:40.123456Z");
+        // 0000-01-01, the first four-digit year
+        check(-62_167_219_200_000_000, "0000-01-01T00:00:00.000000Z");
+        check(-62_167_219_200_000_001, "-000001-12-31T23:59:59.999999Z");
     }
 
-    /// Against a naive reference: walk day by day from 1600-01-01 and compare.
+    #[test]
+    fn out_of_range_instants_clamp_to_the_ends() {
+        let last = "9999-12-30T22:00:00.999999Z";
+        assert_eq!(rfc3339_utc(253_402_207_200_999_999), last);
+        assert_eq!(rfc3339_utc(253_402_207_201_000_000), last);
+        assert_eq!(rfc3339_utc(i64::MAX), last);
+        let first = "-009999-01-02T01:59:59.000000Z";
+        assert_eq!(rfc3339_utc(-377_705_023_201_000_000), first);
+        assert_eq!(rfc3339_utc(-377_705_023_201_000_001), first);
+        assert_eq!(rfc3339_utc(i64::MIN), first);
+    }
+
+    /// Against a naive reference: walk day by day from 1600-01-01 and compare the date part,
+    /// and the time part at one instant inside each day.
     #[test]
     fn civil_dates_match_a_day_by_day_walk() {
         let leap = |y: i64| (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -64,8 +68,15 @@ mod tests {
         };
         // 1600-01-01 is 135 140 days before 1970-01-01
         let (mut y, mut m, mut d) = (1600, 1, 1);
-        for day in -135_140..200_000 {
-            assert_eq!(civil_from_days(day), (y, m, d), "day {day}");
+        for day in -135_140_i64..200_000 {
+            // 13:07:09.000042 into the day, a different second for every day
+            let sod = 13 * 3600 + 7 * 60 + 9 + day.rem_euclid(50);
+            let us = (day * 86_400 + sod) * 1_000_000 + 42;
+            let want = format!(
+                "{y:04}-{m:02}-{d:02}T13:07:{:02}.000042Z",
+                9 + day.rem_euclid(50)
+            );
+            assert_eq!(rfc3339_utc(us), want, "day {day}");
             d += 1;
             if d > month_len(y, m) {
                 d = 1;

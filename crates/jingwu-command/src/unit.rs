@@ -36,89 +36,44 @@
 
 use std::cmp::Ordering;
 
-use serde::{Deserialize, Serialize};
+use jingwu_core::OrgKind;
+use serde::Serialize;
 
 use crate::taxonomy::{Category, Priority, Subcategory};
 
-text_enum! {
+jingwu_core::text_enum! {
     /// What kind of force a unit is.
     pub enum UnitKind: "unit kind" {
-        /// 巡逻车 — a patrol car with a crew of two or more.
-        PatrolCar = "patrol_car",
-        /// 步巡 — officers on foot.
-        FootPatrol = "foot_patrol",
-        /// 摩托/快骑 — motorcycle unit.
-        Motorcycle = "motorcycle",
-        /// 武装巡逻队 — armed mobile patrol team (特警/武装巡控).
-        ArmedPatrolTeam = "armed_patrol_team",
-        /// 交警 — traffic police unit.
-        TrafficUnit = "traffic_unit",
+        /// A patrol car with a crew of two or more.
+        PatrolCar = "patrol_car" ("巡逻车", "Patrol car"),
+        /// Officers on foot.
+        FootPatrol = "foot_patrol" ("步巡", "Foot patrol"),
+        /// Motorcycle unit (摩托/快骑).
+        Motorcycle = "motorcycle" ("摩托快骑", "Motorcycle"),
+        /// Armed mobile patrol team (特警/武装巡控).
+        ArmedPatrolTeam = "armed_patrol_team" ("武装巡逻队", "Armed patrol team"),
+        /// Traffic police unit.
+        TrafficUnit = "traffic_unit" ("交警", "Traffic unit"),
     }
 }
 
-impl UnitKind {
-    pub const fn label_zh(self) -> &'static str {
-        match self {
-            UnitKind::PatrolCar => "巡逻车",
-            UnitKind::FootPatrol => "步巡",
-            UnitKind::Motorcycle => "摩托快骑",
-            UnitKind::ArmedPatrolTeam => "武装巡逻队",
-            UnitKind::TrafficUnit => "交警",
-        }
-    }
-
-    pub const fn label_en(self) -> &'static str {
-        match self {
-            UnitKind::PatrolCar => "Patrol car",
-            UnitKind::FootPatrol => "Foot patrol",
-            UnitKind::Motorcycle => "Motorcycle",
-            UnitKind::ArmedPatrolTeam => "Armed patrol team",
-            UnitKind::TrafficUnit => "Traffic unit",
-        }
-    }
-}
-
-text_enum! {
+jingwu_core::text_enum! {
     /// A unit's status (see the module documentation for the graph).
     pub enum UnitStatus: "unit status" {
-        /// 下班/离线.
-        OffDuty = "off_duty",
-        /// 空闲 — may be dispatched.
-        Available = "available",
-        /// 已派警 — assigned, not yet moving.
-        Dispatched = "dispatched",
-        /// 出警途中.
-        EnRoute = "en_route",
-        /// 到场.
-        OnScene = "on_scene",
-        /// 忙碌 — on duty but not dispatchable.
-        Busy = "busy",
+        /// Off duty or offline.
+        OffDuty = "off_duty" ("下班", "Off duty"),
+        /// May be dispatched.
+        Available = "available" ("空闲", "Available"),
+        /// Assigned, not yet moving.
+        Dispatched = "dispatched" ("已派警", "Dispatched"),
+        EnRoute = "en_route" ("出警途中", "En route"),
+        OnScene = "on_scene" ("到场", "On scene"),
+        /// On duty but not dispatchable.
+        Busy = "busy" ("忙碌", "Busy"),
     }
 }
 
 impl UnitStatus {
-    pub const fn label_zh(self) -> &'static str {
-        match self {
-            UnitStatus::OffDuty => "下班",
-            UnitStatus::Available => "空闲",
-            UnitStatus::Dispatched => "已派警",
-            UnitStatus::EnRoute => "出警途中",
-            UnitStatus::OnScene => "到场",
-            UnitStatus::Busy => "忙碌",
-        }
-    }
-
-    pub const fn label_en(self) -> &'static str {
-        match self {
-            UnitStatus::OffDuty => "Off duty",
-            UnitStatus::Available => "Available",
-            UnitStatus::Dispatched => "Dispatched",
-            UnitStatus::EnRoute => "En route",
-            UnitStatus::OnScene => "On scene",
-            UnitStatus::Busy => "Busy",
-        }
-    }
-
     /// Assigned to an incident: dispatched, en route or on scene.
     pub const fn is_assigned(self) -> bool {
         matches!(
@@ -146,20 +101,16 @@ impl UnitStatus {
     }
 }
 
-/// Who asks for a status change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Actor {
-    /// A dispatcher at a command room (city, district or station).
-    Dispatcher,
-    /// The unit's own mobile terminal.
-    Terminal,
-    /// An automatic rule (shift schedule, time-out).
-    System,
-}
-
-impl Actor {
-    pub const ALL: &'static [Actor] = &[Actor::Dispatcher, Actor::Terminal, Actor::System];
+jingwu_core::text_enum! {
+    /// Who asks for a status change.
+    pub enum Actor: "actor" {
+        /// A dispatcher at a command room (city, district or station).
+        Dispatcher = "dispatcher" ("调度员", "Dispatcher"),
+        /// The unit's own mobile terminal.
+        Terminal = "terminal" ("警务终端", "Terminal"),
+        /// An automatic rule (shift schedule, time-out).
+        System = "system" ("系统", "System"),
+    }
 }
 
 /// The context of a requested change.
@@ -188,15 +139,15 @@ impl<'a> TransitionCtx<'a> {
     }
 }
 
-/// What an allowed edge requires beyond its endpoints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Requirement {
-    None,
-    /// Only a dispatcher may take this edge.
-    Dispatcher,
-    /// A non-empty reason must be given.
-    Reason,
+jingwu_core::text_enum! {
+    /// What an allowed edge requires beyond its endpoints.
+    pub enum Requirement: "requirement" {
+        None = "none" ("无", "None"),
+        /// Only a dispatcher may take this edge.
+        Dispatcher = "dispatcher" ("仅限调度员", "Dispatcher only"),
+        /// A non-empty reason must be given.
+        Reason = "reason" ("须说明理由", "Reason required"),
+    }
 }
 
 /// One allowed edge of the status graph.
@@ -333,55 +284,46 @@ pub fn transition(
     })
 }
 
-text_enum! {
+jingwu_core::text_enum! {
     /// Force tier, which sets a unit's rapid-response target. Follows Wuhan's practice as
     /// reported in command.md §4 (tier by force level): station forces and posts are the
     /// 1-minute tier, district bureaus the 3-minute tier, city units the 5-minute tier;
     /// resident armed/special-police patrols (特警驻巡) are counted with the 1-minute tier.
     pub enum Tier: "tier" {
-        /// 市局直属 — city-level units, dispatched only by the city centre or when flat
-        /// dispatch reaches them.
-        City = "city",
-        /// 分局/县局 — district or county bureau units (incl. traffic brigades).
-        District = "district",
-        /// 派出所/警务站 — station and post forces.
-        Station = "station",
-        /// 武装巡逻 — armed mobile patrol teams on resident patrol.
-        ArmedPatrol = "armed_patrol",
+        /// City-level units, dispatched only by the city centre or when flat dispatch reaches
+        /// them.
+        City = "city" ("市局", "City"),
+        /// District or county bureau units (分局/县局, incl. traffic brigades).
+        District = "district" ("分局", "District"),
+        /// Station and post forces (派出所/警务站).
+        Station = "station" ("派出所", "Station"),
+        /// Armed mobile patrol teams on resident patrol.
+        ArmedPatrol = "armed_patrol" ("武装巡逻", "Armed patrol"),
     }
 }
 
-impl Tier {
-    pub const fn label_zh(self) -> &'static str {
-        match self {
-            Tier::City => "市局",
-            Tier::District => "分局",
-            Tier::Station => "派出所",
-            Tier::ArmedPatrol => "武装巡逻",
-        }
-    }
-
-    pub const fn label_en(self) -> &'static str {
-        match self {
-            Tier::City => "City",
-            Tier::District => "District",
-            Tier::Station => "Station",
-            Tier::ArmedPatrol => "Armed patrol",
-        }
+/// The tier of a unit of `kind` belonging to an org unit of `org_kind`: armed patrol teams are
+/// their own tier wherever they belong; every other unit takes its org unit's tier.
+pub const fn tier_of(kind: UnitKind, org_kind: OrgKind) -> Tier {
+    match (kind, org_kind) {
+        (UnitKind::ArmedPatrolTeam, _) => Tier::ArmedPatrol,
+        (_, OrgKind::Station) => Tier::Station,
+        (_, OrgKind::District) => Tier::District,
+        (_, OrgKind::City) => Tier::City,
     }
 }
 
-text_enum! {
+jingwu_core::text_enum! {
     /// How well a unit kind suits an incident, best last so that `Ord` sorts worst → best.
     pub enum FitLevel: "fit level" {
         /// Should only be sent if nothing else is near.
-        Poor = "poor",
+        Poor = "poor" ("勉强", "Poor"),
         /// Can handle it.
-        Acceptable = "acceptable",
+        Acceptable = "acceptable" ("可用", "Acceptable"),
         /// A normal choice.
-        Good = "good",
+        Good = "good" ("合适", "Good"),
         /// The preferred kind.
-        Strong = "strong",
+        Strong = "strong" ("首选", "Strong"),
     }
 }
 

@@ -2,40 +2,87 @@
 
 use crate::{Principal, Role, path_contains};
 
-/// Things a caller can ask to do. Each later system adds its own actions here so the whole
-/// permission table stays in one place.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Action {
-    /// Read one's own account.
-    ReadSelf,
-    /// Check identifiers with the shared validators.
-    UseValidators,
-    /// Read the jurisdiction tree.
-    ReadOrgs,
-    /// List accounts.
-    ReadUsers,
-    /// Create accounts, revoke their sessions.
-    ManageUsers,
-    /// Read the audit log.
-    ReadAudit,
-    /// Read incidents, units and their timelines (110 command).
-    ReadCommand,
-    /// Take an incident in (110 intake).
-    CreateIncident,
-    /// Task units, hand incidents over, merge duplicates, close incidents from the command room.
-    Dispatch,
-    /// Report a unit's own progress from its terminal: acknowledge, status, position, result.
-    OperateUnit,
-    /// Read 110 statistics (counts, response times, compliance) for a jurisdiction.
-    ReadStats,
-    /// Add scene photos and video to an incident (a terminal on it, or the command room).
-    UploadMedia,
-    /// See the command map's information layers (each layer also names the roles it admits).
-    ReadLayers,
-    /// Register layers, import and push their features.
-    ManageLayers,
-    /// Change a unit's standing data (its crew).
-    ManageUnits,
+crate::text_enum! {
+    /// The systems of the platform. Every [`Action`] belongs to one, and each system keeps its
+    /// rules in a module of the same name in every layer. Labels as the home page shows them
+    /// (`web/static/i18n`, key `systems`).
+    pub enum System: "system" {
+        /// Accounts, the jurisdiction tree, audit, shared validators.
+        Foundation = "foundation" ("基础平台", "Foundation"),
+        /// 110 linked command.
+        Command = "command" ("110 指挥", "110 Command"),
+        /// Traffic-police online services.
+        Traffic = "traffic" ("交管服务", "Traffic Services"),
+        /// The approval window.
+        Permits = "permits" ("审批窗口", "Permit Office"),
+        /// Three-in-one law enforcement: cases, legal review, evidence.
+        Cases = "cases" ("执法办案", "Case Management"),
+        /// Smart fire and hazmat response.
+        Hazmat = "hazmat" ("智慧消防", "Smart Fire Command"),
+    }
+}
+
+impl System {
+    /// This system's actions, in declaration order.
+    pub fn actions(self) -> impl Iterator<Item = Action> {
+        Action::ALL.into_iter().filter(move |a| a.system() == self)
+    }
+}
+
+crate::text_enum! {
+    /// Things a caller can ask to do. Each system adds its own actions here so the whole
+    /// permission table stays in one place; [`Action::system`] groups them.
+    pub enum Action: "action" {
+        /// Read one's own account.
+        ReadSelf = "read_self" ("查看本人账户", "Read own account"),
+        /// Check identifiers with the shared validators.
+        UseValidators = "use_validators" ("使用号码校验", "Use validators"),
+        /// Read the jurisdiction tree.
+        ReadOrgs = "read_orgs" ("查看组织机构", "Read org units"),
+        /// List accounts.
+        ReadUsers = "read_users" ("查看账户", "Read accounts"),
+        /// Create accounts, revoke their sessions.
+        ManageUsers = "manage_users" ("管理账户", "Manage accounts"),
+        /// Read the audit log.
+        ReadAudit = "read_audit" ("查看审计日志", "Read audit log"),
+        /// Read incidents, units and their timelines (110 command).
+        ReadCommand = "read_command" ("查看警情与警力", "Read incidents and units"),
+        /// Take an incident in (110 intake).
+        CreateIncident = "create_incident" ("接警录入", "Take incidents in"),
+        /// Task units, hand incidents over, merge duplicates, close incidents from the command room.
+        Dispatch = "dispatch" ("派警调度", "Dispatch"),
+        /// Report a unit's own progress from its terminal: acknowledge, status, position, result.
+        OperateUnit = "operate_unit" ("警力终端操作", "Operate a unit"),
+        /// Read 110 statistics (counts, response times, compliance) for a jurisdiction.
+        ReadStats = "read_stats" ("查看警情统计", "Read statistics"),
+        /// Add scene photos and video to an incident (a terminal on it, or the command room).
+        UploadMedia = "upload_media" ("上传现场影像", "Upload scene media"),
+        /// See the command map's information layers (each layer also names the roles it admits).
+        ReadLayers = "read_layers" ("查看图层", "Read map layers"),
+        /// Register layers, import and push their features.
+        ManageLayers = "manage_layers" ("管理图层", "Manage map layers"),
+        /// Change a unit's standing data (its crew).
+        ManageUnits = "manage_units" ("管理警力", "Manage units"),
+    }
+}
+
+impl Action {
+    /// The system this action belongs to.
+    pub const fn system(self) -> System {
+        use Action::*;
+        match self {
+            ReadSelf | UseValidators | ReadOrgs | ReadUsers | ManageUsers | ReadAudit => {
+                System::Foundation
+            }
+            ReadCommand | CreateIncident | Dispatch | OperateUnit | ReadStats | UploadMedia
+            | ReadLayers | ManageLayers | ManageUnits => System::Command,
+        }
+    }
+
+    /// The roles that may take this action somewhere (the scope is checked separately).
+    pub fn roles(self) -> impl Iterator<Item = Role> {
+        Role::ALL.into_iter().filter(move |r| role_may(*r, self))
+    }
 }
 
 /// Where the action applies.
@@ -60,25 +107,30 @@ pub enum Denied {
     Scope,
 }
 
-fn role_may(role: Role, action: Action) -> bool {
+/// The role → action table: whether `role` may take `action` at all. [`authorize`] asks this
+/// first and then checks the scope; tests enumerate it over [`Role::ALL`] × [`Action::ALL`].
+pub const fn role_may(role: Role, action: Action) -> bool {
     use Action::*;
     use Role::*;
     match action {
         ReadSelf | UseValidators => true,
         ReadOrgs => role.is_staff(),
-        ReadUsers | ManageUsers => role == Admin,
+        ReadUsers | ManageUsers => matches!(role, Admin),
         ReadAudit => matches!(role, Admin | LegalSupervisor),
         ReadCommand => matches!(role, Admin | Dispatcher | Officer),
-        CreateIncident | Dispatch => role == Dispatcher,
+        CreateIncident | Dispatch => matches!(role, Dispatcher),
         OperateUnit => matches!(role, Dispatcher | Officer),
         ReadStats => matches!(role, Admin | Dispatcher | LegalSupervisor),
         UploadMedia => matches!(role, Dispatcher | Officer),
         ReadLayers => role.is_staff(),
-        ManageLayers => role == Admin,
+        ManageLayers => matches!(role, Admin),
         ManageUnits => matches!(role, Admin | Dispatcher),
     }
 }
 
+/// The one authorization decision: `p` may take `action` on data in `scope` when its role
+/// allows the action ([`role_may`]) and the scope is its own (an org path in its subtree; for a
+/// citizen, its own records).
 pub fn authorize(p: &Principal, action: Action, scope: Scope<'_>) -> Result<(), Denied> {
     if !role_may(p.role, action) {
         return Err(Denied::Role(p.role, action));

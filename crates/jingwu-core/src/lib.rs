@@ -1,18 +1,26 @@
 //! Jingwu's pure vocabulary: who acts ([`Principal`], [`Role`]), where ([`OrgKind`], jurisdiction
-//! paths), whether they may ([`authorize`]), and when ([`Clock`]). No I/O, no async.
+//! paths), whether they may ([`authorize`], grouped by [`System`]), when ([`Clock`]), what things
+//! are called ([`text_enum!`] with zh-CN/English labels, id newtypes such as [`IncidentId`]) and
+//! how far apart they are ([`geo::haversine_m`]). No I/O, no async.
 
 mod authz;
 mod clock;
+pub mod geo;
 mod ids;
 mod org;
 pub mod records;
 mod role;
+mod text_enum;
 
-pub use authz::{Action, Denied, Scope, authorize};
+pub use authz::{Action, Denied, Scope, System, authorize, role_may};
 pub use clock::{Clock, ManualClock, SystemClock, micros_to_timestamp, timestamp_to_micros};
-pub use ids::new_id;
+pub use ids::{
+    AlertId, EventId, FeatureId, IncidentId, KeySiteId, LayerCategoryId, LayerId, OrgId,
+    StatusChangeId, UnitId, UploadId, UserId, new_id,
+};
 pub use org::{OrgKind, path_contains};
 pub use role::Role;
+pub use text_enum::{TextEnum, UnknownCode};
 
 /// The authenticated caller of a use case.
 #[derive(Debug, Clone, PartialEq, Eq)]

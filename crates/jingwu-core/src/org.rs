@@ -1,33 +1,13 @@
-use serde::{Deserialize, Serialize};
-
-/// The three command tiers of the jurisdiction tree.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OrgKind {
-    /// City bureau (市局), root of the tree.
-    City,
-    /// District bureau or county bureau (分局 / 县局).
-    District,
-    /// Police station (派出所).
-    Station,
-}
-
-impl OrgKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OrgKind::City => "city",
-            OrgKind::District => "district",
-            OrgKind::Station => "station",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "city" => Some(OrgKind::City),
-            "district" => Some(OrgKind::District),
-            "station" => Some(OrgKind::Station),
-            _ => None,
-        }
+crate::text_enum! {
+    /// The three command tiers of the jurisdiction tree. Labels as the pages show them
+    /// (`web/static/i18n`, key `org_kind`).
+    pub enum OrgKind: "org kind", parse -> Option {
+        /// City bureau (市局), root of the tree.
+        City = "city" ("市局", "City bureau"),
+        /// District bureau or county bureau (分局 / 县局).
+        District = "district" ("分局", "District bureau"),
+        /// Police station (派出所).
+        Station = "station" ("派出所", "Police station"),
     }
 }
 

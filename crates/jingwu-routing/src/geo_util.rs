@@ -1,9 +1,10 @@
-//! Small geodesy helpers: haversine distance and a local equirectangular projection.
+//! Small geodesy helpers: coordinate checks and a local equirectangular projection. Distance is
+//! `jingwu-core`'s one [`haversine_m`], re-exported as `jingwu_routing::haversine_m` for the
+//! crates that import it from here.
+
+pub use jingwu_core::geo::{EARTH_RADIUS_M, haversine_m};
 
 use crate::GraphError;
-
-/// Mean Earth radius in metres (IUGG).
-pub const EARTH_RADIUS_M: f64 = 6_371_008.8;
 
 /// Validates a WGS84 coordinate.
 ///
@@ -19,16 +20,6 @@ pub fn check_coord(lat: f64, lon: f64) -> Result<(), GraphError> {
     } else {
         Err(GraphError::BadCoordinate { lat, lon })
     }
-}
-
-/// Great-circle distance in metres.
-#[must_use]
-pub fn haversine_m(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
-    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
-    let dp = p2 - p1;
-    let dl = (lon2 - lon1).to_radians();
-    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
-    2.0 * EARTH_RADIUS_M * a.sqrt().min(1.0).asin()
 }
 
 /// Equirectangular projection around a reference latitude: accurate to well under 1% over a

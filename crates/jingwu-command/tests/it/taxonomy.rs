@@ -30,14 +30,14 @@ where
 
 #[test]
 fn enums_round_trip_as_text_and_serde() {
-    round_trip(Category::ALL);
-    round_trip(Subcategory::ALL);
-    round_trip(Priority::ALL);
-    round_trip(Source::ALL);
-    round_trip(UnitKind::ALL);
-    round_trip(UnitStatus::ALL);
-    round_trip(Tier::ALL);
-    round_trip(FitLevel::ALL);
+    round_trip(&Category::ALL);
+    round_trip(&Subcategory::ALL);
+    round_trip(&Priority::ALL);
+    round_trip(&Source::ALL);
+    round_trip(&UnitKind::ALL);
+    round_trip(&UnitStatus::ALL);
+    round_trip(&Tier::ALL);
+    round_trip(&FitLevel::ALL);
 }
 
 #[test]
@@ -65,7 +65,7 @@ fn parse_rejects_unknown_codes_naming_the_kind() {
 
 #[test]
 fn labels_are_present_and_distinct_within_a_category() {
-    for c in Category::ALL {
+    for c in &Category::ALL {
         assert!(!c.label_zh().is_empty() && !c.label_en().is_empty());
         let subs: Vec<_> = c.subcategories().collect();
         let mut zh: Vec<_> = subs.iter().map(|s| s.label_zh()).collect();
@@ -94,8 +94,8 @@ fn pairs_validate_at_the_boundaries() {
     check("criminal", "nope", false);
     check("nope", "robbery", false);
     // every sub-category is valid with its own category and with no other
-    for s in Subcategory::ALL {
-        for c in Category::ALL {
+    for s in &Subcategory::ALL {
+        for c in &Category::ALL {
             assert_eq!(validate(*c, *s).is_ok(), s.category() == *c);
         }
     }
@@ -148,7 +148,7 @@ fn apco_codes_are_from_the_apco_enum() {
         "PERMISS", "PROPFND", "PROPLOST", "RECKDRV", "RESCUE", "ROBBERY", "SEXOFFNS", "SHOOT",
         "SICK", "STABBING", "SUICTHRT", "TRESPASS", "VANDAL", "VEHSTLN", "WEAPON", "WELFARE",
     ];
-    for s in Subcategory::ALL {
+    for s in &Subcategory::ALL {
         if let Some(code) = s.apco_code() {
             assert!(APCO_SUBSET.contains(&code), "{s}: {code}");
         }

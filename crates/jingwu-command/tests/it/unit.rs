@@ -24,8 +24,8 @@ fn transition_table_at_every_pair() {
         (OnScene, Busy),
         (Busy, Available),
     ];
-    for from in UnitStatus::ALL {
-        for to in UnitStatus::ALL {
+    for from in &UnitStatus::ALL {
+        for to in &UnitStatus::ALL {
             let ok = transition(*from, *to, any_ctx()).is_ok();
             assert_eq!(ok, allowed.contains(&(*from, *to)), "{from} -> {to}");
             assert_eq!(
@@ -145,7 +145,7 @@ fn refusals_say_why() {
 
 #[test]
 fn requirements_met_by_any_actor_where_not_restricted() {
-    for actor in Actor::ALL {
+    for actor in &Actor::ALL {
         let ctx = TransitionCtx::by(*actor);
         assert!(transition(Dispatched, EnRoute, ctx).is_ok());
         assert!(transition(EnRoute, OnScene, ctx).is_ok());
@@ -305,7 +305,7 @@ fn fit_table() {
 fn armed_team_is_the_best_kind_for_every_violent_subcategory() {
     for s in Subcategory::ALL.iter().filter(|s| s.violent()) {
         let armed = fits(UnitKind::ArmedPatrolTeam, *s, Priority::P1, 1000.0).level;
-        for k in UnitKind::ALL {
+        for k in &UnitKind::ALL {
             assert!(
                 fits(*k, *s, Priority::P1, 1000.0).level <= armed,
                 "{k} vs armed for {s}"
@@ -338,9 +338,28 @@ fn recommendation_ordering() {
 
 #[test]
 fn status_predicates() {
-    for s in UnitStatus::ALL {
+    for s in &UnitStatus::ALL {
         assert_eq!(s.is_dispatchable(), *s == Available);
         assert_eq!(s.covers(), *s == Available);
         assert_eq!(s.is_assigned(), matches!(s, Dispatched | EnRoute | OnScene));
+    }
+}
+
+#[test]
+fn tier_follows_the_org_kind_except_for_armed_teams() {
+    use jingwu_core::OrgKind;
+    for k in UnitKind::ALL {
+        for (org, want) in [
+            (OrgKind::City, Tier::City),
+            (OrgKind::District, Tier::District),
+            (OrgKind::Station, Tier::Station),
+        ] {
+            let want = if k == UnitKind::ArmedPatrolTeam {
+                Tier::ArmedPatrol
+            } else {
+                want
+            };
+            assert_eq!(tier_of(k, org), want, "{k} of a {org}");
+        }
     }
 }
