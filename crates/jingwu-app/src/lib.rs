@@ -41,6 +41,7 @@ pub use demo::{DEMO_PASSWORD, DemoLogin, DemoSummary};
 pub use demo_activity::DemoPace;
 pub use error::{AppError, FieldError};
 pub use jingwu_store::audit::Verification;
+pub use jingwu_store::command::ScopedIncident;
 pub use jingwu_store::media::IncidentMedia;
 pub use jingwu_store::orgs::OrgUnit;
 pub use layers::{FeatureInput, ImportFormat, ImportOutcome, LayerInfo, LayerRegistry, NewLayer};

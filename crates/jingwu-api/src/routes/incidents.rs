@@ -57,8 +57,8 @@ pub struct Incident {
     pub result_text: Option<String>,
 }
 
-impl From<jingwu_store::command::ScopedIncident> for Incident {
-    fn from(s: jingwu_store::command::ScopedIncident) -> Self {
+impl From<jingwu_app::ScopedIncident> for Incident {
+    fn from(s: jingwu_app::ScopedIncident) -> Self {
         let i = s.incident;
         Incident {
             id: i.id,
