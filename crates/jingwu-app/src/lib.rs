@@ -180,6 +180,11 @@ impl App {
         &self.inner.store
     }
 
+    /// Now, by the injected clock: for edges that stamp what they send (terminal heartbeats).
+    pub fn now(&self) -> jiff::Timestamp {
+        self.inner.clock.now()
+    }
+
     fn now_us(&self) -> i64 {
         timestamp_to_micros(self.inner.clock.now())
     }
