@@ -17,3 +17,4 @@ mod scope;
 mod sessions;
 mod stats;
 mod terminal;
+mod time;
