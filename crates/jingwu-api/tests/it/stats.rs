@@ -4,15 +4,11 @@
 use axum::http::{StatusCode, header};
 use serde_json::{Value, json};
 
-use crate::support::{Problem, TestApp, cmd};
+use crate::support::{Problem, TestApp, cmd, foundation};
 
 /// Creates a dispatcher account at the org with this code; returns its token.
 async fn dispatcher_at(t: &TestApp, username: &str, code: &str) -> String {
-    let admin = t.login("admin").await;
-    let body = json!({"username": username, "display_name": username, "role": "dispatcher", "org": t.org_id(code).await, "password": jingwu_app::DEMO_PASSWORD});
-    let r = t.post("/api/v1/users", &admin, body).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
-    t.login(username).await
+    foundation::user_token(t, username, "dispatcher", code).await
 }
 
 async fn dispatch(t: &TestApp, token: &str, incident: &str, unit_id: &str) {

@@ -4,7 +4,7 @@
 use axum::http::{StatusCode, header};
 use serde_json::Value;
 
-pub use jingwu_testkit::fixtures::command as cmd;
+pub use jingwu_testkit::fixtures::{command as cmd, foundation};
 pub use jingwu_testkit::{ManualClock, Resp, TestApp};
 
 /// `resp.problem(status, code)` for the API's tests.
