@@ -108,6 +108,11 @@ impl App {
         &self.inner.kernel
     }
 
+    /// Now, by the injected clock: for edges that stamp what they send (terminal heartbeats).
+    pub fn now(&self) -> jiff::Timestamp {
+        self.kernel().clock().now()
+    }
+
     /// Live change notifications (after commit).
     pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<LiveEvent> {
         self.kernel().bus().subscribe()

@@ -595,8 +595,11 @@ pub async fn terminal(
                     }
                     _ => {}
                 }
+                // A simulated terminal stamps its fixes with the real time, as a device does.
+                #[allow(clippy::disallowed_methods)]
+                let at = jiff::Timestamp::now().to_string();
                 out.push(json!({"type": "position", "id": format!("p-{n}"), "positions": [
-                    {"at": jiff::Timestamp::now().to_string(), "lat": pos.0, "lon": pos.1, "speed_kmh": speed}]}));
+                    {"at": at, "lat": pos.0, "lon": pos.1, "speed_kmh": speed}]}));
             }
         }
         for m in out {

@@ -262,7 +262,7 @@ impl Session {
         let welcome = TerminalServerMessage::Welcome(Welcome {
             version: PROTOCOL_VERSION,
             unit_id: hello.unit_id.clone(),
-            server_time: jiff::Timestamp::now().to_string(),
+            server_time: self.app.now().to_string(),
             heartbeat_s,
             resume_after: hello.last_seq,
         });
@@ -314,7 +314,7 @@ impl Session {
                     if let Err(e) = self.app.foundation().authenticate(&g.token).await {
                         return self.fatal(e.into(), "unauthenticated");
                     }
-                    let ping = TerminalServerMessage::Ping(Ping { at: jiff::Timestamp::now().to_string() });
+                    let ping = TerminalServerMessage::Ping(Ping { at: self.app.now().to_string() });
                     if let Err(end) = self.offer(&ping) {
                         return end;
                     }

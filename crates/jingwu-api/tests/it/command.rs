@@ -5,14 +5,14 @@
 use axum::http::StatusCode;
 use serde_json::json;
 
-use crate::support::TestApp;
+use crate::support::{Problem, TestApp, cmd};
 
 #[tokio::test]
 async fn an_incident_runs_from_intake_to_close() {
-    let t = TestApp::demo_with_roads().await;
+    let t = TestApp::empty().with_roads().build().await;
     let dispatcher = t.login("dispatcher").await;
     let officer = t.login("officer").await;
-    let unit = t.unit_by_call_sign(&dispatcher, "鼓楼巡01").await;
+    let unit = cmd::unit_by_call_sign(&t, &dispatcher, "鼓楼巡01").await;
     let unit_id = unit["id"].as_str().unwrap();
     assert!(
         unit["crew"]
@@ -26,9 +26,7 @@ async fn an_incident_runs_from_intake_to_close() {
         unit["lon"].as_f64().unwrap(),
     );
 
-    let incident = t
-        .incident_at(&dispatcher, lat, lon, ("criminal", "theft"))
-        .await;
+    let incident = cmd::incident_at(&t, &dispatcher, lat, lon, ("criminal", "theft")).await;
     let recs = t
         .get(
             &format!("/api/v1/incidents/{incident}/recommendations?limit=10"),
@@ -143,27 +141,24 @@ async fn an_incident_runs_from_intake_to_close() {
     assert!(unit.body["incident_id"].is_null());
 
     // The whole story is in the audit chain, which is intact.
-    assert!(matches!(
-        t.store.verify_audit().await.unwrap(),
-        jingwu_app::Verification::Intact { .. }
-    ));
+    assert!(t.audit_intact().await);
 }
 
 #[tokio::test]
 async fn illegal_status_changes_are_refused_with_the_reason() {
-    let t = TestApp::demo_with_roads().await;
+    let t = TestApp::empty().with_roads().build().await;
     let dispatcher = t.login("dispatcher").await;
     let officer = t.login("officer").await;
-    let unit = t.unit_by_call_sign(&dispatcher, "鼓楼巡01").await;
+    let unit = cmd::unit_by_call_sign(&t, &dispatcher, "鼓楼巡01").await;
     let unit_id = unit["id"].as_str().unwrap();
-    let incident = t
-        .incident_at(
-            &dispatcher,
-            unit["lat"].as_f64().unwrap(),
-            unit["lon"].as_f64().unwrap(),
-            ("dispute", "neighbour_dispute"),
-        )
-        .await;
+    let incident = cmd::incident_at(
+        &t,
+        &dispatcher,
+        unit["lat"].as_f64().unwrap(),
+        unit["lon"].as_f64().unwrap(),
+        ("dispute", "neighbour_dispute"),
+    )
+    .await;
     t.post(
         &format!("/api/v1/incidents/{incident}/dispatch"),
         &dispatcher,
@@ -209,14 +204,14 @@ async fn illegal_status_changes_are_refused_with_the_reason() {
     .await
     .problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     // Dispatching it again, to another incident, is refused: it is no longer available.
-    let other = t
-        .incident_at(
-            &dispatcher,
-            unit["lat"].as_f64().unwrap(),
-            unit["lon"].as_f64().unwrap(),
-            ("traffic", "collision"),
-        )
-        .await;
+    let other = cmd::incident_at(
+        &t,
+        &dispatcher,
+        unit["lat"].as_f64().unwrap(),
+        unit["lon"].as_f64().unwrap(),
+        ("traffic", "collision"),
+    )
+    .await;
     let r = t
         .post(
             &format!("/api/v1/incidents/{other}/dispatch"),
@@ -251,7 +246,7 @@ async fn illegal_status_changes_are_refused_with_the_reason() {
 
 #[tokio::test]
 async fn a_station_dispatcher_tasks_only_its_own_units() {
-    let t = TestApp::demo_with_roads().await;
+    let t = TestApp::empty().with_roads().build().await;
     let admin = t.login("admin").await;
     let gulou = t.org_id("33020301").await;
     let body = json!({"username": "gulou.dispatcher", "display_name": "鼓楼所指挥室", "role": "dispatcher", "org": gulou, "password": jingwu_app::DEMO_PASSWORD});
@@ -270,15 +265,13 @@ async fn a_station_dispatcher_tasks_only_its_own_units() {
             .all(|u| u["call_sign"].as_str().unwrap().starts_with("鼓楼"))
     );
 
-    let gulou_unit = t.unit_by_call_sign(&city, "鼓楼巡02").await;
-    let yuehu_unit = t.unit_by_call_sign(&city, "月湖巡02").await;
+    let gulou_unit = cmd::unit_by_call_sign(&t, &city, "鼓楼巡02").await;
+    let yuehu_unit = cmd::unit_by_call_sign(&t, &city, "月湖巡02").await;
     let (lat, lon) = (
         gulou_unit["lat"].as_f64().unwrap(),
         gulou_unit["lon"].as_f64().unwrap(),
     );
-    let incident = t
-        .incident_at(&city, lat, lon, ("public_order", "noise"))
-        .await;
+    let incident = cmd::incident_at(&t, &city, lat, lon, ("public_order", "noise")).await;
     let d = t.get(&format!("/api/v1/incidents/{incident}"), &city).await;
     if d.body["incident"]["org_id"] != gulou.as_str() {
         // The nearest station by road owns the point; this test needs Gulou to own it.
@@ -342,9 +335,7 @@ async fn a_station_dispatcher_tasks_only_its_own_units() {
             .status,
         StatusCode::OK
     );
-    let other = t
-        .incident_at(&city, lat, lon, ("assistance", "other_assistance"))
-        .await;
+    let other = cmd::incident_at(&t, &city, lat, lon, ("assistance", "other_assistance")).await;
     t.get(&format!("/api/v1/incidents/{other}"), &yuehu)
         .await
         .problem(StatusCode::NOT_FOUND, "not_found");
@@ -352,7 +343,7 @@ async fn a_station_dispatcher_tasks_only_its_own_units() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_concurrent_dispatchers_never_double_dispatch() {
-    let t = std::sync::Arc::new(TestApp::demo_with_roads().await);
+    let t = std::sync::Arc::new(TestApp::empty().with_roads().build().await);
     let dispatcher = t.login("dispatcher").await;
     let units = t.get("/api/v1/units", &dispatcher).await;
     let unit = units
@@ -368,7 +359,8 @@ async fn fifty_concurrent_dispatchers_never_double_dispatch() {
     let mut incidents = Vec::new();
     for i in 0..50 {
         incidents.push(
-            t.incident_at(
+            cmd::incident_at(
+                &t,
                 &dispatcher,
                 lat + f64::from(i) * 0.0001,
                 lon,
@@ -417,23 +409,20 @@ async fn fifty_concurrent_dispatchers_never_double_dispatch() {
         assigned += d.body["assignments"].as_array().unwrap().len();
     }
     assert_eq!(assigned, 1);
-    assert!(matches!(
-        t.store.verify_audit().await.unwrap(),
-        jingwu_app::Verification::Intact { .. }
-    ));
+    assert!(t.audit_intact().await);
 }
 
 #[tokio::test]
 async fn terminals_report_positions_and_resume_their_messages() {
-    let t = TestApp::demo_with_roads().await;
+    let t = TestApp::empty().with_roads().build().await;
     let dispatcher = t.login("dispatcher").await;
     let officer = t.login("officer").await;
-    let unit = t.unit_by_call_sign(&dispatcher, "鼓楼巡01").await;
+    let unit = cmd::unit_by_call_sign(&t, &dispatcher, "鼓楼巡01").await;
     let unit_id = unit["id"].as_str().unwrap();
-    let other = t.unit_by_call_sign(&dispatcher, "鼓楼巡02").await;
+    let other = cmd::unit_by_call_sign(&t, &dispatcher, "鼓楼巡02").await;
     let (lat, lon) = (unit["lat"].as_f64().unwrap(), unit["lon"].as_f64().unwrap());
 
-    let now = jiff::Timestamp::now();
+    let now = t.now();
     let fix = |id: &str, dlat: f64| json!({"unit_id": id, "at": now.to_string(), "lat": lat + dlat, "lon": lon, "speed_kmh": 32.5, "heading": 90.0});
     let r = t
         .post(
@@ -471,9 +460,7 @@ async fn terminals_report_positions_and_resume_their_messages() {
     );
 
     // Two assignments while "offline"; resuming from the first returns only the second.
-    let a = t
-        .incident_at(&dispatcher, lat, lon, ("dispute", "neighbour_dispute"))
-        .await;
+    let a = cmd::incident_at(&t, &dispatcher, lat, lon, ("dispute", "neighbour_dispute")).await;
     let r = t
         .post(
             &format!("/api/v1/incidents/{a}/dispatch"),
@@ -488,9 +475,7 @@ async fn terminals_report_positions_and_resume_their_messages() {
         json!({"status": "available", "reason": "改派"}),
     )
     .await;
-    let b = t
-        .incident_at(&dispatcher, lat, lon, ("traffic", "collision"))
-        .await;
+    let b = cmd::incident_at(&t, &dispatcher, lat, lon, ("traffic", "collision")).await;
     let r = t
         .post(
             &format!("/api/v1/incidents/{b}/dispatch"),
@@ -513,13 +498,11 @@ async fn terminals_report_positions_and_resume_their_messages() {
 
 #[tokio::test]
 async fn nearby_incidents_of_a_kind_are_flagged_as_duplicates() {
-    let t = TestApp::demo_with_roads().await;
+    let t = TestApp::empty().with_roads().build().await;
     let dispatcher = t.login("dispatcher").await;
-    let unit = t.unit_by_call_sign(&dispatcher, "鼓楼巡01").await;
+    let unit = cmd::unit_by_call_sign(&t, &dispatcher, "鼓楼巡01").await;
     let (lat, lon) = (unit["lat"].as_f64().unwrap(), unit["lon"].as_f64().unwrap());
-    let first = t
-        .incident_at(&dispatcher, lat, lon, ("traffic", "collision"))
-        .await;
+    let first = cmd::incident_at(&t, &dispatcher, lat, lon, ("traffic", "collision")).await;
     let body = json!({
         "caller_phone": "0574-87654321", "lat": lat + 0.0005, "lon": lon, "category": "traffic",
         "subcategory": "collision", "priority": "p3", "source": "call_110", "description": "路口两车相撞",

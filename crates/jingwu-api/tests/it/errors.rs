@@ -4,11 +4,11 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use serde_json::json;
 
-use crate::support::TestApp;
+use crate::support::{Problem, TestApp};
 
 #[tokio::test]
 async fn bad_bodies_are_problems_and_write_nothing() {
-    let t = TestApp::demo().await;
+    let t = TestApp::empty().with_city().build().await;
     let admin = t.login("admin").await;
     let station = t.org_id("33020301").await;
     let before = t.audit_head().await;
@@ -120,7 +120,7 @@ async fn bad_bodies_are_problems_and_write_nothing() {
 
 #[tokio::test]
 async fn validators_answer_with_details_or_the_exact_problem() {
-    let t = TestApp::demo().await;
+    let t = TestApp::empty().with_city().build().await;
     let citizen = t.login("citizen").await;
     let r = t
         .post(

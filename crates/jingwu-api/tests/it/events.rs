@@ -9,7 +9,7 @@ use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-use crate::support::TestApp;
+use crate::support::{Problem, TestApp, cmd};
 
 /// An open event stream and the text received but not yet parsed.
 struct Stream {
@@ -81,7 +81,7 @@ impl Stream {
 
 #[tokio::test]
 async fn a_dispatch_reaches_the_city_and_the_crew_but_not_another_station() {
-    let t = TestApp::demo_with_roads().await;
+    let t = TestApp::empty().with_roads().build().await;
     let admin = t.login("admin").await;
     let body = json!({"username": "yuehu.dispatcher", "display_name": "月湖所指挥室", "role": "dispatcher", "org": t.org_id("33020302").await, "password": jingwu_app::DEMO_PASSWORD});
     assert_eq!(
@@ -95,13 +95,13 @@ async fn a_dispatch_reaches_the_city_and_the_crew_but_not_another_station() {
     let mut yuehu_events = open(&t, &yuehu).await;
     let mut officer_events = open(&t, &officer).await;
 
-    let unit = t.unit_by_call_sign(&city, "鼓楼巡01").await;
+    let unit = cmd::unit_by_call_sign(&t, &city, "鼓楼巡01").await;
     let unit_id = unit["id"].as_str().unwrap().to_string();
     let (lat, lon) = (
         unit["lat"].as_f64().unwrap() + 0.001,
         unit["lon"].as_f64().unwrap(),
     );
-    let incident = t.incident_at(&city, lat, lon, ("criminal", "theft")).await;
+    let incident = cmd::incident_at(&t, &city, lat, lon, ("criminal", "theft")).await;
     let r = t
         .post(
             &format!("/api/v1/incidents/{incident}/dispatch"),
@@ -112,7 +112,7 @@ async fn a_dispatch_reaches_the_city_and_the_crew_but_not_another_station() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let seq = r.body[0]["terminal_seq"].as_i64().unwrap();
     // A Yuehu unit changes last: Yuehu's dispatcher sees that, and nothing of Gulou before it.
-    let yuehu_unit = t.unit_by_call_sign(&city, "月湖巡02").await;
+    let yuehu_unit = cmd::unit_by_call_sign(&t, &city, "月湖巡02").await;
     let yuehu_unit_id = yuehu_unit["id"].as_str().unwrap().to_string();
     let r = t
         .post(
@@ -162,7 +162,7 @@ async fn a_dispatch_reaches_the_city_and_the_crew_but_not_another_station() {
 
 #[tokio::test]
 async fn the_event_stream_needs_a_command_role() {
-    let t = TestApp::demo().await;
+    let t = TestApp::empty().with_city().build().await;
     let r = t
         .call(http::Method::GET, "/api/v1/events", None, None)
         .await;
@@ -175,9 +175,9 @@ async fn the_event_stream_needs_a_command_role() {
 
 #[tokio::test]
 async fn roads_in_a_box_thin_out_at_low_zoom() {
-    let t = TestApp::demo_with_roads().await;
+    let t = TestApp::empty().with_roads().build().await;
     let dispatcher = t.login("dispatcher").await;
-    let unit = t.unit_by_call_sign(&dispatcher, "鼓楼巡01").await;
+    let unit = cmd::unit_by_call_sign(&t, &dispatcher, "鼓楼巡01").await;
     let (lat, lon) = (unit["lat"].as_f64().unwrap(), unit["lon"].as_f64().unwrap());
     let bbox = format!(
         "{},{},{},{}",
@@ -228,10 +228,10 @@ async fn roads_in_a_box_thin_out_at_low_zoom() {
 
 #[tokio::test]
 async fn a_route_runs_on_the_roads_between_two_points() {
-    let t = TestApp::demo_with_roads().await;
+    let t = TestApp::empty().with_roads().build().await;
     let dispatcher = t.login("dispatcher").await;
-    let a = t.unit_by_call_sign(&dispatcher, "鼓楼巡01").await;
-    let b = t.unit_by_call_sign(&dispatcher, "月湖巡02").await;
+    let a = cmd::unit_by_call_sign(&t, &dispatcher, "鼓楼巡01").await;
+    let b = cmd::unit_by_call_sign(&t, &dispatcher, "月湖巡02").await;
     let p = |u: &Value| {
         format!(
             "{},{}",

@@ -5,10 +5,10 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use serde_json::{Value, json};
 
-use crate::support::{Resp, TestApp};
+use crate::support::{Problem, Resp, TestApp};
 
-async fn demo() -> TestApp {
-    let t = TestApp::demo_with_roads().await;
+/// The demo's layers on the small city (six key sites, so 24 cameras), or on the whole demo.
+async fn demo_layers(t: TestApp) -> TestApp {
     assert_eq!(t.app.seed_demo_layers().await.unwrap(), 25);
     assert_eq!(
         t.app.seed_demo_layers().await.unwrap(),
@@ -52,7 +52,7 @@ fn features(r: &Resp) -> &Vec<Value> {
 
 #[tokio::test]
 async fn the_demo_registers_twelve_categories_and_twenty_five_systems() {
-    let t = demo().await;
+    let t = demo_layers(TestApp::demo().with_roads().build().await).await;
     let admin = t.login("admin").await;
     let r = t.get("/api/v1/layers", &admin).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
@@ -103,14 +103,14 @@ async fn the_demo_registers_twelve_categories_and_twenty_five_systems() {
 
 #[tokio::test]
 async fn each_layer_admits_its_roles_and_scoped_layers_show_the_callers_subtree() {
-    let t = demo().await;
+    let t = demo_layers(TestApp::empty().with_roads().build().await).await;
     let dispatcher = t.login("dispatcher").await;
     let cctv = layer_id(&t, &dispatcher, "cctv_public_security").await;
     let all = t
         .get(&format!("/api/v1/layers/{cctv}/features"), &dispatcher)
         .await;
     let all = features(&all).clone();
-    assert_eq!(all.len(), 120);
+    assert_eq!(all.len(), 24, "four cameras around each of 6 key sites");
 
     // A station's officer sees only the cameras of its own station.
     let gulou = t.org_id("33020301").await;
@@ -182,7 +182,7 @@ async fn each_layer_admits_its_roles_and_scoped_layers_show_the_callers_subtree(
 
 #[tokio::test]
 async fn imports_are_all_or_nothing_and_pushes_upsert_by_id() {
-    let t = demo().await;
+    let t = demo_layers(TestApp::empty().with_roads().build().await).await;
     let admin = t.login("admin").await;
     let new_layer = json!({
         "category": "hazmat", "code": "test_hazmat", "name_zh": "测试危化品", "name_en": "Test hazmat",

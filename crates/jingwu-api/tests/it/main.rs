@@ -18,3 +18,4 @@ mod scope;
 mod sessions;
 mod stats;
 mod terminal;
+mod time;

@@ -231,7 +231,7 @@ async fn run_matrix(t: &TestApp) -> Cells {
 
 #[tokio::test]
 async fn every_route_answers_every_caller_as_the_table_says() {
-    let t = TestApp::demo_with_roads().await;
+    let t = TestApp::demo().with_roads().build().await;
     let actual = run_matrix(&t).await;
     let wrong: Vec<String> = actual
         .iter()

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use tower::ServiceExt;
 
-use crate::support::{Resp, TestApp};
+use crate::support::{Problem, Resp, TestApp, cmd};
 
 fn sha(data: &[u8]) -> String {
     hex::encode(Sha256::digest(data))
@@ -38,18 +38,18 @@ struct Scene {
 }
 
 async fn scene() -> Scene {
-    let t = TestApp::demo_with_roads().await;
+    let t = TestApp::empty().with_roads().build().await;
     let dispatcher = t.login("dispatcher").await;
     let officer = t.login("officer").await;
-    let unit = t.unit_by_call_sign(&dispatcher, "鼓楼巡01").await;
-    let incident = t
-        .incident_at(
-            &dispatcher,
-            unit["lat"].as_f64().unwrap(),
-            unit["lon"].as_f64().unwrap(),
-            ("criminal", "theft"),
-        )
-        .await;
+    let unit = cmd::unit_by_call_sign(&t, &dispatcher, "鼓楼巡01").await;
+    let incident = cmd::incident_at(
+        &t,
+        &dispatcher,
+        unit["lat"].as_f64().unwrap(),
+        unit["lon"].as_f64().unwrap(),
+        ("criminal", "theft"),
+    )
+    .await;
     let r = t
         .post(
             &format!("/api/v1/incidents/{incident}/dispatch"),
@@ -283,23 +283,11 @@ async fn a_photo_uploads_in_chunks_resumes_after_a_drop_and_downloads_byte_ident
     assert_eq!(events.len(), 1);
     assert_eq!(events[0]["detail"]["kind"], "photo");
     assert_eq!(events[0]["detail"]["sha256"], digest.as_str());
-    assert_eq!(
-        sqlx::query_scalar::<_, i64>(
-            "SELECT COUNT(*) FROM incident_media WHERE incident_id = $1 AND kind = 'photo'"
-        )
-        .bind(&s.incident)
-        .fetch_one(&s.t.db)
-        .await
-        .unwrap(),
-        1
-    );
+    assert_eq!(s.t.count_photos(&s.incident).await, 1);
     // A finished upload takes no more chunks.
     let r = s.chunk(&s.officer, &id, 10_000, first, &sha(first)).await;
     r.problem(StatusCode::CONFLICT, "upload_closed");
-    assert!(matches!(
-        s.t.store.verify_audit().await.unwrap(),
-        jingwu_app::Verification::Intact { .. }
-    ));
+    assert!(s.t.audit_intact().await);
 }
 
 #[tokio::test]
@@ -412,23 +400,22 @@ async fn the_same_content_is_stored_once_and_a_video_is_a_video() {
     assert_eq!(b.body["status"], "complete", "{}", b.text);
     assert_ne!(a.body["id"], b.body["id"]);
     // And from the command room to another incident.
-    let second =
-        s.t.incident_at(
-            &s.dispatcher,
-            29.87,
-            121.55,
-            ("dispute", "neighbour_dispute"),
-        )
-        .await;
+    let second = cmd::incident_at(
+        &s.t,
+        &s.dispatcher,
+        29.87,
+        121.55,
+        ("dispute", "neighbour_dispute"),
+    )
+    .await;
     let c = s.upload(&s.dispatcher, &second, &data).await;
     assert_eq!(c.body["status"], "complete", "{}", c.text);
     assert!(c.body["unit_id"].is_null());
 
     assert_eq!(s.files_under("sha256"), 1, "stored once");
-    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM media_objects")
-        .fetch_one(&s.t.db)
-        .await
-        .unwrap();
+    let rows =
+        s.t.sql_count("SELECT COUNT(*) FROM media_objects", &[])
+            .await;
     assert_eq!(rows, 1);
     let list =
         s.t.get(
@@ -461,16 +448,7 @@ async fn the_same_content_is_stored_once_and_a_video_is_a_video() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers[header::CONTENT_TYPE], "video/mp4");
     assert_eq!(body, clip);
-    assert_eq!(
-        sqlx::query_scalar::<_, i64>(
-            "SELECT COUNT(*) FROM incident_media WHERE incident_id = $1 AND kind = 'photo'"
-        )
-        .bind(&s.incident)
-        .fetch_one(&s.t.db)
-        .await
-        .unwrap(),
-        1
-    );
+    assert_eq!(s.t.count_photos(&s.incident).await, 1);
 }
 
 #[tokio::test]
@@ -620,7 +598,7 @@ async fn another_stations_officer_can_neither_upload_nor_download() {
 #[tokio::test]
 async fn an_interrupted_finish_completes_with_an_empty_chunk_at_the_end() {
     let s = scene().await;
-    let blobs = jingwu_store::uploads::blobs::BlobStore::new(s.t.media.path());
+    let blobs = s.t.blobs();
     for (seed, moved) in [(8, false), (9, true)] {
         let data = jpeg(6_000, seed);
         let r = s.open(&s.officer, &s.incident, "image/jpeg", &data).await;
@@ -632,18 +610,7 @@ async fn an_interrupted_finish_completes_with_an_empty_chunk_at_the_end() {
         // What a crash right after recording the last chunk leaves behind (and, in the second
         // round, after the file already reached its content address).
         blobs.write_part(&id, 4096, &data[4096..]).unwrap();
-        assert!(
-            sqlx::query(
-                "UPDATE media_uploads SET received_bytes = 6000 \
-                 WHERE id = $1 AND received_bytes = 4096 AND status = 'open'",
-            )
-            .bind(&id)
-            .execute(&s.t.db)
-            .await
-            .unwrap()
-            .rows_affected()
-                == 1
-        );
+        assert!(s.t.advance_upload(&id, 4096, 6000).await);
         if moved {
             blobs.commit_part(&id, &sha(&data)).unwrap();
         }

@@ -4,7 +4,7 @@ use crate::support::TestApp;
 
 #[tokio::test]
 async fn the_openapi_document_lists_every_api_route() {
-    let t = TestApp::demo().await;
+    let t = TestApp::empty().build().await;
     let r = t.call(Method::GET, "/api/openapi.json", None, None).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body["openapi"].as_str().unwrap().starts_with("3.1"));
@@ -91,7 +91,7 @@ async fn the_openapi_document_lists_every_api_route() {
 
 #[tokio::test]
 async fn the_docs_page_is_served_locally() {
-    let t = TestApp::demo().await;
+    let t = TestApp::empty().build().await;
     let r = t.call(Method::GET, "/api/docs/", None, None).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(
@@ -107,7 +107,7 @@ async fn the_docs_page_is_served_locally() {
 
 #[tokio::test]
 async fn health_readiness_and_metrics() {
-    let t = TestApp::demo().await;
+    let t = TestApp::empty().build().await;
     assert_eq!(
         t.call(Method::GET, "/healthz", None, None).await.status,
         StatusCode::OK

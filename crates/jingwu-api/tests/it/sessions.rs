@@ -2,11 +2,11 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use serde_json::json;
 
-use crate::support::TestApp;
+use crate::support::{Problem, TestApp};
 
 #[tokio::test]
 async fn a_revoked_token_is_rejected_at_once() {
-    let t = TestApp::demo().await;
+    let t = TestApp::empty().with_city().build().await;
     let officer = t.login("officer").await;
     let second_device = t.login("officer").await;
     assert_eq!(t.get("/api/v1/me", &officer).await.status, StatusCode::OK);
@@ -55,7 +55,7 @@ async fn a_revoked_token_is_rejected_at_once() {
 
 #[tokio::test]
 async fn logout_ends_the_session_and_clears_the_cookie() {
-    let t = TestApp::demo().await;
+    let t = TestApp::empty().with_city().build().await;
     let r = t
         .call(
             Method::POST,
@@ -110,7 +110,7 @@ async fn logout_ends_the_session_and_clears_the_cookie() {
 
 #[tokio::test]
 async fn wrong_passwords_are_refused_then_throttled() {
-    let t = TestApp::demo().await;
+    let t = TestApp::empty().with_city().build().await;
     let before = t.audit_head().await;
     for _ in 0..5 {
         let r = t
@@ -145,7 +145,7 @@ async fn wrong_passwords_are_refused_then_throttled() {
 
 #[tokio::test]
 async fn garbage_tokens_are_unauthenticated() {
-    let t = TestApp::demo().await;
+    let t = TestApp::empty().with_city().build().await;
     for token in ["", "jw_nope", "Bearer", "../../etc/passwd"] {
         let r = t.get("/api/v1/me", token).await;
         r.problem(StatusCode::UNAUTHORIZED, "unauthenticated");

@@ -4,15 +4,11 @@
 use axum::http::{StatusCode, header};
 use serde_json::{Value, json};
 
-use crate::support::TestApp;
+use crate::support::{Problem, TestApp, cmd, foundation};
 
 /// Creates a dispatcher account at the org with this code; returns its token.
 async fn dispatcher_at(t: &TestApp, username: &str, code: &str) -> String {
-    let admin = t.login("admin").await;
-    let body = json!({"username": username, "display_name": username, "role": "dispatcher", "org": t.org_id(code).await, "password": jingwu_app::DEMO_PASSWORD});
-    let r = t.post("/api/v1/users", &admin, body).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
-    t.login(username).await
+    foundation::user_token(t, username, "dispatcher", code).await
 }
 
 async fn dispatch(t: &TestApp, token: &str, incident: &str, unit_id: &str) {
@@ -95,8 +91,8 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
     records
 }
 
-fn window() -> (String, String) {
-    let now = jiff::Timestamp::now();
+fn window(t: &TestApp) -> (String, String) {
+    let now = t.now();
     let from = now - jiff::SignedDuration::from_mins(5);
     let to = now + jiff::SignedDuration::from_mins(30);
     (from.to_string(), to.to_string())
@@ -108,21 +104,19 @@ fn q(v: &str) -> String {
 
 #[tokio::test]
 async fn statistics_of_a_scripted_scenario_are_right_and_scoped() {
-    let t = TestApp::demo_with_roads().await;
-    let (from, _) = window();
+    let t = TestApp::empty().with_roads().build().await;
+    let (from, _) = window(&t);
     let city = t.login("dispatcher").await;
     let gulou_token = dispatcher_at(&t, "gulou.dispatcher", "33020301").await;
     let gulou = t.org_id("33020301").await;
-    let u1 = t.unit_by_call_sign(&city, "鼓楼巡01").await;
-    let u2 = t.unit_by_call_sign(&city, "鼓楼巡02").await;
-    let far = t.unit_by_call_sign(&city, "白沙巡01").await;
+    let u1 = cmd::unit_by_call_sign(&t, &city, "鼓楼巡01").await;
+    let u2 = cmd::unit_by_call_sign(&t, &city, "鼓楼巡02").await;
+    let far = cmd::unit_by_call_sign(&t, &city, "白沙巡01").await;
     let at = |u: &Value| (u["lat"].as_f64().unwrap(), u["lon"].as_f64().unwrap());
 
     // A: theft, the full cycle (criminal: a scene photo is required, none linked → not
     // compliant). B: dispute, full cycle (compliant). C: elsewhere, never dispatched.
-    let a = t
-        .incident_at(&city, at(&u1).0, at(&u1).1, ("criminal", "theft"))
-        .await;
+    let a = cmd::incident_at(&t, &city, at(&u1).0, at(&u1).1, ("criminal", "theft")).await;
     dispatch(&t, &city, &a, u1["id"].as_str().unwrap()).await;
     progress(
         &t,
@@ -133,14 +127,14 @@ async fn statistics_of_a_scripted_scenario_are_right_and_scoped() {
     )
     .await;
     close(&t, &city, &a).await;
-    let b = t
-        .incident_at(
-            &city,
-            at(&u2).0,
-            at(&u2).1,
-            ("dispute", "neighbour_dispute"),
-        )
-        .await;
+    let b = cmd::incident_at(
+        &t,
+        &city,
+        at(&u2).0,
+        at(&u2).1,
+        ("dispute", "neighbour_dispute"),
+    )
+    .await;
     dispatch(&t, &city, &b, u2["id"].as_str().unwrap()).await;
     progress(
         &t,
@@ -151,9 +145,7 @@ async fn statistics_of_a_scripted_scenario_are_right_and_scoped() {
     )
     .await;
     close(&t, &city, &b).await;
-    let c = t
-        .incident_at(&city, at(&far).0, at(&far).1, ("traffic", "collision"))
-        .await;
+    let c = cmd::incident_at(&t, &city, at(&far).0, at(&far).1, ("traffic", "collision")).await;
 
     let (da, db, dc) = (
         detail(&t, &city, &a).await,
@@ -188,7 +180,7 @@ async fn statistics_of_a_scripted_scenario_are_right_and_scoped() {
     assert!(rc["priority_target"]["met"].is_null());
     assert!(rc["segments"]["arrival_s"].is_null());
 
-    let now_to = (jiff::Timestamp::now() + jiff::SignedDuration::from_mins(30)).to_string();
+    let now_to = (t.now() + jiff::SignedDuration::from_mins(30)).to_string();
     let url = |group: &str| {
         format!(
             "/api/v1/stats/incidents?from={}&to={}&group_by={group}",
@@ -363,8 +355,8 @@ async fn statistics_of_a_scripted_scenario_are_right_and_scoped() {
     }
 
     // Comparison: an empty earlier day against this window, and the other way round.
-    let day_before = (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(48)).to_string();
-    let yesterday = (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24)).to_string();
+    let day_before = (t.now() - jiff::SignedDuration::from_hours(48)).to_string();
+    let yesterday = (t.now() - jiff::SignedDuration::from_hours(24)).to_string();
     let cmp = |a: (&str, &str), b: (&str, &str)| {
         format!(
             "/api/v1/stats/compare?a_from={}&a_to={}&b_from={}&b_to={}",
@@ -394,13 +386,13 @@ async fn statistics_of_a_scripted_scenario_are_right_and_scoped() {
 
 #[tokio::test]
 async fn key_sites_report_whether_a_force_is_within_their_target() {
-    let t = TestApp::demo_with_roads().await;
+    let t = TestApp::empty().with_roads().build().await;
     let city = t.login("dispatcher").await;
     let r = t.get("/api/v1/key-sites", &city).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let sites = r.body["sites"].as_array().unwrap().clone();
-    assert_eq!(sites.len(), 30);
-    assert_eq!(r.body["total"], 30);
+    assert_eq!(sites.len(), 6, "three per district");
+    assert_eq!(r.body["total"], 6);
     for s in &sites {
         assert_eq!(s["target_s"], 60);
         let covered = s["best_eta_s"]
@@ -418,8 +410,8 @@ async fn key_sites_report_whether_a_force_is_within_their_target() {
         .find(|s| s["covered"] == false)
         .unwrap_or(&sites[0])
         .clone();
-    let unit = t.unit_by_call_sign(&city, "特巡01").await;
-    let fix = json!({"positions": [{"unit_id": unit["id"], "at": jiff::Timestamp::now().to_string(), "lat": site["lat"], "lon": site["lon"]}]});
+    let unit = cmd::unit_by_call_sign(&t, &city, "特巡01").await;
+    let fix = json!({"positions": [{"unit_id": unit["id"], "at": t.now().to_string(), "lat": site["lat"], "lon": site["lon"]}]});
     let r = t.post("/api/v1/avl", &city, fix).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let r = t.get("/api/v1/key-sites", &city).await;
@@ -446,7 +438,7 @@ async fn key_sites_report_whether_a_force_is_within_their_target() {
             .filter(|s| s["org_id"] == gulou.as_str())
             .count()
     );
-    let bare = TestApp::demo().await;
+    let bare = TestApp::empty().with_city().build().await;
     let token = bare.login("dispatcher").await;
     bare.get("/api/v1/key-sites", &token)
         .await
@@ -480,19 +472,19 @@ fn refs_resolve(doc: &Value) {
 
 #[tokio::test]
 async fn an_incident_exports_as_a_nena_eido() {
-    let t = TestApp::demo_with_roads().await;
+    let t = TestApp::empty().with_roads().build().await;
     let city = t.login("dispatcher").await;
     let officer = t.login("officer").await;
-    let unit = t.unit_by_call_sign(&city, "鼓楼巡01").await;
+    let unit = cmd::unit_by_call_sign(&t, &city, "鼓楼巡01").await;
     let unit_id = unit["id"].as_str().unwrap();
-    let incident = t
-        .incident_at(
-            &city,
-            unit["lat"].as_f64().unwrap(),
-            unit["lon"].as_f64().unwrap(),
-            ("public_order", "fight"),
-        )
-        .await;
+    let incident = cmd::incident_at(
+        &t,
+        &city,
+        unit["lat"].as_f64().unwrap(),
+        unit["lon"].as_f64().unwrap(),
+        ("public_order", "fight"),
+    )
+    .await;
     dispatch(&t, &city, &incident, unit_id).await;
     progress(&t, &officer, unit_id, &incident, &["en_route", "on_scene"]).await;
 
@@ -575,15 +567,15 @@ async fn an_incident_exports_as_a_nena_eido() {
 }
 
 async fn gulou_incident(t: &TestApp, city: &str) -> String {
-    let u = t.unit_by_call_sign(city, "鼓楼巡02").await;
-    let id = t
-        .incident_at(
-            city,
-            u["lat"].as_f64().unwrap(),
-            u["lon"].as_f64().unwrap(),
-            ("public_order", "noise"),
-        )
-        .await;
+    let u = cmd::unit_by_call_sign(t, city, "鼓楼巡02").await;
+    let id = cmd::incident_at(
+        t,
+        city,
+        u["lat"].as_f64().unwrap(),
+        u["lon"].as_f64().unwrap(),
+        ("public_order", "noise"),
+    )
+    .await;
     let d = detail(t, city, &id).await;
     assert_eq!(
         d["incident"]["org_id"],
@@ -595,7 +587,7 @@ async fn gulou_incident(t: &TestApp, city: &str) -> String {
 
 #[tokio::test]
 async fn incidents_are_handed_over_and_escalated_within_bounds() {
-    let t = TestApp::demo_with_roads().await;
+    let t = TestApp::empty().with_roads().build().await;
     let city = t.login("dispatcher").await;
     let station = dispatcher_at(&t, "gulou.dispatcher", "33020301").await;
     let district = t.login("haishu.dispatcher").await;
@@ -713,10 +705,7 @@ async fn incidents_are_handed_over_and_escalated_within_bounds() {
         .get("/api/v1/audit?limit=50", &t.login("admin").await)
         .await;
     assert!(audit.text.contains("incident.handover"), "{}", audit.text);
-    assert!(matches!(
-        t.store.verify_audit().await.unwrap(),
-        jingwu_app::Verification::Intact { .. }
-    ));
+    assert!(t.audit_intact().await);
 
     // A closed incident stays where it is.
     close(&t, &city, &incident).await;
@@ -727,13 +716,13 @@ async fn incidents_are_handed_over_and_escalated_within_bounds() {
 
 #[tokio::test]
 async fn a_duplicate_merges_into_its_survivor_with_its_units() {
-    let t = TestApp::demo_with_roads().await;
+    let t = TestApp::empty().with_roads().build().await;
     let city = t.login("dispatcher").await;
     let officer = t.login("officer").await;
-    let unit = t.unit_by_call_sign(&city, "鼓楼巡01").await;
+    let unit = cmd::unit_by_call_sign(&t, &city, "鼓楼巡01").await;
     let unit_id = unit["id"].as_str().unwrap();
     let (lat, lon) = (unit["lat"].as_f64().unwrap(), unit["lon"].as_f64().unwrap());
-    let survivor = t.incident_at(&city, lat, lon, ("criminal", "theft")).await;
+    let survivor = cmd::incident_at(&t, &city, lat, lon, ("criminal", "theft")).await;
     let body = json!({
         "caller_name": "李先生", "caller_phone": "13800001111", "lat": lat + 0.0003, "lon": lon,
         "address": "测试路1号旁", "category": "criminal", "subcategory": "theft", "priority": "p2",
@@ -835,7 +824,7 @@ async fn a_duplicate_merges_into_its_survivor_with_its_units() {
     .await
     .problem(StatusCode::CONFLICT, "incident_closed");
     // Statistics count the event once.
-    let (from, to) = window();
+    let (from, to) = window(&t);
     let r = t
         .get(
             &format!("/api/v1/stats/incidents?from={}&to={}", q(&from), q(&to)),

@@ -1,36 +1,20 @@
-use std::sync::Arc;
+//! The API tests' support: the testkit's `TestApp`, plus the problem+json check as the API
+//! states it.
 
-use axum::Router;
-use axum::body::Body;
-use axum::http::{HeaderMap, Method, Request, StatusCode, header};
-use http_body_util::BodyExt;
-use jingwu_app::{App, AppConfig, PasswordCost};
-use jingwu_store::{Store, StoreOptions};
+use axum::http::{StatusCode, header};
 use serde_json::Value;
-use tower::ServiceExt;
 
-pub struct TestApp {
-    pub app: App,
-    /// The same database, for checks the API cannot make (audit verification).
-    pub store: Store,
-    /// A raw connection pool to the same database, for tests that tamper with rows.
-    pub db: sqlx::AnyPool,
-    pub router: Router,
-    _dir: Option<tempfile::TempDir>,
-    /// The scene media store of this app (a temp dir).
-    pub media: tempfile::TempDir,
+pub use jingwu_testkit::fixtures::{command as cmd, foundation};
+pub use jingwu_testkit::{ManualClock, Resp, TestApp};
+
+/// `resp.problem(status, code)` for the API's tests.
+pub trait Problem {
+    fn problem(&self, status: StatusCode, code: &str) -> &Value;
 }
 
-pub struct Resp {
-    pub status: StatusCode,
-    pub headers: HeaderMap,
-    pub body: Value,
-    pub text: String,
-}
-
-impl Resp {
+impl Problem for Resp {
     /// Asserts an RFC 9457 problem with this status and code; returns the body.
-    pub fn problem(&self, status: StatusCode, code: &str) -> &Value {
+    fn problem(&self, status: StatusCode, code: &str) -> &Value {
         assert_eq!(self.status, status, "body: {}", self.text);
         assert_eq!(
             self.headers.get(header::CONTENT_TYPE).unwrap(),
@@ -43,206 +27,5 @@ impl Resp {
         assert_eq!(self.body["type"], format!("urn:jingwu:problem:{code}"));
         assert!(self.body["title"].is_string() && self.body["detail"].is_string());
         &self.body
-    }
-}
-
-pub fn test_config() -> AppConfig {
-    AppConfig {
-        password_cost: PasswordCost {
-            memory_kib: 64,
-            iterations: 1,
-        },
-        ..AppConfig::default()
-    }
-}
-
-/// A database for one test: SQLite in a temp dir, or a fresh schema on PostgreSQL.
-pub async fn test_store() -> (Store, sqlx::AnyPool, Option<tempfile::TempDir>) {
-    sqlx::any::install_default_drivers();
-    match std::env::var("JINGWU_TEST_PG_URL") {
-        Ok(url) if !url.is_empty() => {
-            let schema = format!("t_{}", jingwu_core::new_id().replace('-', ""));
-            let schema_name = schema.clone();
-            let opts = StoreOptions {
-                pg_schema: Some(schema),
-                max_connections: 8,
-                ..Default::default()
-            };
-            let store = Store::connect(&url, &opts)
-                .await
-                .expect("connect to PostgreSQL");
-            store.migrate().await.unwrap();
-            let search_path = format!("SET search_path TO {schema_name}");
-            let db = sqlx::any::AnyPoolOptions::new()
-                .max_connections(2)
-                .after_connect(move |c, _| {
-                    let sql = search_path.clone();
-                    Box::pin(async move {
-                        sqlx::Executor::execute(c, sql.as_str()).await?;
-                        Ok(())
-                    })
-                })
-                .connect(&url)
-                .await
-                .unwrap();
-            (store, db, None)
-        }
-        _ => {
-            let dir = tempfile::tempdir().unwrap();
-            let url = format!("sqlite://{}/test.db", dir.path().display());
-            let store = Store::connect(&url, &StoreOptions::default())
-                .await
-                .unwrap();
-            store.migrate().await.unwrap();
-            let db = sqlx::any::AnyPoolOptions::new()
-                .max_connections(2)
-                .connect(&url)
-                .await
-                .unwrap();
-            (store, db, Some(dir))
-        }
-    }
-}
-
-impl TestApp {
-    /// The demo city on a fresh database.
-    pub async fn demo() -> TestApp {
-        let (store, db, dir) = test_store().await;
-        let media = tempfile::tempdir().unwrap();
-        let config = AppConfig {
-            media_dir: media.path().into(),
-            ..test_config()
-        };
-        let app = App::new(store.clone(), Arc::new(jingwu_core::SystemClock), config);
-        app.seed_demo().await.unwrap();
-        let router = jingwu_api::router(app.clone(), jingwu_api::ApiOptions::default());
-        TestApp {
-            app,
-            store,
-            db,
-            router,
-            _dir: dir,
-            media,
-        }
-    }
-
-    /// The demo city with its units on a small synthetic road network.
-    pub async fn demo_with_roads() -> TestApp {
-        let t = TestApp::demo().await;
-        let (graph, _) = jingwu_routing::SyntheticCity::new(8_000, 2016)
-            .generate()
-            .unwrap();
-        t.app
-            .command()
-            .set_road_network(jingwu_app::RoadNetwork::new(graph));
-        assert_eq!(t.app.seed_demo_command().await.unwrap(), 700);
-        t
-    }
-
-    /// A unit as the city dispatcher sees it, by call sign.
-    pub async fn unit_by_call_sign(&self, token: &str, call_sign: &str) -> Value {
-        let units = self.get("/api/v1/units", token).await;
-        units
-            .body
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|u| u["call_sign"] == call_sign)
-            .unwrap()
-            .clone()
-    }
-
-    /// Creates an incident at a point; returns its id.
-    pub async fn incident_at(&self, token: &str, lat: f64, lon: f64, sub: (&str, &str)) -> String {
-        let body = serde_json::json!({
-            "caller_name": "王女士", "caller_phone": "13912345678", "lat": lat, "lon": lon,
-            "address": "测试路1号", "category": sub.0, "subcategory": sub.1, "priority": "p2",
-            "source": "call_110", "description": "测试警情",
-        });
-        let r = self.post("/api/v1/incidents", token, body).await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
-        r.body["incident"]["id"].as_str().unwrap().to_string()
-    }
-
-    pub async fn send(&self, req: Request<Body>) -> Resp {
-        let resp = self.router.clone().oneshot(req).await.unwrap();
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-        let text = String::from_utf8_lossy(&bytes).to_string();
-        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Resp {
-            status,
-            headers,
-            body,
-            text,
-        }
-    }
-
-    pub async fn call(
-        &self,
-        method: Method,
-        path: &str,
-        token: Option<&str>,
-        body: Option<Value>,
-    ) -> Resp {
-        let mut b = Request::builder().method(method).uri(path);
-        if let Some(t) = token {
-            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
-        }
-        let req = match body {
-            Some(v) => b
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(v.to_string())),
-            None => b.body(Body::empty()),
-        };
-        self.send(req.unwrap()).await
-    }
-
-    pub async fn get(&self, path: &str, token: &str) -> Resp {
-        self.call(Method::GET, path, Some(token), None).await
-    }
-
-    pub async fn post(&self, path: &str, token: &str, body: Value) -> Resp {
-        self.call(Method::POST, path, Some(token), Some(body)).await
-    }
-
-    /// Signs in a demo account and returns its bearer token.
-    pub async fn login(&self, username: &str) -> String {
-        let r = self
-            .call(
-                Method::POST,
-                "/api/v1/auth/login",
-                None,
-                Some(serde_json::json!({"username": username, "password": jingwu_app::DEMO_PASSWORD, "client": "api"})),
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-        r.body["token"].as_str().unwrap().to_string()
-    }
-
-    /// Id of the org unit with this code, as the city admin sees it.
-    pub async fn org_id(&self, code: &str) -> String {
-        let admin = self.login("admin").await;
-        let orgs = self.get("/api/v1/orgs", &admin).await;
-        orgs.body
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|o| o["code"] == code)
-            .unwrap()["id"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    }
-
-    /// (sequence, hash) of the audit chain's head: unchanged means nothing was written.
-    pub async fn audit_head(&self) -> (i64, String) {
-        use sqlx::Row;
-        let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
-            .fetch_one(&self.db)
-            .await
-            .unwrap();
-        (row.get(0), row.get(1))
     }
 }

@@ -4,128 +4,18 @@
 //! read is dropped without stalling anyone else.
 
 use std::net::SocketAddr;
-use std::time::Duration;
 
 use axum::http::StatusCode;
 use futures_util::{SinkExt, StreamExt};
+use jingwu_testkit::ws::{PATIENCE, Terminal};
 use serde_json::{Value, json};
-use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-use crate::support::TestApp;
-
-/// Guards against a hang only; no test asserts how fast anything is.
-const PATIENCE: Duration = Duration::from_secs(20);
-
-async fn serve(t: &TestApp) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let router = t.router.clone();
-    tokio::spawn(async move { axum::serve(listener, router).await });
-    addr
-}
-
-struct Terminal {
-    ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
-}
-
-impl Terminal {
-    async fn connect(addr: SocketAddr, bearer: Option<&str>) -> Terminal {
-        Self::try_connect(addr, bearer).await.unwrap()
-    }
-
-    async fn try_connect(
-        addr: SocketAddr,
-        bearer: Option<&str>,
-    ) -> Result<Terminal, tokio_tungstenite::tungstenite::Error> {
-        let mut req = format!("ws://{addr}/api/v1/terminal/ws")
-            .into_client_request()
-            .unwrap();
-        if let Some(t) = bearer {
-            req.headers_mut()
-                .insert("authorization", format!("Bearer {t}").parse().unwrap());
-        }
-        let (ws, _) = tokio_tungstenite::connect_async(req).await?;
-        Ok(Terminal { ws })
-    }
-
-    /// Connects with the token in `hello` and returns the terminal after its `welcome`.
-    async fn open(addr: SocketAddr, token: &str, unit_id: &str, last_seq: i64) -> Terminal {
-        let mut t = Terminal::connect(addr, None).await;
-        t.send(json!({"type": "hello", "version": 1, "unit_id": unit_id, "last_seq": last_seq, "token": token}))
-            .await;
-        let w = t.next().await;
-        assert_eq!(w["type"], "welcome", "{w}");
-        assert_eq!(w["resume_after"], last_seq);
-        t
-    }
-
-    async fn send(&mut self, v: Value) {
-        self.ws.send(Message::text(v.to_string())).await.unwrap();
-    }
-
-    /// The next JSON frame, pings included; Null when the connection ended.
-    async fn raw(&mut self) -> Value {
-        loop {
-            match tokio::time::timeout(PATIENCE, self.ws.next())
-                .await
-                .unwrap()
-            {
-                Some(Ok(Message::Text(t))) => return serde_json::from_str(t.as_str()).unwrap(),
-                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return Value::Null,
-                Some(Ok(_)) => {}
-            }
-        }
-    }
-
-    /// The next frame that is not a heartbeat.
-    async fn next(&mut self) -> Value {
-        loop {
-            let v = self.raw().await;
-            if v["type"] != "ping" {
-                return v;
-            }
-        }
-    }
-
-    /// Sends a command and returns its reply (`ack` or `error` echoing the id).
-    async fn command(&mut self, v: Value) -> Value {
-        let id = v["id"].clone();
-        self.send(v).await;
-        let r = self.next().await;
-        assert_eq!(r["id"], id, "{r}");
-        r
-    }
-}
-
-async fn dispatch(t: &TestApp, token: &str, incident: &str, unit_id: &str) -> i64 {
-    let r = t
-        .post(
-            &format!("/api/v1/incidents/{incident}/dispatch"),
-            token,
-            json!({"unit_ids": [unit_id]}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    r.body[0]["terminal_seq"].as_i64().unwrap()
-}
-
-async fn close_http(t: &TestApp, token: &str, incident: &str) {
-    let r = t
-        .post(
-            &format!("/api/v1/incidents/{incident}/close"),
-            token,
-            json!({"result_code": "90", "result_text": "调度员撤销：重复报警"}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
-}
+use crate::support::{Problem, TestApp, cmd};
 
 /// The demo officer's unit and a point near it.
 async fn officer_unit(t: &TestApp, dispatcher: &str) -> (String, f64, f64) {
-    let unit = t.unit_by_call_sign(dispatcher, "鼓楼巡01").await;
+    let unit = cmd::unit_by_call_sign(t, dispatcher, "鼓楼巡01").await;
     (
         unit["id"].as_str().unwrap().to_string(),
         unit["lat"].as_f64().unwrap() + 0.001,
@@ -150,17 +40,15 @@ async fn available_unit(t: &TestApp, dispatcher: &str, except: &str) -> String {
 
 #[tokio::test]
 async fn a_terminal_receives_its_assignment_and_works_it_to_close() {
-    let t = TestApp::demo_with_roads().await;
-    let addr = serve(&t).await;
+    let t = TestApp::empty().with_roads().build().await;
+    let addr = t.serve().await;
     let dispatcher = t.login("dispatcher").await;
     let officer = t.login("officer").await;
     let (unit_id, lat, lon) = officer_unit(&t, &dispatcher).await;
     let mut term = Terminal::open(addr, &officer, &unit_id, 0).await;
 
-    let incident = t
-        .incident_at(&dispatcher, lat, lon, ("criminal", "theft"))
-        .await;
-    let seq = dispatch(&t, &dispatcher, &incident, &unit_id).await;
+    let incident = cmd::incident_at(&t, &dispatcher, lat, lon, ("criminal", "theft")).await;
+    let seq = cmd::dispatch(&t, &dispatcher, &incident, &[&unit_id]).await;
     let m = term.next().await;
     assert_eq!(m["type"], "message", "{m}");
     assert_eq!(m["seq"], seq);
@@ -179,7 +67,7 @@ async fn a_terminal_receives_its_assignment_and_works_it_to_close() {
         (Some("ack"), Some("en_route")),
         "{r}"
     );
-    let now = jiff::Timestamp::now().to_string();
+    let now = t.now().to_string();
     let r = term
         .command(json!({"type": "position", "id": "c3", "positions": [
             {"at": now, "lat": lat, "lon": lon, "speed_kmh": 40.0, "heading": 90.0}]}))
@@ -235,8 +123,8 @@ async fn a_terminal_receives_its_assignment_and_works_it_to_close() {
 
 #[tokio::test]
 async fn a_reconnecting_terminal_resumes_from_its_last_sequence() {
-    let t = TestApp::demo_with_roads().await;
-    let addr = serve(&t).await;
+    let t = TestApp::empty().with_roads().build().await;
+    let addr = t.serve().await;
     let dispatcher = t.login("dispatcher").await;
     let officer = t.login("officer").await;
     let (unit_id, lat, lon) = officer_unit(&t, &dispatcher).await;
@@ -246,25 +134,19 @@ async fn a_reconnecting_terminal_resumes_from_its_last_sequence() {
     term.send(json!({"type": "hello", "version": 1, "unit_id": unit_id, "last_seq": 0}))
         .await;
     assert_eq!(term.next().await["type"], "welcome");
-    let first = t
-        .incident_at(&dispatcher, lat, lon, ("dispute", "neighbour_dispute"))
-        .await;
-    let s1 = dispatch(&t, &dispatcher, &first, &unit_id).await;
+    let first = cmd::incident_at(&t, &dispatcher, lat, lon, ("dispute", "neighbour_dispute")).await;
+    let s1 = cmd::dispatch(&t, &dispatcher, &first, &[&unit_id]).await;
     assert_eq!(term.next().await["seq"], s1);
     term.ws.close(None).await.unwrap();
     drop(term);
 
     // Offline: two more assignments happen.
-    close_http(&t, &dispatcher, &first).await;
-    let second = t
-        .incident_at(&dispatcher, lat, lon, ("traffic", "collision"))
-        .await;
-    let s2 = dispatch(&t, &dispatcher, &second, &unit_id).await;
-    close_http(&t, &dispatcher, &second).await;
-    let third = t
-        .incident_at(&dispatcher, lat, lon, ("assistance", "missing_person"))
-        .await;
-    let s3 = dispatch(&t, &dispatcher, &third, &unit_id).await;
+    cmd::close(&t, &dispatcher, &first).await;
+    let second = cmd::incident_at(&t, &dispatcher, lat, lon, ("traffic", "collision")).await;
+    let s2 = cmd::dispatch(&t, &dispatcher, &second, &[&unit_id]).await;
+    cmd::close(&t, &dispatcher, &second).await;
+    let third = cmd::incident_at(&t, &dispatcher, lat, lon, ("assistance", "missing_person")).await;
+    let s3 = cmd::dispatch(&t, &dispatcher, &third, &[&unit_id]).await;
     assert_eq!((s2, s3), (s1 + 1, s1 + 2));
 
     let mut term = Terminal::open(addr, &officer, &unit_id, s1).await;
@@ -281,11 +163,9 @@ async fn a_reconnecting_terminal_resumes_from_its_last_sequence() {
         "{m}"
     );
     // Then live ones.
-    close_http(&t, &dispatcher, &third).await;
-    let fourth = t
-        .incident_at(&dispatcher, lat, lon, ("criminal", "theft"))
-        .await;
-    let s4 = dispatch(&t, &dispatcher, &fourth, &unit_id).await;
+    cmd::close(&t, &dispatcher, &third).await;
+    let fourth = cmd::incident_at(&t, &dispatcher, lat, lon, ("criminal", "theft")).await;
+    let s4 = cmd::dispatch(&t, &dispatcher, &fourth, &[&unit_id]).await;
     let m = term.next().await;
     assert_eq!(
         (m["seq"].as_i64(), m["body"]["incident_id"].as_str()),
@@ -297,12 +177,12 @@ async fn a_reconnecting_terminal_resumes_from_its_last_sequence() {
 
 #[tokio::test]
 async fn bad_tokens_and_other_units_are_refused() {
-    let t = TestApp::demo_with_roads().await;
-    let addr = serve(&t).await;
+    let t = TestApp::empty().with_roads().build().await;
+    let addr = t.serve().await;
     let dispatcher = t.login("dispatcher").await;
     let officer = t.login("officer").await;
     let (unit_id, _, _) = officer_unit(&t, &dispatcher).await;
-    let other = t.unit_by_call_sign(&dispatcher, "鼓楼巡02").await;
+    let other = cmd::unit_by_call_sign(&t, &dispatcher, "鼓楼巡02").await;
     let other_id = other["id"].as_str().unwrap();
     assert!(
         !other["crew"]
@@ -415,8 +295,8 @@ async fn bad_tokens_and_other_units_are_refused() {
 
 #[tokio::test]
 async fn malformed_frames_get_an_error_and_the_connection_survives() {
-    let t = TestApp::demo_with_roads().await;
-    let addr = serve(&t).await;
+    let t = TestApp::empty().with_roads().build().await;
+    let addr = t.serve().await;
     let dispatcher = t.login("dispatcher").await;
     let officer = t.login("officer").await;
     let (unit_id, lat, lon) = officer_unit(&t, &dispatcher).await;
@@ -496,8 +376,8 @@ async fn malformed_frames_get_an_error_and_the_connection_survives() {
 
 #[tokio::test]
 async fn the_server_sends_heartbeats() {
-    let t = TestApp::demo_with_roads().await;
-    let addr = serve(&t).await;
+    let t = TestApp::empty().with_roads().build().await;
+    let addr = t.serve().await;
     let dispatcher = t.login("dispatcher").await;
     let officer = t.login("officer").await;
     let (unit_id, _, _) = officer_unit(&t, &dispatcher).await;
@@ -519,8 +399,8 @@ async fn the_server_sends_heartbeats() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_terminal_that_does_not_read_is_dropped_and_stalls_no_one() {
-    let t = TestApp::demo_with_roads().await;
-    let addr = serve(&t).await;
+    let t = TestApp::empty().with_roads().build().await;
+    let addr = t.serve().await;
     let dispatcher = t.login("dispatcher").await;
     let officer = t.login("officer").await;
     let (unit_id, lat, lon) = officer_unit(&t, &dispatcher).await;
@@ -556,10 +436,8 @@ async fn a_terminal_that_does_not_read_is_dropped_and_stalls_no_one() {
     assert!(sent > 0 && replies < sent, "sent {sent}, replies {replies}");
 
     // Meanwhile another terminal is served as usual, and so is the HTTP API.
-    let incident = t
-        .incident_at(&dispatcher, lat, lon, ("criminal", "theft"))
-        .await;
-    let seq = dispatch(&t, &dispatcher, &incident, &other_id).await;
+    let incident = cmd::incident_at(&t, &dispatcher, lat, lon, ("criminal", "theft")).await;
+    let seq = cmd::dispatch(&t, &dispatcher, &incident, &[&other_id]).await;
     let m = watcher.next().await;
     assert_eq!(
         (m["type"].as_str(), m["seq"].as_i64()),
@@ -577,7 +455,7 @@ async fn a_terminal_that_does_not_read_is_dropped_and_stalls_no_one() {
 
 #[tokio::test]
 async fn the_protocol_is_published_in_the_openapi_document() {
-    let t = TestApp::demo().await;
+    let t = TestApp::empty().build().await;
     let r = t
         .call(axum::http::Method::GET, "/api/openapi.json", None, None)
         .await;
@@ -616,8 +494,8 @@ async fn the_protocol_is_published_in_the_openapi_document() {
 
 #[tokio::test]
 async fn a_dispatcher_sets_a_crew_whose_officer_then_operates_the_unit() {
-    let t = TestApp::demo_with_roads().await;
-    let addr = serve(&t).await;
+    let t = TestApp::empty().with_roads().build().await;
+    let addr = t.serve().await;
     let dispatcher = t.login("dispatcher").await;
     let admin = t.login("admin").await;
     let officer = t.login("officer").await;
@@ -707,14 +585,14 @@ async fn a_dispatcher_sets_a_crew_whose_officer_then_operates_the_unit() {
 
 #[tokio::test]
 async fn a_gateway_batch_keeps_each_units_newest_fix() {
-    let t = TestApp::demo_with_roads().await;
+    let t = TestApp::empty().with_roads().build().await;
     let dispatcher = t.login("dispatcher").await;
     let units = t.get("/api/v1/units", &dispatcher).await;
     let ids: Vec<String> = units.body.as_array().unwrap()[..3]
         .iter()
         .map(|u| u["id"].as_str().unwrap().to_string())
         .collect();
-    let now = jiff::Timestamp::now();
+    let now = t.now();
     // Ages counted back from 40 s ahead (within the accepted clock skew), so every fix is newer
     // than the seeded positions.
     let at = |s: i64| (now + jiff::SignedDuration::from_secs(40 - s)).to_string();

@@ -73,7 +73,6 @@ fn pure_crates_reach_no_runtime_sql_or_http_framework() {
 }
 
 #[test]
-#[ignore = "until the lead's api/store split lands"]
 fn api_does_not_depend_on_the_store() {
     let v = api_store_violations(&workspace());
     assert!(

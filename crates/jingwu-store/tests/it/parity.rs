@@ -185,6 +185,8 @@ async fn the_live_schemas_match() {
         .unwrap();
 }
 
+// A name that differs between runs, not an instant anyone reads.
+#[allow(clippy::disallowed_methods)]
 fn unique_suffix() -> String {
     format!(
         "{}_{}",
