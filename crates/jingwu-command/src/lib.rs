@@ -20,6 +20,7 @@ mod text_enum;
 
 pub mod duplicates;
 pub mod eido;
+pub mod error_codes;
 pub mod incident;
 pub mod response;
 pub mod stats;

@@ -5,6 +5,7 @@ mod authz;
 mod clock;
 mod ids;
 mod org;
+pub mod problem_codes;
 mod role;
 
 pub use authz::{Action, Denied, Scope, authorize};
