@@ -126,9 +126,11 @@ code_schema!(ProblemCodeSchema = "ProblemCode", "A registered problem code (see 
 code_schema!(
     /// `errors[].code`: a field code, or the problem code that names a field.
     FieldCodeSchema = "FieldCode",
-    "A registered per-field reason code (see `x-field-error-codes`), or `invalid_field`/`invalid_query`/`invalid_path`.",
+    "A registered per-field reason code (see `x-field-error-codes`), or the problem code that names the field (`invalid_field`, `invalid_query`, `missing_header` …).",
     FIELD_REGISTRIES.iter().flat_map(|r| r.iter()).map(|f| f.code)
-        .chain(["invalid_field", "invalid_query", "invalid_path"]));
+        .chain(PROBLEM_REGISTRIES.iter().flat_map(|r| r.iter()).map(|p| p.code)));
+code_schema!(StatsGroupBySchema = "StatsGroupBy", "How incident statistics are grouped (`day` in China Standard Time).",
+    ["station", "category", "priority", "day"]);
 code_schema!(CategorySchema = "Category", "Incident category (警情类别).",
     Category::ALL.iter().map(|c| c.as_str()));
 code_schema!(SubcategorySchema = "Subcategory", "Incident sub-category; it must belong to the category (see `GET /api/v1/command/taxonomy`).",
@@ -145,7 +147,7 @@ code_schema!(UnitKindSchema = "UnitKind", "Kind of unit.",
     UnitKind::ALL.iter().map(|c| c.as_str()));
 code_schema!(TierSchema = "Tier", "Force tier (sets the 1/3/5-minute target).",
     Tier::ALL.iter().map(|c| c.as_str()));
-code_schema!(OrgKindSchema = "OrgKind", "Tier of the jurisdiction tree.",
+code_schema!(OrgKindSchema = "OrgUnitKind", "Tier of the jurisdiction tree.",
     [OrgKind::City, OrgKind::District, OrgKind::Station].map(OrgKind::as_str));
 
 fn problem_response(description: &str) -> RefOr<utoipa::openapi::Response> {
@@ -179,6 +181,10 @@ pub fn finish(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     doc
 }
 
+/// Operations every signed-in caller may use (no role check, so no 403); every other signed-in
+/// route authorizes by role.
+const EVERY_SIGNED_IN_CALLER: &[&str] = &["me", "logout", "validate"];
+
 fn add_shape_responses(op: &mut Operation) {
     let secured = op
         .security
@@ -210,6 +216,13 @@ fn add_shape_responses(op: &mut Operation) {
     };
     if secured {
         add("401", "`unauthenticated`: no valid session or bearer token.");
+        if !op
+            .operation_id
+            .as_deref()
+            .is_some_and(|id| EVERY_SIGNED_IN_CALLER.contains(&id))
+        {
+            add("403", "`forbidden` (the role may not) or `out_of_scope` (a named scope outside the caller's jurisdiction).");
+        }
     }
     match (json_body, has_query || typed_path) {
         (true, _) => add(

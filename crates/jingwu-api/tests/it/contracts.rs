@@ -284,3 +284,50 @@ async fn the_taxonomy_is_served_from_the_rust_definitions() {
         .await
         .problem(StatusCode::UNAUTHORIZED, "unauthenticated");
 }
+
+#[tokio::test]
+async fn declared_enums_are_the_rust_definitions_and_the_server_enforces_them() {
+    let doc = served_document().await;
+    let schemas = &doc["components"]["schemas"];
+    let listed = |name: &str| -> Vec<String> {
+        schemas[name]["enum"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{name} has no enum"))
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect()
+    };
+    let codes = |all: &[&str]| all.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    use jingwu_command::incident::IncidentStatus;
+    use jingwu_command::unit::UnitStatus;
+    assert_eq!(
+        listed("Category"),
+        codes(&Category::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>())
+    );
+    assert_eq!(
+        listed("Subcategory"),
+        codes(&Subcategory::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>())
+    );
+    assert_eq!(
+        listed("IncidentStatus"),
+        codes(&IncidentStatus::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>())
+    );
+    assert_eq!(
+        listed("UnitStatus"),
+        codes(&UnitStatus::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>())
+    );
+    let new_incident = &schemas["NewIncidentRequest"]["properties"];
+    assert_eq!(new_incident["category"]["$ref"], "#/components/schemas/Category");
+    assert_eq!(new_incident["description"]["maxLength"], 2000);
+
+    // The list filter declares the statuses, so an unknown one is refused, not answered empty.
+    let t = TestApp::demo().await;
+    let dispatcher = t.login("dispatcher").await;
+    let r = t.get("/api/v1/incidents?status=bogus", &dispatcher).await;
+    assert_eq!(
+        r.problem(StatusCode::BAD_REQUEST, "invalid_query")["errors"][0]["field"],
+        "status"
+    );
+    let r = t.get("/api/v1/incidents?status=closed", &dispatcher).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+}
