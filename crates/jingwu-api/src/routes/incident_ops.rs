@@ -99,7 +99,7 @@ pub struct HandoverRequest {
     /// Id of the org unit to take the incident over.
     pub to_org: String,
     /// Why (required; on the timeline and in the audit log).
-    #[schema(min_length = 1, max_length = 500)]
+    #[schema(min_length = 1, max_length = 500, pattern = r"\S")]
     pub reason: String,
 }
 

@@ -120,7 +120,7 @@ pub struct NewIncidentRequest {
     /// `call_110`, `sms`, `app`, `video_patrol` or `walk_in`.
     #[schema(value_type = crate::openapi::SourceSchema)]
     pub source: String,
-    #[schema(min_length = 1, max_length = 2000)]
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub description: String,
 }
 
@@ -442,7 +442,7 @@ pub async fn dispatch(
 #[serde(deny_unknown_fields)]
 pub struct CloseRequest {
     /// Result code (e.g. GA/T 2000.152 警情处理结果代码, or a local code).
-    #[schema(min_length = 1, max_length = 32)]
+    #[schema(min_length = 1, max_length = 32, pattern = r"\S")]
     pub result_code: String,
     /// What was found and done.
     #[schema(min_length = 4, max_length = 2000)]

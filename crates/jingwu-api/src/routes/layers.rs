@@ -88,9 +88,9 @@ pub struct NewLayerRequest {
     pub category: String,
     #[schema(min_length = 1, max_length = 64, pattern = r"^[a-z0-9_]+$")]
     pub code: String,
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub name_zh: String,
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub name_en: String,
     /// `imported`, `pushed` or `live`.
     pub kind: String,

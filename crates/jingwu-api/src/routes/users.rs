@@ -59,7 +59,7 @@ pub async fn list_users(
 pub struct NewUserRequest {
     #[schema(min_length = 3, max_length = 32, pattern = r"^[a-z0-9._-]+$")]
     pub username: String,
-    #[schema(min_length = 1, max_length = 64)]
+    #[schema(min_length = 1, max_length = 64, pattern = r"\S")]
     pub display_name: String,
     pub role: Role,
     /// Org unit id or code.
