@@ -85,9 +85,8 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             ApiError::of(codes::MALFORMED_JSON, format!("malformed JSON: {inner}"))
         }
     })?;
-    de.end().map_err(|e| {
-        ApiError::of(codes::MALFORMED_JSON, format!("malformed JSON: {e}"))
-    })?;
+    de.end()
+        .map_err(|e| ApiError::of(codes::MALFORMED_JSON, format!("malformed JSON: {e}")))?;
     Ok(value)
 }
 

@@ -121,34 +121,70 @@ macro_rules! code_schema {
     };
 }
 
-code_schema!(ProblemCodeSchema = "ProblemCode", "A registered problem code (see `x-error-codes`).",
-    PROBLEM_REGISTRIES.iter().flat_map(|r| r.iter()).map(|p| p.code));
+code_schema!(
+    ProblemCodeSchema = "ProblemCode",
+    "A registered problem code (see `x-error-codes`).",
+    PROBLEM_REGISTRIES
+        .iter()
+        .flat_map(|r| r.iter())
+        .map(|p| p.code)
+);
 code_schema!(
     /// `errors[].code`: a field code, or the problem code that names a field.
     FieldCodeSchema = "FieldCode",
     "A registered per-field reason code (see `x-field-error-codes`), or the problem code that names the field (`invalid_field`, `invalid_query`, `missing_header` …).",
     FIELD_REGISTRIES.iter().flat_map(|r| r.iter()).map(|f| f.code)
         .chain(PROBLEM_REGISTRIES.iter().flat_map(|r| r.iter()).map(|p| p.code)));
-code_schema!(StatsGroupBySchema = "StatsGroupBy", "How incident statistics are grouped (`day` in China Standard Time).",
-    ["station", "category", "priority", "day"]);
-code_schema!(CategorySchema = "Category", "Incident category (警情类别).",
-    Category::ALL.iter().map(|c| c.as_str()));
-code_schema!(SubcategorySchema = "Subcategory", "Incident sub-category; it must belong to the category (see `GET /api/v1/command/taxonomy`).",
-    Subcategory::ALL.iter().map(|c| c.as_str()));
-code_schema!(PrioritySchema = "Priority", "`p1` (most urgent) to `p4`.",
-    Priority::ALL.iter().map(|c| c.as_str()));
-code_schema!(SourceSchema = "Source", "How the incident reached the command room.",
-    Source::ALL.iter().map(|c| c.as_str()));
-code_schema!(IncidentStatusSchema = "IncidentStatus", "Incident life cycle.",
-    IncidentStatus::ALL.iter().map(|c| c.as_str()));
-code_schema!(UnitStatusSchema = "UnitStatus", "Unit status (the status machine of `jingwu-command`).",
-    UnitStatus::ALL.iter().map(|c| c.as_str()));
-code_schema!(UnitKindSchema = "UnitKind", "Kind of unit.",
-    UnitKind::ALL.iter().map(|c| c.as_str()));
-code_schema!(TierSchema = "Tier", "Force tier (sets the 1/3/5-minute target).",
-    Tier::ALL.iter().map(|c| c.as_str()));
-code_schema!(OrgKindSchema = "OrgUnitKind", "Tier of the jurisdiction tree.",
-    [OrgKind::City, OrgKind::District, OrgKind::Station].map(OrgKind::as_str));
+code_schema!(
+    StatsGroupBySchema = "StatsGroupBy",
+    "How incident statistics are grouped (`day` in China Standard Time).",
+    ["station", "category", "priority", "day"]
+);
+code_schema!(
+    CategorySchema = "Category",
+    "Incident category (警情类别).",
+    Category::ALL.iter().map(|c| c.as_str())
+);
+code_schema!(
+    SubcategorySchema = "Subcategory",
+    "Incident sub-category; it must belong to the category (see `GET /api/v1/command/taxonomy`).",
+    Subcategory::ALL.iter().map(|c| c.as_str())
+);
+code_schema!(
+    PrioritySchema = "Priority",
+    "`p1` (most urgent) to `p4`.",
+    Priority::ALL.iter().map(|c| c.as_str())
+);
+code_schema!(
+    SourceSchema = "Source",
+    "How the incident reached the command room.",
+    Source::ALL.iter().map(|c| c.as_str())
+);
+code_schema!(
+    IncidentStatusSchema = "IncidentStatus",
+    "Incident life cycle.",
+    IncidentStatus::ALL.iter().map(|c| c.as_str())
+);
+code_schema!(
+    UnitStatusSchema = "UnitStatus",
+    "Unit status (the status machine of `jingwu-command`).",
+    UnitStatus::ALL.iter().map(|c| c.as_str())
+);
+code_schema!(
+    UnitKindSchema = "UnitKind",
+    "Kind of unit.",
+    UnitKind::ALL.iter().map(|c| c.as_str())
+);
+code_schema!(
+    TierSchema = "Tier",
+    "Force tier (sets the 1/3/5-minute target).",
+    Tier::ALL.iter().map(|c| c.as_str())
+);
+code_schema!(
+    OrgKindSchema = "OrgUnitKind",
+    "Tier of the jurisdiction tree.",
+    [OrgKind::City, OrgKind::District, OrgKind::Station].map(OrgKind::as_str)
+);
 
 fn problem_response(description: &str) -> RefOr<utoipa::openapi::Response> {
     ResponseBuilder::new()
@@ -186,10 +222,7 @@ pub fn finish(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
 const EVERY_SIGNED_IN_CALLER: &[&str] = &["me", "logout", "validate"];
 
 fn add_shape_responses(op: &mut Operation) {
-    let secured = op
-        .security
-        .as_ref()
-        .is_some_and(|s| !s.is_empty());
+    let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
     let params = op.parameters.as_deref().unwrap_or_default();
     let has_query = params
         .iter()
@@ -215,13 +248,19 @@ fn add_shape_responses(op: &mut Operation) {
             .or_insert_with(|| problem_response(description));
     };
     if secured {
-        add("401", "`unauthenticated`: no valid session or bearer token.");
+        add(
+            "401",
+            "`unauthenticated`: no valid session or bearer token.",
+        );
         if !op
             .operation_id
             .as_deref()
             .is_some_and(|id| EVERY_SIGNED_IN_CALLER.contains(&id))
         {
-            add("403", "`forbidden` (the role may not) or `out_of_scope` (a named scope outside the caller's jurisdiction).");
+            add(
+                "403",
+                "`forbidden` (the role may not) or `out_of_scope` (a named scope outside the caller's jurisdiction).",
+            );
         }
     }
     match (json_body, has_query || typed_path) {
@@ -229,7 +268,10 @@ fn add_shape_responses(op: &mut Operation) {
             "400",
             "`malformed_json`, `unreadable_body` or a bad query/path parameter (`invalid_query`, `invalid_path`).",
         ),
-        (false, true) => add("400", "`invalid_query` or `invalid_path`, naming the parameter."),
+        (false, true) => add(
+            "400",
+            "`invalid_query` or `invalid_path`, naming the parameter.",
+        ),
         (false, false) => {}
     }
     if has_body {

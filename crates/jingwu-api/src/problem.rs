@@ -91,8 +91,7 @@ impl ApiError {
 
     /// A registered problem, answered with the registry's status.
     pub fn of(code: ProblemCode, detail: impl Into<String>) -> Self {
-        let status =
-            StatusCode::from_u16(code.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status = StatusCode::from_u16(code.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         ApiError::new(status, code.code, detail)
     }
 

@@ -137,12 +137,18 @@ problem_codes! {
 
 /// The registry entry of a problem code, among the given registries.
 pub fn find_problem<'a>(registries: &[&'a [ProblemCode]], code: &str) -> Option<&'a ProblemCode> {
-    registries.iter().flat_map(|r| r.iter()).find(|p| p.code == code)
+    registries
+        .iter()
+        .flat_map(|r| r.iter())
+        .find(|p| p.code == code)
 }
 
 /// The registry entry of a field code, among the given registries.
 pub fn find_field<'a>(registries: &[&'a [FieldCode]], code: &str) -> Option<&'a FieldCode> {
-    registries.iter().flat_map(|r| r.iter()).find(|p| p.code == code)
+    registries
+        .iter()
+        .flat_map(|r| r.iter())
+        .find(|p| p.code == code)
 }
 
 #[cfg(test)]
@@ -162,11 +168,19 @@ mod tests {
                 p.code
             );
             assert!((400..600).contains(&p.status), "{}", p.code);
-            assert!(!p.title_en.is_empty() && !p.title_zh.is_empty(), "{}", p.code);
+            assert!(
+                !p.title_en.is_empty() && !p.title_zh.is_empty(),
+                "{}",
+                p.code
+            );
         }
         for f in FIELDS {
             assert!(seen.insert(f.code), "{} twice", f.code);
-            assert!(!f.title_en.is_empty() && !f.title_zh.is_empty(), "{}", f.code);
+            assert!(
+                !f.title_en.is_empty() && !f.title_zh.is_empty(),
+                "{}",
+                f.code
+            );
         }
     }
 

@@ -224,7 +224,12 @@ pub async fn list_incidents(
     // The document lists the statuses; an unknown one is refused, not answered with nothing.
     if let Some(st) = &p.status {
         jingwu_command::incident::IncidentStatus::parse(st).map_err(|e| {
-            ApiError::field(StatusCode::BAD_REQUEST, "status", "invalid_query", e.to_string())
+            ApiError::field(
+                StatusCode::BAD_REQUEST,
+                "status",
+                "invalid_query",
+                e.to_string(),
+            )
         })?;
     }
     let f = IncidentFilter {

@@ -217,7 +217,10 @@ async fn every_route_declares_the_problems_its_shape_can_produce() {
             }
         }
     }
-    assert!(missing.is_empty(), "undeclared problem responses: {missing:#?}");
+    assert!(
+        missing.is_empty(),
+        "undeclared problem responses: {missing:#?}"
+    );
 }
 
 #[test]
@@ -306,18 +309,36 @@ async fn declared_enums_are_the_rust_definitions_and_the_server_enforces_them() 
     );
     assert_eq!(
         listed("Subcategory"),
-        codes(&Subcategory::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>())
+        codes(
+            &Subcategory::ALL
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+        )
     );
     assert_eq!(
         listed("IncidentStatus"),
-        codes(&IncidentStatus::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>())
+        codes(
+            &IncidentStatus::ALL
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+        )
     );
     assert_eq!(
         listed("UnitStatus"),
-        codes(&UnitStatus::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>())
+        codes(
+            &UnitStatus::ALL
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+        )
     );
     let new_incident = &schemas["NewIncidentRequest"]["properties"];
-    assert_eq!(new_incident["category"]["$ref"], "#/components/schemas/Category");
+    assert_eq!(
+        new_incident["category"]["$ref"],
+        "#/components/schemas/Category"
+    );
     assert_eq!(new_incident["description"]["maxLength"], 2000);
 
     // The list filter declares the statuses, so an unknown one is refused, not answered empty.
