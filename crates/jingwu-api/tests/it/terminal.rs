@@ -73,7 +73,15 @@ impl Terminal {
                 .await
                 .unwrap()
             {
-                Some(Ok(Message::Text(t))) => return serde_json::from_str(t.as_str()).unwrap(),
+                Some(Ok(Message::Text(t))) => {
+                    let v: Value = serde_json::from_str(t.as_str()).unwrap();
+                    // Refusals over the socket use the same registry as the REST problems.
+                    if v["type"] == "error" {
+                        let bad = crate::support::unregistered_codes(&v);
+                        assert!(bad.is_empty(), "unregistered codes {bad:?}: {v}");
+                    }
+                    return v;
+                }
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return Value::Null,
                 Some(Ok(_)) => {}
             }
