@@ -9,6 +9,7 @@ use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use jingwu_app::RequestCtx;
 use jingwu_core::Principal;
+use jingwu_core::problem_codes as codes;
 use serde::de::DeserializeOwned;
 
 use crate::AppState;
@@ -36,9 +37,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
                 m.eq_ignore_ascii_case("application/json") || m.ends_with("+json")
             });
         if !is_json {
-            return Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
+            return Err(ApiError::of(
+                codes::UNSUPPORTED_MEDIA_TYPE,
                 "the body must be JSON (Content-Type: application/json)",
             ));
         }
@@ -57,13 +57,12 @@ pub async fn read_body<S: Send + Sync>(
 ) -> Result<Bytes, ApiError> {
     Bytes::from_request(req, state).await.map_err(|r| {
         if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "body_too_large",
+            ApiError::of(
+                codes::BODY_TOO_LARGE,
                 format!("{what} exceeds {limit} bytes"),
             )
         } else {
-            ApiError::new(StatusCode::BAD_REQUEST, "unreadable_body", r.body_text())
+            ApiError::of(codes::UNREADABLE_BODY, r.body_text())
         }
     })
 }
@@ -79,24 +78,15 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             ApiError::field(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &field,
-                "invalid_field",
+                codes::INVALID_FIELD.code,
                 strip_position(&msg),
             )
         } else {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "malformed_json",
-                format!("malformed JSON: {inner}"),
-            )
+            ApiError::of(codes::MALFORMED_JSON, format!("malformed JSON: {inner}"))
         }
     })?;
-    de.end().map_err(|e| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "malformed_json",
-            format!("malformed JSON: {e}"),
-        )
-    })?;
+    de.end()
+        .map_err(|e| ApiError::of(codes::MALFORMED_JSON, format!("malformed JSON: {e}")))?;
     Ok(value)
 }
 
@@ -130,7 +120,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
                 ApiError::field(
                     StatusCode::BAD_REQUEST,
                     &field,
-                    "invalid_query",
+                    codes::INVALID_QUERY.code,
                     e.into_inner().to_string(),
                 )
             })
@@ -194,9 +184,8 @@ impl FromRequestParts<AppState> for Caller {
         let token = presented_token(parts)
             .filter(|t| !t.is_empty())
             .ok_or_else(|| {
-                ApiError::new(
-                    StatusCode::UNAUTHORIZED,
-                    "unauthenticated",
+                ApiError::of(
+                    codes::UNAUTHENTICATED,
                     "sign in first: send a bearer token or the session cookie",
                 )
             })?;

@@ -16,7 +16,7 @@ use jingwu_app::App;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
-pub use problem::{ApiError, Problem};
+pub use problem::{ApiError, Problem, registered_field_code, registered_problem};
 
 /// Largest JSON body accepted by the API (larger uploads use the media endpoints).
 pub const MAX_JSON_BODY: usize = 1024 * 1024;
@@ -55,6 +55,7 @@ pub fn router(app: App, options: ApiOptions) -> Router {
         terminals: terminal::Hub::default(),
     };
     let (api, doc) = routes::api_router().split_for_parts();
+    let doc = openapi::finish(doc);
     let docs = utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/openapi.json", doc);
     Router::new()
         .merge(api)

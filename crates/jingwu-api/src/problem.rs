@@ -5,8 +5,28 @@ use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jingwu_app::{AppError, FieldError};
+use jingwu_core::problem_codes::{self as foundation, FieldCode, ProblemCode};
 use serde::Serialize;
 use utoipa::ToSchema;
+
+/// Every system's problem codes. A new system adds its registry here.
+pub const PROBLEM_REGISTRIES: &[&[ProblemCode]] =
+    &[foundation::PROBLEMS, jingwu_command::error_codes::PROBLEMS];
+
+/// Every system's per-field codes.
+pub const FIELD_REGISTRIES: &[&[FieldCode]] =
+    &[foundation::FIELDS, jingwu_command::error_codes::FIELDS];
+
+/// The registry entry of a problem code, if it is registered.
+pub fn registered_problem(code: &str) -> Option<&'static ProblemCode> {
+    foundation::find_problem(PROBLEM_REGISTRIES, code)
+}
+
+/// Whether `errors[].code` may carry this code: a field code, or a problem code that names
+/// a field (`invalid_field`, `invalid_query`, `invalid_path`).
+pub fn registered_field_code(code: &str) -> bool {
+    foundation::find_field(FIELD_REGISTRIES, code).is_some() || registered_problem(code).is_some()
+}
 
 /// `application/problem+json` body (RFC 9457).
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -15,9 +35,11 @@ pub struct Problem {
     #[serde(rename = "type")]
     pub kind: String,
     pub title: String,
+    #[schema(minimum = 400, maximum = 599)]
     pub status: u16,
     pub detail: String,
-    /// Stable machine-readable error code.
+    /// Stable machine-readable error code (the registry is `x-error-codes` of this document).
+    #[schema(value_type = crate::openapi::ProblemCodeSchema)]
     pub code: String,
     /// For validation errors: which field and why.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -31,6 +53,7 @@ pub struct Problem {
 pub struct FieldProblem {
     /// JSON path of the field (`.` for the body itself).
     pub field: String,
+    #[schema(value_type = crate::openapi::FieldCodeSchema)]
     pub code: String,
     pub reason: String,
 }
@@ -64,6 +87,12 @@ impl ApiError {
             errors: Vec::new(),
             retry_after: None,
         }
+    }
+
+    /// A registered problem, answered with the registry's status.
+    pub fn of(code: ProblemCode, detail: impl Into<String>) -> Self {
+        let status = StatusCode::from_u16(code.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        ApiError::new(status, code.code, detail)
     }
 
     pub fn field(status: StatusCode, field: &str, code: &str, reason: impl Into<String>) -> Self {
@@ -127,6 +156,10 @@ impl From<AppError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        if registered_problem(&self.code).is_none() {
+            // The tests refuse such a response; in production it is answered and logged.
+            tracing::error!(code = %self.code, "problem code missing from the registry");
+        }
         let title = self
             .status
             .canonical_reason()
@@ -160,17 +193,15 @@ impl IntoResponse for ApiError {
 }
 
 pub async fn route_not_found(uri: axum::http::Uri) -> ApiError {
-    ApiError::new(
-        StatusCode::NOT_FOUND,
-        "route_not_found",
+    ApiError::of(
+        foundation::ROUTE_NOT_FOUND,
         format!("no route for {}", uri.path()),
     )
 }
 
 pub async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> ApiError {
-    ApiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
+    ApiError::of(
+        foundation::METHOD_NOT_ALLOWED,
         format!("{method} is not allowed on {}", uri.path()),
     )
 }
@@ -178,9 +209,8 @@ pub async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri
 /// A panic in a handler becomes a 500 problem; the process and other requests carry on.
 pub fn from_panic(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     tracing::error!("handler panicked");
-    ApiError::new(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "internal",
+    ApiError::of(
+        foundation::INTERNAL,
         "an internal error occurred; it has been logged",
     )
     .into_response()

@@ -20,6 +20,7 @@
 
 pub mod duplicates;
 pub mod eido;
+pub mod error_codes;
 pub mod incident;
 pub mod policy;
 pub mod records;

@@ -67,6 +67,17 @@ impl TestApp {
             .to_bytes();
         let text = String::from_utf8_lossy(&bytes).to_string();
         let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        // Every problem any test receives must use registered codes, asserted or not.
+        if headers
+            .get(axum::http::header::CONTENT_TYPE)
+            .is_some_and(|v| v == "application/problem+json")
+        {
+            let bad = unregistered_codes(&body);
+            assert!(
+                bad.is_empty(),
+                "the server answered with unregistered codes {bad:?}: {text}"
+            );
+        }
         Resp {
             status,
             headers,
@@ -148,4 +159,20 @@ impl TestApp {
             .unwrap_or_else(|| panic!("no org unit {code}"))
             .id
     }
+}
+
+/// Codes in a problem body that no registry declares (its `code` and each `errors[].code`).
+pub fn unregistered_codes(body: &Value) -> Vec<String> {
+    let mut bad = Vec::new();
+    match body["code"].as_str() {
+        Some(c) if jingwu_api::registered_problem(c).is_some() => {}
+        other => bad.push(other.unwrap_or("<missing>").to_string()),
+    }
+    for e in body["errors"].as_array().into_iter().flatten() {
+        match e["code"].as_str() {
+            Some(c) if jingwu_api::registered_field_code(c) => {}
+            other => bad.push(other.unwrap_or("<missing>").to_string()),
+        }
+    }
+    bad
 }

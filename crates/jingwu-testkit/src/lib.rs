@@ -26,7 +26,7 @@ use jingwu_app::{App, AppConfig, PasswordCost};
 use jingwu_core::Clock;
 
 pub use city::{ACCOUNTS, ORGS, PASSWORD};
-pub use http::{Problem, Resp, assert_problem};
+pub use http::{Problem, Resp, assert_problem, unregistered_codes};
 pub use jingwu_core::ManualClock;
 
 /// Nodes of the synthetic road network of `with_roads()`: enough streets for distinct ETAs

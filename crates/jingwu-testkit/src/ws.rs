@@ -86,7 +86,13 @@ impl Terminal {
                 .expect("the server answers")
             {
                 Some(Ok(Message::Text(t))) => {
-                    return serde_json::from_str(t.as_str()).expect("a JSON frame");
+                    let v: Value = serde_json::from_str(t.as_str()).expect("a JSON frame");
+                    // Refusals over the socket use the same registry as the REST problems.
+                    if v["type"] == "error" {
+                        let bad = crate::http::unregistered_codes(&v);
+                        assert!(bad.is_empty(), "unregistered codes {bad:?}: {v}");
+                    }
+                    return v;
                 }
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return Value::Null,
                 Some(Ok(_)) => {}

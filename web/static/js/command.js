@@ -1,7 +1,7 @@
 // Command map (指挥调度): live map of incidents, units, stations, key sites, cameras and
 // coverage; intake, recommendations with routes, one-click dispatch, timeline, hand-over.
 import { boot, api, t, $, make, toast, errorText, clock, mmss, label, currentLang } from './shell.js';
-import { TAXONOMY, PRIORITIES, SOURCES } from './taxonomy.js';
+import { loadTaxonomy, categories, subcategories, priorities, sources, taxLabel } from './taxonomy.js';
 import { createMap, unitIcon, unitTooltip, incidentStyle, incidentLabel, routeLine } from './mapkit.js';
 
 const L = window.L;
@@ -199,7 +199,7 @@ function renderList() {
     btn.type = 'button';
     btn.append(
       make('span', `prio prio-${i.priority}`, i.priority.toUpperCase()),
-      make('span', 'incident-text', `${label('tax.sub', i.subcategory)} · ${i.address || i.number}`),
+      make('span', 'incident-text', `${taxLabel('sub', i.subcategory)} · ${i.address || i.number}`),
       make('span', 'incident-meta', `${clock(i.created_at)} · ${label('incident_status', i.status)}`),
     );
     btn.addEventListener('click', () => select(i.id));
@@ -292,7 +292,7 @@ async function renderDetail(fly) {
   $('detail').hidden = false;
   $('d-title').textContent = `${i.number}`;
   $('d-summary').textContent = [
-    `${label('tax.cat', i.category)} / ${label('tax.sub', i.subcategory)}`,
+    `${taxLabel('cat', i.category)} / ${taxLabel('sub', i.subcategory)}`,
     label('priority', i.priority),
     i.address,
     i.description,
@@ -373,11 +373,11 @@ function renderOrgs() {
 
 // ---------- intake form ----------
 
-function fillSelect(sel, values, group) {
+function fillSelect(sel, values, labelOf) {
   const keep = sel.value;
   sel.replaceChildren();
   for (const v of values) {
-    const o = make('option', null, label(group, v));
+    const o = make('option', null, labelOf(v));
     o.value = v;
     sel.append(o);
   }
@@ -385,22 +385,21 @@ function fillSelect(sel, values, group) {
 }
 
 function fillTaxonomy() {
-  fillSelect($('f-category'), Object.keys(TAXONOMY), 'tax.cat');
+  fillSelect($('f-category'), categories(), (v) => taxLabel('cat', v));
   fillSubs();
-  fillSelect($('f-priority'), PRIORITIES, 'priority');
-  fillSelect($('f-source'), SOURCES, 'source');
+  fillSelect($('f-priority'), priorities(), (v) => label('priority', v));
+  fillSelect($('f-source'), sources(), (v) => label('source', v));
 }
 
 function fillSubs() {
-  const subs = TAXONOMY[$('f-category').value] || [];
-  fillSelect($('f-subcategory'), subs.map((s) => s[0]), 'tax.sub');
+  const subs = subcategories($('f-category').value);
+  fillSelect($('f-subcategory'), subs.map((s) => s.code), (v) => taxLabel('sub', v));
   setDefaultPriority();
 }
 
 function setDefaultPriority() {
-  const subs = TAXONOMY[$('f-category').value] || [];
-  const hit = subs.find((s) => s[0] === $('f-subcategory').value);
-  if (hit) $('f-priority').value = hit[1];
+  const hit = subcategories($('f-category').value).find((s) => s.code === $('f-subcategory').value);
+  if (hit) $('f-priority').value = hit.suggested_priority;
 }
 
 function openForm() {
@@ -563,6 +562,11 @@ function onKey(ev) {
 }
 
 if (me) {
+  try {
+    await loadTaxonomy();
+  } catch (err) {
+    toast(errorText(err), 'error');
+  }
   fillTaxonomy();
   buildControl();
   for (const k of shownByDefault) layers[k].addTo(map);

@@ -1,6 +1,7 @@
 // Map pieces shared by the command map and the terminal: the base map drawn from Jingwu's own
 // road graph (no tile server), colours, unit and incident markers, routes.
 import { api, t, label } from './shell.js';
+import { taxLabel } from './taxonomy.js';
 
 const L = window.L;
 
@@ -99,7 +100,7 @@ export function incidentStyle(i) {
 }
 
 export function incidentLabel(i) {
-  return `${i.number} · ${label('tax.sub', i.subcategory)} · ${label('incident_status', i.status)}`;
+  return `${i.number} · ${taxLabel('sub', i.subcategory)} · ${label('incident_status', i.status)}`;
 }
 
 /** Fetches a route and returns a polyline layer (or null) with the travel time. */

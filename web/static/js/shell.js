@@ -49,7 +49,7 @@ export function mmss(s) {
   return `${Math.floor(v / 60)}:${String(v % 60).padStart(2, '0')}`;
 }
 
-/** Label of a taxonomy code (`tax.cat.*`, `tax.sub.*`), falling back to the code. */
+/** Label of a coded value from the dictionary (`priority.p1`, `unit_status.*` …), falling back to the code. */
 export function label(group, code) {
   const key = `${group}.${code}`;
   const s = t(key);

@@ -1,5 +1,45 @@
-// The 110 incident taxonomy (from jingwu-command's taxonomy.rs): category -> [subcategory, default priority].
-// Labels live in the i18n dictionaries under `tax.*`.
-export const TAXONOMY = {"criminal": [["robbery", "p1"], ["snatching", "p2"], ["theft", "p3"], ["burglary", "p2"], ["vehicle_theft", "p3"], ["assault", "p1"], ["homicide", "p1"], ["shooting", "p1"], ["stabbing", "p1"], ["armed_threat", "p1"], ["hostage", "p1"], ["kidnapping", "p1"], ["sexual_assault", "p1"], ["fraud", "p3"], ["drugs", "p2"], ["other_criminal", "p2"]], "public_order": [["fight", "p1"], ["disturbance", "p2"], ["gambling", "p3"], ["prostitution", "p3"], ["noise", "p4"], ["trespass", "p3"], ["vandalism", "p3"], ["gathering", "p2"], ["other_public_order", "p3"]], "traffic": [["collision", "p3"], ["injury_collision", "p1"], ["hit_and_run", "p2"], ["drunk_driving", "p2"], ["reckless_driving", "p2"], ["congestion", "p3"], ["illegal_parking", "p4"], ["disabled_vehicle", "p3"], ["other_traffic", "p3"]], "fire_rescue": [["building_fire", "p1"], ["vehicle_fire", "p1"], ["explosion", "p1"], ["gas_leak", "p1"], ["hazmat", "p1"], ["entrapment", "p1"], ["drowning", "p1"], ["other_rescue", "p2"]], "dispute": [["domestic_violence", "p1"], ["family_dispute", "p3"], ["neighbour_dispute", "p3"], ["consumer_dispute", "p4"], ["labour_dispute", "p3"], ["traffic_dispute", "p3"], ["other_dispute", "p3"]], "assistance": [["missing_person", "p2"], ["suicide_threat", "p1"], ["medical_help", "p2"], ["welfare_check", "p3"], ["lost_property", "p4"], ["found_property", "p4"], ["animal", "p3"], ["other_assistance", "p3"]], "other": [["information", "p4"], ["nuisance", "p4"], ["other", "p3"]]};
-export const PRIORITIES = ['p1', 'p2', 'p3', 'p4'];
-export const SOURCES = ['call_110', 'sms', 'app', 'video_patrol', 'walk_in'];
+// The 110 incident taxonomy (categories with their sub-categories and suggested priorities,
+// priorities, sources) as the API serves it from jingwu-command's definitions
+// (GET /api/v1/command/taxonomy, revalidated by its ETag): pages keep no copy of their own.
+import { api } from './api.js';
+import { currentLang } from './i18n.js';
+
+let loading = null;
+let data = { categories: [], priorities: [], sources: [] };
+const byCode = { cat: new Map(), sub: new Map() };
+
+/** Loads the taxonomy once per page; later calls share the first request. */
+export function loadTaxonomy() {
+  if (!loading) {
+    loading = api('GET', '/api/v1/command/taxonomy').then((t) => {
+      data = t;
+      for (const c of t.categories) {
+        byCode.cat.set(c.code, c);
+        for (const s of c.subcategories) byCode.sub.set(s.code, s);
+      }
+      return t;
+    });
+    // A failed load may be retried by the next caller.
+    loading.catch(() => {
+      loading = null;
+    });
+  }
+  return loading;
+}
+
+/** Category codes, in the server's order. */
+export const categories = () => data.categories.map((c) => c.code);
+
+/** Sub-categories of a category: [{ code, suggested_priority, … }]. */
+export const subcategories = (category) => byCode.cat.get(category)?.subcategories || [];
+
+export const priorities = () => data.priorities.map((p) => p.code);
+
+export const sources = () => data.sources.map((s) => s.code);
+
+/** Label of a category (`cat`) or sub-category (`sub`) in the page language; the code until loaded. */
+export function taxLabel(kind, code) {
+  const entry = byCode[kind]?.get(code);
+  if (!entry) return code;
+  return currentLang() === 'en' ? entry.label_en : entry.label_zh;
+}

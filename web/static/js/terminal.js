@@ -4,6 +4,7 @@
 // last one seen is kept in localStorage); server-sent events only make it poll at once.
 import { boot, api, t, $, make, toast, errorText, clock, mmss, label, ApiError } from './shell.js';
 import { createMap, unitIcon, incidentStyle, routeLine } from './mapkit.js';
+import { loadTaxonomy, taxLabel } from './taxonomy.js';
 
 const L = window.L;
 const POLL_MS = 3000;
@@ -50,7 +51,7 @@ function renderHistory() {
   ul.replaceChildren();
   for (const m of [...history].reverse()) {
     const b = m.body || {};
-    const what = b.type === 'assignment' ? [b.number, label('tax.sub', b.subcategory), b.address].filter(Boolean).join(' · ') : m.kind;
+    const what = b.type === 'assignment' ? [b.number, taxLabel('sub', b.subcategory), b.address].filter(Boolean).join(' · ') : m.kind;
     ul.append(make('li', null, `${clock(m.at)} ${what}`));
   }
 }
@@ -113,7 +114,7 @@ async function renderAssignment() {
   $('upload-box').hidden = !has;
   if (!has) return;
   const i = detail.incident;
-  $('a-title').textContent = `${i.number} · ${label('tax.sub', i.subcategory)} · ${label('priority', i.priority)}`;
+  $('a-title').textContent = `${i.number} · ${taxLabel('sub', i.subcategory)} · ${label('priority', i.priority)}`;
   $('a-where').textContent = i.address;
   $('a-desc').textContent = i.description;
   $('a-caller').textContent = `${t('term.caller')}: ${i.caller_name} ${i.caller_phone}`;
@@ -276,7 +277,8 @@ async function upload(ev) {
 }
 
 if (me) {
-  const units = await api('GET', '/api/v1/units');
+  // Without the taxonomy, sub-categories show as their codes.
+  const [units] = await Promise.all([api('GET', '/api/v1/units'), loadTaxonomy().catch(() => null)]);
   unit = units.find(mine) || null;
   if (!unit) {
     $('no-unit').hidden = false;

@@ -51,6 +51,7 @@ impl From<jingwu_audit::Entry> for AuditEntry {
 #[serde(deny_unknown_fields)]
 pub struct AuditParams {
     /// 1 to 200; default 50.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// From the previous page's `next_cursor`.
     pub cursor: Option<String>,

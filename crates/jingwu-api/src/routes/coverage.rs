@@ -108,6 +108,7 @@ pub struct CoverageMapParams {
     /// Org unit id; default the caller's own.
     pub org: Option<String>,
     /// 1 to 300; default 180.
+    #[param(minimum = 1, maximum = 300)]
     pub seconds: Option<u32>,
 }
 
@@ -126,6 +127,7 @@ pub struct FeatureCollection {
     params(CoverageMapParams),
     responses((status = 200, body = FeatureCollection),
         (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json", description = "`not_found`: the named org unit is not in the caller's jurisdiction"),
         (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn coverage_geojson(
     State(s): State<AppState>,
@@ -157,7 +159,8 @@ pub struct AreaParams {
 #[utoipa::path(get, path = "/api/v1/coverage/areas", tag = "command", security(("bearer" = []), ("cookie" = [])),
     params(AreaParams),
     responses((status = 200, body = FeatureCollection),
-        (status = 403, body = Problem, content_type = "application/problem+json")))]
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json", description = "`not_found`: the named org unit is not in the caller's jurisdiction")))]
 pub async fn station_areas(
     State(s): State<AppState>,
     caller: Caller,
@@ -200,7 +203,8 @@ pub struct CoverageAlert {
 #[utoipa::path(get, path = "/api/v1/coverage/alerts", tag = "command", security(("bearer" = []), ("cookie" = [])),
     params(AlertParams),
     responses((status = 200, body = Vec<CoverageAlert>),
-        (status = 403, body = Problem, content_type = "application/problem+json")))]
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json", description = "`not_found`: the named org unit is not in the caller's jurisdiction")))]
 pub async fn coverage_alerts(
     State(s): State<AppState>,
     caller: Caller,

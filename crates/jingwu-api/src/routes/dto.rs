@@ -11,6 +11,7 @@ pub struct Org {
     pub id: String,
     pub parent_id: Option<String>,
     /// `city`, `district` or `station`.
+    #[schema(value_type = crate::openapi::OrgKindSchema)]
     pub kind: String,
     pub code: String,
     pub name_zh: String,

@@ -63,6 +63,7 @@ fn target(o: &ResponseOutcome) -> TargetView {
 pub struct ResponseView {
     pub responding_unit_id: Option<String>,
     /// `station`, `armed_patrol`, `district` or `city`; null until a unit is on scene.
+    #[schema(value_type = Option<crate::openapi::TierSchema>)]
     pub responding_tier: Option<String>,
     pub segments: Option<SegmentsView>,
     pub tier_target: Option<TargetView>,
@@ -98,6 +99,7 @@ pub struct HandoverRequest {
     /// Id of the org unit to take the incident over.
     pub to_org: String,
     /// Why (required; on the timeline and in the audit log).
+    #[schema(min_length = 1, max_length = 500, pattern = r"\S")]
     pub reason: String,
 }
 

@@ -33,10 +33,14 @@ pub struct Incident {
     pub number: String,
     /// Owning station.
     pub org_id: String,
+    #[schema(value_type = crate::openapi::CategorySchema)]
     pub category: String,
+    #[schema(value_type = crate::openapi::SubcategorySchema)]
     pub subcategory: String,
     /// `p1` (most urgent) to `p4`.
+    #[schema(value_type = crate::openapi::PrioritySchema)]
     pub priority: String,
+    #[schema(value_type = crate::openapi::SourceSchema)]
     pub source: String,
     pub caller_name: String,
     pub caller_phone: String,
@@ -45,6 +49,7 @@ pub struct Incident {
     pub address: String,
     pub description: String,
     /// `new`, `dispatched`, `on_scene`, `closed` or `merged`.
+    #[schema(value_type = crate::openapi::IncidentStatusSchema)]
     pub status: String,
     pub duplicate_of: Option<String>,
     pub created_at: String,
@@ -92,20 +97,30 @@ impl From<jingwu_command::records::ScopedIncident> for Incident {
 #[serde(deny_unknown_fields)]
 pub struct NewIncidentRequest {
     #[serde(default)]
+    #[schema(max_length = 64)]
     pub caller_name: String,
+    #[schema(min_length = 3, max_length = 20, pattern = r"^[0-9+\- ]+$")]
     pub caller_phone: String,
+    #[schema(minimum = -90.0, maximum = 90.0)]
     pub lat: f64,
+    #[schema(minimum = -180.0, maximum = 180.0)]
     pub lon: f64,
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub address: String,
     /// `criminal`, `public_order`, `traffic`, `fire_rescue`, `dispute`, `assistance`, `other`.
+    #[schema(value_type = crate::openapi::CategorySchema)]
     pub category: String,
     /// A sub-category of the category (see the taxonomy in the API description).
+    #[schema(value_type = crate::openapi::SubcategorySchema)]
     pub subcategory: String,
     /// `p1` to `p4`.
+    #[schema(value_type = crate::openapi::PrioritySchema)]
     pub priority: String,
     /// `call_110`, `sms`, `app`, `video_patrol` or `walk_in`.
+    #[schema(value_type = crate::openapi::SourceSchema)]
     pub source: String,
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub description: String,
 }
 
@@ -131,6 +146,8 @@ pub struct IncidentCreatedResponse {
     responses(
         (status = 201, body = IncidentCreatedResponse),
         (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json",
+            description = "`precondition_failed`: the jurisdiction tree has no station sites yet"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create_incident(
@@ -175,12 +192,16 @@ pub async fn create_incident(
 #[serde(deny_unknown_fields)]
 pub struct IncidentListParams {
     /// `new`, `dispatched`, `on_scene`, `closed` or `merged`.
+    #[param(value_type = Option<crate::openapi::IncidentStatusSchema>)]
     pub status: Option<String>,
     /// Created at or after (RFC 3339).
+    #[param(format = DateTime)]
     pub from: Option<String>,
     /// Created before (RFC 3339).
+    #[param(format = DateTime)]
     pub to: Option<String>,
     /// 1 to 500; default 100.
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
 }
 
@@ -204,6 +225,17 @@ pub async fn list_incidents(
             ));
         }
     };
+    // The document lists the statuses; an unknown one is refused, not answered with nothing.
+    if let Some(st) = &p.status {
+        jingwu_command::incident::IncidentStatus::parse(st).map_err(|e| {
+            ApiError::field(
+                StatusCode::BAD_REQUEST,
+                "status",
+                "invalid_query",
+                e.to_string(),
+            )
+        })?;
+    }
     let f = IncidentFilter {
         status: p.status,
         from: p.from.as_deref().map(|v| parse_ts("from", v)).transpose()?,
@@ -305,10 +337,12 @@ pub async fn get_incident(
 pub struct RecommendationView {
     pub unit_id: String,
     pub call_sign: String,
+    #[schema(value_type = crate::openapi::UnitKindSchema)]
     pub kind: String,
     pub org_id: String,
     pub org_name_zh: String,
     /// `city`, `district`, `station` or `armed_patrol`.
+    #[schema(value_type = crate::openapi::TierSchema)]
     pub tier: String,
     /// Road travel time to the incident, seconds.
     pub eta_s: f64,
@@ -325,6 +359,7 @@ pub struct RecommendationView {
 #[serde(deny_unknown_fields)]
 pub struct RecommendParams {
     /// 1 to 50; default 10.
+    #[param(minimum = 1, maximum = 50)]
     pub limit: Option<u32>,
 }
 
@@ -332,7 +367,12 @@ pub struct RecommendParams {
 /// closures applied), then by tier and type fit.
 #[utoipa::path(get, path = "/api/v1/incidents/{id}/recommendations", tag = "command", security(("bearer" = []), ("cookie" = [])),
     params(("id" = String, Path, description = "Incident id"), RecommendParams),
-    responses((status = 200, body = Vec<RecommendationView>), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses(
+        (status = 200, body = Vec<RecommendationView>),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json",
+            description = "`incident_closed`, or `precondition_failed` without a road network"),
+    ))]
 pub async fn recommend(
     State(s): State<AppState>,
     caller: Caller,
@@ -377,6 +417,7 @@ pub async fn recommend(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DispatchRequest {
+    #[schema(min_items = 1, max_items = 20)]
     pub unit_ids: Vec<String>,
 }
 
@@ -424,8 +465,10 @@ pub async fn dispatch(
 #[serde(deny_unknown_fields)]
 pub struct CloseRequest {
     /// Result code (e.g. GA/T 2000.152 警情处理结果代码, or a local code).
+    #[schema(min_length = 1, max_length = 32, pattern = r"\S")]
     pub result_code: String,
     /// What was found and done.
+    #[schema(min_length = 4, max_length = 2000)]
     pub result_text: String,
 }
 

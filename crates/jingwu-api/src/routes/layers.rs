@@ -86,8 +86,11 @@ pub async fn list_layers(
 pub struct NewLayerRequest {
     /// Category code, e.g. `video`.
     pub category: String,
+    #[schema(min_length = 1, max_length = 64, pattern = r"^[a-z0-9_]+$")]
     pub code: String,
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub name_zh: String,
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub name_en: String,
     /// `imported`, `pushed` or `live`.
     pub kind: String,
@@ -134,6 +137,7 @@ pub async fn create_layer(
 #[serde(deny_unknown_fields)]
 pub struct FeatureParams {
     /// `minLon,minLat,maxLon,maxLat` (RFC 7946 order).
+    #[param(pattern = r"^-?[0-9]+(\.[0-9]+)?(,-?[0-9]+(\.[0-9]+)?){3}$")]
     pub bbox: Option<String>,
 }
 

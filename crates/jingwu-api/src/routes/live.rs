@@ -109,8 +109,10 @@ fn micro(deg: f64) -> f64 {
 #[serde(deny_unknown_fields)]
 pub struct RoadParams {
     /// `minLon,minLat,maxLon,maxLat` (WGS 84).
+    #[param(pattern = r"^-?[0-9]+(\.[0-9]+)?(,-?[0-9]+(\.[0-9]+)?){3}$")]
     pub bbox: String,
     /// Map zoom level; below 15 only faster roads are returned.
+    #[param(minimum = 0, maximum = 255)]
     pub zoom: Option<u8>,
 }
 
@@ -170,8 +172,10 @@ pub async fn roads(
 #[serde(deny_unknown_fields)]
 pub struct RouteParams {
     /// `lat,lon` of the start.
+    #[param(pattern = r"^-?[0-9]+(\.[0-9]+)?,-?[0-9]+(\.[0-9]+)?$")]
     pub from: String,
     /// `lat,lon` of the destination.
+    #[param(pattern = r"^-?[0-9]+(\.[0-9]+)?,-?[0-9]+(\.[0-9]+)?$")]
     pub to: String,
 }
 
@@ -182,7 +186,7 @@ pub struct RouteParams {
     responses((status = 200, description = "GeoJSON Feature (LineString)", body = serde_json::Value),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "no route between the points", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "no road network loaded", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`precondition_failed`: no road network loaded", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn route(
     State(s): State<AppState>,

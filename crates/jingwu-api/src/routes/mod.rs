@@ -2,6 +2,7 @@
 
 mod audit;
 mod auth;
+mod codes;
 mod coverage;
 mod dto;
 mod incident_ops;
@@ -81,4 +82,5 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(live::events))
         .routes(routes!(live::roads))
         .routes(routes!(live::route))
+        .routes(routes!(codes::taxonomy))
 }

@@ -47,8 +47,11 @@ pub async fn get_org(
 #[serde(deny_unknown_fields)]
 pub struct NewOrgRequest {
     pub kind: OrgKind,
+    #[schema(min_length = 1, max_length = 16, pattern = r"^[A-Za-z0-9]+$")]
     pub code: String,
+    #[schema(min_length = 1, max_length = 64, pattern = r"\S")]
     pub name_zh: String,
+    #[schema(min_length = 1, max_length = 64, pattern = r"\S")]
     pub name_en: String,
     /// Parent unit id or code.
     pub parent: String,

@@ -39,10 +39,13 @@ fn parse_ts(field: &str, v: &str) -> Result<i64, ApiError> {
 #[serde(deny_unknown_fields)]
 pub struct StatsParams {
     /// Created at or after (RFC 3339); default 7 days before `to`.
+    #[param(format = DateTime)]
     pub from: Option<String>,
     /// Created before (RFC 3339); default now.
+    #[param(format = DateTime)]
     pub to: Option<String>,
     /// `station` (default), `category`, `priority` or `day` (China Standard Time).
+    #[param(value_type = Option<crate::openapi::StatsGroupBySchema>)]
     pub group_by: Option<String>,
     /// An org unit inside the caller's jurisdiction to narrow to (default: the caller's own).
     pub org: Option<String>,
@@ -272,6 +275,8 @@ fn day_stamp(us: i64) -> String {
         (status = 200, description = "RFC 4180 CSV", body = String, content_type = "text/csv"),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json",
+            description = "`validation_failed`: `period.range` or `org.unknown`"),
     ))]
 pub async fn incident_stats_csv(
     State(s): State<AppState>,
@@ -306,12 +311,16 @@ pub async fn incident_stats_csv(
 #[serde(deny_unknown_fields)]
 pub struct CompareParams {
     /// Period A (before): start, RFC 3339.
+    #[param(format = DateTime)]
     pub a_from: String,
     /// Period A: end (exclusive).
+    #[param(format = DateTime)]
     pub a_to: String,
     /// Period B (after): start.
+    #[param(format = DateTime)]
     pub b_from: String,
     /// Period B: end (exclusive).
+    #[param(format = DateTime)]
     pub b_to: String,
     /// An org unit inside the caller's jurisdiction (default: the caller's own).
     pub org: Option<String>,
@@ -347,6 +356,8 @@ pub struct CompareResponse {
         (status = 200, body = CompareResponse),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json",
+            description = "`validation_failed`: `period.range` or `org.unknown`"),
     ))]
 pub async fn compare(
     State(s): State<AppState>,

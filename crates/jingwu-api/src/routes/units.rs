@@ -14,10 +14,12 @@ pub struct Unit {
     pub id: String,
     pub call_sign: String,
     /// `patrol_car`, `foot_patrol`, `motorcycle`, `armed_patrol_team`, `traffic_unit`.
+    #[schema(value_type = crate::openapi::UnitKindSchema)]
     pub kind: String,
     /// Home org unit.
     pub org_id: String,
     /// `off_duty`, `available`, `dispatched`, `en_route`, `on_scene`, `busy`.
+    #[schema(value_type = crate::openapi::UnitStatusSchema)]
     pub status: String,
     pub status_since: String,
     /// Current incident, while dispatched, en route or on scene.
@@ -87,6 +89,7 @@ pub async fn get_unit(
 #[serde(deny_unknown_fields)]
 pub struct StatusRequest {
     /// `available`, `en_route`, `on_scene`, `busy`, `off_duty` (dispatch goes through an incident).
+    #[schema(value_type = crate::openapi::UnitStatusSchema)]
     pub status: String,
     /// Required when cancelling a dispatched or en-route unit back to available.
     #[serde(default)]
@@ -95,6 +98,7 @@ pub struct StatusRequest {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StatusResponse {
+    #[schema(value_type = crate::openapi::UnitStatusSchema)]
     pub status: String,
 }
 
@@ -202,8 +206,11 @@ pub async fn messages(
 pub struct PositionFix {
     pub unit_id: String,
     /// Fix time (RFC 3339).
+    #[schema(format = DateTime)]
     pub at: String,
+    #[schema(minimum = -90.0, maximum = 90.0)]
     pub lat: f64,
+    #[schema(minimum = -180.0, maximum = 180.0)]
     pub lon: f64,
     pub speed_kmh: Option<f64>,
     pub heading: Option<f64>,
@@ -213,6 +220,7 @@ pub struct PositionFix {
 #[serde(deny_unknown_fields)]
 pub struct PositionBatch {
     /// Up to 5000 fixes.
+    #[schema(max_items = 5000)]
     pub positions: Vec<PositionFix>,
 }
 
@@ -265,6 +273,7 @@ pub async fn avl(
 pub struct CrewRequest {
     /// Usernames of active officers in the caller's jurisdiction (at most 8); their terminals
     /// may then operate the unit.
+    #[schema(max_items = 8)]
     pub crew: Vec<String>,
 }
 

@@ -15,6 +15,7 @@ pub struct UserListParams {
     /// caller's subtree answers 403 `out_of_scope`.
     pub org: Option<String>,
     /// 1 to 200; default 50.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// From the previous page's `next_cursor`.
     pub cursor: Option<String>,
@@ -57,11 +58,14 @@ pub async fn list_users(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUserRequest {
+    #[schema(min_length = 3, max_length = 32, pattern = r"^[a-z0-9._-]+$")]
     pub username: String,
+    #[schema(min_length = 1, max_length = 64, pattern = r"\S")]
     pub display_name: String,
     pub role: Role,
     /// Org unit id or code.
     pub org: String,
+    #[schema(min_length = 8, max_length = 256)]
     pub password: String,
 }
 

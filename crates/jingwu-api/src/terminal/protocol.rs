@@ -29,11 +29,13 @@ pub enum TerminalClientMessage {
 #[serde(deny_unknown_fields)]
 pub struct Hello {
     /// Must be 1.
+    #[schema(minimum = 1, maximum = 1)]
     pub version: u32,
     pub unit_id: String,
     /// Sequence number of the last terminal message this terminal received (0 for none):
     /// everything after it is sent first, in order.
     #[serde(default)]
+    #[schema(minimum = 0)]
     pub last_seq: i64,
     /// Session token, when the upgrade request carried no `Authorization: Bearer` header
     /// (browsers cannot set headers on a WebSocket).
@@ -41,6 +43,7 @@ pub struct Hello {
     pub token: Option<String>,
     /// Requested heartbeat interval in seconds (1..=120, default 20).
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 120)]
     pub heartbeat_s: Option<u64>,
 }
 
@@ -77,6 +80,7 @@ pub struct PositionReport {
 #[serde(deny_unknown_fields)]
 pub struct TerminalFix {
     /// Fix time (RFC 3339).
+    #[schema(format = DateTime)]
     pub at: String,
     pub lat: f64,
     pub lon: f64,
@@ -153,6 +157,7 @@ pub struct Ack {
 pub struct ErrorReply {
     /// The command's `id`, when the frame had one.
     pub id: Option<String>,
+    #[schema(value_type = crate::openapi::ProblemCodeSchema)]
     pub code: String,
     /// The HTTP status the same refusal has on the REST API.
     pub status: u16,

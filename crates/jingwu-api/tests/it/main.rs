@@ -7,6 +7,7 @@ mod support;
 mod audit;
 mod command;
 mod concurrency;
+mod contracts;
 mod coverage;
 mod errors;
 mod events;

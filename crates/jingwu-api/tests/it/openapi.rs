@@ -19,6 +19,7 @@ async fn the_openapi_document_lists_every_api_route() {
     let expected = [
         "GET /api/v1/audit",
         "GET /api/v1/audit/verify",
+        "GET /api/v1/command/taxonomy",
         "GET /api/v1/coverage",
         "GET /api/v1/coverage/alerts",
         "GET /api/v1/coverage/areas",

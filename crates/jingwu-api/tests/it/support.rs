@@ -5,6 +5,7 @@ use axum::http::{StatusCode, header};
 use serde_json::Value;
 
 pub use jingwu_testkit::fixtures::{command as cmd, foundation};
+pub use jingwu_testkit::unregistered_codes;
 pub use jingwu_testkit::{ManualClock, Resp, TestApp};
 
 /// `resp.problem(status, code)` for the API's tests.
@@ -26,6 +27,13 @@ impl Problem for Resp {
         assert_eq!(self.body["status"], status.as_u16());
         assert_eq!(self.body["type"], format!("urn:jingwu:problem:{code}"));
         assert!(self.body["title"].is_string() && self.body["detail"].is_string());
+        let registered = jingwu_api::registered_problem(code)
+            .unwrap_or_else(|| panic!("problem code {code:?} is not in the error-code registry"));
+        assert_eq!(
+            registered.status,
+            status.as_u16(),
+            "{code} is registered with another status"
+        );
         &self.body
     }
 }

@@ -65,6 +65,7 @@ pub fn scopes(route: &str) -> Option<&'static [Sc]> {
         | "POST /api/v1/auth/logout"
         | "GET /api/v1/me"
         | "GET /api/v1/orgs"
+        | "GET /api/v1/command/taxonomy"
         | "GET /api/v1/audit"
         | "GET /api/v1/audit/verify"
         | "POST /api/v1/validate"
@@ -149,6 +150,7 @@ pub async fn build(
         },
         "GET /api/v1/me" => Req::get("/api/v1/me"),
         "GET /api/v1/orgs" => Req::get("/api/v1/orgs"),
+        "GET /api/v1/command/taxonomy" => Req::get("/api/v1/command/taxonomy"),
         "GET /api/v1/audit" => Req::get("/api/v1/audit"),
         "GET /api/v1/audit/verify" => Req::get("/api/v1/audit/verify"),
         "POST /api/v1/validate" => Req::json(

@@ -1,0 +1,98 @@
+//! The 110 system's stable error codes (see `jingwu_core::problem_codes` for the registry's
+//! rules and the foundation codes it builds on).
+
+jingwu_core::problem_codes! {
+    problems {
+        // Incidents and dispatch.
+        INCIDENT_CLOSED = ("incident_closed", 409, "The incident is closed or merged", "警情已结束或已合并");
+        UNIT_NOT_AVAILABLE = ("unit_not_available", 409, "The unit is not available", "警力不可用");
+        /// The unit changed between reading and writing (another dispatcher or its terminal).
+        UNIT_CHANGED = ("unit_changed", 409, "The unit changed meanwhile", "警力状态已变化");
+        /// The unit status machine refuses the move.
+        ILLEGAL_TRANSITION = ("illegal_transition", 409, "Status change not allowed", "不允许的状态变更");
+        NOT_ASSIGNED = ("not_assigned", 409, "The unit is not assigned to the incident", "该警力未被指派到此警情");
+        // Information layers of the command map.
+        LAYER_EXISTS = ("layer_exists", 409, "The layer code is taken", "图层代码已被占用");
+        /// Live layers are fed by their source, not by imports or pushes.
+        LAYER_LIVE = ("layer_live", 409, "The layer is live", "实时图层不可导入或推送");
+        // Terminal protocol (WebSocket).
+        WEBSOCKET_REQUIRED = ("websocket_required", 400, "A WebSocket upgrade is required", "需要 WebSocket 连接");
+        HELLO_TIMEOUT = ("hello_timeout", 408, "No hello in time", "未及时发送 hello");
+        HELLO_EXPECTED = ("hello_expected", 400, "The first message must be hello", "首条消息必须是 hello");
+        UNSUPPORTED_VERSION = ("unsupported_version", 400, "Unsupported protocol version", "不支持的协议版本");
+        ALREADY_GREETED = ("already_greeted", 409, "Hello was already received", "已收到 hello");
+        UNSUPPORTED_FRAME = ("unsupported_frame", 415, "Frames are JSON text", "仅支持 JSON 文本帧");
+    }
+    fields {
+        LAT_RANGE = ("lat.range", "Latitude out of range", "纬度超出范围");
+        LON_RANGE = ("lon.range", "Longitude out of range", "经度超出范围");
+        CALLER_PHONE_FORMAT = ("caller_phone.format", "Invalid caller phone", "报警电话格式错误");
+        /// A free text longer than its limit (caller name, address, description).
+        LENGTH = ("length", "Too long", "文本过长");
+        DESCRIPTION_EMPTY = ("description.empty", "Say what happened", "请填写警情描述");
+        /// The sub-category does not belong to the category (or either is unknown).
+        TAXONOMY = ("taxonomy", "Not a category and one of its sub-categories", "警情类别与子类不匹配");
+        PRIORITY_UNKNOWN = ("priority.unknown", "Unknown priority", "未知优先级");
+        SOURCE_UNKNOWN = ("source.unknown", "Unknown source", "未知警情来源");
+        STATUS_UNKNOWN = ("status.unknown", "Unknown unit status", "未知警力状态");
+        UNIT_IDS_COUNT = ("unit_ids.count", "Name 1 to 20 units", "请指定 1 至 20 个警力");
+        REASON_LENGTH = ("reason.length", "Reason length out of range", "原因长度不符");
+        TO_ORG_UNKNOWN = ("to_org.unknown", "Unknown target org unit", "目标机构不存在");
+        TO_ORG_SAME_OWNER = ("to_org.same_owner", "Already owned there", "警情已归属该机构");
+        INTO_UNKNOWN = ("into.unknown", "Unknown target incident", "目标警情不存在");
+        INTO_SAME_INCIDENT = ("into.same_incident", "An incident cannot be merged into itself", "不能合并到自身");
+        RESULT_CODE_FORMAT = ("result_code.format", "Invalid result code", "处置结果代码格式错误");
+        RESULT_TEXT_LENGTH = ("result_text.length", "Result text length out of range", "处置结果长度不符");
+        POSITIONS_COUNT = ("positions.count", "Too many fixes in one batch", "单批定位点过多");
+        POSITION_RANGE = ("position.range", "Fix out of range", "定位点坐标超出范围");
+        POSITION_TIME = ("position.time", "Fix time out of range", "定位时间超出范围");
+        CREW_SIZE = ("crew.size", "Crew too large", "编组人数过多");
+        CREW_DUPLICATE = ("crew.duplicate", "Officer listed twice", "警员重复");
+        CREW_UNKNOWN_OFFICER = ("crew.unknown_officer", "No such officer in your jurisdiction", "辖区内无此警员");
+        PERIOD_RANGE = ("period.range", "Period out of range", "统计时段超出范围");
+        COVERAGE_SECONDS = ("coverage.seconds", "Seconds out of range", "秒数超出范围");
+        NO_ROAD_NEARBY = ("no_road_nearby", "No road nearby", "附近没有道路");
+        OUT_OF_RANGE = ("out_of_range", "Latitude or longitude out of range", "经纬度超出范围");
+        /// A parameter that is not the list of numbers it must be (`bbox`, `from`, `to`).
+        INVALID = ("invalid", "Not a valid value", "取值无效");
+        LAYER_CODE = ("layer.code", "Invalid layer code", "图层代码格式错误");
+        LAYER_NAME = ("layer.name", "Layer name length out of range", "图层名称长度不符");
+        LAYER_KIND = ("layer.kind", "Unknown layer kind", "未知图层类型");
+        LAYER_ROLE = ("layer.role", "Not a staff role", "不是内部角色");
+        LAYER_CATEGORY = ("layer.category", "Unknown layer category", "图层类别不存在");
+        LAYER_OWNER = ("layer.owner", "Unknown owner org unit", "所属机构不存在");
+        IMPORT_COUNT = ("import.count", "Too many features", "要素过多");
+        IMPORT_EMPTY = ("import.empty", "No features to import", "没有可导入的要素");
+        FEATURE_TYPE = ("feature.type", "Not a GeoJSON Feature", "不是 GeoJSON 要素");
+        FEATURE_PROPERTIES = ("feature.properties", "Properties must be an object", "属性必须是对象");
+        FEATURE_ID = ("feature.id", "Invalid feature id", "要素标识无效");
+        FEATURE_NAME = ("feature.name", "Feature name missing", "缺少要素名称");
+        FEATURE_GEOMETRY = ("feature.geometry", "Invalid geometry", "几何图形无效");
+        FEATURE_DUPLICATE = ("feature.duplicate", "Feature id appears twice", "要素标识重复");
+        GEOJSON_MALFORMED = ("geojson.malformed", "Not JSON", "不是 JSON");
+        GEOJSON_TYPE = ("geojson.type", "Not a FeatureCollection", "不是 FeatureCollection");
+        GEOJSON_FEATURES = ("geojson.features", "Features must be an array", "features 必须是数组");
+        CSV_MALFORMED = ("csv.malformed", "Malformed CSV", "CSV 格式错误");
+        CSV_HEADER = ("csv.header", "CSV header must name id, lat, lon, name", "CSV 表头须包含 id、lat、lon、name");
+        CSV_ROW = ("csv.row", "Malformed CSV row", "CSV 行格式错误");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_do_not_shadow_foundation_codes() {
+        use jingwu_core::problem_codes as foundation;
+        let mut seen = std::collections::HashSet::new();
+        let problems = PROBLEMS.iter().chain(foundation::PROBLEMS);
+        for p in problems {
+            assert!(seen.insert(p.code), "{} twice", p.code);
+            assert!((400..600).contains(&p.status), "{}", p.code);
+        }
+        for f in FIELDS.iter().chain(foundation::FIELDS) {
+            assert!(seen.insert(f.code), "{} twice", f.code);
+        }
+    }
+}
