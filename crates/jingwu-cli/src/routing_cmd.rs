@@ -39,7 +39,8 @@ pub struct Source {
     /// Synthetic city: NODES[:SEED] (e.g. 100000:7, 1M).
     #[arg(long, value_name = "NODES[:SEED]")]
     pub synthetic: Option<String>,
-    /// CSV graph directory with nodes.csv and links.csv (Coquimbo format).
+    /// CSV graph directory with nodes.csv and links.csv, as `graph export` writes it or in
+    /// the Coquimbo (AequilibraE) layout.
     #[arg(long, value_name = "DIR")]
     pub csv_graph: Option<PathBuf>,
     /// Binary graph cache written by `jingwu graph build`.
@@ -52,7 +53,8 @@ pub struct Source {
 
 #[derive(clap::Subcommand, Debug)]
 pub enum GraphCommand {
-    /// Write DIR/nodes.csv (id,lat,lon) and DIR/edges.csv (from,to,seconds,meters).
+    /// Write DIR/nodes.csv and DIR/links.csv, one link per directed edge, which
+    /// `--csv-graph DIR` reads back as the same graph.
     Export {
         #[command(flatten)]
         source: Source,
@@ -342,34 +344,7 @@ fn print_json(v: &Value) -> Result<()> {
 
 fn export(src: &Source, dir: &Path) -> Result<()> {
     let g = load(src)?.graph;
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let np = dir.join("nodes.csv");
-    let mut w = BufWriter::new(
-        std::fs::File::create(&np).with_context(|| format!("cannot create {}", np.display()))?,
-    );
-    writeln!(w, "id,lat,lon")?;
-    for n in 0..g.node_count() as u32 {
-        let (lat, lon) = g.coord(n);
-        writeln!(w, "{n},{lat:.7},{lon:.7}")?;
-    }
-    w.flush()?;
-    let ep = dir.join("edges.csv");
-    let mut w = BufWriter::new(
-        std::fs::File::create(&ep).with_context(|| format!("cannot create {}", ep.display()))?,
-    );
-    writeln!(w, "from,to,seconds,meters")?;
-    for u in 0..g.node_count() as u32 {
-        for e in g.out_edges(u) {
-            writeln!(
-                w,
-                "{u},{},{:.3},{:.2}",
-                g.head(e),
-                f64::from(g.base_time_ms(e)) / 1000.0,
-                g.length_m(e)
-            )?;
-        }
-    }
-    w.flush()?;
+    jingwu_osm::write_csv_graph(&g, dir)?;
     Ok(())
 }
 
