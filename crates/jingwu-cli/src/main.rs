@@ -73,7 +73,7 @@ fn main() -> ExitCode {
     match run(cli.config.as_deref(), cli.command) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", error_chain(&e));
             ExitCode::FAILURE
         }
     }
@@ -103,4 +103,42 @@ fn run(config_file: Option<&std::path::Path>, cmd: Command) -> anyhow::Result<Ex
             Command::Routing(c) => routing_cmd::run(c).map(|()| ExitCode::SUCCESS),
         }
     })
+}
+
+/// An error and its causes on one line, each fact once. Many error types (ours and sqlx's)
+/// put their cause's text into their own message *and* return it as `source()`, so `{:#}`
+/// would say a PostgreSQL error three times; a cause whose text is already on the line is
+/// left out.
+fn error_chain(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if out.contains(text.as_str()) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cause_already_said_is_not_repeated() {
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        let e = anyhow::Error::new(jingwu_store::StoreError::Sqlx(sqlx::Error::Io(io)))
+            .context("cannot open the database postgres://h/db");
+        let line = error_chain(&e);
+        assert_eq!(line.matches("refused").count(), 1, "{line}");
+        assert!(line.starts_with("cannot open the database postgres://h/db: "), "{line}");
+        // Causes that add something are kept.
+        let e = anyhow::anyhow!("disk full").context("cannot write x.csv");
+        assert_eq!(error_chain(&e), "cannot write x.csv: disk full");
+    }
 }
