@@ -4,5 +4,6 @@
 mod audit_verify;
 mod errors;
 mod graph_export;
+mod newcomer;
 mod operator;
 mod support;
