@@ -1,5 +1,6 @@
 //! `jingwu serve` and `jingwu demo`.
 
+use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::ExitCode;
@@ -59,6 +60,13 @@ pub async fn run(file: Option<&Path>, args: ServeArgs, demo: bool) -> anyhow::Re
         .addr
         .parse()
         .with_context(|| format!("--addr {:?} is not HOST:PORT", cfg.addr))?;
+    // Bind before anything else: an address in use must fail at once, before a fresh database
+    // file is created or a road network loaded for nothing.
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    // The port actually bound, when the configuration asked for any (port 0).
+    let addr = listener.local_addr().unwrap_or(addr);
     let app = config::open_app(&cfg).await?;
     if demo {
         let summary = app.seed_demo().await.context("cannot load the demo city")?;
@@ -87,9 +95,6 @@ pub async fn run(file: Option<&Path>, args: ServeArgs, demo: bool) -> anyhow::Re
             secure_cookies: cfg.secure_cookies,
         },
     );
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("cannot listen on {addr}"))?;
     tracing::info!(%addr, database = %config::redact(&cfg.database), "jingwu listening");
     axum::serve(
         listener,
@@ -106,8 +111,10 @@ pub async fn run(file: Option<&Path>, args: ServeArgs, demo: bool) -> anyhow::Re
 fn init_logging(cfg: &Config) -> anyhow::Result<()> {
     let filter = EnvFilter::try_new(&cfg.log)
         .with_context(|| format!("invalid log filter {:?}", cfg.log))?;
+    // Colour codes only for a person at a terminal, never into a file or a pipe.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
     let result = match cfg.log_format.as_str() {
         "json" => builder.json().try_init(),

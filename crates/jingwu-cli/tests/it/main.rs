@@ -6,4 +6,5 @@ mod errors;
 mod graph_export;
 mod newcomer;
 mod operator;
+mod serve;
 mod support;
