@@ -246,7 +246,10 @@ mod tests {
             text.contains("bad run --out: the help does not show the default"),
             "{text}"
         );
-        assert!(text.contains("bad nested: subcommand without a description"), "{text}");
+        assert!(
+            text.contains("bad nested: subcommand without a description"),
+            "{text}"
+        );
         assert!(text.contains("bad nested: without a subcommand"), "{text}");
         assert_eq!(problems.len(), 4, "{text}");
     }
@@ -258,7 +261,10 @@ mod tests {
             .context("cannot open the database postgres://h/db");
         let line = error_chain(&e);
         assert_eq!(line.matches("refused").count(), 1, "{line}");
-        assert!(line.starts_with("cannot open the database postgres://h/db: "), "{line}");
+        assert!(
+            line.starts_with("cannot open the database postgres://h/db: "),
+            "{line}"
+        );
         // Causes that add something are kept.
         let e = anyhow::anyhow!("disk full").context("cannot write x.csv");
         assert_eq!(error_chain(&e), "cannot write x.csv: disk full");

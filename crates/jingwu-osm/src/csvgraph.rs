@@ -139,16 +139,17 @@ pub fn load_csv_graph(dir: &Path) -> Result<(Graph, BuildReport), OsmError> {
                 .unwrap_or(default)
         };
         // An explicit time wins over the speed: it is what routing uses, to the millisecond.
-        let time_ms = |seconds: Option<usize>, speed_col: Option<usize>| {
-            match seconds.map(get).filter(|t| !t.is_empty()) {
-                None => Ok(travel_ms(dist, speed(speed_col))),
-                Some(t) => t
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|t| t.is_finite() && *t >= 0.0)
-                    .map(|t| (t * 1000.0).round().min(f64::from(u32::MAX - 1)) as u32)
-                    .ok_or_else(|| csv_err(&lpath, line, format!("bad travel time {t:?}"))),
-            }
+        let time_ms = |seconds: Option<usize>, speed_col: Option<usize>| match seconds
+            .map(get)
+            .filter(|t| !t.is_empty())
+        {
+            None => Ok(travel_ms(dist, speed(speed_col))),
+            Some(t) => t
+                .parse::<f64>()
+                .ok()
+                .filter(|t| t.is_finite() && *t >= 0.0)
+                .map(|t| (t * 1000.0).round().min(f64::from(u32::MAX - 1)) as u32)
+                .ok_or_else(|| csv_err(&lpath, line, format!("bad travel time {t:?}"))),
         };
         let mut shape = cwkt.and_then(|c| parse_wkt(get(c))).unwrap_or_default();
         if let (Some(first), Some((la, lo))) = (shape.first().copied(), b.node_coord(a)) {

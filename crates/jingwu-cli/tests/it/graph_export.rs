@@ -20,7 +20,11 @@ fn an_exported_graph_routes_like_the_original() {
         let o = jingwu(&args, None);
         assert!(o.status.success(), "{}", err(&o));
         let v: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
-        (v["nodes"].clone(), v["directed_edges"].clone(), v["bbox"].clone())
+        (
+            v["nodes"].clone(),
+            v["directed_edges"].clone(),
+            v["bbox"].clone(),
+        )
     };
     assert_eq!(
         info(&["--csv-graph", gdir]),

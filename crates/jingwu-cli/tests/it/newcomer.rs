@@ -42,10 +42,19 @@ fn a_command_group_alone_lists_its_subcommands() {
 fn help_shows_the_defaults_that_apply() {
     let serve = out(&jingwu(&["serve", "--help"], None));
     assert!(serve.contains("[default: 127.0.0.1:8080]"), "{serve}");
-    assert!(serve.contains("[default: sqlite://data/jingwu.db]"), "{serve}");
+    assert!(
+        serve.contains("[default: sqlite://data/jingwu.db]"),
+        "{serve}"
+    );
     let demo = out(&jingwu(&["demo", "--help"], None));
-    assert!(demo.contains("[default: sqlite://data/jingwu-demo.db]"), "{demo}");
+    assert!(
+        demo.contains("[default: sqlite://data/jingwu-demo.db]"),
+        "{demo}"
+    );
     assert!(demo.contains("[default: synthetic:60000:2016]"), "{demo}");
     let migrate = out(&jingwu(&["migrate", "--help"], None));
-    assert!(migrate.contains("[default: sqlite://data/jingwu.db]"), "{migrate}");
+    assert!(
+        migrate.contains("[default: sqlite://data/jingwu.db]"),
+        "{migrate}"
+    );
 }

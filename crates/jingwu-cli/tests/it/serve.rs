@@ -54,5 +54,8 @@ fn logs_into_a_file_or_pipe_carry_no_colour_codes() {
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(log.contains("jingwu listening"), "{log}");
-    assert!(!log.contains('\u{1b}'), "ANSI escape codes in the log: {log:?}");
+    assert!(
+        !log.contains('\u{1b}'),
+        "ANSI escape codes in the log: {log:?}"
+    );
 }

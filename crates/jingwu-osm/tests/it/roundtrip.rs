@@ -40,7 +40,10 @@ fn a_synthetic_city_survives_export_and_reload() {
         .generate()
         .unwrap();
     let back = roundtrip(&g, "synthetic");
-    assert_eq!(back, g, "coordinates, edges, times, lengths and shapes unchanged");
+    assert_eq!(
+        back, g,
+        "coordinates, edges, times, lengths and shapes unchanged"
+    );
     assert_eq!(reach_from_nodes(&back), reach_from_nodes(&g));
 }
 
@@ -75,7 +78,10 @@ fn an_explicit_travel_time_wins_over_the_speed_and_bad_ones_are_named() {
     let (g, _) = jingwu_osm::load_csv_graph(dir.path()).unwrap();
     let g = &g;
     let times: Vec<(f64, u32)> = (0..g.node_count() as u32)
-        .flat_map(|u| g.out_edges(u).map(move |e| (g.coord(u).1, g.base_time_ms(e))))
+        .flat_map(|u| {
+            g.out_edges(u)
+                .map(move |e| (g.coord(u).1, g.base_time_ms(e)))
+        })
         .collect();
     // 1 -> 2 takes the given 2.5 s; 2 -> 1 has no time, so 100 m at 36 km/h = 10 s.
     assert!(times.contains(&(7.0, 2_500)), "{times:?}");
