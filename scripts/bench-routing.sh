@@ -12,13 +12,12 @@
 #   BENCH_VENV     Python 3.12 venv for the Python peers (created if missing)
 #   BENCH_SKIP_INSTALL=1   do not apt-get/pip install anything
 #   JINGWU_BIN     a prebuilt jingwu binary (default: cargo build --release -p jingwu-cli)
-#   JINGWU_SHARED_DIR      the shared/ folder (default: ../shared next to the repo)
+#   JINGWU_OSM_DIR  the real extracts (default: testdata/osm in this repository)
 #   BENCH_PG_DSN   libpq DSN (default host=127.0.0.1 port=5432 dbname=test user=postgres)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-SHARED=${JINGWU_SHARED_DIR:-$ROOT/../shared}
-OSM=$SHARED/data/osm
+OSM=${JINGWU_OSM_DIR:-$ROOT/testdata/osm}
 OUT=${BENCH_OUT:-${CARGO_TARGET_DIR:-$ROOT/target}/bench-routing}
 GRAPHS=${BENCH_GRAPHS:-"monaco coquimbo syn100k syn1m syn2m"}
 QUERIES=${BENCH_QUERIES:-20}

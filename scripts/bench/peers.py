@@ -12,6 +12,7 @@ Writes one JSON result per graph; `report.py` turns them into the Markdown table
 
 import argparse
 import csv
+import io
 import json
 import os
 import random
@@ -32,17 +33,22 @@ def median_ms(times):
 
 
 def read_graph(d):
+    """The graph `jingwu graph export` wrote: node ids are 0..n in order, one link per
+    directed edge with its exact travel time in `seconds_ab`."""
     nodes = []
     with open(d / "nodes.csv") as f:
-        for r in csv.DictReader(f):
+        for i, r in enumerate(csv.DictReader(f)):
+            assert int(r["node_id"]) == i, "nodes.csv is not numbered 0..n in order"
             nodes.append((float(r["lat"]), float(r["lon"])))
-    src, dst, sec = [], [], []
-    with open(d / "edges.csv") as f:
+    src, dst, sec, meters = [], [], [], []
+    with open(d / "links.csv") as f:
         for r in csv.DictReader(f):
-            src.append(int(r["from"]))
-            dst.append(int(r["to"]))
-            sec.append(float(r["seconds"]))
-    return nodes, src, dst, sec
+            assert r["direction"] == "1", "expected one link per directed edge"
+            src.append(int(r["a_node"]))
+            dst.append(int(r["b_node"]))
+            sec.append(float(r["seconds_ab"]))
+            meters.append(float(r["distance"]))
+    return nodes, src, dst, sec, meters
 
 
 def write_points(path, ids, nodes):
@@ -83,7 +89,7 @@ def bench_igraph(n, src, dst, sec, sources, limit):
     return {"reach300_ms": median_ms(times), "reach300_nodes": statistics.mean(sizes), "note": "one-to-all (no cutoff in igraph)"}
 
 
-def bench_pgrouting(name, graph_dir, sources, incidents, units, limit, rank_queries, dsn, rank_timeout_s=120.0):
+def bench_pgrouting(name, edges, sources, incidents, units, limit, rank_queries, dsn, rank_timeout_s=120.0):
     import psycopg2
     import psycopg2.errors
 
@@ -94,8 +100,8 @@ def bench_pgrouting(name, graph_dir, sources, incidents, units, limit, rank_quer
     cur.execute("CREATE EXTENSION IF NOT EXISTS pgrouting")
     cur.execute(f"DROP TABLE IF EXISTS {table}")
     cur.execute(f"CREATE TABLE {table} (id bigserial primary key, source bigint, target bigint, cost float8, meters float8)")
-    with open(graph_dir / "edges.csv") as f:
-        cur.copy_expert(f"COPY {table}(source, target, cost, meters) FROM STDIN WITH (FORMAT csv, HEADER true)", f)
+    rows = io.StringIO("".join(f"{s},{t},{c},{m}\n" for s, t, c, m in zip(*edges)))
+    cur.copy_expert(f"COPY {table}(source, target, cost, meters) FROM STDIN WITH (FORMAT csv)", rows)
     cur.execute(f"ANALYZE {table}")
     sql = f"SELECT id, source, target, cost FROM {table}"
     times, sizes = [], []
@@ -210,7 +216,7 @@ def main():
     t = time.perf_counter()
     subprocess.run([a.jingwu, "graph", "export", *gargs, "--out", str(gdir)], check=True)
     log(f"{a.name}: exported in {time.perf_counter() - t:.1f} s")
-    nodes, src, dst, sec = read_graph(gdir)
+    nodes, src, dst, sec, meters = read_graph(gdir)
     n = len(nodes)
     rng = random.Random(20261129)
     sources = rng.sample(range(n), min(a.queries, n))
@@ -235,7 +241,7 @@ def main():
     runners = {
         "scipy": lambda: bench_scipy(n, src, dst, sec, sources, limit),
         "igraph": lambda: bench_igraph(n, src, dst, sec, sources[:slow] if big else sources, limit),
-        "pgrouting": lambda: bench_pgrouting(a.name.replace("-", "_"), gdir, sources[:slow], incidents, units, limit, 1 if big else slow, a.dsn),
+        "pgrouting": lambda: bench_pgrouting(a.name.replace("-", "_"), (src, dst, sec, meters), sources[:slow], incidents, units, limit, 1 if big else slow, a.dsn),
     }
     if a.pbf:
         runners["osrm"] = lambda: bench_osrm(a.pbf, work, incidents, units, nodes, a.queries)

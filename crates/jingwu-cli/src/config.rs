@@ -41,12 +41,19 @@ pub struct Config {
     pub media_dir: String,
 }
 
+/// Listen address unless configured.
+pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
+/// Database unless configured (`jingwu demo` has its own, [`DEMO_DATABASE`]).
+pub const DEFAULT_DATABASE: &str = "sqlite://data/jingwu.db";
+/// The demo city's database unless configured, apart from a real one.
+pub const DEMO_DATABASE: &str = "sqlite://data/jingwu-demo.db";
+
 impl Default for Config {
     fn default() -> Self {
         let cost = PasswordCost::default();
         Config {
-            addr: "127.0.0.1:8080".into(),
-            database: "sqlite://data/jingwu.db".into(),
+            addr: DEFAULT_ADDR.into(),
+            database: DEFAULT_DATABASE.into(),
             log: "info,sqlx=warn".into(),
             log_format: "text".into(),
             secure_cookies: false,
@@ -63,11 +70,19 @@ impl Default for Config {
     }
 }
 
+/// Help of `--database`, naming the default that applies when neither the flag nor the
+/// configuration sets it.
+pub fn database_help(default: &str) -> String {
+    format!(
+        "Database URL: sqlite://PATH or postgres://USER@HOST/DB; also `database` in \
+         jingwu.toml or JINGWU_DATABASE [default: {default}]"
+    )
+}
+
 /// Flags common to every command that opens the database.
 #[derive(Debug, Clone, Default, clap::Args, Serialize)]
 pub struct DbArgs {
-    /// Database URL: sqlite://PATH or postgres://USER@HOST/DB.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", help = database_help(DEFAULT_DATABASE))]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub database: Option<String>,
 }

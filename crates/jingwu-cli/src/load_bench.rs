@@ -35,7 +35,8 @@ pub struct Common {
     /// terminal in scope, which spares the server a thousand password hashes).
     #[arg(long, default_value = "dispatcher")]
     pub dispatcher: String,
-    #[arg(long, env = "JINGWU_SIM_PASSWORD")]
+    /// Password of the dispatcher account [default: the demo accounts' password].
+    #[arg(long, env = "JINGWU_SIM_PASSWORD", hide_env_values = true)]
     pub password: Option<String>,
     /// Upper bound of the run, seconds (1..=120).
     #[arg(long, default_value_t = 60)]
@@ -46,6 +47,7 @@ pub struct Common {
 pub struct PushArgs {
     #[command(flatten)]
     pub common: Common,
+    /// Simulated terminals (1..=5000), one WebSocket connection per available unit.
     #[arg(long, default_value_t = 1000)]
     pub terminals: usize,
     /// Offered position fixes per second, all terminals together.

@@ -26,8 +26,10 @@ pub enum UserCommand {
     Add {
         #[command(flatten)]
         db: DbArgs,
+        /// Login name, e.g. li.na.
         #[arg(long)]
         username: String,
+        /// Name shown in pages and the audit log, e.g. 李娜.
         #[arg(long)]
         display_name: String,
         /// admin, dispatcher, officer, traffic_clerk, permit_clerk, case_handler,
@@ -112,13 +114,16 @@ pub enum OrgCommand {
         /// city, district or station.
         #[arg(long)]
         kind: String,
+        /// Unique code, e.g. the administrative division code 330200.
         #[arg(long)]
         code: String,
+        /// Chinese name, e.g. 宁波市公安局.
         #[arg(long)]
         name_zh: String,
+        /// English name, e.g. "Ningbo PSB".
         #[arg(long)]
         name_en: String,
-        /// Parent code or id (not for the city).
+        /// Parent code or id; required for bureaus and stations [default: none, for the city].
         #[arg(long)]
         parent: Option<String>,
     },

@@ -30,20 +30,25 @@ pub enum RoutingCommand {
     Bench(Box<BenchCommand>),
 }
 
-/// Where the road graph comes from (exactly one).
+/// Heading of the graph source flags in `--help`.
+const SOURCE_HEADING: &str = "Road graph (one of --pbf, --synthetic, --csv-graph, --graph)";
+
+/// Where the road graph comes from: exactly one of --pbf, --synthetic, --csv-graph, --graph
+/// (`bench routing` alone falls back to a synthetic city of 100,000 junctions).
 #[derive(clap::Args, Debug, Clone)]
 pub struct Source {
-    /// OpenStreetMap extract (.osm.pbf), car profile.
-    #[arg(long, value_name = "FILE")]
+    /// OpenStreetMap extract (.osm.pbf), car profile [default: none].
+    #[arg(long, help_heading = SOURCE_HEADING, value_name = "FILE")]
     pub pbf: Option<PathBuf>,
-    /// Synthetic city: NODES[:SEED] (e.g. 100000:7, 1M).
-    #[arg(long, value_name = "NODES[:SEED]")]
+    /// Synthetic city: NODES[:SEED] (e.g. 100000:7, 1M) [default: none].
+    #[arg(long, help_heading = SOURCE_HEADING, value_name = "NODES[:SEED]")]
     pub synthetic: Option<String>,
-    /// CSV graph directory with nodes.csv and links.csv (Coquimbo format).
-    #[arg(long, value_name = "DIR")]
+    /// CSV graph directory with nodes.csv and links.csv, as `graph export` writes it or in
+    /// the Coquimbo (AequilibraE) layout [default: none].
+    #[arg(long, help_heading = SOURCE_HEADING, value_name = "DIR")]
     pub csv_graph: Option<PathBuf>,
-    /// Binary graph cache written by `jingwu graph build`.
-    #[arg(long, value_name = "FILE")]
+    /// Binary graph cache written by `jingwu graph build` [default: none].
+    #[arg(long, help_heading = SOURCE_HEADING, value_name = "FILE")]
     pub graph: Option<PathBuf>,
     /// Maximum distance (m) from a coordinate to the road when snapping.
     #[arg(long, default_value_t = 200.0, value_name = "METRES")]
@@ -52,10 +57,12 @@ pub struct Source {
 
 #[derive(clap::Subcommand, Debug)]
 pub enum GraphCommand {
-    /// Write DIR/nodes.csv (id,lat,lon) and DIR/edges.csv (from,to,seconds,meters).
+    /// Write DIR/nodes.csv and DIR/links.csv, one link per directed edge, which
+    /// `--csv-graph DIR` reads back as the same graph.
     Export {
         #[command(flatten)]
         source: Source,
+        /// Directory to write (created if missing; files in it are replaced).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
@@ -63,6 +70,7 @@ pub enum GraphCommand {
     Build {
         #[command(flatten)]
         source: Source,
+        /// Cache file to write.
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
@@ -79,8 +87,10 @@ pub enum RouteCommand {
     Reach {
         #[command(flatten)]
         source: Source,
+        /// Start point in degrees, snapped to the nearest road.
         #[arg(long, value_name = "LAT,LON", allow_hyphen_values = true)]
         from: String,
+        /// Time limit in seconds.
         #[arg(long, value_name = "S")]
         max_seconds: f64,
     },
@@ -88,8 +98,10 @@ pub enum RouteCommand {
     Path {
         #[command(flatten)]
         source: Source,
+        /// Start point in degrees, snapped to the nearest road.
         #[arg(long, value_name = "LAT,LON", allow_hyphen_values = true)]
         from: String,
+        /// End point in degrees, snapped to the nearest road.
         #[arg(long, value_name = "LAT,LON", allow_hyphen_values = true)]
         to: String,
     },
@@ -97,6 +109,7 @@ pub enum RouteCommand {
     Isochrone {
         #[command(flatten)]
         source: Source,
+        /// Start point in degrees, snapped to the nearest road.
         #[arg(long, value_name = "LAT,LON", allow_hyphen_values = true)]
         from: String,
         /// Comma-separated limits in seconds.
@@ -113,13 +126,16 @@ pub enum RouteCommand {
     Rank {
         #[command(flatten)]
         source: Source,
+        /// Unit positions, CSV id,lat,lon (a header line is optional).
         #[arg(long, value_name = "FILE")]
         units: PathBuf,
+        /// Incident point in degrees, snapped to the nearest road.
         #[arg(long, value_name = "LAT,LON", allow_hyphen_values = true)]
         to: String,
         /// How many of the fastest units to return.
         #[arg(long, default_value_t = 5)]
         k: usize,
+        /// Units farther than this many seconds are not ranked.
         #[arg(long, default_value_t = 1800.0, value_name = "S")]
         max_seconds: f64,
     },
@@ -132,17 +148,22 @@ pub struct CoverageArgs {
     /// UNITS.csv: id,lat,lon[,status]; status "idle" marks units that may be moved.
     #[arg(long, value_name = "FILE")]
     units: PathBuf,
+    /// Comma-separated time limits in seconds.
     #[arg(long, value_name = "S,S,...", default_value = "60,180,300")]
     seconds: String,
-    /// Suggest new positions for K units (greedy maximal covering at --suggest-seconds).
+    /// Suggest new positions for K units (greedy maximal covering at --suggest-seconds)
+    /// [default: none, no suggestion].
     #[arg(long, value_name = "K")]
     suggest: Option<usize>,
+    /// Time limit the suggested positions are chosen for, in seconds.
     #[arg(long, default_value_t = 180.0, value_name = "S")]
     suggest_seconds: f64,
-    /// Areas as GeoJSON (Polygon/MultiPolygon features with a "name" or "id" property).
+    /// Areas as GeoJSON (Polygon/MultiPolygon features with a "name" or "id" property)
+    /// [default: none, the whole graph only].
     #[arg(long, value_name = "FILE")]
     areas: Option<PathBuf>,
-    /// Areas as an area per node (CSV node_id,area with node ids as in `graph export`).
+    /// Areas as an area per node (CSV node_id,area with node ids as in `graph export`)
+    /// [default: none].
     #[arg(long, value_name = "FILE", conflicts_with = "areas")]
     area_of_node: Option<PathBuf>,
     /// H3 resolution of coverage cells.
@@ -173,13 +194,14 @@ pub struct BenchArgs {
     /// Units for ranking and coverage (random nodes unless --units-file).
     #[arg(long, default_value_t = 700)]
     units: usize,
-    /// Start points for reach and isochrones (CSV id,lat,lon), e.g. chosen by the peer script.
+    /// Start points for reach and isochrones (CSV id,lat,lon), e.g. chosen by the peer script
+    /// [default: random nodes].
     #[arg(long, value_name = "FILE")]
     sources_file: Option<PathBuf>,
-    /// Unit positions (CSV id,lat,lon).
+    /// Unit positions (CSV id,lat,lon) [default: --units random nodes].
     #[arg(long, value_name = "FILE")]
     units_file: Option<PathBuf>,
-    /// Incident points for ranking (CSV id,lat,lon).
+    /// Incident points for ranking (CSV id,lat,lon) [default: random nodes].
     #[arg(long, value_name = "FILE")]
     incidents_file: Option<PathBuf>,
     /// Print JSON instead of a Markdown table.
@@ -342,34 +364,7 @@ fn print_json(v: &Value) -> Result<()> {
 
 fn export(src: &Source, dir: &Path) -> Result<()> {
     let g = load(src)?.graph;
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let np = dir.join("nodes.csv");
-    let mut w = BufWriter::new(
-        std::fs::File::create(&np).with_context(|| format!("cannot create {}", np.display()))?,
-    );
-    writeln!(w, "id,lat,lon")?;
-    for n in 0..g.node_count() as u32 {
-        let (lat, lon) = g.coord(n);
-        writeln!(w, "{n},{lat:.7},{lon:.7}")?;
-    }
-    w.flush()?;
-    let ep = dir.join("edges.csv");
-    let mut w = BufWriter::new(
-        std::fs::File::create(&ep).with_context(|| format!("cannot create {}", ep.display()))?,
-    );
-    writeln!(w, "from,to,seconds,meters")?;
-    for u in 0..g.node_count() as u32 {
-        for e in g.out_edges(u) {
-            writeln!(
-                w,
-                "{u},{},{:.3},{:.2}",
-                g.head(e),
-                f64::from(g.base_time_ms(e)) / 1000.0,
-                g.length_m(e)
-            )?;
-        }
-    }
-    w.flush()?;
+    jingwu_osm::write_csv_graph(&g, dir)?;
     Ok(())
 }
 

@@ -1,5 +1,6 @@
 //! `jingwu serve` and `jingwu demo`.
 
+use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::ExitCode;
@@ -15,18 +16,34 @@ use crate::config::{self, Config};
 /// across) around Ningbo's centre, since no Ningbo extract ships with the project.
 pub const DEMO_ROAD_NETWORK: &str = "synthetic:60000:2016";
 
+/// Help of `--road-network` with the default that applies when nothing configures it.
+pub fn road_network_help(default: &str) -> String {
+    let default = if default.is_empty() {
+        "none: no recommendations or coverage"
+    } else {
+        default
+    };
+    format!(
+        "Road network to dispatch on: synthetic:NODES[:SEED], FILE.osm.pbf or a cache from \
+         `jingwu graph build`; also `road_network` in jingwu.toml or JINGWU_ROAD_NETWORK \
+         [default: {default}]"
+    )
+}
+
+/// Flags of `serve` and `demo`. They are optional so that the configuration file and the
+/// environment can set them; the help names the default that applies otherwise.
 #[derive(Debug, Clone, Default, clap::Args, Serialize)]
 pub struct ServeArgs {
-    /// Listen address, HOST:PORT.
-    #[arg(long, value_name = "HOST:PORT")]
+    #[arg(long, value_name = "HOST:PORT", help = format!(
+        "Listen address; also `addr` in jingwu.toml or JINGWU_ADDR [default: {}]",
+        config::DEFAULT_ADDR
+    ))]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub addr: Option<String>,
-    /// Database URL: sqlite://PATH or postgres://USER@HOST/DB.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", help = config::database_help(config::DEFAULT_DATABASE))]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub database: Option<String>,
-    /// Road network: synthetic:NODES[:SEED], FILE.osm.pbf or a graph cache file.
-    #[arg(long, value_name = "SPEC")]
+    #[arg(long, value_name = "SPEC", help = road_network_help(""))]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub road_network: Option<String>,
 }
@@ -34,7 +51,7 @@ pub struct ServeArgs {
 pub async fn run(file: Option<&Path>, args: ServeArgs, demo: bool) -> anyhow::Result<ExitCode> {
     let mut defaults = Config::default();
     if demo {
-        defaults.database = "sqlite://data/jingwu-demo.db".into();
+        defaults.database = config::DEMO_DATABASE.into();
         defaults.road_network = DEMO_ROAD_NETWORK.into();
     }
     let cfg = config::load(file, defaults, &args)?;
@@ -43,6 +60,13 @@ pub async fn run(file: Option<&Path>, args: ServeArgs, demo: bool) -> anyhow::Re
         .addr
         .parse()
         .with_context(|| format!("--addr {:?} is not HOST:PORT", cfg.addr))?;
+    // Bind before anything else: an address in use must fail at once, before a fresh database
+    // file is created or a road network loaded for nothing.
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    // The port actually bound, when the configuration asked for any (port 0).
+    let addr = listener.local_addr().unwrap_or(addr);
     let app = config::open_app(&cfg).await?;
     if demo {
         let summary = app.seed_demo().await.context("cannot load the demo city")?;
@@ -71,9 +95,6 @@ pub async fn run(file: Option<&Path>, args: ServeArgs, demo: bool) -> anyhow::Re
             secure_cookies: cfg.secure_cookies,
         },
     );
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("cannot listen on {addr}"))?;
     tracing::info!(%addr, database = %config::redact(&cfg.database), "jingwu listening");
     axum::serve(
         listener,
@@ -90,8 +111,10 @@ pub async fn run(file: Option<&Path>, args: ServeArgs, demo: bool) -> anyhow::Re
 fn init_logging(cfg: &Config) -> anyhow::Result<()> {
     let filter = EnvFilter::try_new(&cfg.log)
         .with_context(|| format!("invalid log filter {:?}", cfg.log))?;
+    // Colour codes only for a person at a terminal, never into a file or a pipe.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
     let result = match cfg.log_format.as_str() {
         "json" => builder.json().try_init(),

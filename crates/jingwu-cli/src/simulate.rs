@@ -51,13 +51,13 @@ pub struct SimulateArgs {
     #[arg(long, default_value = "admin")]
     pub admin: String,
     /// Password of the dispatcher and admin accounts, also given to the simulated officers
-    /// (default: the demo password).
-    #[arg(long, env = "JINGWU_SIM_PASSWORD")]
+    /// [default: the demo accounts' password].
+    #[arg(long, env = "JINGWU_SIM_PASSWORD", hide_env_values = true)]
     pub password: Option<String>,
     /// Seed of the incident generator.
     #[arg(long, default_value_t = 110)]
     pub seed: u64,
-    /// The server's road network, which terminals drive along (default: the demo's);
+    /// The server's road network, which terminals drive along (the demo's by default);
     /// `none` drives in straight lines.
     #[arg(long, default_value = crate::serve::DEMO_ROAD_NETWORK)]
     pub road_network: String,

@@ -1,6 +1,8 @@
-//! CSV graph loader (AequilibraE-style `nodes.csv` + `links.csv`, as in the Coquimbo set).
+//! CSV graphs: AequilibraE-style `nodes.csv` + `links.csv` (as in the Coquimbo set), read by
+//! [`load_csv_graph`] and written by [`write_csv_graph`] in the same layout.
 
 use std::collections::HashMap;
+use std::io::Write;
 use std::path::Path;
 
 use jingwu_routing::{BuildReport, Graph, GraphBuilder, default_speed, travel_ms};
@@ -45,8 +47,9 @@ fn parse_wkt(wkt: &str) -> Option<Vec<(f64, f64)>> {
         .collect()
 }
 
-/// Loads `dir/nodes.csv` and `dir/links.csv`. Link speeds: `speed_ab`/`speed_ba` when given,
-/// else the default for `link_type` (25 km/h for unknown types). Lengths from `distance`.
+/// Loads `dir/nodes.csv` and `dir/links.csv`. Travel time per direction: `seconds_ab`/
+/// `seconds_ba` when given (written by [`write_csv_graph`]), else `distance` at `speed_ab`/
+/// `speed_ba` (km/h), else at the default for `link_type` (25 km/h for unknown types).
 ///
 /// # Errors
 /// Missing files or columns, unparsable numbers, unknown node references.
@@ -104,6 +107,8 @@ pub fn load_csv_graph(dir: &Path) -> Result<(Graph, BuildReport), OsmError> {
     let cmodes = h.iter().position(|x| x == "modes");
     let csab = h.iter().position(|x| x == "speed_ab");
     let csba = h.iter().position(|x| x == "speed_ba");
+    let ctab = h.iter().position(|x| x == "seconds_ab");
+    let ctba = h.iter().position(|x| x == "seconds_ba");
     let cwkt = h.iter().position(|x| x == "wkt");
     for (i, rec) in rdr.records().enumerate() {
         let line = i as u64 + 2;
@@ -133,6 +138,19 @@ pub fn load_csv_graph(dir: &Path) -> Result<(Graph, BuildReport), OsmError> {
                 .filter(|s| *s > 0.0)
                 .unwrap_or(default)
         };
+        // An explicit time wins over the speed: it is what routing uses, to the millisecond.
+        let time_ms = |seconds: Option<usize>, speed_col: Option<usize>| match seconds
+            .map(get)
+            .filter(|t| !t.is_empty())
+        {
+            None => Ok(travel_ms(dist, speed(speed_col))),
+            Some(t) => t
+                .parse::<f64>()
+                .ok()
+                .filter(|t| t.is_finite() && *t >= 0.0)
+                .map(|t| (t * 1000.0).round().min(f64::from(u32::MAX - 1)) as u32)
+                .ok_or_else(|| csv_err(&lpath, line, format!("bad travel time {t:?}"))),
+        };
         let mut shape = cwkt.and_then(|c| parse_wkt(get(c))).unwrap_or_default();
         if let (Some(first), Some((la, lo))) = (shape.first().copied(), b.node_coord(a)) {
             // WKT should run a -> b; flip it if it starts at b.
@@ -150,13 +168,77 @@ pub fn load_csv_graph(dir: &Path) -> Result<(Graph, BuildReport), OsmError> {
         };
         let rev: Vec<(f64, f64)> = inner.iter().rev().copied().collect();
         if direction >= 0 {
-            b.add_edge_with_geometry(a, bn, travel_ms(dist, speed(csab)), dist, &inner)
+            b.add_edge_with_geometry(a, bn, time_ms(ctab, csab)?, dist, &inner)
                 .map_err(|e| graph_err(&lpath, e))?;
         }
         if direction <= 0 {
-            b.add_edge_with_geometry(bn, a, travel_ms(dist, speed(csba)), dist, &rev)
+            b.add_edge_with_geometry(bn, a, time_ms(ctba, csba)?, dist, &rev)
                 .map_err(|e| graph_err(&lpath, e))?;
         }
     }
     b.build().map_err(|e| graph_err(&lpath, e))
+}
+
+/// Writes `graph` as `dir/nodes.csv` (`node_id,lon,lat`) and `dir/links.csv`, one link per
+/// directed edge (`direction` 1) with its length, travel time (`seconds_ab`, exact to the
+/// millisecond), the equivalent `speed_ab` for readers that know only speeds, and its shape
+/// as WKT. Node ids are the graph's, so [`load_csv_graph`] on `dir` gives back the same graph.
+///
+/// # Errors
+/// The directory or a file cannot be written.
+pub fn write_csv_graph(graph: &Graph, dir: &Path) -> Result<(), OsmError> {
+    let io_err = |path: &Path, error| OsmError::Io {
+        path: path.display().to_string(),
+        error,
+    };
+    std::fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
+    let npath = dir.join("nodes.csv");
+    let write_nodes = || -> std::io::Result<()> {
+        let mut w = std::io::BufWriter::new(std::fs::File::create(&npath)?);
+        writeln!(w, "node_id,lon,lat")?;
+        for n in 0..graph.node_count() as u32 {
+            // Seven decimals are the graph's own fixed-point precision: nothing is rounded.
+            let (lat, lon) = graph.coord(n);
+            writeln!(w, "{n},{lon:.7},{lat:.7}")?;
+        }
+        w.flush()
+    };
+    write_nodes().map_err(|e| io_err(&npath, e))?;
+    let lpath = dir.join("links.csv");
+    let write_links = || -> std::io::Result<()> {
+        let mut w = std::io::BufWriter::new(std::fs::File::create(&lpath)?);
+        writeln!(
+            w,
+            "link_id,a_node,b_node,direction,distance,modes,link_type,speed_ab,speed_ba,seconds_ab,seconds_ba,wkt"
+        )?;
+        let mut link = 0u64;
+        for u in 0..graph.node_count() as u32 {
+            for e in graph.out_edges(u) {
+                link += 1;
+                // `length_m` is a widened f32: its shortest decimal form reads back exactly.
+                let len = graph.length_m(e);
+                let ms = graph.base_time_ms(e);
+                let speed = if ms > 0 {
+                    format!("{}", len * 3600.0 / f64::from(ms))
+                } else {
+                    String::new()
+                };
+                let shape: Vec<String> = graph
+                    .edge_geometry(e)
+                    .iter()
+                    .map(|(lat, lon)| format!("{lon:.7} {lat:.7}"))
+                    .collect();
+                writeln!(
+                    w,
+                    "{link},{u},{},1,{len},c,road,{speed},,{}.{:03},,\"LINESTRING({})\"",
+                    graph.head(e),
+                    ms / 1000,
+                    ms % 1000,
+                    shape.join(",")
+                )?;
+            }
+        }
+        w.flush()
+    };
+    write_links().map_err(|e| io_err(&lpath, e))
 }

@@ -13,8 +13,9 @@
 //!   cut there and the pieces kept, and the count is reported.
 //! * A CSV graph like the Coquimbo set ([`load_csv_graph`]): `nodes.csv`
 //!   (`node_id,…,lon,lat`) and `links.csv` (`a_node,b_node,direction,distance,modes,link_type,
-//!   speed_ab,speed_ba,…,wkt`). Synthetic centroid connectors and links without car mode are
-//!   skipped.
+//!   speed_ab,speed_ba,…,wkt`, optionally `seconds_ab,seconds_ba`). Synthetic centroid
+//!   connectors and links without car mode are skipped. [`write_csv_graph`] writes a graph in
+//!   this layout (`jingwu graph export`), and reading it back gives the same graph.
 //!
 //! Data © OpenStreetMap contributors, ODbL 1.0.
 
@@ -22,7 +23,7 @@ mod csvgraph;
 mod pbf;
 mod profile;
 
-pub use csvgraph::load_csv_graph;
+pub use csvgraph::{load_csv_graph, write_csv_graph};
 pub use pbf::{ImportReport, import_pbf};
 pub use profile::{Oneway, WayProfile, car_profile, parse_maxspeed};
 

@@ -47,41 +47,28 @@ impl Store {
     pub async fn connect(url: &str, opts: &StoreOptions) -> Result<Store> {
         install_default_drivers();
         let (backend, url) = normalize_url(url, opts.create_if_missing)?;
+        let busy_ms = opts.busy_timeout.as_millis();
+        // One plain connection first, set up as the pool's will be. The pool retries a refused
+        // connection and a failing set-up until its acquire timeout and then says only "pool
+        // timed out"; this reports the real cause (refused, wrong password, no such database,
+        // not a database file) at once.
+        let mut probe = sqlx::AnyConnection::connect(&url).await?;
         if backend == Backend::Postgres
             && let Some(schema) = &opts.pg_schema
         {
-            let mut c = sqlx::AnyConnection::connect(&url).await?;
-            c.execute(format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(schema)).as_str())
+            probe
+                .execute(format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(schema)).as_str())
                 .await?;
-            c.close().await?;
         }
+        prepare(&mut probe, backend, opts.pg_schema.as_deref(), busy_ms).await?;
+        probe.close().await?;
         let schema = opts.pg_schema.clone();
-        let busy_ms = opts.busy_timeout.as_millis();
         let pool = AnyPoolOptions::new()
             .max_connections(opts.max_connections)
             .acquire_timeout(Duration::from_secs(30))
             .after_connect(move |conn, _meta| {
                 let schema = schema.clone();
-                Box::pin(async move {
-                    match backend {
-                        Backend::Sqlite => {
-                            conn.execute("PRAGMA journal_mode = WAL").await?;
-                            conn.execute(format!("PRAGMA busy_timeout = {busy_ms}").as_str())
-                                .await?;
-                            conn.execute("PRAGMA foreign_keys = ON").await?;
-                            conn.execute("PRAGMA synchronous = NORMAL").await?;
-                        }
-                        Backend::Postgres => {
-                            if let Some(s) = schema {
-                                conn.execute(
-                                    format!("SET search_path TO {}", quote_ident(&s)).as_str(),
-                                )
-                                .await?;
-                            }
-                        }
-                    }
-                    Ok(())
-                })
+                Box::pin(async move { prepare(conn, backend, schema.as_deref(), busy_ms).await })
             })
             .connect(&url)
             .await?;
@@ -123,6 +110,31 @@ impl Store {
         }
         self.pool.close().await;
     }
+}
+
+/// Session settings every connection gets before use.
+async fn prepare(
+    conn: &mut sqlx::AnyConnection,
+    backend: Backend,
+    schema: Option<&str>,
+    busy_ms: u128,
+) -> sqlx::Result<()> {
+    match backend {
+        Backend::Sqlite => {
+            conn.execute("PRAGMA journal_mode = WAL").await?;
+            conn.execute(format!("PRAGMA busy_timeout = {busy_ms}").as_str())
+                .await?;
+            conn.execute("PRAGMA foreign_keys = ON").await?;
+            conn.execute("PRAGMA synchronous = NORMAL").await?;
+        }
+        Backend::Postgres => {
+            if let Some(s) = schema {
+                conn.execute(format!("SET search_path TO {}", quote_ident(s)).as_str())
+                    .await?;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn normalize_url(url: &str, create: bool) -> Result<(Backend, String)> {

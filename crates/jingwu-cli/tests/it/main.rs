@@ -2,5 +2,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod audit_verify;
+mod errors;
+mod graph_export;
+mod newcomer;
 mod operator;
+mod serve;
 mod support;

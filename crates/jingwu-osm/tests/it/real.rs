@@ -1,4 +1,4 @@
-//! Tests on the real extracts in `shared/data/osm` (© OpenStreetMap contributors, ODbL 1.0).
+//! Tests on the real extracts in `testdata/osm` (© OpenStreetMap contributors, ODbL 1.0).
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -7,22 +7,32 @@ use jingwu_routing::{
     Graph, Position, Resolution, Router, SnapIndex, Weights, Workspace, isochrones,
 };
 use petgraph::graph::{DiGraph, NodeIndex};
+use sha2::{Digest, Sha256};
 
-fn shared() -> PathBuf {
-    if let Ok(d) = std::env::var("JINGWU_SHARED_DIR") {
-        return PathBuf::from(d);
-    }
-    let d = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
-    assert!(
-        d.join("data/osm").is_dir(),
-        "shared data not found at {} (set JINGWU_SHARED_DIR)",
-        d.display()
-    );
-    d
+/// The fixtures ship in the repository, so a fresh clone needs nothing beside it.
+fn osm(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata/osm")
+        .join(rel)
 }
 
-fn osm(rel: &str) -> PathBuf {
-    shared().join("data/osm").join(rel)
+/// A fixture altered by a checkout (line-ending conversion, a large-file pointer) would make
+/// the tests below fail in puzzling ways; this says what is wrong instead.
+#[test]
+fn fixtures_match_their_checksums() {
+    let sums = std::fs::read_to_string(osm("SHA256SUMS")).unwrap();
+    let mut checked = 0;
+    for line in sums.lines().filter(|l| !l.trim().is_empty()) {
+        let (want, file) = line.split_once("  ").unwrap();
+        let bytes = std::fs::read(osm(file)).unwrap();
+        let got: String = Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(got, want, "testdata/osm/{file} differs from SHA256SUMS");
+        checked += 1;
+    }
+    assert_eq!(checked, 4, "SHA256SUMS lists every fixture");
 }
 
 fn pbf(name: &str) -> Graph {
