@@ -226,8 +226,8 @@ pub struct Unit {
     pub status: UnitStatus,
     pub status_since: i64,
     pub incident_id: Option<String>,
-    /// JSON array of crew members.
-    pub crew: String,
+    /// Usernames of the crew (stored as a JSON array).
+    pub crew: Vec<String>,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
     pub position_at: Option<i64>,

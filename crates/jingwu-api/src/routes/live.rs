@@ -21,7 +21,7 @@ const SESSION_RECHECK: Duration = Duration::from_secs(30);
 
 fn event_of(e: &LiveEvent) -> Event {
     let (name, data) = match e {
-        LiveEvent::Terminal { unit_id, seq } => (
+        LiveEvent::Terminal { unit_id, seq, .. } => (
             "terminal",
             serde_json::json!({"unit_id": unit_id, "seq": seq}),
         ),

@@ -41,7 +41,7 @@ impl From<jingwu_app::UnitView> for Unit {
             status: u.status.to_string(),
             status_since: micros_to_timestamp(u.status_since).to_string(),
             incident_id: u.incident_id,
-            crew: serde_json::from_str(&u.crew).unwrap_or_default(),
+            crew: u.crew,
             lat: u.lat,
             lon: u.lon,
             position_at: u.position_at.map(|t| micros_to_timestamp(t).to_string()),

@@ -36,7 +36,7 @@ impl Command<'_> {
                         format!("at most {MAX_CREW} officers"),
                     ));
                 }
-                let before: Vec<String> = serde_json::from_str(&u.unit.crew).unwrap_or_default();
+                let before = u.unit.crew.clone();
                 let mut seen = BTreeSet::new();
                 for (i, name) in crew.iter().enumerate() {
                     let field = format!("crew[{i}]");
@@ -67,9 +67,7 @@ impl Command<'_> {
                 if !errs.is_empty() {
                     return Err(AppError::Validation(errs));
                 }
-                let crew_json = serde_json::to_string(crew)
-                    .map_err(|e| AppError::Internal(format!("crew encoding: {e}")))?;
-                q::set_unit_crew(tx.db(), unit_id, &crew_json).await?;
+                q::set_unit_crew(tx.db(), unit_id, crew).await?;
                 tx.audit(
                     "unit.crew",
                     ("unit", unit_id),
@@ -82,7 +80,7 @@ impl Command<'_> {
                     org_path: u.org_path.clone(),
                 });
                 let mut unit = u;
-                unit.unit.crew = crew_json;
+                unit.unit.crew = crew.to_vec();
                 Ok(unit)
             })
             .await

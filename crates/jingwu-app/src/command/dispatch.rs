@@ -8,9 +8,9 @@ use std::collections::HashMap;
 use jingwu_command::duplicates::haversine_m;
 use jingwu_command::incident::IncidentStatus;
 use jingwu_command::unit::{
-    Actor, Candidate, FitLevel, Tier, UnitKind, UnitStatus, fits, recommendation_order,
+    Actor, Candidate, FitLevel, Tier, UnitKind, UnitStatus, fits, recommendation_order, tier_of,
 };
-use jingwu_core::{Action, OrgKind, Principal, Scope, authorize};
+use jingwu_core::{Action, Principal, Scope, authorize};
 use jingwu_store::command::{self as q, Assignment, Milestone};
 use jingwu_store::foundation::orgs;
 
@@ -35,15 +35,6 @@ pub struct Recommendation {
     pub fit_reason: &'static str,
     /// Age of the unit's AVL fix, seconds.
     pub fix_age_s: i64,
-}
-
-pub(super) fn tier_of(kind: UnitKind, org_kind: OrgKind) -> Tier {
-    match (kind, org_kind) {
-        (UnitKind::ArmedPatrolTeam, _) => Tier::ArmedPatrol,
-        (_, OrgKind::Station) => Tier::Station,
-        (_, OrgKind::District) => Tier::District,
-        (_, OrgKind::City) => Tier::City,
-    }
 }
 
 impl Command<'_> {
@@ -221,6 +212,12 @@ impl Command<'_> {
                     let seq = q::push_terminal_message(tx.db(), unit_id, now, "assignment", &body)
                         .await?;
                     pushed.push((unit_id.clone(), seq));
+                    tx.publish(LiveEvent::Terminal {
+                        unit_id: unit_id.clone(),
+                        seq,
+                        org_path: u.org_path.clone(),
+                        crew: u.unit.crew.clone(),
+                    });
                     unit_paths.push((unit_id.clone(), u.org_path.clone()));
                 }
                 if incident.incident.status == IncidentStatus::New {
@@ -241,12 +238,6 @@ impl Command<'_> {
                     detail,
                 )
                 .await?;
-                for (unit_id, seq) in &pushed {
-                    tx.publish(LiveEvent::Terminal {
-                        unit_id: unit_id.clone(),
-                        seq: *seq,
-                    });
-                }
                 // The map shows unit status too.
                 for (unit_id, org_path) in unit_paths {
                     tx.publish(LiveEvent::Unit { unit_id, org_path });

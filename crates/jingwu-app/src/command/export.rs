@@ -19,8 +19,8 @@ use jingwu_store::command as q;
 use jingwu_store::foundation::{orgs, users};
 
 use super::Command;
-use super::dispatch::tier_of;
 use crate::{AppError, Result};
+use jingwu_command::unit::tier_of;
 
 /// Domain under which agencies and the issuing element are named.
 pub const EIDO_DOMAIN: &str = "example.cn";
@@ -106,9 +106,10 @@ impl Command<'_> {
                 Some(d) => Some(agents.of(&mut conn, &d).await?),
                 None => None,
             };
-            let crew: Vec<String> = serde_json::from_str::<Vec<String>>(&u.unit.crew)
-                .unwrap_or_default()
-                .into_iter()
+            let crew: Vec<String> = u
+                .unit
+                .crew
+                .iter()
                 .map(|c| format!("{c}@{}", agency.id))
                 .collect();
             units.push(EidoUnit {

@@ -1,7 +1,7 @@
 //! Hand-over and escalation between tiers (移交/上报), and merging a likely duplicate into
 //! the incident it duplicates (合并).
 
-use jingwu_command::incident::{IncidentStatus, advance};
+use jingwu_command::incident::{self, IncidentStatus, Milestones, advance};
 use jingwu_command::unit::UnitStatus;
 use jingwu_core::{Action, Principal, Scope, authorize, path_contains};
 use jingwu_store::command::{self as q, Assignment, Milestone};
@@ -62,31 +62,35 @@ pub struct Merged {
     pub moved_units: Vec<String>,
 }
 
-/// The survivor's milestones after a unit moves onto it: the ones it already has are kept
-/// (they are its first unit's), missing ones come from the moved unit, never earlier than
-/// the milestone before them, so the survivor's timeline stays ordered.
+/// The survivor's milestones to set after a unit moves onto it (the rule is
+/// `jingwu_command::incident::survivor_milestones`), as the store's milestone columns.
 fn survivor_milestones(cur: &q::Incident, moved: &Assignment) -> Vec<(Milestone, i64)> {
-    let dispatched = cur
-        .dispatched_at
-        .unwrap_or(moved.dispatched_at.max(cur.created_at));
-    let acknowledged = cur
-        .acknowledged_at
-        .or(moved.acknowledged_at.map(|t| t.max(dispatched)));
-    let en_route = cur
-        .en_route_at
-        .or(moved.en_route_at.map(|t| t.max(dispatched)));
-    let on_scene = cur.on_scene_at.or(moved
-        .on_scene_at
-        .map(|t| t.max(en_route.unwrap_or(dispatched))));
-    [
-        (Milestone::Dispatched, Some(dispatched)),
-        (Milestone::Acknowledged, acknowledged),
-        (Milestone::EnRoute, en_route),
-        (Milestone::OnScene, on_scene),
-    ]
-    .into_iter()
-    .filter_map(|(m, at)| Some((m, at?)))
-    .collect()
+    let own = Milestones {
+        dispatched_at: cur.dispatched_at,
+        acknowledged_at: cur.acknowledged_at,
+        en_route_at: cur.en_route_at,
+        on_scene_at: cur.on_scene_at,
+    };
+    let theirs = Milestones {
+        dispatched_at: Some(moved.dispatched_at),
+        acknowledged_at: moved.acknowledged_at,
+        en_route_at: moved.en_route_at,
+        on_scene_at: moved.on_scene_at,
+    };
+    incident::survivor_milestones(cur.created_at, &own, &theirs)
+        .reached()
+        .into_iter()
+        .filter_map(|(stage, at)| {
+            let m = match stage {
+                IncidentStatus::Dispatched => Milestone::Dispatched,
+                IncidentStatus::Acknowledged => Milestone::Acknowledged,
+                IncidentStatus::EnRoute => Milestone::EnRoute,
+                IncidentStatus::OnScene => Milestone::OnScene,
+                _ => return None,
+            };
+            Some((m, at))
+        })
+        .collect()
 }
 
 fn open_or_conflict(i: &q::Incident) -> Result<()> {
@@ -307,7 +311,7 @@ impl Command<'_> {
             }));
             let seq =
                 q::push_terminal_message(tx.db(), &a.unit_id, now, "reassigned", &body).await?;
-            messages.push((a.unit_id.clone(), u.org_path.clone(), seq));
+            messages.push((a.unit_id.clone(), u.org_path.clone(), u.unit.crew.clone(), seq));
             moved.push(u.unit.call_sign.clone());
         }
         if !q::merge_incident(tx.db(), duplicate, into, now).await? {
@@ -341,10 +345,12 @@ impl Command<'_> {
             ("incident", duplicate),
             &dup.org_path,
             serde_json::json!({ "into": into, "moved_units": moved_ids })).await?;
-                for (unit_id, org_path, seq) in messages {
+                for (unit_id, org_path, crew, seq) in messages {
             tx.publish(LiveEvent::Terminal {
                 unit_id: unit_id.clone(),
                 seq,
+                org_path: org_path.clone(),
+                crew,
             });
             tx.publish(LiveEvent::Unit { unit_id, org_path });
         }

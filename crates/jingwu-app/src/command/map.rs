@@ -2,14 +2,11 @@
 //! road lines of a viewport (the base map is drawn from our own graph, no tile server) and a
 //! route between two points.
 
-use std::collections::HashSet;
-
-use jingwu_core::{Action, Principal, Role, Scope, authorize};
-use jingwu_store::command as q;
+use jingwu_core::{Action, Principal, Scope, authorize};
 
 use super::Command;
-use super::progress::crew_includes;
 use crate::{AppError, LiveEvent, Result};
+use jingwu_command::policy::{self, Listener};
 
 /// Most road lines one viewport request returns.
 pub const MAX_ROAD_LINES: usize = 5000;
@@ -18,19 +15,14 @@ pub const MAX_ROAD_LINES: usize = 5000;
 /// messages only of the units it operates. Fixed when the stream opens.
 #[derive(Debug, Clone)]
 pub struct LiveScope {
-    org_path: String,
-    units: HashSet<String>,
+    who: Principal,
 }
 
 impl LiveScope {
+    /// Whether this subscriber hears of `e` (one policy decision per event).
     #[must_use]
     pub fn allows(&self, e: &LiveEvent) -> bool {
-        match e {
-            LiveEvent::Incident { org_path, .. }
-            | LiveEvent::Unit { org_path, .. }
-            | LiveEvent::CoverageAlert { org_path, .. } => org_path.starts_with(&self.org_path),
-            LiveEvent::Terminal { unit_id, .. } => self.units.contains(unit_id),
-        }
+        policy::may_receive(&self.who, Listener::Browser, &e.scope())
     }
 }
 
@@ -76,20 +68,7 @@ impl Command<'_> {
     pub async fn live_scope(&self, who: &Principal) -> Result<LiveScope> {
         authorize(who, Action::ReadCommand, Scope::Org(&who.org_path))
             .map_err(AppError::denied_scope)?;
-        let mut conn = self.k().read().await?;
-        let units = q::units_under(&mut conn, &who.org_path)
-            .await?
-            .into_iter()
-            .filter(|u| match who.role {
-                Role::Officer => crew_includes(&u.unit.crew, &who.username),
-                _ => authorize(who, Action::OperateUnit, Scope::Org(&u.org_path)).is_ok(),
-            })
-            .map(|u| u.unit.id)
-            .collect();
-        Ok(LiveScope {
-            org_path: who.org_path.clone(),
-            units,
-        })
+        Ok(LiveScope { who: who.clone() })
     }
 
     /// Road lines intersecting a box, for drawing the base map. Below zoom 15 only fast roads;

@@ -40,8 +40,8 @@ use sha2::{Digest, Sha256};
 
 use super::Command;
 use super::event;
-use super::progress::crew_includes;
 use crate::{AppError, FieldError, LiveEvent, RequestCtx, Result};
+use jingwu_command::policy::crew_includes;
 
 const MIB: u64 = 1024 * 1024;
 /// The largest chunk any configuration may ask for (the HTTP body limit of the chunk route).

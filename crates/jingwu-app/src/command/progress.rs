@@ -2,12 +2,14 @@
 //! acknowledge (签收), en route (出警), on scene (到场), clear; and closing the incident (办结).
 
 use jingwu_command::incident::IncidentStatus;
+use jingwu_command::policy::{self, IncidentFacts, UnitFacts};
 use jingwu_command::unit::{Actor, UnitStatus};
-use jingwu_core::{Action, Principal, Role, Scope, authorize};
+use jingwu_core::{Principal, Role};
 use jingwu_store::Conn;
 use jingwu_store::command::{self as q, Milestone, ScopedUnit};
 
 use super::Command;
+use super::read::unit_facts;
 use super::{event, move_unit};
 use crate::{AppError, LiveEvent, RequestCtx, Result};
 
@@ -207,20 +209,14 @@ impl Command<'_> {
         self.k().write(who, ctx, async |tx| {
         let incident = self.visible_incident(tx.db(), who, incident_id).await?;
         let assignments = q::assignments_of(tx.db(), incident_id).await?;
-        // A dispatcher closes from the command room; an officer only an incident their unit is on.
-        let may_close = match who.role {
-            Role::Officer => {
-                let mut mine = false;
-                for a in &assignments {
-                    if let Some(u) = q::get_unit(tx.db(), &a.unit_id).await? {
-                        mine |= crew_includes(&u.unit.crew, &who.username);
-                    }
-                }
-                mine
-            }
-            _ => authorize(who, Action::Dispatch, Scope::Org(&incident.org_path)).is_ok(),
+        let assigned = self.assigned_units(tx.db(), incident_id).await?;
+        let facts: Vec<UnitFacts<'_>> = assigned.iter().map(unit_facts).collect();
+        let facts = IncidentFacts {
+            org_path: &incident.org_path,
+            assigned: &facts,
         };
-        if !may_close {
+        // A dispatcher closes from the command room; an officer only an incident their unit is on.
+        if !policy::may_close(who, &facts) {
             return Err(AppError::Forbidden(
                 "only a dispatcher or an officer on the incident may close it".into(),
             ));
@@ -306,23 +302,8 @@ impl Command<'_> {
     }
 }
 
-/// Whether `who` may operate a loaded unit (the rule of `App::operable_unit`).
+/// Whether `who` may operate a loaded unit (the 110 policy; a refused unit is reported as
+/// missing so that its existence is not revealed).
 pub(super) fn may_operate(who: &Principal, u: &ScopedUnit) -> Result<()> {
-    authorize(who, Action::OperateUnit, Scope::Org(&who.org_path))
-        .map_err(AppError::denied_scope)?;
-    let allowed = match who.role {
-        Role::Officer => crew_includes(&u.unit.crew, &who.username),
-        _ => authorize(who, Action::OperateUnit, Scope::Org(&u.org_path)).is_ok(),
-    };
-    if allowed {
-        Ok(())
-    } else {
-        Err(AppError::NotFound { what: "unit" })
-    }
-}
-
-/// Whether a unit's crew (a JSON array of usernames) lists `username`.
-pub(super) fn crew_includes(crew_json: &str, username: &str) -> bool {
-    serde_json::from_str::<Vec<String>>(crew_json)
-        .is_ok_and(|crew| crew.iter().any(|c| c == username))
+    policy::may_operate(who, &unit_facts(u)).map_err(|d| AppError::denied_object(d, "unit"))
 }

@@ -1,5 +1,6 @@
 //! Reading the command picture: units, incidents with timeline and assignments, terminal log.
 
+use jingwu_command::policy::{self, IncidentFacts, UnitFacts};
 use jingwu_core::{Action, Principal, Role, Scope, authorize};
 use jingwu_store::Conn;
 use jingwu_store::command::{
@@ -7,7 +8,6 @@ use jingwu_store::command::{
 };
 
 use super::Command;
-use super::progress::crew_includes;
 use crate::{AppError, Result};
 
 pub type UnitView = ScopedUnit;
@@ -48,22 +48,29 @@ impl Command<'_> {
         if authorize(who, Action::ReadCommand, Scope::Org(&i.org_path)).is_ok() {
             return Ok(i);
         }
-        let visible = if who.role == Role::Officer {
-            let mut mine = false;
-            for a in q::assignments_of(conn, incident_id).await? {
-                if let Some(u) = q::get_unit(conn, &a.unit_id).await? {
-                    mine |= crew_includes(&u.unit.crew, &who.username);
-                }
-            }
-            mine
-        } else {
-            q::has_assigned_unit_under(conn, incident_id, &who.org_path).await?
+        let assigned = self.assigned_units(conn, incident_id).await?;
+        let facts: Vec<UnitFacts<'_>> = assigned.iter().map(unit_facts).collect();
+        let incident = IncidentFacts {
+            org_path: &i.org_path,
+            assigned: &facts,
         };
-        if visible {
+        if policy::incident_visible(who, &incident) {
             Ok(i)
         } else {
             Err(AppError::NotFound { what: "incident" })
         }
+    }
+
+    /// Every unit that has been assigned to the incident (cleared ones too), for the rules
+    /// that depend on who is on it.
+    pub(super) async fn assigned_units(
+        &self,
+        conn: &mut impl Conn,
+        incident_id: &str,
+    ) -> Result<Vec<ScopedUnit>> {
+        let assignments = q::assignments_of(conn, incident_id).await?;
+        let ids: Vec<&str> = assignments.iter().map(|a| a.unit_id.as_str()).collect();
+        Ok(q::get_units(conn, &ids).await?)
     }
 
     pub async fn list_units(&self, who: &Principal) -> Result<Vec<UnitView>> {
@@ -134,5 +141,13 @@ impl Command<'_> {
         let mut conn = self.k().read().await?;
         self.operable_unit(&mut conn, who, unit_id).await?;
         Ok(q::terminal_messages_after(&mut conn, unit_id, after_seq).await?)
+    }
+}
+
+/// The facts the 110 access policy needs about a loaded unit.
+pub(super) fn unit_facts(u: &ScopedUnit) -> UnitFacts<'_> {
+    UnitFacts {
+        org_path: &u.org_path,
+        crew: &u.unit.crew,
     }
 }

@@ -9,8 +9,8 @@ use jingwu_store::command::{self as q, KeySite};
 use jingwu_store::foundation::orgs;
 
 use super::Command;
-use super::dispatch::tier_of;
 use crate::{AppError, Result};
+use jingwu_command::unit::tier_of;
 
 /// How far (road seconds) the key-site search looks, so that the best ETA is reported even
 /// when it misses the site's target.

@@ -260,7 +260,7 @@ impl App {
         let mut best = None;
         for r in self.command().recommend(who, &incident_id, 3).await? {
             let u = self.command().get_unit(who, &r.unit_id).await?;
-            let crew: Vec<String> = serde_json::from_str(&u.unit.crew).unwrap_or_default();
+            let crew = u.unit.crew.clone();
             if !crew.iter().any(|c| c == "officer") {
                 best = Some(r);
                 break;

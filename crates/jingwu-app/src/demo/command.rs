@@ -284,7 +284,7 @@ fn unit(
         status,
         status_since: now,
         incident_id: None,
-        crew: serde_json::to_string(crew).unwrap_or_else(|_| "[]".into()),
+        crew: crew.to_vec(),
         lat: Some(pos.0),
         lon: Some(pos.1),
         position_at: Some(now),

@@ -2,13 +2,21 @@
 //! JetStream behind the same interface; subscribers re-read durable state, so a missed event
 //! costs a refetch, never data.
 
+use jingwu_command::policy::EventScope;
+
 /// What changed, for live subscribers (terminal sockets, the command map). Subscribers that
 /// fall behind miss events but never block writers; terminals then resume from the durable
 /// message log by sequence number.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LiveEvent {
-    /// A message was appended to a unit's terminal log.
-    Terminal { unit_id: String, seq: i64 },
+    /// A message was appended to a unit's terminal log (the unit's org and crew say who may
+    /// hear of it).
+    Terminal {
+        unit_id: String,
+        seq: i64,
+        org_path: String,
+        crew: Vec<String>,
+    },
     /// An incident changed (created, dispatched, progressed, closed).
     Incident {
         incident_id: String,
@@ -22,6 +30,30 @@ pub enum LiveEvent {
         org_id: String,
         org_path: String,
     },
+}
+
+impl LiveEvent {
+    /// Whom the event concerns; every filter of the live streams asks
+    /// `jingwu_command::policy::may_receive` with it, once per event.
+    pub fn scope(&self) -> EventScope {
+        match self {
+            LiveEvent::Terminal {
+                unit_id,
+                org_path,
+                crew,
+                ..
+            } => EventScope::Operators {
+                unit_id: unit_id.clone(),
+                org_path: org_path.clone(),
+                crew: crew.clone(),
+            },
+            LiveEvent::Incident { org_path, .. }
+            | LiveEvent::Unit { org_path, .. }
+            | LiveEvent::CoverageAlert { org_path, .. } => EventScope::Org {
+                org_path: org_path.clone(),
+            },
+        }
+    }
 }
 
 pub struct EventBus {

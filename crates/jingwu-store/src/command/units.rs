@@ -23,7 +23,7 @@ fn unit_from_row(r: &AnyRow) -> Result<ScopedUnit> {
             status: code(r, 4)?,
             status_since: r.try_get(5)?,
             incident_id: r.try_get(6)?,
-            crew: r.try_get(7)?,
+            crew: crew_of(r.try_get(7)?)?,
             lat: r.try_get(8)?,
             lon: r.try_get(9)?,
             position_at: r.try_get(10)?,
@@ -46,7 +46,7 @@ pub async fn insert_unit(db: &mut WriteTx, u: &Unit) -> Result<()> {
     .bind(u.status.as_str())
     .bind(u.status_since)
     .bind(&u.incident_id)
-    .bind(&u.crew)
+    .bind(crew_json(&u.crew))
     .bind(u.lat)
     .bind(u.lon)
     .bind(u.position_at)
@@ -144,12 +144,24 @@ pub async fn log_unit_status(db: &mut WriteTx, c: &StatusChange) -> Result<()> {
 }
 
 /// Replaces a unit's crew (a JSON array of usernames).
-pub async fn set_unit_crew(db: &mut WriteTx, unit_id: &str, crew_json: &str) -> Result<()> {
+pub async fn set_unit_crew(db: &mut WriteTx, unit_id: &str, crew: &[String]) -> Result<()> {
     let conn = db.raw();
     sqlx::query("UPDATE units SET crew = $1 WHERE id = $2")
-        .bind(crew_json)
+        .bind(crew_json(crew))
         .bind(unit_id)
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// A crew as stored: a JSON array of usernames.
+fn crew_json(crew: &[String]) -> String {
+    serde_json::Value::from(crew.to_vec()).to_string()
+}
+
+fn crew_of(stored: String) -> Result<Vec<String>> {
+    serde_json::from_str(&stored).map_err(|_| crate::StoreError::UnknownCode {
+        what: "crew list",
+        value: stored,
+    })
 }
