@@ -8,7 +8,6 @@ mod openapi;
 mod problem;
 mod request_id;
 mod routes;
-mod terminal;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -42,7 +41,7 @@ pub struct AppState {
     pub options: ApiOptions,
     pub metrics: metrics_exporter_prometheus::PrometheusHandle,
     /// Connected terminals, by unit (the WebSocket push fan-out).
-    pub terminals: terminal::Hub,
+    pub terminals: routes::terminal::Hub,
 }
 
 /// The whole HTTP surface: `/api/v1/*`, the OpenAPI document and docs page, health, metrics,
@@ -52,7 +51,7 @@ pub fn router(app: App, options: ApiOptions) -> Router {
         app,
         options,
         metrics: metrics_layer::handle(),
-        terminals: terminal::Hub::default(),
+        terminals: routes::terminal::Hub::default(),
     };
     let (api, doc) = routes::api_router().split_for_parts();
     let doc = openapi::finish(doc);

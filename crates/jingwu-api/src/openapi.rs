@@ -12,7 +12,7 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use crate::problem::{FIELD_REGISTRIES, FieldProblem, PROBLEM_REGISTRIES, Problem};
-use crate::terminal::protocol::{TerminalClientMessage, TerminalServerMessage};
+use crate::routes::terminal::protocol::{TerminalClientMessage, TerminalServerMessage};
 
 #[derive(OpenApi)]
 #[openapi(

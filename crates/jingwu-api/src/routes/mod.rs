@@ -1,86 +1,20 @@
 //! Every route under `/api`, registered together with its OpenAPI description.
 
-mod audit;
-mod auth;
-mod codes;
-mod coverage;
+mod command;
 mod dto;
-mod incident_ops;
-mod incidents;
-mod layers;
-mod live;
-mod media;
-mod orgs;
-mod stats;
-mod system;
-mod units;
-mod users;
-mod validate;
+mod foundation;
 
-use axum::extract::DefaultBodyLimit;
+pub(crate) use command::terminal;
+
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::router::UtoipaMethodRouterExt;
-use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::openapi::ApiDoc;
 
+/// Every system's routes on one document; each system's module owns its router.
 pub fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(system::healthz))
-        .routes(routes!(system::readyz))
-        .routes(routes!(system::metrics))
-        .routes(routes!(auth::login))
-        .routes(routes!(auth::logout))
-        .routes(routes!(auth::me))
-        .routes(routes!(orgs::list_orgs, orgs::create_org))
-        .routes(routes!(orgs::get_org))
-        .routes(routes!(users::list_users, users::create_user))
-        .routes(routes!(users::get_user))
-        .routes(routes!(users::revoke_user))
-        .routes(routes!(audit::list_audit))
-        .routes(routes!(audit::verify_audit))
-        .routes(routes!(validate::validate))
-        .routes(routes!(
-            incidents::list_incidents,
-            incidents::create_incident
-        ))
-        .routes(routes!(incidents::get_incident))
-        .routes(routes!(incidents::recommend))
-        .routes(routes!(incidents::dispatch))
-        .routes(routes!(incidents::close))
-        .routes(routes!(units::list_units))
-        .routes(routes!(units::get_unit))
-        .routes(routes!(units::set_status))
-        .routes(routes!(units::acknowledge))
-        .routes(routes!(units::messages))
-        .routes(routes!(units::avl))
-        .routes(routes!(incident_ops::handover))
-        .routes(routes!(incident_ops::merge))
-        .routes(routes!(incident_ops::eido))
-        .routes(routes!(stats::incident_stats))
-        .routes(routes!(stats::incident_stats_csv))
-        .routes(routes!(stats::compare))
-        .routes(routes!(stats::key_sites))
-        .routes(routes!(media::list_media, media::create_upload))
-        .routes(routes!(media::get_upload))
-        // A chunk is larger than the API's JSON body limit.
-        .routes(routes!(media::put_chunk).layer(DefaultBodyLimit::max(
-            usize::try_from(jingwu_app::MAX_MEDIA_CHUNK).unwrap_or(usize::MAX),
-        )))
-        .routes(routes!(media::get_media))
-        .routes(routes!(coverage::coverage))
-        .routes(routes!(coverage::coverage_geojson))
-        .routes(routes!(coverage::station_areas))
-        .routes(routes!(coverage::coverage_alerts))
-        .routes(routes!(layers::list_layers, layers::create_layer))
-        .routes(routes!(layers::layer_features, layers::import_features))
-        .routes(routes!(layers::push_feature))
-        .routes(routes!(crate::terminal::terminal_ws))
-        .routes(routes!(units::set_crew))
-        .routes(routes!(live::events))
-        .routes(routes!(live::roads))
-        .routes(routes!(live::route))
-        .routes(routes!(codes::taxonomy))
+        .merge(foundation::router())
+        .merge(command::router())
 }

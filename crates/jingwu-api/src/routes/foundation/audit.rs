@@ -4,7 +4,7 @@ use jingwu_core::micros_to_timestamp;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::dto::{Page, page_limit};
+use crate::routes::dto::{Page, page_limit};
 use crate::extract::{Caller, Query};
 use crate::{ApiError, AppState, Problem};
 

@@ -4,7 +4,7 @@ use jingwu_app::NewUser;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::dto::{Page, Role, User};
+use crate::routes::dto::{Page, Role, User};
 use crate::extract::{Caller, Ctx, Json, Query};
 use crate::{ApiError, AppState, Problem};
 
@@ -33,7 +33,7 @@ pub async fn list_users(
     caller: Caller,
     Query(q): Query<UserListParams>,
 ) -> Result<axum::Json<Page<User>>, ApiError> {
-    let limit = super::dto::page_limit(q.limit)?;
+    let limit = crate::routes::dto::page_limit(q.limit)?;
     let users = s
         .app
         .foundation()

@@ -4,7 +4,7 @@ use jingwu_app::NewOrg;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::dto::Org;
+use crate::routes::dto::Org;
 use crate::extract::{Caller, Ctx, Json};
 use crate::{ApiError, AppState, Problem};
 

@@ -13,7 +13,7 @@ use tokio::sync::broadcast::error::RecvError;
 use utoipa::IntoParams;
 
 use crate::extract::{Caller, Query};
-use crate::routes::coverage::FeatureCollection;
+use crate::routes::command::coverage::FeatureCollection;
 use crate::{ApiError, AppState, Problem};
 
 /// How often an open stream re-checks its session, so a revoked session stops receiving.

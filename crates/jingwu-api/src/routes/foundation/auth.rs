@@ -6,7 +6,7 @@ use jingwu_core::micros_to_timestamp;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::dto::User;
+use crate::routes::dto::User;
 use crate::extract::{Caller, Ctx, Json, SESSION_COOKIE};
 use crate::{ApiError, AppState, Problem};
 
