@@ -84,15 +84,15 @@ async fn login_page(headers: HeaderMap) -> Response {
 }
 
 async fn command_page(headers: HeaderMap) -> Response {
-    page("command.html", &headers)
+    page("command/command.html", &headers)
 }
 
 async fn terminal_page(headers: HeaderMap) -> Response {
-    page("terminal.html", &headers)
+    page("command/terminal.html", &headers)
 }
 
 async fn dashboard_page(headers: HeaderMap) -> Response {
-    page("dashboard.html", &headers)
+    page("command/dashboard.html", &headers)
 }
 
 fn page(name: &str, headers: &HeaderMap) -> Response {

@@ -1,8 +1,8 @@
 // The 110 incident taxonomy (categories with their sub-categories and suggested priorities,
 // priorities, sources) as the API serves it from jingwu-command's definitions
 // (GET /api/v1/command/taxonomy, revalidated by its ETag): pages keep no copy of their own.
-import { api } from './api.js';
-import { currentLang } from './i18n.js';
+import { api } from '../js/api.js';
+import { currentLang } from '../js/i18n.js';
 
 let loading = null;
 let data = { categories: [], priorities: [], sources: [] };

@@ -2,7 +2,7 @@
 // and route, progress buttons, closing with a result, resumable scene media upload, history.
 // Assignments arrive through the unit's durable message log, polled by sequence number (the
 // last one seen is kept in localStorage); server-sent events only make it poll at once.
-import { boot, api, t, $, make, toast, errorText, clock, mmss, label, ApiError } from './shell.js';
+import { boot, api, t, $, make, toast, errorText, clock, mmss, label, ApiError } from '../js/shell.js';
 import { createMap, unitIcon, incidentStyle, routeLine } from './mapkit.js';
 import { loadTaxonomy, taxLabel } from './taxonomy.js';
 

@@ -1,6 +1,6 @@
 // Map pieces shared by the command map and the terminal: the base map drawn from Jingwu's own
 // road graph (no tile server), colours, unit and incident markers, routes.
-import { api, t, label } from './shell.js';
+import { api, t, label } from '../js/shell.js';
 import { taxLabel } from './taxonomy.js';
 
 const L = window.L;

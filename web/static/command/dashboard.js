@@ -1,5 +1,5 @@
 // 110 dashboard: statistics from /api/v1/stats/incidents drawn as plain SVG bar charts.
-import { boot, api, t, $, make, toast, errorText, mmss } from './shell.js';
+import { boot, api, t, $, make, toast, errorText, mmss } from '../js/shell.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const me = await boot(['dispatcher', 'legal_supervisor']);

@@ -1,6 +1,6 @@
 // Command map (指挥调度): live map of incidents, units, stations, key sites, cameras and
 // coverage; intake, recommendations with routes, one-click dispatch, timeline, hand-over.
-import { boot, api, t, $, make, toast, errorText, clock, mmss, label, currentLang } from './shell.js';
+import { boot, api, t, $, make, toast, errorText, clock, mmss, label, currentLang } from '../js/shell.js';
 import { loadTaxonomy, categories, subcategories, priorities, sources, taxLabel } from './taxonomy.js';
 import { createMap, unitIcon, unitTooltip, incidentStyle, incidentLabel, routeLine } from './mapkit.js';
 
