@@ -58,7 +58,7 @@ pub struct Upload {
     pub chunk_size: i64,
     pub received_bytes: i64,
     /// `open`, `complete` or `aborted`.
-    pub status: String,
+    pub status: UploadStatus,
     pub created_at: i64,
     pub completed_at: Option<i64>,
     pub org_path: String,
@@ -70,4 +70,16 @@ pub struct MediaObject {
     pub size: i64,
     pub content_type: String,
     pub stored_at: i64,
+}
+
+crate::text_enum! {
+    /// Where a resumable upload stands.
+    pub enum UploadStatus: "upload status" {
+        /// Taking chunks.
+        Open = "open" ("上传中", "Open"),
+        /// Every byte received and checked; the content is stored.
+        Complete = "complete" ("已完成", "Complete"),
+        /// Given up (a digest that did not match, or abandoned).
+        Aborted = "aborted" ("已中止", "Aborted"),
+    }
 }

@@ -40,6 +40,10 @@ impl Code for jingwu_core::OrgKind {
     }
 }
 
+text_codes! {
+    jingwu_core::records::UploadStatus => "upload status",
+}
+
 impl Code for jingwu_core::Role {
     const WHAT: &'static str = "role";
     fn from_code(s: &str) -> Option<Self> {

@@ -36,7 +36,7 @@ impl Command<'_> {
         if fixes.len() > 5_000 {
             return Err(AppError::invalid(
                 "positions",
-                "positions.count",
+                jingwu_command::error_codes::field::POSITIONS_COUNT.code,
                 "at most 5000 fixes per batch",
             ));
         }
@@ -46,13 +46,13 @@ impl Command<'_> {
             if !(-90.0..=90.0).contains(&f.lat) || !(-180.0..=180.0).contains(&f.lon) {
                 errs.push(FieldError::new(
                     &format!("positions[{i}]"),
-                    "position.range",
+                    jingwu_command::error_codes::field::POSITION_RANGE.code,
                     "latitude/longitude out of range",
                 ));
             } else if f.at_us > now + FUTURE_TOLERANCE_US || f.at_us < now - MAX_FIX_AGE_US {
                 errs.push(FieldError::new(
                     &format!("positions[{i}].at"),
-                    "position.time",
+                    jingwu_command::error_codes::field::POSITION_TIME.code,
                     "fix time must be within the last 24 hours",
                 ));
             }

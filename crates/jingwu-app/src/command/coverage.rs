@@ -553,7 +553,7 @@ impl Command<'_> {
         if seconds == 0 || seconds > max {
             return Err(AppError::invalid(
                 "seconds",
-                "coverage.seconds",
+                jingwu_command::error_codes::field::COVERAGE_SECONDS.code,
                 format!("seconds must be between 1 and {max}"),
             ));
         }

@@ -32,7 +32,7 @@ impl Command<'_> {
                 if crew.len() > MAX_CREW {
                     errs.push(FieldError::new(
                         "crew",
-                        "crew.size",
+                        jingwu_command::error_codes::field::CREW_SIZE.code,
                         format!("at most {MAX_CREW} officers"),
                     ));
                 }
@@ -41,7 +41,11 @@ impl Command<'_> {
                 for (i, name) in crew.iter().enumerate() {
                     let field = format!("crew[{i}]");
                     if !seen.insert(name.as_str()) {
-                        errs.push(FieldError::new(&field, "crew.duplicate", "listed twice"));
+                        errs.push(FieldError::new(
+                            &field,
+                            jingwu_command::error_codes::field::CREW_DUPLICATE.code,
+                            "listed twice",
+                        ));
                         continue;
                     }
                     if before.contains(name) {
@@ -59,7 +63,7 @@ impl Command<'_> {
                         // Same answer for unknown, disabled, not an officer and out of scope.
                         errs.push(FieldError::new(
                             &field,
-                            "crew.unknown_officer",
+                            jingwu_command::error_codes::field::CREW_UNKNOWN_OFFICER.code,
                             "no active officer of that name in your jurisdiction",
                         ));
                     }

@@ -128,7 +128,7 @@ impl Command<'_> {
         if unit_ids.is_empty() || unit_ids.len() > 20 {
             return Err(AppError::invalid(
                 "unit_ids",
-                "unit_ids.count",
+                jingwu_command::error_codes::field::UNIT_IDS_COUNT.code,
                 "name 1 to 20 units",
             ));
         }
@@ -144,7 +144,7 @@ impl Command<'_> {
                     IncidentStatus::Closed | IncidentStatus::Merged
                 ) {
                     return Err(AppError::Conflict {
-                        code: "incident_closed",
+                        code: jingwu_command::error_codes::INCIDENT_CLOSED.code,
                         detail: format!(
                             "incident {} is {}",
                             incident.incident.number, incident.incident.status
@@ -160,7 +160,7 @@ impl Command<'_> {
                     let from = u.unit.status;
                     if from != UnitStatus::Available {
                         return Err(AppError::Conflict {
-                            code: "unit_not_available",
+                            code: jingwu_command::error_codes::UNIT_NOT_AVAILABLE.code,
                             detail: format!(
                                 "unit {} is {} and cannot be dispatched",
                                 u.unit.call_sign,

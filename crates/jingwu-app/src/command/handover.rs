@@ -96,7 +96,7 @@ fn survivor_milestones(cur: &q::Incident, moved: &Assignment) -> Vec<(Milestone,
 fn open_or_conflict(i: &q::Incident) -> Result<()> {
     if matches!(i.status, IncidentStatus::Closed | IncidentStatus::Merged) {
         return Err(AppError::Conflict {
-            code: "incident_closed",
+            code: jingwu_command::error_codes::INCIDENT_CLOSED.code,
             detail: format!("incident {} is {}", i.number, i.status),
         });
     }
@@ -123,7 +123,7 @@ impl Command<'_> {
         if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS {
             return Err(AppError::invalid(
                 "reason",
-                "reason.length",
+                jingwu_command::error_codes::field::REASON_LENGTH.code,
                 format!("say why, in 1 to {MAX_REASON_CHARS} characters"),
             ));
         }
@@ -137,7 +137,11 @@ impl Command<'_> {
                     .map_err(AppError::denied_scope)?;
                 open_or_conflict(&incident.incident)?;
                 let target = orgs::get(tx.db(), to_org).await?.ok_or_else(|| {
-                    AppError::invalid("to_org", "to_org.unknown", "no such org unit")
+                    AppError::invalid(
+                        "to_org",
+                        jingwu_command::error_codes::field::TO_ORG_UNKNOWN.code,
+                        "no such org unit",
+                    )
                 })?;
                 let within = path_contains(&who.org_path, &target.path);
                 let above = path_contains(&target.path, &who.org_path);
@@ -147,7 +151,7 @@ impl Command<'_> {
                 if target.id == incident.incident.org_id {
                     return Err(AppError::invalid(
                         "to_org",
-                        "to_org.same_owner",
+                        jingwu_command::error_codes::field::TO_ORG_SAME_OWNER.code,
                         "the incident is already owned there",
                     ));
                 }
@@ -218,7 +222,7 @@ impl Command<'_> {
         if duplicate == into {
             return Err(AppError::invalid(
                 "into",
-                "into.same_incident",
+                jingwu_command::error_codes::field::INTO_SAME_INCIDENT.code,
                 "an incident cannot be merged into itself",
             ));
         }
@@ -231,7 +235,7 @@ impl Command<'_> {
             Err(AppError::NotFound { .. }) => {
                 return Err(AppError::invalid(
                     "into",
-                    "into.unknown",
+                    jingwu_command::error_codes::field::INTO_UNKNOWN.code,
                     "no such incident in your view",
                 ));
             }
@@ -255,7 +259,7 @@ impl Command<'_> {
             }
             if !q::retarget_unit(tx.db(), &a.unit_id, duplicate, into).await? {
                 return Err(AppError::Conflict {
-                    code: "unit_changed",
+                    code: jingwu_command::error_codes::UNIT_CHANGED.code,
                     detail: "a unit on the duplicate changed meanwhile; reload and try again"
                         .into(),
                 });
@@ -316,7 +320,7 @@ impl Command<'_> {
         }
         if !q::merge_incident(tx.db(), duplicate, into, now).await? {
             return Err(AppError::Conflict {
-                code: "incident_closed",
+                code: jingwu_command::error_codes::INCIDENT_CLOSED.code,
                 detail: "the duplicate was closed meanwhile".into(),
             });
         }

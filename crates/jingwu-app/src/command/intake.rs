@@ -37,14 +37,14 @@ fn check(n: &NewIncident) -> Result<()> {
     if !(-90.0..=90.0).contains(&n.lat) || !n.lat.is_finite() {
         errs.push(FieldError::new(
             "lat",
-            "lat.range",
+            jingwu_command::error_codes::field::LAT_RANGE.code,
             "latitude must be within -90..90",
         ));
     }
     if !(-180.0..=180.0).contains(&n.lon) || !n.lon.is_finite() {
         errs.push(FieldError::new(
             "lon",
-            "lon.range",
+            jingwu_command::error_codes::field::LON_RANGE.code,
             "longitude must be within -180..180",
         ));
     }
@@ -55,7 +55,7 @@ fn check(n: &NewIncident) -> Result<()> {
     if !phone_ok {
         errs.push(FieldError::new(
             "caller_phone",
-            "caller_phone.format",
+            jingwu_command::error_codes::field::CALLER_PHONE_FORMAT.code,
             "3 to 20 digits, '+', '-' or spaces",
         ));
     }
@@ -67,7 +67,7 @@ fn check(n: &NewIncident) -> Result<()> {
         if v.chars().count() > max {
             errs.push(FieldError::new(
                 field,
-                "length",
+                jingwu_command::error_codes::field::LENGTH.code,
                 format!("at most {max} characters"),
             ));
         }
@@ -75,22 +75,30 @@ fn check(n: &NewIncident) -> Result<()> {
     if n.description.trim().is_empty() {
         errs.push(FieldError::new(
             "description",
-            "description.empty",
+            jingwu_command::error_codes::field::DESCRIPTION_EMPTY.code,
             "say what happened",
         ));
     }
     if let Err(e) = parse_pair(&n.category, &n.subcategory) {
-        errs.push(FieldError::new("subcategory", "taxonomy", e.to_string()));
+        errs.push(FieldError::new(
+            "subcategory",
+            jingwu_command::error_codes::field::TAXONOMY.code,
+            e.to_string(),
+        ));
     }
     if let Err(e) = Priority::parse(&n.priority) {
         errs.push(FieldError::new(
             "priority",
-            "priority.unknown",
+            jingwu_command::error_codes::field::PRIORITY_UNKNOWN.code,
             e.to_string(),
         ));
     }
     if let Err(e) = Source::parse(&n.source) {
-        errs.push(FieldError::new("source", "source.unknown", e.to_string()));
+        errs.push(FieldError::new(
+            "source",
+            jingwu_command::error_codes::field::SOURCE_UNKNOWN.code,
+            e.to_string(),
+        ));
     }
     if errs.is_empty() {
         Ok(())
@@ -107,12 +115,27 @@ impl Command<'_> {
         ctx: &RequestCtx,
     ) -> Result<IncidentCreated> {
         check(&n)?;
-        let (category, subcategory) = parse_pair(&n.category, &n.subcategory)
-            .map_err(|e| AppError::invalid("subcategory", "taxonomy", e.to_string()))?;
-        let priority = Priority::parse(&n.priority)
-            .map_err(|e| AppError::invalid("priority", "enum", e.to_string()))?;
-        let source = Source::parse(&n.source)
-            .map_err(|e| AppError::invalid("source", "enum", e.to_string()))?;
+        let (category, subcategory) = parse_pair(&n.category, &n.subcategory).map_err(|e| {
+            AppError::invalid(
+                "subcategory",
+                jingwu_command::error_codes::field::TAXONOMY.code,
+                e.to_string(),
+            )
+        })?;
+        let priority = Priority::parse(&n.priority).map_err(|e| {
+            AppError::invalid(
+                "priority",
+                jingwu_command::error_codes::field::PRIORITY_UNKNOWN.code,
+                e.to_string(),
+            )
+        })?;
+        let source = Source::parse(&n.source).map_err(|e| {
+            AppError::invalid(
+                "source",
+                jingwu_command::error_codes::field::SOURCE_UNKNOWN.code,
+                e.to_string(),
+            )
+        })?;
         let owner = self.owning_station(n.lat, n.lon).await?;
         authorize(who, Action::CreateIncident, Scope::Org(&owner.path)).map_err(|d| match d {
             jingwu_core::Denied::Scope => AppError::Forbidden(format!(
@@ -138,17 +161,14 @@ impl Command<'_> {
         };
         let probes: Vec<IncidentProbe> = recent
             .iter()
-            .filter_map(|r| {
-                let (c, s) = (r.incident.category, r.incident.subcategory);
-                Some(IncidentProbe {
-                    id: r.incident.id.clone(),
-                    category: c,
-                    subcategory: s,
-                    lat: r.incident.lat,
-                    lon: r.incident.lon,
-                    created_us: r.incident.created_at,
-                    open: true,
-                })
+            .map(|r| IncidentProbe {
+                id: r.incident.id.clone(),
+                category: r.incident.category,
+                subcategory: r.incident.subcategory,
+                lat: r.incident.lat,
+                lon: r.incident.lon,
+                created_us: r.incident.created_at,
+                open: true,
             })
             .collect();
         let possible_duplicates: Vec<(String, String, f64)> =

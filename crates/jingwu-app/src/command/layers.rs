@@ -180,7 +180,7 @@ fn geojson_feature(i: usize, f: &Value, errs: &mut Vec<FieldError>) -> Option<Fe
     if f.get("type").and_then(Value::as_str) != Some("Feature") {
         errs.push(FieldError::new(
             &at,
-            "feature.type",
+            jingwu_command::error_codes::field::FEATURE_TYPE.code,
             "not a GeoJSON Feature",
         ));
         return None;
@@ -191,7 +191,7 @@ fn geojson_feature(i: usize, f: &Value, errs: &mut Vec<FieldError>) -> Option<Fe
         Some(_) => {
             errs.push(FieldError::new(
                 &format!("{at}.properties"),
-                "feature.properties",
+                jingwu_command::error_codes::field::FEATURE_PROPERTIES.code,
                 "properties must be an object",
             ));
             return None;
@@ -204,7 +204,7 @@ fn geojson_feature(i: usize, f: &Value, errs: &mut Vec<FieldError>) -> Option<Fe
     let Some(id) = id else {
         errs.push(FieldError::new(
             &format!("{at}.id"),
-            "feature.id",
+            jingwu_command::error_codes::field::FEATURE_ID.code,
             "each feature needs an id (string or number, in `id` or `properties.id`)",
         ));
         return None;
@@ -213,7 +213,7 @@ fn geojson_feature(i: usize, f: &Value, errs: &mut Vec<FieldError>) -> Option<Fe
     if let Err(e) = check_geometry(&geometry) {
         errs.push(FieldError::new(
             &format!("{at}.geometry"),
-            "feature.geometry",
+            jingwu_command::error_codes::field::FEATURE_GEOMETRY.code,
             e,
         ));
         return None;
@@ -231,7 +231,7 @@ fn parse_geojson(body: &[u8], errs: &mut Vec<FieldError>) -> Vec<FeatureInput> {
         Err(e) => {
             errs.push(FieldError::new(
                 "body",
-                "geojson.malformed",
+                jingwu_command::error_codes::field::GEOJSON_MALFORMED.code,
                 format!("not JSON: {e}"),
             ));
             return Vec::new();
@@ -240,7 +240,7 @@ fn parse_geojson(body: &[u8], errs: &mut Vec<FieldError>) -> Vec<FeatureInput> {
     if v.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
         errs.push(FieldError::new(
             "type",
-            "geojson.type",
+            jingwu_command::error_codes::field::GEOJSON_TYPE.code,
             "the body must be a GeoJSON FeatureCollection",
         ));
         return Vec::new();
@@ -248,7 +248,7 @@ fn parse_geojson(body: &[u8], errs: &mut Vec<FieldError>) -> Vec<FeatureInput> {
     let Some(features) = v.get("features").and_then(Value::as_array) else {
         errs.push(FieldError::new(
             "features",
-            "geojson.features",
+            jingwu_command::error_codes::field::GEOJSON_FEATURES.code,
             "features must be an array",
         ));
         return Vec::new();
@@ -268,7 +268,11 @@ fn parse_csv(body: &[u8], errs: &mut Vec<FieldError>) -> Vec<FeatureInput> {
     let headers: Vec<String> = match rd.headers() {
         Ok(h) => h.iter().map(|s| s.to_ascii_lowercase()).collect(),
         Err(e) => {
-            errs.push(FieldError::new("body", "csv.malformed", e.to_string()));
+            errs.push(FieldError::new(
+                "body",
+                jingwu_command::error_codes::field::CSV_MALFORMED.code,
+                e.to_string(),
+            ));
             return Vec::new();
         }
     };
@@ -278,7 +282,7 @@ fn parse_csv(body: &[u8], errs: &mut Vec<FieldError>) -> Vec<FeatureInput> {
     else {
         errs.push(FieldError::new(
             "header",
-            "csv.header",
+            jingwu_command::error_codes::field::CSV_HEADER.code,
             "the header must name the columns id, lat, lon and name",
         ));
         return Vec::new();
@@ -290,7 +294,11 @@ fn parse_csv(body: &[u8], errs: &mut Vec<FieldError>) -> Vec<FeatureInput> {
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                errs.push(FieldError::new(&at, "csv.row", format!("line {line}: {e}")));
+                errs.push(FieldError::new(
+                    &at,
+                    jingwu_command::error_codes::field::CSV_ROW.code,
+                    format!("line {line}: {e}"),
+                ));
                 continue;
             }
         };
@@ -303,7 +311,7 @@ fn parse_csv(body: &[u8], errs: &mut Vec<FieldError>) -> Vec<FeatureInput> {
         else {
             errs.push(FieldError::new(
                 &format!("{at}.lat"),
-                "feature.geometry",
+                jingwu_command::error_codes::field::FEATURE_GEOMETRY.code,
                 format!("line {line}: lat/lon missing or out of range"),
             ));
             continue;
@@ -312,7 +320,7 @@ fn parse_csv(body: &[u8], errs: &mut Vec<FieldError>) -> Vec<FeatureInput> {
         if id.is_empty() || id.len() > 128 {
             errs.push(FieldError::new(
                 &format!("{at}.id"),
-                "feature.id",
+                jingwu_command::error_codes::field::FEATURE_ID.code,
                 format!("line {line}: the id is empty or too long"),
             ));
             continue;
@@ -320,7 +328,7 @@ fn parse_csv(body: &[u8], errs: &mut Vec<FieldError>) -> Vec<FeatureInput> {
         if get(cname).is_empty() {
             errs.push(FieldError::new(
                 &format!("{at}.name"),
-                "feature.name",
+                jingwu_command::error_codes::field::FEATURE_NAME.code,
                 format!("line {line}: the name is empty"),
             ));
             continue;
@@ -387,19 +395,23 @@ impl Command<'_> {
         if !valid_code(&n.code) {
             errs.push(FieldError::new(
                 "code",
-                "layer.code",
+                jingwu_command::error_codes::field::LAYER_CODE.code,
                 "1-64 lowercase letters, digits or underscores",
             ));
         }
         for (f, v) in [("name_zh", &n.name_zh), ("name_en", &n.name_en)] {
             if v.trim().is_empty() || v.chars().count() > 100 {
-                errs.push(FieldError::new(f, "layer.name", "1-100 characters"));
+                errs.push(FieldError::new(
+                    f,
+                    jingwu_command::error_codes::field::LAYER_NAME.code,
+                    "1-100 characters",
+                ));
             }
         }
         if !LAYER_KINDS.contains(&n.kind.as_str()) {
             errs.push(FieldError::new(
                 "kind",
-                "layer.kind",
+                jingwu_command::error_codes::field::LAYER_KIND.code,
                 "one of imported, pushed, live",
             ));
         }
@@ -407,7 +419,7 @@ impl Command<'_> {
             if !Role::parse(r).is_some_and(Role::is_staff) {
                 errs.push(FieldError::new(
                     &format!("read_roles[{i}]"),
-                    "layer.role",
+                    jingwu_command::error_codes::field::LAYER_ROLE.code,
                     "a staff role code (citizens never read layers)",
                 ));
             }
@@ -417,7 +429,7 @@ impl Command<'_> {
         if cat.is_none() {
             errs.push(FieldError::new(
                 "category_code",
-                "layer.category",
+                jingwu_command::error_codes::field::LAYER_CATEGORY.code,
                 "no such category",
             ));
         }
@@ -427,7 +439,7 @@ impl Command<'_> {
                 if o.is_none() {
                     errs.push(FieldError::new(
                         "owner_org_id",
-                        "layer.owner",
+                        jingwu_command::error_codes::field::LAYER_OWNER.code,
                         "no such org unit",
                     ));
                 }
@@ -463,7 +475,7 @@ impl Command<'_> {
         self.k().write(who, ctx, async |tx| {
         if lq::layer_code_taken(tx.db(), &layer.code).await? {
             return Err(AppError::Conflict {
-                code: "layer_exists",
+                code: jingwu_command::error_codes::LAYER_EXISTS.code,
                 detail: format!("a layer with code {:?} exists", layer.code),
             });
         }
@@ -498,7 +510,7 @@ impl Command<'_> {
             .map_err(|d| AppError::denied_object(d, "layer"))?;
         if l.layer.kind == "live" {
             return Err(AppError::Conflict {
-                code: "layer_live",
+                code: jingwu_command::error_codes::LAYER_LIVE.code,
                 detail: "a live layer is fed by its system, not by imports or pushes".into(),
             });
         }
@@ -594,7 +606,7 @@ impl Command<'_> {
         if features.len() > MAX_IMPORT_FEATURES {
             errs.push(FieldError::new(
                 "features",
-                "import.count",
+                jingwu_command::error_codes::field::IMPORT_COUNT.code,
                 format!("at most {MAX_IMPORT_FEATURES} features per import"),
             ));
         }
@@ -603,7 +615,7 @@ impl Command<'_> {
             if !seen.insert(f.external_id.as_str()) {
                 errs.push(FieldError::new(
                     &format!("features[{i}].id"),
-                    "feature.duplicate",
+                    jingwu_command::error_codes::field::FEATURE_DUPLICATE.code,
                     format!("id {:?} appears twice in this import", f.external_id),
                 ));
             }
@@ -611,7 +623,7 @@ impl Command<'_> {
         if features.is_empty() && errs.is_empty() {
             errs.push(FieldError::new(
                 "features",
-                "import.empty",
+                jingwu_command::error_codes::field::IMPORT_EMPTY.code,
                 "no features to import",
             ));
         }
@@ -654,12 +666,17 @@ impl Command<'_> {
         let Some(external_id) = external_id(&Value::String(external.into())) else {
             return Err(AppError::invalid(
                 "external_id",
-                "feature.id",
+                jingwu_command::error_codes::field::FEATURE_ID.code,
                 "1-128 characters",
             ));
         };
-        check_geometry(&geometry)
-            .map_err(|e| AppError::invalid("geometry", "feature.geometry", e))?;
+        check_geometry(&geometry).map_err(|e| {
+            AppError::invalid(
+                "geometry",
+                jingwu_command::error_codes::field::FEATURE_GEOMETRY.code,
+                e,
+            )
+        })?;
         let f = FeatureInput {
             external_id,
             geometry,

@@ -57,7 +57,7 @@ fn check_lat_lon(field: &str, lat: f64, lon: f64) -> Result<()> {
     } else {
         Err(AppError::invalid(
             field,
-            "out_of_range",
+            jingwu_command::error_codes::field::OUT_OF_RANGE.code,
             "latitude or longitude out of range",
         ))
     }
@@ -87,7 +87,7 @@ impl Command<'_> {
         if min_lat > max_lat || min_lon > max_lon {
             return Err(AppError::invalid(
                 "bbox",
-                "invalid",
+                jingwu_command::error_codes::field::INVALID.code,
                 "bbox must be minLon,minLat,maxLon,maxLat",
             ));
         }
@@ -145,12 +145,20 @@ impl Command<'_> {
         let roads = self
             .roads()
             .ok_or_else(|| AppError::Precondition("no road network is loaded".into()))?;
-        let a = roads
-            .snap(from.0, from.1)
-            .map_err(|e| AppError::invalid("from", "no_road_nearby", e.to_string()))?;
-        let b = roads
-            .snap(to.0, to.1)
-            .map_err(|e| AppError::invalid("to", "no_road_nearby", e.to_string()))?;
+        let a = roads.snap(from.0, from.1).map_err(|e| {
+            AppError::invalid(
+                "from",
+                jingwu_command::error_codes::field::NO_ROAD_NEARBY.code,
+                e.to_string(),
+            )
+        })?;
+        let b = roads.snap(to.0, to.1).map_err(|e| {
+            AppError::invalid(
+                "to",
+                jingwu_command::error_codes::field::NO_ROAD_NEARBY.code,
+                e.to_string(),
+            )
+        })?;
         let r = roads
             .with_router(|r, ws| r.route(ws, &a, &b))
             .ok_or(AppError::NotFound { what: "route" })?;

@@ -35,7 +35,7 @@ use jingwu_core::{Action, Principal, Role, Scope, authorize, new_id};
 use jingwu_store::command as cq;
 use jingwu_store::command::media::{self as m, IncidentMedia, Link};
 use jingwu_store::uploads::blobs::{BlobStore, is_sha256_hex};
-use jingwu_store::uploads::{self as q, MediaObject, Upload};
+use jingwu_store::uploads::{self as q, MediaObject, Upload, UploadStatus};
 use sha2::{Digest, Sha256};
 
 use super::Command;
@@ -202,7 +202,7 @@ impl Command<'_> {
         if file_name.is_empty() || file_name.chars().count() > 255 {
             errors.push(FieldError::new(
                 "file_name",
-                "file_name.length",
+                jingwu_core::problem_codes::field::FILE_NAME_LENGTH.code,
                 "1 to 255 characters",
             ));
         } else if file_name
@@ -211,7 +211,7 @@ impl Command<'_> {
         {
             errors.push(FieldError::new(
                 "file_name",
-                "file_name.characters",
+                jingwu_core::problem_codes::field::FILE_NAME_CHARACTERS.code,
                 "no control characters or path separators",
             ));
         }
@@ -229,12 +229,16 @@ impl Command<'_> {
         if !(MIN_MEDIA_CHUNK..=MAX_MEDIA_CHUNK).contains(&chunk_size) {
             errors.push(FieldError::new(
                 "chunk_size",
-                "chunk_size.range",
+                jingwu_core::problem_codes::field::CHUNK_SIZE_RANGE.code,
                 format!("{MIN_MEDIA_CHUNK} to {MAX_MEDIA_CHUNK} bytes"),
             ));
         }
         if n.size == 0 {
-            errors.push(FieldError::new("size", "size.range", "at least one byte"));
+            errors.push(FieldError::new(
+                "size",
+                jingwu_core::problem_codes::field::SIZE_RANGE.code,
+                "at least one byte",
+            ));
         }
         let content_type = n.content_type.trim().to_ascii_lowercase();
         let (kind, max) = kind_of(limits, &content_type).ok_or_else(|| {
@@ -246,7 +250,7 @@ impl Command<'_> {
         })?;
         if n.size > max {
             return Err(AppError::TooLarge {
-                code: "media_too_large",
+                code: jingwu_core::problem_codes::MEDIA_TOO_LARGE.code,
                 detail: format!("a {kind} may have at most {max} bytes; {} declared", n.size),
             });
         }
@@ -293,7 +297,7 @@ impl Command<'_> {
                     sha256,
                     chunk_size: chunk,
                     received_bytes: 0,
-                    status: "open".into(),
+                    status: UploadStatus::Open,
                     created_at: now,
                     completed_at: None,
                     org_path: incident.org_path.clone(),
@@ -341,16 +345,16 @@ impl Command<'_> {
         let state = &self.inner_media();
         let _guard = state.lock_for(upload_id).lock().await;
         let up = self.media_upload(who, upload_id).await?;
-        if up.status != "open" {
+        if up.status != UploadStatus::Open {
             return Err(AppError::Conflict {
-                code: "upload_closed",
+                code: jingwu_core::problem_codes::UPLOAD_CLOSED.code,
                 detail: format!("the upload is {}; open a new one", up.status),
             });
         }
         let received = u64::try_from(up.received_bytes).unwrap_or(0);
         if offset != received {
             return Err(AppError::Conflict {
-                code: "offset_mismatch",
+                code: jingwu_core::problem_codes::OFFSET_MISMATCH.code,
                 detail: format!("the next chunk must start at byte {received}"),
             });
         }
@@ -365,19 +369,19 @@ impl Command<'_> {
         if len == 0 {
             return Err(AppError::invalid(
                 "body",
-                "chunk.empty",
+                jingwu_core::problem_codes::field::CHUNK_EMPTY.code,
                 "the chunk is empty",
             ));
         }
         if len > chunk_size {
             return Err(AppError::TooLarge {
-                code: "chunk_too_large",
+                code: jingwu_core::problem_codes::CHUNK_TOO_LARGE.code,
                 detail: format!("chunks of this upload are at most {chunk_size} bytes"),
             });
         }
         if offset + len > total {
             return Err(AppError::Unprocessable {
-                code: "beyond_declared_size",
+                code: jingwu_core::problem_codes::BEYOND_DECLARED_SIZE.code,
                 detail: format!("the chunk ends past the declared size of {total} bytes"),
             });
         }
@@ -388,7 +392,7 @@ impl Command<'_> {
         let written = blocking(move || {
             if hex::encode(Sha256::digest(&data)) != declared {
                 return Ok(Err(AppError::Unprocessable {
-                    code: "chunk_corrupt",
+                    code: jingwu_core::problem_codes::CHUNK_CORRUPT.code,
                     detail: "the chunk does not match its x-chunk-sha256; nothing was stored, \
                              send it again"
                         .into(),
@@ -411,7 +415,7 @@ impl Command<'_> {
             .await?
         {
             return Err(AppError::Conflict {
-                code: "offset_mismatch",
+                code: jingwu_core::problem_codes::OFFSET_MISMATCH.code,
                 detail: "the upload moved on meanwhile; ask for its progress".into(),
             });
         }
@@ -452,7 +456,7 @@ impl Command<'_> {
                 self.abort_upload(who, &up, ctx, serde_json::json!({"reason": "part_lost"}))
                     .await?;
                 return Err(AppError::Conflict {
-                    code: "upload_lost",
+                    code: jingwu_core::problem_codes::UPLOAD_LOST.code,
                     detail: "the received bytes were lost before they were stored; the upload is aborted, start a new one".into(),
                 });
             }
@@ -468,7 +472,7 @@ impl Command<'_> {
             let id = up.id.clone();
             blocking(move || blobs.remove_part(&id)).await?;
             return Err(AppError::Unprocessable {
-                code: "digest_mismatch",
+                code: jingwu_core::problem_codes::DIGEST_MISMATCH.code,
                 detail: format!(
                     "the file's SHA-256 is {actual}, not the declared {}; the upload is aborted",
                     up.sha256
@@ -495,9 +499,9 @@ impl Command<'_> {
             },
         )
         .await?;
-        if !q::finish_upload(tx.db(), &up.id, "complete", now).await? {
+        if !q::finish_upload(tx.db(), &up.id, UploadStatus::Complete, now).await? {
             return Err(AppError::Conflict {
-                code: "upload_closed",
+                code: jingwu_core::problem_codes::UPLOAD_CLOSED.code,
                 detail: "the upload was closed meanwhile".into(),
             });
         }
@@ -540,7 +544,7 @@ impl Command<'_> {
             incident_id: up.incident_id.clone(),
             org_path: up.org_path.clone(),
         });
-        up.status = "complete".into();
+        up.status = UploadStatus::Complete;
         up.completed_at = Some(now);
         Ok(up)
         })
@@ -558,7 +562,7 @@ impl Command<'_> {
         detail["incident_id"] = up.incident_id.clone().into();
         self.k()
             .write(who, ctx, async |tx| {
-                q::finish_upload(tx.db(), &up.id, "aborted", self.now_us()).await?;
+                q::finish_upload(tx.db(), &up.id, UploadStatus::Aborted, self.now_us()).await?;
                 tx.audit(
                     "media.upload_abort",
                     ("media_upload", &up.id),

@@ -161,13 +161,13 @@ async fn move_unit(
         ctx.with_reason(reason)
     };
     jingwu_command::unit::transition(from, to, ctx).map_err(|e| AppError::Conflict {
-        code: "illegal_transition",
+        code: jingwu_command::error_codes::ILLEGAL_TRANSITION.code,
         detail: e.to_string(),
     })?;
     let keep_incident = if to.is_assigned() { incident_id } else { None };
     if !q::set_unit_status(conn, unit_id, from.as_str(), to.as_str(), keep_incident, at).await? {
         return Err(AppError::Conflict {
-            code: "unit_changed",
+            code: jingwu_command::error_codes::UNIT_CHANGED.code,
             detail: "the unit's status changed meanwhile; reload and try again".into(),
         });
     }

@@ -43,7 +43,7 @@ impl Command<'_> {
                 let u = self.operable_unit(tx.db(), who, unit_id).await?;
                 if u.unit.incident_id.as_deref() != Some(incident_id) {
                     return Err(AppError::Conflict {
-                        code: "not_assigned",
+                        code: jingwu_command::error_codes::NOT_ASSIGNED.code,
                         detail: format!(
                             "unit {} is not assigned to this incident",
                             u.unit.call_sign
@@ -101,11 +101,16 @@ impl Command<'_> {
         reason: &str,
         ctx: &RequestCtx,
     ) -> Result<UnitStatus> {
-        let to = UnitStatus::parse(to)
-            .map_err(|e| AppError::invalid("status", "status.unknown", e.to_string()))?;
+        let to = UnitStatus::parse(to).map_err(|e| {
+            AppError::invalid(
+                "status",
+                jingwu_command::error_codes::field::STATUS_UNKNOWN.code,
+                e.to_string(),
+            )
+        })?;
         if to == UnitStatus::Dispatched {
             return Err(AppError::Conflict {
-                code: "illegal_transition",
+                code: jingwu_command::error_codes::ILLEGAL_TRANSITION.code,
                 detail: "units are dispatched through an incident's dispatch, not a status change"
                     .into(),
             });
@@ -191,14 +196,14 @@ impl Command<'_> {
         if result_code.trim().is_empty() || result_code.len() > 32 {
             errs.push(crate::FieldError::new(
                 "result_code",
-                "result_code.format",
+                jingwu_command::error_codes::field::RESULT_CODE_FORMAT.code,
                 "1 to 32 characters",
             ));
         }
         if result_text.trim().chars().count() < 4 || result_text.chars().count() > 2000 {
             errs.push(crate::FieldError::new(
                 "result_text",
-                "result_text.length",
+                jingwu_command::error_codes::field::RESULT_TEXT_LENGTH.code,
                 "4 to 2000 characters: what was found and done",
             ));
         }
@@ -231,7 +236,7 @@ impl Command<'_> {
         .await?
         {
             return Err(AppError::Conflict {
-                code: "incident_closed",
+                code: jingwu_command::error_codes::INCIDENT_CLOSED.code,
                 detail: "the incident is already closed".into(),
             });
         }

@@ -245,9 +245,13 @@ impl Command<'_> {
             .map_err(AppError::denied_scope)?;
         let id = org.unwrap_or(&who.org_id);
         let mut conn = self.k().read().await?;
-        let unit = orgs::get(&mut conn, id)
-            .await?
-            .ok_or_else(|| AppError::invalid("org", "org.unknown", "no such org unit"))?;
+        let unit = orgs::get(&mut conn, id).await?.ok_or_else(|| {
+            AppError::invalid(
+                "org",
+                jingwu_core::problem_codes::field::ORG_UNKNOWN.code,
+                "no such org unit",
+            )
+        })?;
         authorize(who, Action::ReadStats, Scope::Org(&unit.path))
             .map_err(AppError::denied_scope)?;
         Ok(unit)
@@ -258,7 +262,7 @@ impl Command<'_> {
         if p.to <= p.from || p.to - p.from > max {
             return Err(AppError::invalid(
                 field,
-                "period.range",
+                jingwu_command::error_codes::field::PERIOD_RANGE.code,
                 format!("`to` must be after `from`, at most {MAX_STATS_PERIOD_DAYS} days later"),
             ));
         }

@@ -34,21 +34,21 @@ fn check_new_user(n: &NewUser) -> Result<Role> {
     {
         errs.push(FieldError::new(
             "username",
-            "username.format",
+            jingwu_core::problem_codes::field::USERNAME_FORMAT.code,
             "3 to 32 characters: lowercase letters, digits, '.', '_' or '-'",
         ));
     }
     if !(1..=64).contains(&n.display_name.trim().chars().count()) {
         errs.push(FieldError::new(
             "display_name",
-            "display_name.length",
+            jingwu_core::problem_codes::field::DISPLAY_NAME_LENGTH.code,
             "1 to 64 characters",
         ));
     }
     if n.password.chars().count() < 8 || n.password.len() > 256 {
         errs.push(FieldError::new(
             "password",
-            "password.length",
+            jingwu_core::problem_codes::field::PASSWORD_LENGTH.code,
             "8 to 256 characters",
         ));
     }
@@ -56,7 +56,7 @@ fn check_new_user(n: &NewUser) -> Result<Role> {
     if role.is_none() {
         errs.push(FieldError::new(
             "role",
-            "role.unknown",
+            jingwu_core::problem_codes::field::ROLE_UNKNOWN.code,
             format!(
                 "unknown role {:?}; one of {}",
                 n.role,
@@ -115,7 +115,11 @@ impl Foundation<'_> {
         };
         drop(conn);
         let org = org.ok_or_else(|| {
-            AppError::invalid("org", "org.unknown", format!("no org unit {:?}", n.org))
+            AppError::invalid(
+                "org",
+                jingwu_core::problem_codes::field::ORG_UNKNOWN.code,
+                format!("no org unit {:?}", n.org),
+            )
         })?;
         authorize(who, Action::ManageUsers, Scope::Org(&org.path))
             .map_err(AppError::denied_scope)?;
@@ -144,7 +148,7 @@ impl Foundation<'_> {
                 users::insert(tx.db(), &user).await.map_err(|e| {
                     if e.is_unique_violation() {
                         AppError::Conflict {
-                            code: "username_taken",
+                            code: jingwu_core::problem_codes::USERNAME_TAKEN.code,
                             detail: format!("the username {:?} is already taken", user.username),
                         }
                     } else {

@@ -233,7 +233,7 @@ impl Foundation<'_> {
 
     pub async fn logout(&self, who: &Principal, token: &str, ctx: &RequestCtx) -> Result<()> {
         self.k()
-            .write(&who, ctx, async |tx| {
+            .write(who, ctx, async |tx| {
                 sessions::revoke(tx.db(), &token_hash(token), self.now_us()).await?;
                 tx.audit(
                     "auth.logout",

@@ -50,7 +50,7 @@ impl Foundation<'_> {
         if kind.is_none() {
             errs.push(FieldError::new(
                 "kind",
-                "kind.unknown",
+                jingwu_core::problem_codes::field::KIND_UNKNOWN.code,
                 "one of city, district, station",
             ));
         }
@@ -60,13 +60,17 @@ impl Foundation<'_> {
         {
             errs.push(FieldError::new(
                 "code",
-                "code.format",
+                jingwu_core::problem_codes::field::CODE_FORMAT.code,
                 "1 to 16 ASCII letters or digits",
             ));
         }
         for (field, v) in [("name_zh", &n.name_zh), ("name_en", &n.name_en)] {
             if !(1..=64).contains(&v.trim().chars().count()) {
-                errs.push(FieldError::new(field, "name.length", "1 to 64 characters"));
+                errs.push(FieldError::new(
+                    field,
+                    jingwu_core::problem_codes::field::NAME_LENGTH.code,
+                    "1 to 64 characters",
+                ));
             }
         }
         let Some(kind) = kind.filter(|_| errs.is_empty()) else {
@@ -77,7 +81,11 @@ impl Foundation<'_> {
             Some(p) => match orgs::get(&mut conn, p).await? {
                 Some(o) => Some(o),
                 None => Some(orgs::by_code(&mut conn, p).await?.ok_or_else(|| {
-                    AppError::invalid("parent", "parent.unknown", format!("no org unit {p:?}"))
+                    AppError::invalid(
+                        "parent",
+                        jingwu_core::problem_codes::field::PARENT_UNKNOWN.code,
+                        format!("no org unit {p:?}"),
+                    )
                 })?),
             },
             None => None,
@@ -92,7 +100,7 @@ impl Foundation<'_> {
         if parent.as_ref().map(|p| p.kind.as_str()) != expected_parent_kind {
             return Err(AppError::invalid(
                 "parent",
-                "parent.kind",
+                jingwu_core::problem_codes::field::PARENT_KIND.code,
                 match expected_parent_kind {
                     None => "a city has no parent".to_string(),
                     Some(k) => format!("a {} must sit under a {k}", kind.as_str()),
@@ -101,7 +109,7 @@ impl Foundation<'_> {
         }
         if kind == OrgKind::City && existing_root.is_some() {
             return Err(AppError::Conflict {
-                code: "city_exists",
+                code: jingwu_core::problem_codes::CITY_EXISTS.code,
                 detail: "the city already exists".into(),
             });
         }
@@ -132,7 +140,7 @@ impl Foundation<'_> {
         orgs::insert(tx.db(), &org).await.map_err(|e| {
             if e.is_unique_violation() {
                 AppError::Conflict {
-                    code: "org_code_taken",
+                    code: jingwu_core::problem_codes::ORG_CODE_TAKEN.code,
                     detail: format!("org code {:?} is taken", org.code),
                 }
             } else {

@@ -1,4 +1,4 @@
-use jingwu_core::Denied;
+use jingwu_core::{Denied, problem_codes};
 use jingwu_store::StoreError;
 use serde::Serialize;
 
@@ -60,18 +60,18 @@ pub enum AppError {
 impl AppError {
     pub fn code(&self) -> &'static str {
         match self {
-            AppError::Unauthenticated => "unauthenticated",
-            AppError::InvalidCredentials => "invalid_credentials",
-            AppError::TooManyAttempts { .. } => "too_many_attempts",
-            AppError::Forbidden(_) => "forbidden",
-            AppError::NotFound { .. } => "not_found",
-            AppError::OutOfScope => "out_of_scope",
+            AppError::Unauthenticated => problem_codes::UNAUTHENTICATED.code,
+            AppError::InvalidCredentials => problem_codes::INVALID_CREDENTIALS.code,
+            AppError::TooManyAttempts { .. } => problem_codes::TOO_MANY_ATTEMPTS.code,
+            AppError::Forbidden(_) => problem_codes::FORBIDDEN.code,
+            AppError::NotFound { .. } => problem_codes::NOT_FOUND.code,
+            AppError::OutOfScope => problem_codes::OUT_OF_SCOPE.code,
             AppError::Conflict { code, .. } => code,
-            AppError::Validation(_) => "validation_failed",
-            AppError::Precondition(_) => "precondition_failed",
+            AppError::Validation(_) => problem_codes::VALIDATION_FAILED.code,
+            AppError::Precondition(_) => problem_codes::PRECONDITION_FAILED.code,
             AppError::Unprocessable { code, .. } | AppError::TooLarge { code, .. } => code,
-            AppError::UnsupportedMediaType(_) => "unsupported_media_type",
-            AppError::Store(_) | AppError::Internal(_) => "internal",
+            AppError::UnsupportedMediaType(_) => problem_codes::UNSUPPORTED_MEDIA_TYPE.code,
+            AppError::Store(_) | AppError::Internal(_) => problem_codes::INTERNAL.code,
         }
     }
 

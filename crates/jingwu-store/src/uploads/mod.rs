@@ -5,7 +5,9 @@
 
 pub mod blobs;
 
-pub use jingwu_core::records::{MediaObject, Upload};
+pub use jingwu_core::records::{MediaObject, Upload, UploadStatus};
+
+use crate::decode::code;
 
 use sqlx::{Row, any::AnyRow};
 
@@ -28,7 +30,7 @@ fn upload_from_row(r: &AnyRow) -> Result<Upload> {
         sha256: r.try_get(7)?,
         chunk_size: r.try_get(8)?,
         received_bytes: r.try_get(9)?,
-        status: r.try_get(10)?,
+        status: code(r, 10)?,
         created_at: r.try_get(11)?,
         completed_at: r.try_get(12)?,
         org_path: r.try_get(13)?,
@@ -52,7 +54,7 @@ pub async fn insert_upload(db: &mut WriteTx, u: &Upload) -> Result<()> {
         .bind(&u.sha256)
         .bind(u.chunk_size)
         .bind(u.received_bytes)
-        .bind(&u.status)
+        .bind(u.status.as_str())
         .bind(u.created_at)
         .bind(u.completed_at)
         .bind(&u.org_path)
@@ -85,12 +87,17 @@ pub async fn advance_upload(db: &mut TelemetryTx, id: &str, from: i64, to: i64) 
 }
 
 /// Closes an open upload as `complete` or `aborted`; false when it was not open.
-pub async fn finish_upload(db: &mut WriteTx, id: &str, status: &str, at: i64) -> Result<bool> {
+pub async fn finish_upload(
+    db: &mut WriteTx,
+    id: &str,
+    status: UploadStatus,
+    at: i64,
+) -> Result<bool> {
     let conn = db.raw();
     let done = sqlx::query(
         "UPDATE media_uploads SET status = $1, completed_at = $2 WHERE id = $3 AND status = 'open'",
     )
-    .bind(status)
+    .bind(status.as_str())
     .bind(at)
     .bind(id)
     .execute(conn)

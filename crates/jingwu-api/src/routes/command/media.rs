@@ -78,11 +78,12 @@ pub struct UploadResponse {
 
 impl From<UploadView> for UploadResponse {
     fn from(u: UploadView) -> Self {
-        let open = u.status == "open";
+        let open = u.status == jingwu_core::records::UploadStatus::Open;
         UploadResponse {
             next_chunk_url: open
                 .then(|| format!("/api/v1/media/uploads/{}/chunks/{}", u.id, u.received_bytes)),
-            media_url: (u.status == "complete").then(|| format!("/api/v1/media/{}", u.sha256)),
+            media_url: (u.status == jingwu_core::records::UploadStatus::Complete)
+                .then(|| format!("/api/v1/media/{}", u.sha256)),
             id: u.id,
             incident_id: u.incident_id,
             unit_id: u.unit_id,
@@ -92,7 +93,7 @@ impl From<UploadView> for UploadResponse {
             sha256: u.sha256,
             chunk_size: u.chunk_size,
             received_bytes: u.received_bytes,
-            status: u.status,
+            status: u.status.to_string(),
             created_at: ts(u.created_at),
             completed_at: u.completed_at.map(ts),
         }

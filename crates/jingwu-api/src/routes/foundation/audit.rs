@@ -4,8 +4,8 @@ use jingwu_core::micros_to_timestamp;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::routes::dto::{Page, page_limit};
 use crate::extract::{Caller, Query};
+use crate::routes::dto::{Page, page_limit};
 use crate::{ApiError, AppState, Problem};
 
 #[derive(Debug, Serialize, ToSchema)]

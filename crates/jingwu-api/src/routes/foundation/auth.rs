@@ -6,8 +6,8 @@ use jingwu_core::micros_to_timestamp;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::routes::dto::User;
 use crate::extract::{Caller, Ctx, Json, SESSION_COOKIE};
+use crate::routes::dto::User;
 use crate::{ApiError, AppState, Problem};
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -4,8 +4,8 @@ use jingwu_app::NewOrg;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::routes::dto::Org;
 use crate::extract::{Caller, Ctx, Json};
+use crate::routes::dto::Org;
 use crate::{ApiError, AppState, Problem};
 
 /// The caller's jurisdiction subtree, parents before children.

@@ -4,8 +4,8 @@ use jingwu_app::NewUser;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::routes::dto::{Page, Role, User};
 use crate::extract::{Caller, Ctx, Json, Query};
+use crate::routes::dto::{Page, Role, User};
 use crate::{ApiError, AppState, Problem};
 
 #[derive(Debug, Deserialize, IntoParams)]
