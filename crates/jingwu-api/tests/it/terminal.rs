@@ -638,3 +638,27 @@ async fn a_gateway_batch_keeps_each_units_newest_fix() {
         .await;
     assert_eq!(before.body["lat"], after.body["lat"]);
 }
+
+#[tokio::test]
+async fn an_officer_taken_off_the_crew_hears_nothing_more_from_the_unit() {
+    let t = TestApp::empty().with_roads().build().await;
+    let addr = t.serve().await;
+    let dispatcher = t.login("dispatcher").await;
+    let officer = t.login("officer").await;
+    let (unit_id, lat, lon) = officer_unit(&t, &dispatcher).await;
+    let mut term = Terminal::open(addr, &officer, &unit_id, 0).await;
+
+    // The command room gives the unit another crew while the terminal is connected.
+    cmd::set_crew(&t, &dispatcher, &unit_id, &["baisha.officer"]).await;
+    let incident = cmd::incident_at(&t, &dispatcher, lat, lon, ("criminal", "theft")).await;
+    cmd::dispatch(&t, &dispatcher, &incident, &[&unit_id]).await;
+
+    // The assignment is not pushed to the old crew's terminal: it is told why and closed.
+    let m = term.next().await;
+    assert_eq!(
+        (m["type"].as_str(), m["code"].as_str()),
+        (Some("error"), Some("not_found")),
+        "{m}"
+    );
+    assert_eq!(term.next().await, Value::Null, "the socket is closed");
+}

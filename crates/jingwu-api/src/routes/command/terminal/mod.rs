@@ -19,6 +19,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use futures_util::{SinkExt, StreamExt};
 use jingwu_app::{App, AppError, Fix, RequestCtx};
+use jingwu_command::policy::{self, Listener};
 use jingwu_core::{Principal, micros_to_timestamp};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
@@ -285,9 +286,16 @@ impl Session {
         let mut last_heard = Instant::now();
         loop {
             tokio::select! {
-                alive = watch.changed() => {
-                    if !alive {
+                wake = watch.changed() => {
+                    let Some(scope) = wake else {
                         return End::Drop;
+                    };
+                    // One policy decision per event; after lost notifications (no scope) the
+                    // re-read itself is authorized by the use case.
+                    let listener = Listener::Terminal { unit_id: &g.unit_id };
+                    if scope.is_some_and(|s| !policy::may_receive(&g.principal, listener, &s)) {
+                        // The officer left the crew meanwhile: as a refused read would say.
+                        return self.fatal(AppError::NotFound { what: "unit" }.into(), "refused");
                     }
                     if let Err(end) = self.catch_up(g, false).await {
                         return end;
