@@ -2,6 +2,8 @@
 //! store decodes its rows into these (the text codes into this crate's enums); nothing here
 //! knows SQL.
 
+use jingwu_core::{IncidentId, UnitId};
+
 use crate::incident::IncidentStatus;
 use crate::taxonomy::{Category, Priority, Source, Subcategory};
 use crate::unit::{UnitKind, UnitStatus};
@@ -21,7 +23,7 @@ pub struct Assignment {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Incident {
-    pub id: String,
+    pub id: IncidentId,
     pub number: String,
     pub org_id: String,
     pub category: Category,
@@ -219,7 +221,7 @@ pub struct Event {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Unit {
-    pub id: String,
+    pub id: UnitId,
     pub call_sign: String,
     pub kind: UnitKind,
     pub org_id: String,

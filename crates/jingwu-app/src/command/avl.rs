@@ -68,7 +68,7 @@ impl Command<'_> {
             q::get_units(&mut conn, &ids)
                 .await?
                 .into_iter()
-                .map(|u| (u.unit.id.clone(), u))
+                .map(|u| (u.unit.id.to_string(), u))
                 .collect();
         drop(conn);
         let mut paths = Vec::new();
@@ -92,7 +92,10 @@ impl Command<'_> {
             .collect();
         self.k().record_positions(&batch).await?;
         for (unit_id, org_path) in paths {
-            self.publish(LiveEvent::Unit { unit_id, org_path });
+            self.publish(LiveEvent::Unit {
+                unit_id: unit_id.into_string(),
+                org_path,
+            });
         }
         Ok(batch.len())
     }

@@ -86,7 +86,7 @@ impl Command<'_> {
                 );
                 let fit = fits(kind, subcategory, priority, distance_m);
                 Some(Recommendation {
-                    unit_id: u.unit.id.clone(),
+                    unit_id: u.unit.id.to_string(),
                     call_sign: u.unit.call_sign.clone(),
                     kind: u.unit.kind,
                     org_id: org.id.clone(),
@@ -279,7 +279,7 @@ impl Command<'_> {
         Ok(unit_ids
             .iter()
             .map(|id| {
-                let u = units.iter().find(|u| &u.unit.id == id);
+                let u = units.iter().find(|u| u.unit.id.as_str() == id.as_str());
                 let secs = u.and_then(|u| eta(u.unit.lat?, u.unit.lon?));
                 (id.as_str(), secs)
             })

@@ -113,7 +113,7 @@ impl Command<'_> {
                 .map(|c| format!("{c}@{}", agency.id))
                 .collect();
             units.push(EidoUnit {
-                id: u.unit.id.clone(),
+                id: u.unit.id.to_string(),
                 name: u.unit.call_sign.clone(),
                 kind,
                 tier: tier_of(kind, org_kind),
@@ -143,7 +143,7 @@ impl Command<'_> {
             caller_phone: (!i.caller_phone.trim().is_empty()).then(|| i.caller_phone.clone()),
         });
         let inc = EidoIncident {
-            id: i.id.clone(),
+            id: i.id.to_string(),
             issuing_element: format!("cad.{city_code}.{EIDO_DOMAIN}"),
             agency,
             station: Some(owner.name_zh.clone()),

@@ -162,7 +162,7 @@ impl Command<'_> {
         let probes: Vec<IncidentProbe> = recent
             .iter()
             .map(|r| IncidentProbe {
-                id: r.incident.id.clone(),
+                id: r.incident.id.to_string(),
                 category: r.incident.category,
                 subcategory: r.incident.subcategory,
                 lat: r.incident.lat,
@@ -177,7 +177,7 @@ impl Command<'_> {
                 .filter_map(|(dup, score)| {
                     let number = recent
                         .iter()
-                        .find(|r| r.incident.id == dup)?
+                        .find(|r| r.incident.id.as_str() == dup)?
                         .incident
                         .number
                         .clone();
@@ -191,7 +191,7 @@ impl Command<'_> {
             .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
             .date();
         let incident = Incident {
-            id: id.clone(),
+            id: id.clone().into(),
             number: format!(
                 "{:04}{:02}{:02}-{seq:06}",
                 date.year(),

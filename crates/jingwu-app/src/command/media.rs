@@ -273,7 +273,7 @@ impl Command<'_> {
                         if let Some(u) = cq::get_unit(tx.db(), &a.unit_id).await?
                             && crew_includes(&u.unit.crew, &who.username)
                         {
-                            mine = Some(u.unit.id);
+                            mine = Some(u.unit.id.into_string());
                             break;
                         }
                     }

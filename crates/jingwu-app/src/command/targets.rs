@@ -146,7 +146,7 @@ impl Command<'_> {
                     covered: best.is_some_and(|(eta, _)| eta <= site.target_secs as f64),
                     on_network: true,
                     best_eta_s: best.map(|b| b.0),
-                    best_unit_id: best.map(|b| b.1.unit.unit.id.clone()),
+                    best_unit_id: best.map(|b| b.1.unit.unit.id.to_string()),
                     best_call_sign: best.map(|b| b.1.unit.unit.call_sign.clone()),
                     site,
                 }

@@ -255,7 +255,7 @@ impl App {
         };
         let ctx = RequestCtx::cli();
         let created = self.command().create_incident(who, n, &ctx).await?;
-        let incident_id = created.incident.incident.id;
+        let incident_id = created.incident.incident.id.into_string();
         // Units crewed by a demo login are left to the person signed in on their terminal.
         let mut best = None;
         for r in self.command().recommend(who, &incident_id, 3).await? {
@@ -371,7 +371,7 @@ impl App {
                 let d = |rng: &mut SplitMix64| (rng.next_f64() - 0.5) * 0.002;
                 let p = roads.snap(lat + d(rng), lon + d(rng)).ok()?;
                 Some(Fix {
-                    unit_id: u.unit.id,
+                    unit_id: u.unit.id.into_string(),
                     at_us: now,
                     lat: p.point.0,
                     lon: p.point.1,

@@ -3,7 +3,7 @@
 //! minute. Deterministic for a given road network.
 
 use jingwu_command::unit::{UnitKind, UnitStatus};
-use jingwu_core::{OrgKind, new_id};
+use jingwu_core::{OrgKind, UnitId, new_id};
 use jingwu_routing::SplitMix64;
 use jingwu_store::command::{self as q, KeySite, Site, Unit};
 use jingwu_store::foundation::orgs::{self, OrgUnit};
@@ -277,7 +277,7 @@ fn unit(
     now: i64,
 ) -> Unit {
     Unit {
-        id: new_id(),
+        id: UnitId::new(),
         call_sign: call_sign.into(),
         kind,
         org_id: org_id.into(),

@@ -19,7 +19,7 @@ const INCIDENT_COLUMNS: &str = "i.id, i.number, i.org_id, i.category, i.subcateg
 fn incident_from_row(r: &AnyRow) -> Result<ScopedIncident> {
     Ok(ScopedIncident {
         incident: Incident {
-            id: r.try_get(0)?,
+            id: r.try_get::<String, _>(0)?.into(),
             number: r.try_get(1)?,
             org_id: r.try_get(2)?,
             category: code(r, 3)?,
@@ -55,7 +55,7 @@ pub async fn insert_incident(db: &mut WriteTx, i: &Incident) -> Result<()> {
          caller_name, caller_phone, lat, lon, address, description, status, duplicate_of, created_by, \
          created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
     )
-    .bind(&i.id)
+    .bind(i.id.as_str())
     .bind(&i.number)
     .bind(&i.org_id)
     .bind(i.category.as_str())

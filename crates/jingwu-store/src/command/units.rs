@@ -16,7 +16,7 @@ const UNIT_COLUMNS: &str = "u.id, u.call_sign, u.kind, u.org_id, u.status, u.sta
 fn unit_from_row(r: &AnyRow) -> Result<ScopedUnit> {
     Ok(ScopedUnit {
         unit: Unit {
-            id: r.try_get(0)?,
+            id: r.try_get::<String, _>(0)?.into(),
             call_sign: r.try_get(1)?,
             kind: code(r, 2)?,
             org_id: r.try_get(3)?,
@@ -39,7 +39,7 @@ pub async fn insert_unit(db: &mut WriteTx, u: &Unit) -> Result<()> {
         "INSERT INTO units (id, call_sign, kind, org_id, status, status_since, incident_id, crew, \
          lat, lon, position_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
-    .bind(&u.id)
+    .bind(u.id.as_str())
     .bind(&u.call_sign)
     .bind(u.kind.as_str())
     .bind(&u.org_id)

@@ -66,7 +66,7 @@ impl From<jingwu_command::records::ScopedIncident> for Incident {
     fn from(s: jingwu_command::records::ScopedIncident) -> Self {
         let i = s.incident;
         Incident {
-            id: i.id,
+            id: i.id.into_string(),
             number: i.number,
             org_id: i.org_id,
             category: i.category.to_string(),

@@ -34,7 +34,7 @@ impl From<jingwu_app::UnitView> for Unit {
     fn from(s: jingwu_app::UnitView) -> Self {
         let u = s.unit;
         Unit {
-            id: u.id,
+            id: u.id.into_string(),
             call_sign: u.call_sign,
             kind: u.kind.to_string(),
             org_id: u.org_id,
