@@ -104,10 +104,6 @@ impl App {
         &self.inner.kernel
     }
 
-    fn k(&self) -> &Kernel {
-        &self.inner.kernel
-    }
-
     /// Now, by the injected clock: for edges that stamp what they send (terminal heartbeats).
     pub fn now(&self) -> jiff::Timestamp {
         self.kernel().clock().now()

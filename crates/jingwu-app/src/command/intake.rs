@@ -2,7 +2,7 @@
 
 use jingwu_command::duplicates::{DuplicateRule, IncidentProbe, haversine_m, likely_duplicates};
 use jingwu_command::incident::IncidentStatus;
-use jingwu_command::taxonomy::{Priority, Source, parse_pair};
+use jingwu_command::taxonomy::{Category, Priority, Source, Subcategory, parse_pair};
 use jingwu_core::{Action, Principal, Scope, authorize, micros_to_timestamp, new_id};
 use jingwu_store::command::{self as q, Incident, ScopedIncident};
 use jingwu_store::foundation::orgs;
@@ -32,7 +32,17 @@ pub struct IncidentCreated {
     pub possible_duplicates: Vec<(String, String, f64)>,
 }
 
-fn check(n: &NewIncident) -> Result<()> {
+/// The coded fields of a new incident, as the domain's enums.
+struct Codes {
+    category: Category,
+    subcategory: Subcategory,
+    priority: Priority,
+    source: Source,
+}
+
+/// Checks every field at once (all problems reported together) and returns the coded ones
+/// parsed, so they are parsed once.
+fn check(n: &NewIncident) -> Result<Codes> {
     let mut errs = Vec::new();
     if !(-90.0..=90.0).contains(&n.lat) || !n.lat.is_finite() {
         errs.push(FieldError::new(
@@ -79,31 +89,38 @@ fn check(n: &NewIncident) -> Result<()> {
             "say what happened",
         ));
     }
-    if let Err(e) = parse_pair(&n.category, &n.subcategory) {
+    let pair = parse_pair(&n.category, &n.subcategory);
+    if let Err(e) = &pair {
         errs.push(FieldError::new(
             "subcategory",
             jingwu_command::error_codes::field::TAXONOMY.code,
             e.to_string(),
         ));
     }
-    if let Err(e) = Priority::parse(&n.priority) {
+    let priority = Priority::parse(&n.priority);
+    if let Err(e) = &priority {
         errs.push(FieldError::new(
             "priority",
             jingwu_command::error_codes::field::PRIORITY_UNKNOWN.code,
             e.to_string(),
         ));
     }
-    if let Err(e) = Source::parse(&n.source) {
+    let source = Source::parse(&n.source);
+    if let Err(e) = &source {
         errs.push(FieldError::new(
             "source",
             jingwu_command::error_codes::field::SOURCE_UNKNOWN.code,
             e.to_string(),
         ));
     }
-    if errs.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::Validation(errs))
+    match (pair, priority, source) {
+        (Ok((category, subcategory)), Ok(priority), Ok(source)) if errs.is_empty() => Ok(Codes {
+            category,
+            subcategory,
+            priority,
+            source,
+        }),
+        _ => Err(AppError::Validation(errs)),
     }
 }
 
@@ -114,28 +131,12 @@ impl Command<'_> {
         n: NewIncident,
         ctx: &RequestCtx,
     ) -> Result<IncidentCreated> {
-        check(&n)?;
-        let (category, subcategory) = parse_pair(&n.category, &n.subcategory).map_err(|e| {
-            AppError::invalid(
-                "subcategory",
-                jingwu_command::error_codes::field::TAXONOMY.code,
-                e.to_string(),
-            )
-        })?;
-        let priority = Priority::parse(&n.priority).map_err(|e| {
-            AppError::invalid(
-                "priority",
-                jingwu_command::error_codes::field::PRIORITY_UNKNOWN.code,
-                e.to_string(),
-            )
-        })?;
-        let source = Source::parse(&n.source).map_err(|e| {
-            AppError::invalid(
-                "source",
-                jingwu_command::error_codes::field::SOURCE_UNKNOWN.code,
-                e.to_string(),
-            )
-        })?;
+        let Codes {
+            category,
+            subcategory,
+            priority,
+            source,
+        } = check(&n)?;
         let owner = self.owning_station(n.lat, n.lon).await?;
         authorize(who, Action::CreateIncident, Scope::Org(&owner.path)).map_err(|d| match d {
             jingwu_core::Denied::Scope => AppError::Forbidden(format!(

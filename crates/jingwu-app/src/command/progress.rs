@@ -9,7 +9,7 @@ use jingwu_store::Conn;
 use jingwu_store::command::{self as q, Milestone, ScopedUnit};
 
 use super::Command;
-use super::read::unit_facts;
+use super::read::{unit_facts, units_of};
 use super::{event, move_unit};
 use crate::{AppError, LiveEvent, RequestCtx, Result};
 
@@ -214,7 +214,7 @@ impl Command<'_> {
         self.k().write(who, ctx, async |tx| {
         let incident = self.visible_incident(tx.db(), who, incident_id).await?;
         let assignments = q::assignments_of(tx.db(), incident_id).await?;
-        let assigned = self.assigned_units(tx.db(), incident_id).await?;
+        let assigned = units_of(tx.db(), &assignments).await?;
         let facts: Vec<UnitFacts<'_>> = assigned.iter().map(unit_facts).collect();
         let facts = IncidentFacts {
             org_path: &incident.org_path,

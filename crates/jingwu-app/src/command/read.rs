@@ -48,7 +48,8 @@ impl Command<'_> {
         if authorize(who, Action::ReadCommand, Scope::Org(&i.org_path)).is_ok() {
             return Ok(i);
         }
-        let assigned = self.assigned_units(conn, incident_id).await?;
+        let assignments = q::assignments_of(conn, incident_id).await?;
+        let assigned = units_of(conn, &assignments).await?;
         let facts: Vec<UnitFacts<'_>> = assigned.iter().map(unit_facts).collect();
         let incident = IncidentFacts {
             org_path: &i.org_path,
@@ -59,18 +60,6 @@ impl Command<'_> {
         } else {
             Err(AppError::NotFound { what: "incident" })
         }
-    }
-
-    /// Every unit that has been assigned to the incident (cleared ones too), for the rules
-    /// that depend on who is on it.
-    pub(super) async fn assigned_units(
-        &self,
-        conn: &mut impl Conn,
-        incident_id: &str,
-    ) -> Result<Vec<ScopedUnit>> {
-        let assignments = q::assignments_of(conn, incident_id).await?;
-        let ids: Vec<&str> = assignments.iter().map(|a| a.unit_id.as_str()).collect();
-        Ok(q::get_units(conn, &ids).await?)
     }
 
     pub async fn list_units(&self, who: &Principal) -> Result<Vec<UnitView>> {
@@ -150,4 +139,14 @@ pub(super) fn unit_facts(u: &ScopedUnit) -> UnitFacts<'_> {
         org_path: &u.org_path,
         crew: &u.unit.crew,
     }
+}
+
+/// The units of these assignments (cleared ones too), for the rules that depend on who is on
+/// an incident.
+pub(super) async fn units_of(
+    conn: &mut impl Conn,
+    assignments: &[q::Assignment],
+) -> Result<Vec<ScopedUnit>> {
+    let ids: Vec<&str> = assignments.iter().map(|a| a.unit_id.as_str()).collect();
+    Ok(q::get_units(conn, &ids).await?)
 }

@@ -175,7 +175,7 @@ impl App {
     }
 
     async fn demo_activity(&self, pace: DemoPace) -> Result<()> {
-        let mut conn = self.k().read().await?;
+        let mut conn = self.kernel().read().await?;
         let who = users::by_username(&mut conn, "dispatcher")
             .await?
             .ok_or(AppError::NotFound {
@@ -301,7 +301,7 @@ impl App {
     /// Moves each running unit along its route; arrivals go on scene, finished ones close.
     async fn demo_progress(&self, who: &Principal, runs: Vec<Run>) -> Vec<Run> {
         let ctx = RequestCtx::cli();
-        let now = self.k().now_us();
+        let now = self.kernel().now_us();
         let mut keep = Vec::new();
         let mut fixes = Vec::new();
         for mut run in runs {
@@ -355,7 +355,7 @@ impl App {
             .command()
             .roads()
             .ok_or_else(|| AppError::Precondition("no road network".into()))?;
-        let now = self.k().now_us();
+        let now = self.kernel().now_us();
         let units = self.command().list_units(who).await?;
         let fixes: Vec<Fix> = units
             .into_iter()

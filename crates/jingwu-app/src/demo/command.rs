@@ -83,7 +83,7 @@ impl App {
             .command()
             .roads()
             .ok_or_else(|| AppError::Precondition("no road network is loaded".into()))?;
-        let mut conn = self.k().read().await?;
+        let mut conn = self.kernel().read().await?;
         let root = orgs::root(&mut conn)
             .await?
             .ok_or(AppError::Precondition("load the demo city first".into()))?;
@@ -118,7 +118,7 @@ impl App {
         let mut rng = SplitMix64::new(2016);
         let mut units = Vec::new();
         let mut key_sites = Vec::new();
-        let now = self.k().now_us();
+        let now = self.kernel().now_us();
         let (dcols, drows) = (5, districts.len().div_ceil(5).max(1));
         let name = |rng: &mut SplitMix64| {
             let s = SURNAMES[rng.below(SURNAMES.len() as u64) as usize];
@@ -246,7 +246,7 @@ impl App {
 
         let system = self.foundation().system_principal().await?;
         let ctx = RequestCtx::cli();
-        self.k().write(&system, &ctx, async |tx| {
+        self.kernel().write(&system, &ctx, async |tx| {
         for s in &sites {
             q::upsert_site(tx.db(), s).await?;
         }

@@ -294,7 +294,7 @@ impl App {
     /// Registers the demo city's 12 categories and 25 systems with the features the demo data
     /// can feed; does nothing when categories exist. Returns the number of layers created.
     pub async fn seed_demo_layers(&self) -> Result<usize> {
-        let mut conn = self.k().read().await?;
+        let mut conn = self.kernel().read().await?;
         if !lq::categories(&mut conn).await?.is_empty() {
             return Ok(0);
         }
@@ -305,7 +305,7 @@ impl App {
         let sites = cq::sites_under(&mut conn, &root.path).await?;
         let key_sites = cq::key_sites_under(&mut conn, &root.path).await?;
         drop(conn);
-        let now = self.k().now_us();
+        let now = self.kernel().now_us();
         let cats: Vec<Category> = CATEGORIES
             .iter()
             .enumerate()
@@ -415,7 +415,7 @@ impl App {
 
         let system = self.foundation().system_principal().await?;
         let ctx = RequestCtx::cli();
-        self.k().write(&system, &ctx, async |tx| {
+        self.kernel().write(&system, &ctx, async |tx| {
         for c in &cats {
             lq::insert_category(tx.db(), c).await?;
         }

@@ -215,7 +215,7 @@ impl App {
             })
             .collect();
         let org_units = 1 + DISTRICTS.iter().map(|d| 1 + d.3.len()).sum::<usize>();
-        let mut conn = self.k().read().await?;
+        let mut conn = self.kernel().read().await?;
         let exists = jingwu_store::foundation::orgs::root(&mut conn)
             .await?
             .is_some();

@@ -6,7 +6,6 @@ use sqlx::Row;
 
 use super::incidents::Milestone;
 use crate::conn::{Conn, sealed::Raw as _};
-use crate::scope::like_prefix;
 use crate::{Result, WriteTx};
 
 pub async fn insert_assignment(db: &mut WriteTx, a: &Assignment) -> Result<()> {
@@ -78,22 +77,4 @@ pub async fn mark_assignment(
         .execute(conn)
         .await?;
     Ok(())
-}
-
-/// Whether any unit assigned to the incident belongs under `path`.
-pub async fn has_assigned_unit_under(
-    db: &mut impl Conn,
-    incident_id: &str,
-    path: &str,
-) -> Result<bool> {
-    let conn = db.raw();
-    let row = sqlx::query(
-        "SELECT COUNT(*) FROM assignments a JOIN units u ON u.id = a.unit_id \
-         JOIN org_units o ON o.id = u.org_id WHERE a.incident_id = $1 AND o.path LIKE $2",
-    )
-    .bind(incident_id)
-    .bind(like_prefix(path))
-    .fetch_one(conn)
-    .await?;
-    Ok(row.try_get::<i64, _>(0)? > 0)
 }
