@@ -13,6 +13,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 mod canonical;
+pub mod merkle;
 
 pub use canonical::canonical_json;
 
