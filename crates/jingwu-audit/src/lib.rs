@@ -12,10 +12,13 @@
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+pub mod checkpoint;
 mod canonical;
 pub mod merkle;
 
 pub use canonical::canonical_json;
+pub use checkpoint::{Checkpoint, CheckpointError};
+pub use ed25519_dalek::SigningKey;
 
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -80,6 +83,16 @@ impl Entry {
         e
     }
 
+    /// The entry's leaf in the Merkle tree: RFC 6962's leaf hash of the entry's 32-byte hash
+    /// (which covers every field, see the module documentation).
+    pub fn leaf_hash(&self) -> merkle::Hash {
+        match hex::decode(&self.hash) {
+            Ok(bytes) => merkle::leaf_hash(&bytes),
+            // Not a hash at all: a leaf nobody else will agree with, which is the point.
+            Err(_) => merkle::leaf_hash(self.hash.as_bytes()),
+        }
+    }
+
     /// The hash this entry must carry, given its fields and `prev_hash`.
     pub fn compute_hash(&self) -> String {
         let mut h = Sha256::new();
@@ -130,6 +143,14 @@ pub enum ChainError {
         head_hash: String,
         last_seq: i64,
     },
+    #[error(
+        "the log's Merkle root after {tree_size} entries is not the one its signed checkpoint records (entries up to there were changed, removed, inserted or reordered)"
+    )]
+    Checkpoint { tree_size: u64 },
+    #[error(
+        "a signed checkpoint records {tree_size} entries but the log holds only {entries} (entries were removed from the end)"
+    )]
+    Truncated { tree_size: u64, entries: i64 },
 }
 
 impl ChainError {
@@ -141,15 +162,22 @@ impl ChainError {
             | ChainError::Digest { seq }
             | ChainError::Hash { seq } => *seq,
             ChainError::Head { last_seq, .. } => last_seq + 1,
+            ChainError::Checkpoint { tree_size } => *tree_size as i64,
+            ChainError::Truncated { entries, .. } => entries + 1,
         }
     }
 }
 
-/// Incremental verifier: feed entries in sequence order, then [`Verifier::finish`] with the head.
+/// Incremental verifier: feed entries in sequence order, then [`Verifier::finish`] with the
+/// head. Besides the hash chain it rebuilds the Merkle tree, so that the root at every signed
+/// checkpoint it was given ([`Verifier::expect`]) is compared as the log passes that size.
 #[derive(Debug)]
 pub struct Verifier {
     last_seq: i64,
     last_hash: String,
+    tree: merkle::Frontier,
+    /// Checkpoints still ahead, largest tree size first (popped from the end).
+    ahead: Vec<Checkpoint>,
 }
 
 impl Default for Verifier {
@@ -157,11 +185,20 @@ impl Default for Verifier {
         Verifier {
             last_seq: 0,
             last_hash: GENESIS_HASH.to_string(),
+            tree: merkle::Frontier::default(),
+            ahead: Vec::new(),
         }
     }
 }
 
 impl Verifier {
+    /// Checks the log's root against each of these (already signature-checked) checkpoints.
+    pub fn expect(&mut self, mut checkpoints: Vec<Checkpoint>) -> Result<(), ChainError> {
+        checkpoints.sort_by(|a, b| b.tree_size.cmp(&a.tree_size));
+        self.ahead = checkpoints;
+        self.check_checkpoints()
+    }
+
     pub fn push(&mut self, e: &Entry) -> Result<(), ChainError> {
         let expected = self.last_seq + 1;
         if e.seq != expected {
@@ -181,11 +218,39 @@ impl Verifier {
         }
         self.last_seq = e.seq;
         self.last_hash = e.hash.clone();
+        self.tree.push(e.leaf_hash());
+        self.check_checkpoints()
+    }
+
+    fn check_checkpoints(&mut self) -> Result<(), ChainError> {
+        while let Some(c) = self.ahead.last() {
+            if c.tree_size > self.tree.size() {
+                break;
+            }
+            if c.tree_size == self.tree.size() && c.root_hash != self.tree.root() {
+                return Err(ChainError::Checkpoint {
+                    tree_size: c.tree_size,
+                });
+            }
+            self.ahead.pop();
+        }
         Ok(())
     }
 
-    /// Checks the stored head (count and last hash) against what was verified.
+    /// The number of entries verified so far and the Merkle root over them.
+    pub fn tree(&self) -> (u64, merkle::Hash) {
+        (self.tree.size(), self.tree.root())
+    }
+
+    /// Checks the stored head (count and last hash) against what was verified, and that no
+    /// checkpoint signed a longer log than the one read.
     pub fn finish(self, head_seq: i64, head_hash: &str) -> Result<i64, ChainError> {
+        if let Some(c) = self.ahead.first() {
+            return Err(ChainError::Truncated {
+                tree_size: c.tree_size,
+                entries: self.last_seq,
+            });
+        }
         if head_seq != self.last_seq || head_hash != self.last_hash {
             return Err(ChainError::Head {
                 head_seq,
@@ -194,6 +259,13 @@ impl Verifier {
             });
         }
         Ok(self.last_seq)
+    }
+
+    /// [`Verifier::finish`] for an exported log, which has no head: the checkpoints vouch for
+    /// its length instead.
+    pub fn finish_export(self) -> Result<i64, ChainError> {
+        let (seq, hash) = (self.last_seq, self.last_hash.clone());
+        self.finish(seq, &hash)
     }
 }
 

@@ -144,3 +144,78 @@ proptest! {
         prop_assert_eq!(err.seq(), victim as i64 + 1);
     }
 }
+
+/// A signed checkpoint of the first `size` entries of `log`, as the log's key would sign it.
+fn checkpoint_of(log: &[Entry], size: usize, key: &SigningKey) -> Checkpoint {
+    let mut tree = merkle::Frontier::default();
+    for e in &log[..size] {
+        tree.push(e.leaf_hash());
+    }
+    Checkpoint::sign(key, size as u64, tree.root(), "2026-12-01T10:00:00Z".into())
+}
+
+fn verify_against(entries: &[Entry], checkpoints: &[Checkpoint]) -> Result<i64, ChainError> {
+    let mut v = Verifier::default();
+    v.expect(checkpoints.to_vec())?;
+    for e in entries {
+        v.push(e)?;
+    }
+    v.finish_export()
+}
+
+#[test]
+fn checkpoints_catch_every_kind_of_tampering() {
+    let key = SigningKey::from_bytes(&[5; 32]);
+    let log = chain(12);
+    let early = checkpoint_of(&log, 5, &key);
+    let late = checkpoint_of(&log, 12, &key);
+    assert_eq!(verify_against(&log, &[early.clone(), late.clone()]), Ok(12));
+
+    // Deleting the newest entries (and rewinding any head) passes the chain but not a
+    // checkpoint that recorded the longer log.
+    assert_eq!(
+        verify_against(&log[..9], std::slice::from_ref(&late)),
+        Err(ChainError::Truncated {
+            tree_size: 12,
+            entries: 9
+        })
+    );
+    // Rewriting history from entry 3 on, re-chained so that every hash link holds: the chain
+    // alone is fooled, the earlier checkpoint is not.
+    let mut rewritten: Vec<Entry> = log[..2].to_vec();
+    for i in 2..12 {
+        let prev = rewritten.last().unwrap();
+        let mut n = new_entry(i);
+        n.actor_id = "intruder".into();
+        rewritten.push(Entry::chain(prev.seq, &prev.hash.clone(), n));
+    }
+    assert_eq!(verify_all(&rewritten, 12, &rewritten[11].hash), Ok(12));
+    assert_eq!(
+        verify_against(&rewritten, std::slice::from_ref(&early)),
+        Err(ChainError::Checkpoint { tree_size: 5 })
+    );
+    // An edited entry, a deleted middle entry, a reordered pair: the chain names the entry.
+    let mut edited = log.clone();
+    edited[7].actor_role = "nobody".into();
+    assert_eq!(
+        verify_against(&edited, &[late.clone()]),
+        Err(ChainError::Hash { seq: 8 })
+    );
+    let mut holed = log.clone();
+    holed.remove(6);
+    assert!(matches!(
+        verify_against(&holed, &[late.clone()]),
+        Err(ChainError::Sequence { seq: 8, .. })
+    ));
+    let mut swapped = log.clone();
+    swapped.swap(3, 4);
+    assert!(verify_against(&swapped, &[late.clone()]).is_err());
+    // A forged checkpoint: altered fields fail the signature; one signed by another key
+    // fails against the log's key.
+    let mut forged = late.clone();
+    forged.tree_size = 11;
+    forged.signed_message.clear();
+    assert_eq!(forged.verify(None), Err(CheckpointError::Signature));
+    let other = checkpoint_of(&log, 12, &SigningKey::from_bytes(&[6; 32]));
+    assert!(other.verify(Some(&late.public_key)).is_err());
+}
