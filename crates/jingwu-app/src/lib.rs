@@ -16,7 +16,7 @@ use jingwu_store::Store;
 pub use command::*;
 pub use demo::{DEMO_PASSWORD, DemoLogin, DemoPace, DemoSummary};
 pub use foundation::*;
-pub use kernel::{AppError, EventBus, FieldError, Kernel, LiveEvent, Tx};
+pub use kernel::{AppError, AuditConfig, AuditLog, EventBus, FieldError, Kernel, LiveEvent, Tx};
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
@@ -34,6 +34,8 @@ pub struct AppConfig {
     pub media_dir: std::path::PathBuf,
     /// Media types and sizes taken, and the default chunk size.
     pub media: MediaLimits,
+    /// The audit log's sequencer, signing key and witnesses.
+    pub audit: AuditConfig,
 }
 
 impl Default for AppConfig {
@@ -46,6 +48,7 @@ impl Default for AppConfig {
             avl_max_age_s: command::DEFAULT_AVL_MAX_AGE_S,
             media_dir: "data/media".into(),
             media: MediaLimits::default(),
+            audit: AuditConfig::default(),
         }
     }
 }
@@ -119,8 +122,12 @@ impl App {
         self.kernel().store().ping().await.map_err(AppError::from)
     }
 
-    /// Closes the database (on SQLite, folding the write-ahead log into the file).
+    /// Sequences the audit entries this process wrote, then closes the database (on SQLite,
+    /// folding the write-ahead log into the file).
     pub async fn close(&self) {
+        if let Err(e) = self.kernel().sync_audit().await {
+            tracing::warn!(error = %e, "could not sequence the last audit entries");
+        }
         self.kernel().store().close().await;
     }
 }

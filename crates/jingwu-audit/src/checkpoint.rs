@@ -210,7 +210,13 @@ mod tests {
     #[test]
     fn key_files_round_trip_and_bad_ones_are_named() {
         let k = key(9);
-        assert_eq!(key_from_file_text(&key_file_text(&k)).unwrap().to_bytes(), k.to_bytes());
-        assert_eq!(key_from_file_text("abc").err(), Some(CheckpointError::KeyFile));
+        assert_eq!(
+            key_from_file_text(&key_file_text(&k)).unwrap().to_bytes(),
+            k.to_bytes()
+        );
+        assert_eq!(
+            key_from_file_text("abc").err(),
+            Some(CheckpointError::KeyFile)
+        );
     }
 }

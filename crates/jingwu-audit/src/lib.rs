@@ -9,21 +9,22 @@
 //! `change_digest` is `SHA-256` of the canonical JSON of the (redacted) change, which is kept
 //! beside the entry and re-digested on verification.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-pub mod checkpoint;
 mod canonical;
+pub mod checkpoint;
 pub mod merkle;
 
 pub use canonical::canonical_json;
 pub use checkpoint::{Checkpoint, CheckpointError};
 pub use ed25519_dalek::SigningKey;
+pub use merkle::Plan;
 
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// One audit entry as stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
     pub seq: i64,
     pub at_us: i64,
@@ -60,22 +61,61 @@ pub fn digest_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
+/// An entry as a writer records it in its own transaction: everything but its place in the
+/// log, which the sequencer gives it later ([`Entry::sequence`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pending {
+    pub at_us: i64,
+    pub actor_id: String,
+    pub actor_role: String,
+    pub org_path: String,
+    pub action: String,
+    pub object_type: String,
+    pub object_id: String,
+    pub request_id: String,
+    /// Canonical JSON of the change.
+    pub detail: String,
+    pub change_digest: String,
+}
+
+impl NewEntry {
+    pub fn pending(self) -> Pending {
+        let detail = canonical_json(&self.detail);
+        Pending {
+            at_us: self.at_us,
+            actor_id: self.actor_id,
+            actor_role: self.actor_role,
+            org_path: self.org_path,
+            action: self.action,
+            object_type: self.object_type,
+            object_id: self.object_id,
+            request_id: self.request_id,
+            change_digest: digest_hex(detail.as_bytes()),
+            detail,
+        }
+    }
+}
+
 impl Entry {
     /// Links a new entry after `(prev_seq, prev_hash)`.
     pub fn chain(prev_seq: i64, prev_hash: &str, new: NewEntry) -> Entry {
-        let detail = canonical_json(&new.detail);
+        Entry::sequence(prev_seq, prev_hash, new.pending())
+    }
+
+    /// Gives a pending entry the place after `(prev_seq, prev_hash)`.
+    pub fn sequence(prev_seq: i64, prev_hash: &str, p: Pending) -> Entry {
         let mut e = Entry {
             seq: prev_seq + 1,
-            at_us: new.at_us,
-            actor_id: new.actor_id,
-            actor_role: new.actor_role,
-            org_path: new.org_path,
-            action: new.action,
-            object_type: new.object_type,
-            object_id: new.object_id,
-            request_id: new.request_id,
-            change_digest: digest_hex(detail.as_bytes()),
-            detail,
+            at_us: p.at_us,
+            actor_id: p.actor_id,
+            actor_role: p.actor_role,
+            org_path: p.org_path,
+            action: p.action,
+            object_type: p.object_type,
+            object_id: p.object_id,
+            request_id: p.request_id,
+            detail: p.detail,
+            change_digest: p.change_digest,
             prev_hash: prev_hash.to_string(),
             hash: String::new(),
         };
@@ -151,6 +191,12 @@ pub enum ChainError {
         "a signed checkpoint records {tree_size} entries but the log holds only {entries} (entries were removed from the end)"
     )]
     Truncated { tree_size: u64, entries: i64 },
+    #[error("the checkpoint of tree size {tree_size} is not valid: {reason}")]
+    BadCheckpoint { tree_size: u64, reason: String },
+    #[error(
+        "the stored Merkle tree of {tree_size} entries does not match the log's entries (proofs served from it would fail)"
+    )]
+    Tree { tree_size: u64 },
 }
 
 impl ChainError {
@@ -162,7 +208,9 @@ impl ChainError {
             | ChainError::Digest { seq }
             | ChainError::Hash { seq } => *seq,
             ChainError::Head { last_seq, .. } => last_seq + 1,
-            ChainError::Checkpoint { tree_size } => *tree_size as i64,
+            ChainError::Checkpoint { tree_size }
+            | ChainError::BadCheckpoint { tree_size, .. }
+            | ChainError::Tree { tree_size } => *tree_size as i64,
             ChainError::Truncated { entries, .. } => entries + 1,
         }
     }
@@ -194,7 +242,7 @@ impl Default for Verifier {
 impl Verifier {
     /// Checks the log's root against each of these (already signature-checked) checkpoints.
     pub fn expect(&mut self, mut checkpoints: Vec<Checkpoint>) -> Result<(), ChainError> {
-        checkpoints.sort_by(|a, b| b.tree_size.cmp(&a.tree_size));
+        checkpoints.sort_by_key(|c| std::cmp::Reverse(c.tree_size));
         self.ahead = checkpoints;
         self.check_checkpoints()
     }

@@ -334,7 +334,10 @@ impl Frontier {
     pub fn from_nodes(size: u64, peaks: Vec<Hash>) -> Result<Self, ProofError> {
         let ids = Frontier::nodes(size);
         if ids.len() != peaks.len() {
-            let missing = ids.get(peaks.len()).copied().unwrap_or(NodeId::new(0, size));
+            let missing = ids
+                .get(peaks.len())
+                .copied()
+                .unwrap_or(NodeId::new(0, size));
             return Err(ProofError::MissingNode(missing));
         }
         Ok(Frontier { size, peaks })

@@ -198,18 +198,18 @@ fn checkpoints_catch_every_kind_of_tampering() {
     let mut edited = log.clone();
     edited[7].actor_role = "nobody".into();
     assert_eq!(
-        verify_against(&edited, &[late.clone()]),
+        verify_against(&edited, std::slice::from_ref(&late)),
         Err(ChainError::Hash { seq: 8 })
     );
     let mut holed = log.clone();
     holed.remove(6);
     assert!(matches!(
-        verify_against(&holed, &[late.clone()]),
+        verify_against(&holed, std::slice::from_ref(&late)),
         Err(ChainError::Sequence { seq: 8, .. })
     ));
     let mut swapped = log.clone();
     swapped.swap(3, 4);
-    assert!(verify_against(&swapped, &[late.clone()]).is_err());
+    assert!(verify_against(&swapped, std::slice::from_ref(&late)).is_err());
     // A forged checkpoint: altered fields fail the signature; one signed by another key
     // fails against the log's key.
     let mut forged = late.clone();

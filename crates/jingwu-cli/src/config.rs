@@ -39,6 +39,15 @@ pub struct Config {
     pub avl_retention_days: i64,
     /// Directory of the content-addressed scene media store.
     pub media_dir: String,
+    /// The audit log's Ed25519 signing key (generated on first start) [default: beside a
+    /// SQLite database as `<file>.audit-key`, else `data/audit-signing.key`].
+    pub audit_key_file: String,
+    /// Directory each signed audit checkpoint is also written to (a witness); empty for none.
+    pub audit_witness_dir: String,
+    /// Longest wait, in milliseconds, before a written audit entry has its place in the log.
+    pub audit_sequence_ms: u64,
+    /// While the audit log grows, a checkpoint is signed at least this often (seconds).
+    pub audit_checkpoint_secs: u64,
 }
 
 /// Listen address unless configured.
@@ -66,6 +75,10 @@ impl Default for Config {
             avl_max_age_secs: jingwu_app::DEFAULT_AVL_MAX_AGE_S,
             avl_retention_days: 30,
             media_dir: "data/media".into(),
+            audit_key_file: String::new(),
+            audit_witness_dir: String::new(),
+            audit_sequence_ms: 100,
+            audit_checkpoint_secs: 60,
         }
     }
 }
@@ -133,6 +146,14 @@ pub async fn open_app(cfg: &Config) -> anyhow::Result<App> {
         session_ttl: jiff::SignedDuration::from_hours(cfg.session_ttl_hours),
         avl_max_age_s: cfg.avl_max_age_secs,
         media_dir: cfg.media_dir.clone().into(),
+        audit: jingwu_app::AuditConfig {
+            sequence_every: std::time::Duration::from_millis(cfg.audit_sequence_ms.max(1)),
+            checkpoint_every: std::time::Duration::from_secs(cfg.audit_checkpoint_secs.max(1)),
+            key_file: audit_key_file(cfg).into(),
+            witness_dir: Some(cfg.audit_witness_dir.as_str())
+                .filter(|d| !d.is_empty())
+                .map(Into::into),
+        },
         ..AppConfig::default()
     };
     let app = App::new(store, Arc::new(jingwu_core::SystemClock), app_cfg);
@@ -151,6 +172,18 @@ pub async fn open_app(cfg: &Config) -> anyhow::Result<App> {
             .set_road_network(crate::road_network::load(&cfg.road_network)?);
     }
     Ok(app)
+}
+
+/// Where the audit signing key lives: as configured, else beside a SQLite database file (each
+/// database its own log, its own key), else in `data/`.
+pub fn audit_key_file(cfg: &Config) -> String {
+    if !cfg.audit_key_file.is_empty() {
+        return cfg.audit_key_file.clone();
+    }
+    match cfg.database.strip_prefix("sqlite://") {
+        Some(rest) => format!("{}.audit-key", rest.split('?').next().unwrap_or(rest)),
+        None => "data/audit-signing.key".into(),
+    }
 }
 
 /// A database URL with any password replaced, fit for messages and logs.

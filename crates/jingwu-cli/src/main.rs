@@ -1,5 +1,6 @@
 //! `jingwu`: the server and the operator's command line.
 
+mod audit_cmd;
 mod config;
 mod load_bench;
 mod ops;
@@ -45,9 +46,9 @@ enum Command {
     /// Manage the jurisdiction tree.
     #[command(subcommand)]
     Org(ops::OrgCommand),
-    /// Inspect the tamper-evident audit log.
+    /// The tamper-evident audit log: verify it, sign checkpoints, prove entries, export it.
     #[command(subcommand)]
-    Audit(ops::AuditCommand),
+    Audit(audit_cmd::AuditCommand),
     /// Drive simulated terminals and incidents against a server on this machine; report push latency.
     Simulate(simulate::SimulateArgs),
     #[command(flatten)]
@@ -120,7 +121,7 @@ fn run(config_file: Option<&std::path::Path>, cmd: Command) -> anyhow::Result<Ex
             Command::Migrate(db) => ops::migrate(config_file, db).await,
             Command::User(c) => ops::user(config_file, c).await,
             Command::Org(c) => ops::org(config_file, c).await,
-            Command::Audit(c) => ops::audit(config_file, c).await,
+            Command::Audit(c) => audit_cmd::run(config_file, c).await,
             Command::Simulate(a) => simulate::run(a).await,
             // `bench push` and `bench avl` load a server on this machine from the runtime.
             Command::Routing(routing_cmd::RoutingCommand::Bench(b)) => match *b {

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use jingwu_app::{NewOrg, NewUser, RequestCtx, Verification};
+use jingwu_app::{NewOrg, NewUser, RequestCtx};
 
 use crate::config::{self, Config, DbArgs};
 
@@ -80,6 +80,7 @@ pub async fn user(file: Option<&Path>, cmd: UserCommand) -> anyhow::Result<ExitC
                 .create_user(&system, n, &RequestCtx::cli())
                 .await
                 .map_err(describe)?;
+            app.close().await;
             println!(
                 "created {} ({}) in {} — id {}",
                 u.user.username,
@@ -96,6 +97,7 @@ pub async fn user(file: Option<&Path>, cmd: UserCommand) -> anyhow::Result<ExitC
                 .revoke_user(&system, &user, disable, &RequestCtx::cli())
                 .await
                 .map_err(describe)?;
+            app.close().await;
             println!(
                 "revoked {n} session(s) of {user}{}",
                 if disable { "; account disabled" } else { "" }
@@ -156,6 +158,7 @@ pub async fn org(file: Option<&Path>, cmd: OrgCommand) -> anyhow::Result<ExitCod
         .create_org(system.as_ref(), n, &RequestCtx::cli())
         .await
         .map_err(describe)?;
+    app.close().await;
     println!(
         "created {} {} ({}) — id {}",
         o.kind.as_str(),
@@ -166,42 +169,8 @@ pub async fn org(file: Option<&Path>, cmd: OrgCommand) -> anyhow::Result<ExitCod
     Ok(ExitCode::SUCCESS)
 }
 
-#[derive(Debug, clap::Subcommand)]
-pub enum AuditCommand {
-    /// Recompute the whole hash chain; exit 1 naming the first bad entry.
-    Verify {
-        #[command(flatten)]
-        db: DbArgs,
-    },
-}
-
-pub async fn audit(file: Option<&Path>, cmd: AuditCommand) -> anyhow::Result<ExitCode> {
-    let AuditCommand::Verify { db } = cmd;
-    // Read-only: no migration, and a missing database is an error rather than a new one.
-    let cfg = config::load(file, Config::default(), &db)?;
-    let opts = jingwu_store::StoreOptions {
-        create_if_missing: false,
-        ..Default::default()
-    };
-    let store = jingwu_store::Store::connect(&cfg.database, &opts)
-        .await
-        .with_context(|| format!("cannot open the database {}", config::redact(&cfg.database)))?;
-    let verification = store.verify_audit().await;
-    store.close().await;
-    match verification? {
-        Verification::Intact { entries } => {
-            println!("audit log intact: {entries} entries verified");
-            Ok(ExitCode::SUCCESS)
-        }
-        Verification::Broken(e) => {
-            eprintln!("audit log BROKEN at entry {}: {e}", e.seq());
-            Ok(ExitCode::FAILURE)
-        }
-    }
-}
-
 /// Use-case errors with their field-level reasons, for the terminal.
-fn describe(e: jingwu_app::AppError) -> anyhow::Error {
+pub fn describe(e: jingwu_app::AppError) -> anyhow::Error {
     match &e {
         jingwu_app::AppError::Validation(fields) => {
             let lines: Vec<String> = fields

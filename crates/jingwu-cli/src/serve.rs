@@ -81,6 +81,17 @@ pub async fn run(file: Option<&Path>, args: ServeArgs, demo: bool) -> anyhow::Re
         }
         print_demo_logins(&summary, addr);
     }
+    // The signing key is read (or generated) now, so a bad key file stops the start.
+    let key = app
+        .kernel()
+        .audit()
+        .signing_key()
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    tracing::info!(
+        public_key = %hex::encode(key.verifying_key().to_bytes()),
+        "audit checkpoints are signed with this key"
+    );
+    let _sequencer = app.foundation().spawn_audit_sequencer();
     let closing = app.clone();
     // Live 1/3/5-minute circles, recomputed as units move or change status.
     let _coverage = app.command().spawn_coverage_task();

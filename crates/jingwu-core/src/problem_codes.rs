@@ -75,6 +75,7 @@ problem_codes! {
         PRECONDITION_FAILED = ("precondition_failed", 409, "A precondition is not met", "前置条件不满足");
         NOT_READY = ("not_ready", 503, "Not ready", "服务尚未就绪");
         INTERNAL = ("internal", 500, "Internal error", "内部错误");
+        BUSY = ("busy", 503, "Too many concurrent changes to the same records; try again", "同一记录并发修改过多，请稍后重试");
         // Accounts and the jurisdiction tree.
         USERNAME_TAKEN = ("username_taken", 409, "The username is taken", "用户名已被占用");
         ORG_CODE_TAKEN = ("org_code_taken", 409, "The org code is taken", "机构代码已被占用");
@@ -132,6 +133,9 @@ problem_codes! {
         USCC_CHECKSUM = ("uscc.checksum", "USCC check character wrong", "统一社会信用代码校验码错误");
         UN_NUMBER_FORMAT = ("un_number.format", "Invalid UN number", "联合国编号格式错误");
         UN_NUMBER_RANGE = ("un_number.range", "UN number out of range", "联合国编号超出范围");
+        // The audit log's proofs.
+        ENTRY_RANGE = ("entry.range", "No such entry in the signed tree", "签名树中无此条目");
+        TREE_SIZE_RANGE = ("tree_size.range", "Tree size out of range", "树大小超出范围");
     }
 }
 

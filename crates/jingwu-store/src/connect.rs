@@ -77,9 +77,36 @@ impl Store {
 
     /// Applies this backend's migrations (idempotent).
     pub async fn migrate(&self) -> Result<()> {
+        self.renumber_legacy_migrations().await?;
         match self.backend {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
+        }
+        Ok(())
+    }
+
+    /// Migrations are numbered per system (1xxx foundation, 2xxx command, 3xxx traffic, 4xxx
+    /// permits, 5xxx cases, 6xxx hazmat). Databases made before that recorded the first four
+    /// as 1–4; the files are unchanged, so renaming their records keeps the checksums valid.
+    async fn renumber_legacy_migrations(&self) -> Result<()> {
+        let exists = match self.backend {
+            Backend::Sqlite => {
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'"
+            }
+            Backend::Postgres => {
+                "SELECT COUNT(*) FROM information_schema.tables \
+                 WHERE table_name = '_sqlx_migrations' AND table_schema = current_schema()"
+            }
+        };
+        let n: i64 = sqlx::query_scalar(exists).fetch_one(&self.pool).await?;
+        if n > 0 {
+            sqlx::query(
+                "UPDATE _sqlx_migrations SET version = CASE version \
+                 WHEN 1 THEN 1001 WHEN 2 THEN 2001 WHEN 3 THEN 2002 WHEN 4 THEN 2003 END \
+                 WHERE version IN (1, 2, 3, 4)",
+            )
+            .execute(&self.pool)
+            .await?;
         }
         Ok(())
     }

@@ -10,6 +10,8 @@ pub enum StoreError {
     UnknownCode { what: &'static str, value: String },
     #[error("a writing transaction must append an audit entry before it commits")]
     Unaudited,
+    #[error("{0}")]
+    Proof(#[from] jingwu_audit::merkle::ProofError),
     #[error("the database file {0} does not exist")]
     Missing(String),
     #[error("could not prepare the database directory {path}: {source}")]
@@ -20,6 +22,13 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// PostgreSQL refused the transaction as not serializable (or chose it as a deadlock's
+    /// victim); running it again from the start is correct and will succeed eventually.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, StoreError::Sqlx(sqlx::Error::Database(e))
+            if matches!(e.code().as_deref(), Some("40001" | "40P01")))
+    }
+
     /// A unique or primary-key constraint refused the write (the caller maps this to 409).
     pub fn is_unique_violation(&self) -> bool {
         matches!(self, StoreError::Sqlx(sqlx::Error::Database(e))

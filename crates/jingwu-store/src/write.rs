@@ -1,35 +1,39 @@
-use jingwu_audit::{Entry, NewEntry};
-use sqlx::{Any, AnyConnection, Row, Transaction};
+use jingwu_audit::NewEntry;
+use sqlx::{Any, AnyConnection, Transaction};
 
 use crate::conn::{Conn, sealed};
-use crate::{Result, Store, StoreError, foundation::audit};
+use crate::connect::Backend;
+use crate::{Result, Store, StoreError};
 
-/// A writing transaction. It begins by locking the audit head (the first statement is a write,
-/// so SQLite takes its write lock at once and PostgreSQL row-locks the head), which serializes
-/// writers in one order and prevents deadlocks between them. It refuses to commit a change
-/// that appended no audit entry.
+/// A writing transaction. It refuses to commit a change that appended no audit entry; the
+/// entry goes to the audit inbox in this same transaction (so nothing changes without it), and
+/// the audit sequencer gives it its place in the log after the commit (`audit_tree`).
+///
+/// Isolation: on SQLite the transaction begins `IMMEDIATE` (the database's one writer lock,
+/// taken at once, so two writers never deadlock upgrading a read lock). On PostgreSQL it is
+/// `SERIALIZABLE`: writers of different objects run side by side, and when two transactions'
+/// reads and writes could not have happened one after the other, one of them fails with a
+/// serialization error ([`StoreError::is_retryable`]) and the kernel runs it again.
 pub struct WriteTx {
     tx: Transaction<'static, Any>,
-    head_seq: i64,
-    head_hash: String,
     appended: usize,
 }
 
 impl Store {
     pub async fn write(&self) -> Result<WriteTx> {
-        let mut tx = self.pool().begin().await?;
-        sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1")
-            .execute(&mut *tx)
-            .await?;
-        let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
-            .fetch_one(&mut *tx)
-            .await?;
         Ok(WriteTx {
-            head_seq: row.try_get(0)?,
-            head_hash: row.try_get(1)?,
-            tx,
+            tx: self.begin_write().await?,
             appended: 0,
         })
+    }
+
+    /// A transaction with the isolation every writer uses (see [`WriteTx`]).
+    pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Any>> {
+        let begin = match self.backend() {
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN ISOLATION LEVEL SERIALIZABLE",
+        };
+        Ok(self.pool().begin_with(begin).await?)
     }
 }
 
@@ -41,26 +45,35 @@ impl sealed::Raw for WriteTx {
 impl Conn for WriteTx {}
 
 impl WriteTx {
-    /// Appends an audit entry for a change made in this transaction.
-    pub async fn audit(&mut self, new: NewEntry) -> Result<Entry> {
-        let entry = Entry::chain(self.head_seq, &self.head_hash, new);
-        audit::insert(self, &entry).await?;
-        self.head_seq = entry.seq;
-        self.head_hash = entry.hash.clone();
+    /// Records a change made in this transaction in the audit inbox.
+    pub async fn audit(&mut self, new: NewEntry) -> Result<()> {
+        let p = new.pending();
+        sqlx::query(
+            "INSERT INTO audit_inbox (at_us, actor_id, actor_role, org_path, action, \
+             object_type, object_id, request_id, detail, change_digest) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(p.at_us)
+        .bind(p.actor_id)
+        .bind(p.actor_role)
+        .bind(p.org_path)
+        .bind(p.action)
+        .bind(p.object_type)
+        .bind(p.object_id)
+        .bind(p.request_id)
+        .bind(p.detail)
+        .bind(p.change_digest)
+        .execute(&mut *self.tx)
+        .await?;
         self.appended += 1;
-        Ok(entry)
+        Ok(())
     }
 
-    pub async fn commit(mut self) -> Result<()> {
+    pub async fn commit(self) -> Result<()> {
         if self.appended == 0 {
             self.tx.rollback().await?;
             return Err(StoreError::Unaudited);
         }
-        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-            .bind(self.head_seq)
-            .bind(&self.head_hash)
-            .execute(&mut *self.tx)
-            .await?;
         self.tx.commit().await?;
         Ok(())
     }

@@ -71,8 +71,14 @@ impl Db {
 }
 
 impl crate::TestApp {
-    /// (sequence, hash) of the audit chain's head: unchanged means nothing was written.
+    /// (sequence, hash) of the audit chain's head, once everything committed is sequenced:
+    /// unchanged means nothing was written.
     pub async fn audit_head(&self) -> (i64, String) {
+        self.app
+            .kernel()
+            .sync_audit()
+            .await
+            .expect("sequence the audit log");
         let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
             .fetch_one(&self.db.raw)
             .await
@@ -82,6 +88,11 @@ impl crate::TestApp {
 
     /// Recomputes the whole audit chain.
     pub async fn verify_audit(&self) -> jingwu_app::Verification {
+        self.app
+            .kernel()
+            .sync_audit()
+            .await
+            .expect("sequence the audit log");
         self.db
             .store
             .verify_audit()

@@ -146,6 +146,10 @@ impl Builder {
         let media = tempfile::tempdir().expect("media dir");
         let config = AppConfig {
             media_dir: media.path().into(),
+            audit: jingwu_app::AuditConfig {
+                key_file: media.path().join("audit-signing.key"),
+                ..self.config.audit
+            },
             ..self.config
         };
         let clock: Arc<dyn Clock> = match &self.clock {

@@ -18,6 +18,9 @@ async fn the_openapi_document_lists_every_api_route() {
     listed.sort();
     let expected = [
         "GET /api/v1/audit",
+        "GET /api/v1/audit/checkpoint",
+        "GET /api/v1/audit/proof/consistency",
+        "GET /api/v1/audit/proof/inclusion",
         "GET /api/v1/audit/verify",
         "GET /api/v1/command/taxonomy",
         "GET /api/v1/coverage",
@@ -52,6 +55,7 @@ async fn the_openapi_document_lists_every_api_route() {
         "GET /healthz",
         "GET /metrics",
         "GET /readyz",
+        "POST /api/v1/audit/checkpoint",
         "POST /api/v1/auth/login",
         "POST /api/v1/auth/logout",
         "POST /api/v1/avl",

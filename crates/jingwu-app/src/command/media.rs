@@ -434,7 +434,7 @@ impl Command<'_> {
     async fn finish_media_upload(
         &self,
         who: &Principal,
-        mut up: Upload,
+        up: Upload,
         ctx: &RequestCtx,
     ) -> Result<UploadView> {
         let blobs = self.inner_media().blobs.clone();
@@ -544,9 +544,10 @@ impl Command<'_> {
             incident_id: up.incident_id.clone(),
             org_path: up.org_path.clone(),
         });
-        up.status = UploadStatus::Complete;
-        up.completed_at = Some(now);
-        Ok(up)
+        let mut done = up.clone();
+        done.status = UploadStatus::Complete;
+        done.completed_at = Some(now);
+        Ok(done)
         })
         .await
     }

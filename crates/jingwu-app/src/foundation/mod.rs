@@ -8,7 +8,7 @@ mod orgs;
 mod validate;
 
 pub use accounts::{NewUser, UserView};
-pub use audit_log::{AuditPage, Verification};
+pub use audit_log::{AuditPage, Inclusion, Verification};
 pub use auth::{LoginOutcome, PasswordCost, SessionClient, hash_password};
 pub use orgs::{NewOrg, OrgUnit};
 

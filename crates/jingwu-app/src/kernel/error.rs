@@ -53,6 +53,10 @@ pub enum AppError {
     TooLarge { code: &'static str, detail: String },
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The database refused the change as conflicting with concurrent ones every time it was
+    /// tried; trying again later will work.
+    #[error("too many concurrent changes to the same records; try again")]
+    Busy,
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -71,6 +75,7 @@ impl AppError {
             AppError::Precondition(_) => problem_codes::PRECONDITION_FAILED.code,
             AppError::Unprocessable { code, .. } | AppError::TooLarge { code, .. } => code,
             AppError::UnsupportedMediaType(_) => problem_codes::UNSUPPORTED_MEDIA_TYPE.code,
+            AppError::Busy => problem_codes::BUSY.code,
             AppError::Store(_) | AppError::Internal(_) => problem_codes::INTERNAL.code,
         }
     }

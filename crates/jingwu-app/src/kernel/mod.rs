@@ -12,9 +12,16 @@
 //!
 //! `write` commits only when the closure succeeded *and* appended an audit entry (the store's
 //! `WriteTx` refuses otherwise), and publishes the queued events only after the commit, so a
-//! subscriber never hears of a change that was rolled back. Slow work (road searches, hashing,
-//! models) belongs before the call: writers wait for each other inside it.
+//! subscriber never hears of a change that was rolled back. The closure may run more than once:
+//! on PostgreSQL writers are serializable and do not lock each other out, and a transaction the
+//! database refuses as conflicting with a concurrent one is run again from the start on a fresh
+//! copy of the closure (hence `Clone`; it decides only from what it reads through `tx`). Slow work (road searches, hashing,
+//! models) belongs before the call.
+//!
+//! The audit entry is written un-sequenced; [`AuditLog`] gives it its place in the log and the
+//! Merkle tree shortly after the commit (`kernel.audit().sync(..)` waits for that).
 
+mod audit_log;
 mod bus;
 mod error;
 pub mod telemetry;
@@ -24,6 +31,7 @@ use std::sync::Arc;
 use jingwu_core::{Clock, Principal, timestamp_to_micros};
 use jingwu_store::{ReadConn, Store, WriteTx};
 
+pub use audit_log::{AuditConfig, AuditLog};
 pub use bus::{EventBus, LiveEvent};
 pub use error::{AppError, FieldError};
 
@@ -33,8 +41,12 @@ pub struct Kernel {
     store: Store,
     clock: Arc<dyn Clock>,
     bus: EventBus,
+    audit: AuditLog,
     config: AppConfig,
 }
+
+/// Attempts of one change that the database refuses as conflicting before giving up.
+const ATTEMPTS: u32 = 12;
 
 impl Kernel {
     pub(crate) fn new(store: Store, clock: Arc<dyn Clock>, config: AppConfig) -> Self {
@@ -42,6 +54,7 @@ impl Kernel {
             store,
             clock,
             bus: EventBus::default(),
+            audit: AuditLog::new(config.audit.clone()),
             config,
         }
     }
@@ -51,24 +64,56 @@ impl Kernel {
         &self,
         who: &Principal,
         ctx: &RequestCtx,
-        change: impl AsyncFnOnce(&mut Tx) -> Result<T>,
+        change: impl AsyncFnOnce(&mut Tx) -> Result<T> + Clone,
     ) -> Result<T> {
-        let mut tx = Tx {
-            db: self.store.write().await?,
-            actor_id: who.user_id.clone(),
-            actor_role: who.role.as_str(),
-            request_id: ctx.request_id.clone(),
-            now_us: self.now_us(),
-            events: Vec::new(),
-        };
-        // On error the transaction is dropped, which rolls it back.
-        let out = change(&mut tx).await?;
-        let Tx { db, events, .. } = tx;
-        db.commit().await?;
-        for e in events {
-            self.bus.publish(e);
+        let now_us = self.now_us();
+        let mut attempt = 1;
+        loop {
+            let mut tx = Tx {
+                db: self.store.write().await?,
+                actor_id: who.user_id.clone(),
+                actor_role: who.role.as_str(),
+                request_id: ctx.request_id.clone(),
+                now_us,
+                events: Vec::new(),
+            };
+            // On error the transaction is dropped, which rolls it back.
+            let outcome = match change.clone()(&mut tx).await {
+                Ok(out) => {
+                    let Tx { db, events, .. } = tx;
+                    db.commit().await.map(|()| (out, events))
+                }
+                Err(AppError::Store(e)) => Err(e),
+                Err(e) => return Err(e),
+            };
+            match outcome {
+                Ok((out, events)) => {
+                    for e in events {
+                        self.bus.publish(e);
+                    }
+                    return Ok(out);
+                }
+                Err(e) if e.is_retryable() && attempt < ATTEMPTS => {
+                    // Back off a little, randomly, so the conflicting writers do not meet again.
+                    let ms =
+                        rand::Rng::gen_range(&mut rand::thread_rng(), 1..=(1u64 << attempt.min(6)));
+                    tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+                    attempt += 1;
+                }
+                Err(e) if e.is_retryable() => return Err(AppError::Busy),
+                Err(e) => return Err(e.into()),
+            }
         }
-        Ok(out)
+    }
+
+    /// The audit log's sequencer and signer.
+    pub fn audit(&self) -> &AuditLog {
+        &self.audit
+    }
+
+    /// Waits until every audit entry committed before the call has its place in the log.
+    pub async fn sync_audit(&self) -> Result<jingwu_store::foundation::audit_tree::Sequenced> {
+        self.audit.sync(&self.store).await
     }
 
     /// A pooled connection for reads.

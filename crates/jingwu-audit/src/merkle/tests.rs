@@ -117,7 +117,12 @@ fn roots_and_nodes_are_the_references() {
     assert_eq!(grown.root(), hx(ROOTS[0]));
     for (size, l) in LEAVES.iter().enumerate() {
         grown.push(leaf_hash(&hex::decode(l).unwrap()));
-        assert_eq!(grown.root(), hx(ROOTS[size + 1]), "frontier root of {}", size + 1);
+        assert_eq!(
+            grown.root(),
+            hx(ROOTS[size + 1]),
+            "frontier root of {}",
+            size + 1
+        );
     }
 }
 

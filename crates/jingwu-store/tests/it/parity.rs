@@ -26,7 +26,7 @@ fn tables_in(dir: &Path) -> BTreeMap<String, Vec<String>> {
         for chunk in sql.split("CREATE TABLE ").skip(1) {
             let (name, rest) = chunk.split_once('(').unwrap();
             let body = balanced(rest);
-            let cols = split_top_level(body)
+            let cols: Vec<String> = split_top_level(body)
                 .into_iter()
                 .map(|c| c.split_whitespace().next().unwrap_or("").to_string())
                 .filter(|c| {
@@ -34,6 +34,16 @@ fn tables_in(dir: &Path) -> BTreeMap<String, Vec<String>> {
                 })
                 .collect();
             tables.insert(name.trim().to_string(), cols);
+        }
+        // Columns added later keep the order they were added in.
+        for chunk in sql.split("ALTER TABLE ").skip(1) {
+            let words: Vec<&str> = chunk.split_whitespace().take(4).collect();
+            if let [table, "ADD", "COLUMN", column] = words[..] {
+                tables
+                    .get_mut(table)
+                    .unwrap_or_else(|| panic!("ALTER TABLE {table} before it is created"))
+                    .push(column.to_string());
+            }
         }
     }
     tables

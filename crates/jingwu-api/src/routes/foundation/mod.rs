@@ -28,5 +28,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(users::revoke_user))
         .routes(routes!(audit::list_audit))
         .routes(routes!(audit::verify_audit))
+        .routes(routes!(audit::latest_checkpoint, audit::sign_checkpoint))
+        .routes(routes!(audit::inclusion_proof))
+        .routes(routes!(audit::consistency_proof))
         .routes(routes!(validate::validate))
 }

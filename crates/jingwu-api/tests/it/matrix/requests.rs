@@ -68,6 +68,10 @@ pub fn scopes(route: &str) -> Option<&'static [Sc]> {
         | "GET /api/v1/command/taxonomy"
         | "GET /api/v1/audit"
         | "GET /api/v1/audit/verify"
+        | "GET /api/v1/audit/checkpoint"
+        | "POST /api/v1/audit/checkpoint"
+        | "GET /api/v1/audit/proof/inclusion"
+        | "GET /api/v1/audit/proof/consistency"
         | "POST /api/v1/validate"
         | "GET /api/v1/incidents"
         | "GET /api/v1/units"
@@ -153,6 +157,12 @@ pub async fn build(
         "GET /api/v1/command/taxonomy" => Req::get("/api/v1/command/taxonomy"),
         "GET /api/v1/audit" => Req::get("/api/v1/audit"),
         "GET /api/v1/audit/verify" => Req::get("/api/v1/audit/verify"),
+        "GET /api/v1/audit/checkpoint" => Req::get("/api/v1/audit/checkpoint"),
+        "POST /api/v1/audit/checkpoint" => Req::new(Method::POST, "/api/v1/audit/checkpoint"),
+        "GET /api/v1/audit/proof/inclusion" => Req::get("/api/v1/audit/proof/inclusion?entry=0"),
+        "GET /api/v1/audit/proof/consistency" => {
+            Req::get("/api/v1/audit/proof/consistency?first=1&second=2")
+        }
         "POST /api/v1/validate" => Req::json(
             Method::POST,
             "/api/v1/validate",

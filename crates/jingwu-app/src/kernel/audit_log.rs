@@ -1,0 +1,178 @@
+//! The audit log's sequencer and signer. Writers leave their entries un-sequenced (see
+//! [`super::Tx::audit`]); this moves them into the log and the Merkle tree in commit order
+//! within `sequence_every`, and signs a checkpoint of the tree every `checkpoint_every` while
+//! it grows (and whenever asked), pushing each to the witness directory if one is set.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use jingwu_audit::{Checkpoint, SigningKey, checkpoint};
+use jingwu_store::Store;
+use jingwu_store::foundation::audit_tree::Sequenced;
+
+use crate::{AppError, Result};
+
+/// Entries per sequencer transaction.
+const BATCH: usize = 2_000;
+
+#[derive(Debug, Clone)]
+pub struct AuditConfig {
+    /// The longest an entry waits for its place in the log (the sequencer's period).
+    pub sequence_every: Duration,
+    /// While the log grows, a checkpoint is signed at least this often.
+    pub checkpoint_every: Duration,
+    /// The Ed25519 signing key: 64 hex digits; generated on first start when missing.
+    pub key_file: PathBuf,
+    /// Each new checkpoint is also written here as `checkpoint-<tree size>.json` (a witness's
+    /// inbox: a mounted share, a directory the legal-affairs office collects).
+    pub witness_dir: Option<PathBuf>,
+}
+
+impl Default for AuditConfig {
+    fn default() -> Self {
+        AuditConfig {
+            sequence_every: Duration::from_millis(100),
+            checkpoint_every: Duration::from_secs(60),
+            key_file: "data/audit-signing.key".into(),
+            witness_dir: None,
+        }
+    }
+}
+
+pub struct AuditLog {
+    config: AuditConfig,
+    /// One sequencer run at a time in this process (the database keeps it one per deployment).
+    running: tokio::sync::Mutex<()>,
+    key: OnceLock<SigningKey>,
+}
+
+impl AuditLog {
+    pub(crate) fn new(config: AuditConfig) -> Self {
+        AuditLog {
+            config,
+            running: tokio::sync::Mutex::new(()),
+            key: OnceLock::new(),
+        }
+    }
+
+    pub fn config(&self) -> &AuditConfig {
+        &self.config
+    }
+
+    /// Sequences everything committed before the call (waiting for another node's sequencer
+    /// if it holds the log): afterwards the tree covers every entry the caller could see.
+    pub async fn sync(&self, store: &Store) -> Result<Sequenced> {
+        let _one = self.running.lock().await;
+        let mut waited = Duration::ZERO;
+        loop {
+            match store.sequence_audit(BATCH).await {
+                Ok(Some(run)) if run.full(BATCH) => continue,
+                Ok(Some(run)) => return Ok(run),
+                Ok(None) if waited < Duration::from_secs(10) => {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    waited += Duration::from_millis(20);
+                }
+                Ok(None) => {
+                    return Err(AppError::Internal(
+                        "the audit sequencer of another node did not finish within 10 s".into(),
+                    ));
+                }
+                Err(e) if e.is_retryable() => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// The signing key, read from its file or generated (and written, owner-only) on first use.
+    pub fn signing_key(&self) -> Result<&SigningKey> {
+        if let Some(k) = self.key.get() {
+            return Ok(k);
+        }
+        let key = load_or_create_key(&self.config.key_file)?;
+        Ok(self.key.get_or_init(|| key))
+    }
+
+    /// Sequences, then signs a checkpoint of the tree unless the newest stored one already has
+    /// its size (then that one is returned).
+    pub async fn checkpoint(&self, store: &Store, now: jiff::Timestamp) -> Result<Checkpoint> {
+        let run = self.sync(store).await?;
+        if let Some(latest) = store.latest_checkpoint().await?
+            && latest.tree_size == run.tree_size
+        {
+            return Ok(latest);
+        }
+        let key = self.signing_key()?;
+        let c = Checkpoint::sign(key, run.tree_size, run.root, timestamp(now));
+        store.insert_checkpoint(&c).await?;
+        if let Some(dir) = &self.config.witness_dir {
+            witness(dir, &c)?;
+        }
+        tracing::info!(
+            tree_size = c.tree_size,
+            root = %hex::encode(c.root_hash),
+            "audit checkpoint signed"
+        );
+        Ok(c)
+    }
+}
+
+/// RFC 3339 in UTC to the second: what a checkpoint's signature covers.
+fn timestamp(now: jiff::Timestamp) -> String {
+    now.round(jiff::Unit::Second)
+        .unwrap_or(now)
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
+}
+
+fn load_or_create_key(path: &Path) -> Result<SigningKey> {
+    let fail = |what: &str, e: &dyn std::fmt::Display| {
+        AppError::Internal(format!("audit signing key {}: {what}: {e}", path.display()))
+    };
+    match std::fs::read_to_string(path) {
+        Ok(text) => checkpoint::key_from_file_text(&text).map_err(|e| fail("unusable", &e)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let mut seed = [0u8; 32];
+            rand::RngCore::try_fill_bytes(&mut rand::rngs::OsRng, &mut seed)
+                .map_err(|e| fail("no randomness", &e))?;
+            let key = SigningKey::from_bytes(&seed);
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| fail("cannot create its directory", &e))?;
+            }
+            write_private(path, &checkpoint::key_file_text(&key))
+                .map_err(|e| fail("cannot write", &e))?;
+            tracing::info!(
+                file = %path.display(),
+                public_key = %hex::encode(key.verifying_key().to_bytes()),
+                "generated the audit signing key"
+            );
+            Ok(key)
+        }
+        Err(e) => Err(fail("cannot read", &e)),
+    }
+}
+
+/// Creates `path` readable by its owner only (it must not exist yet).
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    opts.open(path)?.write_all(text.as_bytes())
+}
+
+fn witness(dir: &Path, c: &Checkpoint) -> Result<()> {
+    let write = || -> std::io::Result<()> {
+        std::fs::create_dir_all(dir)?;
+        let json = serde_json::to_string_pretty(c).map_err(std::io::Error::other)?;
+        std::fs::write(dir.join(format!("checkpoint-{}.json", c.tree_size)), json)
+    };
+    write().map_err(|e| {
+        AppError::Internal(format!(
+            "cannot write the checkpoint to the witness directory {}: {e}",
+            dir.display()
+        ))
+    })
+}
