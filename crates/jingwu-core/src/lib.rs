@@ -8,6 +8,7 @@ mod clock;
 pub mod geo;
 mod ids;
 mod org;
+pub mod privacy;
 pub mod problem_codes;
 pub mod records;
 mod role;

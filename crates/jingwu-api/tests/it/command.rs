@@ -546,3 +546,57 @@ async fn nearby_incidents_of_a_kind_are_flagged_as_duplicates() {
         ]
     );
 }
+
+/// Lists show callers masked; opening an incident (or exporting it) shows the caller in full
+/// and leaves an audit entry naming who looked.
+#[tokio::test]
+async fn a_callers_details_are_masked_in_lists_and_each_full_view_is_audited() {
+    let t = TestApp::empty().with_roads().build().await;
+    let dispatcher = t.login("dispatcher").await;
+    let unit = cmd::unit_by_call_sign(&t, &dispatcher, "鼓楼巡01").await;
+    let (lat, lon) = (unit["lat"].as_f64().unwrap(), unit["lon"].as_f64().unwrap());
+    let id = cmd::incident_at(&t, &dispatcher, lat, lon, ("criminal", "theft")).await;
+    let list = t.get("/api/v1/incidents", &dispatcher).await;
+    let listed = list
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == id.as_str())
+        .unwrap();
+    assert_eq!(listed["caller_phone"], "139****5678");
+    assert_eq!(listed["caller_name"], "王**");
+    let views = "SELECT COUNT(*) FROM audit_log WHERE action = $1 AND object_id = $2 AND actor_role = 'dispatcher'";
+    t.audit_head().await;
+    assert_eq!(
+        t.sql_count(views, &["incident.view", &id]).await,
+        0,
+        "a list is not a view"
+    );
+
+    let full = t.get(&format!("/api/v1/incidents/{id}"), &dispatcher).await;
+    assert_eq!(full.body["incident"]["caller_phone"], "13912345678");
+    assert_eq!(full.body["incident"]["caller_name"], "王女士");
+    t.get(&format!("/api/v1/incidents/{id}/eido"), &dispatcher)
+        .await;
+    t.audit_head().await;
+    assert_eq!(t.sql_count(views, &["incident.view", &id]).await, 1);
+    assert_eq!(t.sql_count(views, &["incident.export", &id]).await, 1);
+    // Somebody out of scope sees nothing and leaves no view.
+    let other = t.login("jiangbei.dispatcher").await;
+    assert_eq!(
+        t.get(&format!("/api/v1/incidents/{id}"), &other)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    t.audit_head().await;
+    assert_eq!(
+        t.sql_count(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'incident.view' AND object_id = $1",
+            &[&id]
+        )
+        .await,
+        1
+    );
+}

@@ -19,7 +19,7 @@ use jingwu_store::command as q;
 use jingwu_store::foundation::{orgs, users};
 
 use super::Command;
-use crate::{AppError, Result};
+use crate::{AppError, RequestCtx, Result};
 use jingwu_command::unit::tier_of;
 
 /// Domain under which agencies and the issuing element are named.
@@ -48,13 +48,24 @@ impl Agents {
 impl Command<'_> {
     /// The incident as a NENA EIDO JSON object: the incident, its caller and call, every unit
     /// assignment with its crew and position, the timeline as notes, the owning agency.
+    /// The export carries the caller's details, so it is audited (`incident.export`).
     pub async fn export_eido(
         &self,
         who: &Principal,
         incident_id: &str,
+        ctx: &RequestCtx,
     ) -> Result<serde_json::Value> {
         let mut conn = self.k().read().await?;
         let scoped = self.visible_incident(&mut conn, who, incident_id).await?;
+        self.k()
+            .record_view(
+                who,
+                ctx,
+                "incident.export",
+                ("incident", incident_id),
+                &scoped.org_path,
+            )
+            .await?;
         let i = scoped.incident;
         let owner = orgs::get(&mut conn, &i.org_id)
             .await?

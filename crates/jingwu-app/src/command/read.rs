@@ -8,7 +8,7 @@ use jingwu_store::command::{
 };
 
 use super::Command;
-use crate::{AppError, Result};
+use crate::{AppError, RequestCtx, Result};
 
 pub type UnitView = ScopedUnit;
 
@@ -101,18 +101,37 @@ impl Command<'_> {
         if let Some(s) = &f.status {
             rows.retain(|i| i.incident.status.as_str() == s);
         }
+        // A list shows many callers and needs none in full: the full name and number are in
+        // the incident's own view, which records who opened it.
+        for r in &mut rows {
+            r.incident.caller_name = jingwu_core::privacy::mask_name(&r.incident.caller_name);
+            r.incident.caller_phone = jingwu_core::privacy::mask_phone(&r.incident.caller_phone);
+        }
         Ok(rows)
     }
 
+    /// One incident in full, with the caller's name and number: opening it is audited
+    /// (`incident.view`), so "who looked at this caller" has an answer.
     pub async fn incident_detail(
         &self,
         who: &Principal,
         incident_id: &str,
+        ctx: &RequestCtx,
     ) -> Result<IncidentDetail> {
         let mut conn = self.k().read().await?;
         let incident = self.visible_incident(&mut conn, who, incident_id).await?;
         let timeline = q::timeline(&mut conn, incident_id).await?;
         let assignments = q::assignments_of(&mut conn, incident_id).await?;
+        drop(conn);
+        self.k()
+            .record_view(
+                who,
+                ctx,
+                "incident.view",
+                ("incident", incident_id),
+                &incident.org_path,
+            )
+            .await?;
         Ok(IncidentDetail {
             incident,
             timeline,

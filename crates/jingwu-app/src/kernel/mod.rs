@@ -106,6 +106,23 @@ impl Kernel {
         }
     }
 
+    /// Records that `who` saw an object the law protects (personal data, case files,
+    /// evidence): an audit entry and nothing else.
+    pub async fn record_view(
+        &self,
+        who: &Principal,
+        ctx: &RequestCtx,
+        action: &str,
+        object: (&str, &str),
+        org_path: &str,
+    ) -> Result<()> {
+        self.write(who, ctx, async |tx| {
+            tx.audit(action, object, org_path, serde_json::json!({}))
+                .await
+        })
+        .await
+    }
+
     /// The audit log's sequencer and signer.
     pub fn audit(&self) -> &AuditLog {
         &self.audit

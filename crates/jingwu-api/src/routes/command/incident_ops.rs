@@ -203,8 +203,13 @@ pub async fn merge(
 pub async fn eido(
     State(s): State<AppState>,
     caller: Caller,
+    Ctx(ctx): Ctx,
     Path(id): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let v = s.app.command().export_eido(&caller.principal, &id).await?;
+    let v = s
+        .app
+        .command()
+        .export_eido(&caller.principal, &id, &ctx)
+        .await?;
     Ok(([(header::CONTENT_TYPE, "application/json")], axum::Json(v)))
 }

@@ -283,18 +283,22 @@ pub struct IncidentDetailResponse {
 }
 
 /// One incident with its timeline and assignments.
+///
+/// The caller's name and number are shown in full here (lists show them masked), and each
+/// view is recorded in the audit log.
 #[utoipa::path(get, path = "/api/v1/incidents/{id}", tag = "command", security(("bearer" = []), ("cookie" = [])),
     params(("id" = String, Path, description = "Incident id")),
     responses((status = 200, body = IncidentDetailResponse), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn get_incident(
     State(s): State<AppState>,
     caller: Caller,
+    Ctx(ctx): Ctx,
     Path(id): Path<String>,
 ) -> Result<axum::Json<IncidentDetailResponse>, ApiError> {
     let d = s
         .app
         .command()
-        .incident_detail(&caller.principal, &id)
+        .incident_detail(&caller.principal, &id, &ctx)
         .await?;
     let response = s
         .app
