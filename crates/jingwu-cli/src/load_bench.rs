@@ -79,14 +79,14 @@ pub struct AvlArgs {
     pub units: usize,
 }
 
-struct Session {
-    target: Target,
-    http: Http,
-    token: String,
-    deadline: Instant,
+pub(crate) struct Session {
+    pub target: Target,
+    pub http: Http,
+    pub token: String,
+    pub deadline: Instant,
 }
 
-async fn session(c: &Common) -> anyhow::Result<Session> {
+pub(crate) async fn session(c: &Common) -> anyhow::Result<Session> {
     if !(1..=120).contains(&c.duration) {
         bail!("--duration must be 1..=120 seconds");
     }

@@ -1,5 +1,6 @@
 //! `jingwu`: the server and the operator's command line.
 
+mod audit_bench;
 mod audit_cmd;
 mod config;
 mod load_bench;
@@ -127,6 +128,8 @@ fn run(config_file: Option<&std::path::Path>, cmd: Command) -> anyhow::Result<Ex
             Command::Routing(routing_cmd::RoutingCommand::Bench(b)) => match *b {
                 routing_cmd::BenchCommand::Push(a) => load_bench::push(a).await,
                 routing_cmd::BenchCommand::Avl(a) => load_bench::avl(a).await,
+                routing_cmd::BenchCommand::AuditWrites(a) => audit_bench::writes(a).await,
+                routing_cmd::BenchCommand::AuditLog(a) => audit_bench::log(a).await,
                 other => routing_cmd::run(routing_cmd::RoutingCommand::Bench(Box::new(other)))
                     .map(|()| ExitCode::SUCCESS),
             },

@@ -182,6 +182,10 @@ pub enum BenchCommand {
     Push(crate::load_bench::PushArgs),
     /// AVL ingest throughput through `POST /api/v1/avl`.
     Avl(crate::load_bench::AvlArgs),
+    /// Audited writes per second through `POST /api/v1/users` from concurrent clients.
+    AuditWrites(crate::audit_bench::WritesArgs),
+    /// Write, sequence and verify a large audit log; time its proofs.
+    AuditLog(crate::audit_bench::LogArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -217,7 +221,10 @@ pub fn run(cmd: RoutingCommand) -> Result<()> {
         RoutingCommand::Bench(b) => match *b {
             BenchCommand::Routing(args) => bench::run(&args),
             // Dispatched to the async runtime in main.
-            BenchCommand::Push(_) | BenchCommand::Avl(_) => {
+            BenchCommand::Push(_)
+            | BenchCommand::Avl(_)
+            | BenchCommand::AuditWrites(_)
+            | BenchCommand::AuditLog(_) => {
                 anyhow::bail!("the load benchmarks run from main")
             }
         },

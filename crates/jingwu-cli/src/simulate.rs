@@ -211,6 +211,21 @@ impl Http {
         token: Option<&str>,
         body: Option<&Value>,
     ) -> anyhow::Result<(StatusCode, Value)> {
+        let (status, bytes) = self.call_raw(method, path, token, body).await?;
+        Ok((
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        ))
+    }
+
+    /// [`Http::call`] with the body as bytes (text endpoints such as `/metrics`).
+    pub async fn call_raw(
+        &mut self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> anyhow::Result<(StatusCode, Bytes)> {
         let ready = match self.sender.as_mut() {
             Some(s) => s.ready().await.is_ok(),
             None => false,
@@ -241,11 +256,7 @@ impl Http {
         };
         let resp = sender.send_request(req).await?;
         let status = resp.status();
-        let bytes = resp.into_body().collect().await?.to_bytes();
-        Ok((
-            status,
-            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-        ))
+        Ok((status, resp.into_body().collect().await?.to_bytes()))
     }
 
     /// Calls and insists on a 2xx answer.

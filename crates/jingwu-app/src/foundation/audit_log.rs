@@ -59,7 +59,7 @@ impl Foundation<'_> {
         }
         self.k()
             .audit()
-            .checkpoint(store, self.k().clock().now())
+            .checkpoint(store, self.k().clock().as_ref())
             .await
     }
 
@@ -106,10 +106,24 @@ impl Foundation<'_> {
                 format!("the tree holds {size} entries"),
             ));
         }
-        store
-            .audit_proof(Plan::Consistency { first, second })
+        self.audit_proof(who, Plan::Consistency { first, second })
+            .await
+    }
+
+    /// A root, inclusion or consistency proof from the stored tree.
+    pub async fn audit_proof(&self, who: &Principal, plan: Plan) -> Result<Vec<Hash>> {
+        self.authorize_city_audit(who).await?;
+        self.k()
+            .store()
+            .audit_proof(plan)
             .await
             .map_err(proof_error)
+    }
+
+    /// One sequenced entry (`seq` from 1).
+    pub async fn audit_entry(&self, who: &Principal, seq: i64) -> Result<Option<Entry>> {
+        self.authorize_city_audit(who).await?;
+        Ok(self.k().store().audit_entry(seq).await?)
     }
 
     /// Every sequenced entry in order (an export), a page at a time; `each` may stop it.
@@ -181,7 +195,7 @@ impl Foundation<'_> {
                 since_checkpoint = since_checkpoint.saturating_add(cfg.sequence_every);
                 if since_checkpoint >= cfg.checkpoint_every {
                     since_checkpoint = std::time::Duration::ZERO;
-                    if let Err(e) = k.audit().checkpoint(k.store(), k.clock().now()).await {
+                    if let Err(e) = k.audit().checkpoint(k.store(), k.clock().as_ref()).await {
                         tracing::warn!(error = %e, "audit checkpoint failed");
                     }
                 }

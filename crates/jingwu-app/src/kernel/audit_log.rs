@@ -62,11 +62,20 @@ impl AuditLog {
 
     /// Sequences everything committed before the call (waiting for another node's sequencer
     /// if it holds the log): afterwards the tree covers every entry the caller could see.
-    pub async fn sync(&self, store: &Store) -> Result<Sequenced> {
+    pub async fn sync(&self, store: &Store, now_us: impl Fn() -> i64) -> Result<Sequenced> {
         let _one = self.running.lock().await;
         let mut waited = Duration::ZERO;
         loop {
-            match store.sequence_audit(BATCH).await {
+            let run = store.sequence_audit(BATCH).await;
+            if let Ok(Some(run)) = &run {
+                // From the write (its transaction's instant) to its place in the log.
+                let now = now_us();
+                for at in &run.written_at_us {
+                    metrics::histogram!("jingwu_audit_sequencing_delay_seconds")
+                        .record((now - at).max(0) as f64 / 1e6);
+                }
+            }
+            match run {
                 Ok(Some(run)) if run.full(BATCH) => continue,
                 Ok(Some(run)) => return Ok(run),
                 Ok(None) if waited < Duration::from_secs(10) => {
@@ -95,8 +104,15 @@ impl AuditLog {
 
     /// Sequences, then signs a checkpoint of the tree unless the newest stored one already has
     /// its size (then that one is returned).
-    pub async fn checkpoint(&self, store: &Store, now: jiff::Timestamp) -> Result<Checkpoint> {
-        let run = self.sync(store).await?;
+    pub async fn checkpoint(
+        &self,
+        store: &Store,
+        clock: &dyn jingwu_core::Clock,
+    ) -> Result<Checkpoint> {
+        let run = self
+            .sync(store, || jingwu_core::timestamp_to_micros(clock.now()))
+            .await?;
+        let now = clock.now();
         if let Some(latest) = store.latest_checkpoint().await?
             && latest.tree_size == run.tree_size
         {

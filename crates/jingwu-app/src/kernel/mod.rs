@@ -130,7 +130,7 @@ impl Kernel {
 
     /// Waits until every audit entry committed before the call has its place in the log.
     pub async fn sync_audit(&self) -> Result<jingwu_store::foundation::audit_tree::Sequenced> {
-        self.audit.sync(&self.store).await
+        self.audit.sync(&self.store, || self.now_us()).await
     }
 
     /// A pooled connection for reads.

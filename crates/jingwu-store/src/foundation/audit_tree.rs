@@ -20,7 +20,7 @@ use crate::{Result, Store, StoreError};
 const SEQUENCER_LOCK: i64 = 0x6a696e6777750a75;
 
 /// What one sequencer run did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sequenced {
     /// Entries moved from the inbox into the log.
     pub entries: usize,
@@ -28,6 +28,8 @@ pub struct Sequenced {
     pub backfilled: usize,
     pub tree_size: u64,
     pub root: Hash,
+    /// When each moved entry was written (its `at_us`), for the sequencing delay.
+    pub written_at_us: Vec<i64>,
 }
 
 impl Sequenced {
@@ -190,6 +192,7 @@ impl Store {
                 backfilled: 0,
                 tree_size: tree.size(),
                 root: tree.root(),
+                written_at_us: Vec::new(),
             }));
         }
         audit::insert_many(conn, &entries).await?;
@@ -215,6 +218,7 @@ impl Store {
             backfilled,
             tree_size: tree.size(),
             root: tree.root(),
+            written_at_us: entries.iter().map(|e| e.at_us).collect(),
         }))
     }
 
