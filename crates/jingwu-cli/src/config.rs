@@ -44,6 +44,8 @@ pub struct Config {
     pub audit_key_file: String,
     /// Directory each signed audit checkpoint is also written to (a witness); empty for none.
     pub audit_witness_dir: String,
+    /// `http://` URLs each signed audit checkpoint is also POSTed to (witnesses).
+    pub audit_witness_urls: Vec<String>,
     /// Longest wait, in milliseconds, before a written audit entry has its place in the log.
     pub audit_sequence_ms: u64,
     /// While the audit log grows, a checkpoint is signed at least this often (seconds).
@@ -77,6 +79,7 @@ impl Default for Config {
             media_dir: "data/media".into(),
             audit_key_file: String::new(),
             audit_witness_dir: String::new(),
+            audit_witness_urls: Vec::new(),
             audit_sequence_ms: 100,
             audit_checkpoint_secs: 60,
         }
@@ -127,6 +130,12 @@ pub fn load(
 
 /// Opens (and migrates) the database and builds the application on it.
 pub async fn open_app(cfg: &Config) -> anyhow::Result<App> {
+    for url in &cfg.audit_witness_urls {
+        anyhow::ensure!(
+            url.starts_with("http://"),
+            "audit_witness_urls: {url:?} is not an http:// URL (put a TLS proxy in front for https)"
+        );
+    }
     let opts = StoreOptions {
         max_connections: cfg.db_max_connections,
         ..StoreOptions::default()
@@ -153,6 +162,7 @@ pub async fn open_app(cfg: &Config) -> anyhow::Result<App> {
             witness_dir: Some(cfg.audit_witness_dir.as_str())
                 .filter(|d| !d.is_empty())
                 .map(Into::into),
+            witness_urls: cfg.audit_witness_urls.clone(),
         },
         ..AppConfig::default()
     };

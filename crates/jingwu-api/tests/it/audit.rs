@@ -227,3 +227,46 @@ async fn auditors_get_signed_checkpoints_and_proofs_that_verify() {
     .await
     .problem(StatusCode::FORBIDDEN, "forbidden");
 }
+
+/// Each signed checkpoint is pushed to the witnesses: a directory and a URL.
+#[tokio::test]
+async fn checkpoints_reach_the_witnesses() {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+    let witness = axum::Router::new().route(
+        "/checkpoints",
+        axum::routing::post(move |body: String| {
+            let tx = tx.clone();
+            async move {
+                let _ = tx.send(body);
+                StatusCode::NO_CONTENT
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, witness).await });
+    let dir = tempfile::tempdir().unwrap();
+    let witness_dir = dir.path().to_path_buf();
+    let t = TestApp::empty()
+        .with_city()
+        .with_config(|c| {
+            c.audit.witness_dir = Some(witness_dir);
+            c.audit.witness_urls = vec![format!("http://{addr}/checkpoints")];
+        })
+        .build()
+        .await;
+    let legal = t.login("legal").await;
+    let signed = t.post("/api/v1/audit/checkpoint", &legal, json!({})).await;
+    assert_eq!(signed.status, StatusCode::OK, "{}", signed.text);
+    let size = signed.body["tree_size"].as_u64().unwrap();
+    let pushed = tokio::time::timeout(std::time::Duration::from_secs(30), rx.recv())
+        .await
+        .expect("the witness URL got the checkpoint")
+        .unwrap();
+    let pushed: serde_json::Value = serde_json::from_str(&pushed).unwrap();
+    assert_eq!(pushed, signed.body);
+    let filed =
+        std::fs::read_to_string(dir.path().join(format!("checkpoint-{size}.json"))).unwrap();
+    let filed: serde_json::Value = serde_json::from_str(&filed).unwrap();
+    assert_eq!(filed, signed.body);
+}

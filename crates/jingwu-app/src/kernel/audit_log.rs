@@ -27,6 +27,10 @@ pub struct AuditConfig {
     /// Each new checkpoint is also written here as `checkpoint-<tree size>.json` (a witness's
     /// inbox: a mounted share, a directory the legal-affairs office collects).
     pub witness_dir: Option<PathBuf>,
+    /// Each new checkpoint is also POSTed (JSON) to these `http://` URLs: witnesses on the
+    /// bureau's network, or a proxy that adds TLS. A witness that is down misses that one
+    /// checkpoint (the next includes everything; witnesses may also pull the newest).
+    pub witness_urls: Vec<String>,
 }
 
 impl Default for AuditConfig {
@@ -36,6 +40,7 @@ impl Default for AuditConfig {
             checkpoint_every: Duration::from_secs(60),
             key_file: "data/audit-signing.key".into(),
             witness_dir: None,
+            witness_urls: Vec::new(),
         }
     }
 }
@@ -124,6 +129,15 @@ impl AuditLog {
         if let Some(dir) = &self.config.witness_dir {
             witness(dir, &c)?;
         }
+        for url in &self.config.witness_urls {
+            let (url, c) = (url.clone(), c.clone());
+            // Off the caller's path: a slow witness must not hold up the sequencer.
+            tokio::spawn(async move {
+                if let Err(e) = push_to_url(&url, &c).await {
+                    tracing::warn!(witness = %url, error = %e, "could not push the audit checkpoint");
+                }
+            });
+        }
         tracing::info!(
             tree_size = c.tree_size,
             root = %hex::encode(c.root_hash),
@@ -191,4 +205,43 @@ fn witness(dir: &Path, c: &Checkpoint) -> Result<()> {
             dir.display()
         ))
     })
+}
+
+/// POSTs a checkpoint to a witness URL (plain HTTP/1.1, bounded in time).
+async fn push_to_url(url: &str, c: &Checkpoint) -> std::result::Result<(), String> {
+    use http_body_util::Full;
+    use hyper::body::Bytes;
+    let uri: hyper::Uri = url.parse().map_err(|e| format!("not a URL: {e}"))?;
+    if uri.scheme_str() != Some("http") {
+        return Err("only http:// witness URLs (put a TLS proxy in front for https)".into());
+    }
+    let host = uri.host().ok_or("no host")?.to_string();
+    let port = uri.port_u16().unwrap_or(80);
+    let bounded = Duration::from_secs(10);
+    let stream = tokio::time::timeout(
+        bounded,
+        tokio::net::TcpStream::connect((host.as_str(), port)),
+    )
+    .await
+    .map_err(|_| "connection timed out".to_string())?
+    .map_err(|e| e.to_string())?;
+    let (mut sender, conn) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+            .await
+            .map_err(|e| e.to_string())?;
+    tokio::spawn(conn);
+    let body = serde_json::to_vec(c).map_err(|e| e.to_string())?;
+    let req = hyper::Request::post(uri.path_and_query().map_or("/", |p| p.as_str()))
+        .header("host", format!("{host}:{port}"))
+        .header("content-type", "application/json")
+        .body(Full::new(Bytes::from(body)))
+        .map_err(|e| e.to_string())?;
+    let resp = tokio::time::timeout(bounded, sender.send_request(req))
+        .await
+        .map_err(|_| "no answer in time".to_string())?
+        .map_err(|e| e.to_string())?;
+    if !resp.status().is_success() {
+        return Err(format!("answered {}", resp.status()));
+    }
+    Ok(())
 }
