@@ -4,7 +4,7 @@
 
 use jingwu_core::{IncidentId, UnitId};
 
-use crate::incident::IncidentStatus;
+use crate::incident::{AssignmentStatus, EventKind, IncidentStatus};
 use crate::taxonomy::{Category, Priority, Source, Subcategory};
 use crate::unit::{UnitKind, UnitStatus};
 
@@ -12,7 +12,7 @@ use crate::unit::{UnitKind, UnitStatus};
 pub struct Assignment {
     pub incident_id: String,
     pub unit_id: String,
-    pub status: String,
+    pub status: AssignmentStatus,
     pub eta_secs: Option<i64>,
     pub dispatched_at: i64,
     pub acknowledged_at: Option<i64>,
@@ -94,8 +94,7 @@ pub struct Layer {
     pub name_zh: String,
     pub name_en: String,
     pub owner_org_id: String,
-    /// `imported`, `pushed` or `live`.
-    pub kind: String,
+    pub kind: LayerKind,
     /// JSON array of role codes.
     pub read_roles: String,
     pub scoped: bool,
@@ -144,8 +143,7 @@ pub struct Link {
     pub incident_id: String,
     pub sha256: String,
     pub upload_id: String,
-    /// `photo` or `video`.
-    pub kind: String,
+    pub kind: MediaKind,
     pub added_by: String,
     pub added_at: i64,
 }
@@ -203,7 +201,7 @@ pub struct TerminalMessage {
     pub unit_id: String,
     pub seq: i64,
     pub at: i64,
-    pub kind: String,
+    pub kind: MessageKind,
     pub body: String,
 }
 
@@ -212,7 +210,7 @@ pub struct Event {
     pub id: String,
     pub incident_id: String,
     pub at: i64,
-    pub kind: String,
+    pub kind: EventKind,
     pub actor_id: String,
     pub unit_id: Option<String>,
     /// JSON object.
@@ -248,10 +246,40 @@ pub struct ScopedUnit {
 pub struct StatusChange {
     pub id: String,
     pub unit_id: String,
-    pub from_status: String,
-    pub to_status: String,
+    pub from_status: UnitStatus,
+    pub to_status: UnitStatus,
     pub at: i64,
     pub actor_id: String,
     pub incident_id: Option<String>,
     pub reason: String,
+}
+
+jingwu_core::text_enum! {
+    /// Where an information layer's features come from (`layers.kind`).
+    pub enum LayerKind: "layer kind" {
+        /// Loaded from a file (GeoJSON, CSV).
+        Imported = "imported" ("导入", "Imported"),
+        /// Pushed by another system through the API.
+        Pushed = "pushed" ("推送", "Pushed"),
+        /// Fed by the platform itself (units, incidents); never imported or pushed to.
+        Live = "live" ("实时", "Live"),
+    }
+}
+
+jingwu_core::text_enum! {
+    /// What kind of scene media a link shows (`incident_media.kind`).
+    pub enum MediaKind: "media kind" {
+        Photo = "photo" ("照片", "Photo"),
+        Video = "video" ("视频", "Video"),
+    }
+}
+
+jingwu_core::text_enum! {
+    /// What a message in a unit's terminal log is (`terminal_messages.kind`).
+    pub enum MessageKind: "terminal message kind" {
+        /// A new assignment (派警指令).
+        Assignment = "assignment" ("派警指令", "Assignment"),
+        /// The unit's incident was merged into another; it now serves that one.
+        Reassigned = "reassigned" ("改派", "Reassigned"),
+    }
 }

@@ -13,7 +13,7 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use jingwu_core::{Action, Principal, Scope, authorize, new_id};
+use jingwu_core::{Action, OrgKind, Principal, Scope, authorize, new_id};
 use jingwu_routing::{
     COVERAGE_RESOLUTION, CoverageIndex, CoverageReport, LimitCoverage, MoveUpRequest, NONE,
     Position, cells_geojson, grid_candidates,
@@ -342,7 +342,7 @@ impl Command<'_> {
                 let stations: Vec<_> = q::sites_under(&mut conn, &root.path)
                     .await?
                     .into_iter()
-                    .filter(|(_, kind, _)| kind == "station")
+                    .filter(|(_, kind, _)| *kind == OrgKind::Station)
                     .filter(|(s, _, _)| tree.iter().any(|o| o.id == s.org_id))
                     .map(|(s, _, path)| {
                         (

@@ -11,7 +11,9 @@ use jingwu_command::unit::{
     Actor, Candidate, FitLevel, Tier, UnitKind, UnitStatus, fits, recommendation_order, tier_of,
 };
 use jingwu_core::{Action, Principal, Scope, authorize};
-use jingwu_store::command::{self as q, Assignment, Milestone};
+use jingwu_store::command::{
+    self as q, Assignment, AssignmentStatus, EventKind, MessageKind, Milestone,
+};
 use jingwu_store::foundation::orgs;
 
 use super::Command;
@@ -186,7 +188,7 @@ impl Command<'_> {
                         &Assignment {
                             incident_id: incident_id.into(),
                             unit_id: unit_id.clone(),
-                            status: "dispatched".into(),
+                            status: AssignmentStatus::Dispatched,
                             eta_secs,
                             dispatched_at: now,
                             acknowledged_at: None,
@@ -202,15 +204,21 @@ impl Command<'_> {
                         tx.db(),
                         incident_id,
                         now,
-                        "dispatched",
+                        EventKind::Dispatched,
                         who,
                         Some(unit_id),
                         detail,
                     )
                     .await?;
                     let body = self.assignment_message(&incident.incident, eta_secs);
-                    let seq = q::push_terminal_message(tx.db(), unit_id, now, "assignment", &body)
-                        .await?;
+                    let seq = q::push_terminal_message(
+                        tx.db(),
+                        unit_id,
+                        now,
+                        MessageKind::Assignment.as_str(),
+                        &body,
+                    )
+                    .await?;
                     pushed.push((unit_id.clone(), seq));
                     tx.publish(LiveEvent::Terminal {
                         unit_id: unit_id.clone(),

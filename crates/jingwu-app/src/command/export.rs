@@ -15,7 +15,7 @@ use jingwu_command::eido::{
 use jingwu_command::taxonomy::IncidentType;
 use jingwu_core::{OrgKind, Principal};
 use jingwu_store::Conn;
-use jingwu_store::command as q;
+use jingwu_store::command::{self as q, EventKind};
 use jingwu_store::foundation::{orgs, users};
 
 use super::Command;
@@ -100,7 +100,9 @@ impl Command<'_> {
                 .map_or(OrgKind::City, |o| o.kind);
             let dispatcher = timeline
                 .iter()
-                .find(|e| e.kind == "dispatched" && e.unit_id.as_deref() == Some(&a.unit_id))
+                .find(|e| {
+                    e.kind == EventKind::Dispatched && e.unit_id.as_deref() == Some(&a.unit_id)
+                })
                 .map(|e| e.actor_id.clone());
             let dispatched_by = match dispatcher {
                 Some(d) => Some(agents.of(&mut conn, &d).await?),

@@ -4,7 +4,9 @@
 use jingwu_command::incident::{self, IncidentStatus, Milestones, advance};
 use jingwu_command::unit::UnitStatus;
 use jingwu_core::{Action, Principal, Scope, authorize, path_contains};
-use jingwu_store::command::{self as q, Assignment, Milestone};
+use jingwu_store::command::{
+    self as q, Assignment, AssignmentStatus, EventKind, MessageKind, Milestone,
+};
 use jingwu_store::foundation::orgs;
 
 use super::Command;
@@ -169,7 +171,7 @@ impl Command<'_> {
                     tx.db(),
                     incident_id,
                     now,
-                    "handed_over",
+                    EventKind::HandedOver,
                     who,
                     None,
                     detail.clone(),
@@ -268,7 +270,7 @@ impl Command<'_> {
                 tx.db(),
                 duplicate,
                 &a.unit_id,
-                "merged",
+                AssignmentStatus::Merged,
                 Some(Milestone::Closed),
                 now,
             )
@@ -277,7 +279,7 @@ impl Command<'_> {
             let moved_a = Assignment {
                 incident_id: into.into(),
                 unit_id: a.unit_id.clone(),
-                status: a.status.clone(),
+                status: a.status,
                 eta_secs: a.eta_secs,
                 dispatched_at: a.dispatched_at.max(not_before),
                 acknowledged_at: clamp(a.acknowledged_at),
@@ -314,7 +316,13 @@ impl Command<'_> {
                 "description": survivor.incident.description,
             }));
             let seq =
-                q::push_terminal_message(tx.db(), &a.unit_id, now, "reassigned", &body).await?;
+                q::push_terminal_message(
+                tx.db(),
+                &a.unit_id,
+                now,
+                MessageKind::Reassigned.as_str(),
+                &body,
+            ).await?;
             messages.push((a.unit_id.clone(), u.org_path.clone(), u.unit.crew.clone(), seq));
             moved.push(u.unit.call_sign.clone());
         }
@@ -329,7 +337,7 @@ impl Command<'_> {
             tx.db(),
             duplicate,
             now,
-            "merged_into",
+            EventKind::MergedInto,
             who,
             None,
             serde_json::json!({ "into": into, "into_number": survivor.incident.number, "moved_units": moved }),
@@ -339,7 +347,7 @@ impl Command<'_> {
             tx.db(),
             into,
             now,
-            "merged_from",
+            EventKind::MergedFrom,
             who,
             None,
             serde_json::json!({ "from": duplicate, "from_number": dup.incident.number, "moved_units": moved }),
@@ -413,7 +421,7 @@ mod tests {
         Assignment {
             incident_id: "s".into(),
             unit_id: "u".into(),
-            status: "en_route".into(),
+            status: AssignmentStatus::EnRoute,
             eta_secs: None,
             dispatched_at: d,
             acknowledged_at: Some(ack),

@@ -6,18 +6,17 @@
 
 use std::collections::HashSet;
 
-use jingwu_core::{Action, Principal, Role, Scope, authorize, new_id};
+use jingwu_core::{Action, OrgKind, Principal, Role, Scope, authorize, new_id};
 use jingwu_routing::haversine_m;
 use jingwu_store::Conn;
 use jingwu_store::command as cq;
-use jingwu_store::command::layers::{self as lq, Category, Feature, Layer, LayerRow};
+use jingwu_store::command::layers::{self as lq, Category, Feature, Layer, LayerKind, LayerRow};
 use jingwu_store::foundation::orgs;
 use serde_json::{Map, Value};
 
 use super::Command;
 use crate::{AppError, FieldError, RequestCtx, Result};
 
-pub const LAYER_KINDS: [&str; 3] = ["imported", "pushed", "live"];
 /// Most features one import may carry.
 pub const MAX_IMPORT_FEATURES: usize = 20_000;
 const MAX_REPORTED_ERRORS: usize = 100;
@@ -408,7 +407,8 @@ impl Command<'_> {
                 ));
             }
         }
-        if !LAYER_KINDS.contains(&n.kind.as_str()) {
+        let kind = LayerKind::parse(&n.kind);
+        if kind.is_err() {
             errs.push(FieldError::new(
                 "kind",
                 jingwu_command::error_codes::field::LAYER_KIND.code,
@@ -451,7 +451,7 @@ impl Command<'_> {
         if !errs.is_empty() {
             return Err(AppError::Validation(errs));
         }
-        let (Some(cat), Some(owner)) = (cat, owner) else {
+        let (Some(cat), Some(owner), Ok(kind)) = (cat, owner, kind) else {
             return Err(AppError::Internal("caller's org unit is missing".into()));
         };
         authorize(who, Action::ManageLayers, Scope::Org(&owner.path))
@@ -466,7 +466,7 @@ impl Command<'_> {
             name_zh: n.name_zh.trim().into(),
             name_en: n.name_en.trim().into(),
             owner_org_id: owner.id.clone(),
-            kind: n.kind.clone(),
+            kind,
             read_roles: serde_json::to_string(&roles)
                 .map_err(|e| AppError::Internal(e.to_string()))?,
             scoped: n.scoped,
@@ -508,7 +508,7 @@ impl Command<'_> {
         let l = self.layer_row(conn, id).await?;
         authorize(who, Action::ManageLayers, Scope::Org(&l.owner_path))
             .map_err(|d| AppError::denied_object(d, "layer"))?;
-        if l.layer.kind == "live" {
+        if l.layer.kind == LayerKind::Live {
             return Err(AppError::Conflict {
                 code: jingwu_command::error_codes::LAYER_LIVE.code,
                 detail: "a live layer is fed by its system, not by imports or pushes".into(),
@@ -528,7 +528,7 @@ impl Command<'_> {
         let stations: Vec<_> = cq::sites_under(conn, &who.org_path)
             .await?
             .into_iter()
-            .filter(|(_, kind, _)| kind == "station")
+            .filter(|(_, kind, _)| *kind == OrgKind::Station)
             .map(|(s, _, _)| s)
             .collect();
         Ok(features

@@ -33,7 +33,8 @@ use std::sync::Arc;
 
 use jingwu_core::{Action, Principal, Role, Scope, authorize, new_id};
 use jingwu_store::command as cq;
-use jingwu_store::command::media::{self as m, IncidentMedia, Link};
+use jingwu_store::command::EventKind;
+use jingwu_store::command::media::{self as m, IncidentMedia, Link, MediaKind};
 use jingwu_store::uploads::blobs::{BlobStore, is_sha256_hex};
 use jingwu_store::uploads::{self as q, MediaObject, Upload, UploadStatus};
 use sha2::{Digest, Sha256};
@@ -124,11 +125,11 @@ pub struct MediaBlob {
 
 pub type UploadView = Upload;
 
-fn kind_of(limits: &MediaLimits, content_type: &str) -> Option<(&'static str, u64)> {
+fn kind_of(limits: &MediaLimits, content_type: &str) -> Option<(MediaKind, u64)> {
     if limits.photo_types.iter().any(|t| t == content_type) {
-        Some(("photo", limits.photo_max_bytes))
+        Some((MediaKind::Photo, limits.photo_max_bytes))
     } else if limits.video_types.iter().any(|t| t == content_type) {
-        Some(("video", limits.video_max_bytes))
+        Some((MediaKind::Video, limits.video_max_bytes))
     } else {
         None
     }
@@ -485,9 +486,8 @@ impl Command<'_> {
         } else {
             jingwu_store::uploads::blobs::Stored::AlreadyPresent
         };
-        let kind = kind_of(self.media_limits(), &up.content_type)
-            .map_or("photo", |(k, _)| k)
-            .to_string();
+        let kind =
+            kind_of(self.media_limits(), &up.content_type).map_or(MediaKind::Photo, |(k, _)| k);
         self.k().write(who, ctx, async |tx| {
         q::insert_object(
             tx.db(),
@@ -511,7 +511,7 @@ impl Command<'_> {
                 incident_id: up.incident_id.clone(),
                 sha256: up.sha256.clone(),
                 upload_id: up.id.clone(),
-                kind: kind.clone(),
+                kind,
                 added_by: who.user_id.clone(),
                 added_at: now,
             },
@@ -522,7 +522,7 @@ impl Command<'_> {
                 tx.db(),
                 &up.incident_id,
                 now,
-                "media_added",
+                EventKind::MediaAdded,
                 who,
                 up.unit_id.as_deref(),
                 serde_json::json!({
@@ -633,8 +633,11 @@ mod tests {
     #[test]
     fn signatures_and_kinds() {
         let l = MediaLimits::default();
-        assert_eq!(kind_of(&l, "image/png"), Some(("photo", 20 * MIB)));
-        assert_eq!(kind_of(&l, "video/webm"), Some(("video", 500 * MIB)));
+        assert_eq!(kind_of(&l, "image/png"), Some((MediaKind::Photo, 20 * MIB)));
+        assert_eq!(
+            kind_of(&l, "video/webm"),
+            Some((MediaKind::Video, 500 * MIB))
+        );
         assert_eq!(kind_of(&l, "text/html"), None);
         assert!(signature_matches("image/jpeg", &[0xFF, 0xD8, 0xFF, 0xE0]));
         assert!(!signature_matches("image/jpeg", b"<html>"));

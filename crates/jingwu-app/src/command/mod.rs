@@ -20,7 +20,7 @@ mod targets;
 
 use jingwu_command::unit::{Actor, UnitStatus};
 use jingwu_core::{Principal, new_id};
-use jingwu_store::command::{self as q, Event, StatusChange};
+use jingwu_store::command::{self as q, Event, EventKind, StatusChange};
 use jingwu_store::{Conn, WriteTx};
 
 use crate::{App, AppError, LiveEvent, Result};
@@ -119,7 +119,7 @@ async fn event(
     conn: &mut WriteTx,
     incident_id: &str,
     at: i64,
-    kind: &str,
+    kind: EventKind,
     who: &Principal,
     unit_id: Option<&str>,
     detail: serde_json::Value,
@@ -130,7 +130,7 @@ async fn event(
             id: new_id(),
             incident_id: incident_id.into(),
             at,
-            kind: kind.into(),
+            kind,
             actor_id: who.user_id.clone(),
             unit_id: unit_id.map(Into::into),
             detail: jingwu_audit::canonical_json(&detail),
@@ -165,7 +165,7 @@ async fn move_unit(
         detail: e.to_string(),
     })?;
     let keep_incident = if to.is_assigned() { incident_id } else { None };
-    if !q::set_unit_status(conn, unit_id, from.as_str(), to.as_str(), keep_incident, at).await? {
+    if !q::set_unit_status(conn, unit_id, from, to, keep_incident, at).await? {
         return Err(AppError::Conflict {
             code: jingwu_command::error_codes::UNIT_CHANGED.code,
             detail: "the unit's status changed meanwhile; reload and try again".into(),
@@ -176,8 +176,8 @@ async fn move_unit(
         &StatusChange {
             id: new_id(),
             unit_id: unit_id.into(),
-            from_status: from.as_str().into(),
-            to_status: to.as_str().into(),
+            from_status: from,
+            to_status: to,
             at,
             actor_id: who.user_id.clone(),
             incident_id: incident_id.map(Into::into),

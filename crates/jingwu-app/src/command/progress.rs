@@ -6,7 +6,7 @@ use jingwu_command::policy::{self, IncidentFacts, UnitFacts};
 use jingwu_command::unit::{Actor, UnitStatus};
 use jingwu_core::{Principal, Role};
 use jingwu_store::Conn;
-use jingwu_store::command::{self as q, Milestone, ScopedUnit};
+use jingwu_store::command::{self as q, AssignmentStatus, EventKind, Milestone, ScopedUnit};
 
 use super::Command;
 use super::read::{unit_facts, units_of};
@@ -57,7 +57,7 @@ impl Command<'_> {
                     tx.db(),
                     incident_id,
                     unit_id,
-                    "acknowledged",
+                    AssignmentStatus::Acknowledged,
                     Some(Milestone::Acknowledged),
                     now,
                 )
@@ -69,7 +69,7 @@ impl Command<'_> {
                     tx.db(),
                     incident_id,
                     now,
-                    "acknowledged",
+                    EventKind::Acknowledged,
                     who,
                     Some(unit_id),
                     serde_json::json!({ "call_sign": u.unit.call_sign }),
@@ -143,10 +143,10 @@ impl Command<'_> {
                 .await?
                 .ok_or(AppError::NotFound { what: "incident" })?;
             let (assignment, milestone, kind) = match (from, to) {
-                (_, UnitStatus::EnRoute) => ("en_route", Some(Milestone::EnRoute), "en_route"),
-                (_, UnitStatus::OnScene) => ("on_scene", Some(Milestone::OnScene), "on_scene"),
-                (UnitStatus::OnScene, _) => ("cleared", Some(Milestone::Closed), "cleared"),
-                _ => ("cancelled", Some(Milestone::Closed), "cancelled"),
+                (_, UnitStatus::EnRoute) => (AssignmentStatus::EnRoute, Some(Milestone::EnRoute), EventKind::EnRoute),
+                (_, UnitStatus::OnScene) => (AssignmentStatus::OnScene, Some(Milestone::OnScene), EventKind::OnScene),
+                (UnitStatus::OnScene, _) => (AssignmentStatus::Cleared, Some(Milestone::Closed), EventKind::Cleared),
+                _ => (AssignmentStatus::Cancelled, Some(Milestone::Closed), EventKind::Cancelled),
             };
             q::mark_assignment(tx.db(), iid, unit_id, assignment, milestone, now).await?;
             match to {
@@ -271,7 +271,7 @@ impl Command<'_> {
                     tx.db(),
                     incident_id,
                     &a.unit_id,
-                    "cleared",
+                    AssignmentStatus::Cleared,
                     Some(Milestone::Closed),
                     now,
                 )
@@ -284,7 +284,7 @@ impl Command<'_> {
             tx.db(),
             incident_id,
             now,
-            "closed",
+            EventKind::Closed,
             who,
             None,
             detail.clone(),

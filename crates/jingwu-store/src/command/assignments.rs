@@ -1,11 +1,13 @@
 //! Which units are on which incident, and their progress.
 
+pub use jingwu_command::incident::AssignmentStatus;
 pub use jingwu_command::records::Assignment;
 
 use sqlx::Row;
 
 use super::incidents::Milestone;
 use crate::conn::{Conn, sealed::Raw as _};
+use crate::decode::code;
 use crate::{Result, WriteTx};
 
 pub async fn insert_assignment(db: &mut WriteTx, a: &Assignment) -> Result<()> {
@@ -16,7 +18,7 @@ pub async fn insert_assignment(db: &mut WriteTx, a: &Assignment) -> Result<()> {
     )
     .bind(&a.incident_id)
     .bind(&a.unit_id)
-    .bind(&a.status)
+    .bind(a.status.as_str())
     .bind(a.eta_secs)
     .bind(a.dispatched_at)
     .execute(conn)
@@ -38,7 +40,7 @@ pub async fn assignments_of(db: &mut impl Conn, incident_id: &str) -> Result<Vec
             Ok(Assignment {
                 incident_id: r.try_get(0)?,
                 unit_id: r.try_get(1)?,
-                status: r.try_get(2)?,
+                status: code(r, 2)?,
                 eta_secs: r.try_get(3)?,
                 dispatched_at: r.try_get(4)?,
                 acknowledged_at: r.try_get(5)?,
@@ -55,7 +57,7 @@ pub async fn mark_assignment(
     db: &mut WriteTx,
     incident_id: &str,
     unit_id: &str,
-    status: &str,
+    status: AssignmentStatus,
     milestone: Option<Milestone>,
     at: i64,
 ) -> Result<()> {
@@ -70,7 +72,7 @@ pub async fn mark_assignment(
     let sql =
         format!("UPDATE assignments SET status = $1{set} WHERE incident_id = $3 AND unit_id = $4");
     sqlx::query(&sql)
-        .bind(status)
+        .bind(status.as_str())
         .bind(at)
         .bind(incident_id)
         .bind(unit_id)

@@ -216,7 +216,7 @@ pub async fn upsert_assignment(db: &mut WriteTx, a: &Assignment) -> Result<()> {
     )
     .bind(&a.incident_id)
     .bind(&a.unit_id)
-    .bind(&a.status)
+    .bind(a.status.as_str())
     .bind(a.eta_secs)
     .bind(a.dispatched_at)
     .bind(a.acknowledged_at)

@@ -2,7 +2,7 @@
 //! coverage alerts.
 
 pub use jingwu_command::records::{
-    CoverageAlert, Feature, Layer, LayerCategory as Category, LayerRow,
+    CoverageAlert, Feature, Layer, LayerCategory as Category, LayerKind, LayerRow,
 };
 
 use sqlx::{Row, any::AnyRow};
@@ -10,6 +10,7 @@ use sqlx::{Row, any::AnyRow};
 use crate::Result;
 use crate::WriteTx;
 use crate::conn::{Conn, sealed::Raw as _};
+use crate::decode::code;
 use crate::scope::like_prefix;
 
 pub async fn insert_category(db: &mut WriteTx, c: &Category) -> Result<()> {
@@ -63,7 +64,7 @@ pub async fn insert_layer(db: &mut WriteTx, l: &Layer) -> Result<()> {
     .bind(&l.name_zh)
     .bind(&l.name_en)
     .bind(&l.owner_org_id)
-    .bind(&l.kind)
+    .bind(l.kind.as_str())
     .bind(&l.read_roles)
     .bind(i64::from(l.scoped))
     .bind(l.created_at)
@@ -86,7 +87,7 @@ fn layer_from_row(r: &AnyRow) -> Result<LayerRow> {
             name_zh: r.try_get(3)?,
             name_en: r.try_get(4)?,
             owner_org_id: r.try_get(5)?,
-            kind: r.try_get(6)?,
+            kind: code(r, 6)?,
             read_roles: r.try_get(7)?,
             scoped: r.try_get::<i64, _>(8)? != 0,
             created_at: r.try_get(9)?,

@@ -1,12 +1,13 @@
 //! Links between incidents and stored content (the scene media of the 110 system).
 
-pub use jingwu_command::records::{IncidentMedia, Link};
+pub use jingwu_command::records::{IncidentMedia, Link, MediaKind};
 
 use sqlx::Row;
 
 use crate::Result;
 use crate::WriteTx;
 use crate::conn::{Conn, sealed::Raw as _};
+use crate::decode::code;
 
 /// Links content to an incident; false when that incident already shows this content.
 pub async fn link(db: &mut WriteTx, l: &Link) -> Result<bool> {
@@ -18,7 +19,7 @@ pub async fn link(db: &mut WriteTx, l: &Link) -> Result<bool> {
     .bind(&l.incident_id)
     .bind(&l.sha256)
     .bind(&l.upload_id)
-    .bind(&l.kind)
+    .bind(l.kind.as_str())
     .bind(&l.added_by)
     .bind(l.added_at)
     .execute(conn)
@@ -44,7 +45,7 @@ pub async fn media_of(db: &mut impl Conn, incident_id: &str) -> Result<Vec<Incid
                     incident_id: r.try_get(0)?,
                     sha256: r.try_get(1)?,
                     upload_id: r.try_get(2)?,
-                    kind: r.try_get(3)?,
+                    kind: code(r, 3)?,
                     added_by: r.try_get(4)?,
                     added_at: r.try_get(5)?,
                 },
@@ -71,11 +72,11 @@ pub async fn incidents_showing(db: &mut impl Conn, sha256: &str) -> Result<Vec<S
 /// How many scene photos an incident shows (the compliance rule's "at least one photo").
 pub async fn count_photos(db: &mut impl Conn, incident_id: &str) -> Result<i64> {
     let conn = db.raw();
-    let row = sqlx::query(
-        "SELECT COUNT(*) FROM incident_media WHERE incident_id = $1 AND kind = 'photo'",
-    )
-    .bind(incident_id)
-    .fetch_one(conn)
-    .await?;
+    let row =
+        sqlx::query("SELECT COUNT(*) FROM incident_media WHERE incident_id = $1 AND kind = $2")
+            .bind(incident_id)
+            .bind(MediaKind::Photo.as_str())
+            .fetch_one(conn)
+            .await?;
     Ok(row.try_get(0)?)
 }

@@ -1,10 +1,11 @@
 //! Each unit's durable terminal message log (per-unit sequence numbers).
 
-pub use jingwu_command::records::TerminalMessage;
+pub use jingwu_command::records::{MessageKind, TerminalMessage};
 
 use sqlx::Row;
 
 use crate::conn::{Conn, sealed::Raw as _};
+use crate::decode::code;
 use crate::{Result, WriteTx};
 
 /// Appends a message to a unit's terminal log; returns its sequence number.
@@ -54,7 +55,7 @@ pub async fn terminal_messages_after(
                 unit_id: r.try_get(0)?,
                 seq: r.try_get(1)?,
                 at: r.try_get(2)?,
-                kind: r.try_get(3)?,
+                kind: code(r, 3)?,
                 body: r.try_get(4)?,
             })
         })

@@ -1,10 +1,12 @@
 //! An incident's timeline of events.
 
+pub use jingwu_command::incident::EventKind;
 pub use jingwu_command::records::Event;
 
 use sqlx::Row;
 
 use crate::conn::{Conn, sealed::Raw as _};
+use crate::decode::code;
 use crate::{Result, WriteTx};
 
 pub async fn insert_event(db: &mut WriteTx, e: &Event) -> Result<()> {
@@ -16,7 +18,7 @@ pub async fn insert_event(db: &mut WriteTx, e: &Event) -> Result<()> {
     .bind(&e.id)
     .bind(&e.incident_id)
     .bind(e.at)
-    .bind(&e.kind)
+    .bind(e.kind.as_str())
     .bind(&e.actor_id)
     .bind(&e.unit_id)
     .bind(&e.detail)
@@ -41,7 +43,7 @@ pub async fn timeline(db: &mut impl Conn, incident_id: &str) -> Result<Vec<Event
                 id: r.try_get(0)?,
                 incident_id: r.try_get(1)?,
                 at: r.try_get(2)?,
-                kind: r.try_get(3)?,
+                kind: code(r, 3)?,
                 actor_id: r.try_get(4)?,
                 unit_id: r.try_get(5)?,
                 detail: r.try_get(6)?,

@@ -2,6 +2,7 @@
 //! status history and crews.
 
 pub use jingwu_command::records::{ScopedUnit, StatusChange, Unit};
+use jingwu_command::unit::UnitStatus;
 
 use sqlx::{Row, any::AnyRow};
 
@@ -105,8 +106,8 @@ pub async fn units_under(db: &mut impl Conn, path: &str) -> Result<Vec<ScopedUni
 pub async fn set_unit_status(
     db: &mut WriteTx,
     id: &str,
-    from: &str,
-    to: &str,
+    from: UnitStatus,
+    to: UnitStatus,
     incident_id: Option<&str>,
     at: i64,
 ) -> Result<bool> {
@@ -114,11 +115,11 @@ pub async fn set_unit_status(
     let done = sqlx::query(
         "UPDATE units SET status = $1, incident_id = $2, status_since = $3 WHERE id = $4 AND status = $5",
     )
-    .bind(to)
+    .bind(to.as_str())
     .bind(incident_id)
     .bind(at)
     .bind(id)
-    .bind(from)
+    .bind(from.as_str())
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -132,8 +133,8 @@ pub async fn log_unit_status(db: &mut WriteTx, c: &StatusChange) -> Result<()> {
     )
     .bind(&c.id)
     .bind(&c.unit_id)
-    .bind(&c.from_status)
-    .bind(&c.to_status)
+    .bind(c.from_status.as_str())
+    .bind(c.to_status.as_str())
     .bind(c.at)
     .bind(&c.actor_id)
     .bind(&c.incident_id)

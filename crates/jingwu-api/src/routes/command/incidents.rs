@@ -310,7 +310,7 @@ pub async fn get_incident(
             .into_iter()
             .map(|e| TimelineEvent {
                 at: ts(e.at),
-                kind: e.kind,
+                kind: e.kind.to_string(),
                 actor_id: e.actor_id,
                 unit_id: e.unit_id,
                 detail: serde_json::from_str(&e.detail).unwrap_or(serde_json::Value::Null),
@@ -321,7 +321,7 @@ pub async fn get_incident(
             .into_iter()
             .map(|a| AssignmentView {
                 unit_id: a.unit_id,
-                status: a.status,
+                status: a.status.to_string(),
                 eta_secs: a.eta_secs,
                 dispatched_at: ts(a.dispatched_at),
                 acknowledged_at: a.acknowledged_at.map(ts),

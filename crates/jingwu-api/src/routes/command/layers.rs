@@ -41,7 +41,7 @@ impl From<jingwu_app::LayerInfo> for Layer {
             name_zh: l.layer.name_zh,
             name_en: l.layer.name_en,
             owner_org_id: l.layer.owner_org_id,
-            kind: l.layer.kind,
+            kind: l.layer.kind.to_string(),
             read_roles: l.read_roles,
             scoped: l.layer.scoped,
             features: l.features,

@@ -120,7 +120,7 @@ impl From<IncidentMedia> for MediaItem {
         MediaItem {
             url: format!("/api/v1/media/{}", m.link.sha256),
             sha256: m.link.sha256,
-            kind: m.link.kind,
+            kind: m.link.kind.to_string(),
             content_type: m.content_type,
             size: m.size,
             file_name: m.file_name,

@@ -194,7 +194,7 @@ pub async fn messages(
             .map(|m| TerminalMessage {
                 seq: m.seq,
                 at: micros_to_timestamp(m.at).to_string(),
-                kind: m.kind,
+                kind: m.kind.to_string(),
                 body: serde_json::from_str(&m.body).unwrap_or(serde_json::Value::Null),
             })
             .collect(),

@@ -351,7 +351,7 @@ impl Session {
             let msg = TerminalServerMessage::Message(PushedMessage {
                 seq,
                 at: micros_to_timestamp(m.at).to_string(),
-                kind: m.kind,
+                kind: m.kind.to_string(),
                 body: serde_json::from_str(&m.body).unwrap_or(serde_json::Value::Null),
             });
             if backlog {
