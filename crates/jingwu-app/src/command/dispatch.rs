@@ -79,7 +79,7 @@ impl Command<'_> {
                 let r = ready.get(eta.unit)?;
                 let (u, age) = (&r.unit, r.fix_age_us);
                 let kind = u.unit.kind;
-                let org = tree.iter().find(|o| o.id == u.unit.org_id)?;
+                let org = tree.iter().find(|o| u.unit.org_id == o.id.as_str())?;
                 let distance_m = haversine_m(
                     incident.incident.lat,
                     incident.incident.lon,
@@ -187,7 +187,7 @@ impl Command<'_> {
                         tx.db(),
                         &Assignment {
                             incident_id: incident_id.into(),
-                            unit_id: unit_id.clone(),
+                            unit_id: unit_id.as_str().into(),
                             status: AssignmentStatus::Dispatched,
                             eta_secs,
                             dispatched_at: now,

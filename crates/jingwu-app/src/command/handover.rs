@@ -150,14 +150,14 @@ impl Command<'_> {
                 if !within && !above {
                     return Err(AppError::OutOfScope);
                 }
-                if target.id == incident.incident.org_id {
+                if incident.incident.org_id == target.id.as_str() {
                     return Err(AppError::invalid(
                         "to_org",
                         jingwu_command::error_codes::field::TO_ORG_SAME_OWNER.code,
                         "the incident is already owned there",
                     ));
                 }
-                let from = orgs::get(tx.db(), &incident.incident.org_id)
+                let from = orgs::get(tx.db(), incident.incident.org_id.as_str())
                     .await?
                     .ok_or_else(|| AppError::Internal("the owning org unit is missing".into()))?;
                 let direction = HandoverDirection::between(&from.path, &target.path);
@@ -251,15 +251,15 @@ impl Command<'_> {
         let mut survivor_status = survivor.incident.status;
         let not_before = survivor.incident.created_at;
         for a in q::assignments_of(tx.db(), duplicate).await? {
-            let Some(u) = q::get_unit(tx.db(), &a.unit_id).await? else {
+            let Some(u) = q::get_unit(tx.db(), a.unit_id.as_str()).await? else {
                 continue;
             };
-            if u.unit.incident_id.as_deref() != Some(duplicate)
+            if !u.unit.is_on(duplicate)
                 || !u.unit.status.is_assigned()
             {
                 continue;
             }
-            if !q::retarget_unit(tx.db(), &a.unit_id, duplicate, into).await? {
+            if !q::retarget_unit(tx.db(), a.unit_id.as_str(), duplicate, into).await? {
                 return Err(AppError::Conflict {
                     code: jingwu_command::error_codes::UNIT_CHANGED.code,
                     detail: "a unit on the duplicate changed meanwhile; reload and try again"
@@ -269,7 +269,7 @@ impl Command<'_> {
             q::mark_assignment(
                 tx.db(),
                 duplicate,
-                &a.unit_id,
+                a.unit_id.as_str(),
                 AssignmentStatus::Merged,
                 Some(Milestone::Closed),
                 now,
@@ -318,12 +318,12 @@ impl Command<'_> {
             let seq =
                 q::push_terminal_message(
                 tx.db(),
-                &a.unit_id,
+                a.unit_id.as_str(),
                 now,
                 MessageKind::Reassigned.as_str(),
                 &body,
             ).await?;
-            messages.push((a.unit_id.clone(), u.org_path.clone(), u.unit.crew.clone(), seq));
+            messages.push((a.unit_id.to_string(), u.org_path.clone(), u.unit.crew.clone(), seq));
             moved.push(u.unit.call_sign.clone());
         }
         if !q::merge_incident(tx.db(), duplicate, into, now).await? {

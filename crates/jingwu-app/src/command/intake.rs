@@ -199,7 +199,7 @@ impl Command<'_> {
                 date.month(),
                 date.day()
             ),
-            org_id: owner.id.clone(),
+            org_id: owner.id.as_str().into(),
             category,
             subcategory,
             priority,
@@ -212,7 +212,7 @@ impl Command<'_> {
             description: n.description.trim().into(),
             status: IncidentStatus::New,
             duplicate_of: None,
-            created_by: who.user_id.clone(),
+            created_by: who.user_id.as_str().into(),
             created_at: now,
             dispatched_at: None,
             acknowledged_at: None,
@@ -299,7 +299,7 @@ impl Command<'_> {
                 .min_by(|&a, &b| d(&stations[a]).total_cmp(&d(&stations[b])))
                 .unwrap_or(0)
         });
-        let org = orgs::get(&mut conn, &stations[best].org_id).await?;
+        let org = orgs::get(&mut conn, stations[best].org_id.as_str()).await?;
         org.ok_or(AppError::Internal(
             "station site without its org unit".into(),
         ))

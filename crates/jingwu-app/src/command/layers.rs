@@ -6,7 +6,7 @@
 
 use std::collections::HashSet;
 
-use jingwu_core::{Action, OrgKind, Principal, Role, Scope, authorize, new_id};
+use jingwu_core::{Action, FeatureId, LayerId, OrgId, OrgKind, Principal, Role, Scope, authorize};
 use jingwu_routing::haversine_m;
 use jingwu_store::Conn;
 use jingwu_store::command as cq;
@@ -460,12 +460,12 @@ impl Command<'_> {
         roles.sort();
         roles.dedup();
         let layer = Layer {
-            id: new_id(),
+            id: LayerId::new(),
             category_id: cat.id.clone(),
             code: n.code.clone(),
             name_zh: n.name_zh.trim().into(),
             name_en: n.name_en.trim().into(),
-            owner_org_id: owner.id.clone(),
+            owner_org_id: owner.id.as_str().into(),
             kind,
             read_roles: serde_json::to_string(&roles)
                 .map_err(|e| AppError::Internal(e.to_string()))?,
@@ -482,7 +482,7 @@ impl Command<'_> {
         lq::insert_layer(tx.db(), &layer).await?;
         let detail = serde_json::json!({ "code": layer.code, "category": cat.code, "kind": layer.kind, "read_roles": roles, "scoped": layer.scoped });
         tx.audit("layer.create",
-            ("layer", &layer.id),
+            ("layer", layer.id.as_str()),
             &owner.path,
             detail).await?;
                 Ok(LayerInfo {
@@ -524,7 +524,7 @@ impl Command<'_> {
         conn: &mut impl Conn,
         who: &Principal,
         features: &[FeatureInput],
-    ) -> Result<Vec<String>> {
+    ) -> Result<Vec<OrgId>> {
         let stations: Vec<_> = cq::sites_under(conn, &who.org_path)
             .await?
             .into_iter()
@@ -543,7 +543,7 @@ impl Command<'_> {
                         haversine_m(lat, lon, x.lat, x.lon)
                             .total_cmp(&haversine_m(lat, lon, y.lat, y.lon))
                     })
-                    .map_or(who.org_id.clone(), |s| s.org_id.clone())
+                    .map_or_else(|| who.org_id.as_str().into(), |s| s.org_id.clone())
             })
             .collect())
     }
@@ -551,9 +551,9 @@ impl Command<'_> {
     async fn store_features(
         &self,
         tx: &mut jingwu_store::WriteTx,
-        layer_id: &str,
+        layer_id: &LayerId,
         features: &[FeatureInput],
-        org_ids: &[String],
+        org_ids: &[OrgId],
     ) -> Result<ImportOutcome> {
         let now = self.now_us();
         let mut out = ImportOutcome {
@@ -565,8 +565,8 @@ impl Command<'_> {
             let created = lq::upsert_feature(
                 tx,
                 &Feature {
-                    id: new_id(),
-                    layer_id: layer_id.into(),
+                    id: FeatureId::new(),
+                    layer_id: layer_id.clone(),
                     org_id: org_id.clone(),
                     external_id: f.external_id.clone(),
                     geometry: f.geometry.to_string(),
@@ -643,7 +643,7 @@ impl Command<'_> {
             "created": out.created, "updated": out.updated,
         });
         tx.audit("layer.import",
-            ("layer", &layer.layer.id),
+            ("layer", layer.layer.id.as_str()),
             &layer.owner_path,
             detail).await?;
                 Ok(out)
@@ -692,7 +692,7 @@ impl Command<'_> {
             .await?;
         let detail = serde_json::json!({ "code": layer.layer.code, "external_id": f.external_id, "created": out.created == 1 });
         tx.audit("layer.feature_push",
-            ("layer", &layer.layer.id),
+            ("layer", layer.layer.id.as_str()),
             &layer.owner_path,
             detail).await?;
                 Ok(out.created == 1)

@@ -271,7 +271,7 @@ impl Command<'_> {
                     // An officer adds media through a unit they crew on this incident.
                     let mut mine = None;
                     for a in cq::assignments_of(tx.db(), incident_id).await? {
-                        if let Some(u) = cq::get_unit(tx.db(), &a.unit_id).await?
+                        if let Some(u) = cq::get_unit(tx.db(), a.unit_id.as_str()).await?
                             && crew_includes(&u.unit.crew, &who.username)
                         {
                             mine = Some(u.unit.id.into_string());
@@ -508,11 +508,11 @@ impl Command<'_> {
         let linked = m::link(
             tx.db(),
             &Link {
-                incident_id: up.incident_id.clone(),
+                incident_id: up.incident_id.as_str().into(),
                 sha256: up.sha256.clone(),
-                upload_id: up.id.clone(),
+                upload_id: up.id.as_str().into(),
                 kind,
-                added_by: who.user_id.clone(),
+                added_by: who.user_id.as_str().into(),
                 added_at: now,
             },
         )

@@ -19,7 +19,7 @@ mod stats;
 mod targets;
 
 use jingwu_command::unit::{Actor, UnitStatus};
-use jingwu_core::{Principal, new_id};
+use jingwu_core::{EventId, Principal, StatusChangeId};
 use jingwu_store::command::{self as q, Event, EventKind, StatusChange};
 use jingwu_store::{Conn, WriteTx};
 
@@ -127,11 +127,11 @@ async fn event(
     q::insert_event(
         conn,
         &Event {
-            id: new_id(),
+            id: EventId::new(),
             incident_id: incident_id.into(),
             at,
             kind,
-            actor_id: who.user_id.clone(),
+            actor_id: who.user_id.as_str().into(),
             unit_id: unit_id.map(Into::into),
             detail: jingwu_audit::canonical_json(&detail),
         },
@@ -174,12 +174,12 @@ async fn move_unit(
     q::log_unit_status(
         conn,
         &StatusChange {
-            id: new_id(),
+            id: StatusChangeId::new(),
             unit_id: unit_id.into(),
             from_status: from,
             to_status: to,
             at,
-            actor_id: who.user_id.clone(),
+            actor_id: who.user_id.as_str().into(),
             incident_id: incident_id.map(Into::into),
             reason: reason.into(),
         },

@@ -4,7 +4,7 @@
 use jingwu_command::incident::IncidentStatus;
 use jingwu_command::policy::{self, IncidentFacts, UnitFacts};
 use jingwu_command::unit::{Actor, UnitStatus};
-use jingwu_core::{Principal, Role};
+use jingwu_core::{IncidentId, Principal, Role};
 use jingwu_store::Conn;
 use jingwu_store::command::{self as q, AssignmentStatus, EventKind, Milestone, ScopedUnit};
 
@@ -41,7 +41,7 @@ impl Command<'_> {
         self.k()
             .write(who, ctx, async |tx| {
                 let u = self.operable_unit(tx.db(), who, unit_id).await?;
-                if u.unit.incident_id.as_deref() != Some(incident_id) {
+                if !u.unit.is_on(incident_id) {
                     return Err(AppError::Conflict {
                         code: jingwu_command::error_codes::NOT_ASSIGNED.code,
                         detail: format!(
@@ -132,14 +132,14 @@ impl Command<'_> {
             unit_id,
             from,
             to,
-            incident_id.as_deref(),
+            incident_id.as_ref().map(IncidentId::as_str),
             reason,
             now,
         )
         .await?;
         let mut incident_path = None;
         if let Some(iid) = &incident_id {
-            let incident = q::get_incident(tx.db(), iid)
+            let incident = q::get_incident(tx.db(), iid.as_str())
                 .await?
                 .ok_or(AppError::NotFound { what: "incident" })?;
             let (assignment, milestone, kind) = match (from, to) {
@@ -148,20 +148,20 @@ impl Command<'_> {
                 (UnitStatus::OnScene, _) => (AssignmentStatus::Cleared, Some(Milestone::Closed), EventKind::Cleared),
                 _ => (AssignmentStatus::Cancelled, Some(Milestone::Closed), EventKind::Cancelled),
             };
-            q::mark_assignment(tx.db(), iid, unit_id, assignment, milestone, now).await?;
+            q::mark_assignment(tx.db(), iid.as_str(), unit_id, assignment, milestone, now).await?;
             match to {
                 UnitStatus::EnRoute => {
                     let status = incident.incident.status;
-                    q::mark_incident(tx.db(), iid, status, Milestone::EnRoute, now).await?;
+                    q::mark_incident(tx.db(), iid.as_str(), status, Milestone::EnRoute, now).await?;
                 }
                 UnitStatus::OnScene if incident.incident.status != IncidentStatus::Closed => {
-                    q::mark_incident(tx.db(), iid, IncidentStatus::OnScene, Milestone::OnScene, now).await?;
+                    q::mark_incident(tx.db(), iid.as_str(), IncidentStatus::OnScene, Milestone::OnScene, now).await?;
                 }
                 _ => {}
             }
             let detail = serde_json::json!({ "call_sign": u.unit.call_sign, "from": from.as_str(), "to": to.as_str(), "reason": reason });
-            event(tx.db(), iid, now, kind, who, Some(unit_id), detail).await?;
-            incident_path = Some((iid.clone(), incident.org_path));
+            event(tx.db(), iid.as_str(), now, kind, who, Some(unit_id), detail).await?;
+            incident_path = Some((iid.to_string(), incident.org_path));
         }
         let detail = serde_json::json!({ "from": from.as_str(), "to": to.as_str(), "reason": reason, "incident_id": incident_id });
         tx.audit("unit.status",
@@ -247,10 +247,10 @@ impl Command<'_> {
         };
         let mut cleared = Vec::new();
         for a in assignments {
-            let Some(u) = q::get_unit(tx.db(), &a.unit_id).await? else {
+            let Some(u) = q::get_unit(tx.db(), a.unit_id.as_str()).await? else {
                 continue;
             };
-            if u.unit.incident_id.as_deref() != Some(incident_id) {
+            if !u.unit.is_on(incident_id) {
                 continue;
             }
             let from = u.unit.status;
@@ -259,7 +259,7 @@ impl Command<'_> {
                     tx.db(),
                     who,
                     actor,
-                    &a.unit_id,
+                    a.unit_id.as_str(),
                     from,
                     UnitStatus::Available,
                     Some(incident_id),
@@ -270,13 +270,13 @@ impl Command<'_> {
                 q::mark_assignment(
                     tx.db(),
                     incident_id,
-                    &a.unit_id,
+                    a.unit_id.as_str(),
                     AssignmentStatus::Cleared,
                     Some(Milestone::Closed),
                     now,
                 )
                 .await?;
-                cleared.push((a.unit_id.clone(), u.org_path.clone()));
+                cleared.push((a.unit_id.to_string(), u.org_path.clone()));
             }
         }
         let detail = serde_json::json!({ "result_code": result_code.trim(), "result_text": result_text.trim() });

@@ -1,5 +1,6 @@
 //! Reading the command picture: units, incidents with timeline and assignments, terminal log.
 
+use jingwu_command::incident::IncidentStatus;
 use jingwu_command::policy::{self, IncidentFacts, UnitFacts};
 use jingwu_core::{Action, Principal, Role, Scope, authorize};
 use jingwu_store::Conn;
@@ -22,7 +23,7 @@ pub struct IncidentDetail {
 #[derive(Debug, Clone, Default)]
 pub struct IncidentFilter {
     /// Only incidents in this status (`new`, `dispatched`, `on_scene`, `closed`, `merged`).
-    pub status: Option<String>,
+    pub status: Option<IncidentStatus>,
     /// Created at or after (µs).
     pub from: Option<i64>,
     /// Created before (µs).
@@ -98,8 +99,8 @@ impl Command<'_> {
             f.limit,
         )
         .await?;
-        if let Some(s) = &f.status {
-            rows.retain(|i| i.incident.status.as_str() == s);
+        if let Some(s) = f.status {
+            rows.retain(|i| i.incident.status == s);
         }
         Ok(rows)
     }

@@ -70,12 +70,12 @@ impl Command<'_> {
         let first = q::assignments_of(&mut conn, incident_id)
             .await?
             .into_iter()
-            .filter_map(|a| a.on_scene_at.map(|t| (t, a.unit_id)))
+            .filter_map(|a| a.on_scene_at.map(|t| (t, a.unit_id.into_string())))
             .min();
         let mut responding_tier = None;
         if let Some((_, unit_id)) = &first
             && let Some(u) = q::get_unit(&mut conn, unit_id).await?
-            && let Some(org) = orgs::get(&mut conn, &u.unit.org_id).await?
+            && let Some(org) = orgs::get(&mut conn, u.unit.org_id.as_str()).await?
         {
             let kind = u.unit.kind;
             responding_tier = Some(tier_of(kind, org.kind));

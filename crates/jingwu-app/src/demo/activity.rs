@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use jingwu_command::unit::UnitStatus;
 use jingwu_core::Principal;
 use jingwu_routing::SplitMix64;
 use jingwu_store::foundation::users;
@@ -276,7 +277,7 @@ impl App {
             .acknowledge(who, &best.unit_id, &incident_id, &ctx)
             .await?;
         self.command()
-            .set_unit_status(who, &best.unit_id, "en_route", "", &ctx)
+            .set_unit_status(who, &best.unit_id, UnitStatus::EnRoute.as_str(), "", &ctx)
             .await?;
         let unit = self.command().get_unit(who, &best.unit_id).await?;
         let from = roads
@@ -321,7 +322,7 @@ impl App {
             let step = if !run.arrived && frac >= 1.0 {
                 run.arrived = true;
                 self.command()
-                    .set_unit_status(who, &run.unit_id, "on_scene", "", &ctx)
+                    .set_unit_status(who, &run.unit_id, UnitStatus::OnScene.as_str(), "", &ctx)
                     .await
                     .map(|_| ())
             } else if run.arrived && elapsed >= run.travel + run.dwell {

@@ -3,7 +3,7 @@
 //! cameras placed deterministically around key sites). Camera stream URLs use the reserved
 //! `.invalid` domain (RFC 2606) and are marked as demo data: there is no real video behind them.
 
-use jingwu_core::{OrgKind, new_id};
+use jingwu_core::{FeatureId, LayerCategoryId, LayerId, OrgId, OrgKind};
 use jingwu_store::command as cq;
 use jingwu_store::command::layers::{self as lq, Category, Layer, LayerKind};
 use jingwu_store::foundation::orgs;
@@ -310,7 +310,7 @@ impl App {
             .iter()
             .enumerate()
             .map(|(i, (code, zh, en))| Category {
-                id: new_id(),
+                id: LayerCategoryId::new(),
                 code: (*code).into(),
                 name_zh: (*zh).into(),
                 name_en: (*en).into(),
@@ -327,12 +327,12 @@ impl App {
             let mut roles: Vec<&str> = roles.to_vec();
             roles.sort_unstable();
             layers.push(Layer {
-                id: new_id(),
+                id: LayerId::new(),
                 category_id,
                 code: code.into(),
                 name_zh: zh.into(),
                 name_en: en.into(),
-                owner_org_id: root.id.clone(),
+                owner_org_id: root.id.as_str().into(),
                 kind,
                 read_roles: serde_json::to_string(&roles)
                     .map_err(|e| AppError::Internal(e.to_string()))?,
@@ -344,11 +344,10 @@ impl App {
             layers
                 .iter()
                 .find(|l| l.code == code)
-                .map(|l| l.id.clone())
-                .unwrap_or_default()
+                .map_or_else(|| LayerId::from(""), |l| l.id.clone())
         };
         // (layer id, feature, owning org).
-        let mut features: Vec<(String, FeatureInput, String)> = Vec::new();
+        let mut features: Vec<(LayerId, FeatureInput, OrgId)> = Vec::new();
         for (site, kind, path) in &sites {
             if *kind != OrgKind::Station {
                 continue;
@@ -363,7 +362,7 @@ impl App {
                     geometry: point(site.lat, site.lon),
                     properties: props(json!({ "name": org.name_zh, "name_en": org.name_en, "address": site.address })),
                 },
-                org.id.clone(),
+                org.id.as_str().into(),
             ));
         }
         for (i, k) in key_sites.iter().enumerate() {
@@ -428,7 +427,7 @@ impl App {
             lq::upsert_feature(
                 tx.db(),
                 &lq::Feature {
-                    id: new_id(),
+                    id: FeatureId::new(),
                     layer_id: lid.clone(),
                     org_id: org.clone(),
                     external_id: f.external_id.clone(),

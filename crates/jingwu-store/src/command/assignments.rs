@@ -7,7 +7,7 @@ use sqlx::Row;
 
 use super::incidents::Milestone;
 use crate::conn::{Conn, sealed::Raw as _};
-use crate::decode::code;
+use crate::decode::{code, id};
 use crate::{Result, WriteTx};
 
 pub async fn insert_assignment(db: &mut WriteTx, a: &Assignment) -> Result<()> {
@@ -16,8 +16,8 @@ pub async fn insert_assignment(db: &mut WriteTx, a: &Assignment) -> Result<()> {
         "INSERT INTO assignments (incident_id, unit_id, status, eta_secs, dispatched_at) \
          VALUES ($1, $2, $3, $4, $5)",
     )
-    .bind(&a.incident_id)
-    .bind(&a.unit_id)
+    .bind(a.incident_id.as_str())
+    .bind(a.unit_id.as_str())
     .bind(a.status.as_str())
     .bind(a.eta_secs)
     .bind(a.dispatched_at)
@@ -38,8 +38,8 @@ pub async fn assignments_of(db: &mut impl Conn, incident_id: &str) -> Result<Vec
     rows.iter()
         .map(|r| {
             Ok(Assignment {
-                incident_id: r.try_get(0)?,
-                unit_id: r.try_get(1)?,
+                incident_id: id(r, 0)?,
+                unit_id: id(r, 1)?,
                 status: code(r, 2)?,
                 eta_secs: r.try_get(3)?,
                 dispatched_at: r.try_get(4)?,

@@ -6,7 +6,7 @@ use sqlx::{Row, any::AnyRow};
 
 use super::assignments::Assignment;
 use crate::conn::{Conn, sealed::Raw as _};
-use crate::decode::code;
+use crate::decode::{code, id, opt_id};
 use crate::scope::like_prefix;
 use crate::{Result, WriteTx};
 use jingwu_command::incident::IncidentStatus;
@@ -19,9 +19,9 @@ const INCIDENT_COLUMNS: &str = "i.id, i.number, i.org_id, i.category, i.subcateg
 fn incident_from_row(r: &AnyRow) -> Result<ScopedIncident> {
     Ok(ScopedIncident {
         incident: Incident {
-            id: r.try_get::<String, _>(0)?.into(),
+            id: id(r, 0)?,
             number: r.try_get(1)?,
-            org_id: r.try_get(2)?,
+            org_id: id(r, 2)?,
             category: code(r, 3)?,
             subcategory: code(r, 4)?,
             priority: code(r, 5)?,
@@ -33,8 +33,8 @@ fn incident_from_row(r: &AnyRow) -> Result<ScopedIncident> {
             address: r.try_get(11)?,
             description: r.try_get(12)?,
             status: code(r, 13)?,
-            duplicate_of: r.try_get(14)?,
-            created_by: r.try_get(15)?,
+            duplicate_of: opt_id(r, 14)?,
+            created_by: id(r, 15)?,
             created_at: r.try_get(16)?,
             dispatched_at: r.try_get(17)?,
             acknowledged_at: r.try_get(18)?,
@@ -57,7 +57,7 @@ pub async fn insert_incident(db: &mut WriteTx, i: &Incident) -> Result<()> {
     )
     .bind(i.id.as_str())
     .bind(&i.number)
-    .bind(&i.org_id)
+    .bind(i.org_id.as_str())
     .bind(i.category.as_str())
     .bind(i.subcategory.as_str())
     .bind(i.priority.as_str())
@@ -69,8 +69,8 @@ pub async fn insert_incident(db: &mut WriteTx, i: &Incident) -> Result<()> {
     .bind(&i.address)
     .bind(&i.description)
     .bind(i.status.as_str())
-    .bind(&i.duplicate_of)
-    .bind(&i.created_by)
+    .bind(i.duplicate_of.as_ref().map(|v| v.as_str()))
+    .bind(i.created_by.as_str())
     .bind(i.created_at)
     .execute(conn)
     .await?;
@@ -214,8 +214,8 @@ pub async fn upsert_assignment(db: &mut WriteTx, a: &Assignment) -> Result<()> {
          acknowledged_at = excluded.acknowledged_at, en_route_at = excluded.en_route_at, \
          on_scene_at = excluded.on_scene_at, cleared_at = excluded.cleared_at",
     )
-    .bind(&a.incident_id)
-    .bind(&a.unit_id)
+    .bind(a.incident_id.as_str())
+    .bind(a.unit_id.as_str())
     .bind(a.status.as_str())
     .bind(a.eta_secs)
     .bind(a.dispatched_at)

@@ -7,7 +7,7 @@ use sqlx::Row;
 use crate::Result;
 use crate::WriteTx;
 use crate::conn::{Conn, sealed::Raw as _};
-use crate::decode::code;
+use crate::decode::{code, id};
 
 /// Links content to an incident; false when that incident already shows this content.
 pub async fn link(db: &mut WriteTx, l: &Link) -> Result<bool> {
@@ -16,11 +16,11 @@ pub async fn link(db: &mut WriteTx, l: &Link) -> Result<bool> {
         "INSERT INTO incident_media (incident_id, sha256, upload_id, kind, added_by, added_at) \
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (incident_id, sha256) DO NOTHING",
     )
-    .bind(&l.incident_id)
+    .bind(l.incident_id.as_str())
     .bind(&l.sha256)
-    .bind(&l.upload_id)
+    .bind(l.upload_id.as_str())
     .bind(l.kind.as_str())
-    .bind(&l.added_by)
+    .bind(l.added_by.as_str())
     .bind(l.added_at)
     .execute(conn)
     .await?;
@@ -42,11 +42,11 @@ pub async fn media_of(db: &mut impl Conn, incident_id: &str) -> Result<Vec<Incid
         .map(|r| {
             Ok(IncidentMedia {
                 link: Link {
-                    incident_id: r.try_get(0)?,
+                    incident_id: id(r, 0)?,
                     sha256: r.try_get(1)?,
-                    upload_id: r.try_get(2)?,
+                    upload_id: id(r, 2)?,
                     kind: code(r, 3)?,
-                    added_by: r.try_get(4)?,
+                    added_by: id(r, 4)?,
                     added_at: r.try_get(5)?,
                 },
                 file_name: r.try_get(6)?,

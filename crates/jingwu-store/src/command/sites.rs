@@ -6,7 +6,7 @@ use jingwu_core::OrgKind;
 use sqlx::Row;
 
 use crate::conn::{Conn, sealed::Raw as _};
-use crate::decode::code;
+use crate::decode::{code, id};
 use crate::scope::like_prefix;
 use crate::{Result, WriteTx};
 
@@ -17,7 +17,7 @@ pub async fn upsert_site(db: &mut WriteTx, s: &Site) -> Result<()> {
          ON CONFLICT (org_id) DO UPDATE SET lat = excluded.lat, lon = excluded.lon, \
          address = excluded.address, area_geojson = excluded.area_geojson",
     )
-    .bind(&s.org_id)
+    .bind(s.org_id.as_str())
     .bind(s.lat)
     .bind(s.lon)
     .bind(&s.address)
@@ -41,7 +41,7 @@ pub async fn sites_under(db: &mut impl Conn, path: &str) -> Result<Vec<(Site, Or
         .map(|r| {
             Ok((
                 Site {
-                    org_id: r.try_get(0)?,
+                    org_id: id(r, 0)?,
                     lat: r.try_get(1)?,
                     lon: r.try_get(2)?,
                     address: r.try_get(3)?,

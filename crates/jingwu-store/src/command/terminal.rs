@@ -5,7 +5,7 @@ pub use jingwu_command::records::{MessageKind, TerminalMessage};
 use sqlx::Row;
 
 use crate::conn::{Conn, sealed::Raw as _};
-use crate::decode::code;
+use crate::decode::{code, id};
 use crate::{Result, WriteTx};
 
 /// Appends a message to a unit's terminal log; returns its sequence number.
@@ -52,7 +52,7 @@ pub async fn terminal_messages_after(
     rows.iter()
         .map(|r| {
             Ok(TerminalMessage {
-                unit_id: r.try_get(0)?,
+                unit_id: id(r, 0)?,
                 seq: r.try_get(1)?,
                 at: r.try_get(2)?,
                 kind: code(r, 3)?,

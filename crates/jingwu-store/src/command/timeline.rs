@@ -6,7 +6,7 @@ pub use jingwu_command::records::Event;
 use sqlx::Row;
 
 use crate::conn::{Conn, sealed::Raw as _};
-use crate::decode::code;
+use crate::decode::{code, id, opt_id};
 use crate::{Result, WriteTx};
 
 pub async fn insert_event(db: &mut WriteTx, e: &Event) -> Result<()> {
@@ -15,12 +15,12 @@ pub async fn insert_event(db: &mut WriteTx, e: &Event) -> Result<()> {
         "INSERT INTO incident_events (id, incident_id, at, kind, actor_id, unit_id, detail) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
-    .bind(&e.id)
-    .bind(&e.incident_id)
+    .bind(e.id.as_str())
+    .bind(e.incident_id.as_str())
     .bind(e.at)
     .bind(e.kind.as_str())
-    .bind(&e.actor_id)
-    .bind(&e.unit_id)
+    .bind(e.actor_id.as_str())
+    .bind(e.unit_id.as_ref().map(|v| v.as_str()))
     .bind(&e.detail)
     .execute(conn)
     .await?;
@@ -40,12 +40,12 @@ pub async fn timeline(db: &mut impl Conn, incident_id: &str) -> Result<Vec<Event
     rows.iter()
         .map(|r| {
             Ok(Event {
-                id: r.try_get(0)?,
-                incident_id: r.try_get(1)?,
+                id: id(r, 0)?,
+                incident_id: id(r, 1)?,
                 at: r.try_get(2)?,
                 kind: code(r, 3)?,
-                actor_id: r.try_get(4)?,
-                unit_id: r.try_get(5)?,
+                actor_id: id(r, 4)?,
+                unit_id: opt_id(r, 5)?,
                 detail: r.try_get(6)?,
             })
         })

@@ -7,7 +7,7 @@ use jingwu_command::unit::UnitStatus;
 use sqlx::{Row, any::AnyRow};
 
 use crate::conn::{Conn, sealed::Raw as _};
-use crate::decode::code;
+use crate::decode::{code, id, opt_id};
 use crate::scope::like_prefix;
 use crate::{Result, WriteTx};
 
@@ -17,13 +17,13 @@ const UNIT_COLUMNS: &str = "u.id, u.call_sign, u.kind, u.org_id, u.status, u.sta
 fn unit_from_row(r: &AnyRow) -> Result<ScopedUnit> {
     Ok(ScopedUnit {
         unit: Unit {
-            id: r.try_get::<String, _>(0)?.into(),
+            id: id(r, 0)?,
             call_sign: r.try_get(1)?,
             kind: code(r, 2)?,
-            org_id: r.try_get(3)?,
+            org_id: id(r, 3)?,
             status: code(r, 4)?,
             status_since: r.try_get(5)?,
-            incident_id: r.try_get(6)?,
+            incident_id: opt_id(r, 6)?,
             crew: crew_of(r.try_get(7)?)?,
             lat: r.try_get(8)?,
             lon: r.try_get(9)?,
@@ -43,10 +43,10 @@ pub async fn insert_unit(db: &mut WriteTx, u: &Unit) -> Result<()> {
     .bind(u.id.as_str())
     .bind(&u.call_sign)
     .bind(u.kind.as_str())
-    .bind(&u.org_id)
+    .bind(u.org_id.as_str())
     .bind(u.status.as_str())
     .bind(u.status_since)
-    .bind(&u.incident_id)
+    .bind(u.incident_id.as_ref().map(|v| v.as_str()))
     .bind(crew_json(&u.crew))
     .bind(u.lat)
     .bind(u.lon)
@@ -131,13 +131,13 @@ pub async fn log_unit_status(db: &mut WriteTx, c: &StatusChange) -> Result<()> {
         "INSERT INTO unit_status_log (id, unit_id, from_status, to_status, at, actor_id, incident_id, reason) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
-    .bind(&c.id)
-    .bind(&c.unit_id)
+    .bind(c.id.as_str())
+    .bind(c.unit_id.as_str())
     .bind(c.from_status.as_str())
     .bind(c.to_status.as_str())
     .bind(c.at)
-    .bind(&c.actor_id)
-    .bind(&c.incident_id)
+    .bind(c.actor_id.as_str())
+    .bind(c.incident_id.as_ref().map(|v| v.as_str()))
     .bind(&c.reason)
     .execute(conn)
     .await?;

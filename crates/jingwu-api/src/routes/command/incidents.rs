@@ -68,7 +68,7 @@ impl From<jingwu_command::records::ScopedIncident> for Incident {
         Incident {
             id: i.id.into_string(),
             number: i.number,
-            org_id: i.org_id,
+            org_id: i.org_id.into_string(),
             category: i.category.to_string(),
             subcategory: i.subcategory.to_string(),
             priority: i.priority.to_string(),
@@ -80,7 +80,7 @@ impl From<jingwu_command::records::ScopedIncident> for Incident {
             address: i.address,
             description: i.description,
             status: i.status.to_string(),
-            duplicate_of: i.duplicate_of,
+            duplicate_of: i.duplicate_of.map(Into::into),
             created_at: ts(i.created_at),
             dispatched_at: i.dispatched_at.map(ts),
             acknowledged_at: i.acknowledged_at.map(ts),
@@ -226,8 +226,12 @@ pub async fn list_incidents(
         }
     };
     // The document lists the statuses; an unknown one is refused, not answered with nothing.
-    if let Some(st) = &p.status {
-        jingwu_command::incident::IncidentStatus::parse(st).map_err(|e| {
+    let status = p
+        .status
+        .as_deref()
+        .map(jingwu_command::incident::IncidentStatus::parse)
+        .transpose()
+        .map_err(|e| {
             ApiError::field(
                 StatusCode::BAD_REQUEST,
                 "status",
@@ -235,9 +239,8 @@ pub async fn list_incidents(
                 e.to_string(),
             )
         })?;
-    }
     let f = IncidentFilter {
-        status: p.status,
+        status,
         from: p.from.as_deref().map(|v| parse_ts("from", v)).transpose()?,
         to: p.to.as_deref().map(|v| parse_ts("to", v)).transpose()?,
         limit,
@@ -311,8 +314,8 @@ pub async fn get_incident(
             .map(|e| TimelineEvent {
                 at: ts(e.at),
                 kind: e.kind.to_string(),
-                actor_id: e.actor_id,
-                unit_id: e.unit_id,
+                actor_id: e.actor_id.into_string(),
+                unit_id: e.unit_id.map(Into::into),
                 detail: serde_json::from_str(&e.detail).unwrap_or(serde_json::Value::Null),
             })
             .collect(),
@@ -320,7 +323,7 @@ pub async fn get_incident(
             .assignments
             .into_iter()
             .map(|a| AssignmentView {
-                unit_id: a.unit_id,
+                unit_id: a.unit_id.into_string(),
                 status: a.status.to_string(),
                 eta_secs: a.eta_secs,
                 dispatched_at: ts(a.dispatched_at),

@@ -124,8 +124,8 @@ impl From<IncidentMedia> for MediaItem {
             content_type: m.content_type,
             size: m.size,
             file_name: m.file_name,
-            upload_id: m.link.upload_id,
-            added_by: m.link.added_by,
+            upload_id: m.link.upload_id.into_string(),
+            added_by: m.link.added_by.into_string(),
             added_at: ts(m.link.added_at),
         }
     }
