@@ -31,7 +31,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use jingwu_core::{Action, Principal, Role, Scope, authorize, new_id};
+use jingwu_core::{Action, Principal, Role, Scope, UnitId, UploadId, authorize};
 use jingwu_store::command as cq;
 use jingwu_store::command::EventKind;
 use jingwu_store::command::media::{self as m, IncidentMedia, Link, MediaKind};
@@ -274,7 +274,7 @@ impl Command<'_> {
                         if let Some(u) = cq::get_unit(tx.db(), a.unit_id.as_str()).await?
                             && crew_includes(&u.unit.crew, &who.username)
                         {
-                            mine = Some(u.unit.id.into_string());
+                            mine = Some(u.unit.id);
                             break;
                         }
                     }
@@ -288,10 +288,10 @@ impl Command<'_> {
                     None
                 };
                 let up = Upload {
-                    id: new_id(),
+                    id: UploadId::new(),
                     incident_id: incident_id.into(),
                     unit_id,
-                    uploader_id: who.user_id.clone(),
+                    uploader_id: who.user_id.as_str().into(),
                     file_name,
                     content_type,
                     total_size: size,
@@ -306,7 +306,7 @@ impl Command<'_> {
                 q::insert_upload(tx.db(), &up).await?;
                 tx.audit(
                     "media.upload_open",
-                    ("media_upload", &up.id),
+                    ("media_upload", up.id.as_str()),
                     &incident.org_path,
                     serde_json::json!({
                         "incident_id": incident_id, "unit_id": up.unit_id, "kind": kind,
@@ -326,7 +326,7 @@ impl Command<'_> {
         let up = q::get_upload(&mut conn, upload_id)
             .await?
             .ok_or_else(not_found)?;
-        if up.uploader_id != who.user_id {
+        if up.uploader_id != who.user_id.as_str() {
             return Err(not_found());
         }
         Ok(up)
@@ -440,14 +440,14 @@ impl Command<'_> {
     ) -> Result<UploadView> {
         let blobs = self.inner_media().blobs.clone();
         let now = self.now_us();
-        let (id, sha) = (up.id.clone(), up.sha256.clone());
+        let (id, sha) = (up.id.to_string(), up.sha256.clone());
         let (part, present) = {
             let blobs = blobs.clone();
             blocking(move || Ok((blobs.part_len(&id)?, blobs.contains(&sha)?))).await?
         };
         let actual = match (part, present) {
             (Some(_), _) => {
-                let id = up.id.clone();
+                let id = up.id.to_string();
                 let blobs = blobs.clone();
                 blocking(move || blobs.digest_part(&id)).await?.0
             }
@@ -470,7 +470,7 @@ impl Command<'_> {
                 serde_json::json!({"reason": "digest_mismatch", "declared": up.sha256, "actual": actual}),
             )
             .await?;
-            let id = up.id.clone();
+            let id = up.id.to_string();
             blocking(move || blobs.remove_part(&id)).await?;
             return Err(AppError::Unprocessable {
                 code: jingwu_core::problem_codes::DIGEST_MISMATCH.code,
@@ -480,7 +480,7 @@ impl Command<'_> {
                 ),
             });
         }
-        let (id, sha) = (up.id.clone(), up.sha256.clone());
+        let (id, sha) = (up.id.to_string(), up.sha256.clone());
         let stored = if part.is_some() {
             blocking(move || blobs.commit_part(&id, &sha)).await?
         } else {
@@ -499,7 +499,7 @@ impl Command<'_> {
             },
         )
         .await?;
-        if !q::finish_upload(tx.db(), &up.id, UploadStatus::Complete, now).await? {
+        if !q::finish_upload(tx.db(), up.id.as_str(), UploadStatus::Complete, now).await? {
             return Err(AppError::Conflict {
                 code: jingwu_core::problem_codes::UPLOAD_CLOSED.code,
                 detail: "the upload was closed meanwhile".into(),
@@ -508,9 +508,9 @@ impl Command<'_> {
         let linked = m::link(
             tx.db(),
             &Link {
-                incident_id: up.incident_id.as_str().into(),
+                incident_id: up.incident_id.clone(),
                 sha256: up.sha256.clone(),
-                upload_id: up.id.as_str().into(),
+                upload_id: up.id.clone(),
                 kind,
                 added_by: who.user_id.as_str().into(),
                 added_at: now,
@@ -520,11 +520,11 @@ impl Command<'_> {
         if linked {
             event(
                 tx.db(),
-                &up.incident_id,
+                up.incident_id.as_str(),
                 now,
                 EventKind::MediaAdded,
                 who,
-                up.unit_id.as_deref(),
+                up.unit_id.as_ref().map(UnitId::as_str),
                 serde_json::json!({
                     "kind": kind, "sha256": up.sha256, "content_type": up.content_type,
                     "size": up.total_size, "file_name": up.file_name, "upload_id": up.id,
@@ -533,7 +533,7 @@ impl Command<'_> {
             .await?;
         }
         tx.audit("media.add",
-            ("media_upload", &up.id),
+            ("media_upload", up.id.as_str()),
             &up.org_path,
             serde_json::json!({
                 "incident_id": up.incident_id, "sha256": up.sha256, "kind": kind,
@@ -541,7 +541,7 @@ impl Command<'_> {
                 "already_linked": !linked,
             })).await?;
                 tx.publish(LiveEvent::Incident {
-            incident_id: up.incident_id.clone(),
+            incident_id: up.incident_id.to_string(),
             org_path: up.org_path.clone(),
         });
         up.status = UploadStatus::Complete;
@@ -559,13 +559,19 @@ impl Command<'_> {
         ctx: &RequestCtx,
         mut detail: serde_json::Value,
     ) -> Result<()> {
-        detail["incident_id"] = up.incident_id.clone().into();
+        detail["incident_id"] = up.incident_id.as_str().into();
         self.k()
             .write(who, ctx, async |tx| {
-                q::finish_upload(tx.db(), &up.id, UploadStatus::Aborted, self.now_us()).await?;
+                q::finish_upload(
+                    tx.db(),
+                    up.id.as_str(),
+                    UploadStatus::Aborted,
+                    self.now_us(),
+                )
+                .await?;
                 tx.audit(
                     "media.upload_abort",
-                    ("media_upload", &up.id),
+                    ("media_upload", up.id.as_str()),
                     &up.org_path,
                     detail,
                 )

@@ -84,9 +84,9 @@ impl From<UploadView> for UploadResponse {
                 .then(|| format!("/api/v1/media/uploads/{}/chunks/{}", u.id, u.received_bytes)),
             media_url: (u.status == jingwu_core::records::UploadStatus::Complete)
                 .then(|| format!("/api/v1/media/{}", u.sha256)),
-            id: u.id,
-            incident_id: u.incident_id,
-            unit_id: u.unit_id,
+            id: u.id.into_string(),
+            incident_id: u.incident_id.into_string(),
+            unit_id: u.unit_id.map(Into::into),
             file_name: u.file_name,
             content_type: u.content_type,
             size: u.total_size,
