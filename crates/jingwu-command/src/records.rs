@@ -239,7 +239,7 @@ pub struct Unit {
 
 impl Unit {
     /// Whether the unit is assigned to incident `incident_id`.
-    pub fn is_on(&self, incident_id: &str) -> bool {
+    pub fn is_on(&self, incident_id: &IncidentId) -> bool {
         self.incident_id.as_ref().is_some_and(|i| i == incident_id)
     }
 }

@@ -10,7 +10,7 @@ use jingwu_command::incident::IncidentStatus;
 use jingwu_command::unit::{
     Actor, Candidate, FitLevel, Tier, UnitKind, UnitStatus, fits, recommendation_order, tier_of,
 };
-use jingwu_core::{Action, Principal, Scope, authorize};
+use jingwu_core::{Action, IncidentId, Principal, Scope, authorize};
 use jingwu_store::command::{
     self as q, Assignment, AssignmentStatus, EventKind, MessageKind, Milestone,
 };
@@ -45,7 +45,7 @@ impl Command<'_> {
     pub async fn recommend(
         &self,
         who: &Principal,
-        incident_id: &str,
+        incident_id: &IncidentId,
         limit: usize,
     ) -> Result<Vec<Recommendation>> {
         authorize(who, Action::Dispatch, Scope::Org(&who.org_path))
@@ -123,7 +123,7 @@ impl Command<'_> {
     pub async fn dispatch(
         &self,
         who: &Principal,
-        incident_id: &str,
+        incident_id: &IncidentId,
         unit_ids: &[String],
         ctx: &RequestCtx,
     ) -> Result<Vec<(String, i64)>> {
@@ -186,7 +186,7 @@ impl Command<'_> {
                     q::insert_assignment(
                         tx.db(),
                         &Assignment {
-                            incident_id: incident_id.into(),
+                            incident_id: incident_id.clone(),
                             unit_id: unit_id.as_str().into(),
                             status: AssignmentStatus::Dispatched,
                             eta_secs,
@@ -241,7 +241,7 @@ impl Command<'_> {
                 let detail = serde_json::json!({ "unit_ids": unit_ids });
                 tx.audit(
                     "incident.dispatch",
-                    ("incident", incident_id),
+                    ("incident", incident_id.as_str()),
                     &incident.org_path,
                     detail,
                 )
@@ -251,7 +251,7 @@ impl Command<'_> {
                     tx.publish(LiveEvent::Unit { unit_id, org_path });
                 }
                 tx.publish(LiveEvent::Incident {
-                    incident_id: incident_id.into(),
+                    incident_id: incident_id.to_string(),
                     org_path: incident.org_path,
                 });
                 Ok(pushed)
@@ -265,7 +265,7 @@ impl Command<'_> {
     async fn etas_to<'u>(
         &self,
         who: &Principal,
-        incident_id: &str,
+        incident_id: &IncidentId,
         unit_ids: &'u [String],
     ) -> Result<HashMap<&'u str, Option<i64>>> {
         let Some(roads) = self.roads() else {

@@ -13,7 +13,7 @@ use jingwu_command::eido::{
     to_eido,
 };
 use jingwu_command::taxonomy::IncidentType;
-use jingwu_core::{OrgKind, Principal};
+use jingwu_core::{IncidentId, OrgKind, Principal};
 use jingwu_store::Conn;
 use jingwu_store::command::{self as q, EventKind};
 use jingwu_store::foundation::{orgs, users};
@@ -51,7 +51,7 @@ impl Command<'_> {
     pub async fn export_eido(
         &self,
         who: &Principal,
-        incident_id: &str,
+        incident_id: &IncidentId,
     ) -> Result<serde_json::Value> {
         let mut conn = self.k().read().await?;
         let scoped = self.visible_incident(&mut conn, who, incident_id).await?;

@@ -3,7 +3,7 @@
 
 use jingwu_command::incident::{self, IncidentStatus, Milestones, advance};
 use jingwu_command::unit::UnitStatus;
-use jingwu_core::{Action, Principal, Scope, authorize, path_contains};
+use jingwu_core::{Action, IncidentId, Principal, Scope, authorize, path_contains};
 use jingwu_store::command::{
     self as q, Assignment, AssignmentStatus, EventKind, MessageKind, Milestone,
 };
@@ -114,7 +114,7 @@ impl Command<'_> {
     pub async fn handover_incident(
         &self,
         who: &Principal,
-        incident_id: &str,
+        incident_id: &IncidentId,
         to_org: &str,
         reason: &str,
         ctx: &RequestCtx,
@@ -181,14 +181,14 @@ impl Command<'_> {
                 // (the old owner's path is in the detail).
                 tx.audit(
                     "incident.handover",
-                    ("incident", incident_id),
+                    ("incident", incident_id.as_str()),
                     &target.path,
                     detail,
                 )
                 .await?;
                 for org_path in [from.path, target.path] {
                     tx.publish(LiveEvent::Incident {
-                        incident_id: incident_id.into(),
+                        incident_id: incident_id.to_string(),
                         org_path,
                     });
                 }
@@ -215,8 +215,8 @@ impl Command<'_> {
     pub async fn merge_incident(
         &self,
         who: &Principal,
-        duplicate: &str,
-        into: &str,
+        duplicate: &IncidentId,
+        into: &IncidentId,
         ctx: &RequestCtx,
     ) -> Result<Merged> {
         authorize(who, Action::Dispatch, Scope::Org(&who.org_path))
@@ -277,7 +277,7 @@ impl Command<'_> {
             .await?;
             let clamp = |t: Option<i64>| t.map(|t| t.max(not_before));
             let moved_a = Assignment {
-                incident_id: into.into(),
+                incident_id: into.clone(),
                 unit_id: a.unit_id.clone(),
                 status: a.status,
                 eta_secs: a.eta_secs,
@@ -354,7 +354,7 @@ impl Command<'_> {
         )
         .await?;
         tx.audit("incident.merge",
-            ("incident", duplicate),
+            ("incident", duplicate.as_str()),
             &dup.org_path,
             serde_json::json!({ "into": into, "moved_units": moved_ids })).await?;
                 for (unit_id, org_path, crew, seq) in messages {
@@ -367,16 +367,16 @@ impl Command<'_> {
             tx.publish(LiveEvent::Unit { unit_id, org_path });
         }
         tx.publish(LiveEvent::Incident {
-            incident_id: duplicate.into(),
+            incident_id: duplicate.to_string(),
             org_path: dup.org_path,
         });
         tx.publish(LiveEvent::Incident {
-            incident_id: into.into(),
+            incident_id: into.to_string(),
             org_path: survivor.org_path,
         });
         Ok(Merged {
-            merged: duplicate.into(),
-            into: into.into(),
+            merged: duplicate.to_string(),
+            into: into.to_string(),
             moved_units: moved_ids,
         })
         })

@@ -228,12 +228,12 @@ impl Command<'_> {
             "priority": incident.priority, "source": incident.source, "owner_org_id": owner.id,
             "lat": incident.lat, "lon": incident.lon,
         });
-        event(tx.db(), &id, now, EventKind::Created, who, None, detail.clone()).await?;
+        event(tx.db(), &incident.id, now, EventKind::Created, who, None, detail.clone()).await?;
         if !possible_duplicates.is_empty() {
             let dups: Vec<&str> = possible_duplicates.iter().map(|d| d.1.as_str()).collect();
             event(
                 tx.db(),
-                &id,
+                &incident.id,
                 now,
                 EventKind::DuplicateFlagged,
                 who,

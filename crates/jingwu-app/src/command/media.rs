@@ -31,7 +31,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use jingwu_core::{Action, Principal, Role, Scope, UnitId, UploadId, authorize};
+use jingwu_core::{Action, IncidentId, Principal, Role, Scope, UnitId, UploadId, authorize};
 use jingwu_store::command as cq;
 use jingwu_store::command::EventKind;
 use jingwu_store::command::media::{self as m, IncidentMedia, Link, MediaKind};
@@ -193,7 +193,7 @@ impl Command<'_> {
     pub async fn open_media_upload(
         &self,
         who: &Principal,
-        incident_id: &str,
+        incident_id: &IncidentId,
         n: NewUpload,
         ctx: &RequestCtx,
     ) -> Result<UploadView> {
@@ -289,7 +289,7 @@ impl Command<'_> {
                 };
                 let up = Upload {
                     id: UploadId::new(),
-                    incident_id: incident_id.into(),
+                    incident_id: incident_id.clone(),
                     unit_id,
                     uploader_id: who.user_id.as_str().into(),
                     file_name,
@@ -520,7 +520,7 @@ impl Command<'_> {
         if linked {
             event(
                 tx.db(),
-                up.incident_id.as_str(),
+                &up.incident_id,
                 now,
                 EventKind::MediaAdded,
                 who,
@@ -585,7 +585,7 @@ impl Command<'_> {
     pub async fn incident_media(
         &self,
         who: &Principal,
-        incident_id: &str,
+        incident_id: &IncidentId,
     ) -> Result<Vec<IncidentMedia>> {
         let mut conn = self.k().read().await?;
         self.visible_incident(&mut conn, who, incident_id).await?;

@@ -19,7 +19,7 @@ mod stats;
 mod targets;
 
 use jingwu_command::unit::{Actor, UnitStatus};
-use jingwu_core::{EventId, Principal, StatusChangeId};
+use jingwu_core::{EventId, IncidentId, Principal, StatusChangeId};
 use jingwu_store::command::{self as q, Event, EventKind, StatusChange};
 use jingwu_store::{Conn, WriteTx};
 
@@ -117,7 +117,7 @@ pub const DEFAULT_AVL_MAX_AGE_S: i64 = 600;
 /// Appends an event to an incident's timeline.
 async fn event(
     conn: &mut WriteTx,
-    incident_id: &str,
+    incident_id: &IncidentId,
     at: i64,
     kind: EventKind,
     who: &Principal,
@@ -128,7 +128,7 @@ async fn event(
         conn,
         &Event {
             id: EventId::new(),
-            incident_id: incident_id.into(),
+            incident_id: incident_id.clone(),
             at,
             kind,
             actor_id: who.user_id.as_str().into(),
@@ -150,7 +150,7 @@ async fn move_unit(
     unit_id: &str,
     from: UnitStatus,
     to: UnitStatus,
-    incident_id: Option<&str>,
+    incident_id: Option<&IncidentId>,
     reason: &str,
     at: i64,
 ) -> Result<()> {
@@ -165,7 +165,16 @@ async fn move_unit(
         detail: e.to_string(),
     })?;
     let keep_incident = if to.is_assigned() { incident_id } else { None };
-    if !q::set_unit_status(conn, unit_id, from, to, keep_incident, at).await? {
+    if !q::set_unit_status(
+        conn,
+        unit_id,
+        from,
+        to,
+        keep_incident.map(IncidentId::as_str),
+        at,
+    )
+    .await?
+    {
         return Err(AppError::Conflict {
             code: jingwu_command::error_codes::UNIT_CHANGED.code,
             detail: "the unit's status changed meanwhile; reload and try again".into(),
@@ -180,7 +189,7 @@ async fn move_unit(
             to_status: to,
             at,
             actor_id: who.user_id.as_str().into(),
-            incident_id: incident_id.map(Into::into),
+            incident_id: incident_id.cloned(),
             reason: reason.into(),
         },
     )

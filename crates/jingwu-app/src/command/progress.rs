@@ -34,7 +34,7 @@ impl Command<'_> {
         &self,
         who: &Principal,
         unit_id: &str,
-        incident_id: &str,
+        incident_id: &IncidentId,
         ctx: &RequestCtx,
     ) -> Result<()> {
         let now = self.now_us();
@@ -83,7 +83,7 @@ impl Command<'_> {
                 )
                 .await?;
                 tx.publish(LiveEvent::Incident {
-                    incident_id: incident_id.into(),
+                    incident_id: incident_id.to_string(),
                     org_path: incident.org_path,
                 });
                 Ok(())
@@ -132,14 +132,14 @@ impl Command<'_> {
             unit_id,
             from,
             to,
-            incident_id.as_ref().map(IncidentId::as_str),
+            incident_id.as_ref(),
             reason,
             now,
         )
         .await?;
         let mut incident_path = None;
         if let Some(iid) = &incident_id {
-            let incident = q::get_incident(tx.db(), iid.as_str())
+            let incident = q::get_incident(tx.db(), iid)
                 .await?
                 .ok_or(AppError::NotFound { what: "incident" })?;
             let (assignment, milestone, kind) = match (from, to) {
@@ -148,19 +148,19 @@ impl Command<'_> {
                 (UnitStatus::OnScene, _) => (AssignmentStatus::Cleared, Some(Milestone::Closed), EventKind::Cleared),
                 _ => (AssignmentStatus::Cancelled, Some(Milestone::Closed), EventKind::Cancelled),
             };
-            q::mark_assignment(tx.db(), iid.as_str(), unit_id, assignment, milestone, now).await?;
+            q::mark_assignment(tx.db(), iid, unit_id, assignment, milestone, now).await?;
             match to {
                 UnitStatus::EnRoute => {
                     let status = incident.incident.status;
-                    q::mark_incident(tx.db(), iid.as_str(), status, Milestone::EnRoute, now).await?;
+                    q::mark_incident(tx.db(), iid, status, Milestone::EnRoute, now).await?;
                 }
                 UnitStatus::OnScene if incident.incident.status != IncidentStatus::Closed => {
-                    q::mark_incident(tx.db(), iid.as_str(), IncidentStatus::OnScene, Milestone::OnScene, now).await?;
+                    q::mark_incident(tx.db(), iid, IncidentStatus::OnScene, Milestone::OnScene, now).await?;
                 }
                 _ => {}
             }
             let detail = serde_json::json!({ "call_sign": u.unit.call_sign, "from": from.as_str(), "to": to.as_str(), "reason": reason });
-            event(tx.db(), iid.as_str(), now, kind, who, Some(unit_id), detail).await?;
+            event(tx.db(), iid, now, kind, who, Some(unit_id), detail).await?;
             incident_path = Some((iid.to_string(), incident.org_path));
         }
         let detail = serde_json::json!({ "from": from.as_str(), "to": to.as_str(), "reason": reason, "incident_id": incident_id });
@@ -187,7 +187,7 @@ impl Command<'_> {
     pub async fn close_incident(
         &self,
         who: &Principal,
-        incident_id: &str,
+        incident_id: &IncidentId,
         result_code: &str,
         result_text: &str,
         ctx: &RequestCtx,
@@ -291,14 +291,14 @@ impl Command<'_> {
         )
         .await?;
         tx.audit("incident.close",
-            ("incident", incident_id),
+            ("incident", incident_id.as_str()),
             &incident.org_path,
             detail).await?;
                 for (unit_id, org_path) in cleared {
             tx.publish(LiveEvent::Unit { unit_id, org_path });
         }
         tx.publish(LiveEvent::Incident {
-            incident_id: incident_id.into(),
+            incident_id: incident_id.to_string(),
             org_path: incident.org_path,
         });
         Ok(())

@@ -2,7 +2,7 @@
 
 use jingwu_command::incident::IncidentStatus;
 use jingwu_command::policy::{self, IncidentFacts, UnitFacts};
-use jingwu_core::{Action, Principal, Role, Scope, authorize};
+use jingwu_core::{Action, IncidentId, Principal, Role, Scope, authorize};
 use jingwu_store::Conn;
 use jingwu_store::command::{
     self as q, Assignment, Event, ScopedIncident, ScopedUnit, TerminalMessage,
@@ -39,7 +39,7 @@ impl Command<'_> {
         &self,
         conn: &mut impl Conn,
         who: &Principal,
-        incident_id: &str,
+        incident_id: &IncidentId,
     ) -> Result<ScopedIncident> {
         authorize(who, Action::ReadCommand, Scope::Org(&who.org_path))
             .map_err(AppError::denied_scope)?;
@@ -108,7 +108,7 @@ impl Command<'_> {
     pub async fn incident_detail(
         &self,
         who: &Principal,
-        incident_id: &str,
+        incident_id: &IncidentId,
     ) -> Result<IncidentDetail> {
         let mut conn = self.k().read().await?;
         let incident = self.visible_incident(&mut conn, who, incident_id).await?;

@@ -4,7 +4,7 @@
 
 use jingwu_command::response::{self, IncidentTimes, ResponseOutcome};
 use jingwu_command::unit::Tier;
-use jingwu_core::{Action, Principal, Scope, authorize};
+use jingwu_core::{Action, IncidentId, Principal, Scope, authorize};
 use jingwu_store::command::{self as q, KeySite};
 use jingwu_store::foundation::orgs;
 
@@ -52,7 +52,7 @@ impl Command<'_> {
     pub async fn incident_response(
         &self,
         who: &Principal,
-        incident_id: &str,
+        incident_id: &IncidentId,
     ) -> Result<ResponseEvaluation> {
         let mut conn = self.k().read().await?;
         let i = self

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use jingwu_command::unit::UnitStatus;
-use jingwu_core::Principal;
+use jingwu_core::{IncidentId, Principal};
 use jingwu_routing::SplitMix64;
 use jingwu_store::foundation::users;
 
@@ -139,7 +139,7 @@ const STREETS: [&str; 10] = [
 /// A unit the demo sent: where it drives and when it arrives and leaves.
 struct Run {
     unit_id: String,
-    incident_id: String,
+    incident_id: IncidentId,
     coords: Vec<(f64, f64)>,
     started: std::time::Instant,
     travel: Duration,
@@ -256,7 +256,7 @@ impl App {
         };
         let ctx = RequestCtx::cli();
         let created = self.command().create_incident(who, n, &ctx).await?;
-        let incident_id = created.incident.incident.id.into_string();
+        let incident_id = created.incident.incident.id;
         // Units crewed by a demo login are left to the person signed in on their terminal.
         let mut best = None;
         for r in self.command().recommend(who, &incident_id, 3).await? {

@@ -3,6 +3,7 @@
 pub use jingwu_command::incident::AssignmentStatus;
 pub use jingwu_command::records::Assignment;
 
+use jingwu_core::IncidentId;
 use sqlx::Row;
 
 use super::incidents::Milestone;
@@ -26,13 +27,16 @@ pub async fn insert_assignment(db: &mut WriteTx, a: &Assignment) -> Result<()> {
     Ok(())
 }
 
-pub async fn assignments_of(db: &mut impl Conn, incident_id: &str) -> Result<Vec<Assignment>> {
+pub async fn assignments_of(
+    db: &mut impl Conn,
+    incident_id: &IncidentId,
+) -> Result<Vec<Assignment>> {
     let conn = db.raw();
     let rows = sqlx::query(
         "SELECT incident_id, unit_id, status, eta_secs, dispatched_at, acknowledged_at, en_route_at, \
          on_scene_at, cleared_at FROM assignments WHERE incident_id = $1 ORDER BY dispatched_at, unit_id",
     )
-    .bind(incident_id)
+    .bind(incident_id.as_str())
     .fetch_all(conn)
     .await?;
     rows.iter()
@@ -55,7 +59,7 @@ pub async fn assignments_of(db: &mut impl Conn, incident_id: &str) -> Result<Vec
 /// Records a unit's progress on its assignment (the column is set only the first time).
 pub async fn mark_assignment(
     db: &mut WriteTx,
-    incident_id: &str,
+    incident_id: &IncidentId,
     unit_id: &str,
     status: AssignmentStatus,
     milestone: Option<Milestone>,
@@ -74,7 +78,7 @@ pub async fn mark_assignment(
     sqlx::query(&sql)
         .bind(status.as_str())
         .bind(at)
-        .bind(incident_id)
+        .bind(incident_id.as_str())
         .bind(unit_id)
         .execute(conn)
         .await?;

@@ -2,6 +2,7 @@
 
 pub use jingwu_command::records::{IncidentMedia, Link, MediaKind};
 
+use jingwu_core::IncidentId;
 use sqlx::Row;
 
 use crate::Result;
@@ -27,7 +28,7 @@ pub async fn link(db: &mut WriteTx, l: &Link) -> Result<bool> {
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn media_of(db: &mut impl Conn, incident_id: &str) -> Result<Vec<IncidentMedia>> {
+pub async fn media_of(db: &mut impl Conn, incident_id: &IncidentId) -> Result<Vec<IncidentMedia>> {
     let conn = db.raw();
     let rows = sqlx::query(
         "SELECT m.incident_id, m.sha256, m.upload_id, m.kind, m.added_by, m.added_at, \
@@ -35,7 +36,7 @@ pub async fn media_of(db: &mut impl Conn, incident_id: &str) -> Result<Vec<Incid
          JOIN media_uploads u ON u.id = m.upload_id JOIN media_objects o ON o.sha256 = m.sha256 \
          WHERE m.incident_id = $1 ORDER BY m.added_at, m.sha256",
     )
-    .bind(incident_id)
+    .bind(incident_id.as_str())
     .fetch_all(conn)
     .await?;
     rows.iter()
@@ -58,7 +59,7 @@ pub async fn media_of(db: &mut impl Conn, incident_id: &str) -> Result<Vec<Incid
 }
 
 /// Incidents that show this content (whoever may see one of them may fetch it).
-pub async fn incidents_showing(db: &mut impl Conn, sha256: &str) -> Result<Vec<String>> {
+pub async fn incidents_showing(db: &mut impl Conn, sha256: &str) -> Result<Vec<IncidentId>> {
     let conn = db.raw();
     let rows = sqlx::query(
         "SELECT incident_id FROM incident_media WHERE sha256 = $1 ORDER BY added_at, incident_id",
@@ -66,15 +67,15 @@ pub async fn incidents_showing(db: &mut impl Conn, sha256: &str) -> Result<Vec<S
     .bind(sha256)
     .fetch_all(conn)
     .await?;
-    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+    rows.iter().map(|r| id(r, 0)).collect()
 }
 
 /// How many scene photos an incident shows (the compliance rule's "at least one photo").
-pub async fn count_photos(db: &mut impl Conn, incident_id: &str) -> Result<i64> {
+pub async fn count_photos(db: &mut impl Conn, incident_id: &IncidentId) -> Result<i64> {
     let conn = db.raw();
     let row =
         sqlx::query("SELECT COUNT(*) FROM incident_media WHERE incident_id = $1 AND kind = $2")
-            .bind(incident_id)
+            .bind(incident_id.as_str())
             .bind(MediaKind::Photo.as_str())
             .fetch_one(conn)
             .await?;

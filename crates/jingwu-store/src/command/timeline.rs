@@ -3,6 +3,7 @@
 pub use jingwu_command::incident::EventKind;
 pub use jingwu_command::records::Event;
 
+use jingwu_core::IncidentId;
 use sqlx::Row;
 
 use crate::conn::{Conn, sealed::Raw as _};
@@ -28,13 +29,13 @@ pub async fn insert_event(db: &mut WriteTx, e: &Event) -> Result<()> {
 }
 
 /// The incident's timeline, oldest first (ties in id order, which is creation order).
-pub async fn timeline(db: &mut impl Conn, incident_id: &str) -> Result<Vec<Event>> {
+pub async fn timeline(db: &mut impl Conn, incident_id: &IncidentId) -> Result<Vec<Event>> {
     let conn = db.raw();
     let rows = sqlx::query(
         "SELECT id, incident_id, at, kind, actor_id, unit_id, detail FROM incident_events \
          WHERE incident_id = $1 ORDER BY at, id",
     )
-    .bind(incident_id)
+    .bind(incident_id.as_str())
     .fetch_all(conn)
     .await?;
     rows.iter()

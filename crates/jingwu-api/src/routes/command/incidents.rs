@@ -1,7 +1,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use jingwu_app::{IncidentFilter, NewIncident};
-use jingwu_core::micros_to_timestamp;
+use jingwu_core::{IncidentId, micros_to_timestamp};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -292,7 +292,7 @@ pub struct IncidentDetailResponse {
 pub async fn get_incident(
     State(s): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    Path(id): Path<IncidentId>,
 ) -> Result<axum::Json<IncidentDetailResponse>, ApiError> {
     let d = s
         .app
@@ -379,7 +379,7 @@ pub struct RecommendParams {
 pub async fn recommend(
     State(s): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    Path(id): Path<IncidentId>,
     Query(p): Query<RecommendParams>,
 ) -> Result<axum::Json<Vec<RecommendationView>>, ApiError> {
     let limit = match p.limit.unwrap_or(10) {
@@ -446,7 +446,7 @@ pub async fn dispatch(
     State(s): State<AppState>,
     Ctx(ctx): Ctx,
     caller: Caller,
-    Path(id): Path<String>,
+    Path(id): Path<IncidentId>,
     Json(r): Json<DispatchRequest>,
 ) -> Result<axum::Json<Vec<DispatchedUnit>>, ApiError> {
     let done = s
@@ -488,7 +488,7 @@ pub async fn close(
     State(s): State<AppState>,
     Ctx(ctx): Ctx,
     caller: Caller,
-    Path(id): Path<String>,
+    Path(id): Path<IncidentId>,
     Json(r): Json<CloseRequest>,
 ) -> Result<StatusCode, ApiError> {
     s.app

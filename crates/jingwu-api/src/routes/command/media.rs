@@ -20,7 +20,7 @@ use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jingwu_app::{IncidentMedia, NewUpload, UploadView};
-use jingwu_core::micros_to_timestamp;
+use jingwu_core::{IncidentId, micros_to_timestamp};
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncRead, AsyncSeekExt, ReadBuf};
 use utoipa::ToSchema;
@@ -148,7 +148,7 @@ pub async fn create_upload(
     State(s): State<AppState>,
     Ctx(ctx): Ctx,
     caller: Caller,
-    Path(id): Path<String>,
+    Path(id): Path<IncidentId>,
     Json(r): Json<NewUploadRequest>,
 ) -> Result<Response, ApiError> {
     let n = NewUpload {
@@ -178,7 +178,7 @@ pub async fn create_upload(
 pub async fn list_media(
     State(s): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    Path(id): Path<IncidentId>,
 ) -> Result<axum::Json<Vec<MediaItem>>, ApiError> {
     let rows = s
         .app

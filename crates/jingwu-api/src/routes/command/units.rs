@@ -152,7 +152,7 @@ pub async fn acknowledge(
 ) -> Result<StatusCode, ApiError> {
     s.app
         .command()
-        .acknowledge(&caller.principal, &id, &r.incident_id, &ctx)
+        .acknowledge(&caller.principal, &id, &r.incident_id.as_str().into(), &ctx)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
