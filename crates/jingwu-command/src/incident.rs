@@ -46,6 +46,54 @@ impl IncidentStatus {
     }
 }
 
+jingwu_core::text_enum! {
+    /// Where one unit's assignment to an incident stands (`assignments.status`).
+    pub enum AssignmentStatus: "assignment status" {
+        /// 派警 — the unit was sent.
+        Dispatched = "dispatched" ("已派", "Dispatched"),
+        /// 签收 — the terminal confirmed the assignment.
+        Acknowledged = "acknowledged" ("已签收", "Acknowledged"),
+        EnRoute = "en_route" ("途中", "En route"),
+        OnScene = "on_scene" ("到场", "On scene"),
+        /// The unit left the scene done, or the incident was closed.
+        Cleared = "cleared" ("完成", "Cleared"),
+        /// Called off before reaching the scene.
+        Cancelled = "cancelled" ("取消", "Cancelled"),
+        /// The incident was merged into another; the unit moved with it.
+        Merged = "merged" ("已合并", "Merged"),
+    }
+}
+
+jingwu_core::text_enum! {
+    /// What an entry of an incident's timeline records (`incident_events.kind`).
+    pub enum EventKind: "incident event kind" {
+        /// 接警 — the incident was received.
+        Created = "created" ("接警", "Received"),
+        /// Possible duplicates were found at intake.
+        DuplicateFlagged = "duplicate_flagged" ("疑似重复", "Possible duplicate"),
+        /// 移交 — another org unit owns it now.
+        HandedOver = "handed_over" ("移交", "Handed over"),
+        /// This duplicate was merged into another incident.
+        MergedInto = "merged_into" ("并入", "Merged into"),
+        /// Another incident was merged into this one.
+        MergedFrom = "merged_from" ("合并", "Merged"),
+        /// 派警 — a unit was sent.
+        Dispatched = "dispatched" ("派警", "Dispatched"),
+        /// 签收 — a unit's terminal confirmed the assignment.
+        Acknowledged = "acknowledged" ("签收", "Acknowledged"),
+        EnRoute = "en_route" ("出警", "En route"),
+        OnScene = "on_scene" ("到场", "On scene"),
+        /// A unit left the scene.
+        Cleared = "cleared" ("离场", "Cleared"),
+        /// A unit was called off before reaching the scene.
+        Cancelled = "cancelled" ("取消派警", "Dispatch cancelled"),
+        /// 办结 — the incident was closed.
+        Closed = "closed" ("办结", "Closed"),
+        /// Scene media were linked to the incident.
+        MediaAdded = "media_added" ("上传现场照片/视频", "Scene photo/video added"),
+    }
+}
+
 /// The status after `reached` happens to an incident that is `current`: the later of the two
 /// in life-cycle order, except that a final status (closed, merged) never changes.
 pub fn advance(current: IncidentStatus, reached: IncidentStatus) -> IncidentStatus {

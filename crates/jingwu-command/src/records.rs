@@ -2,17 +2,20 @@
 //! store decodes its rows into these (the text codes into this crate's enums); nothing here
 //! knows SQL.
 
-use jingwu_core::{IncidentId, UnitId};
+use jingwu_core::{
+    AlertId, EventId, FeatureId, IncidentId, KeySiteId, LayerCategoryId, LayerId, OrgId,
+    StatusChangeId, UnitId, UploadId, UserId,
+};
 
-use crate::incident::IncidentStatus;
+use crate::incident::{AssignmentStatus, EventKind, IncidentStatus};
 use crate::taxonomy::{Category, Priority, Source, Subcategory};
 use crate::unit::{UnitKind, UnitStatus};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Assignment {
-    pub incident_id: String,
-    pub unit_id: String,
-    pub status: String,
+    pub incident_id: IncidentId,
+    pub unit_id: UnitId,
+    pub status: AssignmentStatus,
     pub eta_secs: Option<i64>,
     pub dispatched_at: i64,
     pub acknowledged_at: Option<i64>,
@@ -25,7 +28,7 @@ pub struct Assignment {
 pub struct Incident {
     pub id: IncidentId,
     pub number: String,
-    pub org_id: String,
+    pub org_id: OrgId,
     pub category: Category,
     pub subcategory: Subcategory,
     pub priority: Priority,
@@ -37,8 +40,8 @@ pub struct Incident {
     pub address: String,
     pub description: String,
     pub status: IncidentStatus,
-    pub duplicate_of: Option<String>,
-    pub created_by: String,
+    pub duplicate_of: Option<IncidentId>,
+    pub created_by: UserId,
     pub created_at: i64,
     pub dispatched_at: Option<i64>,
     pub acknowledged_at: Option<i64>,
@@ -67,8 +70,8 @@ pub enum Milestone {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeySite {
-    pub id: String,
-    pub org_id: String,
+    pub id: KeySiteId,
+    pub org_id: OrgId,
     pub kind: String,
     pub name_zh: String,
     pub name_en: String,
@@ -79,7 +82,7 @@ pub struct KeySite {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LayerCategory {
-    pub id: String,
+    pub id: LayerCategoryId,
     pub code: String,
     pub name_zh: String,
     pub name_en: String,
@@ -88,14 +91,13 @@ pub struct LayerCategory {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Layer {
-    pub id: String,
-    pub category_id: String,
+    pub id: LayerId,
+    pub category_id: LayerCategoryId,
     pub code: String,
     pub name_zh: String,
     pub name_en: String,
-    pub owner_org_id: String,
-    /// `imported`, `pushed` or `live`.
-    pub kind: String,
+    pub owner_org_id: OrgId,
+    pub kind: LayerKind,
     /// JSON array of role codes.
     pub read_roles: String,
     pub scoped: bool,
@@ -112,9 +114,9 @@ pub struct LayerRow {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Feature {
-    pub id: String,
-    pub layer_id: String,
-    pub org_id: String,
+    pub id: FeatureId,
+    pub layer_id: LayerId,
+    pub org_id: OrgId,
     pub external_id: String,
     /// GeoJSON geometry object as text.
     pub geometry: String,
@@ -127,8 +129,8 @@ pub struct Feature {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct CoverageAlert {
-    pub id: String,
-    pub org_id: String,
+    pub id: AlertId,
+    pub org_id: OrgId,
     pub limit_secs: i64,
     pub road_share: f64,
     pub cell_share: f64,
@@ -141,12 +143,11 @@ pub struct CoverageAlert {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Link {
-    pub incident_id: String,
+    pub incident_id: IncidentId,
     pub sha256: String,
-    pub upload_id: String,
-    /// `photo` or `video`.
-    pub kind: String,
-    pub added_by: String,
+    pub upload_id: UploadId,
+    pub kind: MediaKind,
+    pub added_by: UserId,
     pub added_at: i64,
 }
 
@@ -161,7 +162,7 @@ pub struct IncidentMedia {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Position {
-    pub unit_id: String,
+    pub unit_id: UnitId,
     pub at: i64,
     pub lat: f64,
     pub lon: f64,
@@ -171,7 +172,7 @@ pub struct Position {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Site {
-    pub org_id: String,
+    pub org_id: OrgId,
     pub lat: f64,
     pub lon: f64,
     pub address: String,
@@ -181,8 +182,8 @@ pub struct Site {
 /// One incident as statistics see it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StatsRow {
-    pub id: String,
-    pub org_id: String,
+    pub id: IncidentId,
+    pub org_id: OrgId,
     pub category: Category,
     pub subcategory: Subcategory,
     pub priority: Priority,
@@ -200,21 +201,21 @@ pub struct StatsRow {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct TerminalMessage {
-    pub unit_id: String,
+    pub unit_id: UnitId,
     pub seq: i64,
     pub at: i64,
-    pub kind: String,
+    pub kind: MessageKind,
     pub body: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
-    pub id: String,
-    pub incident_id: String,
+    pub id: EventId,
+    pub incident_id: IncidentId,
     pub at: i64,
-    pub kind: String,
-    pub actor_id: String,
-    pub unit_id: Option<String>,
+    pub kind: EventKind,
+    pub actor_id: UserId,
+    pub unit_id: Option<UnitId>,
     /// JSON object.
     pub detail: String,
 }
@@ -224,16 +225,23 @@ pub struct Unit {
     pub id: UnitId,
     pub call_sign: String,
     pub kind: UnitKind,
-    pub org_id: String,
+    pub org_id: OrgId,
     pub status: UnitStatus,
     pub status_since: i64,
-    pub incident_id: Option<String>,
+    pub incident_id: Option<IncidentId>,
     /// Usernames of the crew (stored as a JSON array).
     pub crew: Vec<String>,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
     pub position_at: Option<i64>,
     pub created_at: i64,
+}
+
+impl Unit {
+    /// Whether the unit is assigned to incident `incident_id`.
+    pub fn is_on(&self, incident_id: &IncidentId) -> bool {
+        self.incident_id.as_ref().is_some_and(|i| i == incident_id)
+    }
 }
 
 /// A unit with its org's path (its scope).
@@ -246,12 +254,42 @@ pub struct ScopedUnit {
 /// One entry of a unit's status history.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StatusChange {
-    pub id: String,
-    pub unit_id: String,
-    pub from_status: String,
-    pub to_status: String,
+    pub id: StatusChangeId,
+    pub unit_id: UnitId,
+    pub from_status: UnitStatus,
+    pub to_status: UnitStatus,
     pub at: i64,
-    pub actor_id: String,
-    pub incident_id: Option<String>,
+    pub actor_id: UserId,
+    pub incident_id: Option<IncidentId>,
     pub reason: String,
+}
+
+jingwu_core::text_enum! {
+    /// Where an information layer's features come from (`layers.kind`).
+    pub enum LayerKind: "layer kind" {
+        /// Loaded from a file (GeoJSON, CSV).
+        Imported = "imported" ("导入", "Imported"),
+        /// Pushed by another system through the API.
+        Pushed = "pushed" ("推送", "Pushed"),
+        /// Fed by the platform itself (units, incidents); never imported or pushed to.
+        Live = "live" ("实时", "Live"),
+    }
+}
+
+jingwu_core::text_enum! {
+    /// What kind of scene media a link shows (`incident_media.kind`).
+    pub enum MediaKind: "media kind" {
+        Photo = "photo" ("照片", "Photo"),
+        Video = "video" ("视频", "Video"),
+    }
+}
+
+jingwu_core::text_enum! {
+    /// What a message in a unit's terminal log is (`terminal_messages.kind`).
+    pub enum MessageKind: "terminal message kind" {
+        /// A new assignment (派警指令).
+        Assignment = "assignment" ("派警指令", "Assignment"),
+        /// The unit's incident was merged into another; it now serves that one.
+        Reassigned = "reassigned" ("改派", "Reassigned"),
+    }
 }

@@ -1,7 +1,7 @@
 //! The platform's records (the jurisdiction tree, accounts, sessions, uploads) as the store
 //! keeps them and the use cases pass them on. Nothing here knows SQL.
 
-use crate::{OrgKind, Role};
+use crate::{IncidentId, OrgKind, Role, UnitId, UploadId, UserId};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrgUnit {
@@ -46,10 +46,10 @@ pub struct ScopedUser {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Upload {
-    pub id: String,
-    pub incident_id: String,
-    pub unit_id: Option<String>,
-    pub uploader_id: String,
+    pub id: UploadId,
+    pub incident_id: IncidentId,
+    pub unit_id: Option<UnitId>,
+    pub uploader_id: UserId,
     pub file_name: String,
     pub content_type: String,
     pub total_size: i64,

@@ -16,3 +16,13 @@ pub(crate) fn code<T: TextEnum>(r: &AnyRow, i: usize) -> Result<T> {
         value: s,
     })
 }
+
+/// Column `i` of `r`, a text id decoded into its newtype (`jingwu_core::IncidentId` …).
+pub(crate) fn id<T: From<String>>(r: &AnyRow, i: usize) -> Result<T> {
+    Ok(T::from(r.try_get::<String, _>(i)?))
+}
+
+/// Column `i` of `r`, a nullable text id decoded into its newtype.
+pub(crate) fn opt_id<T: From<String>>(r: &AnyRow, i: usize) -> Result<Option<T>> {
+    Ok(r.try_get::<Option<String>, _>(i)?.map(T::from))
+}

@@ -82,7 +82,7 @@ impl Command<'_> {
         let batch: Vec<Position> = fixes
             .iter()
             .map(|f| Position {
-                unit_id: f.unit_id.clone(),
+                unit_id: f.unit_id.as_str().into(),
                 at: f.at_us,
                 lat: f.lat,
                 lon: f.lon,

@@ -13,7 +13,7 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use jingwu_core::{Action, Principal, Scope, authorize, new_id};
+use jingwu_core::{Action, AlertId, OrgKind, Principal, Scope, authorize};
 use jingwu_routing::{
     COVERAGE_RESOLUTION, CoverageIndex, CoverageReport, LimitCoverage, MoveUpRequest, NONE,
     Position, cells_geojson, grid_candidates,
@@ -342,12 +342,12 @@ impl Command<'_> {
                 let stations: Vec<_> = q::sites_under(&mut conn, &root.path)
                     .await?
                     .into_iter()
-                    .filter(|(_, kind, _)| kind == "station")
-                    .filter(|(s, _, _)| tree.iter().any(|o| o.id == s.org_id))
+                    .filter(|(_, kind, _)| *kind == OrgKind::Station)
+                    .filter(|(s, _, _)| tree.iter().any(|o| s.org_id == o.id.as_str()))
                     .map(|(s, _, path)| {
                         (
                             StationArea {
-                                org_id: s.org_id,
+                                org_id: s.org_id.into_string(),
                                 path,
                             },
                             (s.lat, s.lon),
@@ -375,7 +375,11 @@ impl Command<'_> {
         let open = lock(&state.alerting).is_none();
         if open {
             let rows = lq::alerts_under(&mut conn, &root.path, true, 100_000).await?;
-            *lock(&state.alerting) = Some(rows.into_iter().map(|(a, _)| a.org_id).collect());
+            *lock(&state.alerting) = Some(
+                rows.into_iter()
+                    .map(|(a, _)| a.org_id.into_string())
+                    .collect(),
+            );
         }
         drop(conn);
         let now = self.now_us();
@@ -434,8 +438,8 @@ impl Command<'_> {
         for (ai, l, suggestion) in raise {
             let st = &model.stations[ai];
             let alert = CoverageAlert {
-                id: new_id(),
-                org_id: st.org_id.clone(),
+                id: AlertId::new(),
+                org_id: st.org_id.as_str().into(),
                 limit_secs: i64::from(ALERT_LIMIT_S),
                 road_share: l.road_share(),
                 cell_share: l.cell_share(),
@@ -454,7 +458,7 @@ impl Command<'_> {
                     tx.audit("coverage.alert", ("org_unit", &st.org_id), &st.path, detail)
                         .await?;
                     tx.publish(LiveEvent::CoverageAlert {
-                        alert_id: alert.id.clone(),
+                        alert_id: alert.id.to_string(),
                         org_id: st.org_id.clone(),
                         org_path: st.path.clone(),
                     });

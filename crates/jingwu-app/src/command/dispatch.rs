@@ -10,8 +10,10 @@ use jingwu_command::incident::IncidentStatus;
 use jingwu_command::unit::{
     Actor, Candidate, FitLevel, Tier, UnitKind, UnitStatus, fits, recommendation_order, tier_of,
 };
-use jingwu_core::{Action, Principal, Scope, authorize};
-use jingwu_store::command::{self as q, Assignment, Milestone};
+use jingwu_core::{Action, IncidentId, Principal, Scope, authorize};
+use jingwu_store::command::{
+    self as q, Assignment, AssignmentStatus, EventKind, MessageKind, Milestone,
+};
 use jingwu_store::foundation::orgs;
 
 use super::Command;
@@ -43,7 +45,7 @@ impl Command<'_> {
     pub async fn recommend(
         &self,
         who: &Principal,
-        incident_id: &str,
+        incident_id: &IncidentId,
         limit: usize,
     ) -> Result<Vec<Recommendation>> {
         authorize(who, Action::Dispatch, Scope::Org(&who.org_path))
@@ -77,7 +79,7 @@ impl Command<'_> {
                 let r = ready.get(eta.unit)?;
                 let (u, age) = (&r.unit, r.fix_age_us);
                 let kind = u.unit.kind;
-                let org = tree.iter().find(|o| o.id == u.unit.org_id)?;
+                let org = tree.iter().find(|o| u.unit.org_id == o.id.as_str())?;
                 let distance_m = haversine_m(
                     incident.incident.lat,
                     incident.incident.lon,
@@ -121,7 +123,7 @@ impl Command<'_> {
     pub async fn dispatch(
         &self,
         who: &Principal,
-        incident_id: &str,
+        incident_id: &IncidentId,
         unit_ids: &[String],
         ctx: &RequestCtx,
     ) -> Result<Vec<(String, i64)>> {
@@ -184,9 +186,9 @@ impl Command<'_> {
                     q::insert_assignment(
                         tx.db(),
                         &Assignment {
-                            incident_id: incident_id.into(),
-                            unit_id: unit_id.clone(),
-                            status: "dispatched".into(),
+                            incident_id: incident_id.clone(),
+                            unit_id: unit_id.as_str().into(),
+                            status: AssignmentStatus::Dispatched,
                             eta_secs,
                             dispatched_at: now,
                             acknowledged_at: None,
@@ -202,15 +204,21 @@ impl Command<'_> {
                         tx.db(),
                         incident_id,
                         now,
-                        "dispatched",
+                        EventKind::Dispatched,
                         who,
                         Some(unit_id),
                         detail,
                     )
                     .await?;
                     let body = self.assignment_message(&incident.incident, eta_secs);
-                    let seq = q::push_terminal_message(tx.db(), unit_id, now, "assignment", &body)
-                        .await?;
+                    let seq = q::push_terminal_message(
+                        tx.db(),
+                        unit_id,
+                        now,
+                        MessageKind::Assignment.as_str(),
+                        &body,
+                    )
+                    .await?;
                     pushed.push((unit_id.clone(), seq));
                     tx.publish(LiveEvent::Terminal {
                         unit_id: unit_id.clone(),
@@ -233,7 +241,7 @@ impl Command<'_> {
                 let detail = serde_json::json!({ "unit_ids": unit_ids });
                 tx.audit(
                     "incident.dispatch",
-                    ("incident", incident_id),
+                    ("incident", incident_id.as_str()),
                     &incident.org_path,
                     detail,
                 )
@@ -243,7 +251,7 @@ impl Command<'_> {
                     tx.publish(LiveEvent::Unit { unit_id, org_path });
                 }
                 tx.publish(LiveEvent::Incident {
-                    incident_id: incident_id.into(),
+                    incident_id: incident_id.to_string(),
                     org_path: incident.org_path,
                 });
                 Ok(pushed)
@@ -257,7 +265,7 @@ impl Command<'_> {
     async fn etas_to<'u>(
         &self,
         who: &Principal,
-        incident_id: &str,
+        incident_id: &IncidentId,
         unit_ids: &'u [String],
     ) -> Result<HashMap<&'u str, Option<i64>>> {
         let Some(roads) = self.roads() else {

@@ -13,9 +13,9 @@ use jingwu_command::eido::{
     to_eido,
 };
 use jingwu_command::taxonomy::IncidentType;
-use jingwu_core::{OrgKind, Principal};
+use jingwu_core::{IncidentId, OrgKind, Principal};
 use jingwu_store::Conn;
-use jingwu_store::command as q;
+use jingwu_store::command::{self as q, EventKind};
 use jingwu_store::foundation::{orgs, users};
 
 use super::Command;
@@ -52,7 +52,7 @@ impl Command<'_> {
     pub async fn export_eido(
         &self,
         who: &Principal,
-        incident_id: &str,
+        incident_id: &IncidentId,
         ctx: &RequestCtx,
     ) -> Result<serde_json::Value> {
         let mut conn = self.k().read().await?;
@@ -62,12 +62,12 @@ impl Command<'_> {
                 who,
                 ctx,
                 "incident.export",
-                ("incident", incident_id),
+                ("incident", incident_id.as_str()),
                 &scoped.org_path,
             )
             .await?;
         let i = scoped.incident;
-        let owner = orgs::get(&mut conn, &i.org_id)
+        let owner = orgs::get(&mut conn, i.org_id.as_str())
             .await?
             .ok_or_else(|| AppError::Internal("the owning org unit is missing".into()))?;
         let city_code = scoped
@@ -88,33 +88,33 @@ impl Command<'_> {
         let priority = i.priority;
         let source = i.source;
         let timeline = q::timeline(&mut conn, incident_id).await?;
-        let call_taker = agents.of(&mut conn, &i.created_by).await?;
+        let call_taker = agents.of(&mut conn, i.created_by.as_str()).await?;
 
         let mut notes = Vec::with_capacity(timeline.len());
         for e in &timeline {
             notes.push(EidoNote {
-                id: e.id.clone(),
+                id: e.id.to_string(),
                 at: e.at,
-                author: Some(agents.of(&mut conn, &e.actor_id).await?),
+                author: Some(agents.of(&mut conn, e.actor_id.as_str()).await?),
                 text: format!("{}: {}", e.kind, e.detail),
             });
         }
 
         let mut units = Vec::new();
         for a in q::assignments_of(&mut conn, incident_id).await? {
-            let Some(u) = q::get_unit(&mut conn, &a.unit_id).await? else {
+            let Some(u) = q::get_unit(&mut conn, a.unit_id.as_str()).await? else {
                 continue;
             };
             let kind = u.unit.kind;
-            let org_kind = orgs::get(&mut conn, &u.unit.org_id)
+            let org_kind = orgs::get(&mut conn, u.unit.org_id.as_str())
                 .await?
                 .map_or(OrgKind::City, |o| o.kind);
             let dispatcher = timeline
                 .iter()
-                .find(|e| e.kind == "dispatched" && e.unit_id.as_deref() == Some(&a.unit_id))
+                .find(|e| e.kind == EventKind::Dispatched && e.unit_id.as_ref() == Some(&a.unit_id))
                 .map(|e| e.actor_id.clone());
             let dispatched_by = match dispatcher {
-                Some(d) => Some(agents.of(&mut conn, &d).await?),
+                Some(d) => Some(agents.of(&mut conn, d.as_str()).await?),
                 None => None,
             };
             let crew: Vec<String> = u

@@ -3,8 +3,10 @@
 
 use jingwu_command::incident::{self, IncidentStatus, Milestones, advance};
 use jingwu_command::unit::UnitStatus;
-use jingwu_core::{Action, Principal, Scope, authorize, path_contains};
-use jingwu_store::command::{self as q, Assignment, Milestone};
+use jingwu_core::{Action, IncidentId, Principal, Scope, authorize, path_contains};
+use jingwu_store::command::{
+    self as q, Assignment, AssignmentStatus, EventKind, MessageKind, Milestone,
+};
 use jingwu_store::foundation::orgs;
 
 use super::Command;
@@ -112,7 +114,7 @@ impl Command<'_> {
     pub async fn handover_incident(
         &self,
         who: &Principal,
-        incident_id: &str,
+        incident_id: &IncidentId,
         to_org: &str,
         reason: &str,
         ctx: &RequestCtx,
@@ -148,14 +150,14 @@ impl Command<'_> {
                 if !within && !above {
                     return Err(AppError::OutOfScope);
                 }
-                if target.id == incident.incident.org_id {
+                if incident.incident.org_id == target.id.as_str() {
                     return Err(AppError::invalid(
                         "to_org",
                         jingwu_command::error_codes::field::TO_ORG_SAME_OWNER.code,
                         "the incident is already owned there",
                     ));
                 }
-                let from = orgs::get(tx.db(), &incident.incident.org_id)
+                let from = orgs::get(tx.db(), incident.incident.org_id.as_str())
                     .await?
                     .ok_or_else(|| AppError::Internal("the owning org unit is missing".into()))?;
                 let direction = HandoverDirection::between(&from.path, &target.path);
@@ -169,7 +171,7 @@ impl Command<'_> {
                     tx.db(),
                     incident_id,
                     now,
-                    "handed_over",
+                    EventKind::HandedOver,
                     who,
                     None,
                     detail.clone(),
@@ -179,14 +181,14 @@ impl Command<'_> {
                 // (the old owner's path is in the detail).
                 tx.audit(
                     "incident.handover",
-                    ("incident", incident_id),
+                    ("incident", incident_id.as_str()),
                     &target.path,
                     detail,
                 )
                 .await?;
                 for org_path in [from.path, target.path] {
                     tx.publish(LiveEvent::Incident {
-                        incident_id: incident_id.into(),
+                        incident_id: incident_id.to_string(),
                         org_path,
                     });
                 }
@@ -213,8 +215,8 @@ impl Command<'_> {
     pub async fn merge_incident(
         &self,
         who: &Principal,
-        duplicate: &str,
-        into: &str,
+        duplicate: &IncidentId,
+        into: &IncidentId,
         ctx: &RequestCtx,
     ) -> Result<Merged> {
         authorize(who, Action::Dispatch, Scope::Org(&who.org_path))
@@ -249,15 +251,15 @@ impl Command<'_> {
         let mut survivor_status = survivor.incident.status;
         let not_before = survivor.incident.created_at;
         for a in q::assignments_of(tx.db(), duplicate).await? {
-            let Some(u) = q::get_unit(tx.db(), &a.unit_id).await? else {
+            let Some(u) = q::get_unit(tx.db(), a.unit_id.as_str()).await? else {
                 continue;
             };
-            if u.unit.incident_id.as_deref() != Some(duplicate)
+            if !u.unit.is_on(duplicate)
                 || !u.unit.status.is_assigned()
             {
                 continue;
             }
-            if !q::retarget_unit(tx.db(), &a.unit_id, duplicate, into).await? {
+            if !q::retarget_unit(tx.db(), a.unit_id.as_str(), duplicate, into).await? {
                 return Err(AppError::Conflict {
                     code: jingwu_command::error_codes::UNIT_CHANGED.code,
                     detail: "a unit on the duplicate changed meanwhile; reload and try again"
@@ -267,17 +269,17 @@ impl Command<'_> {
             q::mark_assignment(
                 tx.db(),
                 duplicate,
-                &a.unit_id,
-                "merged",
+                a.unit_id.as_str(),
+                AssignmentStatus::Merged,
                 Some(Milestone::Closed),
                 now,
             )
             .await?;
             let clamp = |t: Option<i64>| t.map(|t| t.max(not_before));
             let moved_a = Assignment {
-                incident_id: into.into(),
+                incident_id: into.clone(),
                 unit_id: a.unit_id.clone(),
-                status: a.status.clone(),
+                status: a.status,
                 eta_secs: a.eta_secs,
                 dispatched_at: a.dispatched_at.max(not_before),
                 acknowledged_at: clamp(a.acknowledged_at),
@@ -314,8 +316,14 @@ impl Command<'_> {
                 "description": survivor.incident.description,
             }));
             let seq =
-                q::push_terminal_message(tx.db(), &a.unit_id, now, "reassigned", &body).await?;
-            messages.push((a.unit_id.clone(), u.org_path.clone(), u.unit.crew.clone(), seq));
+                q::push_terminal_message(
+                tx.db(),
+                a.unit_id.as_str(),
+                now,
+                MessageKind::Reassigned.as_str(),
+                &body,
+            ).await?;
+            messages.push((a.unit_id.to_string(), u.org_path.clone(), u.unit.crew.clone(), seq));
             moved.push(u.unit.call_sign.clone());
         }
         if !q::merge_incident(tx.db(), duplicate, into, now).await? {
@@ -329,7 +337,7 @@ impl Command<'_> {
             tx.db(),
             duplicate,
             now,
-            "merged_into",
+            EventKind::MergedInto,
             who,
             None,
             serde_json::json!({ "into": into, "into_number": survivor.incident.number, "moved_units": moved }),
@@ -339,14 +347,14 @@ impl Command<'_> {
             tx.db(),
             into,
             now,
-            "merged_from",
+            EventKind::MergedFrom,
             who,
             None,
             serde_json::json!({ "from": duplicate, "from_number": dup.incident.number, "moved_units": moved }),
         )
         .await?;
         tx.audit("incident.merge",
-            ("incident", duplicate),
+            ("incident", duplicate.as_str()),
             &dup.org_path,
             serde_json::json!({ "into": into, "moved_units": moved_ids })).await?;
                 for (unit_id, org_path, crew, seq) in messages {
@@ -359,16 +367,16 @@ impl Command<'_> {
             tx.publish(LiveEvent::Unit { unit_id, org_path });
         }
         tx.publish(LiveEvent::Incident {
-            incident_id: duplicate.into(),
+            incident_id: duplicate.to_string(),
             org_path: dup.org_path,
         });
         tx.publish(LiveEvent::Incident {
-            incident_id: into.into(),
+            incident_id: into.to_string(),
             org_path: survivor.org_path,
         });
         Ok(Merged {
-            merged: duplicate.into(),
-            into: into.into(),
+            merged: duplicate.to_string(),
+            into: into.to_string(),
             moved_units: moved_ids,
         })
         })
@@ -413,7 +421,7 @@ mod tests {
         Assignment {
             incident_id: "s".into(),
             unit_id: "u".into(),
-            status: "en_route".into(),
+            status: AssignmentStatus::EnRoute,
             eta_secs: None,
             dispatched_at: d,
             acknowledged_at: Some(ack),

@@ -3,8 +3,8 @@
 use jingwu_command::duplicates::{DuplicateRule, IncidentProbe, haversine_m, likely_duplicates};
 use jingwu_command::incident::IncidentStatus;
 use jingwu_command::taxonomy::{Category, Priority, Source, Subcategory, parse_pair};
-use jingwu_core::{Action, Principal, Scope, authorize, micros_to_timestamp, new_id};
-use jingwu_store::command::{self as q, Incident, ScopedIncident};
+use jingwu_core::{Action, OrgKind, Principal, Scope, authorize, micros_to_timestamp, new_id};
+use jingwu_store::command::{self as q, EventKind, Incident, ScopedIncident};
 use jingwu_store::foundation::orgs;
 
 use super::Command;
@@ -199,7 +199,7 @@ impl Command<'_> {
                 date.month(),
                 date.day()
             ),
-            org_id: owner.id.clone(),
+            org_id: owner.id.as_str().into(),
             category,
             subcategory,
             priority,
@@ -212,7 +212,7 @@ impl Command<'_> {
             description: n.description.trim().into(),
             status: IncidentStatus::New,
             duplicate_of: None,
-            created_by: who.user_id.clone(),
+            created_by: who.user_id.as_str().into(),
             created_at: now,
             dispatched_at: None,
             acknowledged_at: None,
@@ -228,14 +228,14 @@ impl Command<'_> {
             "priority": incident.priority, "source": incident.source, "owner_org_id": owner.id,
             "lat": incident.lat, "lon": incident.lon,
         });
-        event(tx.db(), &id, now, "created", who, None, detail.clone()).await?;
+        event(tx.db(), &incident.id, now, EventKind::Created, who, None, detail.clone()).await?;
         if !possible_duplicates.is_empty() {
             let dups: Vec<&str> = possible_duplicates.iter().map(|d| d.1.as_str()).collect();
             event(
                 tx.db(),
-                &id,
+                &incident.id,
                 now,
-                "duplicate_flagged",
+                EventKind::DuplicateFlagged,
                 who,
                 None,
                 serde_json::json!({ "possible_duplicates": dups }),
@@ -271,7 +271,7 @@ impl Command<'_> {
         let stations: Vec<_> = q::sites_under(&mut conn, &root.path)
             .await?
             .into_iter()
-            .filter(|(_, kind, _)| kind == "station")
+            .filter(|(_, kind, _)| *kind == OrgKind::Station)
             .map(|(site, _, _)| site)
             .collect();
         if stations.is_empty() {
@@ -299,7 +299,7 @@ impl Command<'_> {
                 .min_by(|&a, &b| d(&stations[a]).total_cmp(&d(&stations[b])))
                 .unwrap_or(0)
         });
-        let org = orgs::get(&mut conn, &stations[best].org_id).await?;
+        let org = orgs::get(&mut conn, stations[best].org_id.as_str()).await?;
         org.ok_or(AppError::Internal(
             "station site without its org unit".into(),
         ))

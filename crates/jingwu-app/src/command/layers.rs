@@ -6,18 +6,17 @@
 
 use std::collections::HashSet;
 
-use jingwu_core::{Action, Principal, Role, Scope, authorize, new_id};
+use jingwu_core::{Action, FeatureId, LayerId, OrgId, OrgKind, Principal, Role, Scope, authorize};
 use jingwu_routing::haversine_m;
 use jingwu_store::Conn;
 use jingwu_store::command as cq;
-use jingwu_store::command::layers::{self as lq, Category, Feature, Layer, LayerRow};
+use jingwu_store::command::layers::{self as lq, Category, Feature, Layer, LayerKind, LayerRow};
 use jingwu_store::foundation::orgs;
 use serde_json::{Map, Value};
 
 use super::Command;
 use crate::{AppError, FieldError, RequestCtx, Result};
 
-pub const LAYER_KINDS: [&str; 3] = ["imported", "pushed", "live"];
 /// Most features one import may carry.
 pub const MAX_IMPORT_FEATURES: usize = 20_000;
 const MAX_REPORTED_ERRORS: usize = 100;
@@ -408,7 +407,8 @@ impl Command<'_> {
                 ));
             }
         }
-        if !LAYER_KINDS.contains(&n.kind.as_str()) {
+        let kind = LayerKind::parse(&n.kind);
+        if kind.is_err() {
             errs.push(FieldError::new(
                 "kind",
                 jingwu_command::error_codes::field::LAYER_KIND.code,
@@ -451,7 +451,7 @@ impl Command<'_> {
         if !errs.is_empty() {
             return Err(AppError::Validation(errs));
         }
-        let (Some(cat), Some(owner)) = (cat, owner) else {
+        let (Some(cat), Some(owner), Ok(kind)) = (cat, owner, kind) else {
             return Err(AppError::Internal("caller's org unit is missing".into()));
         };
         authorize(who, Action::ManageLayers, Scope::Org(&owner.path))
@@ -460,13 +460,13 @@ impl Command<'_> {
         roles.sort();
         roles.dedup();
         let layer = Layer {
-            id: new_id(),
+            id: LayerId::new(),
             category_id: cat.id.clone(),
             code: n.code.clone(),
             name_zh: n.name_zh.trim().into(),
             name_en: n.name_en.trim().into(),
-            owner_org_id: owner.id.clone(),
-            kind: n.kind.clone(),
+            owner_org_id: owner.id.as_str().into(),
+            kind,
             read_roles: serde_json::to_string(&roles)
                 .map_err(|e| AppError::Internal(e.to_string()))?,
             scoped: n.scoped,
@@ -482,7 +482,7 @@ impl Command<'_> {
         lq::insert_layer(tx.db(), &layer).await?;
         let detail = serde_json::json!({ "code": layer.code, "category": cat.code, "kind": layer.kind, "read_roles": roles, "scoped": layer.scoped });
         tx.audit("layer.create",
-            ("layer", &layer.id),
+            ("layer", layer.id.as_str()),
             &owner.path,
             detail).await?;
                 Ok(LayerInfo {
@@ -508,7 +508,7 @@ impl Command<'_> {
         let l = self.layer_row(conn, id).await?;
         authorize(who, Action::ManageLayers, Scope::Org(&l.owner_path))
             .map_err(|d| AppError::denied_object(d, "layer"))?;
-        if l.layer.kind == "live" {
+        if l.layer.kind == LayerKind::Live {
             return Err(AppError::Conflict {
                 code: jingwu_command::error_codes::LAYER_LIVE.code,
                 detail: "a live layer is fed by its system, not by imports or pushes".into(),
@@ -524,11 +524,11 @@ impl Command<'_> {
         conn: &mut impl Conn,
         who: &Principal,
         features: &[FeatureInput],
-    ) -> Result<Vec<String>> {
+    ) -> Result<Vec<OrgId>> {
         let stations: Vec<_> = cq::sites_under(conn, &who.org_path)
             .await?
             .into_iter()
-            .filter(|(_, kind, _)| kind == "station")
+            .filter(|(_, kind, _)| *kind == OrgKind::Station)
             .map(|(s, _, _)| s)
             .collect();
         Ok(features
@@ -543,7 +543,7 @@ impl Command<'_> {
                         haversine_m(lat, lon, x.lat, x.lon)
                             .total_cmp(&haversine_m(lat, lon, y.lat, y.lon))
                     })
-                    .map_or(who.org_id.clone(), |s| s.org_id.clone())
+                    .map_or_else(|| who.org_id.as_str().into(), |s| s.org_id.clone())
             })
             .collect())
     }
@@ -551,9 +551,9 @@ impl Command<'_> {
     async fn store_features(
         &self,
         tx: &mut jingwu_store::WriteTx,
-        layer_id: &str,
+        layer_id: &LayerId,
         features: &[FeatureInput],
-        org_ids: &[String],
+        org_ids: &[OrgId],
     ) -> Result<ImportOutcome> {
         let now = self.now_us();
         let mut out = ImportOutcome {
@@ -565,8 +565,8 @@ impl Command<'_> {
             let created = lq::upsert_feature(
                 tx,
                 &Feature {
-                    id: new_id(),
-                    layer_id: layer_id.into(),
+                    id: FeatureId::new(),
+                    layer_id: layer_id.clone(),
                     org_id: org_id.clone(),
                     external_id: f.external_id.clone(),
                     geometry: f.geometry.to_string(),
@@ -643,7 +643,7 @@ impl Command<'_> {
             "created": out.created, "updated": out.updated,
         });
         tx.audit("layer.import",
-            ("layer", &layer.layer.id),
+            ("layer", layer.layer.id.as_str()),
             &layer.owner_path,
             detail).await?;
                 Ok(out)
@@ -692,7 +692,7 @@ impl Command<'_> {
             .await?;
         let detail = serde_json::json!({ "code": layer.layer.code, "external_id": f.external_id, "created": out.created == 1 });
         tx.audit("layer.feature_push",
-            ("layer", &layer.layer.id),
+            ("layer", layer.layer.id.as_str()),
             &layer.owner_path,
             detail).await?;
                 Ok(out.created == 1)

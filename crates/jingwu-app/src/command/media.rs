@@ -31,9 +31,10 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use jingwu_core::{Action, Principal, Role, Scope, authorize, new_id};
+use jingwu_core::{Action, IncidentId, Principal, Role, Scope, UnitId, UploadId, authorize};
 use jingwu_store::command as cq;
-use jingwu_store::command::media::{self as m, IncidentMedia, Link};
+use jingwu_store::command::EventKind;
+use jingwu_store::command::media::{self as m, IncidentMedia, Link, MediaKind};
 use jingwu_store::uploads::blobs::{BlobStore, is_sha256_hex};
 use jingwu_store::uploads::{self as q, MediaObject, Upload, UploadStatus};
 use sha2::{Digest, Sha256};
@@ -124,11 +125,11 @@ pub struct MediaBlob {
 
 pub type UploadView = Upload;
 
-fn kind_of(limits: &MediaLimits, content_type: &str) -> Option<(&'static str, u64)> {
+fn kind_of(limits: &MediaLimits, content_type: &str) -> Option<(MediaKind, u64)> {
     if limits.photo_types.iter().any(|t| t == content_type) {
-        Some(("photo", limits.photo_max_bytes))
+        Some((MediaKind::Photo, limits.photo_max_bytes))
     } else if limits.video_types.iter().any(|t| t == content_type) {
-        Some(("video", limits.video_max_bytes))
+        Some((MediaKind::Video, limits.video_max_bytes))
     } else {
         None
     }
@@ -192,7 +193,7 @@ impl Command<'_> {
     pub async fn open_media_upload(
         &self,
         who: &Principal,
-        incident_id: &str,
+        incident_id: &IncidentId,
         n: NewUpload,
         ctx: &RequestCtx,
     ) -> Result<UploadView> {
@@ -270,10 +271,10 @@ impl Command<'_> {
                     // An officer adds media through a unit they crew on this incident.
                     let mut mine = None;
                     for a in cq::assignments_of(tx.db(), incident_id).await? {
-                        if let Some(u) = cq::get_unit(tx.db(), &a.unit_id).await?
+                        if let Some(u) = cq::get_unit(tx.db(), a.unit_id.as_str()).await?
                             && crew_includes(&u.unit.crew, &who.username)
                         {
-                            mine = Some(u.unit.id.into_string());
+                            mine = Some(u.unit.id);
                             break;
                         }
                     }
@@ -287,10 +288,10 @@ impl Command<'_> {
                     None
                 };
                 let up = Upload {
-                    id: new_id(),
-                    incident_id: incident_id.into(),
+                    id: UploadId::new(),
+                    incident_id: incident_id.clone(),
                     unit_id,
-                    uploader_id: who.user_id.clone(),
+                    uploader_id: who.user_id.as_str().into(),
                     file_name,
                     content_type,
                     total_size: size,
@@ -305,7 +306,7 @@ impl Command<'_> {
                 q::insert_upload(tx.db(), &up).await?;
                 tx.audit(
                     "media.upload_open",
-                    ("media_upload", &up.id),
+                    ("media_upload", up.id.as_str()),
                     &incident.org_path,
                     serde_json::json!({
                         "incident_id": incident_id, "unit_id": up.unit_id, "kind": kind,
@@ -325,7 +326,7 @@ impl Command<'_> {
         let up = q::get_upload(&mut conn, upload_id)
             .await?
             .ok_or_else(not_found)?;
-        if up.uploader_id != who.user_id {
+        if up.uploader_id != who.user_id.as_str() {
             return Err(not_found());
         }
         Ok(up)
@@ -439,14 +440,14 @@ impl Command<'_> {
     ) -> Result<UploadView> {
         let blobs = self.inner_media().blobs.clone();
         let now = self.now_us();
-        let (id, sha) = (up.id.clone(), up.sha256.clone());
+        let (id, sha) = (up.id.to_string(), up.sha256.clone());
         let (part, present) = {
             let blobs = blobs.clone();
             blocking(move || Ok((blobs.part_len(&id)?, blobs.contains(&sha)?))).await?
         };
         let actual = match (part, present) {
             (Some(_), _) => {
-                let id = up.id.clone();
+                let id = up.id.to_string();
                 let blobs = blobs.clone();
                 blocking(move || blobs.digest_part(&id)).await?.0
             }
@@ -469,7 +470,7 @@ impl Command<'_> {
                 serde_json::json!({"reason": "digest_mismatch", "declared": up.sha256, "actual": actual}),
             )
             .await?;
-            let id = up.id.clone();
+            let id = up.id.to_string();
             blocking(move || blobs.remove_part(&id)).await?;
             return Err(AppError::Unprocessable {
                 code: jingwu_core::problem_codes::DIGEST_MISMATCH.code,
@@ -479,15 +480,14 @@ impl Command<'_> {
                 ),
             });
         }
-        let (id, sha) = (up.id.clone(), up.sha256.clone());
+        let (id, sha) = (up.id.to_string(), up.sha256.clone());
         let stored = if part.is_some() {
             blocking(move || blobs.commit_part(&id, &sha)).await?
         } else {
             jingwu_store::uploads::blobs::Stored::AlreadyPresent
         };
-        let kind = kind_of(self.media_limits(), &up.content_type)
-            .map_or("photo", |(k, _)| k)
-            .to_string();
+        let kind =
+            kind_of(self.media_limits(), &up.content_type).map_or(MediaKind::Photo, |(k, _)| k);
         self.k().write(who, ctx, async |tx| {
         q::insert_object(
             tx.db(),
@@ -499,7 +499,7 @@ impl Command<'_> {
             },
         )
         .await?;
-        if !q::finish_upload(tx.db(), &up.id, UploadStatus::Complete, now).await? {
+        if !q::finish_upload(tx.db(), up.id.as_str(), UploadStatus::Complete, now).await? {
             return Err(AppError::Conflict {
                 code: jingwu_core::problem_codes::UPLOAD_CLOSED.code,
                 detail: "the upload was closed meanwhile".into(),
@@ -511,8 +511,8 @@ impl Command<'_> {
                 incident_id: up.incident_id.clone(),
                 sha256: up.sha256.clone(),
                 upload_id: up.id.clone(),
-                kind: kind.clone(),
-                added_by: who.user_id.clone(),
+                kind,
+                added_by: who.user_id.as_str().into(),
                 added_at: now,
             },
         )
@@ -522,9 +522,9 @@ impl Command<'_> {
                 tx.db(),
                 &up.incident_id,
                 now,
-                "media_added",
+                EventKind::MediaAdded,
                 who,
-                up.unit_id.as_deref(),
+                up.unit_id.as_ref().map(UnitId::as_str),
                 serde_json::json!({
                     "kind": kind, "sha256": up.sha256, "content_type": up.content_type,
                     "size": up.total_size, "file_name": up.file_name, "upload_id": up.id,
@@ -533,7 +533,7 @@ impl Command<'_> {
             .await?;
         }
         tx.audit("media.add",
-            ("media_upload", &up.id),
+            ("media_upload", up.id.as_str()),
             &up.org_path,
             serde_json::json!({
                 "incident_id": up.incident_id, "sha256": up.sha256, "kind": kind,
@@ -541,7 +541,7 @@ impl Command<'_> {
                 "already_linked": !linked,
             })).await?;
                 tx.publish(LiveEvent::Incident {
-            incident_id: up.incident_id.clone(),
+            incident_id: up.incident_id.to_string(),
             org_path: up.org_path.clone(),
         });
         let mut done = up.clone();
@@ -560,13 +560,19 @@ impl Command<'_> {
         ctx: &RequestCtx,
         mut detail: serde_json::Value,
     ) -> Result<()> {
-        detail["incident_id"] = up.incident_id.clone().into();
+        detail["incident_id"] = up.incident_id.as_str().into();
         self.k()
             .write(who, ctx, async |tx| {
-                q::finish_upload(tx.db(), &up.id, UploadStatus::Aborted, self.now_us()).await?;
+                q::finish_upload(
+                    tx.db(),
+                    up.id.as_str(),
+                    UploadStatus::Aborted,
+                    self.now_us(),
+                )
+                .await?;
                 tx.audit(
                     "media.upload_abort",
-                    ("media_upload", &up.id),
+                    ("media_upload", up.id.as_str()),
                     &up.org_path,
                     detail,
                 )
@@ -580,7 +586,7 @@ impl Command<'_> {
     pub async fn incident_media(
         &self,
         who: &Principal,
-        incident_id: &str,
+        incident_id: &IncidentId,
     ) -> Result<Vec<IncidentMedia>> {
         let mut conn = self.k().read().await?;
         self.visible_incident(&mut conn, who, incident_id).await?;
@@ -634,8 +640,11 @@ mod tests {
     #[test]
     fn signatures_and_kinds() {
         let l = MediaLimits::default();
-        assert_eq!(kind_of(&l, "image/png"), Some(("photo", 20 * MIB)));
-        assert_eq!(kind_of(&l, "video/webm"), Some(("video", 500 * MIB)));
+        assert_eq!(kind_of(&l, "image/png"), Some((MediaKind::Photo, 20 * MIB)));
+        assert_eq!(
+            kind_of(&l, "video/webm"),
+            Some((MediaKind::Video, 500 * MIB))
+        );
         assert_eq!(kind_of(&l, "text/html"), None);
         assert!(signature_matches("image/jpeg", &[0xFF, 0xD8, 0xFF, 0xE0]));
         assert!(!signature_matches("image/jpeg", b"<html>"));

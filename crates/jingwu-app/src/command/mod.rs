@@ -19,8 +19,8 @@ mod stats;
 mod targets;
 
 use jingwu_command::unit::{Actor, UnitStatus};
-use jingwu_core::{Principal, new_id};
-use jingwu_store::command::{self as q, Event, StatusChange};
+use jingwu_core::{EventId, IncidentId, Principal, StatusChangeId};
+use jingwu_store::command::{self as q, Event, EventKind, StatusChange};
 use jingwu_store::{Conn, WriteTx};
 
 use crate::{App, AppError, LiveEvent, Result};
@@ -117,9 +117,9 @@ pub const DEFAULT_AVL_MAX_AGE_S: i64 = 600;
 /// Appends an event to an incident's timeline.
 async fn event(
     conn: &mut WriteTx,
-    incident_id: &str,
+    incident_id: &IncidentId,
     at: i64,
-    kind: &str,
+    kind: EventKind,
     who: &Principal,
     unit_id: Option<&str>,
     detail: serde_json::Value,
@@ -127,11 +127,11 @@ async fn event(
     q::insert_event(
         conn,
         &Event {
-            id: new_id(),
-            incident_id: incident_id.into(),
+            id: EventId::new(),
+            incident_id: incident_id.clone(),
             at,
-            kind: kind.into(),
-            actor_id: who.user_id.clone(),
+            kind,
+            actor_id: who.user_id.as_str().into(),
             unit_id: unit_id.map(Into::into),
             detail: jingwu_audit::canonical_json(&detail),
         },
@@ -150,7 +150,7 @@ async fn move_unit(
     unit_id: &str,
     from: UnitStatus,
     to: UnitStatus,
-    incident_id: Option<&str>,
+    incident_id: Option<&IncidentId>,
     reason: &str,
     at: i64,
 ) -> Result<()> {
@@ -165,7 +165,16 @@ async fn move_unit(
         detail: e.to_string(),
     })?;
     let keep_incident = if to.is_assigned() { incident_id } else { None };
-    if !q::set_unit_status(conn, unit_id, from.as_str(), to.as_str(), keep_incident, at).await? {
+    if !q::set_unit_status(
+        conn,
+        unit_id,
+        from,
+        to,
+        keep_incident.map(IncidentId::as_str),
+        at,
+    )
+    .await?
+    {
         return Err(AppError::Conflict {
             code: jingwu_command::error_codes::UNIT_CHANGED.code,
             detail: "the unit's status changed meanwhile; reload and try again".into(),
@@ -174,13 +183,13 @@ async fn move_unit(
     q::log_unit_status(
         conn,
         &StatusChange {
-            id: new_id(),
+            id: StatusChangeId::new(),
             unit_id: unit_id.into(),
-            from_status: from.as_str().into(),
-            to_status: to.as_str().into(),
+            from_status: from,
+            to_status: to,
             at,
-            actor_id: who.user_id.clone(),
-            incident_id: incident_id.map(Into::into),
+            actor_id: who.user_id.as_str().into(),
+            incident_id: incident_id.cloned(),
             reason: reason.into(),
         },
     )

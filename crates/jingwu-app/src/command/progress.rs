@@ -4,9 +4,9 @@
 use jingwu_command::incident::IncidentStatus;
 use jingwu_command::policy::{self, IncidentFacts, UnitFacts};
 use jingwu_command::unit::{Actor, UnitStatus};
-use jingwu_core::{Principal, Role};
+use jingwu_core::{IncidentId, Principal, Role};
 use jingwu_store::Conn;
-use jingwu_store::command::{self as q, Milestone, ScopedUnit};
+use jingwu_store::command::{self as q, AssignmentStatus, EventKind, Milestone, ScopedUnit};
 
 use super::Command;
 use super::read::{unit_facts, units_of};
@@ -34,14 +34,14 @@ impl Command<'_> {
         &self,
         who: &Principal,
         unit_id: &str,
-        incident_id: &str,
+        incident_id: &IncidentId,
         ctx: &RequestCtx,
     ) -> Result<()> {
         let now = self.now_us();
         self.k()
             .write(who, ctx, async |tx| {
                 let u = self.operable_unit(tx.db(), who, unit_id).await?;
-                if u.unit.incident_id.as_deref() != Some(incident_id) {
+                if !u.unit.is_on(incident_id) {
                     return Err(AppError::Conflict {
                         code: jingwu_command::error_codes::NOT_ASSIGNED.code,
                         detail: format!(
@@ -57,7 +57,7 @@ impl Command<'_> {
                     tx.db(),
                     incident_id,
                     unit_id,
-                    "acknowledged",
+                    AssignmentStatus::Acknowledged,
                     Some(Milestone::Acknowledged),
                     now,
                 )
@@ -69,7 +69,7 @@ impl Command<'_> {
                     tx.db(),
                     incident_id,
                     now,
-                    "acknowledged",
+                    EventKind::Acknowledged,
                     who,
                     Some(unit_id),
                     serde_json::json!({ "call_sign": u.unit.call_sign }),
@@ -83,7 +83,7 @@ impl Command<'_> {
                 )
                 .await?;
                 tx.publish(LiveEvent::Incident {
-                    incident_id: incident_id.into(),
+                    incident_id: incident_id.to_string(),
                     org_path: incident.org_path,
                 });
                 Ok(())
@@ -132,7 +132,7 @@ impl Command<'_> {
             unit_id,
             from,
             to,
-            incident_id.as_deref(),
+            incident_id.as_ref(),
             reason,
             now,
         )
@@ -143,10 +143,10 @@ impl Command<'_> {
                 .await?
                 .ok_or(AppError::NotFound { what: "incident" })?;
             let (assignment, milestone, kind) = match (from, to) {
-                (_, UnitStatus::EnRoute) => ("en_route", Some(Milestone::EnRoute), "en_route"),
-                (_, UnitStatus::OnScene) => ("on_scene", Some(Milestone::OnScene), "on_scene"),
-                (UnitStatus::OnScene, _) => ("cleared", Some(Milestone::Closed), "cleared"),
-                _ => ("cancelled", Some(Milestone::Closed), "cancelled"),
+                (_, UnitStatus::EnRoute) => (AssignmentStatus::EnRoute, Some(Milestone::EnRoute), EventKind::EnRoute),
+                (_, UnitStatus::OnScene) => (AssignmentStatus::OnScene, Some(Milestone::OnScene), EventKind::OnScene),
+                (UnitStatus::OnScene, _) => (AssignmentStatus::Cleared, Some(Milestone::Closed), EventKind::Cleared),
+                _ => (AssignmentStatus::Cancelled, Some(Milestone::Closed), EventKind::Cancelled),
             };
             q::mark_assignment(tx.db(), iid, unit_id, assignment, milestone, now).await?;
             match to {
@@ -161,7 +161,7 @@ impl Command<'_> {
             }
             let detail = serde_json::json!({ "call_sign": u.unit.call_sign, "from": from.as_str(), "to": to.as_str(), "reason": reason });
             event(tx.db(), iid, now, kind, who, Some(unit_id), detail).await?;
-            incident_path = Some((iid.clone(), incident.org_path));
+            incident_path = Some((iid.to_string(), incident.org_path));
         }
         let detail = serde_json::json!({ "from": from.as_str(), "to": to.as_str(), "reason": reason, "incident_id": incident_id });
         tx.audit("unit.status",
@@ -187,7 +187,7 @@ impl Command<'_> {
     pub async fn close_incident(
         &self,
         who: &Principal,
-        incident_id: &str,
+        incident_id: &IncidentId,
         result_code: &str,
         result_text: &str,
         ctx: &RequestCtx,
@@ -247,10 +247,10 @@ impl Command<'_> {
         };
         let mut cleared = Vec::new();
         for a in assignments {
-            let Some(u) = q::get_unit(tx.db(), &a.unit_id).await? else {
+            let Some(u) = q::get_unit(tx.db(), a.unit_id.as_str()).await? else {
                 continue;
             };
-            if u.unit.incident_id.as_deref() != Some(incident_id) {
+            if !u.unit.is_on(incident_id) {
                 continue;
             }
             let from = u.unit.status;
@@ -259,7 +259,7 @@ impl Command<'_> {
                     tx.db(),
                     who,
                     actor,
-                    &a.unit_id,
+                    a.unit_id.as_str(),
                     from,
                     UnitStatus::Available,
                     Some(incident_id),
@@ -270,13 +270,13 @@ impl Command<'_> {
                 q::mark_assignment(
                     tx.db(),
                     incident_id,
-                    &a.unit_id,
-                    "cleared",
+                    a.unit_id.as_str(),
+                    AssignmentStatus::Cleared,
                     Some(Milestone::Closed),
                     now,
                 )
                 .await?;
-                cleared.push((a.unit_id.clone(), u.org_path.clone()));
+                cleared.push((a.unit_id.to_string(), u.org_path.clone()));
             }
         }
         let detail = serde_json::json!({ "result_code": result_code.trim(), "result_text": result_text.trim() });
@@ -284,21 +284,21 @@ impl Command<'_> {
             tx.db(),
             incident_id,
             now,
-            "closed",
+            EventKind::Closed,
             who,
             None,
             detail.clone(),
         )
         .await?;
         tx.audit("incident.close",
-            ("incident", incident_id),
+            ("incident", incident_id.as_str()),
             &incident.org_path,
             detail).await?;
                 for (unit_id, org_path) in cleared {
             tx.publish(LiveEvent::Unit { unit_id, org_path });
         }
         tx.publish(LiveEvent::Incident {
-            incident_id: incident_id.into(),
+            incident_id: incident_id.to_string(),
             org_path: incident.org_path,
         });
         Ok(())

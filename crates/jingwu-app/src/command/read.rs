@@ -1,7 +1,8 @@
 //! Reading the command picture: units, incidents with timeline and assignments, terminal log.
 
+use jingwu_command::incident::IncidentStatus;
 use jingwu_command::policy::{self, IncidentFacts, UnitFacts};
-use jingwu_core::{Action, Principal, Role, Scope, authorize};
+use jingwu_core::{Action, IncidentId, Principal, Role, Scope, authorize};
 use jingwu_store::Conn;
 use jingwu_store::command::{
     self as q, Assignment, Event, ScopedIncident, ScopedUnit, TerminalMessage,
@@ -22,7 +23,7 @@ pub struct IncidentDetail {
 #[derive(Debug, Clone, Default)]
 pub struct IncidentFilter {
     /// Only incidents in this status (`new`, `dispatched`, `on_scene`, `closed`, `merged`).
-    pub status: Option<String>,
+    pub status: Option<IncidentStatus>,
     /// Created at or after (µs).
     pub from: Option<i64>,
     /// Created before (µs).
@@ -38,7 +39,7 @@ impl Command<'_> {
         &self,
         conn: &mut impl Conn,
         who: &Principal,
-        incident_id: &str,
+        incident_id: &IncidentId,
     ) -> Result<ScopedIncident> {
         authorize(who, Action::ReadCommand, Scope::Org(&who.org_path))
             .map_err(AppError::denied_scope)?;
@@ -98,8 +99,8 @@ impl Command<'_> {
             f.limit,
         )
         .await?;
-        if let Some(s) = &f.status {
-            rows.retain(|i| i.incident.status.as_str() == s);
+        if let Some(s) = f.status {
+            rows.retain(|i| i.incident.status == s);
         }
         // A list shows many callers and needs none in full: the full name and number are in
         // the incident's own view, which records who opened it.
@@ -115,7 +116,7 @@ impl Command<'_> {
     pub async fn incident_detail(
         &self,
         who: &Principal,
-        incident_id: &str,
+        incident_id: &IncidentId,
         ctx: &RequestCtx,
     ) -> Result<IncidentDetail> {
         let mut conn = self.k().read().await?;
@@ -128,7 +129,7 @@ impl Command<'_> {
                 who,
                 ctx,
                 "incident.view",
-                ("incident", incident_id),
+                ("incident", incident_id.as_str()),
                 &incident.org_path,
             )
             .await?;

@@ -149,8 +149,8 @@ pub fn records_of(rows: &[StatsRow]) -> Result<Vec<(IncidentRecord, ClosingRepor
                 closed: r.closed_at,
             };
             let record = IncidentRecord {
-                id: r.id.clone(),
-                station: r.org_id.clone(),
+                id: r.id.to_string(),
+                station: r.org_id.to_string(),
                 category,
                 subcategory,
                 priority,

@@ -4,7 +4,7 @@
 
 use jingwu_command::response::{self, IncidentTimes, ResponseOutcome};
 use jingwu_command::unit::Tier;
-use jingwu_core::{Action, Principal, Scope, authorize};
+use jingwu_core::{Action, IncidentId, Principal, Scope, authorize};
 use jingwu_store::command::{self as q, KeySite};
 use jingwu_store::foundation::orgs;
 
@@ -52,7 +52,7 @@ impl Command<'_> {
     pub async fn incident_response(
         &self,
         who: &Principal,
-        incident_id: &str,
+        incident_id: &IncidentId,
     ) -> Result<ResponseEvaluation> {
         let mut conn = self.k().read().await?;
         let i = self
@@ -70,12 +70,12 @@ impl Command<'_> {
         let first = q::assignments_of(&mut conn, incident_id)
             .await?
             .into_iter()
-            .filter_map(|a| a.on_scene_at.map(|t| (t, a.unit_id)))
+            .filter_map(|a| a.on_scene_at.map(|t| (t, a.unit_id.into_string())))
             .min();
         let mut responding_tier = None;
         if let Some((_, unit_id)) = &first
             && let Some(u) = q::get_unit(&mut conn, unit_id).await?
-            && let Some(org) = orgs::get(&mut conn, &u.unit.org_id).await?
+            && let Some(org) = orgs::get(&mut conn, u.unit.org_id.as_str()).await?
         {
             let kind = u.unit.kind;
             responding_tier = Some(tier_of(kind, org.kind));

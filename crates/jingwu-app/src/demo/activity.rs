@@ -5,7 +5,8 @@
 
 use std::time::Duration;
 
-use jingwu_core::Principal;
+use jingwu_command::unit::UnitStatus;
+use jingwu_core::{IncidentId, Principal};
 use jingwu_routing::SplitMix64;
 use jingwu_store::foundation::users;
 
@@ -138,7 +139,7 @@ const STREETS: [&str; 10] = [
 /// A unit the demo sent: where it drives and when it arrives and leaves.
 struct Run {
     unit_id: String,
-    incident_id: String,
+    incident_id: IncidentId,
     coords: Vec<(f64, f64)>,
     started: std::time::Instant,
     travel: Duration,
@@ -255,7 +256,7 @@ impl App {
         };
         let ctx = RequestCtx::cli();
         let created = self.command().create_incident(who, n, &ctx).await?;
-        let incident_id = created.incident.incident.id.into_string();
+        let incident_id = created.incident.incident.id;
         // Units crewed by a demo login are left to the person signed in on their terminal.
         let mut best = None;
         for r in self.command().recommend(who, &incident_id, 3).await? {
@@ -276,7 +277,7 @@ impl App {
             .acknowledge(who, &best.unit_id, &incident_id, &ctx)
             .await?;
         self.command()
-            .set_unit_status(who, &best.unit_id, "en_route", "", &ctx)
+            .set_unit_status(who, &best.unit_id, UnitStatus::EnRoute.as_str(), "", &ctx)
             .await?;
         let unit = self.command().get_unit(who, &best.unit_id).await?;
         let from = roads
@@ -321,7 +322,7 @@ impl App {
             let step = if !run.arrived && frac >= 1.0 {
                 run.arrived = true;
                 self.command()
-                    .set_unit_status(who, &run.unit_id, "on_scene", "", &ctx)
+                    .set_unit_status(who, &run.unit_id, UnitStatus::OnScene.as_str(), "", &ctx)
                     .await
                     .map(|_| ())
             } else if run.arrived && elapsed >= run.travel + run.dwell {

@@ -3,7 +3,7 @@
 //! minute. Deterministic for a given road network.
 
 use jingwu_command::unit::{UnitKind, UnitStatus};
-use jingwu_core::{OrgKind, UnitId, new_id};
+use jingwu_core::{KeySiteId, OrgKind, UnitId};
 use jingwu_routing::SplitMix64;
 use jingwu_store::command::{self as q, KeySite, Site, Unit};
 use jingwu_store::foundation::orgs::{self, OrgUnit};
@@ -109,7 +109,7 @@ impl App {
             .filter(|o| o.kind == OrgKind::District)
             .collect();
         let mut sites = vec![Site {
-            org_id: root.id.clone(),
+            org_id: root.id.as_str().into(),
             lat: snap(city.center()).0,
             lon: snap(city.center()).1,
             address: format!("{}指挥中心", root.name_zh),
@@ -129,7 +129,7 @@ impl App {
             let area = city.cell(di, dcols, drows);
             let (lat, lon) = snap(area.center());
             sites.push(Site {
-                org_id: d.id.clone(),
+                org_id: d.id.as_str().into(),
                 lat,
                 lon,
                 address: format!("{}机关", d.name_zh),
@@ -144,7 +144,7 @@ impl App {
                 let cell = area.cell(si, scols, srows);
                 let (slat, slon) = snap(cell.center());
                 sites.push(Site {
-                    org_id: s.id.clone(),
+                    org_id: s.id.as_str().into(),
                     lat: slat,
                     lon: slon,
                     address: format!("{}所址", s.name_zh),
@@ -175,7 +175,7 @@ impl App {
                         units.push(unit(
                             &format!("{place}{tag}{n:02}"),
                             kind,
-                            &s.id,
+                            s.id.as_str(),
                             status,
                             &crew,
                             pos,
@@ -211,10 +211,11 @@ impl App {
                     .trim_end_matches("市公安局")
                     .trim_end_matches("县公安局");
                 key_sites.push(KeySite {
-                    id: new_id(),
+                    id: KeySiteId::new(),
                     org_id: stations
                         .get(k % stations.len().max(1))
-                        .map_or(d.id.clone(), |s| s.id.clone()),
+                        .map_or(d.id.as_str(), |s| s.id.as_str())
+                        .into(),
                     kind: kind.into(),
                     name_zh: format!("{place}{zh}"),
                     name_en: format!(

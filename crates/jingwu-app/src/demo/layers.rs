@@ -3,9 +3,9 @@
 //! cameras placed deterministically around key sites). Camera stream URLs use the reserved
 //! `.invalid` domain (RFC 2606) and are marked as demo data: there is no real video behind them.
 
-use jingwu_core::new_id;
+use jingwu_core::{FeatureId, LayerCategoryId, LayerId, OrgId, OrgKind};
 use jingwu_store::command as cq;
-use jingwu_store::command::layers::{self as lq, Category, Layer};
+use jingwu_store::command::layers::{self as lq, Category, Layer, LayerKind};
 use jingwu_store::foundation::orgs;
 use serde_json::{Map, Value, json};
 
@@ -43,7 +43,7 @@ type LayerDef = (
     &'static str,
     &'static str,
     &'static str,
-    &'static str,
+    LayerKind,
     &'static [&'static str],
     bool,
 );
@@ -53,7 +53,7 @@ const LAYERS: [LayerDef; 25] = [
         "police_units",
         "110警力定位",
         "Police unit positions",
-        "live",
+        LayerKind::Live,
         FORCE,
         true,
     ),
@@ -62,7 +62,7 @@ const LAYERS: [LayerDef; 25] = [
         "police_stations",
         "派出所",
         "Police stations",
-        "imported",
+        LayerKind::Imported,
         MAP,
         false,
     ),
@@ -71,7 +71,7 @@ const LAYERS: [LayerDef; 25] = [
         "incidents_live",
         "110实时警情",
         "Live 110 incidents",
-        "live",
+        LayerKind::Live,
         FORCE,
         true,
     ),
@@ -80,7 +80,7 @@ const LAYERS: [LayerDef; 25] = [
         "incident_hotspots",
         "警情热点",
         "Incident hot spots",
-        "imported",
+        LayerKind::Imported,
         FORCE,
         true,
     ),
@@ -89,7 +89,7 @@ const LAYERS: [LayerDef; 25] = [
         "cctv_public_security",
         "治安监控",
         "Public-security cameras",
-        "imported",
+        LayerKind::Imported,
         FORCE,
         true,
     ),
@@ -98,7 +98,7 @@ const LAYERS: [LayerDef; 25] = [
         "cctv_traffic",
         "交通监控",
         "Traffic cameras",
-        "imported",
+        LayerKind::Imported,
         &["admin", "dispatcher", "officer", "traffic_clerk"],
         false,
     ),
@@ -107,7 +107,7 @@ const LAYERS: [LayerDef; 25] = [
         "cctv_social",
         "社会面视频",
         "Shared private cameras",
-        "pushed",
+        LayerKind::Pushed,
         FORCE,
         true,
     ),
@@ -116,7 +116,7 @@ const LAYERS: [LayerDef; 25] = [
         "body_cameras",
         "执法记录仪",
         "Body-worn cameras",
-        "live",
+        LayerKind::Live,
         FORCE,
         true,
     ),
@@ -125,7 +125,7 @@ const LAYERS: [LayerDef; 25] = [
         "checkpoint_face",
         "人脸卡口",
         "Face checkpoints",
-        "pushed",
+        LayerKind::Pushed,
         &["admin", "dispatcher"],
         true,
     ),
@@ -134,7 +134,7 @@ const LAYERS: [LayerDef; 25] = [
         "checkpoint_vehicle",
         "车辆卡口",
         "Vehicle checkpoints",
-        "pushed",
+        LayerKind::Pushed,
         &["admin", "dispatcher", "officer", "traffic_clerk"],
         false,
     ),
@@ -143,7 +143,7 @@ const LAYERS: [LayerDef; 25] = [
         "checkpoint_stations",
         "公安检查站",
         "Police checkpoints",
-        "imported",
+        LayerKind::Imported,
         FORCE,
         false,
     ),
@@ -152,7 +152,7 @@ const LAYERS: [LayerDef; 25] = [
         "key_units",
         "重点单位",
         "Key units",
-        "imported",
+        LayerKind::Imported,
         MAP,
         true,
     ),
@@ -161,7 +161,7 @@ const LAYERS: [LayerDef; 25] = [
         "vital_parts",
         "要害部位",
         "Vital parts",
-        "imported",
+        LayerKind::Imported,
         FORCE,
         true,
     ),
@@ -170,7 +170,7 @@ const LAYERS: [LayerDef; 25] = [
         "hospitals",
         "医院",
         "Hospitals",
-        "imported",
+        LayerKind::Imported,
         MAP,
         false,
     ),
@@ -179,7 +179,7 @@ const LAYERS: [LayerDef; 25] = [
         "ems_stations",
         "急救站",
         "Ambulance stations",
-        "imported",
+        LayerKind::Imported,
         MAP,
         false,
     ),
@@ -188,7 +188,7 @@ const LAYERS: [LayerDef; 25] = [
         "schools",
         "中小学幼儿园",
         "Schools and kindergartens",
-        "imported",
+        LayerKind::Imported,
         MAP,
         false,
     ),
@@ -197,7 +197,7 @@ const LAYERS: [LayerDef; 25] = [
         "universities",
         "高校",
         "Universities",
-        "imported",
+        LayerKind::Imported,
         MAP,
         false,
     ),
@@ -206,7 +206,7 @@ const LAYERS: [LayerDef; 25] = [
         "fire_stations",
         "消防站",
         "Fire stations",
-        "imported",
+        LayerKind::Imported,
         MAP,
         false,
     ),
@@ -215,7 +215,7 @@ const LAYERS: [LayerDef; 25] = [
         "hydrants",
         "消火栓",
         "Fire hydrants",
-        "imported",
+        LayerKind::Imported,
         MAP,
         false,
     ),
@@ -224,7 +224,7 @@ const LAYERS: [LayerDef; 25] = [
         "traffic_signals",
         "交通信号灯",
         "Traffic signals",
-        "imported",
+        LayerKind::Imported,
         MAP,
         false,
     ),
@@ -233,7 +233,7 @@ const LAYERS: [LayerDef; 25] = [
         "traffic_flow",
         "实时路况",
         "Live traffic",
-        "live",
+        LayerKind::Live,
         MAP,
         false,
     ),
@@ -242,7 +242,7 @@ const LAYERS: [LayerDef; 25] = [
         "hazmat_sites",
         "危化品企业",
         "Hazardous-chemical sites",
-        "imported",
+        LayerKind::Imported,
         &["admin", "dispatcher", "officer", "fire_commander"],
         true,
     ),
@@ -251,7 +251,7 @@ const LAYERS: [LayerDef; 25] = [
         "security_guards",
         "保安力量",
         "Security guard forces",
-        "pushed",
+        LayerKind::Pushed,
         FORCE,
         true,
     ),
@@ -260,7 +260,7 @@ const LAYERS: [LayerDef; 25] = [
         "grid_workers",
         "网格员",
         "Community grid workers",
-        "pushed",
+        LayerKind::Pushed,
         FORCE,
         true,
     ),
@@ -269,7 +269,7 @@ const LAYERS: [LayerDef; 25] = [
         "jurisdictions",
         "辖区边界",
         "Jurisdiction boundaries",
-        "imported",
+        LayerKind::Imported,
         MAP,
         false,
     ),
@@ -310,7 +310,7 @@ impl App {
             .iter()
             .enumerate()
             .map(|(i, (code, zh, en))| Category {
-                id: new_id(),
+                id: LayerCategoryId::new(),
                 code: (*code).into(),
                 name_zh: (*zh).into(),
                 name_en: (*en).into(),
@@ -327,13 +327,13 @@ impl App {
             let mut roles: Vec<&str> = roles.to_vec();
             roles.sort_unstable();
             layers.push(Layer {
-                id: new_id(),
+                id: LayerId::new(),
                 category_id,
                 code: code.into(),
                 name_zh: zh.into(),
                 name_en: en.into(),
-                owner_org_id: root.id.clone(),
-                kind: kind.into(),
+                owner_org_id: root.id.as_str().into(),
+                kind,
                 read_roles: serde_json::to_string(&roles)
                     .map_err(|e| AppError::Internal(e.to_string()))?,
                 scoped,
@@ -344,13 +344,12 @@ impl App {
             layers
                 .iter()
                 .find(|l| l.code == code)
-                .map(|l| l.id.clone())
-                .unwrap_or_default()
+                .map_or_else(|| LayerId::from(""), |l| l.id.clone())
         };
         // (layer id, feature, owning org).
-        let mut features: Vec<(String, FeatureInput, String)> = Vec::new();
+        let mut features: Vec<(LayerId, FeatureInput, OrgId)> = Vec::new();
         for (site, kind, path) in &sites {
-            if kind != "station" {
+            if *kind != OrgKind::Station {
                 continue;
             }
             let Some(org) = tree.iter().find(|o| o.path == *path) else {
@@ -363,7 +362,7 @@ impl App {
                     geometry: point(site.lat, site.lon),
                     properties: props(json!({ "name": org.name_zh, "name_en": org.name_en, "address": site.address })),
                 },
-                org.id.clone(),
+                org.id.as_str().into(),
             ));
         }
         for (i, k) in key_sites.iter().enumerate() {
@@ -428,7 +427,7 @@ impl App {
             lq::upsert_feature(
                 tx.db(),
                 &lq::Feature {
-                    id: new_id(),
+                    id: FeatureId::new(),
                     layer_id: lid.clone(),
                     org_id: org.clone(),
                     external_id: f.external_id.clone(),

@@ -8,6 +8,8 @@ mod layers;
 
 pub use activity::DemoPace;
 
+use jingwu_core::OrgKind;
+
 use crate::{App, NewOrg, NewUser, RequestCtx, Result};
 
 /// Password of every demo account. Demo data only: never use it on a real deployment.
@@ -228,28 +230,28 @@ impl App {
             });
         }
         let ctx = RequestCtx::cli();
-        let org = |kind: &str, code: &str, zh: &str, en: &str, parent: Option<&str>| NewOrg {
-            kind: kind.into(),
+        let org = |kind: OrgKind, code: &str, zh: &str, en: &str, parent: Option<&str>| NewOrg {
+            kind: kind.as_str().into(),
             code: code.into(),
             name_zh: zh.into(),
             name_en: en.into(),
             parent: parent.map(Into::into),
         };
         self.foundation()
-            .create_org(None, org("city", CITY.0, CITY.1, CITY.2, None), &ctx)
+            .create_org(None, org(OrgKind::City, CITY.0, CITY.1, CITY.2, None), &ctx)
             .await?;
         let system = self.foundation().system_principal().await?;
         for (code, zh, en, stations) in DISTRICTS {
             self.foundation()
                 .create_org(
                     Some(&system),
-                    org("district", code, zh, en, Some(CITY.0)),
+                    org(OrgKind::District, code, zh, en, Some(CITY.0)),
                     &ctx,
                 )
                 .await?;
             for (i, (place, pinyin)) in stations.iter().enumerate() {
                 let station = org(
-                    "station",
+                    OrgKind::Station,
                     &format!("{code}{:02}", i + 1),
                     &format!("{place}派出所"),
                     &format!("{pinyin} Police Station"),

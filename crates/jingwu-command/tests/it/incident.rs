@@ -154,3 +154,47 @@ proptest! {
         }
     }
 }
+
+/// Existing databases hold these codes: the enums must keep decoding every one of them.
+#[test]
+fn stored_codes_of_records_stay_the_same() {
+    use jingwu_command::records::{LayerKind, MediaKind, MessageKind};
+    use jingwu_core::TextEnum;
+
+    fn codes<T: TextEnum>() -> Vec<&'static str> {
+        T::VARIANTS.iter().map(|v| v.code()).collect()
+    }
+    assert_eq!(
+        codes::<AssignmentStatus>(),
+        [
+            "dispatched",
+            "acknowledged",
+            "en_route",
+            "on_scene",
+            "cleared",
+            "cancelled",
+            "merged"
+        ]
+    );
+    assert_eq!(
+        codes::<EventKind>(),
+        [
+            "created",
+            "duplicate_flagged",
+            "handed_over",
+            "merged_into",
+            "merged_from",
+            "dispatched",
+            "acknowledged",
+            "en_route",
+            "on_scene",
+            "cleared",
+            "cancelled",
+            "closed",
+            "media_added"
+        ]
+    );
+    assert_eq!(codes::<MessageKind>(), ["assignment", "reassigned"]);
+    assert_eq!(codes::<LayerKind>(), ["imported", "pushed", "live"]);
+    assert_eq!(codes::<MediaKind>(), ["photo", "video"]);
+}

@@ -1,11 +1,14 @@
 //! Which units are on which incident, and their progress.
 
+pub use jingwu_command::incident::AssignmentStatus;
 pub use jingwu_command::records::Assignment;
 
+use jingwu_core::IncidentId;
 use sqlx::Row;
 
 use super::incidents::Milestone;
 use crate::conn::{Conn, sealed::Raw as _};
+use crate::decode::{code, id};
 use crate::{Result, WriteTx};
 
 pub async fn insert_assignment(db: &mut WriteTx, a: &Assignment) -> Result<()> {
@@ -14,9 +17,9 @@ pub async fn insert_assignment(db: &mut WriteTx, a: &Assignment) -> Result<()> {
         "INSERT INTO assignments (incident_id, unit_id, status, eta_secs, dispatched_at) \
          VALUES ($1, $2, $3, $4, $5)",
     )
-    .bind(&a.incident_id)
-    .bind(&a.unit_id)
-    .bind(&a.status)
+    .bind(a.incident_id.as_str())
+    .bind(a.unit_id.as_str())
+    .bind(a.status.as_str())
     .bind(a.eta_secs)
     .bind(a.dispatched_at)
     .execute(conn)
@@ -24,21 +27,24 @@ pub async fn insert_assignment(db: &mut WriteTx, a: &Assignment) -> Result<()> {
     Ok(())
 }
 
-pub async fn assignments_of(db: &mut impl Conn, incident_id: &str) -> Result<Vec<Assignment>> {
+pub async fn assignments_of(
+    db: &mut impl Conn,
+    incident_id: &IncidentId,
+) -> Result<Vec<Assignment>> {
     let conn = db.raw();
     let rows = sqlx::query(
         "SELECT incident_id, unit_id, status, eta_secs, dispatched_at, acknowledged_at, en_route_at, \
          on_scene_at, cleared_at FROM assignments WHERE incident_id = $1 ORDER BY dispatched_at, unit_id",
     )
-    .bind(incident_id)
+    .bind(incident_id.as_str())
     .fetch_all(conn)
     .await?;
     rows.iter()
         .map(|r| {
             Ok(Assignment {
-                incident_id: r.try_get(0)?,
-                unit_id: r.try_get(1)?,
-                status: r.try_get(2)?,
+                incident_id: id(r, 0)?,
+                unit_id: id(r, 1)?,
+                status: code(r, 2)?,
                 eta_secs: r.try_get(3)?,
                 dispatched_at: r.try_get(4)?,
                 acknowledged_at: r.try_get(5)?,
@@ -53,9 +59,9 @@ pub async fn assignments_of(db: &mut impl Conn, incident_id: &str) -> Result<Vec
 /// Records a unit's progress on its assignment (the column is set only the first time).
 pub async fn mark_assignment(
     db: &mut WriteTx,
-    incident_id: &str,
+    incident_id: &IncidentId,
     unit_id: &str,
-    status: &str,
+    status: AssignmentStatus,
     milestone: Option<Milestone>,
     at: i64,
 ) -> Result<()> {
@@ -70,9 +76,9 @@ pub async fn mark_assignment(
     let sql =
         format!("UPDATE assignments SET status = $1{set} WHERE incident_id = $3 AND unit_id = $4");
     sqlx::query(&sql)
-        .bind(status)
+        .bind(status.as_str())
         .bind(at)
-        .bind(incident_id)
+        .bind(incident_id.as_str())
         .bind(unit_id)
         .execute(conn)
         .await?;

@@ -6,10 +6,11 @@ use sqlx::{Row, any::AnyRow};
 
 use super::assignments::Assignment;
 use crate::conn::{Conn, sealed::Raw as _};
-use crate::decode::code;
+use crate::decode::{code, id, opt_id};
 use crate::scope::like_prefix;
 use crate::{Result, WriteTx};
 use jingwu_command::incident::IncidentStatus;
+use jingwu_core::IncidentId;
 
 const INCIDENT_COLUMNS: &str = "i.id, i.number, i.org_id, i.category, i.subcategory, i.priority, \
     i.source, i.caller_name, i.caller_phone, i.lat, i.lon, i.address, i.description, i.status, \
@@ -19,9 +20,9 @@ const INCIDENT_COLUMNS: &str = "i.id, i.number, i.org_id, i.category, i.subcateg
 fn incident_from_row(r: &AnyRow) -> Result<ScopedIncident> {
     Ok(ScopedIncident {
         incident: Incident {
-            id: r.try_get::<String, _>(0)?.into(),
+            id: id(r, 0)?,
             number: r.try_get(1)?,
-            org_id: r.try_get(2)?,
+            org_id: id(r, 2)?,
             category: code(r, 3)?,
             subcategory: code(r, 4)?,
             priority: code(r, 5)?,
@@ -33,8 +34,8 @@ fn incident_from_row(r: &AnyRow) -> Result<ScopedIncident> {
             address: r.try_get(11)?,
             description: r.try_get(12)?,
             status: code(r, 13)?,
-            duplicate_of: r.try_get(14)?,
-            created_by: r.try_get(15)?,
+            duplicate_of: opt_id(r, 14)?,
+            created_by: id(r, 15)?,
             created_at: r.try_get(16)?,
             dispatched_at: r.try_get(17)?,
             acknowledged_at: r.try_get(18)?,
@@ -57,7 +58,7 @@ pub async fn insert_incident(db: &mut WriteTx, i: &Incident) -> Result<()> {
     )
     .bind(i.id.as_str())
     .bind(&i.number)
-    .bind(&i.org_id)
+    .bind(i.org_id.as_str())
     .bind(i.category.as_str())
     .bind(i.subcategory.as_str())
     .bind(i.priority.as_str())
@@ -69,20 +70,23 @@ pub async fn insert_incident(db: &mut WriteTx, i: &Incident) -> Result<()> {
     .bind(&i.address)
     .bind(&i.description)
     .bind(i.status.as_str())
-    .bind(&i.duplicate_of)
-    .bind(&i.created_by)
+    .bind(i.duplicate_of.as_ref().map(|v| v.as_str()))
+    .bind(i.created_by.as_str())
     .bind(i.created_at)
     .execute(conn)
     .await?;
     Ok(())
 }
 
-pub async fn get_incident(db: &mut impl Conn, id: &str) -> Result<Option<ScopedIncident>> {
+pub async fn get_incident(db: &mut impl Conn, id: &IncidentId) -> Result<Option<ScopedIncident>> {
     let conn = db.raw();
     let sql = format!(
         "SELECT {INCIDENT_COLUMNS} FROM incidents i JOIN org_units o ON o.id = i.org_id WHERE i.id = $1"
     );
-    let row = sqlx::query(&sql).bind(id).fetch_optional(conn).await?;
+    let row = sqlx::query(&sql)
+        .bind(id.as_str())
+        .fetch_optional(conn)
+        .await?;
     row.as_ref().map(incident_from_row).transpose()
 }
 
@@ -124,7 +128,7 @@ pub async fn open_incidents_since(db: &mut impl Conn, since: i64) -> Result<Vec<
 /// Sets one of the milestone columns (only the first time) and the status.
 pub async fn mark_incident(
     db: &mut WriteTx,
-    id: &str,
+    id: &IncidentId,
     status: IncidentStatus,
     milestone: Milestone,
     at: i64,
@@ -136,7 +140,7 @@ pub async fn mark_incident(
     sqlx::query(&sql)
         .bind(status.as_str())
         .bind(at)
-        .bind(id)
+        .bind(id.as_str())
         .execute(conn)
         .await?;
     Ok(())
@@ -144,7 +148,7 @@ pub async fn mark_incident(
 
 pub async fn close_incident(
     db: &mut WriteTx,
-    id: &str,
+    id: &IncidentId,
     at: i64,
     result_code: &str,
     result_text: &str,
@@ -157,32 +161,37 @@ pub async fn close_incident(
     .bind(at)
     .bind(result_code)
     .bind(result_text)
-    .bind(id)
+    .bind(id.as_str())
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn merge_incident(db: &mut WriteTx, id: &str, into: &str, at: i64) -> Result<bool> {
+pub async fn merge_incident(
+    db: &mut WriteTx,
+    id: &IncidentId,
+    into: &IncidentId,
+    at: i64,
+) -> Result<bool> {
     let conn = db.raw();
     let done = sqlx::query(
         "UPDATE incidents SET status = 'merged', duplicate_of = $1, closed_at = $2 \
          WHERE id = $3 AND status NOT IN ('closed', 'merged')",
     )
-    .bind(into)
+    .bind(into.as_str())
     .bind(at)
-    .bind(id)
+    .bind(id.as_str())
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
 }
 
 /// Moves an incident to another owning org (hand-over / escalation).
-pub async fn reassign_incident(db: &mut WriteTx, id: &str, org_id: &str) -> Result<()> {
+pub async fn reassign_incident(db: &mut WriteTx, id: &IncidentId, org_id: &str) -> Result<()> {
     let conn = db.raw();
     sqlx::query("UPDATE incidents SET org_id = $1 WHERE id = $2")
         .bind(org_id)
-        .bind(id)
+        .bind(id.as_str())
         .execute(conn)
         .await?;
     Ok(())
@@ -190,12 +199,17 @@ pub async fn reassign_incident(db: &mut WriteTx, id: &str, org_id: &str) -> Resu
 
 /// Points a unit that is on incident `from` at incident `to`, keeping its status (duplicate
 /// merge). Returns whether the unit was still on `from`.
-pub async fn retarget_unit(db: &mut WriteTx, unit_id: &str, from: &str, to: &str) -> Result<bool> {
+pub async fn retarget_unit(
+    db: &mut WriteTx,
+    unit_id: &str,
+    from: &IncidentId,
+    to: &IncidentId,
+) -> Result<bool> {
     let conn = db.raw();
     let done = sqlx::query("UPDATE units SET incident_id = $1 WHERE id = $2 AND incident_id = $3")
-        .bind(to)
+        .bind(to.as_str())
         .bind(unit_id)
-        .bind(from)
+        .bind(from.as_str())
         .execute(conn)
         .await?;
     Ok(done.rows_affected() == 1)
@@ -214,9 +228,9 @@ pub async fn upsert_assignment(db: &mut WriteTx, a: &Assignment) -> Result<()> {
          acknowledged_at = excluded.acknowledged_at, en_route_at = excluded.en_route_at, \
          on_scene_at = excluded.on_scene_at, cleared_at = excluded.cleared_at",
     )
-    .bind(&a.incident_id)
-    .bind(&a.unit_id)
-    .bind(&a.status)
+    .bind(a.incident_id.as_str())
+    .bind(a.unit_id.as_str())
+    .bind(a.status.as_str())
     .bind(a.eta_secs)
     .bind(a.dispatched_at)
     .bind(a.acknowledged_at)

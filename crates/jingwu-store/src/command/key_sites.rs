@@ -5,6 +5,7 @@ pub use jingwu_command::records::KeySite;
 use sqlx::Row;
 
 use crate::conn::{Conn, sealed::Raw as _};
+use crate::decode::id;
 use crate::scope::like_prefix;
 use crate::{Result, WriteTx};
 
@@ -14,8 +15,8 @@ pub async fn insert_key_site(db: &mut WriteTx, k: &KeySite) -> Result<()> {
         "INSERT INTO key_sites (id, org_id, kind, name_zh, name_en, lat, lon, target_secs) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
-    .bind(&k.id)
-    .bind(&k.org_id)
+    .bind(k.id.as_str())
+    .bind(k.org_id.as_str())
     .bind(&k.kind)
     .bind(&k.name_zh)
     .bind(&k.name_en)
@@ -39,8 +40,8 @@ pub async fn key_sites_under(db: &mut impl Conn, path: &str) -> Result<Vec<KeySi
     rows.iter()
         .map(|r| {
             Ok(KeySite {
-                id: r.try_get(0)?,
-                org_id: r.try_get(1)?,
+                id: id(r, 0)?,
+                org_id: id(r, 1)?,
                 kind: r.try_get(2)?,
                 name_zh: r.try_get(3)?,
                 name_en: r.try_get(4)?,

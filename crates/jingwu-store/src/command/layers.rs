@@ -2,7 +2,7 @@
 //! coverage alerts.
 
 pub use jingwu_command::records::{
-    CoverageAlert, Feature, Layer, LayerCategory as Category, LayerRow,
+    CoverageAlert, Feature, Layer, LayerCategory as Category, LayerKind, LayerRow,
 };
 
 use sqlx::{Row, any::AnyRow};
@@ -10,6 +10,7 @@ use sqlx::{Row, any::AnyRow};
 use crate::Result;
 use crate::WriteTx;
 use crate::conn::{Conn, sealed::Raw as _};
+use crate::decode::{code, id};
 use crate::scope::like_prefix;
 
 pub async fn insert_category(db: &mut WriteTx, c: &Category) -> Result<()> {
@@ -17,7 +18,7 @@ pub async fn insert_category(db: &mut WriteTx, c: &Category) -> Result<()> {
     sqlx::query(
         "INSERT INTO layer_categories (id, code, name_zh, name_en, sort) VALUES ($1, $2, $3, $4, $5)",
     )
-    .bind(&c.id)
+    .bind(c.id.as_str())
     .bind(&c.code)
     .bind(&c.name_zh)
     .bind(&c.name_en)
@@ -37,7 +38,7 @@ pub async fn categories(db: &mut impl Conn) -> Result<Vec<Category>> {
     rows.iter()
         .map(|r| {
             Ok(Category {
-                id: r.try_get(0)?,
+                id: id(r, 0)?,
                 code: r.try_get(1)?,
                 name_zh: r.try_get(2)?,
                 name_en: r.try_get(3)?,
@@ -57,13 +58,13 @@ pub async fn insert_layer(db: &mut WriteTx, l: &Layer) -> Result<()> {
         "INSERT INTO layers (id, category_id, code, name_zh, name_en, owner_org_id, kind, \
          read_roles, scoped, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
-    .bind(&l.id)
-    .bind(&l.category_id)
+    .bind(l.id.as_str())
+    .bind(l.category_id.as_str())
     .bind(&l.code)
     .bind(&l.name_zh)
     .bind(&l.name_en)
-    .bind(&l.owner_org_id)
-    .bind(&l.kind)
+    .bind(l.owner_org_id.as_str())
+    .bind(l.kind.as_str())
     .bind(&l.read_roles)
     .bind(i64::from(l.scoped))
     .bind(l.created_at)
@@ -80,13 +81,13 @@ const LAYER_SELECT: &str = "SELECT l.id, l.category_id, l.code, l.name_zh, l.nam
 fn layer_from_row(r: &AnyRow) -> Result<LayerRow> {
     Ok(LayerRow {
         layer: Layer {
-            id: r.try_get(0)?,
-            category_id: r.try_get(1)?,
+            id: id(r, 0)?,
+            category_id: id(r, 1)?,
             code: r.try_get(2)?,
             name_zh: r.try_get(3)?,
             name_en: r.try_get(4)?,
-            owner_org_id: r.try_get(5)?,
-            kind: r.try_get(6)?,
+            owner_org_id: id(r, 5)?,
+            kind: code(r, 6)?,
             read_roles: r.try_get(7)?,
             scoped: r.try_get::<i64, _>(8)? != 0,
             created_at: r.try_get(9)?,
@@ -124,7 +125,7 @@ pub async fn upsert_feature(db: &mut WriteTx, f: &Feature) -> Result<bool> {
     let conn = db.raw();
     let existed =
         sqlx::query("SELECT COUNT(*) FROM layer_features WHERE layer_id = $1 AND external_id = $2")
-            .bind(&f.layer_id)
+            .bind(f.layer_id.as_str())
             .bind(&f.external_id)
             .fetch_one(&mut *conn)
             .await?
@@ -139,9 +140,9 @@ pub async fn upsert_feature(db: &mut WriteTx, f: &Feature) -> Result<bool> {
          min_lat = excluded.min_lat, min_lon = excluded.min_lon, max_lat = excluded.max_lat, \
          max_lon = excluded.max_lon, updated_at = excluded.updated_at",
     )
-    .bind(&f.id)
-    .bind(&f.layer_id)
-    .bind(&f.org_id)
+    .bind(f.id.as_str())
+    .bind(f.layer_id.as_str())
+    .bind(f.org_id.as_str())
     .bind(&f.external_id)
     .bind(&f.geometry)
     .bind(&f.properties)
@@ -184,9 +185,9 @@ pub async fn features(
     rows.iter()
         .map(|r| {
             Ok(Feature {
-                id: r.try_get(0)?,
-                layer_id: r.try_get(1)?,
-                org_id: r.try_get(2)?,
+                id: id(r, 0)?,
+                layer_id: id(r, 1)?,
+                org_id: id(r, 2)?,
                 external_id: r.try_get(3)?,
                 geometry: r.try_get(4)?,
                 properties: r.try_get(5)?,
@@ -203,8 +204,8 @@ pub async fn insert_alert(db: &mut WriteTx, a: &CoverageAlert) -> Result<()> {
         "INSERT INTO coverage_alerts (id, org_id, limit_secs, road_share, cell_share, target, \
          suggestion, raised_at, resolved_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
-    .bind(&a.id)
-    .bind(&a.org_id)
+    .bind(a.id.as_str())
+    .bind(a.org_id.as_str())
     .bind(a.limit_secs)
     .bind(a.road_share)
     .bind(a.cell_share)
@@ -253,8 +254,8 @@ pub async fn alerts_under(
         .map(|r| {
             Ok((
                 CoverageAlert {
-                    id: r.try_get(0)?,
-                    org_id: r.try_get(1)?,
+                    id: id(r, 0)?,
+                    org_id: id(r, 1)?,
                     limit_secs: r.try_get(2)?,
                     road_share: r.try_get(3)?,
                     cell_share: r.try_get(4)?,

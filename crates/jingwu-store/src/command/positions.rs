@@ -37,7 +37,7 @@ pub async fn record_positions(db: &mut TelemetryTx, batch: &[Position]) -> Resul
         let mut q = sqlx::query(&sql);
         for p in chunk {
             q = q
-                .bind(&p.unit_id)
+                .bind(p.unit_id.as_str())
                 .bind(p.at)
                 .bind(p.lat)
                 .bind(p.lon)
@@ -81,7 +81,11 @@ pub async fn record_positions(db: &mut TelemetryTx, batch: &[Position]) -> Resul
         );
         let mut q = sqlx::query(&sql);
         for p in chunk {
-            q = q.bind(&p.unit_id).bind(p.lat).bind(p.lon).bind(p.at);
+            q = q
+                .bind(p.unit_id.as_str())
+                .bind(p.lat)
+                .bind(p.lon)
+                .bind(p.at);
         }
         q.execute(&mut *conn).await?;
     }

@@ -2,9 +2,11 @@
 
 pub use jingwu_command::records::Site;
 
+use jingwu_core::OrgKind;
 use sqlx::Row;
 
 use crate::conn::{Conn, sealed::Raw as _};
+use crate::decode::{code, id};
 use crate::scope::like_prefix;
 use crate::{Result, WriteTx};
 
@@ -15,7 +17,7 @@ pub async fn upsert_site(db: &mut WriteTx, s: &Site) -> Result<()> {
          ON CONFLICT (org_id) DO UPDATE SET lat = excluded.lat, lon = excluded.lon, \
          address = excluded.address, area_geojson = excluded.area_geojson",
     )
-    .bind(&s.org_id)
+    .bind(s.org_id.as_str())
     .bind(s.lat)
     .bind(s.lon)
     .bind(&s.address)
@@ -26,7 +28,7 @@ pub async fn upsert_site(db: &mut WriteTx, s: &Site) -> Result<()> {
 }
 
 /// Sites of every unit in a subtree, with the unit's kind and path.
-pub async fn sites_under(db: &mut impl Conn, path: &str) -> Result<Vec<(Site, String, String)>> {
+pub async fn sites_under(db: &mut impl Conn, path: &str) -> Result<Vec<(Site, OrgKind, String)>> {
     let conn = db.raw();
     let rows = sqlx::query(
         "SELECT s.org_id, s.lat, s.lon, s.address, s.area_geojson, o.kind, o.path \
@@ -39,13 +41,13 @@ pub async fn sites_under(db: &mut impl Conn, path: &str) -> Result<Vec<(Site, St
         .map(|r| {
             Ok((
                 Site {
-                    org_id: r.try_get(0)?,
+                    org_id: id(r, 0)?,
                     lat: r.try_get(1)?,
                     lon: r.try_get(2)?,
                     address: r.try_get(3)?,
                     area_geojson: r.try_get(4)?,
                 },
-                r.try_get(5)?,
+                code(r, 5)?,
                 r.try_get(6)?,
             ))
         })

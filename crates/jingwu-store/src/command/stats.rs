@@ -7,7 +7,7 @@ use sqlx::Row;
 
 use crate::Result;
 use crate::conn::Conn;
-use crate::decode::code;
+use crate::decode::{code, id};
 use crate::scope::like_prefix;
 
 /// Scene photos linked to the incident (`incident_media`, kind `photo`), for the compliance
@@ -41,8 +41,8 @@ pub async fn incident_rows(
     rows.iter()
         .map(|r| {
             Ok(StatsRow {
-                id: r.try_get(0)?,
-                org_id: r.try_get(1)?,
+                id: id(r, 0)?,
+                org_id: id(r, 1)?,
                 category: code(r, 2)?,
                 subcategory: code(r, 3)?,
                 priority: code(r, 4)?,

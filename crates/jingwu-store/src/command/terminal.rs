@@ -1,10 +1,11 @@
 //! Each unit's durable terminal message log (per-unit sequence numbers).
 
-pub use jingwu_command::records::TerminalMessage;
+pub use jingwu_command::records::{MessageKind, TerminalMessage};
 
 use sqlx::Row;
 
 use crate::conn::{Conn, sealed::Raw as _};
+use crate::decode::{code, id};
 use crate::{Result, WriteTx};
 
 /// Appends a message to a unit's terminal log; returns its sequence number.
@@ -51,10 +52,10 @@ pub async fn terminal_messages_after(
     rows.iter()
         .map(|r| {
             Ok(TerminalMessage {
-                unit_id: r.try_get(0)?,
+                unit_id: id(r, 0)?,
                 seq: r.try_get(1)?,
                 at: r.try_get(2)?,
-                kind: r.try_get(3)?,
+                kind: code(r, 3)?,
                 body: r.try_get(4)?,
             })
         })

@@ -2,11 +2,12 @@
 //! status history and crews.
 
 pub use jingwu_command::records::{ScopedUnit, StatusChange, Unit};
+use jingwu_command::unit::UnitStatus;
 
 use sqlx::{Row, any::AnyRow};
 
 use crate::conn::{Conn, sealed::Raw as _};
-use crate::decode::code;
+use crate::decode::{code, id, opt_id};
 use crate::scope::like_prefix;
 use crate::{Result, WriteTx};
 
@@ -16,13 +17,13 @@ const UNIT_COLUMNS: &str = "u.id, u.call_sign, u.kind, u.org_id, u.status, u.sta
 fn unit_from_row(r: &AnyRow) -> Result<ScopedUnit> {
     Ok(ScopedUnit {
         unit: Unit {
-            id: r.try_get::<String, _>(0)?.into(),
+            id: id(r, 0)?,
             call_sign: r.try_get(1)?,
             kind: code(r, 2)?,
-            org_id: r.try_get(3)?,
+            org_id: id(r, 3)?,
             status: code(r, 4)?,
             status_since: r.try_get(5)?,
-            incident_id: r.try_get(6)?,
+            incident_id: opt_id(r, 6)?,
             crew: crew_of(r.try_get(7)?)?,
             lat: r.try_get(8)?,
             lon: r.try_get(9)?,
@@ -42,10 +43,10 @@ pub async fn insert_unit(db: &mut WriteTx, u: &Unit) -> Result<()> {
     .bind(u.id.as_str())
     .bind(&u.call_sign)
     .bind(u.kind.as_str())
-    .bind(&u.org_id)
+    .bind(u.org_id.as_str())
     .bind(u.status.as_str())
     .bind(u.status_since)
-    .bind(&u.incident_id)
+    .bind(u.incident_id.as_ref().map(|v| v.as_str()))
     .bind(crew_json(&u.crew))
     .bind(u.lat)
     .bind(u.lon)
@@ -105,8 +106,8 @@ pub async fn units_under(db: &mut impl Conn, path: &str) -> Result<Vec<ScopedUni
 pub async fn set_unit_status(
     db: &mut WriteTx,
     id: &str,
-    from: &str,
-    to: &str,
+    from: UnitStatus,
+    to: UnitStatus,
     incident_id: Option<&str>,
     at: i64,
 ) -> Result<bool> {
@@ -114,11 +115,11 @@ pub async fn set_unit_status(
     let done = sqlx::query(
         "UPDATE units SET status = $1, incident_id = $2, status_since = $3 WHERE id = $4 AND status = $5",
     )
-    .bind(to)
+    .bind(to.as_str())
     .bind(incident_id)
     .bind(at)
     .bind(id)
-    .bind(from)
+    .bind(from.as_str())
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -130,13 +131,13 @@ pub async fn log_unit_status(db: &mut WriteTx, c: &StatusChange) -> Result<()> {
         "INSERT INTO unit_status_log (id, unit_id, from_status, to_status, at, actor_id, incident_id, reason) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
-    .bind(&c.id)
-    .bind(&c.unit_id)
-    .bind(&c.from_status)
-    .bind(&c.to_status)
+    .bind(c.id.as_str())
+    .bind(c.unit_id.as_str())
+    .bind(c.from_status.as_str())
+    .bind(c.to_status.as_str())
     .bind(c.at)
-    .bind(&c.actor_id)
-    .bind(&c.incident_id)
+    .bind(c.actor_id.as_str())
+    .bind(c.incident_id.as_ref().map(|v| v.as_str()))
     .bind(&c.reason)
     .execute(conn)
     .await?;

@@ -7,7 +7,7 @@ pub mod blobs;
 
 pub use jingwu_core::records::{MediaObject, Upload, UploadStatus};
 
-use crate::decode::code;
+use crate::decode::{code, id, opt_id};
 
 use sqlx::{Row, any::AnyRow};
 
@@ -20,10 +20,10 @@ const UPLOAD_COLUMNS: &str = "id, incident_id, unit_id, uploader_id, file_name, 
 
 fn upload_from_row(r: &AnyRow) -> Result<Upload> {
     Ok(Upload {
-        id: r.try_get(0)?,
-        incident_id: r.try_get(1)?,
-        unit_id: r.try_get(2)?,
-        uploader_id: r.try_get(3)?,
+        id: id(r, 0)?,
+        incident_id: id(r, 1)?,
+        unit_id: opt_id(r, 2)?,
+        uploader_id: id(r, 3)?,
         file_name: r.try_get(4)?,
         content_type: r.try_get(5)?,
         total_size: r.try_get(6)?,
@@ -44,10 +44,10 @@ pub async fn insert_upload(db: &mut WriteTx, u: &Upload) -> Result<()> {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
     );
     sqlx::query(&sql)
-        .bind(&u.id)
-        .bind(&u.incident_id)
-        .bind(&u.unit_id)
-        .bind(&u.uploader_id)
+        .bind(u.id.as_str())
+        .bind(u.incident_id.as_str())
+        .bind(u.unit_id.as_ref().map(|v| v.as_str()))
+        .bind(u.uploader_id.as_str())
         .bind(&u.file_name)
         .bind(&u.content_type)
         .bind(u.total_size)

@@ -218,8 +218,8 @@ pub async fn coverage_alerts(
     Ok(axum::Json(
         rows.into_iter()
             .map(|v| CoverageAlert {
-                id: v.alert.id,
-                org_id: v.alert.org_id,
+                id: v.alert.id.into_string(),
+                org_id: v.alert.org_id.into_string(),
                 limit_secs: v.alert.limit_secs,
                 road_share: v.alert.road_share,
                 cell_share: v.alert.cell_share,

@@ -6,6 +6,7 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use jingwu_app::ResponseEvaluation;
 use jingwu_command::response::{Basis, ResponseOutcome};
+use jingwu_core::IncidentId;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -129,7 +130,7 @@ pub async fn handover(
     State(s): State<AppState>,
     Ctx(ctx): Ctx,
     caller: Caller,
-    Path(id): Path<String>,
+    Path(id): Path<IncidentId>,
     Json(r): Json<HandoverRequest>,
 ) -> Result<axum::Json<HandoverResponse>, ApiError> {
     let h = s
@@ -176,13 +177,13 @@ pub async fn merge(
     State(s): State<AppState>,
     Ctx(ctx): Ctx,
     caller: Caller,
-    Path(id): Path<String>,
+    Path(id): Path<IncidentId>,
     Json(r): Json<MergeRequest>,
 ) -> Result<axum::Json<MergeResponse>, ApiError> {
     let m = s
         .app
         .command()
-        .merge_incident(&caller.principal, &id, &r.into, &ctx)
+        .merge_incident(&caller.principal, &id, &r.into.as_str().into(), &ctx)
         .await?;
     Ok(axum::Json(MergeResponse {
         merged: m.merged,
@@ -204,7 +205,7 @@ pub async fn eido(
     State(s): State<AppState>,
     caller: Caller,
     Ctx(ctx): Ctx,
-    Path(id): Path<String>,
+    Path(id): Path<IncidentId>,
 ) -> Result<impl IntoResponse, ApiError> {
     let v = s
         .app

@@ -1,7 +1,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use jingwu_app::{IncidentFilter, NewIncident};
-use jingwu_core::micros_to_timestamp;
+use jingwu_core::{IncidentId, micros_to_timestamp};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -68,7 +68,7 @@ impl From<jingwu_command::records::ScopedIncident> for Incident {
         Incident {
             id: i.id.into_string(),
             number: i.number,
-            org_id: i.org_id,
+            org_id: i.org_id.into_string(),
             category: i.category.to_string(),
             subcategory: i.subcategory.to_string(),
             priority: i.priority.to_string(),
@@ -80,7 +80,7 @@ impl From<jingwu_command::records::ScopedIncident> for Incident {
             address: i.address,
             description: i.description,
             status: i.status.to_string(),
-            duplicate_of: i.duplicate_of,
+            duplicate_of: i.duplicate_of.map(Into::into),
             created_at: ts(i.created_at),
             dispatched_at: i.dispatched_at.map(ts),
             acknowledged_at: i.acknowledged_at.map(ts),
@@ -226,8 +226,12 @@ pub async fn list_incidents(
         }
     };
     // The document lists the statuses; an unknown one is refused, not answered with nothing.
-    if let Some(st) = &p.status {
-        jingwu_command::incident::IncidentStatus::parse(st).map_err(|e| {
+    let status = p
+        .status
+        .as_deref()
+        .map(jingwu_command::incident::IncidentStatus::parse)
+        .transpose()
+        .map_err(|e| {
             ApiError::field(
                 StatusCode::BAD_REQUEST,
                 "status",
@@ -235,9 +239,8 @@ pub async fn list_incidents(
                 e.to_string(),
             )
         })?;
-    }
     let f = IncidentFilter {
-        status: p.status,
+        status,
         from: p.from.as_deref().map(|v| parse_ts("from", v)).transpose()?,
         to: p.to.as_deref().map(|v| parse_ts("to", v)).transpose()?,
         limit,
@@ -293,7 +296,7 @@ pub async fn get_incident(
     State(s): State<AppState>,
     caller: Caller,
     Ctx(ctx): Ctx,
-    Path(id): Path<String>,
+    Path(id): Path<IncidentId>,
 ) -> Result<axum::Json<IncidentDetailResponse>, ApiError> {
     let d = s
         .app
@@ -314,9 +317,9 @@ pub async fn get_incident(
             .into_iter()
             .map(|e| TimelineEvent {
                 at: ts(e.at),
-                kind: e.kind,
-                actor_id: e.actor_id,
-                unit_id: e.unit_id,
+                kind: e.kind.to_string(),
+                actor_id: e.actor_id.into_string(),
+                unit_id: e.unit_id.map(Into::into),
                 detail: serde_json::from_str(&e.detail).unwrap_or(serde_json::Value::Null),
             })
             .collect(),
@@ -324,8 +327,8 @@ pub async fn get_incident(
             .assignments
             .into_iter()
             .map(|a| AssignmentView {
-                unit_id: a.unit_id,
-                status: a.status,
+                unit_id: a.unit_id.into_string(),
+                status: a.status.to_string(),
                 eta_secs: a.eta_secs,
                 dispatched_at: ts(a.dispatched_at),
                 acknowledged_at: a.acknowledged_at.map(ts),
@@ -380,7 +383,7 @@ pub struct RecommendParams {
 pub async fn recommend(
     State(s): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    Path(id): Path<IncidentId>,
     Query(p): Query<RecommendParams>,
 ) -> Result<axum::Json<Vec<RecommendationView>>, ApiError> {
     let limit = match p.limit.unwrap_or(10) {
@@ -447,7 +450,7 @@ pub async fn dispatch(
     State(s): State<AppState>,
     Ctx(ctx): Ctx,
     caller: Caller,
-    Path(id): Path<String>,
+    Path(id): Path<IncidentId>,
     Json(r): Json<DispatchRequest>,
 ) -> Result<axum::Json<Vec<DispatchedUnit>>, ApiError> {
     let done = s
@@ -489,7 +492,7 @@ pub async fn close(
     State(s): State<AppState>,
     Ctx(ctx): Ctx,
     caller: Caller,
-    Path(id): Path<String>,
+    Path(id): Path<IncidentId>,
     Json(r): Json<CloseRequest>,
 ) -> Result<StatusCode, ApiError> {
     s.app

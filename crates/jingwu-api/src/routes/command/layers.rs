@@ -35,13 +35,13 @@ pub struct Layer {
 impl From<jingwu_app::LayerInfo> for Layer {
     fn from(l: jingwu_app::LayerInfo) -> Self {
         Layer {
-            id: l.layer.id,
+            id: l.layer.id.into_string(),
             category: l.category_code,
             code: l.layer.code,
             name_zh: l.layer.name_zh,
             name_en: l.layer.name_en,
-            owner_org_id: l.layer.owner_org_id,
-            kind: l.layer.kind,
+            owner_org_id: l.layer.owner_org_id.into_string(),
+            kind: l.layer.kind.to_string(),
             read_roles: l.read_roles,
             scoped: l.layer.scoped,
             features: l.features,

@@ -20,7 +20,7 @@ use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jingwu_app::{IncidentMedia, NewUpload, UploadView};
-use jingwu_core::micros_to_timestamp;
+use jingwu_core::{IncidentId, micros_to_timestamp};
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncRead, AsyncSeekExt, ReadBuf};
 use utoipa::ToSchema;
@@ -84,9 +84,9 @@ impl From<UploadView> for UploadResponse {
                 .then(|| format!("/api/v1/media/uploads/{}/chunks/{}", u.id, u.received_bytes)),
             media_url: (u.status == jingwu_core::records::UploadStatus::Complete)
                 .then(|| format!("/api/v1/media/{}", u.sha256)),
-            id: u.id,
-            incident_id: u.incident_id,
-            unit_id: u.unit_id,
+            id: u.id.into_string(),
+            incident_id: u.incident_id.into_string(),
+            unit_id: u.unit_id.map(Into::into),
             file_name: u.file_name,
             content_type: u.content_type,
             size: u.total_size,
@@ -120,12 +120,12 @@ impl From<IncidentMedia> for MediaItem {
         MediaItem {
             url: format!("/api/v1/media/{}", m.link.sha256),
             sha256: m.link.sha256,
-            kind: m.link.kind,
+            kind: m.link.kind.to_string(),
             content_type: m.content_type,
             size: m.size,
             file_name: m.file_name,
-            upload_id: m.link.upload_id,
-            added_by: m.link.added_by,
+            upload_id: m.link.upload_id.into_string(),
+            added_by: m.link.added_by.into_string(),
             added_at: ts(m.link.added_at),
         }
     }
@@ -148,7 +148,7 @@ pub async fn create_upload(
     State(s): State<AppState>,
     Ctx(ctx): Ctx,
     caller: Caller,
-    Path(id): Path<String>,
+    Path(id): Path<IncidentId>,
     Json(r): Json<NewUploadRequest>,
 ) -> Result<Response, ApiError> {
     let n = NewUpload {
@@ -178,7 +178,7 @@ pub async fn create_upload(
 pub async fn list_media(
     State(s): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    Path(id): Path<IncidentId>,
 ) -> Result<axum::Json<Vec<MediaItem>>, ApiError> {
     let rows = s
         .app

@@ -445,8 +445,8 @@ pub async fn key_sites(
     let views: Vec<KeySiteView> = sites
         .into_iter()
         .map(|k| KeySiteView {
-            id: k.site.id,
-            org_id: k.site.org_id,
+            id: k.site.id.into_string(),
+            org_id: k.site.org_id.into_string(),
             kind: k.site.kind,
             name_zh: k.site.name_zh,
             name_en: k.site.name_en,

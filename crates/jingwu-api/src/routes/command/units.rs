@@ -37,10 +37,10 @@ impl From<jingwu_app::UnitView> for Unit {
             id: u.id.into_string(),
             call_sign: u.call_sign,
             kind: u.kind.to_string(),
-            org_id: u.org_id,
+            org_id: u.org_id.into_string(),
             status: u.status.to_string(),
             status_since: micros_to_timestamp(u.status_since).to_string(),
-            incident_id: u.incident_id,
+            incident_id: u.incident_id.map(Into::into),
             crew: u.crew,
             lat: u.lat,
             lon: u.lon,
@@ -152,7 +152,7 @@ pub async fn acknowledge(
 ) -> Result<StatusCode, ApiError> {
     s.app
         .command()
-        .acknowledge(&caller.principal, &id, &r.incident_id, &ctx)
+        .acknowledge(&caller.principal, &id, &r.incident_id.as_str().into(), &ctx)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -194,7 +194,7 @@ pub async fn messages(
             .map(|m| TerminalMessage {
                 seq: m.seq,
                 at: micros_to_timestamp(m.at).to_string(),
-                kind: m.kind,
+                kind: m.kind.to_string(),
                 body: serde_json::from_str(&m.body).unwrap_or(serde_json::Value::Null),
             })
             .collect(),

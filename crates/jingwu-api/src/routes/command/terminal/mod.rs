@@ -351,7 +351,7 @@ impl Session {
             let msg = TerminalServerMessage::Message(PushedMessage {
                 seq,
                 at: micros_to_timestamp(m.at).to_string(),
-                kind: m.kind,
+                kind: m.kind.to_string(),
                 body: serde_json::from_str(&m.body).unwrap_or(serde_json::Value::Null),
             });
             if backlog {
@@ -386,7 +386,12 @@ impl Session {
                 let r = self
                     .app
                     .command()
-                    .acknowledge(&g.principal, &g.unit_id, &c.incident_id, &ctx)
+                    .acknowledge(
+                        &g.principal,
+                        &g.unit_id,
+                        &c.incident_id.as_str().into(),
+                        &ctx,
+                    )
                     .await
                     .map(|()| serde_json::json!({}))
                     .map_err(ApiError::from);
@@ -410,7 +415,7 @@ impl Session {
                     .command()
                     .close_incident(
                         &g.principal,
-                        &c.incident_id,
+                        &c.incident_id.as_str().into(),
                         &c.result_code,
                         &c.result_text,
                         &ctx,
