@@ -1,17 +1,15 @@
 //! Masking personal data (脱敏) where a screen lists many people and needs none of them in
 //! full: the full value is shown only where opening it leaves an audit entry.
 
-/// `13912345678` → `139****5678`; short numbers keep only their last two digits visible.
+/// `13912345678` → `139****5678`; shorter numbers keep only their last two digits visible, and
+/// service numbers of four characters or fewer (110, 1234) are nobody's and stay as they are.
 pub fn mask_phone(phone: &str) -> String {
     let chars: Vec<char> = phone.chars().collect();
     let n = chars.len();
-    let (head, tail) = if n >= 11 {
-        (3, 4)
-    } else if n > 4 {
-        (0, 2)
-    } else {
-        (0, 0)
-    };
+    if n <= 4 {
+        return phone.to_string();
+    }
+    let (head, tail) = if n >= 11 { (3, 4) } else { (0, 2) };
     chars
         .iter()
         .enumerate()
