@@ -92,6 +92,16 @@ impl TestApp {
             .expect("this TestApp runs on the system clock: build it with .with_clock(..)")
     }
 
+    /// Another node of the same deployment: an app of its own (kernel, sequencer, caches) on
+    /// the same database, as a second server process would be.
+    pub fn second_node(&self) -> App {
+        App::new(
+            self.db.store.clone(),
+            self.clock.clone(),
+            self.app.kernel().config().clone(),
+        )
+    }
+
     /// Moves the manual clock forward (or back, with a negative duration).
     pub fn advance(&self, by: jiff::SignedDuration) {
         self.clock().advance(by);
