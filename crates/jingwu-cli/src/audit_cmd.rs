@@ -223,29 +223,16 @@ async fn export(app: &App, out: &Path) -> anyhow::Result<u64> {
         std::fs::File::create(out).with_context(|| format!("cannot create {}", out.display()))?;
     let mut w = BufWriter::new(f);
     let mut n = 0u64;
-    let mut failed: Option<std::io::Error> = None;
-    // A write error stops the walk (Err(())) and is reported below.
-    let _ = app
-        .foundation()
+    app.foundation()
         .each_audit_entry(&system, |e| {
-            let line = serde_json::to_string(e).map_err(std::io::Error::other);
-            match line.and_then(|l| writeln!(w, "{l}")) {
-                Ok(()) => {
-                    n += 1;
-                    Ok(())
-                }
-                Err(err) => {
-                    failed = Some(err);
-                    Err(())
-                }
-            }
+            let line = serde_json::to_string(e).map_err(std::io::Error::other)?;
+            writeln!(w, "{line}")?;
+            n += 1;
+            Ok::<(), std::io::Error>(())
         })
         .await
-        .map_err(describe)?;
-    if let Some(e) = failed {
-        return Err(e).with_context(|| format!("cannot write {}", out.display()));
-    }
-    w.flush()
+        .map_err(describe)?
+        .and_then(|()| w.flush())
         .with_context(|| format!("cannot write {}", out.display()))?;
     Ok(n)
 }

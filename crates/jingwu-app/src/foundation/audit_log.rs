@@ -106,8 +106,10 @@ impl Foundation<'_> {
                 format!("the tree holds {size} entries"),
             ));
         }
-        self.audit_proof(who, Plan::Consistency { first, second })
+        store
+            .audit_proof(Plan::Consistency { first, second })
             .await
+            .map_err(proof_error)
     }
 
     /// A root, inclusion or consistency proof from the stored tree.
