@@ -15,11 +15,11 @@
 //! subscriber never hears of a change that was rolled back. The closure may run more than once:
 //! on PostgreSQL writers are serializable and do not lock each other out, and a transaction the
 //! database refuses as conflicting with a concurrent one is run again from the start on a fresh
-//! copy of the closure (hence `Clone`; it decides only from what it reads through `tx`). Slow work (road searches, hashing,
-//! models) belongs before the call.
+//! copy of the closure (hence `Clone`; it decides only from what it reads through `tx`). Slow
+//! work (road searches, hashing, models) belongs before the call.
 //!
 //! The audit entry is written un-sequenced; [`AuditLog`] gives it its place in the log and the
-//! Merkle tree shortly after the commit (`kernel.audit().sync(..)` waits for that).
+//! Merkle tree shortly after the commit (`kernel.sync_audit()` waits for that).
 
 mod audit_log;
 mod bus;
