@@ -15,6 +15,10 @@
 //! * [`response`] — the "1335" response: three levels, four linkage steps, 1/3/5-minute targets.
 //! * [`cap`] — OASIS CAP 1.2 alerts with the checks the schema does not make.
 //!
+//! The model conventions (x clamping, low-wind floor, half classes, METAR cloud, the 1335
+//! reading) are summarised in `docs/hazmat-models.md`. The most used types and functions are
+//! re-exported at the crate root.
+//!
 //! Registries and access:
 //! * [`records`] — enterprises, chemicals, vehicles, stations and observations as the store keeps them.
 //! * [`import`] — CSV rows of the enterprise registry, checked line by line and field by field.
@@ -37,3 +41,19 @@ pub mod wind;
 pub mod zone;
 
 pub use jingwu_core::UnknownCode;
+
+pub use cap::{Alert, CapError, render as render_cap};
+pub use dispersion::{plume, plume_at, puff, puff_at, puff_peak};
+pub use erg::{Circle, ErgDistances, SpillSize, circle_ring, isolation_circle, protective_square};
+pub use metar::{Metar, MetarError};
+pub use response::{
+    LevelFacts, LinkageStep, ResponseLevel, StepStatus, response_level, step_statuses,
+};
+pub use sigma::{PuffSigmas, SigmaSet, Sigmas, Stability, puff_sigmas, sigmas};
+pub use source_fit::{FieldReading, FitError, FitResult, fit_release_rate};
+pub use stability::{StabilityEstimate, StabilityMethod, WeatherInput, solar_altitude_deg};
+pub use wind::{Terrain, wind_at_height};
+pub use zone::{
+    Bbox, LatLon, LevelOfConcern, Release, ThreatZone, ZoneError, ZoneFlag, ZoneInput, ZoneResult,
+    bbox, from_local, geojson, polygon_contains, threat_zones, tier_at, to_local,
+};
