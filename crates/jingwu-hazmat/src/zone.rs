@@ -26,8 +26,9 @@
 //!   ([`ZoneFlag::LowWind`]); the wind at release height follows
 //!   [`crate::wind::wind_at_height`].
 //! * σ are evaluated with x clamped to 100 m – 10 km ([`crate::sigma::sigmas`]), so inside
-//!   100 m the zone is as wide as at 100 m (conservative); a zone shorter than 100 m is flagged
-//!   [`ZoneFlag::NearField`].
+//!   100 m the zone is as wide as at 100 m (conservative), and a zone reached at all extends at
+//!   least to 100 m. A zone shorter than [`NEAR_FIELD_M`] (200 m) lies mostly where the σ are
+//!   clamped and is flagged [`ZoneFlag::NearField`].
 //! * A zone still above its LOC at 10 km ends there with `beyond_range` ("> 10 km").
 //! * Dense gases are only screened ([`ZoneFlag::DenseGasScreening`]).
 
@@ -45,6 +46,8 @@ use crate::wind::{self, Terrain};
 pub const LOW_WIND_FLOOR_MS: f64 = 1.0;
 /// The farthest distance a zone is followed (m); beyond it the zone is "> 10 km".
 pub const MAX_RANGE_M: f64 = 10_000.0;
+/// Zones shorter than this (m) are flagged [`ZoneFlag::NearField`].
+pub const NEAR_FIELD_M: f64 = 200.0;
 /// The nearest distance the scan starts at (m).
 pub const MIN_SCAN_M: f64 = 1.0;
 const SCAN_SAMPLES: usize = 128;
@@ -139,7 +142,7 @@ jingwu_core::text_enum! {
         LowWind = "low_wind" ("低风速（按 1 m/s 计算）", "Low wind (computed at 1 m/s)"),
         DenseGasScreening = "dense_gas_screening" ("重气体：仅为筛查结果", "Dense gas: screening only"),
         BeyondRange = "beyond_range" ("超出 10 公里", "Beyond 10 km"),
-        NearField = "near_field" ("近场（100 米内）", "Near field (within 100 m)"),
+        NearField = "near_field" ("近场（200 米内）", "Near field (zone within 200 m)"),
         LocNotReached = "loc_not_reached" ("未达到关注浓度", "Level of concern not reached"),
     }
 }
@@ -372,9 +375,9 @@ fn log_space(a: f64, b: f64, n: usize) -> impl Iterator<Item = f64> {
     })
 }
 
-/// Bisection for the crossing of `above` between `lo` (value `lo_above`) and `hi`.
+/// Bisection for where the predicate `f` changes between `lo` and `hi` (f(lo) != f(hi));
+/// returns the end on the `true` side, to ~1e-14 relative.
 fn bisect(f: &dyn Fn(f64) -> bool, mut lo: f64, mut hi: f64) -> f64 {
-    // f(lo) != f(hi); returns the point where f changes, to ~1e-9 relative.
     let lo_val = f(lo);
     for _ in 0..48 {
         let mid = 0.5 * (lo + hi);
@@ -553,11 +556,12 @@ pub fn threat_zones(input: &ZoneInput) -> Result<ZoneResult, ZoneError> {
     }
     if zones
         .iter()
-        .any(|z| !z.polygon.is_empty() && z.length_m < sigma::X_MIN_M)
+        .any(|z| !z.polygon.is_empty() && z.length_m < NEAR_FIELD_M)
     {
         flags.push(ZoneFlag::NearField);
         limits.push(
-            "A zone ends within 100 m of the source, where the model is outside its valid range."
+            "A zone ends within 200 m of the source: mostly inside 100 m, where the model is \
+             outside its valid range."
                 .to_owned(),
         );
     }
