@@ -539,10 +539,10 @@ fn render_area(x: &mut Xml, f: &str, a: &Area) -> Result<(), CapError> {
             if !alt.is_finite() {
                 return err(format!("{f}.altitude"), "must be a finite number (feet)");
             }
-            if let Some(c) = c {
-                if !c.is_finite() || c < alt {
-                    return err(format!("{f}.ceiling"), "must be a finite number ≥ altitude");
-                }
+            if let Some(c) = c
+                && (!c.is_finite() || c < alt)
+            {
+                return err(format!("{f}.ceiling"), "must be a finite number ≥ altitude");
             }
         }
         (None, None) => {}

@@ -47,7 +47,7 @@ pub fn plume_at(
     y_m: f64,
     z_m: f64,
 ) -> f64 {
-    if !(x_m > 0.0) {
+    if x_m.is_nan() || x_m <= 0.0 {
         return 0.0;
     }
     plume(q_g_s, u_ms, h_m, sigma::sigmas(set, class, x_m), y_m, z_m)
@@ -111,7 +111,7 @@ pub fn puff_at(
 /// [vertical]`. An approximation (the σ keep growing while the puff passes); it is what the
 /// puff threat zone uses. 0 for x ≤ 0.
 pub fn puff_peak(class: Stability, m_g: f64, h_m: f64, x_m: f64, y_m: f64, z_m: f64) -> f64 {
-    if !(x_m > 0.0) {
+    if x_m.is_nan() || x_m <= 0.0 {
         return 0.0;
     }
     let s = sigma::puff_sigmas(class, x_m);

@@ -170,11 +170,11 @@ pub fn parse(text: &str) -> Result<Metar, MetarError> {
         if matches!(tok, "RMK" | "NOSIG" | "TEMPO" | "BECMG") {
             break;
         }
-        if wind.is_none() {
-            if let Some(w) = parse_wind(tok) {
-                wind = Some(w?);
-                continue;
-            }
+        if wind.is_none()
+            && let Some(w) = parse_wind(tok)
+        {
+            wind = Some(w?);
+            continue;
         }
         if matches!(tok, "CAVOK" | "NSC" | "NCD" | "SKC" | "CLR") {
             max_oktas = Some(max_oktas.unwrap_or(0.0));
@@ -196,21 +196,19 @@ pub fn parse(text: &str) -> Result<Metar, MetarError> {
                 .is_some_and(|s| matches!(s, "" | "CB" | "TCU" | "///"));
             if (height.is_some() || rest.starts_with("///")) && suffix_ok {
                 max_oktas = Some(max_oktas.map_or(oktas, |m: f64| m.max(oktas)));
-                if is_ceiling {
-                    if let Some(h) = height.and_then(|h| h.parse::<f64>().ok()) {
-                        let m = h * 100.0 * 0.3048;
-                        ceiling_m = Some(ceiling_m.map_or(m, |c: f64| c.min(m)));
-                    }
+                if is_ceiling && let Some(h) = height.and_then(|h| h.parse::<f64>().ok()) {
+                    let m = h * 100.0 * 0.3048;
+                    ceiling_m = Some(ceiling_m.map_or(m, |c: f64| c.min(m)));
                 }
                 continue;
             }
         }
-        if let Some((t, d)) = tok.split_once('/') {
-            if let Some(t) = parse_temp(t) {
-                temp_c = Some(t);
-                dew_c = parse_temp(d);
-                continue;
-            }
+        if let Some((t, d)) = tok.split_once('/')
+            && let Some(t) = parse_temp(t)
+        {
+            temp_c = Some(t);
+            dew_c = parse_temp(d);
+            continue;
         }
         if let Some(q) = tok.strip_prefix('Q').filter(|q| q.len() == 4 && digits(q)) {
             pressure_hpa = q.parse::<f64>().ok();

@@ -29,7 +29,7 @@
 //! 2. Else by day global solar radiation, by night ΔT → SRDT.
 //! 3. Else σθ → σθ table.
 //! 4. Else fallback: solar altitude with a clear sky assumed (Pasquill strong / moderate /
-//!   slight insolation by altitude by day, the "≤ 4/8 cloud" night column by night), logged.
+//!    slight insolation by altitude by day, the "≤ 4/8 cloud" night column by night), logged.
 
 use serde::{Deserialize, Serialize};
 
@@ -438,9 +438,10 @@ pub fn gbt3840(u10_ms: f64, radiation_grade: i8) -> TableClass {
 
 /// Solar altitude (degrees) by GB/T 3840-91 Appendix B (hazmat.md §7.4):
 /// `h0 = asin(sin φ sin δ + cos φ cos δ cos(15t + λ − 300))`, t = Beijing time (UTC+8) in hours,
-/// with the declination series `δ = (0.006918 − 0.399912 cos θ + 0.070257 sin θ − 0.006758 cos 2θ
-/// + 0.000907 sin 2θ − 0.002697 cos 3θ + 0.001480 sin 3θ) · 180/π`, θ = 360·dn/365, dn = day of
-/// the Beijing-time year − 1.
+/// with the declination series
+/// `δ = (0.006918 − 0.399912 cos θ + 0.070257 sin θ − 0.006758 cos 2θ + 0.000907 sin 2θ
+/// − 0.002697 cos 3θ + 0.001480 sin 3θ) · 180/π`, θ = 360·dn/365, dn = day of the Beijing-time
+/// year − 1.
 pub fn solar_altitude_deg(lat: f64, lon: f64, at: jiff::Timestamp) -> f64 {
     let bj = jiff::tz::Offset::constant(8).to_datetime(at);
     let dn = f64::from(bj.day_of_year()) - 1.0;

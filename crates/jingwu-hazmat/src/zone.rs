@@ -245,7 +245,7 @@ fn validate(input: &ZoneInput) -> Result<(), ZoneError> {
             });
         }
         let field = format!("levels[{index}].g_m3");
-        if !(finite(&field, l.g_m3)? > 0.0) {
+        if finite(&field, l.g_m3)? <= 0.0 {
             return Err(ZoneError::NotPositive { field });
         }
     }
@@ -514,7 +514,7 @@ pub fn threat_zones(input: &ZoneInput) -> Result<ZoneResult, ZoneError> {
     let toward_deg = (input.wind_from_deg + 180.0) % 360.0;
     let model = Model { input, u };
     let mut levels: Vec<&LevelOfConcern> = input.levels.iter().collect();
-    levels.sort_by(|a, b| b.tier.cmp(&a.tier));
+    levels.sort_by_key(|l| std::cmp::Reverse(l.tier));
     let zones: Vec<ThreatZone> = levels.iter().map(|l| model.zone(l, toward_deg)).collect();
 
     let mut flags = Vec::new();

@@ -113,7 +113,8 @@ fn isc3_sy(xk: f64, c: f64, d: f64) -> f64 {
 fn isc3_rural_tables_1_1_and_1_2_in_km() {
     // (class, c, d, [(x km, a, b) for 0.16, 0.45, 2.5, 8 km]) — a and b read from the band
     // that holds each distance.
-    let rows: [(Stability, f64, f64, [(f64, f64, f64); 4]); 6] = [
+    type Row = (Stability, f64, f64, [(f64, f64, f64); 4]);
+    let rows: [Row; 6] = [
         (
             Stability::A,
             24.1670,

@@ -247,7 +247,8 @@ fn near_field_flag_for_a_zone_ending_within_200_m() {
 
 #[test]
 fn bad_inputs_name_the_field() {
-    let cases: Vec<(Box<dyn Fn(&mut ZoneInput)>, &str)> = vec![
+    type Mutate = Box<dyn Fn(&mut ZoneInput)>;
+    let cases: Vec<(Mutate, &str)> = vec![
         (
             Box::new(|i| i.release = Release::Continuous { q_g_s: f64::NAN }),
             "release.q_g_s",
