@@ -24,8 +24,6 @@ jingwu_core::problem_codes! {
         UNSUPPORTED_FRAME = ("unsupported_frame", 415, "Frames are JSON text", "仅支持 JSON 文本帧");
     }
     fields {
-        LAT_RANGE = ("lat.range", "Latitude out of range", "纬度超出范围");
-        LON_RANGE = ("lon.range", "Longitude out of range", "经度超出范围");
         CALLER_PHONE_FORMAT = ("caller_phone.format", "Invalid caller phone", "报警电话格式错误");
         /// A free text longer than its limit (caller name, address, description).
         LENGTH = ("length", "Too long", "文本过长");

@@ -63,6 +63,13 @@ crate::text_enum! {
         ManageLayers = "manage_layers" ("管理图层", "Manage map layers"),
         /// Change a unit's standing data (its crew).
         ManageUnits = "manage_units" ("管理警力", "Manage units"),
+        /// Read the hazmat registries, weather and responses (fire command and the joint
+        /// command room).
+        ReadHazmat = "read_hazmat" ("查看危化品数据", "Read hazmat data"),
+        /// Keep the hazmat registries: enterprises, vehicles, stations, fire units, weather.
+        ManageHazmat = "manage_hazmat" ("管理危化品登记", "Manage hazmat registries"),
+        /// Command a hazmat response: open it, record linkage steps and readings, issue alerts.
+        CommandHazmat = "command_hazmat" ("危化品处置指挥", "Command hazmat responses"),
     }
 }
 
@@ -76,6 +83,7 @@ impl Action {
             }
             ReadCommand | CreateIncident | Dispatch | OperateUnit | ReadStats | UploadMedia
             | ReadLayers | ManageLayers | ManageUnits => System::Command,
+            ReadHazmat | ManageHazmat | CommandHazmat => System::Hazmat,
         }
     }
 
@@ -125,6 +133,9 @@ pub const fn role_may(role: Role, action: Action) -> bool {
         ReadLayers => role.is_staff(),
         ManageLayers => matches!(role, Admin),
         ManageUnits => matches!(role, Admin | Dispatcher),
+        ReadHazmat => matches!(role, Admin | Dispatcher | FireCommander),
+        ManageHazmat => matches!(role, Admin | FireCommander),
+        CommandHazmat => matches!(role, FireCommander),
     }
 }
 

@@ -106,6 +106,9 @@ problem_codes! {
         FILE_NAME_CHARACTERS = ("file_name.characters", "File name has forbidden characters", "文件名含非法字符");
         SHA256_FORMAT = ("sha256.format", "Not a SHA-256 in hex", "不是十六进制 SHA-256");
         SIZE_RANGE = ("size.range", "Size out of range", "大小超出范围");
+        /// WGS 84 coordinates, wherever a system takes a position.
+        LAT_RANGE = ("lat.range", "Latitude out of range", "纬度超出范围");
+        LON_RANGE = ("lon.range", "Longitude out of range", "经度超出范围");
         CHUNK_EMPTY = ("chunk.empty", "Empty chunk", "分片为空");
         CHUNK_SIZE_RANGE = ("chunk_size.range", "Chunk size out of range", "分片大小超出范围");
         // The identifier validators (`jingwu_validate`).

@@ -47,14 +47,14 @@ fn check(n: &NewIncident) -> Result<Codes> {
     if !(-90.0..=90.0).contains(&n.lat) || !n.lat.is_finite() {
         errs.push(FieldError::new(
             "lat",
-            jingwu_command::error_codes::field::LAT_RANGE.code,
+            jingwu_core::problem_codes::field::LAT_RANGE.code,
             "latitude must be within -90..90",
         ));
     }
     if !(-180.0..=180.0).contains(&n.lon) || !n.lon.is_finite() {
         errs.push(FieldError::new(
             "lon",
-            jingwu_command::error_codes::field::LON_RANGE.code,
+            jingwu_core::problem_codes::field::LON_RANGE.code,
             "longitude must be within -180..180",
         ));
     }
