@@ -1,7 +1,7 @@
 //! Jingwu's storage: one schema on two backends. SQLite is embedded (WAL, busy timeout) and
 //! PostgreSQL is for production; both are reached through sqlx's `Any` driver with SQL that
 //! runs unchanged on either (`$n` placeholders in ascending order, integer-microsecond
-//! instants, text ids). A module per system (`foundation`, `command`, and the shared
+//! instants, text ids). A module per system (`foundation`, `command`, `hazmat`, and the shared
 //! `uploads` service); every business write takes the audited [`WriteTx`], reads take any
 //! [`Conn`], and the few unaudited telemetry writes take a [`TelemetryTx`].
 
@@ -14,6 +14,7 @@ mod write;
 
 pub mod command;
 pub mod foundation;
+pub mod hazmat;
 pub mod uploads;
 
 pub use conn::{Conn, ReadConn, TelemetryTx};
