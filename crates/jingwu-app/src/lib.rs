@@ -6,6 +6,7 @@
 mod command;
 mod demo;
 mod foundation;
+mod hazmat;
 mod kernel;
 
 use std::sync::Arc;
@@ -16,6 +17,7 @@ use jingwu_store::Store;
 pub use command::*;
 pub use demo::{DEMO_PASSWORD, DemoLogin, DemoPace, DemoSummary};
 pub use foundation::*;
+pub use hazmat::*;
 pub use kernel::{AppError, AuditConfig, AuditLog, EventBus, FieldError, Kernel, LiveEvent, Tx};
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;

@@ -38,7 +38,7 @@ pub use layers::{FeatureInput, ImportFormat, ImportOutcome, LayerInfo, LayerRegi
 pub use map::{LiveScope, MAX_ROAD_LINES, RoadLine, RouteLine};
 pub(crate) use media::MediaState;
 pub use media::{MAX_MEDIA_CHUNK, MediaBlob, MediaLimits, NewUpload, UploadView};
-pub use read::{IncidentDetail, IncidentFilter, UnitView};
+pub use read::{IncidentDetail, IncidentFilter, LinkedIncident, UnitView};
 pub use roads::RoadNetwork;
 pub use stats::{IncidentStats, Period, StatsGroup, StatsGroupBy};
 pub use targets::{KeySiteReadiness, ResponseEvaluation};

@@ -31,7 +31,46 @@ pub struct IncidentFilter {
     pub limit: i64,
 }
 
+/// What another system needs of an incident it is linked to (a hazmat response answering a
+/// 110 call): where it is, whose it is, when it came in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkedIncident {
+    pub id: IncidentId,
+    pub number: String,
+    pub org_path: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub address: String,
+    pub created_at: i64,
+}
+
 impl Command<'_> {
+    /// The incident a caller links its own system's record to, when `action` (of that system)
+    /// is allowed in the incident's jurisdiction; 404 otherwise, as for any single object.
+    pub async fn incident_for_linkage(
+        &self,
+        who: &Principal,
+        action: Action,
+        incident_id: &IncidentId,
+    ) -> Result<LinkedIncident> {
+        authorize(who, action, Scope::Org(&who.org_path)).map_err(AppError::denied_scope)?;
+        let mut conn = self.k().read().await?;
+        let i = q::get_incident(&mut conn, incident_id)
+            .await?
+            .ok_or(AppError::NotFound { what: "incident" })?;
+        authorize(who, action, Scope::Org(&i.org_path))
+            .map_err(|d| AppError::denied_object(d, "incident"))?;
+        Ok(LinkedIncident {
+            id: i.incident.id,
+            number: i.incident.number,
+            org_path: i.org_path,
+            lat: i.incident.lat,
+            lon: i.incident.lon,
+            address: i.incident.address,
+            created_at: i.incident.created_at,
+        })
+    }
+
     /// An incident is visible to its owner's subtree and to the subtrees of the units assigned
     /// to it (a unit lent across stations sees the incident it is sent to); an officer sees it
     /// when a unit they crew is on it. Anything else answers 404.

@@ -30,6 +30,13 @@ pub enum LiveEvent {
         org_id: String,
         org_path: String,
     },
+    /// Hazmat data changed: `kind` is `registry`, `vehicle`, `weather` (an observation moved
+    /// the wind, so zones move too) or `response` (with its id).
+    Hazmat {
+        kind: &'static str,
+        response_id: Option<String>,
+        org_path: String,
+    },
 }
 
 impl LiveEvent {
@@ -49,7 +56,8 @@ impl LiveEvent {
             },
             LiveEvent::Incident { org_path, .. }
             | LiveEvent::Unit { org_path, .. }
-            | LiveEvent::CoverageAlert { org_path, .. } => EventScope::Org {
+            | LiveEvent::CoverageAlert { org_path, .. }
+            | LiveEvent::Hazmat { org_path, .. } => EventScope::Org {
                 org_path: org_path.clone(),
             },
         }
