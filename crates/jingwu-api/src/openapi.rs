@@ -36,6 +36,7 @@ use crate::routes::terminal::protocol::{TerminalClientMessage, TerminalServerMes
         (name = "media", description = "Scene photos and video: resumable chunked upload (SHA-256 verified), content-addressed download"),
         (name = "layers", description = "Information layers of the command map: registry, imports, pushes, features"),
         (name = "terminal", description = "Mobile terminal protocol over WebSocket (schemas TerminalClientMessage, TerminalServerMessage)"),
+        (name = "hazmat", description = "Smart fire and hazmat response: registries, weather, threat zones, the 1335 response, CAP 1.2 alerts"),
     )
 )]
 pub struct ApiDoc;

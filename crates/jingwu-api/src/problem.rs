@@ -10,12 +10,18 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 /// Every system's problem codes. A new system adds its registry here.
-pub const PROBLEM_REGISTRIES: &[&[ProblemCode]] =
-    &[foundation::PROBLEMS, jingwu_command::error_codes::PROBLEMS];
+pub const PROBLEM_REGISTRIES: &[&[ProblemCode]] = &[
+    foundation::PROBLEMS,
+    jingwu_command::error_codes::PROBLEMS,
+    jingwu_hazmat::error_codes::PROBLEMS,
+];
 
 /// Every system's per-field codes.
-pub const FIELD_REGISTRIES: &[&[FieldCode]] =
-    &[foundation::FIELDS, jingwu_command::error_codes::FIELDS];
+pub const FIELD_REGISTRIES: &[&[FieldCode]] = &[
+    foundation::FIELDS,
+    jingwu_command::error_codes::FIELDS,
+    jingwu_hazmat::error_codes::FIELDS,
+];
 
 /// The registry entry of a problem code, if it is registered.
 pub fn registered_problem(code: &str) -> Option<&'static ProblemCode> {

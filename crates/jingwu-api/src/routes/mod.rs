@@ -3,6 +3,7 @@
 mod command;
 mod dto;
 mod foundation;
+mod hazmat;
 
 pub(crate) use command::terminal;
 
@@ -17,4 +18,5 @@ pub fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(foundation::router())
         .merge(command::router())
+        .merge(hazmat::router())
 }

@@ -27,7 +27,7 @@ pub struct CodeList {
 }
 
 impl CodeList {
-    fn new<T: Serialize>(list: &T) -> CodeList {
+    pub(crate) fn new<T: Serialize>(list: &T) -> CodeList {
         // Serializing plain structs of strings and numbers cannot fail.
         let body = serde_json::to_vec(list).unwrap_or_default();
         // Not a security check, only a cache validator: the std hasher is enough.
@@ -39,7 +39,7 @@ impl CodeList {
         }
     }
 
-    fn respond(&'static self, request: &HeaderMap) -> Response {
+    pub(crate) fn respond(&'static self, request: &HeaderMap) -> Response {
         let headers = [
             (header::ETAG, HeaderValue::from_str(&self.etag).ok()),
             (

@@ -7,7 +7,7 @@ use std::time::Duration;
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_core::Stream;
-use jingwu_app::{LiveEvent, LiveScope};
+use jingwu_app::LiveEvent;
 use serde::Deserialize;
 use tokio::sync::broadcast::error::RecvError;
 use utoipa::IntoParams;
@@ -35,32 +35,51 @@ fn event_of(e: &LiveEvent) -> Event {
             "coverage_alert",
             serde_json::json!({"alert_id": alert_id, "org_id": org_id}),
         ),
+        LiveEvent::Hazmat {
+            kind, response_id, ..
+        } => (
+            "hazmat",
+            serde_json::json!({"kind": kind, "response_id": response_id}),
+        ),
     };
     Event::default().event(name).data(data.to_string())
 }
 
-struct Feed {
-    app: jingwu_app::App,
-    token: String,
-    scope: LiveScope,
-    rx: tokio::sync::broadcast::Receiver<LiveEvent>,
-    recheck: tokio::time::Interval,
+/// The events one subscriber hears (one policy decision per event).
+pub(crate) type Allows = Box<dyn Fn(&LiveEvent) -> bool + Send + Sync>;
+
+/// One subscriber's stream: its session (re-checked), its filter and its receiver.
+pub(crate) struct Feed {
+    pub app: jingwu_app::App,
+    pub token: String,
+    pub allows: Allows,
+    pub rx: tokio::sync::broadcast::Receiver<LiveEvent>,
 }
 
-fn feed(f: Feed) -> impl Stream<Item = Result<Event, Infallible>> {
-    futures_util::stream::unfold(f, |mut f| async move {
+/// The server-sent events of `f`, with keep-alive comments every 15 s.
+pub(crate) fn sse(f: Feed) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let recheck = tokio::time::interval_at(
+        tokio::time::Instant::now() + SESSION_RECHECK,
+        SESSION_RECHECK,
+    );
+    Sse::new(feed(f, recheck)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
+
+fn feed(f: Feed, recheck: tokio::time::Interval) -> impl Stream<Item = Result<Event, Infallible>> {
+    let f = (f, recheck);
+    futures_util::stream::unfold(f, |(mut f, mut recheck)| async move {
         loop {
             tokio::select! {
                 r = f.rx.recv() => match r {
-                    Ok(e) if f.scope.allows(&e) => return Some((Ok(event_of(&e)), f)),
+                    Ok(e) if (f.allows)(&e) => return Some((Ok(event_of(&e)), (f, recheck))),
                     Ok(_) => {}
                     // Missed events: the page refetches everything it shows.
                     Err(RecvError::Lagged(_)) => {
-                        return Some((Ok(Event::default().event("lagged").data("{}")), f));
+                        return Some((Ok(Event::default().event("lagged").data("{}")), (f, recheck)));
                     }
                     Err(RecvError::Closed) => return None,
                 },
-                _ = f.recheck.tick() => {
+                _ = recheck.tick() => {
                     if f.app.foundation().authenticate(&f.token).await.is_err() {
                         return None;
                     }
@@ -72,7 +91,8 @@ fn feed(f: Feed) -> impl Stream<Item = Result<Event, Infallible>> {
 
 /// Live changes the caller may see, as server-sent events: `incident` (`{incident_id}`) and
 /// `unit` (`{unit_id}`) under the caller's jurisdiction, `terminal` (`{unit_id, seq}`) for the
-/// units the caller operates, `coverage_alert` (`{alert_id, org_id}`), and `lagged` when events
+/// units the caller operates, `coverage_alert` (`{alert_id, org_id}`), `hazmat` (`{kind,
+/// response_id}`: see `/api/v1/hazmat/events`), and `lagged` when events
 /// were missed (refetch everything). Events say what changed; fetch the object for its state.
 /// A comment line is sent every 15 s to keep proxies from closing the stream.
 #[utoipa::path(get, path = "/api/v1/events", tag = "command", security(("bearer" = []), ("cookie" = [])),
@@ -86,18 +106,12 @@ pub async fn events(
     // Subscribe before computing the scope so nothing committed meanwhile is lost.
     let rx = s.app.subscribe();
     let scope = s.app.command().live_scope(&caller.principal).await?;
-    let recheck = tokio::time::interval_at(
-        tokio::time::Instant::now() + SESSION_RECHECK,
-        SESSION_RECHECK,
-    );
-    let f = Feed {
+    Ok(sse(Feed {
         app: s.app.clone(),
         token: caller.token,
-        scope,
+        allows: Box::new(move |e| scope.allows(e)),
         rx,
-        recheck,
-    };
-    Ok(Sse::new(feed(f)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+    }))
 }
 
 /// Degrees rounded to 1e-6 (about 0.1 m): the map needs no more, and the responses shrink.

@@ -1,12 +1,12 @@
 //! The 110 system's routes: incidents, units and their terminals, dispatch, statistics,
 //! scene media, coverage, map layers, the live event stream and the 110 code lists.
 
-mod codes;
+pub(crate) mod codes;
 mod coverage;
 mod incident_ops;
 mod incidents;
 mod layers;
-mod live;
+pub(crate) mod live;
 mod media;
 mod stats;
 pub(crate) mod terminal;
