@@ -15,7 +15,7 @@ use jingwu_core::Clock;
 use jingwu_store::Store;
 
 pub use command::*;
-pub use demo::{DEMO_PASSWORD, DemoLogin, DemoPace, DemoSummary};
+pub use demo::{DEMO_ENTERPRISES, DEMO_PASSWORD, DEMO_STATIONS, DemoLogin, DemoPace, DemoSummary};
 pub use foundation::*;
 pub use hazmat::*;
 pub use kernel::{AppError, AuditConfig, AuditLog, EventBus, FieldError, Kernel, LiveEvent, Tx};

@@ -77,10 +77,17 @@ pub async fn run(file: Option<&Path>, args: ServeArgs, demo: bool) -> anyhow::Re
             app.seed_demo_layers()
                 .await
                 .context("cannot register the demo city's information layers")?;
+            app.seed_demo_hazmat(jingwu_app::DEMO_ENTERPRISES)
+                .await
+                .context("cannot load the demo city's hazmat registries")?;
             app.spawn_demo_activity(jingwu_app::DemoPace::default());
         }
         print_demo_logins(&summary, addr);
     }
+    // A bureau starts with the reference chemicals (added once the city exists).
+    app.install_reference_chemicals()
+        .await
+        .context("cannot install the reference chemicals")?;
     // The signing key is read (or generated) now, so a bad key file stops the start.
     let key = app
         .kernel()

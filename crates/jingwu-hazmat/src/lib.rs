@@ -21,6 +21,7 @@
 //!
 //! Registries and access:
 //! * [`records`] — enterprises, chemicals, vehicles, stations and observations as the store keeps them.
+//! * [`reference`] — the chemicals a new bureau starts with, and where their values come from.
 //! * [`import`] — CSV rows of the enterprise registry, checked line by line and field by field.
 //! * [`policy`] — object-level access rules of the hazmat system.
 //! * [`error_codes`] — the system's stable problem and field codes.
@@ -33,6 +34,7 @@ pub mod import;
 pub mod metar;
 pub mod policy;
 pub mod records;
+pub mod reference;
 pub mod response;
 pub mod sigma;
 pub mod source_fit;

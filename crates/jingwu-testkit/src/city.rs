@@ -64,7 +64,7 @@ pub const ORGS: [(&str, &str, &str, &str, Option<&str>); 7] = [
 
 /// (username, display name, role, org code). The first thirteen are the demo's accounts
 /// (those the demo puts in districts left out here sit in Jiangbei instead).
-pub const ACCOUNTS: [(&str, &str, &str, &str); 18] = [
+pub const ACCOUNTS: [(&str, &str, &str, &str); 19] = [
     ("admin", "系统管理员", "admin", "330200"),
     ("dispatcher", "市局指挥中心调度员", "dispatcher", "330200"),
     (
@@ -109,6 +109,12 @@ pub const ACCOUNTS: [(&str, &str, &str, &str); 18] = [
         "33020501",
     ),
     ("citizen2", "市民 李芳", "citizen", "330200"),
+    (
+        "jiangbei.fire",
+        "江北消防救援大队指挥员",
+        "fire_commander",
+        "330205",
+    ),
 ];
 
 /// Creates the small city on an empty database.

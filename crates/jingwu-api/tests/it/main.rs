@@ -11,6 +11,7 @@ mod contracts;
 mod coverage;
 mod errors;
 mod events;
+mod hazmat;
 mod layers;
 mod matrix;
 mod media;

@@ -193,11 +193,21 @@ impl App {
         let mut runs: Vec<Run> = Vec::new();
         let mut since_incident = pace.incident_every;
         let mut since_patrol = Duration::from_secs(60);
+        let mut since_weather = Duration::ZERO;
         let mut ticker = tokio::time::interval(pace.tick);
         loop {
             ticker.tick().await;
             since_incident += pace.tick;
             since_patrol += pace.tick;
+            since_weather += pace.tick;
+            // The weather stations report every five minutes (observations stay fresh for an
+            // hour, so zones always have a wind).
+            if since_weather >= Duration::from_secs(300) {
+                since_weather = Duration::ZERO;
+                if let Err(e) = self.demo_weather(&mut rng).await {
+                    tracing::debug!(error = %e, "demo weather not reported");
+                }
+            }
             if since_patrol >= Duration::from_secs(60) {
                 since_patrol = Duration::ZERO;
                 self.demo_patrol(&who, &mut rng).await?;

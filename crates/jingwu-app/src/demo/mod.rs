@@ -4,9 +4,11 @@
 
 mod activity;
 mod command;
+mod hazmat;
 mod layers;
 
 pub use activity::DemoPace;
+pub use hazmat::{DEMO_ENTERPRISES, DEMO_STATIONS};
 
 use jingwu_core::OrgKind;
 

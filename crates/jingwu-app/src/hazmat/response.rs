@@ -4,7 +4,7 @@
 //! travel time, the suggested response level — and the record kept: linkage steps with their
 //! 1/3/5-minute targets, field readings (which re-estimate the source), closing.
 
-use jingwu_core::{Action, IncidentId, OrgId, Principal, Scope, UserId, authorize, path_contains};
+use jingwu_core::{Action, IncidentId, Principal, Scope, UserId, authorize, path_contains};
 use jingwu_hazmat::erg::{self, Circle, SpillSize};
 use jingwu_hazmat::error_codes::{self as codes, field};
 use jingwu_hazmat::records::{
@@ -34,6 +34,9 @@ const FIRE_UNIT_LIMIT_S: u32 = 1800;
 /// A release to respond to.
 #[derive(Debug, Clone)]
 pub struct NewResponse {
+    /// The org unit that commands it (id or code, in the caller's subtree); default the
+    /// caller's own.
+    pub org: Option<String>,
     /// The 110 incident it answers.
     pub incident_id: Option<IncidentId>,
     /// The enterprise where it happened (its position is used when none is given).
@@ -261,10 +264,11 @@ impl Hazmat<'_> {
                 ));
             }
         };
+        let (org_id, org_path) = super::owning_org(&mut conn, who, n.org.as_deref(), "org").await?;
         drop(conn);
         let response = Response {
             id: ResponseId::new(),
-            org_id: OrgId::from(who.org_id.as_str()),
+            org_id,
             incident_id: incident.as_ref().map(|i| i.id.clone()),
             enterprise_id: enterprise.as_ref().map(|e| e.id.clone()),
             title: n.title.trim().to_owned(),
@@ -310,15 +314,11 @@ impl Hazmat<'_> {
                 tx.audit(
                     "hazmat.response.open",
                     ("hazmat_response", response.id.as_str()),
-                    &who.org_path,
+                    &org_path,
                     serde_json::to_value(&response).unwrap_or_default(),
                 )
                 .await?;
-                tx.publish(LiveEvent::Hazmat {
-                    kind: "response",
-                    response_id: Some(response.id.to_string()),
-                    org_path: who.org_path.clone(),
-                });
+                publish_response(tx, &response.id, org_path.clone());
                 Ok(())
             })
             .await?;

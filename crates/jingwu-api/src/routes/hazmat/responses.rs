@@ -38,7 +38,7 @@ fn parse<T: TextEnum>(field: &str, v: &str) -> Result<T, ApiError> {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ResponseView {
+pub struct HazmatResponse {
     pub id: String,
     pub org_id: String,
     pub incident_id: Option<String>,
@@ -62,9 +62,9 @@ pub struct ResponseView {
     pub closed_at: Option<String>,
 }
 
-impl From<jingwu_hazmat::records::Response> for ResponseView {
+impl From<jingwu_hazmat::records::Response> for HazmatResponse {
     fn from(r: jingwu_hazmat::records::Response) -> Self {
-        ResponseView {
+        HazmatResponse {
             id: r.id.into_string(),
             org_id: r.org_id.into_string(),
             incident_id: r.incident_id.map(IncidentId::into_string),
@@ -120,8 +120,8 @@ pub struct AlertView {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ResponseDetailView {
-    pub response: ResponseView,
+pub struct HazmatResponseDetail {
+    pub response: HazmatResponse,
     pub chemical: Chemical,
     pub steps: Vec<StepView>,
     pub readings: Vec<ReadingView>,
@@ -138,7 +138,7 @@ pub struct ResponseDetailView {
     pub alerts: Vec<AlertView>,
 }
 
-impl From<ResponseDetail> for ResponseDetailView {
+impl From<ResponseDetail> for HazmatResponseDetail {
     fn from(d: ResponseDetail) -> Self {
         let steps = d
             .steps
@@ -156,7 +156,7 @@ impl From<ResponseDetail> for ResponseDetailView {
                     .map(|x| x.note.clone()),
             })
             .collect();
-        ResponseDetailView {
+        HazmatResponseDetail {
             response: d.response.into(),
             chemical: d.chemical.into(),
             steps,
@@ -191,8 +191,8 @@ impl From<ResponseDetail> for ResponseDetailView {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ResponseSummaryView {
-    pub response: ResponseView,
+pub struct HazmatResponseSummary {
+    pub response: HazmatResponse,
     pub chemical_name_zh: String,
     pub chemical_name_en: String,
     pub steps_done: usize,
@@ -200,16 +200,16 @@ pub struct ResponseSummaryView {
 
 /// Responses in the caller's jurisdiction, open ones first.
 #[utoipa::path(get, path = "/api/v1/hazmat/responses", tag = "hazmat", security(("bearer" = []), ("cookie" = [])),
-    responses((status = 200, body = Vec<ResponseSummaryView>),
+    responses((status = 200, body = Vec<HazmatResponseSummary>),
         (status = 403, body = Problem, content_type = "application/problem+json")))]
 pub async fn list_responses(
     State(s): State<AppState>,
     caller: Caller,
-) -> Result<axum::Json<Vec<ResponseSummaryView>>, ApiError> {
+) -> Result<axum::Json<Vec<HazmatResponseSummary>>, ApiError> {
     let list = s.app.hazmat().responses(&caller.principal).await?;
     Ok(axum::Json(
         list.into_iter()
-            .map(|r| ResponseSummaryView {
+            .map(|r| HazmatResponseSummary {
                 response: r.response.into(),
                 chemical_name_zh: r.chemical_name_zh,
                 chemical_name_en: r.chemical_name_en,
@@ -222,6 +222,8 @@ pub async fn list_responses(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OpenResponseRequest {
+    /// The org unit that commands it (id or code; default the caller's).
+    pub org: Option<String>,
     /// The 110 incident this answers.
     pub incident_id: Option<String>,
     /// The enterprise where it happened (its position is used when lat/lon are absent).
@@ -248,7 +250,7 @@ pub struct OpenResponseRequest {
 /// time when it answers one).
 #[utoipa::path(post, path = "/api/v1/hazmat/responses", tag = "hazmat", security(("bearer" = []), ("cookie" = [])),
     request_body = OpenResponseRequest,
-    responses((status = 201, body = ResponseDetailView),
+    responses((status = 201, body = HazmatResponseDetail),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn open_response(
@@ -256,8 +258,9 @@ pub async fn open_response(
     Ctx(ctx): Ctx,
     caller: Caller,
     Json(r): Json<OpenResponseRequest>,
-) -> Result<(StatusCode, axum::Json<ResponseDetailView>), ApiError> {
+) -> Result<(StatusCode, axum::Json<HazmatResponseDetail>), ApiError> {
     let n = NewResponse {
+        org: r.org,
         incident_id: r.incident_id.map(IncidentId::from),
         enterprise_id: r.enterprise_id.map(EnterpriseId::from),
         title: r.title,
@@ -285,14 +288,14 @@ pub async fn open_response(
 /// One response with the hazard picture computed from the weather now.
 #[utoipa::path(get, path = "/api/v1/hazmat/responses/{id}", tag = "hazmat", security(("bearer" = []), ("cookie" = [])),
     params(("id" = String, Path, description = "Response id")),
-    responses((status = 200, body = ResponseDetailView),
+    responses((status = 200, body = HazmatResponseDetail),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn get_response(
     State(s): State<AppState>,
     caller: Caller,
     Path(id): Path<ResponseId>,
-) -> Result<axum::Json<ResponseDetailView>, ApiError> {
+) -> Result<axum::Json<HazmatResponseDetail>, ApiError> {
     let d = s.app.hazmat().response(&caller.principal, &id).await?;
     Ok(axum::Json(d.into()))
 }
@@ -309,7 +312,7 @@ pub struct StepRequest {
 #[utoipa::path(post, path = "/api/v1/hazmat/responses/{id}/steps/{step}", tag = "hazmat", security(("bearer" = []), ("cookie" = [])),
     params(("id" = String, Path, description = "Response id"), ("step" = String, Path, description = "Linkage step code")),
     request_body = StepRequest,
-    responses((status = 200, body = ResponseDetailView),
+    responses((status = 200, body = HazmatResponseDetail),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`step_done`, `response_closed`", body = Problem, content_type = "application/problem+json"),
@@ -320,7 +323,7 @@ pub async fn record_step(
     caller: Caller,
     Path((id, step)): Path<(ResponseId, String)>,
     Json(r): Json<StepRequest>,
-) -> Result<axum::Json<ResponseDetailView>, ApiError> {
+) -> Result<axum::Json<HazmatResponseDetail>, ApiError> {
     let step = LinkageStep::from_code(&step).ok_or_else(|| {
         ApiError::from(jingwu_app::AppError::invalid(
             "step",
@@ -351,7 +354,7 @@ pub struct ReadingRequest {
 #[utoipa::path(post, path = "/api/v1/hazmat/responses/{id}/readings", tag = "hazmat", security(("bearer" = []), ("cookie" = [])),
     params(("id" = String, Path, description = "Response id")),
     request_body = ReadingRequest,
-    responses((status = 200, body = ResponseDetailView),
+    responses((status = 200, body = HazmatResponseDetail),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`response_closed`", body = Problem, content_type = "application/problem+json"),
@@ -362,7 +365,7 @@ pub async fn add_reading(
     caller: Caller,
     Path(id): Path<ResponseId>,
     Json(r): Json<ReadingRequest>,
-) -> Result<axum::Json<ResponseDetailView>, ApiError> {
+) -> Result<axum::Json<HazmatResponseDetail>, ApiError> {
     let n = NewReading {
         lat: r.lat,
         lon: r.lon,
@@ -380,7 +383,7 @@ pub async fn add_reading(
 /// Close a response.
 #[utoipa::path(post, path = "/api/v1/hazmat/responses/{id}/close", tag = "hazmat", security(("bearer" = []), ("cookie" = [])),
     params(("id" = String, Path, description = "Response id")),
-    responses((status = 200, body = ResponseDetailView),
+    responses((status = 200, body = HazmatResponseDetail),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`response_closed`", body = Problem, content_type = "application/problem+json")))]
@@ -389,7 +392,7 @@ pub async fn close_response(
     Ctx(ctx): Ctx,
     caller: Caller,
     Path(id): Path<ResponseId>,
-) -> Result<axum::Json<ResponseDetailView>, ApiError> {
+) -> Result<axum::Json<HazmatResponseDetail>, ApiError> {
     let d = s
         .app
         .hazmat()

@@ -68,6 +68,13 @@ pub struct Side {
     /// An open upload (progress route) and stored content shown on `incident`.
     pub upload: String,
     pub media_sha: String,
+    /// Hazmat objects of the side's station: a weather station (its code) with a live
+    /// observation, an enterprise, a vehicle, a response and the alert issued for it.
+    pub weather_station: String,
+    pub enterprise: String,
+    pub vehicle: String,
+    pub response: String,
+    pub alert: String,
 }
 
 pub struct Fixture {
@@ -118,6 +125,83 @@ async fn new_user(t: &TestApp, admin: &str, username: &str, role: &str, org: &st
 
 fn id_of(v: &Value) -> String {
     v["id"].as_str().expect("an id").to_string()
+}
+
+/// The side's hazmat objects, made by the demo's city fire commander.
+async fn hazmat_objects(t: &TestApp, side: &mut Side, i: usize) {
+    t.app.install_reference_chemicals().await.unwrap();
+    let fire = t.login("fire").await;
+    let (lat, lon) = side.pos;
+    side.weather_station = format!("MX{i}");
+    ok(
+        t,
+        Method::POST,
+        "/api/v1/hazmat/stations",
+        &fire,
+        Some(
+            json!({"org": side.station, "code": side.weather_station, "name": "矩阵气象站",
+            "lat": lat, "lon": lon}),
+        ),
+    )
+    .await;
+    ok(
+        t,
+        Method::POST,
+        "/api/v1/hazmat/observations",
+        &fire,
+        Some(
+            json!({"station_code": side.weather_station, "obs_time": t.now().to_string(),
+            "wind_dir_deg_from": 45.0, "wind_speed_ms": 3.0, "total_cloud_tenths": 10.0,
+            "low_cloud_tenths": 10.0, "ceiling_m": 600.0}),
+        ),
+    )
+    .await;
+    let e = ok(
+        t,
+        Method::POST,
+        "/api/v1/hazmat/enterprises",
+        &fire,
+        Some(json!({"org": side.station, "uscc": jingwu_testkit::fixtures::hazmat::uscc(900 + i as u32),
+            "name": "矩阵化工", "address": "矩阵路1号", "lat": lat, "lon": lon,
+            "contact_name": "张工", "contact_phone": "0574-87000000",
+            "stocks": [{"un_number": "1017", "quantity_kg": 1000.0}]})),
+    )
+    .await;
+    side.enterprise = id_of(&e);
+    let v = ok(
+        t,
+        Method::POST,
+        "/api/v1/hazmat/vehicles",
+        &fire,
+        Some(
+            json!({"org": side.station, "plate": format!("浙B9{i:04}"), "carrier": "矩阵物流",
+            "cargo_un": "1017", "cargo_kg": 10000.0}),
+        ),
+    )
+    .await;
+    side.vehicle = id_of(&v);
+    let r = ok(
+        t,
+        Method::POST,
+        "/api/v1/hazmat/responses",
+        &fire,
+        Some(
+            json!({"org": side.station, "title": "矩阵泄漏", "chemical_id": "chem-UN1017",
+            "lat": lat, "lon": lon, "release_kind": "continuous", "amount": 100.0,
+            "spill": "small"}),
+        ),
+    )
+    .await;
+    side.response = r["response"]["id"].as_str().unwrap().to_string();
+    let a = ok(
+        t,
+        Method::POST,
+        &format!("/api/v1/hazmat/responses/{}/alerts", side.response),
+        &fire,
+        Some(json!({"msg_type": "Alert", "exercise": true})),
+    )
+    .await;
+    side.alert = id_of(&a);
 }
 
 impl Fixture {
@@ -225,7 +309,13 @@ impl Fixture {
                 layer: id_of(&layer),
                 upload: String::new(),
                 media_sha: String::new(),
+                weather_station: String::new(),
+                enterprise: String::new(),
+                vehicle: String::new(),
+                response: String::new(),
+                alert: String::new(),
             };
+            hazmat_objects(t, &mut side, sides.len()).await;
             side.incident = new_incident(t, &dispatcher, &side).await;
             dispatch(t, &dispatcher, &side.incident, &side.unit).await;
             side.survivor = new_incident(t, &dispatcher, &side).await;
@@ -292,6 +382,7 @@ impl Fixture {
         ]
         .into_iter()
         .chain([&o.status_unit, &o.pool_unit, &o.fresh_unit, &o.survivor])
+        .chain([&o.enterprise, &o.vehicle, &o.response, &o.alert])
         .any(|id| text.contains(id.as_str()))
     }
 

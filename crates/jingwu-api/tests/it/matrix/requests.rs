@@ -79,7 +79,23 @@ pub fn scopes(route: &str) -> Option<&'static [Sc]> {
         | "GET /api/v1/layers"
         | "GET /api/v1/events"
         | "GET /api/v1/roads"
-        | "GET /api/v1/route" => NONE,
+        | "GET /api/v1/route"
+        | "GET /api/v1/hazmat/chemicals"
+        | "GET /api/v1/hazmat/codes"
+        | "GET /api/v1/hazmat/events"
+        | "GET /api/v1/hazmat/enterprises"
+        | "POST /api/v1/hazmat/enterprises"
+        | "POST /api/v1/hazmat/enterprises/import"
+        | "GET /api/v1/hazmat/vehicles"
+        | "POST /api/v1/hazmat/vehicles"
+        | "GET /api/v1/hazmat/stations"
+        | "POST /api/v1/hazmat/stations"
+        | "POST /api/v1/hazmat/observations"
+        | "POST /api/v1/hazmat/observations/metar"
+        | "GET /api/v1/hazmat/fire-units"
+        | "POST /api/v1/hazmat/fire-units"
+        | "GET /api/v1/hazmat/responses"
+        | "POST /api/v1/hazmat/responses" => NONE,
         "GET /api/v1/users/{id}" | "POST /api/v1/users/{id}/revoke" => PERSON,
         "GET /api/v1/incidents/{id}"
         | "GET /api/v1/incidents/{id}/recommendations"
@@ -115,7 +131,15 @@ pub fn scopes(route: &str) -> Option<&'static [Sc]> {
         | "GET /api/v1/layers/{id}/features"
         | "POST /api/v1/layers/{id}/features"
         | "PUT /api/v1/layers/{id}/features/{external_id}"
-        | "GET /api/v1/terminal/ws" => OBJECT,
+        | "GET /api/v1/terminal/ws"
+        | "GET /api/v1/hazmat/enterprises/{id}"
+        | "PUT /api/v1/hazmat/vehicles/{id}/position"
+        | "GET /api/v1/hazmat/responses/{id}"
+        | "POST /api/v1/hazmat/responses/{id}/steps/{step}"
+        | "POST /api/v1/hazmat/responses/{id}/readings"
+        | "POST /api/v1/hazmat/responses/{id}/close"
+        | "POST /api/v1/hazmat/responses/{id}/alerts"
+        | "GET /api/v1/hazmat/alerts/{id}" => OBJECT,
         _ => return None,
     })
 }
@@ -185,6 +209,105 @@ pub async fn build(
             fx.other.pos.0, fx.other.pos.1
         )),
 
+        "GET /api/v1/hazmat/chemicals"
+        | "GET /api/v1/hazmat/codes"
+        | "GET /api/v1/hazmat/events"
+        | "GET /api/v1/hazmat/enterprises"
+        | "GET /api/v1/hazmat/vehicles"
+        | "GET /api/v1/hazmat/stations"
+        | "GET /api/v1/hazmat/fire-units"
+        | "GET /api/v1/hazmat/responses" => Req::get(route.split(' ').nth(1)?),
+        "POST /api/v1/hazmat/enterprises" => Req::json(
+            Method::POST,
+            "/api/v1/hazmat/enterprises",
+            json!({"uscc": jingwu_testkit::fixtures::hazmat::uscc(1000 + n), "name": "新化工",
+                "address": "矩阵路9号", "lat": lat, "lon": lon, "contact_name": "李工",
+                "contact_phone": "13800138000"}),
+        ),
+        "POST /api/v1/hazmat/enterprises/import" => Req {
+            body: Body::Raw(
+                "text/csv",
+                format!(
+                    "org_code,uscc,name,address,lat,lon,contact_name,contact_phone,stocks\n\
+                     330203,{},导入化工,矩阵路8号,{lat},{lon},王工,13800138000,1017:100\n",
+                    jingwu_testkit::fixtures::hazmat::uscc(5000 + n)
+                )
+                .into_bytes(),
+            ),
+            ..Req::new(Method::POST, "/api/v1/hazmat/enterprises/import")
+        },
+        "POST /api/v1/hazmat/vehicles" => Req::json(
+            Method::POST,
+            "/api/v1/hazmat/vehicles",
+            json!({"plate": format!("浙B8{n:04}"), "carrier": "新物流", "cargo_kg": 0.0}),
+        ),
+        "POST /api/v1/hazmat/stations" => Req::json(
+            Method::POST,
+            "/api/v1/hazmat/stations",
+            json!({"code": format!("MXN{n}"), "name": "新气象站", "lat": lat, "lon": lon}),
+        ),
+        "POST /api/v1/hazmat/observations" => Req::json(
+            Method::POST,
+            "/api/v1/hazmat/observations",
+            json!({"station_code": fx.own.weather_station, "obs_time": t.now().to_string(),
+                "wind_dir_deg_from": 45.0, "wind_speed_ms": 3.0}),
+        ),
+        "POST /api/v1/hazmat/observations/metar" => {
+            let now = t.now().to_zoned(jiff::tz::TimeZone::UTC);
+            Req::json(
+                Method::POST,
+                "/api/v1/hazmat/observations/metar",
+                json!({"station_code": fx.own.weather_station,
+                    "metar": format!("METAR ZSNB {:02}{:02}{:02}Z 04006MPS 9999 BKN020 18/12 Q1018",
+                        now.day(), now.hour(), now.minute())}),
+            )
+        }
+        "POST /api/v1/hazmat/fire-units" => Req::json(
+            Method::POST,
+            "/api/v1/hazmat/fire-units",
+            json!({"call_sign": format!("矩阵消{n}"), "kind": "pumper", "station_name": "矩阵站",
+                "lat": lat, "lon": lon}),
+        ),
+        "POST /api/v1/hazmat/responses" => Req::json(
+            Method::POST,
+            "/api/v1/hazmat/responses",
+            json!({"title": "新泄漏", "chemical_id": "chem-UN1005", "lat": lat, "lon": lon,
+                "release_kind": "instantaneous", "amount": 1000.0}),
+        ),
+        "GET /api/v1/hazmat/enterprises/{id}" => {
+            Req::get(format!("/api/v1/hazmat/enterprises/{}", side.enterprise))
+        }
+        "PUT /api/v1/hazmat/vehicles/{id}/position" => Req::json(
+            Method::PUT,
+            format!("/api/v1/hazmat/vehicles/{}/position", side.vehicle),
+            json!({"lat": lat, "lon": lon}),
+        ),
+        "GET /api/v1/hazmat/responses/{id}" => {
+            Req::get(format!("/api/v1/hazmat/responses/{}", side.response))
+        }
+        "POST /api/v1/hazmat/responses/{id}/steps/{step}" => Req::json(
+            Method::POST,
+            format!("/api/v1/hazmat/responses/{}/steps/dispatch", side.response),
+            json!({"note": "矩阵"}),
+        ),
+        "POST /api/v1/hazmat/responses/{id}/readings" => Req::json(
+            Method::POST,
+            format!("/api/v1/hazmat/responses/{}/readings", side.response),
+            json!({"lat": lat, "lon": lon, "ppm": 1.0, "source": "handheld"}),
+        ),
+        "POST /api/v1/hazmat/responses/{id}/close" => Req::json(
+            Method::POST,
+            format!("/api/v1/hazmat/responses/{}/close", side.response),
+            json!({}),
+        ),
+        "POST /api/v1/hazmat/responses/{id}/alerts" => Req::json(
+            Method::POST,
+            format!("/api/v1/hazmat/responses/{}/alerts", side.response),
+            json!({"msg_type": "Update", "exercise": true}),
+        ),
+        "GET /api/v1/hazmat/alerts/{id}" => {
+            Req::get(format!("/api/v1/hazmat/alerts/{}", side.alert))
+        }
         "GET /api/v1/users/{id}" | "POST /api/v1/users/{id}/revoke" => {
             let user = match sc {
                 Sc::Citizen => fx.citizen2.clone(),
