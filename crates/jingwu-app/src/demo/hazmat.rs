@@ -113,7 +113,7 @@ pub(crate) fn demo_observation(
     let speed = 1.5 + 4.5 * rng.next_f64();
     // Every tenth station reports cloud (a SYNOP-like station); the others only wind, solar
     // radiation by day and ΔT.
-    let cloudy = i % 10 == 0;
+    let cloudy = i.is_multiple_of(10);
     Observation {
         station_id: station.id.clone(),
         obs_at: now_us - now_us % 60_000_000,

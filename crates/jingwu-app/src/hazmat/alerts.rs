@@ -39,17 +39,26 @@ fn km(m: f64) -> String {
     format!("{:.1}", m / 1000.0)
 }
 
-/// The alert for a response's current picture.
-fn build(
-    d: &ResponseDetail,
-    p: &ZonePicture,
-    org_code: &str,
+/// What identifies one message of a response's alert series.
+struct Envelope {
+    org_code: String,
     identifier: String,
     sent: jiff::Timestamp,
     msg_type: MsgType,
     status: CapStatus,
     references: Vec<Reference>,
-) -> Alert {
+}
+
+/// The alert for a response's current picture.
+fn build(d: &ResponseDetail, p: &ZonePicture, e: Envelope) -> Alert {
+    let Envelope {
+        org_code,
+        identifier,
+        sent,
+        msg_type,
+        status,
+        references,
+    } = e;
     let r = &d.response;
     let c = &d.chemical;
     let (toward_zh, toward_en) = compass(p.zones.toward_deg);
@@ -340,8 +349,16 @@ impl Hazmat<'_> {
                 };
                 let identifier = format!("JW-{}-{}", id, earlier.len() + 1);
                 let alert = build(
-                    &detail, &picture, &org_code, identifier.clone(), sent, msg_type, status,
-                    references,
+                    &detail,
+                    &picture,
+                    Envelope {
+                        org_code: org_code.clone(),
+                        identifier: identifier.clone(),
+                        sent,
+                        msg_type,
+                        status,
+                        references,
+                    },
                 );
                 let xml = cap::render(&alert)
                     .map_err(|e| AppError::Internal(format!("CAP alert refused: {e}")))?;
