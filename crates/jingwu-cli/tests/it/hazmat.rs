@@ -194,3 +194,51 @@ fn bad_input_is_one_line_naming_the_flag() {
     assert_eq!(o.status.code(), Some(2));
     assert!(err(&o).contains("--sigma"), "{}", err(&o));
 }
+
+#[test]
+fn cap_renders_an_alert_json_and_names_a_bad_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut alert = serde_json::json!({
+        "identifier": "CN-HAZMAT-2025-000123",
+        "sender": "hazmat-ops@fire.example.gov.cn",
+        "sent": "2025-11-29T03:05:00Z",
+        "status": "Exercise",
+        "msg_type": "Alert",
+        "scope": "Public",
+        "infos": [{
+            "language": "zh-CN",
+            "categories": ["CBRNE", "Safety"],
+            "event": "氯气泄漏",
+            "urgency": "Immediate",
+            "severity": "Severe",
+            "certainty": "Observed",
+            "areas": [{
+                "desc": "初始隔离区",
+                "circles": [[{"lat": 31.2, "lon": 121.4}, 0.1]]
+            }]
+        }]
+    });
+    let path = dir.path().join("alert.json");
+    std::fs::write(&path, alert.to_string()).unwrap();
+    let o = jingwu(&["hazmat", "cap", "--input", path.to_str().unwrap()], None);
+    assert!(o.status.success(), "{}", err(&o));
+    let xml = out(&o);
+    assert!(
+        xml.contains("<sent>2025-11-29T11:05:00+08:00</sent>"),
+        "{xml}"
+    );
+    assert!(xml.contains("<circle>31.2,121.4 0.1</circle>"), "{xml}");
+
+    alert["scope"] = "Private".into();
+    std::fs::write(&path, alert.to_string()).unwrap();
+    let o = jingwu(&["hazmat", "cap", "--input", path.to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(err(&o).contains("addresses"), "{}", err(&o));
+    assert_eq!(err(&o).lines().count(), 1);
+
+    alert["status"] = "Real".into();
+    std::fs::write(&path, alert.to_string()).unwrap();
+    let o = jingwu(&["hazmat", "cap", "--input", path.to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(err(&o).contains("status"), "{}", err(&o));
+}
