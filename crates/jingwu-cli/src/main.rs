@@ -3,6 +3,7 @@
 mod audit_bench;
 mod audit_cmd;
 mod config;
+mod hazmat_cmd;
 mod load_bench;
 mod ops;
 mod road_network;
@@ -50,6 +51,9 @@ enum Command {
     /// The tamper-evident audit log: verify it, sign checkpoints, prove entries, export it.
     #[command(subcommand)]
     Audit(audit_cmd::AuditCommand),
+    /// Hazmat models: plume and puff concentrations, threat zones (GeoJSON), CAP 1.2 alerts.
+    #[command(subcommand)]
+    Hazmat(hazmat_cmd::HazmatCommand),
     /// Drive simulated terminals and incidents against a server on this machine; report push latency.
     Simulate(simulate::SimulateArgs),
     #[command(flatten)]
@@ -123,6 +127,7 @@ fn run(config_file: Option<&std::path::Path>, cmd: Command) -> anyhow::Result<Ex
             Command::User(c) => ops::user(config_file, c).await,
             Command::Org(c) => ops::org(config_file, c).await,
             Command::Audit(c) => audit_cmd::run(config_file, c).await,
+            Command::Hazmat(c) => hazmat_cmd::run(c).map(|()| ExitCode::SUCCESS),
             Command::Simulate(a) => simulate::run(a).await,
             // `bench push` and `bench avl` load a server on this machine from the runtime.
             Command::Routing(routing_cmd::RoutingCommand::Bench(b)) => match *b {

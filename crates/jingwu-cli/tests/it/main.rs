@@ -4,6 +4,7 @@
 mod audit_verify;
 mod errors;
 mod graph_export;
+mod hazmat;
 mod newcomer;
 mod operator;
 mod serve;

@@ -312,6 +312,13 @@ fn every_known_gap_is_enforced() {
     }];
     a.infos[0].areas[0].altitude = Some(0.0);
     a.infos[0].areas[0].ceiling = Some(3000.0);
+    // Every optional element, so the schema sees them in order.
+    a.codes = vec!["IPAWSv1.0".into()];
+    a.infos[0].audience = Some("公众".into());
+    a.infos[0].onset = Some(ts("2025-11-29T11:00:00+08:00"));
+    a.infos[0].web = Some("https://fire.example.gov.cn/alerts/000123".into());
+    a.infos[0].areas[1].geocodes = pairs(&[("GB2260", "310115")]);
+    a.infos[0].areas[1].altitude = Some(-12.5);
     let xml = render(&a).unwrap();
     assert!(xml.contains(
         "<references>hazmat-ops@fire.example.gov.cn,CN-HAZMAT-2025-000122,2025-11-29T10:55:00+08:00</references>"
