@@ -62,7 +62,7 @@ pub fn asset(path: &str) -> Option<&'static Asset> {
 }
 
 /// Routes of the web shell: `GET /` (home), `GET /login`, the 110 pages (`/command`,
-/// `/terminal`, `/dashboard`) and
+/// `/terminal`, `/dashboard`), the hazmat page (`/fire`) and
 /// `GET /assets/{*path}`. Merge it into the application router.
 pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
     Router::new()
@@ -71,6 +71,7 @@ pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .route("/command", get(command_page))
         .route("/terminal", get(terminal_page))
         .route("/dashboard", get(dashboard_page))
+        .route("/fire", get(fire_page))
         .route("/assets/{*path}", get(asset_handler))
         .layer(middleware::map_response(security_headers))
 }
@@ -93,6 +94,10 @@ async fn terminal_page(headers: HeaderMap) -> Response {
 
 async fn dashboard_page(headers: HeaderMap) -> Response {
     page("command/dashboard.html", &headers)
+}
+
+async fn fire_page(headers: HeaderMap) -> Response {
+    page("fire/fire.html", &headers)
 }
 
 fn page(name: &str, headers: &HeaderMap) -> Response {

@@ -23,7 +23,7 @@ export const SYSTEMS = [
     roles: ['case_handler', 'legal_supervisor', 'evidence_custodian'],
     entries: [{ id: 'cases', href: '/cases', ready: false }],
   },
-  { id: 'fire', roles: ['fire_commander'], entries: [{ id: 'fire', href: '/fire', ready: false }] },
+  { id: 'fire', roles: ['fire_commander', 'dispatcher'], entries: [{ id: 'fire', href: '/fire', ready: true, roles: ['fire_commander', 'dispatcher'] }] },
   { id: 'audit', roles: [], entries: [{ id: 'audit', href: '/api/v1/audit', ready: true }] },
   { id: 'apidocs', roles: [], entries: [{ id: 'apidocs', href: '/api/docs', ready: true }] },
 ];
