@@ -81,6 +81,7 @@ struct Inner {
     kernel: Kernel,
     foundation: foundation::FoundationState,
     command: command::CommandState,
+    hazmat: hazmat::HazmatState,
 }
 
 impl App {
@@ -91,6 +92,7 @@ impl App {
                 kernel: Kernel::new(store, clock, config),
                 foundation: Default::default(),
                 command,
+                hazmat: Default::default(),
             }),
         }
     }

@@ -3,6 +3,7 @@
 mod audit_bench;
 mod audit_cmd;
 mod config;
+mod hazmat_bench;
 mod hazmat_cmd;
 mod load_bench;
 mod ops;
@@ -135,6 +136,7 @@ fn run(config_file: Option<&std::path::Path>, cmd: Command) -> anyhow::Result<Ex
                 routing_cmd::BenchCommand::Avl(a) => load_bench::avl(a).await,
                 routing_cmd::BenchCommand::AuditWrites(a) => audit_bench::writes(a).await,
                 routing_cmd::BenchCommand::AuditLog(a) => audit_bench::log(a).await,
+                routing_cmd::BenchCommand::HazmatZones(a) => hazmat_bench::zones(a).await,
                 other => routing_cmd::run(routing_cmd::RoutingCommand::Bench(Box::new(other)))
                     .map(|()| ExitCode::SUCCESS),
             },

@@ -186,6 +186,8 @@ pub enum BenchCommand {
     AuditWrites(crate::audit_bench::WritesArgs),
     /// Write, sequence and verify a large audit log; time its proofs.
     AuditLog(crate::audit_bench::LogArgs),
+    /// Threat zones and the enterprises inside them against 40,000 enterprises.
+    HazmatZones(crate::hazmat_bench::ZonesArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -224,7 +226,8 @@ pub fn run(cmd: RoutingCommand) -> Result<()> {
             BenchCommand::Push(_)
             | BenchCommand::Avl(_)
             | BenchCommand::AuditWrites(_)
-            | BenchCommand::AuditLog(_) => {
+            | BenchCommand::AuditLog(_)
+            | BenchCommand::HazmatZones(_) => {
                 anyhow::bail!("the load benchmarks run from main")
             }
         },

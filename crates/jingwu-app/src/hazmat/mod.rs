@@ -5,6 +5,7 @@
 //! `jingwu-hazmat`'s; the road network is the 110 system's (`app.command().roads()`).
 
 mod alerts;
+mod index;
 mod registry;
 mod response;
 mod weather;
@@ -14,7 +15,8 @@ pub use registry::{
     ObservationInput, StationView,
 };
 pub use response::{
-    FireUnitEta, Impact, NewReading, NewResponse, ResponseDetail, ResponseSummary, ZonePicture,
+    FireUnitEta, Impact, Inside, NewReading, NewResponse, ResponseDetail, ResponseSummary,
+    ZonePicture,
 };
 pub use weather::{WeatherPick, WindSource};
 
@@ -30,9 +32,19 @@ pub struct Hazmat<'a> {
     pub(crate) app: &'a App,
 }
 
+/// State the hazmat system keeps between requests: the enterprises' places in memory.
+#[derive(Default)]
+pub(crate) struct HazmatState {
+    enterprises: index::IndexCell,
+}
+
 impl Hazmat<'_> {
     fn k(&self) -> &Kernel {
         self.app.kernel()
+    }
+
+    fn state(&self) -> &HazmatState {
+        &self.app.inner.hazmat
     }
 
     fn now_us(&self) -> i64 {

@@ -512,12 +512,7 @@ impl Hazmat<'_> {
         if let Some(c) = isolation {
             boxes.push(zone::bbox(&erg::circle_ring(c, 32)));
         }
-        let Some(b) = boxes.iter().copied().reduce(|a, b| zone::Bbox {
-            min_lat: a.min_lat.min(b.min_lat),
-            min_lon: a.min_lon.min(b.min_lon),
-            max_lat: a.max_lat.max(b.max_lat),
-            max_lon: a.max_lon.max(b.max_lon),
-        }) else {
+        let Some(b) = union(&boxes) else {
             return Ok(Impact {
                 enterprises: Vec::new(),
                 vehicles: Vec::new(),
@@ -531,27 +526,11 @@ impl Hazmat<'_> {
             max_lat: b.max_lat,
             max_lon: b.max_lon,
         };
-        let place = |id: String, name: String, lat: f64, lon: f64| -> Option<Inside> {
-            let p = LatLon { lat, lon };
-            let tier = zone::tier_at(zones, p);
-            let isolation = isolation.is_some_and(|c| {
-                jingwu_core::geo::haversine_m(lat, lon, c.center.lat, c.center.lon) <= c.radius_m
-            });
-            (tier.is_some() || isolation).then_some(Inside {
-                id,
-                name,
-                lat,
-                lon,
-                tier,
-                isolation,
-            })
+        let place = |id: String, name: String, lat: f64, lon: f64| {
+            inside(zones, isolation, id, name, lat, lon)
         };
+        let mut enterprises = self.enterprises_inside(who, zones, isolation).await?;
         let mut conn = self.k().read().await?;
-        let mut enterprises: Vec<Inside> = q::enterprise_points_in(&mut conn, &who.org_path, bx)
-            .await?
-            .into_iter()
-            .filter_map(|e| place(e.id.to_string(), e.name, e.lat, e.lon))
-            .collect();
         let mut vehicles: Vec<Inside> = q::vehicles_in(&mut conn, &who.org_path, bx)
             .await?
             .into_iter()
@@ -582,6 +561,39 @@ impl Hazmat<'_> {
             key_sites,
             roads,
         })
+    }
+
+    /// The enterprises of the caller's jurisdiction inside the zones or the isolation circle,
+    /// from the in-memory index (candidates by bounding box, then the polygon test).
+    pub async fn enterprises_inside(
+        &self,
+        who: &Principal,
+        zones: &ZoneResult,
+        isolation: Option<&Circle>,
+    ) -> Result<Vec<Inside>> {
+        let mut boxes: Vec<zone::Bbox> = zones.zones.iter().filter_map(|z| z.bbox).collect();
+        if let Some(c) = isolation {
+            boxes.push(zone::bbox(&erg::circle_ring(c, 32)));
+        }
+        let Some(b) = union(&boxes) else {
+            return Ok(Vec::new());
+        };
+        let mut conn = self.k().read().await?;
+        let index = self.state().enterprises.current(&mut conn).await?;
+        drop(conn);
+        Ok(index
+            .within(&b, &who.org_path)
+            .filter_map(|e| {
+                inside(
+                    zones,
+                    isolation,
+                    e.id.to_string(),
+                    e.name.clone(),
+                    e.lat,
+                    e.lon,
+                )
+            })
+            .collect())
     }
 
     /// Road segments whose midpoint lies in each zone (from the road network the 110 system
@@ -798,6 +810,39 @@ impl Hazmat<'_> {
         }
         Ok(path)
     }
+}
+
+/// The box around all of `boxes`.
+fn union(boxes: &[zone::Bbox]) -> Option<zone::Bbox> {
+    boxes.iter().copied().reduce(|a, b| zone::Bbox {
+        min_lat: a.min_lat.min(b.min_lat),
+        min_lon: a.min_lon.min(b.min_lon),
+        max_lat: a.max_lat.max(b.max_lat),
+        max_lon: a.max_lon.max(b.max_lon),
+    })
+}
+
+/// A place and the worst zone it is in, if it is in one or in the isolation circle.
+fn inside(
+    zones: &ZoneResult,
+    isolation: Option<&Circle>,
+    id: String,
+    name: String,
+    lat: f64,
+    lon: f64,
+) -> Option<Inside> {
+    let tier = zone::tier_at(zones, LatLon { lat, lon });
+    let isolation = isolation.is_some_and(|c| {
+        jingwu_core::geo::haversine_m(lat, lon, c.center.lat, c.center.lon) <= c.radius_m
+    });
+    (tier.is_some() || isolation).then_some(Inside {
+        id,
+        name,
+        lat,
+        lon,
+        tier,
+        isolation,
+    })
 }
 
 pub(super) fn publish_response(tx: &mut crate::Tx, id: &ResponseId, org_path: String) {

@@ -46,6 +46,14 @@ CREATE TABLE hazmat_enterprises (
 CREATE INDEX hazmat_enterprises_lat_lon ON hazmat_enterprises(lat, lon);
 CREATE INDEX hazmat_enterprises_org ON hazmat_enterprises(org_id);
 
+-- One row: bumped with every enterprise added, so in-memory indexes of the registry know in
+-- one read whether they are current (enterprises are only ever added).
+CREATE TABLE hazmat_registry (
+    id                   BIGINT PRIMARY KEY,
+    enterprises_version  BIGINT NOT NULL
+);
+INSERT INTO hazmat_registry (id, enterprises_version) VALUES (1, 0);
+
 CREATE TABLE hazmat_stocks (
     enterprise_id  TEXT NOT NULL REFERENCES hazmat_enterprises(id),
     chemical_id    TEXT NOT NULL REFERENCES hazmat_chemicals(id),

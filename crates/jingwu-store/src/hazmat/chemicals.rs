@@ -27,8 +27,11 @@ pub async fn insert_chemical(db: &mut WriteTx, c: &Chemical) -> Result<()> {
     let (si, sd, sn) = erg(c.erg_small);
     let (li, ld, ln) = erg(c.erg_large);
     sqlx::query(&format!(
-        "INSERT INTO hazmat_chemicals ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
-         $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
+        "INSERT INTO hazmat_chemicals ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, {})",
+        (10..=21)
+            .map(|i| format!("CAST(${i} AS DOUBLE PRECISION)"))
+            .collect::<Vec<_>>()
+            .join(", ")
     ))
     .bind(c.id.as_str())
     .bind(&c.un_number)
@@ -39,18 +42,18 @@ pub async fn insert_chemical(db: &mut WriteTx, c: &Chemical) -> Result<()> {
     .bind(c.erg_guide)
     .bind(super::flag(c.dense_gas))
     .bind(c.aegl_minutes)
-    .bind(c.aegl_ppm[0])
-    .bind(c.aegl_ppm[1])
-    .bind(c.aegl_ppm[2])
-    .bind(c.erpg_ppm[0])
-    .bind(c.erpg_ppm[1])
-    .bind(c.erpg_ppm[2])
-    .bind(si)
-    .bind(sd)
-    .bind(sn)
-    .bind(li)
-    .bind(ld)
-    .bind(ln)
+    .bind(super::opt_f64(c.aegl_ppm[0]))
+    .bind(super::opt_f64(c.aegl_ppm[1]))
+    .bind(super::opt_f64(c.aegl_ppm[2]))
+    .bind(super::opt_f64(c.erpg_ppm[0]))
+    .bind(super::opt_f64(c.erpg_ppm[1]))
+    .bind(super::opt_f64(c.erpg_ppm[2]))
+    .bind(super::opt_f64(si))
+    .bind(super::opt_f64(sd))
+    .bind(super::opt_f64(sn))
+    .bind(super::opt_f64(li))
+    .bind(super::opt_f64(ld))
+    .bind(super::opt_f64(ln))
     .execute(db.raw())
     .await?;
     Ok(())

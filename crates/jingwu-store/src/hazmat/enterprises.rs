@@ -20,6 +20,8 @@ pub struct EnterprisePoint {
     pub lon: f64,
 }
 
+/// Adds an enterprise with its stocks and bumps the registry's version (see
+/// [`enterprises_version`]).
 pub async fn insert_enterprise(db: &mut WriteTx, e: &Enterprise) -> Result<()> {
     sqlx::query(
         "INSERT INTO hazmat_enterprises (id, org_id, uscc, name, address, lat, lon, contact_name, \
@@ -47,6 +49,11 @@ pub async fn insert_enterprise(db: &mut WriteTx, e: &Enterprise) -> Result<()> {
         .execute(db.raw())
         .await?;
     }
+    sqlx::query(
+        "UPDATE hazmat_registry SET enterprises_version = enterprises_version + 1 WHERE id = 1",
+    )
+    .execute(db.raw())
+    .await?;
     Ok(())
 }
 
@@ -162,6 +169,38 @@ pub async fn enterprises_under(
         out.push(e);
     }
     Ok((out, total))
+}
+
+/// The registry's version: it changes with every enterprise added (one row, one read).
+pub async fn enterprises_version(db: &mut impl Conn) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT enterprises_version FROM hazmat_registry WHERE id = 1")
+            .fetch_one(db.raw())
+            .await?,
+    )
+}
+
+/// Every enterprise's place with the path of its org unit (to build an in-memory index).
+pub async fn all_enterprise_points(db: &mut impl Conn) -> Result<Vec<(EnterprisePoint, String)>> {
+    let rows = sqlx::query(
+        "SELECT e.id, e.name, e.lat, e.lon, o.path FROM hazmat_enterprises e \
+         JOIN org_units o ON o.id = e.org_id",
+    )
+    .fetch_all(db.raw())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                EnterprisePoint {
+                    id: id(r, 0)?,
+                    name: r.try_get(1)?,
+                    lat: r.try_get(2)?,
+                    lon: r.try_get(3)?,
+                },
+                r.try_get(4)?,
+            ))
+        })
+        .collect()
 }
 
 /// Every enterprise (under `path`) inside a box: the candidates a zone is tested against.

@@ -17,7 +17,8 @@ const COLUMNS: &str =
 pub async fn insert_vehicle(db: &mut WriteTx, v: &Vehicle) -> Result<()> {
     sqlx::query(
         "INSERT INTO hazmat_vehicles (id, org_id, plate, carrier, chemical_id, cargo_kg, lat, lon, \
-         fix_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+         fix_at) VALUES ($1, $2, $3, $4, $5, $6, CAST($7 AS DOUBLE PRECISION), \
+         CAST($8 AS DOUBLE PRECISION), $9)",
     )
     .bind(v.id.as_str())
     .bind(v.org_id.as_str())
@@ -25,8 +26,8 @@ pub async fn insert_vehicle(db: &mut WriteTx, v: &Vehicle) -> Result<()> {
     .bind(&v.carrier)
     .bind(v.chemical_id.as_ref().map(|c| c.as_str().to_owned()))
     .bind(v.cargo_kg)
-    .bind(v.lat)
-    .bind(v.lon)
+    .bind(super::opt_f64(v.lat))
+    .bind(super::opt_f64(v.lon))
     .bind(v.fix_at)
     .execute(db.raw())
     .await?;

@@ -59,29 +59,33 @@ pub async fn station_by_code(db: &mut impl Conn, code: &str) -> Result<Option<(S
 /// (returns false), so feeds may resend.
 pub async fn insert_observation(db: &mut WriteTx, o: &Observation) -> Result<bool> {
     let flags = o.qc_flags.join(",");
-    let r = sqlx::query(
+    let r = sqlx::query(&format!(
         "INSERT INTO weather_observations (station_id, obs_at, received_at, source, wind_from_deg, \
          wind_speed_ms, gust_ms, temp_c, rh_pct, pressure_hpa, total_cloud_tenths, \
          low_cloud_tenths, ceiling_m, global_solar_wm2, delta_t_c, sigma_theta_deg, qc_flags) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
+         VALUES ($1, $2, $3, $4, CAST($5 AS DOUBLE PRECISION), $6, {}, $17) \
          ON CONFLICT (station_id, obs_at) DO NOTHING",
-    )
+        (7..=16)
+            .map(|i| format!("CAST(${i} AS DOUBLE PRECISION)"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
     .bind(o.station_id.as_str())
     .bind(o.obs_at)
     .bind(o.received_at)
     .bind(o.source.as_str())
-    .bind(o.wind_from_deg)
+    .bind(super::opt_f64(o.wind_from_deg))
     .bind(o.wind_speed_ms)
-    .bind(o.gust_ms)
-    .bind(o.temp_c)
-    .bind(o.rh_pct)
-    .bind(o.pressure_hpa)
-    .bind(o.total_cloud_tenths)
-    .bind(o.low_cloud_tenths)
-    .bind(o.ceiling_m)
-    .bind(o.global_solar_wm2)
-    .bind(o.delta_t_c)
-    .bind(o.sigma_theta_deg)
+    .bind(super::opt_f64(o.gust_ms))
+    .bind(super::opt_f64(o.temp_c))
+    .bind(super::opt_f64(o.rh_pct))
+    .bind(super::opt_f64(o.pressure_hpa))
+    .bind(super::opt_f64(o.total_cloud_tenths))
+    .bind(super::opt_f64(o.low_cloud_tenths))
+    .bind(super::opt_f64(o.ceiling_m))
+    .bind(super::opt_f64(o.global_solar_wm2))
+    .bind(super::opt_f64(o.delta_t_c))
+    .bind(super::opt_f64(o.sigma_theta_deg))
     .bind(flags)
     .execute(db.raw())
     .await?;
