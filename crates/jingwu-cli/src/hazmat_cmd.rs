@@ -86,10 +86,10 @@ pub enum TerrainArg {
 
 #[derive(Debug, clap::Args)]
 pub struct PlumeArgs {
-    /// σ formula set (not needed with --sigma-y/--sigma-z).
+    /// σ formula set [default: none: required unless --sigma-y/--sigma-z are given].
     #[arg(long, value_enum, required_unless_present = "sigma_y")]
     sigma: Option<SigmaArg>,
-    /// Stability class A … F (not needed with --sigma-y/--sigma-z).
+    /// Stability class A … F [default: none: required unless --sigma-y/--sigma-z are given].
     #[arg(
         long,
         value_enum,
@@ -97,10 +97,10 @@ pub struct PlumeArgs {
         required_unless_present = "sigma_y"
     )]
     stability: Option<StabilityArg>,
-    /// Given σy (m) instead of a σ set; needs --sigma-z.
+    /// Given σy (m) instead of a σ set; needs --sigma-z [default: none: the σ set's].
     #[arg(long, value_name = "M", requires = "sigma_z")]
     sigma_y: Option<f64>,
-    /// Given σz (m) instead of a σ set; needs --sigma-y.
+    /// Given σz (m) instead of a σ set; needs --sigma-y [default: none: the σ set's].
     #[arg(long, value_name = "M", requires = "sigma_y")]
     sigma_z: Option<f64>,
     /// Release rate (g/s).
@@ -163,29 +163,30 @@ pub struct PuffArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct ZoneArgs {
-    /// A ZoneInput JSON file instead of the flags below.
+    /// A ZoneInput JSON file instead of the flags below [default: none: the flags].
     #[arg(long, value_name = "FILE", conflicts_with_all = ["lat", "lon", "loc", "q", "m", "wind_from", "u10"])]
     input: Option<PathBuf>,
-    /// Source latitude (WGS 84 degrees).
+    /// Source latitude (WGS 84 degrees) [default: none: required unless --input].
     #[arg(long, required_unless_present = "input", allow_hyphen_values = true)]
     lat: Option<f64>,
-    /// Source longitude (WGS 84 degrees).
+    /// Source longitude (WGS 84 degrees) [default: none: required unless --input].
     #[arg(long, required_unless_present = "input", allow_hyphen_values = true)]
     lon: Option<f64>,
     /// A level of concern: `G_M3` (tiers by order of strength, strongest red) or
-    /// `tier=3:label=AEGL-3 60 min 20 ppm:g_m3=0.058`. Repeat, up to 3.
+    /// `tier=3:label=AEGL-3 60 min 20 ppm:g_m3=0.058`. Repeat, up to 3 [default: none: required
+    /// unless --input].
     #[arg(long, value_name = "LOC", required_unless_present = "input")]
     loc: Vec<String>,
-    /// Continuous release rate (g/s).
+    /// Continuous release rate (g/s) [default: none: --q or --m unless --input].
     #[arg(long, value_name = "G_PER_S", conflicts_with = "m", required_unless_present_any = ["input", "m"])]
     q: Option<f64>,
-    /// Instantaneous released mass (g).
+    /// Instantaneous released mass (g) [default: none: --q or --m unless --input].
     #[arg(long, value_name = "G")]
     m: Option<f64>,
-    /// Direction the wind blows from (degrees, 0 … 360).
+    /// Direction the wind blows from (degrees, 0 … 360) [default: none: required unless --input].
     #[arg(long, value_name = "DEG", required_unless_present = "input")]
     wind_from: Option<f64>,
-    /// Wind speed at 10 m (m/s).
+    /// Wind speed at 10 m (m/s) [default: none: required unless --input].
     #[arg(long, value_name = "M_PER_S", required_unless_present = "input")]
     u10: Option<f64>,
     /// Stability class A … F.
@@ -206,10 +207,10 @@ pub struct ZoneArgs {
     /// Dense gas: label the result as screening.
     #[arg(long)]
     dense_gas: bool,
-    /// Also draw the ERG initial isolation circle of this radius (m).
+    /// Also draw the ERG initial isolation circle of this radius (m) [default: none: no circle].
     #[arg(long, value_name = "M")]
     isolate_m: Option<f64>,
-    /// Also draw the ERG protective-action square of this side (km).
+    /// Also draw the ERG protective-action square of this side (km) [default: none: no square].
     #[arg(long, value_name = "KM")]
     protect_km: Option<f64>,
 }

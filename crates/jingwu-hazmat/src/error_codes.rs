@@ -4,6 +4,7 @@
 
 jingwu_core::problem_codes! {
     problems {
+        CHEMICAL_EXISTS = ("chemical_exists", 409, "The chemical is registered under this UN number and name", "该 UN 编号和名称的化学品已登记");
         USCC_TAKEN = ("uscc_taken", 409, "An enterprise with this credit code is registered", "该统一社会信用代码已登记");
         PLATE_TAKEN = ("plate_taken", 409, "A vehicle with this plate is registered", "该车牌已登记");
         STATION_CODE_TAKEN = ("station_code_taken", 409, "A station with this code is registered", "该气象站代码已登记");
@@ -11,8 +12,6 @@ jingwu_core::problem_codes! {
         NO_FRESH_WEATHER = ("no_fresh_weather", 409, "No fresh weather observation nearby", "附近没有有效的实时气象观测");
         RESPONSE_CLOSED = ("response_closed", 409, "The response is closed", "该处置已结束");
         STEP_DONE = ("step_done", 409, "The linkage step is already done", "该联动步骤已完成");
-        /// Linkage steps are done in order (alarm, dispatch, linkage, public warning).
-        STEP_OUT_OF_ORDER = ("step_out_of_order", 409, "The previous linkage step is not done", "上一联动步骤尚未完成");
     }
     fields {
         USCC = ("uscc.invalid", "Not a valid unified social credit code", "统一社会信用代码无效");
@@ -35,6 +34,8 @@ jingwu_core::problem_codes! {
         STOCKS = ("stocks.invalid", "Chemicals held: UN:kg;UN:kg", "存储化学品格式应为 UN:kg;UN:kg");
         DUPLICATE = ("duplicate", "Listed twice", "重复");
         STEP_UNKNOWN = ("step.unknown", "Unknown linkage step", "未知联动步骤");
+        LEVELS_ORDER = ("levels.order", "Levels of concern must rise from tier 1 to tier 3", "关注浓度须由 1 级至 3 级递增");
+        LEVELS_MISSING = ("levels.missing", "A tier-3 level (AEGL-3 or ERPG-3) is required", "须有 3 级关注浓度（AEGL-3 或 ERPG-3）");
         READINGS_NONE = ("readings.none", "No usable downwind reading", "没有可用的下风向检测数据");
     }
 }

@@ -34,8 +34,9 @@ const layers = {
   cov180: L.layerGroup(),
   cov300: L.layerGroup(),
   gaps: L.layerGroup(),
+  hazmat: L.layerGroup(),
 };
-const shownByDefault = ['incidents', 'units', 'stations'];
+const shownByDefault = ['incidents', 'units', 'stations', 'hazmat'];
 let control = null;
 
 function buildControl() {
@@ -484,6 +485,33 @@ async function handover(ev) {
   }
 }
 
+// ---------- hazmat zones ----------
+
+/** The threat zones of the open hazmat responses (the fire command's, computed from the live
+ * wind), so the 110 room sees where not to send anyone. */
+async function loadHazmat() {
+  let list;
+  try {
+    list = await api('GET', '/api/v1/hazmat/responses');
+  } catch {
+    return; // A role without hazmat data sees no zones.
+  }
+  const open = list.filter((r) => !r.response.closed_at);
+  const pictures = await Promise.all(
+    open.map((r) => api('GET', `/api/v1/hazmat/responses/${r.response.id}`).catch(() => null)),
+  );
+  layers.hazmat.clearLayers();
+  for (const d of pictures) {
+    if (!d || !d.picture) continue;
+    const name = `${d.response.title} · ${currentLang() === 'en' ? d.chemical.name_en : d.chemical.name_zh}`;
+    L.geoJSON(d.picture.geojson, {
+      style: (f) => ({ color: f.properties.color, weight: 2, fillColor: f.properties.color, fillOpacity: 0.15, dashArray: f.properties.kind === 'protective_action' ? '6 4' : null }),
+    })
+      .bindTooltip(name)
+      .addTo(layers.hazmat);
+  }
+}
+
 // ---------- live updates ----------
 
 let source = null;
@@ -523,9 +551,17 @@ function connectLive() {
   source.addEventListener('coverage_alert', () => {
     for (const k of ['cov60', 'cov180', 'cov300', 'gaps']) if (map.hasLayer(layers[k])) loadCoverage(k);
   });
+  let hazmatTimer = null;
+  source.addEventListener('hazmat', (ev) => {
+    const { kind } = JSON.parse(ev.data);
+    if (kind !== 'response' && kind !== 'weather') return;
+    clearTimeout(hazmatTimer);
+    hazmatTimer = setTimeout(loadHazmat, 500);
+  });
   source.addEventListener('lagged', () => {
     loadIncidents();
     loadUnits();
+    loadHazmat();
   });
 }
 
@@ -600,7 +636,7 @@ if (me) {
   try {
     await Promise.all([loadUnits(), loadIncidents()]);
     document.body.dataset.ready = '1';
-    await loadStatic();
+    await Promise.all([loadStatic(), loadHazmat()]);
   } catch (err) {
     toast(errorText(err), 'error');
   }

@@ -568,3 +568,51 @@ async fn a_response_can_answer_a_110_incident_in_the_commanders_jurisdiction_onl
         .await;
     nowhere.problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
 }
+
+#[tokio::test]
+async fn the_city_adds_chemicals_with_ordered_levels_and_districts_do_not() {
+    let t = city().await;
+    let fire = t.login("fire").await;
+    let body = json!({"un_number": "UN1005", "name_zh": "氨溶液", "name_en": "Ammonia solution",
+        "hazard_class": "8", "molecular_weight": 17.03, "erg_guide": 154, "aegl_minutes": 60,
+        "aegl_ppm": [30.0, 160.0, 1100.0], "erg_small": {"isolate_m": 30.0, "protect_day_km": 0.1, "protect_night_km": 0.1},
+        "erg_large": null});
+    let r = t
+        .post("/api/v1/hazmat/chemicals", &fire, body.clone())
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    assert_eq!(r.body["un_number"], "1005");
+    t.post("/api/v1/hazmat/chemicals", &fire, body.clone())
+        .await
+        .problem(StatusCode::CONFLICT, "chemical_exists");
+    let mut bad = body.clone();
+    bad["name_en"] = json!("Inverted");
+    bad["aegl_ppm"] = json!([300.0, 160.0, null]);
+    bad["aegl_minutes"] = json!(45);
+    let p = t.post("/api/v1/hazmat/chemicals", &fire, bad).await;
+    let p = p.problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    let codes: Vec<&str> = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["code"].as_str().unwrap())
+        .collect();
+    for c in ["levels.order", "levels.missing", "number.range"] {
+        assert!(codes.contains(&c), "{c} in {codes:?}");
+    }
+    // A district's commander keeps its enterprises, not the city's reference data.
+    let jb = t.login("jiangbei.fire").await;
+    let mut other = body;
+    other["name_en"] = json!("Another");
+    t.post("/api/v1/hazmat/chemicals", &jb, other)
+        .await
+        .problem(StatusCode::FORBIDDEN, "out_of_scope");
+    let list = t.get("/api/v1/hazmat/chemicals", &jb).await;
+    assert!(
+        list.body
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["name_en"] == "Ammonia solution")
+    );
+}

@@ -70,6 +70,7 @@ async fn the_openapi_document_lists_every_api_route() {
         "POST /api/v1/auth/login",
         "POST /api/v1/auth/logout",
         "POST /api/v1/avl",
+        "POST /api/v1/hazmat/chemicals",
         "POST /api/v1/hazmat/enterprises",
         "POST /api/v1/hazmat/enterprises/import",
         "POST /api/v1/hazmat/fire-units",

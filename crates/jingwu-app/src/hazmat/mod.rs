@@ -11,8 +11,8 @@ mod response;
 mod weather;
 
 pub use registry::{
-    EnterpriseImport, EnterprisePage, NewEnterprise, NewFireUnit, NewStation, NewVehicle,
-    ObservationInput, StationView,
+    EnterpriseImport, EnterprisePage, NewChemical, NewEnterprise, NewFireUnit, NewStation,
+    NewVehicle, ObservationInput, StationView,
 };
 pub use response::{
     FireUnitEta, Impact, Inside, NewReading, NewResponse, ResponseDetail, ResponseSummary,

@@ -9,8 +9,8 @@ use jingwu_core::{Action, OrgId, Principal, Scope, authorize};
 use jingwu_hazmat::error_codes::{self as codes, field};
 use jingwu_hazmat::import::{self, RowError};
 use jingwu_hazmat::records::{
-    Chemical, Enterprise, EnterpriseId, FireUnit, FireUnitId, FireUnitKind, Observation,
-    ObservationSource, Station, StationId, Stock, Vehicle, VehicleId,
+    Chemical, ChemicalId, Enterprise, EnterpriseId, FireUnit, FireUnitId, FireUnitKind,
+    Observation, ObservationSource, Station, StationId, Stock, Vehicle, VehicleId,
 };
 use jingwu_store::Conn;
 use jingwu_store::hazmat as q;
@@ -18,6 +18,23 @@ use serde::Serialize;
 
 use super::{Hazmat, check_position, check_range, check_text, owning_org};
 use crate::{AppError, FieldError, LiveEvent, RequestCtx, Result};
+
+/// A new chemical with its levels of concern (ppm) and ERG distances.
+#[derive(Debug, Clone)]
+pub struct NewChemical {
+    pub un_number: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub hazard_class: String,
+    pub molecular_weight: f64,
+    pub erg_guide: i64,
+    pub dense_gas: bool,
+    pub aegl_minutes: i64,
+    pub aegl_ppm: [Option<f64>; 3],
+    pub erpg_ppm: [Option<f64>; 3],
+    pub erg_small: Option<jingwu_hazmat::erg::ErgDistances>,
+    pub erg_large: Option<jingwu_hazmat::erg::ErgDistances>,
+}
 
 /// A new enterprise, as a form or an API client gives it.
 #[derive(Debug, Clone)]
@@ -123,6 +140,147 @@ impl Hazmat<'_> {
             .map_err(AppError::denied_scope)?;
         let mut conn = self.k().read().await?;
         Ok(q::chemicals(&mut conn).await?)
+    }
+
+    /// Adds a chemical to the registry (city-level callers only: chemicals are every
+    /// jurisdiction's reference data).
+    pub async fn create_chemical(
+        &self,
+        who: &Principal,
+        c: &NewChemical,
+        ctx: &RequestCtx,
+    ) -> Result<Chemical> {
+        authorize(who, Action::ManageHazmat, Scope::Org(&who.org_path))
+            .map_err(AppError::denied_scope)?;
+        let mut errs = Vec::new();
+        let un = match jingwu_validate::UnNumber::parse(&c.un_number) {
+            Ok(u) => format!("{:04}", u.number()),
+            Err(e) => {
+                errs.push(FieldError::new(
+                    "un_number",
+                    field::UN_NUMBER.code,
+                    e.to_string(),
+                ));
+                String::new()
+            }
+        };
+        check_text("name_zh", &c.name_zh, 100, &mut errs);
+        check_text("name_en", &c.name_en, 100, &mut errs);
+        check_text("hazard_class", &c.hazard_class, 8, &mut errs);
+        check_range(
+            "molecular_weight",
+            c.molecular_weight,
+            1.0,
+            1000.0,
+            &mut errs,
+        );
+        check_range("erg_guide", c.erg_guide as f64, 111.0, 172.0, &mut errs);
+        if ![10, 30, 60, 240, 480].contains(&c.aegl_minutes) {
+            errs.push(FieldError::new(
+                "aegl_minutes",
+                field::NUMBER_RANGE.code,
+                "an AEGL exposure duration: 10, 30, 60, 240 or 480",
+            ));
+        }
+        for (name, set) in [("aegl_ppm", &c.aegl_ppm), ("erpg_ppm", &c.erpg_ppm)] {
+            for (i, v) in set.iter().enumerate() {
+                if let Some(v) = v {
+                    check_range(&format!("{name}[{i}]"), *v, 1e-6, 1e6, &mut errs);
+                }
+            }
+            let given: Vec<f64> = set.iter().flatten().copied().collect();
+            if given.windows(2).any(|w| w[0] >= w[1]) {
+                errs.push(FieldError::new(
+                    name,
+                    field::LEVELS_ORDER.code,
+                    "tier 1 < tier 2 < tier 3",
+                ));
+            }
+        }
+        if c.aegl_ppm[2].is_none() && c.erpg_ppm[2].is_none() {
+            errs.push(FieldError::new(
+                "aegl_ppm",
+                field::LEVELS_MISSING.code,
+                "give AEGL-3 or ERPG-3",
+            ));
+        }
+        for (name, e) in [("erg_small", &c.erg_small), ("erg_large", &c.erg_large)] {
+            if let Some(e) = e {
+                check_range(
+                    &format!("{name}.isolate_m"),
+                    e.isolate_m,
+                    0.0,
+                    10_000.0,
+                    &mut errs,
+                );
+                check_range(
+                    &format!("{name}.protect_day_km"),
+                    e.protect_day_km,
+                    0.0,
+                    100.0,
+                    &mut errs,
+                );
+                check_range(
+                    &format!("{name}.protect_night_km"),
+                    e.protect_night_km,
+                    0.0,
+                    100.0,
+                    &mut errs,
+                );
+            }
+        }
+        if !errs.is_empty() {
+            return Err(AppError::Validation(errs));
+        }
+        let mut conn = self.k().read().await?;
+        let root = jingwu_store::foundation::orgs::root(&mut conn)
+            .await?
+            .ok_or_else(|| AppError::Precondition("the jurisdiction tree is empty".into()))?;
+        drop(conn);
+        // Reference data for every jurisdiction: only the city's subtree root may change it.
+        authorize(who, Action::ManageHazmat, Scope::Org(&root.path))
+            .map_err(AppError::denied_scope)?;
+        let chemical = Chemical {
+            id: ChemicalId::new(),
+            un_number: un,
+            name_zh: c.name_zh.trim().to_owned(),
+            name_en: c.name_en.trim().to_owned(),
+            hazard_class: c.hazard_class.trim().to_owned(),
+            molecular_weight: c.molecular_weight,
+            erg_guide: c.erg_guide,
+            dense_gas: c.dense_gas,
+            aegl_minutes: c.aegl_minutes,
+            aegl_ppm: c.aegl_ppm,
+            erpg_ppm: c.erpg_ppm,
+            erg_small: c.erg_small,
+            erg_large: c.erg_large,
+        };
+        self.k()
+            .write(who, ctx, async |tx| {
+                if q::chemicals_by_un(tx.db(), &chemical.un_number)
+                    .await?
+                    .iter()
+                    .any(|x| x.name_en.eq_ignore_ascii_case(&chemical.name_en))
+                {
+                    return Err(AppError::Conflict {
+                        code: codes::CHEMICAL_EXISTS.code,
+                        detail: format!(
+                            "UN{} {} is registered already",
+                            chemical.un_number, chemical.name_en
+                        ),
+                    });
+                }
+                q::insert_chemical(tx.db(), &chemical).await?;
+                tx.audit(
+                    "hazmat.chemical.create",
+                    ("chemical", chemical.id.as_str()),
+                    &root.path,
+                    serde_json::to_value(&chemical).unwrap_or_default(),
+                )
+                .await?;
+                Ok(chemical.clone())
+            })
+            .await
     }
 
     pub async fn create_enterprise(

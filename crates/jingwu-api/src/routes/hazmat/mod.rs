@@ -19,7 +19,7 @@ pub const MAX_IMPORT_BODY: usize = 32 * 1024 * 1024;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(registry::chemicals))
+        .routes(routes!(registry::chemicals, registry::create_chemical))
         .routes(routes!(
             registry::list_enterprises,
             registry::create_enterprise

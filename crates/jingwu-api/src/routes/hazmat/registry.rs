@@ -85,6 +85,81 @@ pub async fn chemicals(
     Ok(axum::Json(list.into_iter().map(Into::into).collect()))
 }
 
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ErgInput {
+    pub isolate_m: f64,
+    pub protect_day_km: f64,
+    pub protect_night_km: f64,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewChemicalRequest {
+    /// UN number, e.g. `1017` or `UN1017`.
+    pub un_number: String,
+    pub name_zh: String,
+    pub name_en: String,
+    /// UN hazard class or division, e.g. `2.3`.
+    pub hazard_class: String,
+    /// g/mol.
+    pub molecular_weight: f64,
+    pub erg_guide: i64,
+    #[serde(default)]
+    pub dense_gas: bool,
+    /// Exposure duration of the AEGLs: 10, 30, 60, 240 or 480 minutes.
+    pub aegl_minutes: i64,
+    /// AEGL-1, -2, -3 (ppm), null where not published.
+    pub aegl_ppm: [Option<f64>; 3],
+    #[serde(default)]
+    pub erpg_ppm: [Option<f64>; 3],
+    pub erg_small: Option<ErgInput>,
+    pub erg_large: Option<ErgInput>,
+}
+
+/// Add a chemical to the registry (city-level administrators and fire commanders: chemicals
+/// are every jurisdiction's reference data).
+#[utoipa::path(post, path = "/api/v1/hazmat/chemicals", tag = "hazmat", security(("bearer" = []), ("cookie" = [])),
+    request_body = NewChemicalRequest,
+    responses((status = 201, body = Chemical),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`chemical_exists`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn create_chemical(
+    State(s): State<AppState>,
+    Ctx(ctx): Ctx,
+    caller: Caller,
+    Json(r): Json<NewChemicalRequest>,
+) -> Result<(StatusCode, axum::Json<Chemical>), ApiError> {
+    let erg = |e: Option<ErgInput>| {
+        e.map(|e| jingwu_hazmat::erg::ErgDistances {
+            isolate_m: e.isolate_m,
+            protect_day_km: e.protect_day_km,
+            protect_night_km: e.protect_night_km,
+        })
+    };
+    let n = jingwu_app::NewChemical {
+        un_number: r.un_number,
+        name_zh: r.name_zh,
+        name_en: r.name_en,
+        hazard_class: r.hazard_class,
+        molecular_weight: r.molecular_weight,
+        erg_guide: r.erg_guide,
+        dense_gas: r.dense_gas,
+        aegl_minutes: r.aegl_minutes,
+        aegl_ppm: r.aegl_ppm,
+        erpg_ppm: r.erpg_ppm,
+        erg_small: erg(r.erg_small),
+        erg_large: erg(r.erg_large),
+    };
+    let c = s
+        .app
+        .hazmat()
+        .create_chemical(&caller.principal, &n, &ctx)
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(c.into())))
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Stock {
     pub chemical_id: String,

@@ -81,6 +81,7 @@ pub fn scopes(route: &str) -> Option<&'static [Sc]> {
         | "GET /api/v1/roads"
         | "GET /api/v1/route"
         | "GET /api/v1/hazmat/chemicals"
+        | "POST /api/v1/hazmat/chemicals"
         | "GET /api/v1/hazmat/codes"
         | "GET /api/v1/hazmat/events"
         | "GET /api/v1/hazmat/enterprises"
@@ -217,6 +218,14 @@ pub async fn build(
         | "GET /api/v1/hazmat/stations"
         | "GET /api/v1/hazmat/fire-units"
         | "GET /api/v1/hazmat/responses" => Req::get(route.split(' ').nth(1)?),
+        "POST /api/v1/hazmat/chemicals" => Req::json(
+            Method::POST,
+            "/api/v1/hazmat/chemicals",
+            json!({"un_number": "1005", "name_zh": format!("矩阵氨{n}"), "name_en": format!("Matrix ammonia {n}"),
+                "hazard_class": "2.3", "molecular_weight": 17.03, "erg_guide": 125,
+                "aegl_minutes": 60, "aegl_ppm": [30.0, 160.0, 1100.0],
+                "erg_small": null, "erg_large": null}),
+        ),
         "POST /api/v1/hazmat/enterprises" => Req::json(
             Method::POST,
             "/api/v1/hazmat/enterprises",
