@@ -181,7 +181,7 @@ pub async fn zones(a: ZonesArgs) -> anyhow::Result<ExitCode> {
         let zones = zone::threat_zones(&input).map_err(|e| anyhow::anyhow!("{e}"))?;
         ours_n = app
             .hazmat()
-            .enterprises_inside(&who, &zones, None)
+            .enterprises_inside(&who, &zones, input.source, None)
             .await
             .map_err(d)?
             .len();

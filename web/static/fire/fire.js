@@ -191,10 +191,12 @@ function render() {
     const bounds = zoneLayer.getBounds();
     if (bounds.isValid()) map.fitBounds(bounds.pad(0.3), { maxZoom: 16 });
     const inside = p.impact.enterprises;
+    // The most endangered first (the server's order); the map shows every one.
     for (const e of inside.slice(0, 50)) {
-      const li = make('li', null, `${e.name} · ${e.tier ? codeLabel('zone_tiers', e.tier) || `T${e.tier}` : ''}${e.isolation ? ` · ${t('fire.isolation')}` : ''}`);
-      li.textContent = `${e.name}${e.tier ? ` · ${t(`fire.tier${e.tier}`)}` : ''}${e.isolation ? ` · ${t('fire.isolation')}` : ''}`;
-      ents.append(li);
+      ents.append(make('li', null, `${e.name}${e.tier ? ` · ${t(`fire.tier${e.tier}`)}` : ''}${e.isolation ? ` · ${t('fire.isolation')}` : ''} · ${km(e.distance_m)}`));
+    }
+    if (inside.length > 50) ents.append(make('li', 'muted', t('fire.more', { n: inside.length - 50 })));
+    for (const e of inside) {
       L.circleMarker([e.lat, e.lon], { radius: 5, color: '#fff', weight: 1, fillColor: '#6a1b9a', fillOpacity: 0.9 }).bindTooltip(e.name).addTo(impactLayer);
     }
     if (!inside.length) ents.append(make('li', 'muted', t('cmd.none')));

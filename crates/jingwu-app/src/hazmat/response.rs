@@ -74,6 +74,8 @@ pub struct Inside {
     pub tier: Option<u8>,
     /// Inside the ERG initial isolation circle.
     pub isolation: bool,
+    /// From the release point (m).
+    pub distance_m: f64,
 }
 
 /// Road segments inside one zone.
@@ -466,7 +468,7 @@ impl Hazmat<'_> {
             )
         });
         let geojson = zone::geojson(&zones, isolation.as_ref(), protective.as_deref());
-        let impact = self.impact(who, &zones, isolation.as_ref()).await?;
+        let impact = self.impact(who, &zones, source, isolation.as_ref()).await?;
         let fire_units = self.rank_fire_units(who, source).await?;
         let length = |tier: u8| {
             zones
@@ -506,6 +508,7 @@ impl Hazmat<'_> {
         &self,
         who: &Principal,
         zones: &ZoneResult,
+        source: LatLon,
         isolation: Option<&Circle>,
     ) -> Result<Impact> {
         let mut boxes: Vec<zone::Bbox> = zones.zones.iter().filter_map(|z| z.bbox).collect();
@@ -527,9 +530,11 @@ impl Hazmat<'_> {
             max_lon: b.max_lon,
         };
         let place = |id: String, name: String, lat: f64, lon: f64| {
-            inside(zones, isolation, id, name, lat, lon)
+            inside(zones, source, isolation, id, name, lat, lon)
         };
-        let mut enterprises = self.enterprises_inside(who, zones, isolation).await?;
+        let mut enterprises = self
+            .enterprises_inside(who, zones, source, isolation)
+            .await?;
         let mut conn = self.k().read().await?;
         let mut vehicles: Vec<Inside> = q::vehicles_in(&mut conn, &who.org_path, bx)
             .await?
@@ -550,7 +555,21 @@ impl Hazmat<'_> {
                 .filter_map(|k| place(k.id.to_string(), k.name_zh, k.lat, k.lon))
                 .collect();
         drop(conn);
-        let worst_first = |a: &Inside, b: &Inside| b.tier.cmp(&a.tier).then(a.name.cmp(&b.name));
+        // The most endangered first: inside the isolation circle (everyone out now) nearest
+        // the release first, then by zone tier and distance.
+        let worst_first = |a: &Inside, b: &Inside| {
+            b.isolation
+                .cmp(&a.isolation)
+                .then_with(|| {
+                    if a.isolation {
+                        std::cmp::Ordering::Equal
+                    } else {
+                        b.tier.cmp(&a.tier)
+                    }
+                })
+                .then(a.distance_m.total_cmp(&b.distance_m))
+                .then(a.name.cmp(&b.name))
+        };
         enterprises.sort_by(worst_first);
         vehicles.sort_by(worst_first);
         key_sites.sort_by(worst_first);
@@ -569,6 +588,7 @@ impl Hazmat<'_> {
         &self,
         who: &Principal,
         zones: &ZoneResult,
+        source: LatLon,
         isolation: Option<&Circle>,
     ) -> Result<Vec<Inside>> {
         let mut boxes: Vec<zone::Bbox> = zones.zones.iter().filter_map(|z| z.bbox).collect();
@@ -586,6 +606,7 @@ impl Hazmat<'_> {
             .filter_map(|e| {
                 inside(
                     zones,
+                    source,
                     isolation,
                     e.id.to_string(),
                     e.name.clone(),
@@ -825,13 +846,26 @@ fn union(boxes: &[zone::Bbox]) -> Option<zone::Bbox> {
 /// A place and the worst zone it is in, if it is in one or in the isolation circle.
 fn inside(
     zones: &ZoneResult,
+    source: LatLon,
     isolation: Option<&Circle>,
     id: String,
     name: String,
     lat: f64,
     lon: f64,
 ) -> Option<Inside> {
-    let tier = zone::tier_at(zones, LatLon { lat, lon });
+    let distance_m = jingwu_core::geo::haversine_m(lat, lon, source.lat, source.lon).round();
+    // The release point is a vertex of every zone outline, which a point-in-polygon test may
+    // leave out; it lies in the worst zone there is.
+    let tier = if distance_m < 1.0 {
+        zones
+            .zones
+            .iter()
+            .filter(|z| !z.polygon.is_empty())
+            .map(|z| z.tier)
+            .max()
+    } else {
+        zone::tier_at(zones, LatLon { lat, lon })
+    };
     let isolation = isolation.is_some_and(|c| {
         jingwu_core::geo::haversine_m(lat, lon, c.center.lat, c.center.lon) <= c.radius_m
     });
@@ -842,6 +876,7 @@ fn inside(
         lon,
         tier,
         isolation,
+        distance_m,
     })
 }
 
