@@ -1,6 +1,6 @@
 //! The smart fire and hazmat domain as a pure functional core: no I/O, no async, no database.
 //!
-//! Models (formulas, coefficients and sources in `../shared/docs/domain/hazmat.md` and in each
+//! Models (formulas, coefficients and sources in `docs/hazmat-models.md` and in each
 //! module's documentation):
 //! * [`sigma`] — dispersion coefficient sets (Briggs rural and urban, ISC3 rural, Martin 1976,
 //!   CCPS puff) by Pasquill–Gifford class.
