@@ -89,19 +89,7 @@ pub fn pick(
     }
     let toward_deg = east.atan2(north).to_degrees();
     let wind_from_deg = (toward_deg + 180.0).rem_euclid(360.0);
-    let at = jingwu_core::micros_to_timestamp(nearest_obs.obs_at);
-    let stability = stability::estimate(&WeatherInput {
-        at,
-        lat: nearest_station.lat,
-        lon: nearest_station.lon,
-        wind_speed_ms: nearest_obs.wind_speed_ms,
-        total_cloud_tenths: nearest_obs.total_cloud_tenths,
-        low_cloud_tenths: nearest_obs.low_cloud_tenths,
-        ceiling_m: nearest_obs.ceiling_m,
-        global_solar_wm2: nearest_obs.global_solar_wm2,
-        delta_t_c: nearest_obs.delta_t_c,
-        sigma_theta_deg: nearest_obs.sigma_theta_deg,
-    });
+    let stability = station_stability(nearest_station, nearest_obs);
     Some(WeatherPick {
         wind_from_deg,
         wind_speed_ms: speed,

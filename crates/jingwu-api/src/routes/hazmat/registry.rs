@@ -6,17 +6,13 @@ use axum::http::{StatusCode, header};
 use jingwu_app::{
     NewEnterprise, NewFireUnit, NewStation, NewVehicle, ObservationInput, StationView,
 };
-use jingwu_core::micros_to_timestamp;
 use jingwu_hazmat::records::{self as rec, EnterpriseId, VehicleId};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::ts;
 use crate::extract::{Caller, Ctx, Json, Query};
 use crate::{ApiError, AppState, Problem};
-
-fn ts(us: i64) -> String {
-    micros_to_timestamp(us).to_string()
-}
 
 /// A chemical with its levels of concern (ppm; AEGLs for `aegl_minutes`) and ERG distances.
 #[derive(Debug, Serialize, ToSchema)]

@@ -5,19 +5,16 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use jingwu_app::{NewReading, NewResponse, ResponseDetail};
-use jingwu_core::{IncidentId, TextEnum, micros_to_timestamp};
+use jingwu_core::{IncidentId, TextEnum};
 use jingwu_hazmat::records::{CapAlertId, ChemicalId, EnterpriseId, ReleaseKind, ResponseId};
 use jingwu_hazmat::response::LinkageStep;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::registry::Chemical;
+use super::ts;
 use crate::extract::{Caller, Ctx, Json};
 use crate::{ApiError, AppState, Problem};
-
-fn ts(us: i64) -> String {
-    micros_to_timestamp(us).to_string()
-}
 
 /// A text code of a pure crate's enum, or a 422 naming the field.
 fn parse<T: TextEnum>(field: &str, v: &str) -> Result<T, ApiError> {
