@@ -5,10 +5,10 @@
 //! Rules (sources in each module's documentation):
 //! * [`money`] — [`Fen`], yuan text in and out, never floats.
 //! * [`calendar`] — Asia/Shanghai dates and midnights of instants.
-//! * [`late_fee`] — the 15-day payment deadline and the 3 %-a-day surcharge capped at the fine
+//! * [`late_fee`](mod@late_fee) — the 15-day payment deadline and the 3 %-a-day surcharge capped at the fine
 //!   (Administrative Penalty Law 2021 art. 72).
 //! * [`cycle`] — 12-month scoring cycles from the first-issue date (MPS Order 163).
-//! * [`points`] — the points ledger: balance computed from decisions and reductions, carry-over
+//! * [`points`](mod@points) — the points ledger: balance computed from decisions and reductions, carry-over
 //!   of overdue unpaid fines, clearing after full-score education.
 //! * [`reduction`] — point reduction (学法减分) under the national profile (Order 163) and the
 //!   legacy Ningbo 2016 voucher pilot, with the exclusions and per-cycle caps.
@@ -20,7 +20,7 @@
 //!   refusal reasons and liability pairs.
 //! * [`channel`] — payment-channel RSA2 signatures (SHA256withRSA over the canonical text).
 //! * [`payment`] — order expiry and the checks on a channel's payment notification.
-//! * [`reconcile`] — the channel's daily statement against our orders.
+//! * [`reconcile`](mod@reconcile) — the channel's daily statement against our orders.
 //! * [`services`] — the 15 vehicle and driver services: materials, fees, the application
 //!   state machine.
 //! * [`plates`] — candidate plates for pre-selection.
