@@ -14,6 +14,8 @@ pub const PROBLEM_REGISTRIES: &[&[ProblemCode]] = &[
     foundation::PROBLEMS,
     jingwu_command::error_codes::PROBLEMS,
     jingwu_hazmat::error_codes::PROBLEMS,
+    jingwu_traffic::error_codes::PROBLEMS,
+    jingwu_payments::error_codes::PROBLEMS,
 ];
 
 /// Every system's per-field codes.
@@ -21,6 +23,8 @@ pub const FIELD_REGISTRIES: &[&[FieldCode]] = &[
     foundation::FIELDS,
     jingwu_command::error_codes::FIELDS,
     jingwu_hazmat::error_codes::FIELDS,
+    jingwu_traffic::error_codes::FIELDS,
+    jingwu_payments::error_codes::FIELDS,
 ];
 
 /// The registry entry of a problem code, if it is registered.

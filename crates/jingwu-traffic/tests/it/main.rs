@@ -1,17 +1,13 @@
-//! The traffic rules against worked examples, the legal texts' numbers, an independent RSA
-//! implementation (OpenSSL-made test data) and property tests.
+//! The traffic rules against worked examples, the legal texts' numbers, and property tests.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod channel;
 mod cycle;
 mod error_codes;
 mod late_fee;
-mod payment;
 mod points;
 mod policy;
 mod properties;
 mod quiz;
-mod reconcile;
 mod reduction;
 mod services;
 mod settlement;

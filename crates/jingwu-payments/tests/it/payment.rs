@@ -1,6 +1,6 @@
-use jingwu_traffic::calendar::local_midnight;
-use jingwu_traffic::payment::parse_beijing_time;
-use jingwu_traffic::{
+use jingwu_core::calendar::local_midnight;
+use jingwu_payments::payment::parse_beijing_time;
+use jingwu_payments::{
     Fen, Notification, NotifyCheck, NotifyRejection, OrderFacts, OrderStatus, TradeStatus,
     check_notification, order_expiry, parse_notification, yuan_text,
 };

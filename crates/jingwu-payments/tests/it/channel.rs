@@ -1,11 +1,11 @@
 use std::collections::BTreeMap;
 
-use jingwu_traffic::channel::{
+use jingwu_payments::channel::{
     ACK, canonical, generate_key, private_key_from_pem, private_key_to_pem, public_key_from_pem,
     public_key_to_pem,
 };
-use jingwu_traffic::{TradeStatus, sign_rsa2, verify_rsa2};
-use rsa::{RsaPrivateKey, RsaPublicKey};
+use jingwu_payments::channel::{RsaPrivateKey, RsaPublicKey};
+use jingwu_payments::{TradeStatus, sign_rsa2, verify_rsa2};
 
 const PRIVATE_PKCS8: &str = include_str!("../data/channel_private_pkcs8.pem");
 const PRIVATE_PKCS1: &str = include_str!("../data/channel_private_pkcs1.pem");

@@ -1,4 +1,4 @@
-use jingwu_traffic::{
+use jingwu_payments::{
     BillError, BillLine, Fen, Mismatch, MismatchKind, OrderStatus, OurPayment, TradeStatus,
     parse_bill, reconcile,
 };
