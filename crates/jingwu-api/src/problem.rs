@@ -227,3 +227,25 @@ pub fn from_panic(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     )
     .into_response()
 }
+
+#[cfg(test)]
+mod registry_tests {
+    use super::*;
+
+    /// A code means one thing: no two registries (or two entries of one) declare it.
+    #[test]
+    fn every_code_is_declared_once_across_the_registries() {
+        let mut seen = std::collections::BTreeSet::new();
+        let problems = PROBLEM_REGISTRIES
+            .iter()
+            .flat_map(|r| r.iter())
+            .map(|p| p.code);
+        let fields = FIELD_REGISTRIES
+            .iter()
+            .flat_map(|r| r.iter())
+            .map(|f| f.code);
+        for code in problems.chain(fields) {
+            assert!(seen.insert(code), "{code} is declared twice");
+        }
+    }
+}

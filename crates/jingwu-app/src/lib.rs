@@ -20,9 +20,9 @@ pub use command::*;
 pub use demo::{DEMO_ENTERPRISES, DEMO_PASSWORD, DEMO_STATIONS, DemoLogin, DemoPace, DemoSummary};
 pub use foundation::*;
 pub use hazmat::*;
+pub use kernel::{AppError, AuditConfig, AuditLog, EventBus, FieldError, Kernel, LiveEvent, Tx};
 pub use payments::{Checkout, NotifyOutcome, Payments, SANDBOX, SandboxReceipt};
 pub use traffic::*;
-pub use kernel::{AppError, AuditConfig, AuditLog, EventBus, FieldError, Kernel, LiveEvent, Tx};
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 

@@ -5,13 +5,13 @@ mod audit_cmd;
 mod config;
 mod hazmat_bench;
 mod hazmat_cmd;
-mod traffic_cmd;
 mod load_bench;
 mod ops;
 mod road_network;
 mod routing_cmd;
 mod serve;
 mod simulate;
+mod traffic_cmd;
 
 use std::process::ExitCode;
 
