@@ -17,7 +17,10 @@ use jingwu_core::Clock;
 use jingwu_store::Store;
 
 pub use command::*;
-pub use demo::{DEMO_ENTERPRISES, DEMO_PASSWORD, DEMO_STATIONS, DemoLogin, DemoPace, DemoSummary};
+pub use demo::{
+    DEMO_DRIVERS, DEMO_ENTERPRISES, DEMO_NEW_PLATE, DEMO_NEW_RESIDENT, DEMO_PASSWORD,
+    DEMO_STATIONS, DemoLogin, DemoPace, DemoSummary, TrafficDemo,
+};
 pub use foundation::*;
 pub use hazmat::*;
 pub use kernel::{AppError, AuditConfig, AuditLog, EventBus, FieldError, Kernel, LiveEvent, Tx};

@@ -82,6 +82,19 @@ pub async fn run(file: Option<&Path>, args: ServeArgs, demo: bool) -> anyhow::Re
                 .context("cannot load the demo city's hazmat registries")?;
             app.spawn_demo_activity(jingwu_app::DemoPace::default());
         }
+        // Traffic services need no road network.
+        let traffic = app
+            .seed_demo_traffic()
+            .await
+            .context("cannot load the demo city's traffic records")?;
+        if traffic.drivers > 0 {
+            tracing::info!(
+                drivers = traffic.drivers,
+                violations = traffic.violations,
+                paid_online = traffic.paid_online,
+                "demo traffic records loaded"
+            );
+        }
         print_demo_logins(&summary, addr);
     }
     // A bureau starts with the reference chemicals (added once the city exists).

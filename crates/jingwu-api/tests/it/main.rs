@@ -21,3 +21,4 @@ mod sessions;
 mod stats;
 mod terminal;
 mod time;
+mod traffic;

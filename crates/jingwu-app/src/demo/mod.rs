@@ -6,9 +6,11 @@ mod activity;
 mod command;
 mod hazmat;
 mod layers;
+mod traffic;
 
 pub use activity::DemoPace;
 pub use hazmat::{DEMO_ENTERPRISES, DEMO_STATIONS};
+pub use traffic::{DEMO_DRIVERS, DEMO_NEW_PLATE, DEMO_NEW_RESIDENT, TrafficDemo};
 
 use jingwu_core::OrgKind;
 

@@ -347,3 +347,84 @@ impl Traffic<'_> {
         Ok(q::outbox_for(&mut conn, &mobile, 50).await?)
     }
 }
+
+impl Traffic<'_> {
+    /// Verifies an existing citizen account's identity in person at a window (the clerk has
+    /// seen the identity card and the phone): the same records as online registration, without
+    /// a one-time code. Traffic clerks and administrators.
+    pub async fn verify_in_person(
+        &self,
+        who: &Principal,
+        user_id: &str,
+        real_name: &str,
+        resident_id: &str,
+        mobile: &str,
+        ctx: &RequestCtx,
+    ) -> Result<Citizen> {
+        jingwu_core::authorize(
+            who,
+            jingwu_core::Action::ManageTraffic,
+            jingwu_core::Scope::Org(&who.org_path),
+        )
+        .map_err(AppError::denied_scope)?;
+        let today = self.today();
+        let rid = jingwu_validate::ResidentId::parse(
+            resident_id,
+            (
+                today.year().into(),
+                today.month() as u32,
+                today.day() as u32,
+            ),
+        )
+        .map_err(|e| AppError::invalid("resident_id", field::RESIDENT_ID.code, e.to_string()))?;
+        let mobile = parse_mobile(mobile)?;
+        let c = Citizen {
+            user_id: UserId::from(user_id),
+            real_name: real_name.trim().to_owned(),
+            resident_id: rid.as_str().to_owned(),
+            mobile,
+            created_at: self.now_us(),
+        };
+        self.k()
+            .write(who, ctx, async |tx| {
+                let u = users::get(tx.db(), user_id)
+                    .await?
+                    .filter(|u| {
+                        u.user.role == Role::Citizen
+                            && jingwu_core::path_contains(&who.org_path, &u.org_path)
+                    })
+                    .ok_or(AppError::NotFound {
+                        what: "citizen account",
+                    })?;
+                if q::citizen(tx.db(), user_id).await?.is_some()
+                    || q::citizen_by_resident_id(tx.db(), &c.resident_id)
+                        .await?
+                        .is_some()
+                {
+                    return Err(AppError::Conflict {
+                        code: codes::ID_TAKEN.code,
+                        detail: "this account or resident ID is verified already".into(),
+                    });
+                }
+                if q::mobile_taken(tx.db(), &c.mobile).await? {
+                    return Err(AppError::Conflict {
+                        code: codes::MOBILE_TAKEN.code,
+                        detail: "this mobile number is registered already".into(),
+                    });
+                }
+                q::insert_citizen(tx.db(), &c).await?;
+                tx.audit(
+                    "traffic.citizen.verify_in_person",
+                    ("user", user_id),
+                    &u.org_path,
+                    serde_json::json!({
+                        "real_name": jingwu_core::privacy::mask_name(&c.real_name),
+                        "mobile": jingwu_core::privacy::mask_phone(&c.mobile),
+                    }),
+                )
+                .await?;
+                Ok(c.clone())
+            })
+            .await
+    }
+}
