@@ -1,0 +1,45 @@
+//! The traffic system's stable error codes (see `jingwu_core::problem_codes` for the
+//! registry's rules). Codes are unique across the foundation, 110 and hazmat registries: the
+//! plate field is `traffic_plate.invalid` because hazmat already registers `plate.invalid`.
+
+jingwu_core::problem_codes! {
+    problems {
+        // Citizen accounts.
+        OTP_INVALID = ("otp_invalid", 422, "Wrong or expired verification code", "验证码错误或已过期");
+        OTP_THROTTLED = ("otp_throttled", 429, "Too many verification codes requested", "验证码请求过于频繁");
+        ID_TAKEN = ("resident_id_taken", 409, "An account with this resident ID exists", "该身份证号已注册");
+        MOBILE_TAKEN = ("mobile_taken", 409, "An account with this mobile number exists", "该手机号已注册");
+        // Violations, fines and payment.
+        VIOLATION_NOT_PENDING = ("violation_not_pending", 409, "The violation is not awaiting processing", "该违法记录不是待处理状态");
+        VIOLATION_NOT_DECIDED = ("violation_not_decided", 409, "The violation has no decision awaiting payment", "该违法记录不是已处理待缴款状态");
+        ALREADY_PAID = ("already_paid", 409, "The fine is already paid", "罚款已缴纳");
+        ORDER_EXPIRED = ("order_expired", 409, "The payment order has expired", "支付订单已过期");
+        ORDER_NOT_PENDING = ("order_not_pending", 409, "The payment order is not awaiting payment", "支付订单不是待支付状态");
+        CHANNEL_UNKNOWN = ("channel_unknown", 404, "Unknown payment channel", "未知支付渠道");
+        // Points and study.
+        REDUCTION_REFUSED = ("reduction_refused", 409, "Point reduction refused", "不符合减分条件");
+        QUIZ_EXPIRED = ("quiz_expired", 409, "The quiz time is over", "答题时间已过");
+        QUIZ_DONE = ("quiz_done", 409, "The quiz is already submitted", "试卷已提交");
+        LICENCE_BLOCKED = ("licence_blocked", 409, "The licence's status does not allow this", "驾驶证状态不允许办理");
+        // Accidents and services.
+        SETTLEMENT_REFUSED = ("settlement_refused", 409, "This accident may not be settled online", "该事故不适用快处快赔");
+        APPLICATION_STATE = ("application_state", 409, "The application cannot move to that status", "申请当前状态不允许该操作");
+        PLATE_RESERVED = ("plate_reserved", 409, "The plate number is taken", "该号牌已被选用");
+    }
+    fields {
+        RESIDENT_ID = ("resident_id.invalid", "Not a valid resident ID", "身份证号无效");
+        MOBILE = ("mobile.invalid", "Not a valid mobile number", "手机号无效");
+        OTP = ("otp.invalid", "Enter the 6-digit code", "请输入6位验证码");
+        PLATE = ("traffic_plate.invalid", "Not a valid plate", "号牌号码无效");
+        VIOLATION_CODE = ("violation_code.unknown", "Unknown violation code", "未知违法代码");
+        LICENCE_CLASS = ("licence_class.unknown", "Unknown licence class", "未知准驾车型");
+        DATE = ("date.format", "Not a date (YYYY-MM-DD)", "日期格式应为 YYYY-MM-DD");
+        AMOUNT = ("amount.invalid", "Not an amount in yuan with at most two decimals", "金额格式无效（元，最多两位小数）");
+        ANSWERS = ("answers.length", "One answer per question", "答案数量与题目数量不符");
+        PASSWORD = ("password.weak", "Password too weak", "密码强度不足");
+        NAME = ("name.invalid", "Not a valid name", "姓名无效");
+        SERVICE = ("service.unknown", "Unknown service", "未知业务类型");
+        LIABILITY = ("liability.inconsistent", "The parties' liabilities do not fit together", "双方责任认定不一致");
+        BILL = ("bill.invalid", "Not a valid statement", "对账单格式无效");
+    }
+}
