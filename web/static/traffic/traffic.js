@@ -207,7 +207,7 @@ function renderProfile() {
     $('pts-carried').textContent = String(pts.carried);
     $('pts-cycle').textContent = `${day(pts.cycle_start)} — ${dayBefore(pts.cycle_end)}`;
     $('pts-profile').textContent = codeLabel('reduction_profiles', pts.profile);
-    $('quiz-profile').textContent = `${t('traffic.pts.profile')}：${codeLabel('reduction_profiles', pts.profile)}`;
+    $('quiz-profile').textContent = `${t('traffic.pts.profile')}${zh() ? '：' : ': '}${codeLabel('reduction_profiles', pts.profile)}`;
   }
   $('quiz-start').hidden = !lic || !!quiz;
   renderVehicles();
@@ -618,26 +618,29 @@ $('logout').addEventListener('click', async () => {
 
 await initI18n();
 
-let loadFailed = null;
+// Who is here: nobody (401: the register form), a citizen, or another role. The code lists
+// only label what a signed-in citizen sees, so registering works without them.
+let meFailed = null;
 try {
   me = await getMe();
 } catch (err) {
-  if (!(err instanceof ApiError && err.status === 401)) loadFailed = err;
+  if (!(err instanceof ApiError && err.status === 401)) meFailed = err;
   me = null;
 }
-
-try {
-  await loadCodes();
-} catch (err) {
-  loadFailed = loadFailed || err;
+let codesFailed = null;
+if (me) {
+  try {
+    await loadCodes();
+  } catch (err) {
+    codesFailed = err;
+  }
 }
-
-if (loadFailed) {
-  $('load-error').textContent = problemText(loadFailed);
+if (meFailed || codesFailed) {
+  $('load-error').textContent = problemText(meFailed || codesFailed);
   $('load-error').hidden = false;
 }
 
-if (me === null && !loadFailed) {
+if (me === null && !meFailed) {
   $('login-link').hidden = false;
   $('register').hidden = false;
   $('send-code').addEventListener('click', sendCode);
