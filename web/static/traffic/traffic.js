@@ -98,6 +98,17 @@ async function sendCode() {
     $('reg-code').focus();
   } catch (err) {
     reg.error = err;
+    if (err.code === 'otp_throttled' || err.code === 'too_many_attempts') {
+      // Asked again too soon (409 otp_throttled, or 429 with Retry-After): count down to when
+      // a code may be asked for, and say so in words about codes, not about logging in.
+      const wait = Number.parseInt((err.headers && err.headers.get('Retry-After')) || err.problem?.retry_after, 10);
+      if (wait > 0) {
+        reg.until = Date.now() + wait * 1000;
+        clearInterval(reg.timer);
+        reg.timer = setInterval(renderSendButton, 1000);
+      }
+      reg.error = new ApiError(err.status, { ...err.problem, code: 'otp_throttled' }, err.headers);
+    }
   }
   renderRegister();
 }
