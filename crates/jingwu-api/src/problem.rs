@@ -14,6 +14,8 @@ pub const PROBLEM_REGISTRIES: &[&[ProblemCode]] = &[
     foundation::PROBLEMS,
     jingwu_command::error_codes::PROBLEMS,
     jingwu_hazmat::error_codes::PROBLEMS,
+    jingwu_traffic::error_codes::PROBLEMS,
+    jingwu_payments::error_codes::PROBLEMS,
 ];
 
 /// Every system's per-field codes.
@@ -21,6 +23,8 @@ pub const FIELD_REGISTRIES: &[&[FieldCode]] = &[
     foundation::FIELDS,
     jingwu_command::error_codes::FIELDS,
     jingwu_hazmat::error_codes::FIELDS,
+    jingwu_traffic::error_codes::FIELDS,
+    jingwu_payments::error_codes::FIELDS,
 ];
 
 /// The registry entry of a problem code, if it is registered.
@@ -222,4 +226,26 @@ pub fn from_panic(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
         "an internal error occurred; it has been logged",
     )
     .into_response()
+}
+
+#[cfg(test)]
+mod registry_tests {
+    use super::*;
+
+    /// A code means one thing: no two registries (or two entries of one) declare it.
+    #[test]
+    fn every_code_is_declared_once_across_the_registries() {
+        let mut seen = std::collections::BTreeSet::new();
+        let problems = PROBLEM_REGISTRIES
+            .iter()
+            .flat_map(|r| r.iter())
+            .map(|p| p.code);
+        let fields = FIELD_REGISTRIES
+            .iter()
+            .flat_map(|r| r.iter())
+            .map(|f| f.code);
+        for code in problems.chain(fields) {
+            assert!(seen.insert(code), "{code} is declared twice");
+        }
+    }
 }

@@ -8,6 +8,8 @@ mod demo;
 mod foundation;
 mod hazmat;
 mod kernel;
+mod payments;
+mod traffic;
 
 use std::sync::Arc;
 
@@ -19,6 +21,8 @@ pub use demo::{DEMO_ENTERPRISES, DEMO_PASSWORD, DEMO_STATIONS, DemoLogin, DemoPa
 pub use foundation::*;
 pub use hazmat::*;
 pub use kernel::{AppError, AuditConfig, AuditLog, EventBus, FieldError, Kernel, LiveEvent, Tx};
+pub use payments::{Checkout, NotifyOutcome, Payments, SANDBOX, SandboxReceipt};
+pub use traffic::*;
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
@@ -38,6 +42,8 @@ pub struct AppConfig {
     pub media: MediaLimits,
     /// The audit log's sequencer, signing key and witnesses.
     pub audit: AuditConfig,
+    /// Traffic services: the point-reduction profile, code and order lifetimes.
+    pub traffic: TrafficConfig,
 }
 
 impl Default for AppConfig {
@@ -51,6 +57,7 @@ impl Default for AppConfig {
             media_dir: "data/media".into(),
             media: MediaLimits::default(),
             audit: AuditConfig::default(),
+            traffic: TrafficConfig::default(),
         }
     }
 }

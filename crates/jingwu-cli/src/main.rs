@@ -11,6 +11,7 @@ mod road_network;
 mod routing_cmd;
 mod serve;
 mod simulate;
+mod traffic_cmd;
 
 use std::process::ExitCode;
 
@@ -55,6 +56,9 @@ enum Command {
     /// Hazmat models: plume and puff concentrations, threat zones (GeoJSON), CAP 1.2 alerts.
     #[command(subcommand)]
     Hazmat(hazmat_cmd::HazmatCommand),
+    /// Traffic services: the late-fee rule, reconciliation of a payment channel's bill.
+    #[command(subcommand)]
+    Traffic(traffic_cmd::TrafficCommand),
     /// Drive simulated terminals and incidents against a server on this machine; report push latency.
     Simulate(simulate::SimulateArgs),
     #[command(flatten)]
@@ -129,6 +133,7 @@ fn run(config_file: Option<&std::path::Path>, cmd: Command) -> anyhow::Result<Ex
             Command::Org(c) => ops::org(config_file, c).await,
             Command::Audit(c) => audit_cmd::run(config_file, c).await,
             Command::Hazmat(c) => hazmat_cmd::run(c).map(|()| ExitCode::SUCCESS),
+            Command::Traffic(c) => traffic_cmd::run(config_file, c).await,
             Command::Simulate(a) => simulate::run(a).await,
             // `bench push` and `bench avl` load a server on this machine from the runtime.
             Command::Routing(routing_cmd::RoutingCommand::Bench(b)) => match *b {

@@ -9,7 +9,7 @@ use jingwu_app::{NewOrg, NewUser, RequestCtx};
 
 use crate::config::{self, Config, DbArgs};
 
-async fn open(file: Option<&Path>, db: &DbArgs) -> anyhow::Result<jingwu_app::App> {
+pub(crate) async fn open(file: Option<&Path>, db: &DbArgs) -> anyhow::Result<jingwu_app::App> {
     let cfg = config::load(file, Config::default(), db)?;
     config::open_app(&cfg).await
 }

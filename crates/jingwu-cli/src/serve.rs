@@ -88,6 +88,11 @@ pub async fn run(file: Option<&Path>, args: ServeArgs, demo: bool) -> anyhow::Re
     app.install_reference_chemicals()
         .await
         .context("cannot install the reference chemicals")?;
+    // The sandbox payment channel's key pairs are made on first start.
+    app.payments()
+        .ensure_sandbox()
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot set up the sandbox payment channel: {e}"))?;
     // The signing key is read (or generated) now, so a bad key file stops the start.
     let key = app
         .kernel()

@@ -70,6 +70,15 @@ crate::text_enum! {
         ManageHazmat = "manage_hazmat" ("管理危化品登记", "Manage hazmat registries"),
         /// Command a hazmat response: open it, record linkage steps and readings, issue alerts.
         CommandHazmat = "command_hazmat" ("危化品处置指挥", "Command hazmat responses"),
+        /// Read drivers' licences, vehicles, violations and payments: staff in their
+        /// jurisdiction, a citizen its own.
+        ReadTraffic = "read_traffic" ("查看交管业务", "Read traffic records"),
+        /// Record a violation (an officer on the street, a clerk entering camera records).
+        RecordViolation = "record_violation" ("录入交通违法", "Record violations"),
+        /// Keep the traffic registries and review: licences, vehicles, decisions, payments.
+        ManageTraffic = "manage_traffic" ("交管业务审核", "Manage traffic records"),
+        /// A driver's own online business: accept a violation, pay, study to reduce points.
+        DriverSelfService = "driver_self_service" ("本人交管业务办理", "Driver self-service"),
     }
 }
 
@@ -84,6 +93,7 @@ impl Action {
             ReadCommand | CreateIncident | Dispatch | OperateUnit | ReadStats | UploadMedia
             | ReadLayers | ManageLayers | ManageUnits => System::Command,
             ReadHazmat | ManageHazmat | CommandHazmat => System::Hazmat,
+            ReadTraffic | RecordViolation | ManageTraffic | DriverSelfService => System::Traffic,
         }
     }
 
@@ -136,6 +146,10 @@ pub const fn role_may(role: Role, action: Action) -> bool {
         ReadHazmat => matches!(role, Admin | Dispatcher | FireCommander),
         ManageHazmat => matches!(role, Admin | FireCommander),
         CommandHazmat => matches!(role, FireCommander),
+        ReadTraffic => matches!(role, Admin | Officer | TrafficClerk | Citizen),
+        RecordViolation => matches!(role, Officer | TrafficClerk),
+        ManageTraffic => matches!(role, Admin | TrafficClerk),
+        DriverSelfService => matches!(role, Citizen),
     }
 }
 

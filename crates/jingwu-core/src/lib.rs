@@ -4,6 +4,7 @@
 //! how far apart they are ([`geo::haversine_m`]). No I/O, no async.
 
 mod authz;
+pub mod calendar;
 mod clock;
 pub mod geo;
 mod ids;

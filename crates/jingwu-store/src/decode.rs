@@ -26,3 +26,23 @@ pub(crate) fn id<T: From<String>>(r: &AnyRow, i: usize) -> Result<T> {
 pub(crate) fn opt_id<T: From<String>>(r: &AnyRow, i: usize) -> Result<Option<T>> {
     Ok(r.try_get::<Option<String>, _>(i)?.map(T::from))
 }
+
+/// Column `i` of `r`, a calendar date stored as `YYYY-MM-DD` text.
+pub(crate) fn date(r: &AnyRow, i: usize) -> Result<jiff::civil::Date> {
+    let s: String = r.try_get(i)?;
+    s.parse().map_err(|_| StoreError::UnknownCode {
+        what: "date",
+        value: s,
+    })
+}
+
+/// Column `i` of `r`, a nullable calendar date stored as `YYYY-MM-DD` text.
+pub(crate) fn opt_date(r: &AnyRow, i: usize) -> Result<Option<jiff::civil::Date>> {
+    match r.try_get::<Option<String>, _>(i)? {
+        None => Ok(None),
+        Some(s) => s.parse().map(Some).map_err(|_| StoreError::UnknownCode {
+            what: "date",
+            value: s,
+        }),
+    }
+}

@@ -15,6 +15,8 @@ mod write;
 pub mod command;
 pub mod foundation;
 pub mod hazmat;
+pub mod payments;
+pub mod traffic;
 pub mod uploads;
 
 pub use conn::{Conn, ReadConn, TelemetryTx};

@@ -1,21 +1,22 @@
 //! The traffic system's stable error codes (see `jingwu_core::problem_codes` for the
-//! registry's rules). Codes are unique across the foundation, 110 and hazmat registries: the
-//! plate field is `traffic_plate.invalid` because hazmat already registers `plate.invalid`.
+//! registry's rules). Codes are unique across every system's registry (the API's tests check
+//! it): the plate field is `traffic_plate.invalid` because hazmat registers `plate.invalid`.
+//! Throttled code requests answer the foundation's `too_many_attempts`; payment problems are
+//! the payment service's (`jingwu_payments::error_codes`).
 
 jingwu_core::problem_codes! {
     problems {
         // Citizen accounts.
         OTP_INVALID = ("otp_invalid", 422, "Wrong or expired verification code", "验证码错误或已过期");
-        OTP_THROTTLED = ("otp_throttled", 429, "Too many verification codes requested", "验证码请求过于频繁");
         ID_TAKEN = ("resident_id_taken", 409, "An account with this resident ID exists", "该身份证号已注册");
         MOBILE_TAKEN = ("mobile_taken", 409, "An account with this mobile number exists", "该手机号已注册");
+        // The registries.
+        LICENCE_EXISTS = ("licence_exists", 409, "This person holds a licence already", "该人员已有驾驶证");
+        VEHICLE_EXISTS = ("vehicle_exists", 409, "A vehicle with this plate is registered", "该号牌车辆已登记");
         // Violations, fines and payment.
         VIOLATION_NOT_PENDING = ("violation_not_pending", 409, "The violation is not awaiting processing", "该违法记录不是待处理状态");
         VIOLATION_NOT_DECIDED = ("violation_not_decided", 409, "The violation has no decision awaiting payment", "该违法记录不是已处理待缴款状态");
         ALREADY_PAID = ("already_paid", 409, "The fine is already paid", "罚款已缴纳");
-        ORDER_EXPIRED = ("order_expired", 409, "The payment order has expired", "支付订单已过期");
-        ORDER_NOT_PENDING = ("order_not_pending", 409, "The payment order is not awaiting payment", "支付订单不是待支付状态");
-        CHANNEL_UNKNOWN = ("channel_unknown", 404, "Unknown payment channel", "未知支付渠道");
         // Points and study.
         REDUCTION_REFUSED = ("reduction_refused", 409, "Point reduction refused", "不符合减分条件");
         QUIZ_EXPIRED = ("quiz_expired", 409, "The quiz time is over", "答题时间已过");
@@ -40,6 +41,5 @@ jingwu_core::problem_codes! {
         NAME = ("name.invalid", "Not a valid name", "姓名无效");
         SERVICE = ("service.unknown", "Unknown service", "未知业务类型");
         LIABILITY = ("liability.inconsistent", "The parties' liabilities do not fit together", "双方责任认定不一致");
-        BILL = ("bill.invalid", "Not a valid statement", "对账单格式无效");
     }
 }

@@ -1,19 +1,19 @@
 //! Identifiers of the traffic records (UUID v7 text, one newtype per kind).
 
 jingwu_core::id_newtype! {
-    /// A driver's record: the licence holder (`traffic_drivers`).
-    pub struct DriverId;
+    /// A driving licence (`traffic_licences`).
+    pub struct LicenceId;
     /// A motor vehicle (`traffic_vehicles`).
     pub struct VehicleId;
     /// A violation record, camera or officer (`traffic_violations`); the unique key of the
     /// points ledger.
     pub struct ViolationId;
-    /// A payment order for a fine (`traffic_payment_orders`).
-    pub struct PaymentOrderId;
-    /// A point reduction granted, or a voucher under the legacy profile.
+    /// A point reduction granted.
     pub struct ReductionId;
+    /// A point-reduction voucher of the legacy profile.
+    pub struct VoucherId;
     /// A quiz attempt of online study.
-    pub struct QuizAttemptId;
+    pub struct QuizId;
     /// A quick accident settlement.
     pub struct SettlementId;
     /// An application for a vehicle or driver service.

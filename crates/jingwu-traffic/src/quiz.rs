@@ -625,3 +625,9 @@ pub fn score(questions: &[&Question], answers: &[u8]) -> usize {
 pub const fn passed(correct: usize) -> bool {
     correct >= PASS_MARK
 }
+
+/// The question of the bank with this id.
+#[must_use]
+pub fn question(id: &str) -> Option<&'static Question> {
+    BANK.iter().find(|q| q.id == id)
+}

@@ -1,7 +1,9 @@
 //! Violations: the code table as data, where a violation record comes from, and its status.
 //!
 //! The point values follow MPS Order 163 (12, 9, 6, 3, 1; 0 = no points, a warning or a fine
-//! only). The **codes are illustrative, not the official national numbering** (they only
+//! only). The samples verified against the order are drink-driving, hit-and-run, red light,
+//! handheld phone, not yielding at a crosswalk, seat belt and the ordinary and expressway
+//! speeding bands; the other entries' points are plausible but unverified. The **codes are illustrative, not the official national numbering** (they only
 //! imitate its 4–5 digit shape), and the fines are plausible amounts within the Road Traffic
 //! Safety Law's ranges — provinces fix their own amounts, so treat them as configuration. The
 //! stricter speeding scales for school buses, medium and large passenger and freight vehicles

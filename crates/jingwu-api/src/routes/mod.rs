@@ -4,6 +4,8 @@ mod command;
 mod dto;
 mod foundation;
 mod hazmat;
+pub(crate) mod payments;
+mod traffic;
 
 pub(crate) use command::terminal;
 
@@ -19,4 +21,6 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(foundation::router())
         .merge(command::router())
         .merge(hazmat::router())
+        .merge(traffic::router())
+        .merge(payments::router())
 }

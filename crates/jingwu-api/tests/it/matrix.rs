@@ -7,6 +7,7 @@
 mod fixture;
 mod requests;
 mod table;
+mod traffic;
 
 use std::collections::BTreeSet;
 use std::net::SocketAddr;

@@ -25,6 +25,10 @@ command    manage_units     x x . . . . . . . .
 hazmat     read_hazmat      x x . . . . . . x .
 hazmat     manage_hazmat    x . . . . . . . x .
 hazmat     command_hazmat   . . . . . . . . x .
+traffic    read_traffic     x . x x . . . . . x
+traffic    record_violation . . x x . . . . . .
+traffic    manage_traffic   x . . x . . . . . .
+traffic    driver_self_service . . . . . . . . . x
 ";
 
 fn render() -> String {

@@ -54,7 +54,7 @@ pub struct HazmatCodes {
     pub zone_flags: Vec<Code>,
 }
 
-fn list<T: TextEnum>() -> Vec<Code> {
+pub(crate) fn list<T: TextEnum>() -> Vec<Code> {
     T::VARIANTS
         .iter()
         .map(|v| Code {

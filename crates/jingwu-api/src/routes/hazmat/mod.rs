@@ -3,7 +3,7 @@
 //! picture, linkage steps, field readings and CAP alerts, the hazmat event stream and code
 //! lists.
 
-mod codes;
+pub(crate) mod codes;
 mod live;
 mod registry;
 mod responses;

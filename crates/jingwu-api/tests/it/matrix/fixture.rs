@@ -88,6 +88,8 @@ pub struct Fixture {
     pub user_ids: Vec<(String, String)>,
     /// A second citizen (the `citizen` scope).
     pub citizen2: String,
+    /// Traffic records: the citizen caller's, another district's, another citizen's.
+    pub traffic: super::traffic::TrafficFixture,
     dispatcher: String,
     counter: u32,
     /// Fresh incidents of the current run, closed after it so their units are free again.
@@ -331,6 +333,25 @@ impl Fixture {
         }
         let other = sides.pop().unwrap();
         let own = sides.pop().unwrap();
+        // The citizen caller is a registered citizen (real name, resident ID, verified mobile)
+        // whose records the traffic routes name.
+        let (traffic, citizen_token, citizen_id) = super::traffic::TrafficFixture::build(
+            t,
+            &t.login("mx.target").await,
+            &t.login("mx.far").await,
+            [OWN_STATION, OTHER_STATION, OWN_STATION],
+        )
+        .await;
+        for (c, tok) in tokens.iter_mut() {
+            if c == "citizen" {
+                *tok = citizen_token.clone();
+            }
+        }
+        for (c, id) in user_ids.iter_mut() {
+            if c == "citizen" {
+                *id = citizen_id.clone();
+            }
+        }
         let mut lent = other.clone();
         lent.incident = new_incident(t, &dispatcher, &other).await;
         dispatch(t, &dispatcher, &lent.incident, &own.lent_unit).await;
@@ -341,6 +362,7 @@ impl Fixture {
             tokens,
             user_ids,
             citizen2,
+            traffic,
             dispatcher,
             counter: 0,
             cleanup: Vec::new(),
@@ -384,6 +406,7 @@ impl Fixture {
         .chain([&o.status_unit, &o.pool_unit, &o.fresh_unit, &o.survivor])
         .chain([&o.enterprise, &o.vehicle, &o.response, &o.alert])
         .any(|id| text.contains(id.as_str()))
+            || self.traffic.names_other(text)
     }
 
     /// A number not used before in this fixture (fresh usernames, codes, contents).

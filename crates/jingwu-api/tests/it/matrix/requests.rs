@@ -5,7 +5,10 @@
 use axum::http::Method;
 use serde_json::{Value, json};
 
+use jingwu_testkit::fixtures::traffic as tf;
+
 use super::fixture::{Fixture, Sc, jpeg, sha_hex};
+use super::traffic;
 use crate::support::TestApp;
 
 pub enum Body {
@@ -96,7 +99,29 @@ pub fn scopes(route: &str) -> Option<&'static [Sc]> {
         | "GET /api/v1/hazmat/fire-units"
         | "POST /api/v1/hazmat/fire-units"
         | "GET /api/v1/hazmat/responses"
-        | "POST /api/v1/hazmat/responses" => NONE,
+        | "POST /api/v1/hazmat/responses"
+        | "POST /api/v1/traffic/otp"
+        | "POST /api/v1/traffic/citizens"
+        | "GET /api/v1/traffic/me"
+        | "GET /api/v1/traffic/outbox"
+        | "GET /api/v1/traffic/codes"
+        | "GET /api/v1/traffic/licences"
+        | "POST /api/v1/traffic/licences"
+        | "POST /api/v1/traffic/vehicles"
+        | "GET /api/v1/traffic/violations"
+        | "POST /api/v1/traffic/violations"
+        | "POST /api/v1/traffic/quizzes"
+        | "GET /api/v1/traffic/vouchers"
+        | "POST /api/v1/traffic/vouchers/{id}/apply"
+        | "POST /api/v1/payments/notify/{channel}"
+        | "POST /api/v1/payments/sandbox/pay" => NONE,
+        "GET /api/v1/traffic/violations/{id}"
+        | "POST /api/v1/traffic/violations/{id}/accept"
+        | "POST /api/v1/traffic/violations/{id}/revoke"
+        | "POST /api/v1/traffic/violations/{id}/payments"
+        | "GET /api/v1/payments/orders/{id}"
+        | "GET /api/v1/payments/orders/{id}/checkout" => PERSON,
+        "POST /api/v1/traffic/quizzes/{id}/answers" => OBJECT,
         "GET /api/v1/users/{id}" | "POST /api/v1/users/{id}/revoke" => PERSON,
         "GET /api/v1/incidents/{id}"
         | "GET /api/v1/incidents/{id}/recommendations"
@@ -517,6 +542,107 @@ pub async fn build(
             format!("/api/v1/layers/{}/features/mx-push-{n}", side.layer),
             json!({"geometry": {"type": "Point", "coordinates": [lon, lat]},
                 "properties": {"name": "矩阵卡口"}}),
+        ),
+        // Traffic and payments (see `traffic.rs` for whose records each scope names).
+        "POST /api/v1/traffic/otp" => Req::json(
+            Method::POST,
+            "/api/v1/traffic/otp",
+            json!({"mobile": tf::mobile(50_000 + n), "purpose": "register"}),
+        ),
+        "POST /api/v1/traffic/citizens" => Req::json(
+            Method::POST,
+            "/api/v1/traffic/citizens",
+            // No code was sent to this number: refused after the checks (422 otp_invalid).
+            json!({"real_name": "矩阵丁", "resident_id": tf::resident_id(600 + n),
+                "mobile": tf::mobile(60_000 + n), "code": "000000", "password": "matrix-pass-1"}),
+        ),
+        "GET /api/v1/traffic/me"
+        | "GET /api/v1/traffic/codes"
+        | "GET /api/v1/traffic/licences"
+        | "GET /api/v1/traffic/violations"
+        | "GET /api/v1/traffic/vouchers" => Req::get(route.split(' ').nth(1)?),
+        "GET /api/v1/traffic/outbox" => {
+            Req::get(format!("/api/v1/traffic/outbox?recipient={}", tf::mobile(9001)))
+        }
+        "POST /api/v1/traffic/licences" => Req::json(
+            Method::POST,
+            "/api/v1/traffic/licences",
+            json!({"resident_id": tf::resident_id(700 + n), "holder_name": "矩阵戊", "class": "C1",
+                "first_issued_on": "2016-05-01", "expires_on": "2032-05-01"}),
+        ),
+        "POST /api/v1/traffic/vehicles" => Req::json(
+            Method::POST,
+            "/api/v1/traffic/vehicles",
+            json!({"plate": tf::plate(7000 + n), "owner_resident_id": tf::resident_id(700 + n),
+                "owner_name": "矩阵戊", "model": "矩阵牌轿车", "inspection_due_on": "2031-01-01"}),
+        ),
+        "POST /api/v1/traffic/violations" => Req::json(
+            Method::POST,
+            "/api/v1/traffic/violations",
+            json!({"plate": fx.traffic.plate(Sc::Own), "code": "10390", "place": "矩阵路口",
+                "lat": lat, "lon": lon, "occurred_at": (t.now() - jiff::SignedDuration::from_hours(1)).to_string(),
+                "source": "officer"}),
+        ),
+        "GET /api/v1/traffic/violations/{id}" => Req::get(format!(
+            "/api/v1/traffic/violations/{}",
+            fx.traffic.violation[traffic::idx(sc)]
+        )),
+        "POST /api/v1/traffic/violations/{id}/accept" => {
+            let v = fx.traffic.fresh_pending(t, sc).await;
+            Req::json(Method::POST, format!("/api/v1/traffic/violations/{v}/accept"), json!({}))
+        }
+        "POST /api/v1/traffic/violations/{id}/revoke" => {
+            let v = fx.traffic.fresh_pending(t, sc).await;
+            Req::json(
+                Method::POST,
+                format!("/api/v1/traffic/violations/{v}/revoke"),
+                json!({"reason": "号牌识别错误"}),
+            )
+        }
+        "POST /api/v1/traffic/violations/{id}/payments" => {
+            let v = fx.traffic.fresh_decided(t, sc).await;
+            Req::json(
+                Method::POST,
+                format!("/api/v1/traffic/violations/{v}/payments"),
+                json!({"channel": "sandbox"}),
+            )
+        }
+        "POST /api/v1/traffic/quizzes" => Req::new(Method::POST, "/api/v1/traffic/quizzes"),
+        "POST /api/v1/traffic/quizzes/{id}/answers" => {
+            let q = fx.traffic.fresh_quiz(t, sc).await;
+            Req::json(
+                Method::POST,
+                format!("/api/v1/traffic/quizzes/{q}/answers"),
+                json!({"answers": [0, 0, 0, 0, 0, 0, 0, 0, 0, 0]}),
+            )
+        }
+        "POST /api/v1/traffic/vouchers/{id}/apply" => Req::json(
+            Method::POST,
+            // The demo runs the order163 profile: no vouchers exist.
+            "/api/v1/traffic/vouchers/no-such-voucher/apply",
+            json!({"violation_id": fx.traffic.violation[0]}),
+        ),
+        "GET /api/v1/payments/orders/{id}" => Req::get(format!(
+            "/api/v1/payments/orders/{}",
+            fx.traffic.order[traffic::idx(sc)]
+        )),
+        "GET /api/v1/payments/orders/{id}/checkout" => Req::get(format!(
+            "/api/v1/payments/orders/{}/checkout",
+            fx.traffic.order[traffic::idx(sc)]
+        )),
+        "POST /api/v1/payments/notify/{channel}" => Req {
+            // A forgery: refused after the signature check (422), whoever sends it.
+            body: Body::Raw(
+                "application/x-www-form-urlencoded",
+                format!("out_trade_no={}&trade_no=FORGED{n}&total_amount=1.00&trade_status=TRADE_SUCCESS&sign=Zm9yZ2Vk",
+                    fx.traffic.order[0]).into_bytes(),
+            ),
+            ..Req::new(Method::POST, "/api/v1/payments/notify/sandbox")
+        },
+        "POST /api/v1/payments/sandbox/pay" => Req::json(
+            Method::POST,
+            "/api/v1/payments/sandbox/pay",
+            json!({"request": {"app_id": "not-the-sandbox"}}),
         ),
         _ => return None,
     })

@@ -15,9 +15,9 @@ use std::collections::BTreeMap;
 use jiff::civil::DateTime;
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::{SHANGHAI, next_local_midnight};
 use crate::channel::TradeStatus;
 use crate::money::Fen;
+use jingwu_core::calendar::{SHANGHAI, next_local_midnight};
 
 jingwu_core::text_enum! {
     /// The state of a payment order.
@@ -184,4 +184,15 @@ pub fn check_notification(
 /// Yuan text with two decimals, as channels expect it: `"200.00"`.
 pub fn yuan_text(f: Fen) -> String {
     f.yuan_text()
+}
+
+/// An instant as channels write it: `YYYY-MM-DD HH:MM:SS` in Beijing time (the inverse of
+/// [`parse_beijing_time`]).
+#[must_use]
+pub fn beijing_time_text(micros: i64) -> String {
+    let t = jiff::Timestamp::from_microsecond(micros).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    jingwu_core::calendar::SHANGHAI
+        .to_datetime(t)
+        .strftime("%Y-%m-%d %H:%M:%S")
+        .to_string()
 }

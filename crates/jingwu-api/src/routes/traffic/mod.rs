@@ -1,0 +1,42 @@
+//! The traffic system's routes: citizens (one-time code, registration, profile), the licence
+//! and vehicle registries, violations (record, accept, revoke, pay), point-reduction study
+//! (quizzes, vouchers) and code lists. Payment channels' notifications and the sandbox
+//! channel are the shared payment service's (`routes::payments`).
+
+mod citizens;
+mod codes;
+mod registry;
+mod study;
+mod violations;
+
+pub(crate) use violations::CheckoutView;
+
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+
+/// An instant as RFC 3339 (UTC).
+fn ts(us: i64) -> String {
+    jingwu_core::micros_to_timestamp(us).to_string()
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(citizens::send_code))
+        .routes(routes!(citizens::register))
+        .routes(routes!(citizens::me))
+        .routes(routes!(citizens::outbox))
+        .routes(routes!(registry::list_licences, registry::create_licence))
+        .routes(routes!(registry::create_vehicle))
+        .routes(routes!(violations::list, violations::record))
+        .routes(routes!(violations::get))
+        .routes(routes!(violations::accept))
+        .routes(routes!(violations::revoke))
+        .routes(routes!(violations::pay))
+        .routes(routes!(study::start_quiz))
+        .routes(routes!(study::submit_quiz))
+        .routes(routes!(study::vouchers))
+        .routes(routes!(study::apply_voucher))
+        .routes(routes!(codes::codes))
+}
