@@ -1,7 +1,7 @@
 // The citizen's traffic business in the browser against `jingwu demo` (see e2e/run.sh), on a
 // phone: the unregistered demo resident 李明 registers with a code sent to his phone (read from
 // the built-in SMS outbox by the administrator), signs in with his mobile number, accepts the
-// camera violation of his car (6 points), passes the study quiz, pays the fine through the
+// camera violation of his car (6 of the 12 points), passes the study quiz, pays the fine through the
 // sandbox payment channel and sees it paid; the traffic clerk then sees it paid in the review
 // queue.
 import { test, before, after } from 'node:test';
@@ -133,7 +133,8 @@ test('a resident registers, accepts and pays a camera violation, and studies off
     assert.equal(await page.locator('[data-testid=c-name]').textContent(), '李明');
     assert.match(await page.locator('[data-testid=licence-class]').textContent(), /^C1 /);
     assert.equal(await page.locator('[data-testid=licence-first-issued]').textContent(), '2015-03-10');
-    assert.equal(await page.locator('[data-testid=points-balance]').textContent(), '12');
+    // Points scored this cycle, of the full score of 12.
+    assert.equal(await page.locator('[data-testid=points-balance]').textContent(), '0');
     await page.locator('[data-testid=tab-vehicles]').click();
     await page.locator(`[data-testid=vehicle][data-plate="${PLATE}"]`).waitFor();
   });
@@ -156,7 +157,8 @@ test('a resident registers, accepts and pays a camera violation, and studies off
     await page.locator('[data-testid=tab-licence]').click();
     await page.waitForFunction(() => document.querySelector('[data-testid=points-balance]').textContent === '6');
     assert.equal(await page.locator('[data-testid=points-recorded]').textContent(), '6');
-    assert.equal(await page.locator('[data-testid=points-summary]').textContent(), '剩余 6 分');
+    assert.equal(await page.locator('[data-testid=points-summary]').textContent(), '累积记分 6 分');
+    assert.equal(await page.locator('[data-testid=points-left]').textContent(), '6 分');
     await shot(page, 'traffic-points.png');
   });
 
@@ -185,7 +187,7 @@ test('a resident registers, accepts and pays a camera violation, and studies off
     else assert.match(await refused.textContent(), /^本次不予减分：\p{Script=Han}/u);
     await shot(page, 'traffic-quiz-result.png', false);
     await page.locator('[data-testid=tab-licence]').click();
-    assert.equal(await page.locator('[data-testid=points-balance]').textContent(), String(6 + reduced));
+    assert.equal(await page.locator('[data-testid=points-balance]').textContent(), String(6 - reduced));
   });
 
   await t.test('the fine is paid through the sandbox channel', async () => {

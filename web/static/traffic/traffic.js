@@ -206,10 +206,12 @@ function renderProfile() {
     $('lic-expires').textContent = day(lic.expires_on);
   }
   if (pts) {
+    // `balance` is the points scored this cycle (recorded − reduced); 12 is the full score.
     $('pts-balance').textContent = String(pts.balance);
     const fill = $('pts-fill');
     // Width through the CSSOM: the page's CSP allows no inline style attributes.
     fill.style.width = `${Math.max(0, Math.min(FULL, pts.balance)) / FULL * 100}%`;
+    $('pts-left').textContent = t('traffic.v.points_n', { n: Math.max(0, FULL - pts.balance) });
     fill.className = `pts-fill ${level(pts.balance)}`;
     $('pts-bar').setAttribute('aria-label', t('traffic.pts.bar_label', { n: pts.balance, full: FULL }));
     $('pts-full').hidden = !pts.full_score;
@@ -224,9 +226,10 @@ function renderProfile() {
   renderVehicles();
 }
 
+// How close the points scored are to the full score of 12.
 function level(balance) {
-  if (balance <= 3) return 'lvl-low';
-  if (balance <= 6) return 'lvl-mid';
+  if (balance >= 9) return 'lvl-low';
+  if (balance >= 6) return 'lvl-mid';
   return 'lvl-ok';
 }
 
@@ -445,6 +448,7 @@ function renderQuizProgress() {
   const done = answers.filter((a) => a !== undefined).length;
   $('quiz-progress').textContent = t('traffic.quiz.progress', { done, n: quiz.questions.length, pass: quiz.pass_mark });
   const left = Math.max(0, Math.round((Date.parse(quiz.expires_at) - Date.now()) / 1000));
+  $('quiz-progress').parentElement.hidden = !!quizResult;
   const timer = $('quiz-timer');
   timer.textContent = quizResult ? '' : t('traffic.quiz.time_left', { t: `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}` });
   timer.classList.toggle('late', left < 120);
