@@ -62,7 +62,8 @@ pub fn asset(path: &str) -> Option<&'static Asset> {
 }
 
 /// Routes of the web shell: `GET /` (home), `GET /login`, the 110 pages (`/command`,
-/// `/terminal`, `/dashboard`), the hazmat page (`/fire`) and
+/// `/terminal`, `/dashboard`), the hazmat page (`/fire`), the traffic pages (`/traffic` for
+/// citizens, `/traffic/clerk`), the sandbox payment channel's cashier (`/pay/sandbox/`) and
 /// `GET /assets/{*path}`. Merge it into the application router.
 pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
     Router::new()
@@ -72,6 +73,9 @@ pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .route("/terminal", get(terminal_page))
         .route("/dashboard", get(dashboard_page))
         .route("/fire", get(fire_page))
+        .route("/traffic", get(traffic_page))
+        .route("/traffic/clerk", get(traffic_clerk_page))
+        .route("/pay/sandbox/", get(sandbox_pay_page))
         .route("/assets/{*path}", get(asset_handler))
         .layer(middleware::map_response(security_headers))
 }
@@ -98,6 +102,18 @@ async fn dashboard_page(headers: HeaderMap) -> Response {
 
 async fn fire_page(headers: HeaderMap) -> Response {
     page("fire/fire.html", &headers)
+}
+
+async fn traffic_page(headers: HeaderMap) -> Response {
+    page("traffic/traffic.html", &headers)
+}
+
+async fn traffic_clerk_page(headers: HeaderMap) -> Response {
+    page("traffic/clerk.html", &headers)
+}
+
+async fn sandbox_pay_page(headers: HeaderMap) -> Response {
+    page("pay/sandbox.html", &headers)
 }
 
 fn page(name: &str, headers: &HeaderMap) -> Response {

@@ -16,7 +16,14 @@ export const SYSTEMS = [
       { id: 'dashboard', href: '/dashboard', ready: true, roles: ['dispatcher'] },
     ],
   },
-  { id: 'traffic', roles: ['traffic_clerk', 'citizen'], entries: [{ id: 'traffic', href: '/traffic', ready: false }] },
+  {
+    id: 'traffic',
+    roles: ['traffic_clerk', 'citizen'],
+    entries: [
+      { id: 'traffic', href: '/traffic', ready: true, roles: ['citizen'] },
+      { id: 'traffic_clerk', href: '/traffic/clerk', ready: true, roles: ['traffic_clerk'] },
+    ],
+  },
   { id: 'permits', roles: ['permit_clerk', 'citizen'], entries: [{ id: 'permits', href: '/permits', ready: false }] },
   {
     id: 'cases',
