@@ -52,7 +52,17 @@ async fn login_page_is_html_with_security_headers() {
 
 #[tokio::test]
 async fn pages_have_no_inline_scripts_or_styles() {
-    for page in ["/", "/login", "/command", "/terminal", "/dashboard"] {
+    for page in [
+        "/",
+        "/login",
+        "/command",
+        "/terminal",
+        "/dashboard",
+        "/fire",
+        "/traffic",
+        "/traffic/clerk",
+        "/pay/sandbox/",
+    ] {
         let res = get(page, None).await;
         assert_eq!(res.status(), StatusCode::OK, "{page}");
         let body = text(res).await;

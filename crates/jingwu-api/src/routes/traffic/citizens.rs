@@ -33,7 +33,7 @@ pub struct CodeSent {
 /// hour per number.
 #[utoipa::path(post, path = "/api/v1/traffic/otp", tag = "traffic", request_body = SendCodeRequest,
     responses((status = 202, body = CodeSent),
-        (status = 409, description = "`otp_throttled`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`too_many_attempts` (with Retry-After)", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn send_code(
     State(s): State<AppState>,
