@@ -79,6 +79,9 @@ crate::text_enum! {
         ManageTraffic = "manage_traffic" ("交管业务审核", "Manage traffic records"),
         /// A driver's own online business: accept a violation, pay, study to reduce points.
         DriverSelfService = "driver_self_service" ("本人交管业务办理", "Driver self-service"),
+        /// Publish and withdraw road events (accidents, closures, controls, works) for the
+        /// map-app feed.
+        ManageRoadEvents = "manage_road_events" ("发布路况事件", "Publish road events"),
     }
 }
 
@@ -93,7 +96,8 @@ impl Action {
             ReadCommand | CreateIncident | Dispatch | OperateUnit | ReadStats | UploadMedia
             | ReadLayers | ManageLayers | ManageUnits => System::Command,
             ReadHazmat | ManageHazmat | CommandHazmat => System::Hazmat,
-            ReadTraffic | RecordViolation | ManageTraffic | DriverSelfService => System::Traffic,
+            ReadTraffic | RecordViolation | ManageTraffic | DriverSelfService
+            | ManageRoadEvents => System::Traffic,
         }
     }
 
@@ -150,6 +154,7 @@ pub const fn role_may(role: Role, action: Action) -> bool {
         RecordViolation => matches!(role, Officer | TrafficClerk),
         ManageTraffic => matches!(role, Admin | TrafficClerk),
         DriverSelfService => matches!(role, Citizen),
+        ManageRoadEvents => matches!(role, Officer | TrafficClerk),
     }
 }
 

@@ -23,6 +23,9 @@ jingwu_core::problem_codes! {
         QUIZ_DONE = ("quiz_done", 409, "The quiz is already submitted", "试卷已提交");
         LICENCE_BLOCKED = ("licence_blocked", 409, "The licence's status does not allow this", "驾驶证状态不允许办理");
         // Accidents and services.
+        MESSAGE_ANSWERED = ("message_answered", 409, "The message is answered already", "该留言已回复");
+        ROAD_EVENT_WITHDRAWN = ("road_event_withdrawn", 409, "The road event is withdrawn already", "该路况事件已撤销");
+        ACCIDENT_STATE = ("accident_state", 409, "The accident is not at that step", "事故处理当前状态不允许该操作");
         SETTLEMENT_REFUSED = ("settlement_refused", 409, "This accident may not be settled online", "该事故不适用快处快赔");
         APPLICATION_STATE = ("application_state", 409, "The application cannot move to that status", "申请当前状态不允许该操作");
         PLATE_RESERVED = ("plate_reserved", 409, "The plate number is taken", "该号牌已被选用");

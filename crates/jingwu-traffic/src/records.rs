@@ -133,3 +133,67 @@ pub struct Quiz {
     pub score: Option<u32>,
     pub passed: Option<bool>,
 }
+
+jingwu_core::id_newtype! {
+    pub struct MessageId;
+    pub struct RoadEventId;
+    pub struct AccidentId;
+}
+
+/// A citizen's message to the traffic police and its reply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    pub id: MessageId,
+    pub org_id: OrgId,
+    pub author_id: UserId,
+    pub kind: crate::messages::MessageKind,
+    pub subject: String,
+    pub body: String,
+    pub status: crate::messages::MessageStatus,
+    pub created_at: i64,
+    pub reply: Option<String>,
+    pub replied_by: Option<UserId>,
+    pub replied_at: Option<i64>,
+}
+
+/// An accident, closure, control or works on the road.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoadEvent {
+    pub id: RoadEventId,
+    pub org_id: OrgId,
+    pub kind: crate::road_events::RoadEventKind,
+    pub street: String,
+    pub description: String,
+    /// The place, or the affected stretch, as (lat, lon) points.
+    pub line: Vec<(f64, f64)>,
+    pub both_ways: bool,
+    pub starts_at: i64,
+    pub ends_at: Option<i64>,
+    pub created_by: UserId,
+    pub created_at: i64,
+    pub withdrawn_at: Option<i64>,
+}
+
+/// A minor accident between two parties, settled online.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Accident {
+    pub id: AccidentId,
+    pub org_id: OrgId,
+    pub status: crate::settlement::AccidentStatus,
+    pub occurred_at: i64,
+    pub place: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub party_a: UserId,
+    pub plate_a: String,
+    pub party_b: UserId,
+    pub plate_b: String,
+    pub liability_a: Option<crate::settlement::Liability>,
+    pub liability_b: Option<crate::settlement::Liability>,
+    /// What happened, in party A's words.
+    pub account: String,
+    pub created_at: i64,
+    pub confirmed_at: Option<i64>,
+    pub assigned_by: Option<UserId>,
+    pub assigned_at: Option<i64>,
+}

@@ -85,3 +85,17 @@ impl Liability {
 pub fn liability_consistent(a: Liability, b: Liability) -> bool {
     a.counterpart() == b
 }
+
+jingwu_core::text_enum! {
+    /// Where an accident settled online stands.
+    pub enum AccidentStatus: "accident status" {
+        /// Filed by one party; the other has not confirmed yet.
+        AwaitingOther = "awaiting_other" ("待对方确认", "Awaiting the other party"),
+        /// Both parties agreed the facts and the liabilities (协商处理).
+        Settled = "settled" ("已协商处理", "Settled by the parties"),
+        /// The parties asked the police to assign liability online.
+        PoliceReview = "police_review" ("待交警认定", "Awaiting police decision"),
+        /// The police assigned liability.
+        Assigned = "assigned" ("交警已认定", "Liability assigned"),
+    }
+}

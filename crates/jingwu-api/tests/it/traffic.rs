@@ -820,3 +820,336 @@ async fn reconciliation_lists_every_mismatch_with_the_channels_bill() {
         "{err:?}"
     );
 }
+
+#[tokio::test]
+async fn citizens_write_and_the_city_traffic_police_answer() {
+    let t = city().await;
+    let clerk = t.login("traffic").await;
+    let (me, _) = driver(&t, 90, "10390").await;
+    let (other, _) = driver(&t, 91, "10390").await;
+    t.post(
+        "/api/v1/traffic/messages",
+        &me,
+        json!({"kind": "question", "subject": "", "body": "x"}),
+    )
+    .await
+    .problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    let r = t
+        .post(
+            "/api/v1/traffic/messages",
+            &me,
+            json!({"kind": "complaint", "subject": "信号灯故障", "body": "中山西路口信号灯不亮"}),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.body["status"].as_str()),
+        (StatusCode::CREATED, Some("open")),
+        "{}",
+        r.text
+    );
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    let open = t.get("/api/v1/traffic/messages?status=open", &clerk).await;
+    assert!(
+        open.body
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["id"] == id.as_str())
+    );
+    assert!(
+        t.get("/api/v1/traffic/messages", &other)
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    t.post(
+        &format!("/api/v1/traffic/messages/{id}/reply"),
+        &me,
+        json!({"reply": "自己回复"}),
+    )
+    .await
+    .problem(StatusCode::FORBIDDEN, "forbidden");
+    let r = t
+        .post(
+            &format!("/api/v1/traffic/messages/{id}/reply"),
+            &clerk,
+            json!({"reply": "已通知维修，感谢反映"}),
+        )
+        .await;
+    assert_eq!(r.body["status"], "answered", "{}", r.text);
+    t.post(
+        &format!("/api/v1/traffic/messages/{id}/reply"),
+        &clerk,
+        json!({"reply": "再次"}),
+    )
+    .await
+    .problem(StatusCode::CONFLICT, "message_answered");
+    let mine = t.get("/api/v1/traffic/messages", &me).await;
+    assert_eq!(mine.body[0]["reply"], "已通知维修，感谢反映");
+}
+
+#[tokio::test]
+async fn road_events_reach_map_apps_as_geojson_and_cifs_while_in_force() {
+    let t = city().await;
+    let officer = t.login("officer").await;
+    let (citizen, _) = driver(&t, 95, "10390").await;
+    let body = |line: &str, ends: Option<String>| {
+        json!({"kind": "closure", "street": "中山西路", "description": "管线抢修，双向封闭",
+               "line": line, "ends_at": ends})
+    };
+    t.post(
+        "/api/v1/traffic/road-events",
+        &citizen,
+        body("29.87 121.55", None),
+    )
+    .await
+    .problem(StatusCode::FORBIDDEN, "forbidden");
+    for bad in ["29.87", "91 121.5", "a b", ""] {
+        t.post("/api/v1/traffic/road-events", &officer, body(bad, None))
+            .await
+            .problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    }
+    let ends = (t.now() + jiff::SignedDuration::from_hours(2)).to_string();
+    let r = t
+        .post(
+            "/api/v1/traffic/road-events",
+            &officer,
+            body("29.8702 121.5512 29.8710 121.5530", Some(ends)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    let point = t
+        .post("/api/v1/traffic/road-events", &officer, json!({"kind": "accident", "street": "解放北路", "description": "两车追尾，占用一条车道", "line": "29.8734 121.5561", "both_ways": false}))
+        .await;
+    assert_eq!(point.status, StatusCode::CREATED, "{}", point.text);
+
+    let geo = t
+        .call(
+            Method::GET,
+            "/api/v1/traffic/road-events.geojson",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(
+        geo.headers[axum::http::header::CONTENT_TYPE],
+        "application/geo+json"
+    );
+    let features = geo.body["features"].as_array().unwrap();
+    assert_eq!(features.len(), 2, "{}", geo.text);
+    let closure = features.iter().find(|f| f["id"] == id.as_str()).unwrap();
+    assert_eq!(closure["geometry"]["type"], "LineString");
+    assert_eq!(
+        closure["geometry"]["coordinates"][0],
+        json!([121.5512, 29.8702]),
+        "GeoJSON is lon, lat"
+    );
+    assert_eq!(closure["properties"]["closes_road"], true);
+    let cifs = t
+        .call(
+            Method::GET,
+            "/api/v1/traffic/road-events/cifs.json",
+            None,
+            None,
+        )
+        .await;
+    let incidents = cifs.body["incidents"].as_array().unwrap();
+    let c = incidents.iter().find(|i| i["id"] == id.as_str()).unwrap();
+    assert_eq!(
+        (c["type"].as_str(), c["direction"].as_str()),
+        (Some("ROAD_CLOSED"), Some("BOTH_DIRECTIONS"))
+    );
+    assert_eq!(c["polyline"], "29.870200 121.551200 29.871000 121.553000");
+    assert!(c["starttime"].as_str().unwrap().ends_with("+08:00") && c["endtime"].is_string());
+    let a = incidents.iter().find(|i| i["type"] == "ACCIDENT").unwrap();
+    assert_eq!(a["direction"], "ONE_DIRECTION");
+
+    // Past its end, the closure leaves the feed; a withdrawn event too.
+    t.advance(jiff::SignedDuration::from_hours(3));
+    let feed = t
+        .call(
+            Method::GET,
+            "/api/v1/traffic/road-events/cifs.json",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(feed.body["incidents"].as_array().unwrap().len(), 1);
+    let officer = t.login("officer").await;
+    let pid = point.body["id"].as_str().unwrap();
+    let r = t
+        .call(
+            Method::POST,
+            &format!("/api/v1/traffic/road-events/{pid}/withdraw"),
+            Some(&officer),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+    t.call(
+        Method::POST,
+        &format!("/api/v1/traffic/road-events/{pid}/withdraw"),
+        Some(&officer),
+        None,
+    )
+    .await
+    .problem(StatusCode::CONFLICT, "road_event_withdrawn");
+    let feed = t
+        .call(
+            Method::GET,
+            "/api/v1/traffic/road-events.geojson",
+            None,
+            None,
+        )
+        .await;
+    assert!(feed.body["features"].as_array().unwrap().is_empty());
+}
+
+fn accident(
+    other_mobile: &str,
+    my_plate: &str,
+    other_plate: &str,
+    facts: Value,
+    mine: &str,
+) -> Value {
+    json!({"occurred_at": jiff::Timestamp::from_second(START - 1800).unwrap().to_string(),
+           "place": "环城南路与天童路交叉口", "lat": 29.8511, "lon": 121.5563,
+           "my_plate": my_plate, "other_mobile": other_mobile, "other_plate": other_plate,
+           "facts": facts, "account": "B车变道时与A车剐蹭，仅车辆轻微受损", "my_liability": mine})
+}
+
+fn facts(injured: bool, agree: bool, hazmat: bool) -> Value {
+    json!({"injured": injured, "parties_agree": agree, "all_plated": true, "hazmat": hazmat,
+           "hit_structure": false, "all_licensed": true, "impaired": false, "all_movable": true})
+}
+
+#[tokio::test]
+async fn two_parties_settle_a_minor_accident_online_or_ask_the_police() {
+    let t = city().await;
+    let clerk = t.login("traffic").await;
+    let (a, _) = driver(&t, 100, "10390").await;
+    let (b, _) = driver(&t, 101, "10390").await;
+    let (pa, pb, mb) = (tf::plate(100), tf::plate(101), tf::mobile(101));
+
+    // Someone hurt, a hazmat load: the police must come; every reason is named.
+    let r = t
+        .post(
+            "/api/v1/traffic/accidents",
+            &a,
+            accident(&mb, &pa, &pb, facts(true, true, true), "none"),
+        )
+        .await;
+    let detail = r.problem(StatusCode::CONFLICT, "settlement_refused")["detail"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(detail.starts_with("CASUALTY,HAZMAT"), "{detail}");
+    t.post(
+        "/api/v1/traffic/accidents",
+        &a,
+        accident("13900009999", &pa, &pb, facts(false, true, false), "none"),
+    )
+    .await
+    .problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+
+    // Agreed: B confirms and it is settled; nobody confirms twice.
+    let r = t
+        .post(
+            "/api/v1/traffic/accidents",
+            &a,
+            accident(&mb, &pa, &pb, facts(false, true, false), "none"),
+        )
+        .await;
+    assert_eq!(
+        (
+            r.status,
+            r.body["status"].as_str(),
+            r.body["liability_b"].as_str()
+        ),
+        (StatusCode::CREATED, Some("awaiting_other"), Some("full")),
+        "{}",
+        r.text
+    );
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    t.post(
+        &format!("/api/v1/traffic/accidents/{id}/confirm"),
+        &a,
+        json!({"agree": true}),
+    )
+    .await
+    .problem(StatusCode::CONFLICT, "accident_state");
+    let r = t
+        .post(
+            &format!("/api/v1/traffic/accidents/{id}/confirm"),
+            &b,
+            json!({"agree": true}),
+        )
+        .await;
+    assert_eq!(r.body["status"], "settled", "{}", r.text);
+    t.post(
+        &format!("/api/v1/traffic/accidents/{id}/confirm"),
+        &b,
+        json!({"agree": false}),
+    )
+    .await
+    .problem(StatusCode::CONFLICT, "accident_state");
+    assert_eq!(
+        t.get("/api/v1/traffic/accidents", &b)
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // Disputed: the police assign liability online, with shares that fit together.
+    let r = t
+        .post(
+            "/api/v1/traffic/accidents",
+            &a,
+            accident(&mb, &pa, &pb, facts(false, false, false), "none"),
+        )
+        .await;
+    assert_eq!(r.body["status"], "police_review", "{}", r.text);
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    let queue = t.get("/api/v1/traffic/accidents", &clerk).await;
+    assert!(
+        queue
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["id"] == id.as_str())
+    );
+    t.post(
+        &format!("/api/v1/traffic/accidents/{id}/liability"),
+        &clerk,
+        json!({"liability_a": "main", "liability_b": "main"}),
+    )
+    .await
+    .problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    let r = t
+        .post(
+            &format!("/api/v1/traffic/accidents/{id}/liability"),
+            &clerk,
+            json!({"liability_a": "minor", "liability_b": "main"}),
+        )
+        .await;
+    assert_eq!(
+        (r.body["status"].as_str(), r.body["liability_b"].as_str()),
+        (Some("assigned"), Some("main")),
+        "{}",
+        r.text
+    );
+    t.post(
+        &format!("/api/v1/traffic/accidents/{id}/liability"),
+        &clerk,
+        json!({"liability_a": "full", "liability_b": "none"}),
+    )
+    .await
+    .problem(StatusCode::CONFLICT, "accident_state");
+}

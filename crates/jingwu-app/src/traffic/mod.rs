@@ -5,6 +5,7 @@
 
 mod citizens;
 mod pay;
+mod public;
 mod registry;
 mod study;
 mod violations;
@@ -12,6 +13,7 @@ mod violations;
 pub use citizens::{CitizenProfile, NewCitizen, OtpPurpose, OtpSent};
 pub use jingwu_store::traffic::OutboxMessage;
 pub(crate) use pay::{SUBJECT_VIOLATION, settle_subject};
+pub use public::{NewAccident, NewMessage, NewRoadEvent};
 pub use registry::{NewLicence, NewTrafficVehicle};
 pub use study::{QuizAnswers, QuizOutcome, QuizView, ReductionOutcome};
 pub use violations::{DriverPoints, NewViolation, ViolationView};

@@ -29,6 +29,7 @@ traffic    read_traffic     x . x x . . . . . x
 traffic    record_violation . . x x . . . . . .
 traffic    manage_traffic   x . . x . . . . . .
 traffic    driver_self_service . . . . . . . . . x
+traffic    manage_road_events . . x x . . . . . .
 ";
 
 fn render() -> String {

@@ -3,12 +3,14 @@
 
 pub mod citizens;
 pub mod licences;
+pub mod public;
 pub mod study;
 pub mod vehicles;
 pub mod violations;
 
 pub use citizens::*;
 pub use licences::*;
+pub use public::*;
 pub use study::*;
 pub use vehicles::*;
 pub use violations::*;

@@ -5,6 +5,7 @@
 
 mod citizens;
 mod codes;
+mod public;
 mod registry;
 mod study;
 mod violations;
@@ -38,5 +39,14 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(study::submit_quiz))
         .routes(routes!(study::vouchers))
         .routes(routes!(study::apply_voucher))
+        .routes(routes!(public::messages, public::send_message))
+        .routes(routes!(public::reply))
+        .routes(routes!(public::publish_road_event))
+        .routes(routes!(public::withdraw_road_event))
+        .routes(routes!(public::road_events_geojson))
+        .routes(routes!(public::road_events_cifs))
+        .routes(routes!(public::accidents, public::file_accident))
+        .routes(routes!(public::confirm_accident))
+        .routes(routes!(public::assign_liability))
         .routes(routes!(codes::codes))
 }

@@ -114,7 +114,18 @@ pub fn scopes(route: &str) -> Option<&'static [Sc]> {
         | "GET /api/v1/traffic/vouchers"
         | "POST /api/v1/traffic/vouchers/{id}/apply"
         | "POST /api/v1/payments/notify/{channel}"
-        | "POST /api/v1/payments/sandbox/pay" => NONE,
+        | "POST /api/v1/payments/sandbox/pay"
+        | "GET /api/v1/traffic/messages"
+        | "POST /api/v1/traffic/messages"
+        | "POST /api/v1/traffic/messages/{id}/reply"
+        | "POST /api/v1/traffic/road-events"
+        | "GET /api/v1/traffic/road-events.geojson"
+        | "GET /api/v1/traffic/road-events/cifs.json"
+        | "GET /api/v1/traffic/accidents"
+        | "POST /api/v1/traffic/accidents"
+        | "POST /api/v1/traffic/accidents/{id}/confirm"
+        | "POST /api/v1/traffic/accidents/{id}/liability" => NONE,
+        "POST /api/v1/traffic/road-events/{id}/withdraw" => OBJECT,
         "GET /api/v1/traffic/violations/{id}"
         | "POST /api/v1/traffic/violations/{id}/accept"
         | "POST /api/v1/traffic/violations/{id}/revoke"
@@ -639,6 +650,63 @@ pub async fn build(
             ),
             ..Req::new(Method::POST, "/api/v1/payments/notify/sandbox")
         },
+        "GET /api/v1/traffic/messages"
+        | "GET /api/v1/traffic/road-events.geojson"
+        | "GET /api/v1/traffic/road-events/cifs.json"
+        | "GET /api/v1/traffic/accidents" => Req::get(route.split(' ').nth(1)?),
+        "POST /api/v1/traffic/messages" => Req::json(
+            Method::POST,
+            "/api/v1/traffic/messages",
+            json!({"kind": "tip", "subject": "矩阵举报", "body": "路口有车辆违停"}),
+        ),
+        // Citizens write to the city bureau: only city-level staff answer (the callers sit
+        // in Haishu, so the message is hidden from them).
+        "POST /api/v1/traffic/messages/{id}/reply" => {
+            let m = fx.traffic.fresh_message(t).await;
+            Req::json(
+                Method::POST,
+                format!("/api/v1/traffic/messages/{m}/reply"),
+                json!({"reply": "已转交辖区大队处理"}),
+            )
+        }
+        "POST /api/v1/traffic/road-events" => Req::json(
+            Method::POST,
+            "/api/v1/traffic/road-events",
+            json!({"kind": "control", "street": "矩阵大道", "description": "马拉松交通管制",
+                "line": format!("{lat} {lon}")}),
+        ),
+        "POST /api/v1/traffic/road-events/{id}/withdraw" => {
+            let e = fx.traffic.fresh_road_event(t, sc).await;
+            Req::new(Method::POST, format!("/api/v1/traffic/road-events/{e}/withdraw"))
+        }
+        "POST /api/v1/traffic/accidents" => Req::json(
+            Method::POST,
+            "/api/v1/traffic/accidents",
+            // Someone was hurt: refused after the checks (409 settlement_refused).
+            json!({"occurred_at": (t.now() - jiff::SignedDuration::from_mins(10)).to_string(),
+                "place": "矩阵路口", "lat": lat, "lon": lon, "my_plate": tf::plate(9001),
+                "other_mobile": tf::mobile(9002), "other_plate": tf::plate(9002),
+                "facts": {"injured": true, "parties_agree": true, "all_plated": true,
+                    "hazmat": false, "hit_structure": false, "all_licensed": true,
+                    "impaired": false, "all_movable": true},
+                "account": "追尾", "my_liability": "full"}),
+        ),
+        "POST /api/v1/traffic/accidents/{id}/confirm" => {
+            let a = fx.traffic.fresh_accident(t, false).await;
+            Req::json(
+                Method::POST,
+                format!("/api/v1/traffic/accidents/{a}/confirm"),
+                json!({"agree": true}),
+            )
+        }
+        "POST /api/v1/traffic/accidents/{id}/liability" => {
+            let a = fx.traffic.fresh_accident(t, true).await;
+            Req::json(
+                Method::POST,
+                format!("/api/v1/traffic/accidents/{a}/liability"),
+                json!({"liability_a": "main", "liability_b": "minor"}),
+            )
+        }
         "POST /api/v1/payments/sandbox/pay" => Req::json(
             Method::POST,
             "/api/v1/payments/sandbox/pay",
