@@ -42,6 +42,7 @@ jingwu_core::problem_codes! {
         ANSWERS = ("answers.length", "One answer per question", "答案数量与题目数量不符");
         PASSWORD = ("password.weak", "Password too weak", "密码强度不足");
         NAME = ("name.invalid", "Not a valid name", "姓名无效");
+        MATERIALS = ("materials.missing", "Required materials are missing, or one is not for this service", "申请材料不全或不符");
         SERVICE = ("service.unknown", "Unknown service", "未知业务类型");
         LIABILITY = ("liability.inconsistent", "The parties' liabilities do not fit together", "双方责任认定不一致");
     }

@@ -197,3 +197,43 @@ pub struct Accident {
     pub assigned_by: Option<UserId>,
     pub assigned_at: Option<i64>,
 }
+
+jingwu_core::id_newtype! {
+    pub struct ApplicationStepId;
+}
+
+pub use crate::ids::ApplicationId;
+
+/// An application for a vehicle or driver service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Application {
+    pub id: ApplicationId,
+    pub org_id: OrgId,
+    pub applicant_id: UserId,
+    pub service: crate::services::ServiceKind,
+    /// The vehicle it concerns (vehicle services), or the plate chosen (pre-selection).
+    pub plate: Option<String>,
+    /// What the applicant entered (the form-free details), as JSON text.
+    pub details: String,
+    /// Codes of the materials the applicant provided.
+    pub materials: Vec<String>,
+    /// Where the result is posted (mailed services).
+    pub address: Option<String>,
+    pub fee: Fen,
+    pub paid_at: Option<i64>,
+    pub status: crate::services::ApplicationStatus,
+    pub tracking_no: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// One step of an application's progress.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationStep {
+    pub id: ApplicationStepId,
+    pub application_id: ApplicationId,
+    pub status: crate::services::ApplicationStatus,
+    pub actor_id: UserId,
+    pub note: String,
+    pub at: i64,
+}

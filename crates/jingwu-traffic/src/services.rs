@@ -147,13 +147,13 @@ impl ServiceKind {
         )
     }
 
-    /// Whether the service concerns a vehicle (and names one) rather than the driver.
+    /// Whether the service concerns one of the applicant's registered vehicles (and names
+    /// its plate) rather than the driver. Pre-selection names the plate it chooses instead.
     pub fn for_vehicle(self) -> bool {
         use ServiceKind::*;
         matches!(
             self,
-            PlatePreselection
-                | PlateReplacement
+            PlateReplacement
                 | InspectionMarkReplacement
                 | RegistrationCardReplacement
                 | InspectionExemptMark

@@ -1153,3 +1153,218 @@ async fn two_parties_settle_a_minor_accident_online_or_ask_the_police() {
     .await
     .problem(StatusCode::CONFLICT, "accident_state");
 }
+
+#[tokio::test]
+async fn a_service_application_goes_from_submission_to_the_post_and_the_applicant_follows_it() {
+    let t = city().await;
+    let clerk = t.login("traffic").await;
+    let (me, _) = driver(&t, 110, "10390").await;
+    let (other, _) = driver(&t, 111, "10390").await;
+    let apply = |body: Value| {
+        let (t, me) = (&t, me.clone());
+        async move { t.post("/api/v1/traffic/applications", &me, body).await }
+    };
+    // Materials are checked, and a vehicle service names one's own vehicle.
+    let r = apply(json!({"service": "licence_replacement", "materials": ["id_card"], "address": "海曙区中山西路1号"})).await;
+    let body = r.problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    assert_eq!(body["errors"][0]["code"], "materials.missing");
+    apply(json!({"service": "licence_replacement", "materials": ["id_card", "photo"]}))
+        .await
+        .problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"); // mailed: an address
+    apply(json!({"service": "plate_replacement", "plate": tf::plate(111), "materials": ["id_card", "registration_card"], "address": "某地"}))
+        .await
+        .problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+
+    let r = apply(
+        json!({"service": "licence_replacement", "materials": ["id_card", "photo"],
+                         "address": "海曙区中山西路1号", "details": {"reason": "遗失"}}),
+    )
+    .await;
+    assert_eq!(
+        (
+            r.status,
+            r.body["status"].as_str(),
+            r.body["fee_fen"].as_i64()
+        ),
+        (StatusCode::CREATED, Some("submitted"), Some(1000)),
+        "{}",
+        r.text
+    );
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    t.get(&format!("/api/v1/traffic/applications/{id}"), &other)
+        .await
+        .problem(StatusCode::NOT_FOUND, "not_found");
+    let review = |action: &str, note: &str, tracking: Option<&str>| {
+        let (t, clerk, id) = (&t, clerk.clone(), id.clone());
+        let body = json!({"action": action, "note": note, "tracking_no": tracking});
+        async move {
+            t.post(
+                &format!("/api/v1/traffic/applications/{id}/review"),
+                &clerk,
+                body,
+            )
+            .await
+        }
+    };
+    review("return", "", None)
+        .await
+        .problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    assert_eq!(
+        review("return", "照片不符合要求，请重新提交", None)
+            .await
+            .body["status"],
+        "returned"
+    );
+    let r = t
+        .call(
+            Method::POST,
+            &format!("/api/v1/traffic/applications/{id}/resubmit"),
+            Some(&me),
+            None,
+        )
+        .await;
+    assert_eq!(r.body["status"], "submitted", "{}", r.text);
+    assert_eq!(review("accept", "", None).await.body["status"], "accepted");
+    t.call(
+        Method::POST,
+        &format!("/api/v1/traffic/applications/{id}/withdraw"),
+        Some(&me),
+        None,
+    )
+    .await
+    .problem(StatusCode::CONFLICT, "application_state");
+    review("approve", "", None)
+        .await
+        .problem(StatusCode::CONFLICT, "application_state"); // the fee first
+
+    // The fee through the sandbox, then approval and the post.
+    let checkout = t
+        .post(
+            &format!("/api/v1/traffic/applications/{id}/payments"),
+            &me,
+            json!({"channel": "sandbox"}),
+        )
+        .await;
+    assert_eq!(
+        (
+            checkout.status,
+            checkout.body["order"]["amount_fen"].as_i64()
+        ),
+        (StatusCode::CREATED, Some(1000)),
+        "{}",
+        checkout.text
+    );
+    let paid = t
+        .call(
+            Method::POST,
+            "/api/v1/payments/sandbox/pay",
+            None,
+            Some(json!({"request": checkout.body["request"]})),
+        )
+        .await;
+    assert_eq!(paid.body["settled"], true, "{}", paid.text);
+    assert_eq!(review("approve", "", None).await.body["status"], "approved");
+    review("mail", "", None)
+        .await
+        .problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    let r = review("mail", "", Some("SF1234567890")).await;
+    assert_eq!(
+        (r.body["status"].as_str(), r.body["tracking_no"].as_str()),
+        (Some("mailed"), Some("SF1234567890"))
+    );
+    review("reject", "太晚", None)
+        .await
+        .problem(StatusCode::CONFLICT, "application_state");
+
+    let mine = t
+        .get(&format!("/api/v1/traffic/applications/{id}"), &me)
+        .await;
+    let steps: Vec<&str> = mine.body["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "submitted",
+            "returned",
+            "submitted",
+            "accepted",
+            "approved",
+            "mailed"
+        ]
+    );
+    assert_eq!(mine.body["paid"], true);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_preselected_plate_is_held_for_one_application_only() {
+    let t = Arc::new(city().await);
+    let (a, _) = driver(&t, 120, "10390").await;
+    let (b, _) = driver(&t, 121, "10390").await;
+    let cands = t.get("/api/v1/traffic/plates/candidates", &a).await;
+    assert_eq!(cands.body.as_array().unwrap().len(), 10, "{}", cands.text);
+    let body = |plate: &str| json!({"service": "plate_preselection", "plate": plate, "materials": ["id_card", "purchase_invoice"]});
+    t.post("/api/v1/traffic/applications", &a, body("浙B00000"))
+        .await
+        .problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    // Both may be offered the same plate; only one holds it.
+    let b_cands = t.get("/api/v1/traffic/plates/candidates", &b).await;
+    let plate = cands
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| b_cands.body.as_array().unwrap().contains(p))
+        .cloned();
+    let plate = match plate {
+        Some(p) => p.as_str().unwrap().to_owned(),
+        None => {
+            // Different candidates: A takes one of its own, and B is refused it below anyway.
+            cands.body[0].as_str().unwrap().to_owned()
+        }
+    };
+    let r = t
+        .post("/api/v1/traffic/applications", &a, body(&plate))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let again = t
+        .post("/api/v1/traffic/applications", &b, body(&plate))
+        .await;
+    assert!(
+        again.status == StatusCode::CONFLICT || again.status == StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        again.text
+    );
+    assert!(
+        !t.get("/api/v1/traffic/plates/candidates", &b)
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p == plate.as_str())
+    );
+    // Withdrawn, the plate is free again.
+    let id = r.body["id"].as_str().unwrap();
+    let w = t
+        .call(
+            Method::POST,
+            &format!("/api/v1/traffic/applications/{id}/withdraw"),
+            Some(&a),
+            None,
+        )
+        .await;
+    assert_eq!(w.body["status"], "withdrawn", "{}", w.text);
+    assert!(
+        t.get("/api/v1/traffic/plates/candidates", &a)
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p == plate.as_str())
+    );
+}

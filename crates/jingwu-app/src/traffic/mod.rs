@@ -3,6 +3,7 @@
 //! decisions and the points they score; point-reduction study; fines paid online through the
 //! shared payment service (`crate::payments`). The rules are `jingwu-traffic`'s.
 
+mod applications;
 mod citizens;
 mod pay;
 mod public;
@@ -10,6 +11,7 @@ mod registry;
 mod study;
 mod violations;
 
+pub use applications::{ApplicationView, NewApplication, ReviewAction};
 pub use citizens::{CitizenProfile, NewCitizen, OtpPurpose, OtpSent};
 pub use jingwu_store::traffic::OutboxMessage;
 pub(crate) use pay::{SUBJECT_VIOLATION, settle_subject};

@@ -29,7 +29,7 @@ fn text(name: &str, value: &str, max: usize, errs: &mut Vec<FieldError>) -> Stri
     v.to_owned()
 }
 
-fn must_be_citizen(who: &Principal) -> Result<()> {
+pub(super) fn must_be_citizen(who: &Principal) -> Result<()> {
     authorize(
         who,
         Action::DriverSelfService,

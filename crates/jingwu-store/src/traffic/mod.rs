@@ -1,6 +1,7 @@
 //! Storage of the traffic system, one module per table group. Rows decode into
 //! `jingwu-traffic`'s records; the text codes stored are its enums'.
 
+pub mod applications;
 pub mod citizens;
 pub mod licences;
 pub mod public;
@@ -8,6 +9,7 @@ pub mod study;
 pub mod vehicles;
 pub mod violations;
 
+pub use applications::*;
 pub use citizens::*;
 pub use licences::*;
 pub use public::*;

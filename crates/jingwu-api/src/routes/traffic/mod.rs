@@ -3,6 +3,7 @@
 //! (quizzes, vouchers) and code lists. Payment channels' notifications and the sandbox
 //! channel are the shared payment service's (`routes::payments`).
 
+mod applications;
 mod citizens;
 mod codes;
 mod public;
@@ -48,5 +49,12 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(public::accidents, public::file_accident))
         .routes(routes!(public::confirm_accident))
         .routes(routes!(public::assign_liability))
+        .routes(routes!(applications::plate_candidates))
+        .routes(routes!(applications::applications, applications::apply))
+        .routes(routes!(applications::application))
+        .routes(routes!(applications::review))
+        .routes(routes!(applications::withdraw))
+        .routes(routes!(applications::resubmit))
+        .routes(routes!(applications::pay))
         .routes(routes!(codes::codes))
 }

@@ -126,6 +126,14 @@ pub fn scopes(route: &str) -> Option<&'static [Sc]> {
         | "POST /api/v1/traffic/accidents/{id}/confirm"
         | "POST /api/v1/traffic/accidents/{id}/liability" => NONE,
         "POST /api/v1/traffic/road-events/{id}/withdraw" => OBJECT,
+        "GET /api/v1/traffic/plates/candidates"
+        | "GET /api/v1/traffic/applications"
+        | "POST /api/v1/traffic/applications"
+        | "POST /api/v1/traffic/applications/{id}/review" => NONE,
+        "GET /api/v1/traffic/applications/{id}"
+        | "POST /api/v1/traffic/applications/{id}/withdraw"
+        | "POST /api/v1/traffic/applications/{id}/resubmit"
+        | "POST /api/v1/traffic/applications/{id}/payments" => PERSON,
         "GET /api/v1/traffic/violations/{id}"
         | "POST /api/v1/traffic/violations/{id}/accept"
         | "POST /api/v1/traffic/violations/{id}/revoke"
@@ -705,6 +713,41 @@ pub async fn build(
                 Method::POST,
                 format!("/api/v1/traffic/accidents/{a}/liability"),
                 json!({"liability_a": "main", "liability_b": "minor"}),
+            )
+        }
+        "GET /api/v1/traffic/plates/candidates" | "GET /api/v1/traffic/applications" => {
+            Req::get(route.split(' ').nth(1)?)
+        }
+        "POST /api/v1/traffic/applications" => Req::json(
+            Method::POST,
+            "/api/v1/traffic/applications",
+            json!({"service": "contact_change", "materials": ["id_card"],
+                "details": {"new_mobile": "13900007777"}}),
+        ),
+        // Applications go to the city office: the Haishu callers do not see them.
+        "POST /api/v1/traffic/applications/{id}/review" => {
+            let a = fx.traffic.fresh_application(t, Sc::Own).await;
+            Req::json(
+                Method::POST,
+                format!("/api/v1/traffic/applications/{a}/review"),
+                json!({"action": "accept"}),
+            )
+        }
+        "GET /api/v1/traffic/applications/{id}" => {
+            let a = fx.traffic.fresh_application(t, sc).await;
+            Req::get(format!("/api/v1/traffic/applications/{a}"))
+        }
+        "POST /api/v1/traffic/applications/{id}/withdraw"
+        | "POST /api/v1/traffic/applications/{id}/resubmit" => {
+            let a = fx.traffic.fresh_application(t, sc).await;
+            Req::new(Method::POST, route.split(' ').nth(1)?.replace("{id}", &a))
+        }
+        "POST /api/v1/traffic/applications/{id}/payments" => {
+            let a = fx.traffic.fresh_application(t, sc).await;
+            Req::json(
+                Method::POST,
+                format!("/api/v1/traffic/applications/{a}/payments"),
+                json!({"channel": "sandbox"}),
             )
         }
         "POST /api/v1/payments/sandbox/pay" => Req::json(

@@ -125,6 +125,20 @@ impl TrafficFixture {
         r.body["id"].as_str().unwrap().to_owned()
     }
 
+    /// A new application of the scope's citizen (a licence replacement: a fee, a posted result).
+    pub async fn fresh_application(&mut self, t: &TestApp, sc: Sc) -> String {
+        let r = t
+            .post(
+                "/api/v1/traffic/applications",
+                &self.owner[idx(sc)],
+                json!({"service": "licence_replacement", "materials": ["id_card", "photo"],
+                       "address": "矩阵路1号"}),
+            )
+            .await;
+        assert_eq!(r.status.as_u16(), 201, "{}", r.text);
+        r.body["id"].as_str().unwrap().to_owned()
+    }
+
     /// A new message from the citizen caller.
     pub async fn fresh_message(&mut self, t: &TestApp) -> String {
         let r = t
