@@ -50,6 +50,9 @@ pub struct Config {
     pub audit_sequence_ms: u64,
     /// While the audit log grows, a checkpoint is signed at least this often (seconds).
     pub audit_checkpoint_secs: u64,
+    /// The point-reduction rules in force: `order163` (MPS Order 163, the national rule) or
+    /// `ningbo2016` (the seed's voucher pilot).
+    pub traffic_reduction_profile: String,
 }
 
 /// Listen address unless configured.
@@ -82,6 +85,7 @@ impl Default for Config {
             audit_witness_urls: Vec::new(),
             audit_sequence_ms: 100,
             audit_checkpoint_secs: 60,
+            traffic_reduction_profile: "order163".into(),
         }
     }
 }
@@ -163,6 +167,16 @@ pub async fn open_app(cfg: &Config) -> anyhow::Result<App> {
                 .filter(|d| !d.is_empty())
                 .map(Into::into),
             witness_urls: cfg.audit_witness_urls.clone(),
+        },
+        traffic: jingwu_app::TrafficConfig {
+            profile: jingwu_traffic::Profile::from_config(&cfg.traffic_reduction_profile)
+                .with_context(|| {
+                    format!(
+                        "traffic_reduction_profile {:?}: use order163 or ningbo2016",
+                        cfg.traffic_reduction_profile
+                    )
+                })?,
+            ..jingwu_app::TrafficConfig::default()
         },
         ..AppConfig::default()
     };

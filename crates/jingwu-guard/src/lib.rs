@@ -2,7 +2,7 @@
 //! the layering of issue 8):
 //!
 //! 1. a **pure crate** ([`PURE_CRATES`]: `jingwu-core`, `jingwu-audit`, `jingwu-validate`,
-//!    `jingwu-command`, `jingwu-routing` and the coming `jingwu-traffic`, `jingwu-permits`,
+//!    `jingwu-command`, `jingwu-routing`, `jingwu-traffic`, `jingwu-payments` and the coming `jingwu-permits`,
 //!    `jingwu-cases`, `jingwu-hazmat`) must not reach an async runtime, SQL or an HTTP framework
 //!    ([`FORBIDDEN`]: `tokio`, `sqlx`, `axum` and their `-*` companions) through its normal
 //!    dependencies, directly or transitively (dev- and build-dependencies do not ship in it);
@@ -26,6 +26,7 @@ pub const PURE_CRATES: &[&str] = &[
     "jingwu-command",
     "jingwu-routing",
     "jingwu-traffic",
+    "jingwu-payments",
     "jingwu-permits",
     "jingwu-cases",
     "jingwu-hazmat",
