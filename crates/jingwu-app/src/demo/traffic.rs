@@ -13,7 +13,10 @@ use jingwu_core::Principal;
 use jingwu_routing::SplitMix64;
 use jingwu_store::foundation::users;
 
-use crate::traffic::{NewCitizen, NewLicence, NewTrafficVehicle, NewViolation, OtpPurpose};
+use crate::traffic::{
+    NewApplication, NewCitizen, NewLicence, NewMessage, NewRoadEvent, NewTrafficVehicle,
+    NewViolation, OtpPurpose, ReviewAction,
+};
 use crate::{App, AppError, RequestCtx, Result, SANDBOX};
 
 /// Licence holders in the demo registry.
@@ -329,6 +332,7 @@ impl App {
         }
 
         // Drivers who registered online, accepted and paid most of theirs.
+        let mut registered = Vec::new();
         for n in 2..REGISTERED + 2 {
             let (rid, name, _) = &people[n as usize];
             let who = self
@@ -346,7 +350,122 @@ impl App {
                 .await?;
             self.demo_process(&who, 0.85, &mut rng, &mut out, &ctx)
                 .await?;
+            registered.push(who);
         }
+        self.seed_demo_traffic_public(&clerk, &citizen, &registered, &ctx)
+            .await?;
         Ok(out)
+    }
+}
+
+impl App {
+    /// Road events in force, messages with and without replies, and applications at several
+    /// steps, so the clerk's page and the map-app feed have something on the first day.
+    async fn seed_demo_traffic_public(
+        &self,
+        clerk: &Principal,
+        citizen: &Principal,
+        registered: &[Principal],
+        ctx: &RequestCtx,
+    ) -> Result<()> {
+        use jingwu_traffic::messages::MessageKind;
+        use jingwu_traffic::road_events::RoadEventKind;
+        use jingwu_traffic::services::ServiceKind;
+        let t = self.traffic();
+        let officer = self.demo_principal("officer").await?;
+        let now = self.kernel().now_us();
+        let events: [(RoadEventKind, &str, &str, &str, Option<i64>); 3] = [
+            (
+                RoadEventKind::Closure,
+                "中山西路",
+                "燃气管道抢修，望京路至镇明路双向封闭",
+                "29.8702 121.5512 29.8705 121.5470",
+                Some(6),
+            ),
+            (
+                RoadEventKind::Accident,
+                "解放北路",
+                "两车追尾，占用一条车道，请减速慢行",
+                "29.8734 121.5561",
+                Some(1),
+            ),
+            (
+                RoadEventKind::Construction,
+                "环城南路",
+                "道路维修，半幅施工",
+                "29.8511 121.5563 29.8514 121.5600",
+                None,
+            ),
+        ];
+        for (kind, street, description, line, hours) in events {
+            t.publish_road_event(
+                &officer,
+                &NewRoadEvent {
+                    kind,
+                    street: street.into(),
+                    description: description.into(),
+                    line: line.into(),
+                    both_ways: true,
+                    starts_at_us: Some(now),
+                    ends_at_us: hours.map(|h| now + h * 3_600_000_000),
+                },
+                ctx,
+            )
+            .await?;
+        }
+        let question = NewMessage {
+            kind: MessageKind::Question,
+            subject: "补领驾驶证需要多久".into(),
+            body: "驾驶证遗失，网上申请补领后多久能寄到？".into(),
+        };
+        t.send_message(citizen, &question, ctx).await?;
+        if let Some(first) = registered.first() {
+            let tip = NewMessage {
+                kind: MessageKind::Tip,
+                subject: "路口长期违停".into(),
+                body: "天童路口早高峰常有车辆违停，影响通行。".into(),
+            };
+            let m = t.send_message(first, &tip, ctx).await?;
+            t.reply_message(clerk, &m.id, "已安排辖区大队加强巡查，感谢您的反映。", ctx)
+                .await?;
+        }
+        for (i, who) in registered.iter().take(4).enumerate() {
+            let a = t
+                .apply(
+                    who,
+                    &NewApplication {
+                        service: ServiceKind::ContactChange,
+                        plate: None,
+                        details: serde_json::json!({"new_address": format!("鄞州区天童南路{}号", 100 + i)}),
+                        materials: vec!["id_card".into()],
+                        address: None,
+                    },
+                    ctx,
+                )
+                .await?;
+            if i % 2 == 0 {
+                t.review(
+                    clerk,
+                    &a.application.id,
+                    ReviewAction::Accept,
+                    "",
+                    None,
+                    ctx,
+                )
+                .await?;
+            }
+            if i == 0 {
+                t.review(
+                    clerk,
+                    &a.application.id,
+                    ReviewAction::Approve,
+                    "已变更",
+                    None,
+                    ctx,
+                )
+                .await?;
+            }
+        }
+        Ok(())
     }
 }
