@@ -10,6 +10,7 @@ mod validate;
 pub use accounts::{NewUser, UserView};
 pub use audit_log::{AuditPage, Inclusion, Verification};
 pub use auth::{LoginOutcome, PasswordCost, SessionClient, hash_password};
+pub(crate) use orgs::owning_org;
 pub use orgs::{NewOrg, OrgUnit};
 
 use jingwu_core::Principal;

@@ -1,6 +1,6 @@
 //! The jurisdiction tree as the caller may see it, and adding units to it.
 
-use jingwu_core::{Action, OrgKind, Principal, Scope, authorize, new_id};
+use jingwu_core::{Action, OrgId, OrgKind, Principal, Scope, authorize, new_id, path_contains};
 use jingwu_store::foundation::orgs;
 pub use jingwu_store::foundation::orgs::OrgUnit;
 
@@ -158,5 +158,31 @@ impl Foundation<'_> {
                 Ok(org)
         })
         .await
+    }
+}
+
+/// The org unit a new record belongs to: the one named (by id or code) if it is in the
+/// caller's subtree, else the caller's own.
+pub(crate) async fn owning_org(
+    db: &mut impl jingwu_store::Conn,
+    who: &Principal,
+    named: Option<&str>,
+    field: &str,
+) -> Result<(OrgId, String)> {
+    let Some(named) = named.filter(|s| !s.trim().is_empty()) else {
+        return Ok((OrgId::from(who.org_id.as_str()), who.org_path.clone()));
+    };
+    let org = match orgs::get(db, named).await? {
+        Some(o) => Some(o),
+        None => orgs::by_code(db, named).await?,
+    };
+    match org {
+        Some(o) if path_contains(&who.org_path, &o.path) => Ok((OrgId::from(o.id), o.path)),
+        // Unknown and out of scope answer alike: the tree outside is not revealed.
+        _ => Err(AppError::invalid(
+            field,
+            jingwu_core::problem_codes::field::ORG_UNKNOWN.code,
+            "no such org unit in your jurisdiction",
+        )),
     }
 }

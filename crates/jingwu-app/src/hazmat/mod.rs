@@ -20,9 +20,9 @@ pub use response::{
 };
 pub use weather::{WeatherPick, WindSource};
 
-use jingwu_core::{OrgId, Principal, path_contains};
-use jingwu_store::Conn;
-use jingwu_store::foundation::orgs;
+use crate::foundation::owning_org;
+
+use jingwu_core::{Principal, path_contains};
 
 use crate::{App, AppError, Kernel, Result};
 
@@ -49,32 +49,6 @@ impl Hazmat<'_> {
 
     fn now_us(&self) -> i64 {
         self.k().now_us()
-    }
-}
-
-/// The org unit a new record belongs to: the one named (by id or code) if it is in the
-/// caller's subtree, else the caller's own.
-async fn owning_org(
-    db: &mut impl Conn,
-    who: &Principal,
-    named: Option<&str>,
-    field: &str,
-) -> Result<(OrgId, String)> {
-    let Some(named) = named.filter(|s| !s.trim().is_empty()) else {
-        return Ok((OrgId::from(who.org_id.as_str()), who.org_path.clone()));
-    };
-    let org = match orgs::get(db, named).await? {
-        Some(o) => Some(o),
-        None => orgs::by_code(db, named).await?,
-    };
-    match org {
-        Some(o) if path_contains(&who.org_path, &o.path) => Ok((OrgId::from(o.id), o.path)),
-        // Unknown and out of scope answer alike: the tree outside is not revealed.
-        _ => Err(AppError::invalid(
-            field,
-            jingwu_core::problem_codes::field::ORG_UNKNOWN.code,
-            "no such org unit in your jurisdiction",
-        )),
     }
 }
 

@@ -179,13 +179,7 @@ impl Traffic<'_> {
         }
         let plate = match n.plate.as_deref().filter(|p| !p.trim().is_empty()) {
             None => None,
-            Some(p) => match jingwu_validate::Plate::parse(p) {
-                Ok(p) => Some(p.as_str().to_owned()),
-                Err(e) => {
-                    errs.push(FieldError::new("plate", field::PLATE.code, e.to_string()));
-                    None
-                }
-            },
+            Some(p) => Some(super::checked_plate("plate", p, &mut errs)).filter(|p| !p.is_empty()),
         };
         let needs_plate = n.service.for_vehicle() || n.service == ServiceKind::PlatePreselection;
         if needs_plate && plate.is_none() && errs.iter().all(|e| e.field != "plate") {

@@ -74,6 +74,21 @@ impl Traffic<'_> {
     }
 }
 
+/// A plate (GA 36) normalised, or an error on `name` (and an empty string).
+fn checked_plate(name: &str, s: &str, errs: &mut Vec<crate::FieldError>) -> String {
+    match jingwu_validate::Plate::parse(s) {
+        Ok(p) => p.as_str().to_owned(),
+        Err(e) => {
+            errs.push(crate::FieldError::new(
+                name,
+                jingwu_traffic::error_codes::field::PLATE.code,
+                e.to_string(),
+            ));
+            String::new()
+        }
+    }
+}
+
 /// The citizen behind a `citizen` principal, and their licence if the bureau has one.
 async fn citizen_of(
     db: &mut impl Conn,

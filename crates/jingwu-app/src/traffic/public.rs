@@ -76,16 +76,6 @@ pub struct NewAccident {
     pub my_liability: Liability,
 }
 
-fn plate(name: &str, s: &str, errs: &mut Vec<FieldError>) -> String {
-    match jingwu_validate::Plate::parse(s) {
-        Ok(p) => p.as_str().to_owned(),
-        Err(e) => {
-            errs.push(FieldError::new(name, field::PLATE.code, e.to_string()));
-            String::new()
-        }
-    }
-}
-
 impl Traffic<'_> {
     /// A citizen writes to the traffic police.
     pub async fn send_message(
@@ -304,8 +294,8 @@ impl Traffic<'_> {
         let mut errs = Vec::new();
         let place = text("place", &n.place, 120, &mut errs);
         let account = text("account", &n.account, 2000, &mut errs);
-        let plate_a = plate("my_plate", &n.my_plate, &mut errs);
-        let plate_b = plate("other_plate", &n.other_plate, &mut errs);
+        let plate_a = super::checked_plate("my_plate", &n.my_plate, &mut errs);
+        let plate_b = super::checked_plate("other_plate", &n.other_plate, &mut errs);
         let other_mobile = match jingwu_validate::MobileNumber::parse(&n.other_mobile) {
             Ok(m) => m.as_str().to_owned(),
             Err(e) => {

@@ -1,8 +1,6 @@
 //! The licence and vehicle registries, kept by traffic clerks.
 
-use jingwu_core::{Action, OrgId, Principal, Scope, authorize, path_contains};
-use jingwu_store::Conn;
-use jingwu_store::foundation::orgs;
+use jingwu_core::{Action, Principal, Scope, authorize};
 use jingwu_store::traffic as q;
 use jingwu_traffic::error_codes::{self as codes, field};
 use jingwu_traffic::licence::{LicenceClass, LicenceStatus};
@@ -10,6 +8,7 @@ use jingwu_traffic::records::{Licence, LicenceId, Vehicle, VehicleId};
 use jingwu_traffic::vehicle::VehicleStatus;
 
 use super::Traffic;
+use crate::foundation::owning_org;
 use crate::{AppError, FieldError, RequestCtx, Result};
 
 #[derive(Debug, Clone)]
@@ -82,30 +81,6 @@ fn resident_id(
     }
 }
 
-/// The org unit a new record belongs to: the one named (id or code) in the caller's subtree,
-/// else the caller's own.
-async fn owning_org(
-    db: &mut impl Conn,
-    who: &Principal,
-    named: Option<&str>,
-) -> Result<(OrgId, String)> {
-    let Some(named) = named.filter(|s| !s.trim().is_empty()) else {
-        return Ok((OrgId::from(who.org_id.as_str()), who.org_path.clone()));
-    };
-    let org = match orgs::get(db, named).await? {
-        Some(o) => Some(o),
-        None => orgs::by_code(db, named).await?,
-    };
-    match org {
-        Some(o) if path_contains(&who.org_path, &o.path) => Ok((OrgId::from(o.id), o.path)),
-        _ => Err(AppError::invalid(
-            "org",
-            jingwu_core::problem_codes::field::ORG_UNKNOWN.code,
-            "no such org unit in your jurisdiction",
-        )),
-    }
-}
-
 impl Traffic<'_> {
     pub async fn create_licence(
         &self,
@@ -141,7 +116,7 @@ impl Traffic<'_> {
         }
         self.k()
             .write(who, ctx, async |tx| {
-                let (org_id, org_path) = owning_org(tx.db(), who, n.org.as_deref()).await?;
+                let (org_id, org_path) = owning_org(tx.db(), who, n.org.as_deref(), "org").await?;
                 if q::licence_of(tx.db(), &rid).await?.is_some() {
                     return Err(AppError::Conflict {
                         code: codes::LICENCE_EXISTS.code,
@@ -189,13 +164,7 @@ impl Traffic<'_> {
             .map_err(AppError::denied_scope)?;
         let today = self.today();
         let mut errs = Vec::new();
-        let plate = match jingwu_validate::Plate::parse(&n.plate) {
-            Ok(p) => p.as_str().to_owned(),
-            Err(e) => {
-                errs.push(FieldError::new("plate", field::PLATE.code, e.to_string()));
-                String::new()
-            }
-        };
+        let plate = super::checked_plate("plate", &n.plate, &mut errs);
         let owner = resident_id(&n.owner_resident_id, today, &mut errs, "owner_resident_id");
         check_name("owner_name", &n.owner_name, &mut errs);
         check_name("model", &n.model, &mut errs);
@@ -205,7 +174,7 @@ impl Traffic<'_> {
         }
         self.k()
             .write(who, ctx, async |tx| {
-                let (org_id, org_path) = owning_org(tx.db(), who, n.org.as_deref()).await?;
+                let (org_id, org_path) = owning_org(tx.db(), who, n.org.as_deref(), "org").await?;
                 if q::vehicle_by_plate(tx.db(), &plate).await?.is_some() {
                     return Err(AppError::Conflict {
                         code: codes::VEHICLE_EXISTS.code,

@@ -128,13 +128,7 @@ impl Traffic<'_> {
             .map_err(AppError::denied_scope)?;
         let now = self.now_us();
         let mut errs = Vec::new();
-        let plate = match jingwu_validate::Plate::parse(&n.plate) {
-            Ok(p) => p.as_str().to_owned(),
-            Err(e) => {
-                errs.push(FieldError::new("plate", field::PLATE.code, e.to_string()));
-                String::new()
-            }
-        };
+        let plate = super::checked_plate("plate", &n.plate, &mut errs);
         let code = jingwu_traffic::violations::code(n.code.trim());
         if code.is_none() {
             errs.push(FieldError::new(
