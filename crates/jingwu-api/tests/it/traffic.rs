@@ -314,6 +314,17 @@ async fn the_late_fee_grows_after_the_deadline_and_stops_at_the_fine() {
         ),
         (Some(20_000), Some(40_000))
     );
+    // An order from an earlier day cannot settle today's amount: it has expired.
+    let stale = t
+        .get(
+            &format!(
+                "/api/v1/payments/orders/{}",
+                o["order"]["id"].as_str().unwrap()
+            ),
+            &me,
+        )
+        .await;
+    assert_eq!(stale.body["status"], "expired", "{}", stale.text);
 }
 
 /// A notification as the sandbox channel would send it for `order`, signed with its key.

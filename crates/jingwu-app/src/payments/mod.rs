@@ -190,6 +190,14 @@ impl Payments<'_> {
             },
         )
         .map_err(|d| AppError::denied_object(d, "order"))?;
+        // A pending order past its expiry can no longer be paid: say so (its row changes only
+        // when something is written to it).
+        if o.status == OrderStatus::Pending && self.k().now_us() > o.expires_at {
+            return Ok(Order {
+                status: OrderStatus::Expired,
+                ..o
+            });
+        }
         Ok(o)
     }
 }
