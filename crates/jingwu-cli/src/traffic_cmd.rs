@@ -24,7 +24,7 @@ pub enum TrafficCommand {
 #[derive(Debug, clap::Args)]
 pub struct LateFeeArgs {
     /// The fine in fen (¥200 = 20000).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     fine_fen: i64,
     /// The date the penalty decision was served, YYYY-MM-DD.
     #[arg(long)]
@@ -41,7 +41,7 @@ pub struct ReconcileArgs {
     /// The channel's statement (CSV with a header line).
     #[arg(long)]
     bill: PathBuf,
-    /// The channel the bill is from [default: sandbox].
+    /// The channel the bill is from.
     #[arg(long, default_value = "sandbox")]
     channel: String,
     /// Compare the orders made on this date (YYYY-MM-DD, Asia/Shanghai) [default: the days

@@ -9,3 +9,4 @@ mod newcomer;
 mod operator;
 mod serve;
 mod support;
+mod traffic;
