@@ -14,6 +14,7 @@ let apps = [];
 let msgStatus = 'open';
 let msgs = [];
 let accs = [];
+const shares = new Map(); // accident id → the liabilities chosen so far {a, b}
 let roads = []; // GeoJSON features in force
 let busy = new Set();
 const rowErrors = new Map(); // id → text shown under that row's actions
@@ -392,9 +393,14 @@ function renderAccs() {
     li.append(dl);
     const form = make('form', 'assign');
     form.noValidate = true;
-    const la = liabilitySelect('equal', 'acc-liab-a', t('traffic.field.liability_a'));
-    const lb = liabilitySelect('equal', 'acc-liab-b', t('traffic.field.liability_b'));
-    la.addEventListener('change', () => { lb.value = COUNTERPART[la.value]; });
+    const chosen = shares.get(a.id) || { a: 'equal', b: 'equal' };
+    const la = liabilitySelect(chosen.a, 'acc-liab-a', t('traffic.field.liability_a'));
+    const lb = liabilitySelect(chosen.b, 'acc-liab-b', t('traffic.field.liability_b'));
+    la.addEventListener('change', () => {
+      lb.value = COUNTERPART[la.value];
+      shares.set(a.id, { a: la.value, b: lb.value });
+    });
+    lb.addEventListener('change', () => shares.set(a.id, { a: la.value, b: lb.value }));
     const A = make('label', null);
     A.append(make('span', null, `${t('traffic.acc.party_a')} ${a.plate_a}`), la);
     const B = make('label', null);
@@ -427,6 +433,7 @@ async function assign(a, la, lb) {
     await api('POST', `/api/v1/traffic/accidents/${encodeURIComponent(a.id)}/liability`, { liability_a: la, liability_b: lb });
     toast(t('traffic.clerk.assigned', { a: a.plate_a, la: codeLabel('liabilities', la), b: a.plate_b, lb: codeLabel('liabilities', lb) }));
     accs = accs.filter((x) => x.id !== a.id);
+    shares.delete(a.id);
   } catch (err) {
     rowErrors.set(a.id, problemLine(err));
     if (err.code === 'accident_state') await loadAccs().catch(() => {});

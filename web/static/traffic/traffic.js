@@ -196,6 +196,11 @@ function wireTabs() {
     showTab(next, true);
   });
   window.addEventListener('hashchange', () => showTab(currentTab()));
+  // A count arriving later widens its tab: keep the selected one in view.
+  if ('ResizeObserver' in window) {
+    const watch = new ResizeObserver(() => revealTab($(`tab-${currentTab()}`)));
+    for (const name of TABS) watch.observe($(`tab-${name}`));
+  }
 }
 
 // ---------------------------------------------------------------- citizen: licence and points
