@@ -1,8 +1,10 @@
 // The traffic clerk's review queue: violations of the jurisdiction by status, revoking a record
 // or an unpaid decision with a reason, and recording a violation (a camera record or one from
-// an officer on the street).
+// an officer on the street). The other tabs (services, messages, accidents, road events) are
+// clerk-services.js.
 import { boot, api, ApiError, t, $, make, toast } from '../js/shell.js';
 import { yuan, when, loadCodes, codeLabel, violationName, problemText, showProblem, zh } from './common.js';
+import { initDesk } from './clerk-services.js';
 
 const me = await boot(['traffic_clerk']);
 const codes = me ? await loadCodes().catch((err) => { toast(problemText(err), 'error'); return null; }) : null;
@@ -202,11 +204,7 @@ if (me && codes) {
   });
   fillForm();
   renderFilters();
-  try {
-    await load();
-  } catch (err) {
-    toast(problemText(err), 'error');
-  }
+  await Promise.all([load().catch((err) => toast(problemText(err), 'error')), initDesk(codes)]);
 } else {
   $('main').hidden = true;
 }

@@ -67,11 +67,18 @@ export function problemText(err) {
   return t('errors.unexpected', { status: err.status });
 }
 
-/** One field error ({field, code, reason}) in the reader's language. */
+/**
+ * One field error ({field, code, reason}) in the reader's language: what this field's code
+ * means (`address` with the generic `name.invalid`), else what the code means anywhere.
+ */
 export function fieldText(item) {
   const code = String((item && item.code) || '');
+  const field = String((item && item.field) || '').replace(/^[$./]+/, '').split(/[.[/]/)[0];
   if (code) {
-    for (const key of [`traffic.field_errors.${code.replace(/\./g, '_')}`, `validation.${code}`]) if (has(key)) return t(key);
+    const plain = code.replace(/\./g, '_');
+    const keys = [`traffic.field_errors.${plain}`, `validation.${code}`];
+    if (field) keys.unshift(`traffic.field_errors.${field}_${plain}`);
+    for (const key of keys) if (has(key)) return t(key);
   }
   return (item && item.reason) || t('validation.invalid');
 }

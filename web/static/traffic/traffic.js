@@ -1,10 +1,12 @@
 // The citizen's traffic page, phone first. Not signed in: register with real name, resident ID
 // and a code sent to the mobile number, then sign in at /login. Signed in as a citizen: the
 // licence and its points, the vehicles, violations (accept a camera record, pay the fine
-// through the payment channel) and the study quiz that reduces points.
+// through the payment channel), the study quiz that reduces points, and (citizen-services.js)
+// vehicle and driver services, messages to the police and minor-accident quick settlement.
 import { initI18n, t } from '../js/i18n.js';
 import { ApiError, api, getMe, logout } from '../js/api.js';
 import { yuan, when, day, dayBefore, loadCodes, codeLabel, violationName, problemText, showProblem, zh } from './common.js';
+import { initServices, renderServices, returnTab } from './citizen-services.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -23,7 +25,7 @@ function toast(text, kind = 'info') {
 }
 
 const FULL = 12;
-const TABS = ['licence', 'vehicles', 'violations', 'study'];
+const TABS = ['licence', 'vehicles', 'violations', 'study', 'services', 'messages', 'accidents'];
 const STATUS_ORDER = { pending: 0, decided: 1, paid: 2, revoked: 3 };
 
 let me = null; // GET /api/v1/me
@@ -161,7 +163,18 @@ function showTab(tab, focus = false) {
     btn.tabIndex = on ? 0 : -1;
     $(`panel-${name}`).hidden = !on;
     if (on && focus) btn.focus();
+    if (on) revealTab(btn);
   }
+}
+
+// On a phone the tab bar scrolls sideways: bring the selected tab into view (without moving
+// the page itself).
+function revealTab(btn) {
+  const bar = btn.parentElement;
+  if (bar.scrollWidth <= bar.clientWidth) return;
+  const left = btn.getBoundingClientRect().left - bar.getBoundingClientRect().left + bar.scrollLeft;
+  if (left < bar.scrollLeft) bar.scrollLeft = Math.max(0, left - 24);
+  else if (left + btn.offsetWidth > bar.scrollLeft + bar.clientWidth) bar.scrollLeft = left + btn.offsetWidth - bar.clientWidth + 24;
 }
 
 function wireTabs() {
@@ -183,6 +196,11 @@ function wireTabs() {
     showTab(next, true);
   });
   window.addEventListener('hashchange', () => showTab(currentTab()));
+  // A count arriving later widens its tab: keep the selected one in view.
+  if ('ResizeObserver' in window) {
+    const watch = new ResizeObserver(() => revealTab($(`tab-${currentTab()}`)));
+    for (const name of TABS) watch.observe($(`tab-${name}`));
+  }
 }
 
 // ---------------------------------------------------------------- citizen: licence and points
@@ -617,6 +635,7 @@ function renderAll() {
     renderQuiz();
     renderResult();
     if (!$('vouchers-box').hidden) renderVouchers();
+    renderServices();
   }
 }
 
@@ -674,10 +693,13 @@ if (me === null && !meFailed) {
   try {
     [profile] = await Promise.all([api('GET', '/api/v1/traffic/me'), loadViolations()]);
     $('citizen').hidden = false;
+    // Back from paying a service fee: the cashier links to #violations; show the services.
+    const back = returnTab();
+    if (back && currentTab() === 'violations') window.history.replaceState(null, '', `#${back}`);
     showTab(currentTab());
     renderProfile();
     renderQuiz();
-    await loadVouchers();
+    await Promise.all([loadVouchers(), initServices(() => profile)]);
   } catch (err) {
     $('load-error').textContent = problemText(err);
     $('load-error').hidden = false;
