@@ -27,6 +27,7 @@ jingwu_core::problem_codes! {
         ROAD_EVENT_WITHDRAWN = ("road_event_withdrawn", 409, "The road event is withdrawn already", "该路况事件已撤销");
         ACCIDENT_STATE = ("accident_state", 409, "The accident is not at that step", "事故处理当前状态不允许该操作");
         SETTLEMENT_REFUSED = ("settlement_refused", 409, "This accident may not be settled online", "该事故不适用快处快赔");
+        FEE_UNPAID = ("fee_unpaid", 409, "The fee is not paid yet", "规费尚未缴纳");
         APPLICATION_STATE = ("application_state", 409, "The application cannot move to that status", "申请当前状态不允许该操作");
         PLATE_RESERVED = ("plate_reserved", 409, "The plate number is taken", "该号牌已被选用");
     }
@@ -41,6 +42,9 @@ jingwu_core::problem_codes! {
         AMOUNT = ("amount.invalid", "Not an amount in yuan with at most two decimals", "金额格式无效（元，最多两位小数）");
         ANSWERS = ("answers.length", "One answer per question", "答案数量与题目数量不符");
         PASSWORD = ("password.weak", "Password too weak", "密码强度不足");
+        TEXT = ("traffic_text.invalid", "Required, within its length limit", "必填，且不超过长度限制");
+        LINE = ("road_line.invalid", "Points as \"lat lon lat lon …\" in WGS 84", "应为“纬度 经度 纬度 经度 …”（WGS 84）");
+        OTHER_PARTY = ("other_party.unknown", "No registered citizen with this mobile number", "该手机号未注册，请对方先注册");
         NAME = ("name.invalid", "Not a valid name", "姓名无效");
         MATERIALS = ("materials.missing", "Required materials are missing, or one is not for this service", "申请材料不全或不符");
         SERVICE = ("service.unknown", "Unknown service", "未知业务类型");

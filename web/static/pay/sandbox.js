@@ -50,6 +50,8 @@ function render() {
     $('r-trade').textContent = receipt ? receipt.trade_no : paid.trade_no || '—';
     $('r-order').textContent = paid.id;
     $('r-paid-at').textContent = when(paid.paid_at);
+    // Back to where the payer came from: a fee to the services tab, a fine to the violations.
+    $('pay-back').href = paid.subject_kind === 'traffic_application' ? '/traffic#services' : '/traffic#violations';
   }
 }
 

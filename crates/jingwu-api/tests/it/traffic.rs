@@ -1246,7 +1246,7 @@ async fn a_service_application_goes_from_submission_to_the_post_and_the_applican
     .problem(StatusCode::CONFLICT, "application_state");
     review("approve", "", None)
         .await
-        .problem(StatusCode::CONFLICT, "application_state"); // the fee first
+        .problem(StatusCode::CONFLICT, "fee_unpaid");
 
     // The fee through the sandbox, then approval and the post.
     let checkout = t

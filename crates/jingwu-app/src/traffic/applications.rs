@@ -160,7 +160,7 @@ impl Traffic<'_> {
         if !n.details.is_object() || n.details.to_string().len() > 4000 {
             errs.push(FieldError::new(
                 "details",
-                field::NAME.code,
+                field::TEXT.code,
                 "an object of at most 4000 bytes",
             ));
         }
@@ -173,7 +173,7 @@ impl Traffic<'_> {
         if n.service.mailed() && address.as_deref().is_none_or(|a| a.chars().count() > 200) {
             errs.push(FieldError::new(
                 "address",
-                field::NAME.code,
+                field::TEXT.code,
                 "a postal address (1 to 200 characters): the result is posted",
             ));
         }
@@ -337,13 +337,13 @@ impl Traffic<'_> {
         let note = note.trim().to_owned();
         let to = action.target();
         if matches!(action, ReviewAction::Return | ReviewAction::Reject) && note.is_empty() {
-            return Err(AppError::invalid("note", field::NAME.code, "say why"));
+            return Err(AppError::invalid("note", field::TEXT.code, "say why"));
         }
         let tracking = tracking_no.map(str::trim).filter(|t| !t.is_empty());
         if action == ReviewAction::Mail && tracking.is_none_or(|t| t.len() > 40) {
             return Err(AppError::invalid(
                 "tracking_no",
-                field::NAME.code,
+                field::TEXT.code,
                 "the courier's tracking number",
             ));
         }
@@ -360,7 +360,7 @@ impl Traffic<'_> {
                     });
                 }
                 if action == ReviewAction::Approve && a.fee.0 > 0 && a.paid_at.is_none() {
-                    return Err(AppError::Conflict { code: codes::APPLICATION_STATE.code, detail: "the fee is not paid yet".into() });
+                    return Err(AppError::Conflict { code: codes::FEE_UNPAID.code, detail: "the fee is not paid yet".into() });
                 }
                 let now = tx.now_us();
                 if !q::move_application(tx.db(), a.id.as_str(), a.status, to, tracking, now).await? {
@@ -398,7 +398,7 @@ impl Traffic<'_> {
         ) {
             return Err(AppError::invalid(
                 "status",
-                field::NAME.code,
+                field::TEXT.code,
                 "withdrawn or submitted",
             ));
         }

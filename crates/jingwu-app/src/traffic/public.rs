@@ -22,7 +22,7 @@ fn text(name: &str, value: &str, max: usize, errs: &mut Vec<FieldError>) -> Stri
     if v.is_empty() || v.chars().count() > max {
         errs.push(FieldError::new(
             name,
-            field::NAME.code,
+            field::TEXT.code,
             format!("1 to {max} characters"),
         ));
     }
@@ -197,7 +197,7 @@ impl Traffic<'_> {
             .unwrap_or_else(|| {
                 errs.push(FieldError::new(
                     "line",
-                    jingwu_core::problem_codes::field::LAT_RANGE.code,
+                    field::LINE.code,
                     format!("\"lat lon lat lon …\", 1 to {MAX_LINE_POINTS} WGS 84 points"),
                 ));
                 Vec::new()
@@ -359,7 +359,7 @@ impl Traffic<'_> {
                     .await?
                     .filter(|u| u.user.role == Role::Citizen && u.user.id != who.user_id)
                     .ok_or_else(|| {
-                        AppError::invalid("other_mobile", field::MOBILE.code, "the other party has no account with this number: ask them to register first")
+                        AppError::invalid("other_mobile", field::OTHER_PARTY.code, "the other party has no account with this number: ask them to register first")
                     })?;
                 let root = orgs::root(tx.db()).await?.ok_or(AppError::NotFound { what: "bureau" })?;
                 let a = Accident {

@@ -47,11 +47,13 @@ pub(super) fn parse_date(name: &str, s: &str, errs: &mut Vec<FieldError>) -> jif
 fn check_name(name: &str, value: &str, errs: &mut Vec<FieldError>) {
     let n = value.trim().chars().count();
     if !(1..=60).contains(&n) {
-        errs.push(FieldError::new(
-            name,
-            field::NAME.code,
-            "1 to 60 characters",
-        ));
+        // A person's name, or a vehicle's make and model.
+        let code = if name == "model" {
+            field::TEXT.code
+        } else {
+            field::NAME.code
+        };
+        errs.push(FieldError::new(name, code, "1 to 60 characters"));
     }
 }
 

@@ -141,7 +141,7 @@ impl Traffic<'_> {
         if !(1..=120).contains(&place.chars().count()) {
             errs.push(FieldError::new(
                 "place",
-                field::NAME.code,
+                field::TEXT.code,
                 "1 to 120 characters",
             ));
         }
@@ -375,7 +375,7 @@ impl Traffic<'_> {
         if !(1..=200).contains(&reason.chars().count()) {
             return Err(AppError::invalid(
                 "reason",
-                field::NAME.code,
+                field::TEXT.code,
                 "1 to 200 characters",
             ));
         }

@@ -99,7 +99,7 @@ pub async fn applications_under(
 ) -> Result<Vec<Application>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM traffic_applications a JOIN org_units o ON o.id = a.org_id \
-         WHERE o.path LIKE $1 AND ($2 = '' OR a.status = $3) ORDER BY a.updated_at, a.id LIMIT $4"
+         WHERE o.path LIKE $1 AND ($2 = '' OR a.status = $3) ORDER BY a.created_at, a.id LIMIT $4"
     );
     let s = status.map_or("", |s| s.as_str());
     let rows = sqlx::query(&sql)

@@ -210,14 +210,15 @@ pub struct ReviewRequest {
     pub tracking_no: Option<String>,
 }
 
-/// A clerk's decision: accept, return for correction, approve (fee paid), reject, mail.
+/// A clerk's decision: accept, return for correction, approve (once the fee is paid:
+/// `fee_unpaid`), reject, mail.
 #[utoipa::path(post, path = "/api/v1/traffic/applications/{id}/review", tag = "traffic", security(("bearer" = []), ("cookie" = [])),
     params(("id" = String, Path, description = "Application id")),
     request_body = ReviewRequest,
     responses((status = 200, body = TrafficApplication),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`application_state`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`application_state`, `fee_unpaid`", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn review(
     State(s): State<AppState>,
