@@ -11,6 +11,7 @@ mod road_network;
 mod routing_cmd;
 mod serve;
 mod simulate;
+mod traffic_bench;
 mod traffic_cmd;
 
 use std::process::ExitCode;
@@ -142,6 +143,7 @@ fn run(config_file: Option<&std::path::Path>, cmd: Command) -> anyhow::Result<Ex
                 routing_cmd::BenchCommand::AuditWrites(a) => audit_bench::writes(a).await,
                 routing_cmd::BenchCommand::AuditLog(a) => audit_bench::log(a).await,
                 routing_cmd::BenchCommand::HazmatZones(a) => hazmat_bench::zones(a).await,
+                routing_cmd::BenchCommand::Traffic(a) => traffic_bench::run(a).await,
                 other => routing_cmd::run(routing_cmd::RoutingCommand::Bench(Box::new(other)))
                     .map(|()| ExitCode::SUCCESS),
             },

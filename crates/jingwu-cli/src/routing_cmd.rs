@@ -188,6 +188,9 @@ pub enum BenchCommand {
     AuditLog(crate::audit_bench::LogArgs),
     /// Threat zones and the enterprises inside them against 40,000 enterprises.
     HazmatZones(crate::hazmat_bench::ZonesArgs),
+    /// Payment notifications settled per second, the late fee and the points ledger, each
+    /// beside a peer.
+    Traffic(crate::traffic_bench::TrafficArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -227,7 +230,8 @@ pub fn run(cmd: RoutingCommand) -> Result<()> {
             | BenchCommand::Avl(_)
             | BenchCommand::AuditWrites(_)
             | BenchCommand::AuditLog(_)
-            | BenchCommand::HazmatZones(_) => {
+            | BenchCommand::HazmatZones(_)
+            | BenchCommand::Traffic(_) => {
                 anyhow::bail!("the load benchmarks run from main")
             }
         },
