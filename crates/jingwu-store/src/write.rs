@@ -27,6 +27,22 @@ impl Store {
         })
     }
 
+    /// A writing transaction for a change whose every invariant is a conditional update or a
+    /// unique constraint on the rows it changes: on PostgreSQL `READ COMMITTED`, where such an
+    /// `UPDATE … WHERE status = …` is re-checked on the newest row version, so of two racing
+    /// changes exactly one applies — without serializable's predicate locks, whose page-level
+    /// false conflicts would make unrelated changes retry each other. SQLite is as [`Store::write`].
+    pub async fn write_guarded(&self) -> Result<WriteTx> {
+        let begin = match self.backend() {
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN ISOLATION LEVEL READ COMMITTED",
+        };
+        Ok(WriteTx {
+            tx: self.pool().begin_with(begin).await?,
+            appended: 0,
+        })
+    }
+
     /// A transaction with the isolation every writer uses (see [`WriteTx`]).
     pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Any>> {
         let begin = match self.backend() {

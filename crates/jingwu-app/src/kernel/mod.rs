@@ -66,11 +66,41 @@ impl Kernel {
         ctx: &RequestCtx,
         change: impl AsyncFnOnce(&mut Tx) -> Result<T> + Clone,
     ) -> Result<T> {
+        self.run(who, ctx, false, change).await
+    }
+
+    /// [`Kernel::write`] for a change whose every invariant is a conditional update or a unique
+    /// constraint on the very rows it changes (`jingwu_store::Store::write_guarded`: read
+    /// committed on PostgreSQL). Serializable's page-level predicate locks made such changes of
+    /// *unrelated* rows retry each other (payment notifications settling different orders,
+    /// docs/benchmarks.md "Traffic"); the conditional updates keep two racing changes of one
+    /// row to exactly one. Only for writes that decide nothing from rows they do not change.
+    pub async fn write_guarded<T>(
+        &self,
+        who: &Principal,
+        ctx: &RequestCtx,
+        change: impl AsyncFnOnce(&mut Tx) -> Result<T> + Clone,
+    ) -> Result<T> {
+        self.run(who, ctx, true, change).await
+    }
+
+    async fn run<T>(
+        &self,
+        who: &Principal,
+        ctx: &RequestCtx,
+        guarded: bool,
+        change: impl AsyncFnOnce(&mut Tx) -> Result<T> + Clone,
+    ) -> Result<T> {
         let now_us = self.now_us();
         let mut attempt = 1;
         loop {
+            let db = if guarded {
+                self.store.write_guarded().await?
+            } else {
+                self.store.write().await?
+            };
             let mut tx = Tx {
-                db: self.store.write().await?,
+                db,
                 actor_id: who.user_id.clone(),
                 actor_role: who.role.as_str(),
                 request_id: ctx.request_id.clone(),

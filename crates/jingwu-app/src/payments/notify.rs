@@ -76,9 +76,11 @@ impl Payments<'_> {
             ..Principal::system(&root_id, &root_path)
         };
         let now = self.k().now_us();
+        // Every rule here is a conditional update of the order and its subject (settled from
+        // pending once, `trade_no` unique): the guarded write door.
         let outcome = self
             .k()
-            .write(&who, ctx, async |tx| {
+            .write_guarded(&who, ctx, async |tx| {
                 let found = q::order(tx.db(), &n.out_trade_no).await?;
                 let facts = found.as_ref().map(|(o, _)| OrderFacts {
                     status: o.status,
