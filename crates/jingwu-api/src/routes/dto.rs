@@ -6,6 +6,11 @@ use jingwu_core::micros_to_timestamp;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+/// An instant (microseconds since the epoch) as RFC 3339 in UTC, as every wire type writes it.
+pub fn ts(us: i64) -> String {
+    micros_to_timestamp(us).to_string()
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Org {
     pub id: String,

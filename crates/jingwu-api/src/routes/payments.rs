@@ -15,6 +15,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::extract::{Caller, Ctx, Json};
+use crate::routes::dto::ts;
 use crate::{ApiError, AppState, Problem};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -23,10 +24,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(checkout))
         .routes(routes!(notify))
         .routes(routes!(sandbox_pay))
-}
-
-fn ts(us: i64) -> String {
-    jingwu_core::micros_to_timestamp(us).to_string()
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -70,13 +70,8 @@ fn resident_id(n: u32) -> String {
         1 + n % 28,
         n % 1000
     );
-    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = body
-        .chars()
-        .zip(W)
-        .map(|(c, w)| c.to_digit(10).unwrap_or(0) * w)
-        .sum();
-    let check = b"10X98765432"[(sum % 11) as usize] as char;
+    // The body is 17 digits by construction, so a check character always exists.
+    let check = jingwu_validate::resident_id::check_character(&body).unwrap_or('0');
     format!("{body}{check}")
 }
 

@@ -189,9 +189,7 @@ impl Traffic<'_> {
                 "this service needs a plate",
             ));
         }
-        if !errs.is_empty() {
-            return Err(AppError::Validation(errs));
-        }
+        super::no_errors(errs)?;
         let candidates = if n.service == ServiceKind::PlatePreselection {
             self.plate_candidates(who).await?
         } else {

@@ -55,9 +55,9 @@ fn code_hash(otp_id: &str, code: &str) -> String {
 }
 
 fn parse_mobile(mobile: &str) -> Result<String> {
-    jingwu_validate::MobileNumber::parse(mobile)
-        .map(|m| m.as_str().to_owned())
-        .map_err(|e| AppError::invalid("mobile", field::MOBILE.code, e.to_string()))
+    let mut errs = Vec::new();
+    let m = super::checked_mobile("mobile", mobile, &mut errs);
+    super::no_errors(errs).map(|()| m)
 }
 
 impl Traffic<'_> {
@@ -158,32 +158,9 @@ impl Traffic<'_> {
                 "2 to 30 characters, no digits",
             ));
         }
-        let resident_id = match jingwu_validate::ResidentId::parse(
-            &n.resident_id,
-            (
-                today.year().into(),
-                today.month() as u32,
-                today.day() as u32,
-            ),
-        ) {
-            Ok(r) => r.as_str().to_owned(),
-            Err(e) => {
-                errs.push(FieldError::new(
-                    "resident_id",
-                    field::RESIDENT_ID.code,
-                    e.to_string(),
-                ));
-                String::new()
-            }
-        };
-        let mobile = match parse_mobile(&n.mobile) {
-            Ok(m) => m,
-            Err(AppError::Validation(mut e)) => {
-                errs.append(&mut e);
-                String::new()
-            }
-            Err(e) => return Err(e),
-        };
+        let resident_id =
+            super::checked_resident_id("resident_id", &n.resident_id, today, &mut errs);
+        let mobile = super::checked_mobile("mobile", &n.mobile, &mut errs);
         if !(6..=6).contains(&n.code.trim().len())
             || !n.code.trim().chars().all(|c| c.is_ascii_digit())
         {
@@ -200,9 +177,7 @@ impl Traffic<'_> {
                 "8 to 256 characters",
             ));
         }
-        if !errs.is_empty() {
-            return Err(AppError::Validation(errs));
-        }
+        super::no_errors(errs)?;
         let now = self.now_us();
         let mut conn = self.k().read().await?;
         let root = orgs::root(&mut conn)
@@ -368,20 +343,14 @@ impl Traffic<'_> {
         )
         .map_err(AppError::denied_scope)?;
         let today = self.today();
-        let rid = jingwu_validate::ResidentId::parse(
-            resident_id,
-            (
-                today.year().into(),
-                today.month() as u32,
-                today.day() as u32,
-            ),
-        )
-        .map_err(|e| AppError::invalid("resident_id", field::RESIDENT_ID.code, e.to_string()))?;
-        let mobile = parse_mobile(mobile)?;
+        let mut errs = Vec::new();
+        let rid = super::checked_resident_id("resident_id", resident_id, today, &mut errs);
+        let mobile = super::checked_mobile("mobile", mobile, &mut errs);
+        super::no_errors(errs)?;
         let c = Citizen {
             user_id: UserId::from(user_id),
             real_name: real_name.trim().to_owned(),
-            resident_id: rid.as_str().to_owned(),
+            resident_id: rid,
             mobile,
             created_at: self.now_us(),
         };

@@ -88,9 +88,7 @@ impl Traffic<'_> {
         let mut errs = Vec::new();
         let subject = text("subject", &n.subject, MAX_SUBJECT, &mut errs);
         let body = text("body", &n.body, MAX_BODY, &mut errs);
-        if !errs.is_empty() {
-            return Err(AppError::Validation(errs));
-        }
+        super::no_errors(errs)?;
         let m = Message {
             id: MessageId::new(),
             org_id: who.org_id.as_str().into(),
@@ -145,9 +143,7 @@ impl Traffic<'_> {
     ) -> Result<Message> {
         let mut errs = Vec::new();
         let reply = text("reply", reply, MAX_BODY, &mut errs);
-        if !errs.is_empty() {
-            return Err(AppError::Validation(errs));
-        }
+        super::no_errors(errs)?;
         self.k()
             .write(who, ctx, async |tx| {
                 let (m, path) = q::message(tx.db(), id.as_str())
@@ -210,9 +206,7 @@ impl Traffic<'_> {
                 "after the start",
             ));
         }
-        if !errs.is_empty() {
-            return Err(AppError::Validation(errs));
-        }
+        super::no_errors(errs)?;
         let e = RoadEvent {
             id: RoadEventId::new(),
             org_id: who.org_id.as_str().into(),
@@ -296,17 +290,7 @@ impl Traffic<'_> {
         let account = text("account", &n.account, 2000, &mut errs);
         let plate_a = super::checked_plate("my_plate", &n.my_plate, &mut errs);
         let plate_b = super::checked_plate("other_plate", &n.other_plate, &mut errs);
-        let other_mobile = match jingwu_validate::MobileNumber::parse(&n.other_mobile) {
-            Ok(m) => m.as_str().to_owned(),
-            Err(e) => {
-                errs.push(FieldError::new(
-                    "other_mobile",
-                    field::MOBILE.code,
-                    e.to_string(),
-                ));
-                String::new()
-            }
-        };
+        let other_mobile = super::checked_mobile("other_mobile", &n.other_mobile, &mut errs);
         if !(n.lat.is_finite()
             && (-90.0..=90.0).contains(&n.lat)
             && n.lon.is_finite()
@@ -325,9 +309,7 @@ impl Traffic<'_> {
                 "within the last 7 days",
             ));
         }
-        if !errs.is_empty() {
-            return Err(AppError::Validation(errs));
-        }
+        super::no_errors(errs)?;
         let refusals = jingwu_traffic::refusals(&n.facts);
         let blocking: Vec<RefusalReason> = refusals
             .iter()

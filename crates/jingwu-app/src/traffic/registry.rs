@@ -57,32 +57,6 @@ fn check_name(name: &str, value: &str, errs: &mut Vec<FieldError>) {
     }
 }
 
-fn resident_id(
-    s: &str,
-    today: jiff::civil::Date,
-    errs: &mut Vec<FieldError>,
-    name: &str,
-) -> String {
-    match jingwu_validate::ResidentId::parse(
-        s,
-        (
-            today.year().into(),
-            today.month() as u32,
-            today.day() as u32,
-        ),
-    ) {
-        Ok(r) => r.as_str().to_owned(),
-        Err(e) => {
-            errs.push(FieldError::new(
-                name,
-                field::RESIDENT_ID.code,
-                e.to_string(),
-            ));
-            String::new()
-        }
-    }
-}
-
 impl Traffic<'_> {
     pub async fn create_licence(
         &self,
@@ -94,7 +68,7 @@ impl Traffic<'_> {
             .map_err(AppError::denied_scope)?;
         let today = self.today();
         let mut errs = Vec::new();
-        let rid = resident_id(&n.resident_id, today, &mut errs, "resident_id");
+        let rid = super::checked_resident_id("resident_id", &n.resident_id, today, &mut errs);
         check_name("holder_name", &n.holder_name, &mut errs);
         let class = LicenceClass::parse(n.class.trim()).unwrap_or_else(|_| {
             errs.push(FieldError::new(
@@ -113,9 +87,7 @@ impl Traffic<'_> {
                 "first issue must not be in the future and must come before expiry",
             ));
         }
-        if !errs.is_empty() {
-            return Err(AppError::Validation(errs));
-        }
+        super::no_errors(errs)?;
         self.k()
             .write(who, ctx, async |tx| {
                 let (org_id, org_path) = owning_org(tx.db(), who, n.org.as_deref(), "org").await?;
@@ -167,13 +139,12 @@ impl Traffic<'_> {
         let today = self.today();
         let mut errs = Vec::new();
         let plate = super::checked_plate("plate", &n.plate, &mut errs);
-        let owner = resident_id(&n.owner_resident_id, today, &mut errs, "owner_resident_id");
+        let owner =
+            super::checked_resident_id("owner_resident_id", &n.owner_resident_id, today, &mut errs);
         check_name("owner_name", &n.owner_name, &mut errs);
         check_name("model", &n.model, &mut errs);
         let due = parse_date("inspection_due_on", &n.inspection_due_on, &mut errs);
-        if !errs.is_empty() {
-            return Err(AppError::Validation(errs));
-        }
+        super::no_errors(errs)?;
         self.k()
             .write(who, ctx, async |tx| {
                 let (org_id, org_path) = owning_org(tx.db(), who, n.org.as_deref(), "org").await?;

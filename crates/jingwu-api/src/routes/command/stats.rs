@@ -7,16 +7,13 @@ use jingwu_app::{Period, StatsGroup, StatsGroupBy};
 use jingwu_command::stats::{
     ACKNOWLEDGE_BUCKETS, BucketScheme, FEEDBACK_BUCKETS, GroupSummary, TURNOUT_BUCKETS,
 };
-use jingwu_core::micros_to_timestamp;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::extract::{Caller, Query};
 use crate::{ApiError, AppState, Problem};
 
-fn ts(us: i64) -> String {
-    micros_to_timestamp(us).to_string()
-}
+use crate::routes::dto::ts;
 
 fn secs(us: Option<i64>) -> Option<f64> {
     us.map(|v| v as f64 / 1e6)

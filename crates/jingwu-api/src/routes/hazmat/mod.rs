@@ -14,10 +14,7 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 
-/// An instant as RFC 3339 (UTC), as every hazmat wire type writes it.
-fn ts(us: i64) -> String {
-    jingwu_core::micros_to_timestamp(us).to_string()
-}
+use crate::routes::dto::ts;
 
 /// Largest enterprise CSV taken (a city's 40,000 enterprises are about 5 MB).
 pub const MAX_IMPORT_BODY: usize = 32 * 1024 * 1024;

@@ -16,11 +16,20 @@ pub(crate) use violations::CheckoutView;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::AppState;
+use crate::routes::dto::ts;
+use crate::{ApiError, AppState};
 
-/// An instant as RFC 3339 (UTC).
-fn ts(us: i64) -> String {
-    jingwu_core::micros_to_timestamp(us).to_string()
+/// An RFC 3339 instant from the request as microseconds, or a 422 naming `field`.
+fn time(field: &str, s: &str) -> Result<i64, ApiError> {
+    s.parse::<jiff::Timestamp>()
+        .map(jingwu_core::timestamp_to_micros)
+        .map_err(|e| {
+            ApiError::from(jingwu_app::AppError::invalid(
+                field,
+                jingwu_traffic::error_codes::field::DATE.code,
+                e.to_string(),
+            ))
+        })
 }
 
 pub fn router() -> OpenApiRouter<AppState> {

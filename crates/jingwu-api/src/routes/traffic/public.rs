@@ -11,21 +11,9 @@ use jingwu_traffic::settlement::{AccidentFacts, Liability};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::ts;
+use super::{time, ts};
 use crate::extract::{Caller, Ctx, Json, Query};
 use crate::{ApiError, AppState, Problem};
-
-fn time(field: &str, s: &str) -> Result<i64, ApiError> {
-    s.parse::<jiff::Timestamp>()
-        .map(jingwu_core::timestamp_to_micros)
-        .map_err(|e| {
-            ApiError::from(jingwu_app::AppError::invalid(
-                field,
-                jingwu_traffic::error_codes::field::DATE.code,
-                e.to_string(),
-            ))
-        })
-}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TrafficMessage {

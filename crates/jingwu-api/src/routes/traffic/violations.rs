@@ -141,17 +141,7 @@ pub async fn record(
     caller: Caller,
     Json(r): Json<NewViolationRequest>,
 ) -> Result<(StatusCode, axum::Json<TrafficViolation>), ApiError> {
-    let at = r
-        .occurred_at
-        .parse::<jiff::Timestamp>()
-        .map(jingwu_core::timestamp_to_micros)
-        .map_err(|e| {
-            ApiError::from(jingwu_app::AppError::invalid(
-                "occurred_at",
-                jingwu_traffic::error_codes::field::DATE.code,
-                e.to_string(),
-            ))
-        })?;
+    let at = super::time("occurred_at", &r.occurred_at)?;
     let n = NewViolation {
         plate: r.plate,
         code: r.code,
