@@ -5,10 +5,13 @@
 
 mod command;
 mod demo;
+mod fields;
 mod foundation;
 mod hazmat;
 mod kernel;
+mod notify;
 mod payments;
+mod permits;
 mod traffic;
 
 use std::sync::Arc;
@@ -24,7 +27,9 @@ pub use demo::{
 pub use foundation::*;
 pub use hazmat::*;
 pub use kernel::{AppError, AuditConfig, AuditLog, EventBus, FieldError, Kernel, LiveEvent, Tx};
+pub use notify::OutboxMessage;
 pub use payments::{Checkout, NotifyOutcome, Payments, SANDBOX, SandboxReceipt};
+pub use permits::*;
 pub use traffic::*;
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
@@ -47,6 +52,8 @@ pub struct AppConfig {
     pub audit: AuditConfig,
     /// Traffic services: the point-reduction profile, code and order lifetimes.
     pub traffic: TrafficConfig,
+    /// The approval window: no-show policy, how often its jobs run.
+    pub permits: PermitsConfig,
 }
 
 impl Default for AppConfig {
@@ -61,6 +68,7 @@ impl Default for AppConfig {
             media: MediaLimits::default(),
             audit: AuditConfig::default(),
             traffic: TrafficConfig::default(),
+            permits: PermitsConfig::default(),
         }
     }
 }
@@ -92,17 +100,20 @@ struct Inner {
     foundation: foundation::FoundationState,
     command: command::CommandState,
     hazmat: hazmat::HazmatState,
+    permits: permits::PermitsState,
 }
 
 impl App {
     pub fn new(store: Store, clock: Arc<dyn Clock>, config: AppConfig) -> Self {
         let command = command::CommandState::new(&config);
+        let permits = permits::PermitsState::new(&config);
         App {
             inner: Arc::new(Inner {
                 kernel: Kernel::new(store, clock, config),
                 foundation: Default::default(),
                 command,
                 hazmat: Default::default(),
+                permits,
             }),
         }
     }
@@ -115,6 +126,10 @@ impl App {
     /// 110 linked command.
     pub fn command(&self) -> Command<'_> {
         Command { app: self }
+    }
+
+    pub(crate) fn permits_state(&self) -> &permits::PermitsState {
+        &self.inner.permits
     }
 
     pub fn kernel(&self) -> &Kernel {

@@ -82,6 +82,17 @@ crate::text_enum! {
         /// Publish and withdraw road events (accidents, closures, controls, works) for the
         /// map-app feed.
         ManageRoadEvents = "manage_road_events" ("发布路况事件", "Publish road events"),
+        /// Read appointments, applications and tickets of the approval window: staff in their
+        /// jurisdiction, a citizen its own.
+        ReadPermits = "read_permits" ("查看审批业务", "Read permit records"),
+        /// A citizen's own business at the approval window: apply online, book, cancel.
+        PermitSelfService = "permit_self_service" ("本人审批业务办理", "Permit self-service"),
+        /// Work the window: review applications, book for callers, check in, call tickets.
+        HandlePermits = "handle_permits" ("审批窗口办理", "Handle permits"),
+        /// Keep the catalogue, offices, windows, working plans and holidays.
+        ManagePermits = "manage_permits" ("管理审批事项与服务点", "Manage the permit catalogue"),
+        /// Read the approval window's statistics.
+        ReadPermitStats = "read_permit_stats" ("查看审批统计", "Read permit statistics"),
     }
 }
 
@@ -98,6 +109,9 @@ impl Action {
             ReadHazmat | ManageHazmat | CommandHazmat => System::Hazmat,
             ReadTraffic | RecordViolation | ManageTraffic | DriverSelfService
             | ManageRoadEvents => System::Traffic,
+            ReadPermits | PermitSelfService | HandlePermits | ManagePermits | ReadPermitStats => {
+                System::Permits
+            }
         }
     }
 
@@ -155,6 +169,11 @@ pub const fn role_may(role: Role, action: Action) -> bool {
         ManageTraffic => matches!(role, Admin | TrafficClerk),
         DriverSelfService => matches!(role, Citizen),
         ManageRoadEvents => matches!(role, Officer | TrafficClerk),
+        ReadPermits => matches!(role, Admin | PermitClerk | Citizen),
+        PermitSelfService => matches!(role, Citizen),
+        HandlePermits => matches!(role, PermitClerk),
+        ManagePermits => matches!(role, Admin),
+        ReadPermitStats => matches!(role, Admin | PermitClerk),
     }
 }
 

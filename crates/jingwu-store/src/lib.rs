@@ -15,7 +15,9 @@ mod write;
 pub mod command;
 pub mod foundation;
 pub mod hazmat;
+pub mod notifications;
 pub mod payments;
+pub mod permits;
 pub mod traffic;
 pub mod uploads;
 

@@ -22,7 +22,9 @@ impl LiveScope {
     /// Whether this subscriber hears of `e` (one policy decision per event).
     #[must_use]
     pub fn allows(&self, e: &LiveEvent) -> bool {
-        policy::may_receive(&self.who, Listener::Browser, &e.scope())
+        // The approval window's events are its own pages' (the hall display), not the map's.
+        !matches!(e, LiveEvent::Permits { .. })
+            && policy::may_receive(&self.who, Listener::Browser, &e.scope())
     }
 }
 

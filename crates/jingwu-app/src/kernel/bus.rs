@@ -37,6 +37,13 @@ pub enum LiveEvent {
         response_id: Option<String>,
         org_path: String,
     },
+    /// The approval window changed at an office: `kind` is `queue` (a ticket was taken,
+    /// called or moved: the hall display redraws) or `slots` (places were taken or given back).
+    Permits {
+        kind: &'static str,
+        office_id: String,
+        org_path: String,
+    },
 }
 
 impl LiveEvent {
@@ -57,7 +64,8 @@ impl LiveEvent {
             LiveEvent::Incident { org_path, .. }
             | LiveEvent::Unit { org_path, .. }
             | LiveEvent::CoverageAlert { org_path, .. }
-            | LiveEvent::Hazmat { org_path, .. } => EventScope::Org {
+            | LiveEvent::Hazmat { org_path, .. }
+            | LiveEvent::Permits { org_path, .. } => EventScope::Org {
                 org_path: org_path.clone(),
             },
         }

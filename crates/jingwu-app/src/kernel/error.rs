@@ -38,6 +38,12 @@ pub enum AppError {
     OutOfScope,
     #[error("{detail}")]
     Conflict { code: &'static str, detail: String },
+    /// The slot asked for is full; `alternatives` are the next free slots of the office.
+    #[error("{detail}")]
+    SlotFull {
+        detail: String,
+        alternatives: Vec<jingwu_permits::records::FreeSlot>,
+    },
     #[error("the request has invalid fields")]
     Validation(Vec<FieldError>),
     #[error("{0}")]
@@ -71,6 +77,7 @@ impl AppError {
             AppError::NotFound { .. } => problem_codes::NOT_FOUND.code,
             AppError::OutOfScope => problem_codes::OUT_OF_SCOPE.code,
             AppError::Conflict { code, .. } => code,
+            AppError::SlotFull { .. } => jingwu_permits::error_codes::SLOT_FULL.code,
             AppError::Validation(_) => problem_codes::VALIDATION_FAILED.code,
             AppError::Precondition(_) => problem_codes::PRECONDITION_FAILED.code,
             AppError::Unprocessable { code, .. } | AppError::TooLarge { code, .. } => code,

@@ -7,8 +7,11 @@
 //!   (content linked, or aborted) are audited.
 //! - Retention pruning of AVL history: the retention period is configuration, and the pruning
 //!   is logged.
+//! - The approval window's portal counters (visits, online progress queries): the seed's
+//!   statistics count them, and a count is not a change of anyone's records.
 
 use jingwu_store::command::positions::{self, Position};
+use jingwu_store::permits as permit_counters;
 use jingwu_store::uploads;
 
 use super::Kernel;
@@ -38,5 +41,13 @@ impl Kernel {
         let moved = uploads::advance_upload(&mut tx, id, from, to).await?;
         tx.commit().await?;
         Ok(moved)
+    }
+
+    /// Counts one portal event of `kind` on `day` (approval-window statistics).
+    pub(crate) async fn count_portal(&self, day: jiff::civil::Date, kind: &str) -> Result<()> {
+        let mut tx = self.store().telemetry().await?;
+        permit_counters::bump_counter(&mut tx, day, kind).await?;
+        tx.commit().await?;
+        Ok(())
     }
 }

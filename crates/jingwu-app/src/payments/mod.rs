@@ -49,6 +49,22 @@ pub struct OrderRequest<'a> {
     pub expires_at: i64,
 }
 
+/// Settles what an order paid for, inside the notification's transaction: each system names
+/// its subjects. False when the subject was settled already.
+pub(crate) async fn settle_subject(
+    tx: &mut Tx,
+    kind: &str,
+    subject_id: &str,
+    paid_at: i64,
+) -> Result<bool> {
+    match kind {
+        crate::permits::SUBJECT_APPLICATION => {
+            crate::permits::settle_fee(tx, subject_id, paid_at).await
+        }
+        _ => crate::traffic::settle_subject(tx, kind, subject_id, paid_at).await,
+    }
+}
+
 /// Creates an order inside the asking system's transaction.
 pub(crate) async fn create_order(tx: &mut Tx, r: &OrderRequest<'_>) -> Result<Order> {
     if q::channel(tx.db(), r.channel).await?.is_none() {

@@ -118,7 +118,7 @@ impl Payments<'_> {
                             order.id.as_str(),
                         )
                         .await?;
-                        let subject_settled = crate::traffic::settle_subject(
+                        let subject_settled = super::settle_subject(
                             tx,
                             &order.subject_kind,
                             &order.subject_id,

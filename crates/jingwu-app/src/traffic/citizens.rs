@@ -3,7 +3,9 @@
 
 use jingwu_core::{Principal, Role, UserId, new_id};
 use jingwu_store::foundation::{orgs, users};
-use jingwu_store::traffic::{self as q, OtpCode, OutboxMessage};
+use jingwu_store::traffic::{self as q, OtpCode};
+
+use crate::notify::OutboxMessage;
 use jingwu_traffic::error_codes::{self as codes, field};
 use jingwu_traffic::records::{Citizen, Licence, Vehicle};
 use sha2::{Digest, Sha256};
@@ -110,18 +112,7 @@ impl Traffic<'_> {
                 // The built-in notifier: the outbox (an SMS gateway drains it) and the log,
                 // so a demo or a test can read the code. The audit entry never holds it.
                 let body = format!("【警务】验证码 {code}，10 分钟内有效。请勿告诉他人。");
-                q::insert_outbox(
-                    tx.db(),
-                    &OutboxMessage {
-                        id: new_id(),
-                        channel: "sms".into(),
-                        recipient: mobile.clone(),
-                        body,
-                        created_at: now,
-                        sent_at: None,
-                    },
-                )
-                .await?;
+                crate::notify::sms(tx, &mobile, body, "one-time code").await?;
                 tracing::info!(mobile = %jingwu_core::privacy::mask_phone(&mobile), %code, "one-time code (built-in notifier)");
                 tx.audit(
                     "traffic.otp.send",
@@ -319,7 +310,7 @@ impl Traffic<'_> {
         .map_err(AppError::denied_scope)?;
         let mobile = parse_mobile(recipient)?;
         let mut conn = self.k().read().await?;
-        Ok(q::outbox_for(&mut conn, &mobile, 50).await?)
+        Ok(jingwu_store::notifications::outbox_for(&mut conn, &mobile, 50).await?)
     }
 }
 

@@ -13,7 +13,6 @@ mod violations;
 
 pub use applications::{ApplicationView, NewApplication, ReviewAction};
 pub use citizens::{CitizenProfile, NewCitizen, OtpPurpose, OtpSent};
-pub use jingwu_store::traffic::OutboxMessage;
 pub(crate) use pay::{SUBJECT_VIOLATION, settle_subject};
 pub use public::{NewAccident, NewMessage, NewRoadEvent};
 pub use registry::{NewLicence, NewTrafficVehicle};
@@ -89,55 +88,7 @@ fn checked_plate(name: &str, s: &str, errs: &mut Vec<crate::FieldError>) -> Stri
     }
 }
 
-/// A resident ID (GB 11643, the birth date not after `today`) normalised, or an error on
-/// `name` (and an empty string).
-fn checked_resident_id(
-    name: &str,
-    s: &str,
-    today: jiff::civil::Date,
-    errs: &mut Vec<crate::FieldError>,
-) -> String {
-    let today = (
-        today.year().into(),
-        today.month() as u32,
-        today.day() as u32,
-    );
-    match jingwu_validate::ResidentId::parse(s, today) {
-        Ok(r) => r.as_str().to_owned(),
-        Err(e) => {
-            errs.push(crate::FieldError::new(
-                name,
-                jingwu_traffic::error_codes::field::RESIDENT_ID.code,
-                e.to_string(),
-            ));
-            String::new()
-        }
-    }
-}
-
-/// A mainland mobile number normalised, or an error on `name` (and an empty string).
-fn checked_mobile(name: &str, s: &str, errs: &mut Vec<crate::FieldError>) -> String {
-    match jingwu_validate::MobileNumber::parse(s) {
-        Ok(m) => m.as_str().to_owned(),
-        Err(e) => {
-            errs.push(crate::FieldError::new(
-                name,
-                jingwu_traffic::error_codes::field::MOBILE.code,
-                e.to_string(),
-            ));
-            String::new()
-        }
-    }
-}
-
-/// Fails with the field errors collected, if any.
-fn no_errors(errs: Vec<crate::FieldError>) -> Result<()> {
-    if errs.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::Validation(errs))
-    }
-}
+use crate::fields::{checked_mobile, checked_resident_id, no_errors};
 
 /// The citizen behind a `citizen` principal, and their licence if the bureau has one.
 async fn citizen_of(

@@ -30,6 +30,11 @@ traffic    record_violation . . x x . . . . . .
 traffic    manage_traffic   x . . x . . . . . .
 traffic    driver_self_service . . . . . . . . . x
 traffic    manage_road_events . . x x . . . . . .
+permits    read_permits     x . . . x . . . . x
+permits    permit_self_service . . . . . . . . . x
+permits    handle_permits   . . . . x . . . . .
+permits    manage_permits   x . . . . . . . . .
+permits    read_permit_stats x . . . x . . . . .
 ";
 
 fn render() -> String {

@@ -41,6 +41,12 @@ fn event_of(e: &LiveEvent) -> Event {
             "hazmat",
             serde_json::json!({"kind": kind, "response_id": response_id}),
         ),
+        LiveEvent::Permits {
+            kind, office_id, ..
+        } => (
+            "permits",
+            serde_json::json!({"kind": kind, "office_id": office_id}),
+        ),
     };
     Event::default().event(name).data(data.to_string())
 }
