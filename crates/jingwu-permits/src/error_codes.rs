@@ -14,7 +14,7 @@ jingwu_core::problem_codes! {
         BOOKING_SUSPENDED = ("booking_suspended", 409, "Online booking is suspended after repeated no-shows", "多次爽约，暂停网上预约");
         IDEMPOTENCY_REUSED = ("idempotency_key_reused", 422, "The idempotency key was used for a different request", "幂等键已用于其他请求");
         TICKET_STATE = ("ticket_state", 409, "The ticket cannot do that now", "号票当前状态不允许该操作");
-        QUEUE_EMPTY = ("queue_empty", 404, "Nobody is waiting for this window", "当前没有等候人员");
+        QUEUE_EMPTY = ("queue_empty", 409, "Nobody is waiting for this window", "当前没有等候人员");
         WINDOW_CLOSED = ("window_closed", 409, "The window is closed", "该窗口未开放");
         PERMIT_APPLICATION_STATE = ("permit_application_state", 409, "The application cannot move to that status", "申请当前状态不允许该操作");
         INCOMPLETE = ("application_incomplete", 422, "Materials or form fields are missing", "申请材料或表单不完整");

@@ -16,6 +16,7 @@ mod layers;
 mod matrix;
 mod media;
 mod openapi;
+mod permits;
 mod scope;
 mod sessions;
 mod stats;

@@ -334,16 +334,27 @@ impl Permits<'_> {
             .await;
         match booked {
             Ok(a) => Ok(self.view_of(a, office_name, item_name).await?),
-            Err(AppError::Conflict { code, detail }) if detail == REPLAY => {
-                let _ = code;
-                self.replay(who, n, &fingerprint)
-                    .await?
-                    .ok_or(AppError::Internal("a replayed booking vanished".into()))
+            // A request with the same key committed first (its key, or its live appointment,
+            // stopped this one): answer with its booking.
+            Err(e @ (AppError::Conflict { .. } | AppError::SlotFull { .. }))
+                if n.client_key.is_some() =>
+            {
+                match self.replay(who, n, &fingerprint).await? {
+                    Some(v) => Ok(v),
+                    None => Err(self.refusal(e, n).await),
+                }
             }
-            Err(AppError::Conflict { code, .. }) if code == codes::SLOT_FULL.code => {
-                Err(self.full(&n.office_id, n.slot_start, n.green).await)
+            Err(e) => Err(self.refusal(e, n).await),
+        }
+    }
+
+    /// A refused booking as the caller sees it: a full slot with the office's next free slots.
+    async fn refusal(&self, e: AppError, n: &NewBooking) -> AppError {
+        match e {
+            AppError::Conflict { code, .. } if code == codes::SLOT_FULL.code => {
+                self.full(&n.office_id, n.slot_start, n.green).await
             }
-            Err(e) => Err(e),
+            e => e,
         }
     }
 

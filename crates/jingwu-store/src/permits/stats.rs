@@ -29,7 +29,7 @@ pub async fn counters(
     to: jiff::civil::Date,
 ) -> Result<Vec<(String, i64)>> {
     let rows = sqlx::query(
-        "SELECT kind, SUM(n) FROM permit_counters WHERE day >= $1 AND day <= $2 GROUP BY kind \
+        "SELECT kind, CAST(SUM(n) AS BIGINT) FROM permit_counters WHERE day >= $1 AND day <= $2 GROUP BY kind \
          ORDER BY kind",
     )
     .bind(from.to_string())
