@@ -5,6 +5,7 @@
 //! missing from the table and a table line for a route that is gone all fail the suite.
 
 mod fixture;
+mod permits;
 mod requests;
 mod table;
 mod traffic;

@@ -457,6 +457,8 @@ impl Permits<'_> {
 
     /// A citizen's own appointments, latest first.
     pub async fn my_appointments(&self, who: &Principal) -> Result<Vec<Appointment>> {
+        // Staff find appointments by office and day; this list is a citizen's own.
+        super::must_be_citizen(who)?;
         authorize(
             who,
             Action::ReadPermits,
@@ -466,7 +468,6 @@ impl Permits<'_> {
             },
         )
         .map_err(AppError::denied_scope)?;
-        super::must_be_citizen(who)?;
         let mut conn = self.k().read().await?;
         Ok(q::appointments_of(&mut conn, &who.user_id).await?)
     }
@@ -597,11 +598,25 @@ impl Permits<'_> {
     ) -> Result<AppointmentView> {
         let now = self.now_us();
         let mut conn = self.k().read().await?;
-        let (old, _) = q::appointment(&mut conn, id.as_str())
-            .await?
-            .ok_or(AppError::NotFound {
-                what: "appointment",
-            })?;
+        let (old, path) =
+            q::appointment(&mut conn, id.as_str())
+                .await?
+                .ok_or(AppError::NotFound {
+                    what: "appointment",
+                })?;
+        // Who may move it is decided before anything about the new slot is said.
+        let action = if who.role == Role::Citizen {
+            Action::PermitSelfService
+        } else {
+            Action::HandlePermits
+        };
+        sees_record(
+            who,
+            old.applicant_id.as_ref().map(UserId::as_str),
+            &path,
+            action,
+        )
+        .map_err(|d| AppError::denied_object(d, "appointment"))?;
         let (office, _) = super::office(&mut conn, old.office_id.as_str()).await?;
         let exceptions = q::exceptions(&mut conn, office.id.as_str()).await?;
         let cal = super::calendar(&mut conn).await?;

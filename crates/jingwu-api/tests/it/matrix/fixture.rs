@@ -90,6 +90,8 @@ pub struct Fixture {
     pub citizen2: String,
     /// Traffic records: the citizen caller's, another district's, another citizen's.
     pub traffic: super::traffic::TrafficFixture,
+    /// Approval-window offices of both sides and the citizens' records there.
+    pub permits: super::permits::PermitsFixture,
     dispatcher: String,
     counter: u32,
     /// Fresh incidents of the current run, closed after it so their units are free again.
@@ -352,6 +354,7 @@ impl Fixture {
                 *id = citizen_id.clone();
             }
         }
+        let permits = super::permits::PermitsFixture::build(t, [OWN_STATION, OTHER_STATION]).await;
         let mut lent = other.clone();
         lent.incident = new_incident(t, &dispatcher, &other).await;
         dispatch(t, &dispatcher, &lent.incident, &own.lent_unit).await;
@@ -363,6 +366,7 @@ impl Fixture {
             user_ids,
             citizen2,
             traffic,
+            permits,
             dispatcher,
             counter: 0,
             cleanup: Vec::new(),
@@ -407,6 +411,7 @@ impl Fixture {
         .chain([&o.enterprise, &o.vehicle, &o.response, &o.alert])
         .any(|id| text.contains(id.as_str()))
             || self.traffic.names_other(text)
+            || self.permits.names_other(text)
     }
 
     /// A number not used before in this fixture (fresh usernames, codes, contents).

@@ -126,6 +126,48 @@ pub fn scopes(route: &str) -> Option<&'static [Sc]> {
         | "POST /api/v1/traffic/accidents/{id}/confirm"
         | "POST /api/v1/traffic/accidents/{id}/liability" => NONE,
         "POST /api/v1/traffic/road-events/{id}/withdraw" => OBJECT,
+        "GET /api/v1/permits/codes"
+        | "GET /api/v1/permits/items"
+        | "GET /api/v1/permits/items/{code}"
+        | "PUT /api/v1/permits/items/{code}"
+        | "GET /api/v1/permits/holidays"
+        | "PUT /api/v1/permits/holidays/{date}"
+        | "DELETE /api/v1/permits/holidays/{date}"
+        | "GET /api/v1/permits/offices"
+        | "POST /api/v1/permits/appointments"
+        | "GET /api/v1/permits/appointments"
+        | "GET /api/v1/permits/applications"
+        | "POST /api/v1/permits/applications"
+        | "GET /api/v1/permits/stats" => NONE,
+        "POST /api/v1/permits/offices"
+        | "GET /api/v1/permits/offices/{id}"
+        | "PUT /api/v1/permits/offices/{id}"
+        | "POST /api/v1/permits/offices/{id}/windows"
+        | "PUT /api/v1/permits/offices/{id}/windows/{window_id}"
+        | "PUT /api/v1/permits/offices/{id}/exceptions/{date}"
+        | "DELETE /api/v1/permits/offices/{id}/exceptions/{date}"
+        | "GET /api/v1/permits/offices/{id}/slots"
+        | "GET /api/v1/permits/offices/{id}/board"
+        | "GET /api/v1/permits/offices/{id}/board/events"
+        | "GET /api/v1/permits/offices/{id}/appointments"
+        | "GET /api/v1/permits/offices/{id}/queue"
+        | "POST /api/v1/permits/offices/{id}/tickets"
+        | "POST /api/v1/permits/windows/{window_id}/call-next"
+        | "POST /api/v1/permits/tickets/{id}/{action}"
+        | "POST /api/v1/permits/tickets/{id}/transfer"
+        | "POST /api/v1/permits/applications/{id}/review" => OBJECT,
+        "GET /api/v1/permits/appointments/{id}"
+        | "POST /api/v1/permits/appointments/{id}/confirm"
+        | "POST /api/v1/permits/appointments/{id}/cancel"
+        | "POST /api/v1/permits/appointments/{id}/reschedule"
+        | "POST /api/v1/permits/appointments/{id}/check-in"
+        | "GET /api/v1/permits/applications/{id}"
+        | "PUT /api/v1/permits/applications/{id}"
+        | "PUT /api/v1/permits/applications/{id}/materials/{code}"
+        | "GET /api/v1/permits/applications/{id}/materials/{code}"
+        | "POST /api/v1/permits/applications/{id}/submit"
+        | "POST /api/v1/permits/applications/{id}/withdraw"
+        | "POST /api/v1/permits/applications/{id}/payments" => PERSON,
         "GET /api/v1/traffic/plates/candidates"
         | "GET /api/v1/traffic/applications"
         | "POST /api/v1/traffic/applications"
@@ -750,11 +792,246 @@ pub async fn build(
                 json!({"channel": "sandbox"}),
             )
         }
+        r if r.contains("/api/v1/permits/") => return permits(t, fx, route, caller, sc).await,
         "POST /api/v1/payments/sandbox/pay" => Req::json(
             Method::POST,
             "/api/v1/payments/sandbox/pay",
             json!({"request": {"app_id": "not-the-sandbox"}}),
         ),
+        _ => return None,
+    })
+}
+
+/// The requests of the approval window's routes.
+async fn permits(t: &TestApp, fx: &mut Fixture, route: &str, caller: &str, sc: Sc) -> Option<Req> {
+    use super::permits::{ITEM, item_body, office_body};
+    let path = route.split(' ').nth(1)?;
+    let admin = t.login("admin").await;
+    let office = fx.permits.office(sc).to_owned();
+    let n = fx.next();
+    Some(match route {
+        "GET /api/v1/permits/codes"
+        | "GET /api/v1/permits/items"
+        | "GET /api/v1/permits/holidays"
+        | "GET /api/v1/permits/offices"
+        | "GET /api/v1/permits/appointments"
+        | "GET /api/v1/permits/applications" => Req::get(path),
+        "GET /api/v1/permits/stats" => {
+            Req::get("/api/v1/permits/stats?from=2026-01-01&to=2030-12-31")
+        }
+        "GET /api/v1/permits/items/{code}" => Req::get(format!("/api/v1/permits/items/{ITEM}")),
+        "PUT /api/v1/permits/items/{code}" => Req::json(
+            Method::PUT,
+            format!("/api/v1/permits/items/MX-{:03}", 100 + n % 900),
+            item_body(),
+        ),
+        "PUT /api/v1/permits/holidays/{date}" => Req::json(
+            Method::PUT,
+            "/api/v1/permits/holidays/2031-05-01",
+            json!({"kind": "holiday", "name": "矩阵假日"}),
+        ),
+        "DELETE /api/v1/permits/holidays/{date}" => {
+            t.put(
+                "/api/v1/permits/holidays/2031-05-02",
+                &admin,
+                json!({"kind": "holiday", "name": "矩阵假日"}),
+            )
+            .await;
+            Req::new(Method::DELETE, "/api/v1/permits/holidays/2031-05-02")
+        }
+        "POST /api/v1/permits/offices" => {
+            Req::json(Method::POST, path, office_body(&fx.side(sc).station))
+        }
+        "GET /api/v1/permits/offices/{id}"
+        | "GET /api/v1/permits/offices/{id}/board"
+        | "GET /api/v1/permits/offices/{id}/board/events"
+        | "GET /api/v1/permits/offices/{id}/queue" => Req::get(path.replace("{id}", &office)),
+        "GET /api/v1/permits/offices/{id}/slots" => Req::get(format!(
+            "/api/v1/permits/offices/{office}/slots?item={ITEM}"
+        )),
+        "GET /api/v1/permits/offices/{id}/appointments" => Req::get(format!(
+            "/api/v1/permits/offices/{office}/appointments?date=2030-01-02"
+        )),
+        "PUT /api/v1/permits/offices/{id}" => {
+            let mut body = office_body(&fx.side(sc).station);
+            let all_day = json!({"opens": "00:00", "closes": "24:00", "breaks": []});
+            body["week"] = json!([
+                all_day, all_day, all_day, all_day, all_day, all_day, all_day
+            ]);
+            body["slot_capacity"] = json!(400);
+            body["green_reserved"] = json!(50);
+            body["min_notice_minutes"] = json!(0);
+            body["horizon_days"] = json!(14);
+            Req::json(
+                Method::PUT,
+                format!("/api/v1/permits/offices/{office}"),
+                body,
+            )
+        }
+        "POST /api/v1/permits/offices/{id}/windows" => Req::json(
+            Method::POST,
+            format!("/api/v1/permits/offices/{office}/windows"),
+            json!({"number": format!("M{n}"), "items": [ITEM]}),
+        ),
+        "PUT /api/v1/permits/offices/{id}/windows/{window_id}" => {
+            let w = fx.permits.window(sc).to_owned();
+            Req::json(
+                Method::PUT,
+                format!("/api/v1/permits/offices/{office}/windows/{w}"),
+                json!({"number": "1", "items": [ITEM], "open": true}),
+            )
+        }
+        "PUT /api/v1/permits/offices/{id}/exceptions/{date}" => Req::json(
+            Method::PUT,
+            format!("/api/v1/permits/offices/{office}/exceptions/2031-06-01"),
+            json!({"plan": null, "reason": "矩阵闭馆"}),
+        ),
+        "DELETE /api/v1/permits/offices/{id}/exceptions/{date}" => {
+            t.put(
+                &format!("/api/v1/permits/offices/{office}/exceptions/2031-06-02"),
+                &admin,
+                json!({"plan": null, "reason": "矩阵闭馆"}),
+            )
+            .await;
+            Req::new(
+                Method::DELETE,
+                format!("/api/v1/permits/offices/{office}/exceptions/2031-06-02"),
+            )
+        }
+        "POST /api/v1/permits/offices/{id}/tickets" => Req::json(
+            Method::POST,
+            format!("/api/v1/permits/offices/{office}/tickets"),
+            json!({"item_code": ITEM, "name": "矩阵"}),
+        ),
+        "POST /api/v1/permits/windows/{window_id}/call-next" => {
+            fx.permits.fresh_ticket(t, sc, false).await;
+            Req::new(
+                Method::POST,
+                format!(
+                    "/api/v1/permits/windows/{}/call-next",
+                    fx.permits.window(sc)
+                ),
+            )
+        }
+        "POST /api/v1/permits/tickets/{id}/{action}" => {
+            let k = fx.permits.fresh_ticket(t, sc, true).await;
+            Req::new(Method::POST, format!("/api/v1/permits/tickets/{k}/recall"))
+        }
+        "POST /api/v1/permits/tickets/{id}/transfer" => {
+            let k = fx.permits.fresh_ticket(t, sc, true).await;
+            Req::json(
+                Method::POST,
+                format!("/api/v1/permits/tickets/{k}/transfer"),
+                json!({"item_code": ITEM}),
+            )
+        }
+        "POST /api/v1/permits/appointments" => {
+            let body = fx.permits.booking(t, caller, n).await;
+            Req::json(Method::POST, path, body)
+        }
+        "GET /api/v1/permits/appointments/{id}"
+        | "POST /api/v1/permits/appointments/{id}/cancel"
+        | "POST /api/v1/permits/appointments/{id}/check-in"
+        | "POST /api/v1/permits/appointments/{id}/confirm" => {
+            let hold = route.ends_with("/confirm");
+            let a = fx.permits.fresh_appointment(t, &fx.traffic, sc, hold).await;
+            let req = Req::new(
+                if route.starts_with("GET") {
+                    Method::GET
+                } else {
+                    Method::POST
+                },
+                path.replace("{id}", &a),
+            );
+            if route.starts_with("GET") {
+                req
+            } else {
+                Req {
+                    body: Body::Json(json!({})),
+                    ..req
+                }
+            }
+        }
+        "POST /api/v1/permits/appointments/{id}/reschedule" => {
+            let a = fx
+                .permits
+                .fresh_appointment(t, &fx.traffic, sc, false)
+                .await;
+            let today =
+                jingwu_core::calendar::local_date(jingwu_core::timestamp_to_micros(t.now()));
+            let slots =
+                jingwu_testkit::fixtures::permits::slots(t, &office, ITEM, &today.to_string(), 2)
+                    .await;
+            let to = slots[3]["starts_at"].clone();
+            Req::json(
+                Method::POST,
+                format!("/api/v1/permits/appointments/{a}/reschedule"),
+                json!({"slot_start": to}),
+            )
+        }
+        "POST /api/v1/permits/applications" => Req::json(
+            Method::POST,
+            path,
+            json!({"item_code": ITEM, "office_id": fx.permits.office(Sc::Own), "details": {}}),
+        ),
+        "GET /api/v1/permits/applications/{id}"
+        | "GET /api/v1/permits/applications/{id}/materials/{code}"
+        | "POST /api/v1/permits/applications/{id}/submit"
+        | "POST /api/v1/permits/applications/{id}/withdraw" => {
+            let a = fx
+                .permits
+                .fresh_application(t, &fx.traffic, sc, false)
+                .await;
+            let uri = path.replace("{id}", &a).replace("{code}", "id_card");
+            if route.starts_with("GET") {
+                Req::get(uri)
+            } else {
+                Req::json(Method::POST, uri, json!({}))
+            }
+        }
+        "PUT /api/v1/permits/applications/{id}" => {
+            let a = fx
+                .permits
+                .fresh_application(t, &fx.traffic, sc, false)
+                .await;
+            Req::json(
+                Method::PUT,
+                format!("/api/v1/permits/applications/{a}"),
+                json!({"details": {"name": "矩阵"}}),
+            )
+        }
+        "PUT /api/v1/permits/applications/{id}/materials/{code}" => {
+            let a = fx
+                .permits
+                .fresh_application(t, &fx.traffic, sc, false)
+                .await;
+            Req {
+                body: Body::Raw(
+                    "application/octet-stream",
+                    jingwu_testkit::fixtures::permits::PNG.to_vec(),
+                ),
+                ..Req::new(
+                    Method::PUT,
+                    format!("/api/v1/permits/applications/{a}/materials/photo"),
+                )
+            }
+        }
+        "POST /api/v1/permits/applications/{id}/review" => {
+            let a = fx.permits.fresh_application(t, &fx.traffic, sc, true).await;
+            Req::json(
+                Method::POST,
+                format!("/api/v1/permits/applications/{a}/review"),
+                json!({"action": "accept"}),
+            )
+        }
+        "POST /api/v1/permits/applications/{id}/payments" => {
+            let a = fx.permits.fresh_application(t, &fx.traffic, sc, true).await;
+            Req::json(
+                Method::POST,
+                format!("/api/v1/permits/applications/{a}/payments"),
+                json!({"channel": "sandbox"}),
+            )
+        }
         _ => return None,
     })
 }

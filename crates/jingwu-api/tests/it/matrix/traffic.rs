@@ -94,6 +94,11 @@ impl TrafficFixture {
         (fx, token, citizen_id)
     }
 
+    /// The token of the scope's citizen.
+    pub fn owner(&self, sc: Sc) -> &str {
+        &self.owner[idx(sc)]
+    }
+
     pub fn plate(&self, sc: Sc) -> &str {
         &self.plate[idx(sc)]
     }
