@@ -80,10 +80,20 @@ fn view(a: Appointment, office_name: String, item_name: String) -> AppointmentVi
     }
 }
 
+/// An appointment with its ticket (and the ticket's window number).
+async fn full(s: &AppState, v: AppAppointment) -> Result<AppointmentView, ApiError> {
+    let ticket = match v.ticket.clone() {
+        Some(t) => Some(super::queue::ticket_view(s, t).await?),
+        None => None,
+    };
+    let mut out = AppointmentView::from(v);
+    out.ticket = ticket;
+    Ok(out)
+}
+
 impl From<AppAppointment> for AppointmentView {
     fn from(v: AppAppointment) -> Self {
         let mut out = view(v.appointment, v.office_name, v.item_name);
-        out.ticket = v.ticket.map(|t| TicketView::of(t, None));
         out.reminders = v
             .reminders
             .into_iter()
@@ -218,13 +228,8 @@ pub async fn get(
     caller: Caller,
     Path(id): Path<AppointmentId>,
 ) -> Result<axum::Json<AppointmentView>, ApiError> {
-    Ok(axum::Json(
-        s.app
-            .permits()
-            .appointment(&caller.principal, &id)
-            .await?
-            .into(),
-    ))
+    let v = s.app.permits().appointment(&caller.principal, &id).await?;
+    Ok(axum::Json(full(&s, v).await?))
 }
 
 /// Confirm a hold before it lapses (409 `hold_expired` after).
@@ -240,13 +245,12 @@ pub async fn confirm(
     caller: Caller,
     Path(id): Path<AppointmentId>,
 ) -> Result<axum::Json<AppointmentView>, ApiError> {
-    Ok(axum::Json(
-        s.app
-            .permits()
-            .confirm(&caller.principal, &id, &ctx)
-            .await?
-            .into(),
-    ))
+    let v = s
+        .app
+        .permits()
+        .confirm(&caller.principal, &id, &ctx)
+        .await?;
+    Ok(axum::Json(full(&s, v).await?))
 }
 
 /// Cancel a hold or booking before its slot; the place is free again at once.
@@ -262,13 +266,8 @@ pub async fn cancel(
     caller: Caller,
     Path(id): Path<AppointmentId>,
 ) -> Result<axum::Json<AppointmentView>, ApiError> {
-    Ok(axum::Json(
-        s.app
-            .permits()
-            .cancel(&caller.principal, &id, &ctx)
-            .await?
-            .into(),
-    ))
+    let v = s.app.permits().cancel(&caller.principal, &id, &ctx).await?;
+    Ok(axum::Json(full(&s, v).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -297,13 +296,12 @@ pub async fn reschedule(
     Json(r): Json<RescheduleRequest>,
 ) -> Result<axum::Json<AppointmentView>, ApiError> {
     let at = time("slot_start", &r.slot_start)?;
-    Ok(axum::Json(
-        s.app
-            .permits()
-            .reschedule(&caller.principal, &id, at, &ctx)
-            .await?
-            .into(),
-    ))
+    let v = s
+        .app
+        .permits()
+        .reschedule(&caller.principal, &id, at, &ctx)
+        .await?;
+    Ok(axum::Json(full(&s, v).await?))
 }
 
 /// Check in on the day: the appointment's queue ticket (made once; again answers with it).
@@ -324,7 +322,7 @@ pub async fn check_in(
         .permits()
         .check_in(&caller.principal, &id, &ctx)
         .await?;
-    Ok(axum::Json(TicketView::of(t, None)))
+    Ok(axum::Json(super::queue::ticket_view(&s, t).await?))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

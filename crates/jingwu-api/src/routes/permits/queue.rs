@@ -62,6 +62,15 @@ impl TicketView {
     }
 }
 
+/// A ticket with its window's number (the office's windows read when it has one).
+pub(super) async fn ticket_view(s: &AppState, t: Ticket) -> Result<TicketView, ApiError> {
+    if t.window_id.is_none() {
+        return Ok(TicketView::of(t, None));
+    }
+    let office = s.app.permits().office(&t.office_id).await?;
+    Ok(TicketView::of(t, Some(&office.windows)))
+}
+
 /// Today's queue of an office.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct QueueView {
@@ -124,7 +133,7 @@ pub async fn walk_in(
         .permits()
         .walk_in(&caller.principal, &id, &r.item_code, &r.name, r.green, &ctx)
         .await?;
-    Ok((StatusCode::CREATED, axum::Json(TicketView::of(t, None))))
+    Ok((StatusCode::CREATED, axum::Json(ticket_view(&s, t).await?)))
 }
 
 /// The window calls its next ticket: green channel, then appointments, then walk-ins, each
@@ -146,7 +155,7 @@ pub async fn call_next(
         .permits()
         .call_next(&caller.principal, &window_id, &ctx)
         .await?;
-    Ok(axum::Json(TicketView::of(t, None)))
+    Ok(axum::Json(ticket_view(&s, t).await?))
 }
 
 /// Recall, start, finish or miss a ticket.
@@ -179,7 +188,7 @@ pub async fn move_ticket(
         .permits()
         .move_ticket(&caller.principal, &id, &kind, &ctx)
         .await?;
-    Ok(axum::Json(TicketView::of(t, None)))
+    Ok(axum::Json(ticket_view(&s, t).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -217,5 +226,5 @@ pub async fn transfer(
         .permits()
         .move_ticket(&caller.principal, &id, &kind, &ctx)
         .await?;
-    Ok(axum::Json(TicketView::of(t, None)))
+    Ok(axum::Json(ticket_view(&s, t).await?))
 }
