@@ -341,7 +341,7 @@ function renderUploads() {
     err.textContent = problem;
     if (problem) file.setAttribute('aria-invalid', 'true');
     const row = make('div', 'upload-row');
-    row.append(pick, file);
+    row.append(file, pick);
     li.append(row, st, err);
     return li;
   }));

@@ -55,7 +55,14 @@ const officeItems = () => {
   return items.filter((i) => codes.has(i.code) && !i.retired);
 };
 
+/** Fills a select (only when its choices changed, so an open list is not pulled away). */
 function options(sel, list, keep, placeholder) {
+  const sig = JSON.stringify([placeholder || '', list]);
+  if (sel.dataset.sig === sig) {
+    if (list.some(([v]) => v === keep)) sel.value = keep;
+    return;
+  }
+  sel.dataset.sig = sig;
   const opts = list.map(([value, text]) => {
     const o = make('option', null, text);
     o.value = value;
