@@ -15,6 +15,7 @@ pub const PROBLEM_REGISTRIES: &[&[ProblemCode]] = &[
     jingwu_command::error_codes::PROBLEMS,
     jingwu_hazmat::error_codes::PROBLEMS,
     jingwu_traffic::error_codes::PROBLEMS,
+    jingwu_permits::error_codes::PROBLEMS,
     jingwu_payments::error_codes::PROBLEMS,
 ];
 
@@ -24,6 +25,7 @@ pub const FIELD_REGISTRIES: &[&[FieldCode]] = &[
     jingwu_command::error_codes::FIELDS,
     jingwu_hazmat::error_codes::FIELDS,
     jingwu_traffic::error_codes::FIELDS,
+    jingwu_permits::error_codes::FIELDS,
     jingwu_payments::error_codes::FIELDS,
 ];
 
@@ -57,6 +59,9 @@ pub struct Problem {
     /// Seconds to wait before retrying (429 only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<u64>,
+    /// For `slot_full`: the next free slots of the office, to offer instead.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<crate::routes::permits::FreeSlotView>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -86,6 +91,7 @@ pub struct ApiError {
     pub detail: String,
     pub errors: Vec<FieldProblem>,
     pub retry_after: Option<u64>,
+    pub alternatives: Vec<crate::routes::permits::FreeSlotView>,
 }
 
 impl ApiError {
@@ -96,6 +102,7 @@ impl ApiError {
             detail: detail.into(),
             errors: Vec::new(),
             retry_after: None,
+            alternatives: Vec::new(),
         }
     }
 
@@ -117,6 +124,7 @@ impl ApiError {
                 reason,
             }],
             retry_after: None,
+            alternatives: Vec::new(),
         }
     }
 }
@@ -128,7 +136,9 @@ impl From<AppError> for ApiError {
             AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Forbidden(_) | AppError::OutOfScope => StatusCode::FORBIDDEN,
             AppError::NotFound { .. } => StatusCode::NOT_FOUND,
-            AppError::Conflict { .. } | AppError::Precondition(_) => StatusCode::CONFLICT,
+            AppError::Conflict { .. } | AppError::SlotFull { .. } | AppError::Precondition(_) => {
+                StatusCode::CONFLICT
+            }
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -152,9 +162,19 @@ impl From<AppError> for ApiError {
             _ => None,
         };
         let detail = e.to_string();
-        let errors = match e {
-            AppError::Validation(errs) => errs.into_iter().map(FieldProblem::from).collect(),
-            _ => Vec::new(),
+        let (errors, alternatives) = match e {
+            AppError::Validation(errs) => (
+                errs.into_iter().map(FieldProblem::from).collect(),
+                Vec::new(),
+            ),
+            AppError::SlotFull { alternatives, .. } => (
+                Vec::new(),
+                alternatives
+                    .into_iter()
+                    .map(crate::routes::permits::FreeSlotView::from)
+                    .collect(),
+            ),
+            _ => (Vec::new(), Vec::new()),
         };
         ApiError {
             status,
@@ -162,6 +182,7 @@ impl From<AppError> for ApiError {
             detail,
             errors,
             retry_after,
+            alternatives,
         }
     }
 }
@@ -185,6 +206,7 @@ impl IntoResponse for ApiError {
             code: self.code,
             errors: self.errors,
             retry_after: self.retry_after,
+            alternatives: self.alternatives,
         };
         let mut resp = (self.status, Json(body)).into_response();
         let headers = resp.headers_mut();

@@ -22,7 +22,7 @@ use jingwu_store::Store;
 pub use command::*;
 pub use demo::{
     DEMO_DRIVERS, DEMO_ENTERPRISES, DEMO_NEW_PLATE, DEMO_NEW_RESIDENT, DEMO_PASSWORD,
-    DEMO_STATIONS, DemoLogin, DemoPace, DemoSummary, TrafficDemo,
+    DEMO_STATIONS, DemoLogin, DemoPace, DemoSummary, PermitsDemo, TrafficDemo, demo_items,
 };
 pub use foundation::*;
 pub use hazmat::*;

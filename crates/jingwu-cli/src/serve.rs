@@ -95,6 +95,19 @@ pub async fn run(file: Option<&Path>, args: ServeArgs, demo: bool) -> anyhow::Re
                 "demo traffic records loaded"
             );
         }
+        let permits = app
+            .seed_demo_permits()
+            .await
+            .context("cannot load the demo city's approval window")?;
+        if permits.items > 0 {
+            tracing::info!(
+                items = permits.items,
+                offices = permits.offices,
+                appointments = permits.appointments,
+                applications = permits.applications,
+                "demo approval window loaded"
+            );
+        }
         print_demo_logins(&summary, addr);
     }
     // A bureau starts with the reference chemicals (added once the city exists).
@@ -125,6 +138,8 @@ pub async fn run(file: Option<&Path>, args: ServeArgs, demo: bool) -> anyhow::Re
         "avl_retention_days must be at least 1"
     );
     let _retention = app.command().spawn_avl_retention(cfg.avl_retention_days);
+    // The approval window's holds, no-shows and reminders.
+    let _permit_jobs = app.permits().spawn_jobs();
     let router = jingwu_api::router(
         app,
         ApiOptions {

@@ -5,6 +5,7 @@ mod dto;
 mod foundation;
 mod hazmat;
 pub(crate) mod payments;
+pub(crate) mod permits;
 mod traffic;
 
 pub(crate) use command::terminal;
@@ -22,5 +23,6 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(command::router())
         .merge(hazmat::router())
         .merge(traffic::router())
+        .merge(permits::router())
         .merge(payments::router())
 }

@@ -6,10 +6,12 @@ mod activity;
 mod command;
 mod hazmat;
 mod layers;
+mod permits;
 mod traffic;
 
 pub use activity::DemoPace;
 pub use hazmat::{DEMO_ENTERPRISES, DEMO_STATIONS};
+pub use permits::{PermitsDemo, demo_items};
 pub use traffic::{DEMO_DRIVERS, DEMO_NEW_PLATE, DEMO_NEW_RESIDENT, TrafficDemo};
 
 use jingwu_core::OrgKind;

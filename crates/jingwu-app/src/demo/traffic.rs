@@ -93,7 +93,7 @@ pub struct TrafficDemo {
 }
 
 impl App {
-    async fn demo_principal(&self, username: &str) -> Result<Principal> {
+    pub(super) async fn demo_principal(&self, username: &str) -> Result<Principal> {
         let mut conn = self.kernel().read().await?;
         let u = users::by_username(&mut conn, username)
             .await?

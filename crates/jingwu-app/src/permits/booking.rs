@@ -268,15 +268,6 @@ impl Permits<'_> {
                         .map_err(|d| AppError::denied_object(d, "office"))?;
                 }
                 let id = AppointmentId::new();
-                if let Some(k) = &n.client_key
-                    && !q::put_booking_key(tx.db(), &who.user_id, k, &fingerprint, id.as_str())
-                        .await?
-                {
-                    return Err(AppError::Conflict {
-                        code: codes::IDEMPOTENCY_REUSED.code,
-                        detail: REPLAY.into(),
-                    });
-                }
                 let pool = take(tx, &office, slot, n.green).await?;
                 let now = tx.now_us();
                 let a = Appointment {
@@ -304,6 +295,17 @@ impl Permits<'_> {
                 q::insert_appointment(tx.db(), &a)
                     .await
                     .map_err(already_booked)?;
+                // A concurrent request with the same key waits here for the first to commit,
+                // then finds its key taken and rolls back (its place with it).
+                if let Some(k) = &n.client_key
+                    && !q::put_booking_key(tx.db(), &who.user_id, k, &fingerprint, a.id.as_str())
+                        .await?
+                {
+                    return Err(AppError::Conflict {
+                        code: codes::IDEMPOTENCY_REUSED.code,
+                        detail: REPLAY.into(),
+                    });
+                }
                 if !n.hold {
                     write_reminders(tx, &a).await?;
                 }

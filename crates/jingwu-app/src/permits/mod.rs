@@ -12,7 +12,9 @@ mod offices;
 mod queue;
 mod stats;
 
-pub use applications::{NewPermitApplication, PermitApplicationView, PermitReview};
+pub use applications::{
+    MATERIAL_MAX_BYTES, NewPermitApplication, PermitApplicationView, PermitReview,
+};
 pub(crate) use applications::{SUBJECT_APPLICATION, settle_fee};
 pub use booking::{AppointmentView, NewBooking, PersonInput};
 pub use jobs::JobsDone;

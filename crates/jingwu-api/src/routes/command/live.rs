@@ -57,7 +57,8 @@ pub(crate) type Allows = Box<dyn Fn(&LiveEvent) -> bool + Send + Sync>;
 /// One subscriber's stream: its session (re-checked), its filter and its receiver.
 pub(crate) struct Feed {
     pub app: jingwu_app::App,
-    pub token: String,
+    /// The session re-checked every 30 s (`None`: a public stream).
+    pub token: Option<String>,
     pub allows: Allows,
     pub rx: tokio::sync::broadcast::Receiver<LiveEvent>,
 }
@@ -86,7 +87,9 @@ fn feed(f: Feed, recheck: tokio::time::Interval) -> impl Stream<Item = Result<Ev
                     Err(RecvError::Closed) => return None,
                 },
                 _ = recheck.tick() => {
-                    if f.app.foundation().authenticate(&f.token).await.is_err() {
+                    if let Some(token) = &f.token
+                        && f.app.foundation().authenticate(token).await.is_err()
+                    {
                         return None;
                     }
                 }
@@ -114,7 +117,7 @@ pub async fn events(
     let scope = s.app.command().live_scope(&caller.principal).await?;
     Ok(sse(Feed {
         app: s.app.clone(),
-        token: caller.token,
+        token: Some(caller.token),
         allows: Box::new(move |e| scope.allows(e)),
         rx,
     }))

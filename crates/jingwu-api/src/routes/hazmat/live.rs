@@ -26,7 +26,7 @@ pub async fn events(
     let scope = s.app.hazmat().live_scope(&caller.principal).await?;
     Ok(sse(Feed {
         app: s.app.clone(),
-        token: caller.token,
+        token: Some(caller.token),
         allows: Box::new(move |e| scope.allows(e)),
         rx,
     }))

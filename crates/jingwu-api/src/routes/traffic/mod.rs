@@ -11,7 +11,7 @@ mod registry;
 mod study;
 mod violations;
 
-pub(crate) use violations::CheckoutView;
+pub(crate) use violations::{CheckoutView, PayRequest};
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
