@@ -1019,7 +1019,17 @@ let cancelling = null;
 const following = new Map(); // office id → stop()
 
 async function loadAppointments() {
-  appts = await api('GET', '/api/v1/permits/appointments');
+  const list = await api('GET', '/api/v1/permits/appointments');
+  // The list leaves tickets out: today's checked-in appointments are read one by one for theirs.
+  const day = today();
+  appts = await Promise.all(list.map(async (a) => {
+    if (a.ticket || a.status !== 'checked_in' || localDate(a.slot_start) !== day) return a;
+    try {
+      return await api('GET', `/api/v1/permits/appointments/${encodeURIComponent(a.id)}`);
+    } catch {
+      return a;
+    }
+  }));
   renderAppointments();
   followTickets();
 }

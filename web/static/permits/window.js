@@ -126,6 +126,7 @@ async function loadQueue() {
   renderPickers();
   pickCurrent();
   renderQueue();
+  renderAppointments();
 }
 
 /** The ticket at my window: the one I called, else the latest called or served there. */
@@ -334,6 +335,8 @@ function renderAppointments() {
   }
   const isToday = ($('appt-date').value || today()) === today();
   for (const a of dayAppts) {
+    // The day's list leaves tickets out; today's are in the queue.
+    const ticket = a.ticket || (isToday ? queue.tickets.find((tk) => tk.appointment_id === a.id) : null);
     const tr = make('tr');
     tr.dataset.testid = 'appt-row';
     tr.dataset.id = a.id;
@@ -346,7 +349,11 @@ function renderAppointments() {
     tr.append(make('td', null, `${codeLabel('channels', a.channel)}${a.green ? ` · ${codeLabel('priorities', 'green')}` : ''}`));
     const st = make('td');
     st.append(make('span', `badge ap-st-${a.status}`, codeLabel('appointment_statuses', a.status)));
-    if (a.ticket) st.append(make('div', 'hint', `${t('permits.win.ticket')} ${a.ticket.number}`));
+    if (ticket) {
+      const tn = make('div', 'hint', `${t('permits.win.ticket')} ${ticket.number} · ${codeLabel('ticket_states', ticket.state)}`);
+      tn.dataset.testid = 'appt-ticket';
+      st.append(tn);
+    }
     tr.append(st);
     const act = make('td');
     if (a.status === 'booked' && isToday) {
