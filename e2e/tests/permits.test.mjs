@@ -110,6 +110,7 @@ test('two citizens race for the last place; the one who lost books an alternativ
   let slot = ''; // the slot both want (RFC 3339)
   let altSlot = '';
   let number = '';
+  let clerkPage = null;
   const keys = []; // Idempotency-Key headers the pages sent
   for (const p of [pageA, pageB]) {
     p.on('request', (req) => {
@@ -266,15 +267,30 @@ test('two citizens race for the last place; the one who lost books an alternativ
     assert.equal(await hall.locator('[data-testid=announce]').textContent(), `请 ${number} 号到 1 号窗口办理`);
     await shot(hall, 'permits-hall.png', false);
 
-    // And so does A's phone.
-    await pageA.waitForFunction(() => [...document.querySelectorAll('[data-testid=ticket-state]')].some((e) => e.textContent === '请到 1 号窗口办理'));
+    clerkPage = clerk;
+  });
 
-    // The clerk serves and finishes the ticket.
+  await t.test("A's phone follows the call without a reload, and keeps the ticket after one", async () => {
+    const state = pageA.locator(`[data-testid=appointment][data-start="${slot}"] [data-testid=ticket-state]`);
+    try {
+      await pageA.waitForFunction((s) => document.querySelector(`[data-testid=appointment][data-start="${s}"] [data-testid=ticket-state]`)?.textContent.startsWith('请到 '), slot);
+    } catch (err) {
+      throw new Error(`A's ticket never showed the call: ${JSON.stringify(await state.textContent())}`, { cause: err });
+    }
+    assert.equal(await state.textContent(), '请到 1 号窗口办理');
+    await pageA.reload();
+    await ready(pageA);
+    const card = pageA.locator(`[data-testid=appointment][data-start="${slot}"]`);
+    assert.equal(await card.locator('[data-testid=ticket-number]').textContent(), number);
+  });
+
+  await t.test('the clerk serves and finishes the ticket', async () => {
+    const clerk = clerkPage;
     await clerk.locator('[data-testid=cur-start]').click();
     await clerk.waitForFunction(() => document.querySelector('[data-testid=current]')?.dataset.state === 'serving');
     await clerk.locator('[data-testid=cur-finish]').click();
     await clerk.locator('[data-testid=current]').waitFor({ state: 'hidden' });
-    await clerkCtx.close();
+    await clerk.context().close();
   });
 
   await t.test('the guide reads on a 375-px phone, in English too', async () => {
