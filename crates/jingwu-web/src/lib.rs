@@ -63,8 +63,9 @@ pub fn asset(path: &str) -> Option<&'static Asset> {
 
 /// Routes of the web shell: `GET /` (home), `GET /login`, the 110 pages (`/command`,
 /// `/terminal`, `/dashboard`), the hazmat page (`/fire`), the traffic pages (`/traffic` for
-/// citizens, `/traffic/clerk`), the sandbox payment channel's cashier (`/pay/sandbox/`) and
-/// `GET /assets/{*path}`. Merge it into the application router.
+/// citizens, `/traffic/clerk`), the approval-window pages (`/permits` for citizens, the clerk's
+/// `/permits/window`, the hall display `/permits/hall`), the sandbox payment channel's cashier
+/// (`/pay/sandbox/`) and `GET /assets/{*path}`. Merge it into the application router.
 pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
     Router::new()
         .route("/", get(home_page))
@@ -75,6 +76,9 @@ pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .route("/fire", get(fire_page))
         .route("/traffic", get(traffic_page))
         .route("/traffic/clerk", get(traffic_clerk_page))
+        .route("/permits", get(permits_page))
+        .route("/permits/window", get(permits_window_page))
+        .route("/permits/hall", get(permits_hall_page))
         .route("/pay/sandbox/", get(sandbox_pay_page))
         .route("/assets/{*path}", get(asset_handler))
         .layer(middleware::map_response(security_headers))
@@ -110,6 +114,18 @@ async fn traffic_page(headers: HeaderMap) -> Response {
 
 async fn traffic_clerk_page(headers: HeaderMap) -> Response {
     page("traffic/clerk.html", &headers)
+}
+
+async fn permits_page(headers: HeaderMap) -> Response {
+    page("permits/permits.html", &headers)
+}
+
+async fn permits_window_page(headers: HeaderMap) -> Response {
+    page("permits/window.html", &headers)
+}
+
+async fn permits_hall_page(headers: HeaderMap) -> Response {
+    page("permits/hall.html", &headers)
 }
 
 async fn sandbox_pay_page(headers: HeaderMap) -> Response {

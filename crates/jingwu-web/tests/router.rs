@@ -61,6 +61,9 @@ async fn pages_have_no_inline_scripts_or_styles() {
         "/fire",
         "/traffic",
         "/traffic/clerk",
+        "/permits",
+        "/permits/window",
+        "/permits/hall",
         "/pay/sandbox/",
     ] {
         let res = get(page, None).await;

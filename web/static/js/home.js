@@ -24,7 +24,15 @@ export const SYSTEMS = [
       { id: 'traffic_clerk', href: '/traffic/clerk', ready: true, roles: ['traffic_clerk'] },
     ],
   },
-  { id: 'permits', roles: ['permit_clerk', 'citizen'], entries: [{ id: 'permits', href: '/permits', ready: false }] },
+  {
+    id: 'permits',
+    roles: ['permit_clerk', 'citizen'],
+    entries: [
+      { id: 'permits', href: '/permits', ready: true, roles: ['citizen'] },
+      { id: 'permits_window', href: '/permits/window', ready: true, roles: ['permit_clerk'] },
+      { id: 'permits_hall', href: '/permits/hall', ready: true, roles: ['permit_clerk'] },
+    ],
+  },
   {
     id: 'cases',
     roles: ['case_handler', 'legal_supervisor', 'evidence_custodian'],

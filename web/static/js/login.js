@@ -9,6 +9,12 @@ const inputs = {
   password: document.getElementById('password'),
 };
 
+// Where to go once signed in: `?next=/path` (a path on this site only), else home.
+function nextPage() {
+  const next = new URLSearchParams(window.location.search).get('next') || '';
+  return /^\/(?![/\\])/.test(next) ? next : '/';
+}
+
 // What is on screen, kept as keys so a language switch re-renders it.
 let state = { error: null, fields: {} };
 let busy = false;
@@ -74,7 +80,7 @@ form.addEventListener('submit', async (event) => {
   render();
   try {
     await login(username, password);
-    window.location.assign('/');
+    window.location.assign(nextPage());
     return;
   } catch (err) {
     const apiErr = err instanceof ApiError ? err : new ApiError(0, null, null);
@@ -106,7 +112,7 @@ inputs.username.focus();
 // Already signed in? Go straight home.
 try {
   await getMe();
-  window.location.replace('/');
+  window.location.replace(nextPage());
 } catch {
   // Not signed in (401) or server unreachable: stay on the login page.
 }

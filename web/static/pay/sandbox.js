@@ -1,7 +1,8 @@
 // The sandbox payment channel's cashier page (/pay/sandbox/?order=ID). It plays the payment
 // provider: the payer sees the merchant-signed order, confirms, and the page hands the signed
 // request to the sandbox gateway, which verifies it and notifies the platform; the receipt
-// carries the sandbox's transaction number.
+// carries the sandbox's transaction number. The back link leads to the page the payment is for
+// (traffic fines and fees, approval-window fees).
 import { initI18n, t } from '../js/i18n.js';
 import { ApiError, api } from '../js/api.js';
 import { yuan, when, problemText } from '../traffic/common.js';
@@ -31,6 +32,22 @@ function render() {
   $('order').hidden = !checkout;
   if (checkout) {
     const o = receipt ? receipt.order : checkout.order;
+    // An approval-window fee reads as a fee, not as a fine.
+    const permit = o.subject_kind === 'permit_application';
+    for (const [id, key] of [['merchant', 'pay.merchant'], ['fine-label', 'pay.fine']]) {
+      const el = $(id);
+      el.dataset.i18n = permit ? (id === 'merchant' ? 'pay.merchant_permits' : 'pay.fee') : key;
+      el.textContent = t(el.dataset.i18n);
+    }
+    // Back to where the payer came from: a traffic fee to the services tab, a fine to the
+    // violations, an approval-window fee to its applications.
+    const back = {
+      traffic_application: ['/traffic#services', 'pay.back'],
+      permit_application: ['/permits#applications', 'pay.back_permits'],
+    }[o.subject_kind] || ['/traffic#violations', 'pay.back'];
+    $('pay-back').href = back[0];
+    $('pay-back').dataset.i18n = back[1];
+    $('pay-back').textContent = t(back[1]);
     $('amount').textContent = yuan(o.amount_fen);
     $('subject').textContent = subject();
     $('order-no').textContent = o.id;
@@ -50,8 +67,6 @@ function render() {
     $('r-trade').textContent = receipt ? receipt.trade_no : paid.trade_no || '—';
     $('r-order').textContent = paid.id;
     $('r-paid-at').textContent = when(paid.paid_at);
-    // Back to where the payer came from: a fee to the services tab, a fine to the violations.
-    $('pay-back').href = paid.subject_kind === 'traffic_application' ? '/traffic#services' : '/traffic#violations';
   }
 }
 
