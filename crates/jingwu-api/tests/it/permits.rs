@@ -59,7 +59,6 @@ async fn slots_follow_the_plan_around_breaks_holidays_and_exceptions() {
         pf::weekdays(pf::office_day()),
         2,
         0,
-        0,
         &[ITEM],
     )
     .await;
@@ -150,7 +149,6 @@ async fn two_hundred_clients_never_overbook_a_slot() {
         pf::weekdays(pf::office_day()),
         7,
         1,
-        0,
         &[ITEM],
     )
     .await;
@@ -239,7 +237,6 @@ async fn a_lapsed_hold_gives_its_place_back_and_cannot_be_confirmed() {
         pf::weekdays(pf::office_day()),
         1,
         0,
-        0,
         &[ITEM],
     )
     .await;
@@ -318,7 +315,6 @@ async fn a_repeated_request_with_the_same_key_books_once() {
         pf::weekdays(pf::office_day()),
         5,
         0,
-        0,
         &[ITEM],
     )
     .await;
@@ -380,7 +376,6 @@ async fn reminders_are_sent_once_each_and_follow_a_reschedule() {
         "330203",
         pf::weekdays(pf::office_day()),
         3,
-        0,
         0,
         &[ITEM],
     )
@@ -450,7 +445,7 @@ async fn the_queue_calls_green_then_appointments_then_walk_ins_and_never_twice()
     let week = json!([
         all_day, all_day, all_day, all_day, all_day, all_day, all_day
     ]);
-    let (office, w1) = pf::office(&t, &admin, "330203", week, 3, 0, 0, &[ITEM]).await;
+    let (office, w1) = pf::office(&t, &admin, "330203", week, 3, 0, &[ITEM]).await;
     let w2 = pf::window(&t, &admin, &office, "2", &[ITEM]).await;
     let clerk = t.login("permit").await;
     let walk = |name: &str, green: bool| json!({"item_code": ITEM, "name": name, "green": green});
@@ -571,7 +566,6 @@ async fn an_application_goes_from_draft_to_a_posted_result() {
         "330203",
         pf::weekdays(pf::office_day()),
         3,
-        0,
         0,
         &[ITEM],
     )
@@ -780,7 +774,6 @@ async fn cancelling_and_rescheduling_keep_the_counts_true() {
         "330203",
         pf::weekdays(pf::office_day()),
         1,
-        0,
         0,
         &[ITEM],
     )

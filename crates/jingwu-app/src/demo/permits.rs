@@ -17,8 +17,8 @@ use jingwu_store::foundation::orgs;
 use serde::Deserialize;
 
 use crate::{
-    App, AppError, NewBooking, NewOffice, NewPermitApplication, PermitReview, PersonInput,
-    RequestCtx, Result, SANDBOX, TicketMoveKind,
+    App, AppError, NewBooking, NewOffice, NewPermitApplication, NewWindow, PermitReview,
+    PersonInput, RequestCtx, Result, SANDBOX, TicketMoveKind,
 };
 use jingwu_routing::SplitMix64;
 
@@ -355,8 +355,18 @@ impl App {
                     .filter(|i| departments.contains(&i.department) && i.appointment)
                     .map(|i| i.code.clone())
                     .collect();
-                p.put_window(&system, &office.id, None, number, &codes, true, &ctx)
-                    .await?;
+                p.put_window(
+                    &system,
+                    &office.id,
+                    None,
+                    &NewWindow {
+                        number: (*number).into(),
+                        items: codes.clone(),
+                        open: true,
+                    },
+                    &ctx,
+                )
+                .await?;
                 served.extend(codes);
             }
             office_ids.push((office.id, served));

@@ -18,7 +18,7 @@ pub use applications::{
 pub(crate) use applications::{SUBJECT_APPLICATION, settle_fee};
 pub use booking::{AppointmentView, NewBooking, PersonInput};
 pub use jobs::JobsDone;
-pub use offices::{NewOffice, OfficeView};
+pub use offices::{NewOffice, NewWindow, OfficeView};
 pub use queue::{Board, BoardTicket, QueueView, TicketMoveKind};
 pub use stats::PermitStats;
 

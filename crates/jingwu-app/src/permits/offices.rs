@@ -28,6 +28,16 @@ pub struct NewOffice {
     pub booking: BookingWindow,
 }
 
+/// A window as staff define it.
+#[derive(Debug, Clone)]
+pub struct NewWindow {
+    /// The number the hall display shows.
+    pub number: String,
+    /// Item codes it serves, in its work profile's order.
+    pub items: Vec<String>,
+    pub open: bool,
+}
+
 /// An office with its windows and dated exceptions.
 #[derive(Debug, Clone)]
 pub struct OfficeView {
@@ -343,12 +353,11 @@ impl Permits<'_> {
         who: &Principal,
         office_id: &OfficeId,
         window_id: Option<&WindowId>,
-        number: &str,
-        items: &[String],
-        open: bool,
+        w: &NewWindow,
         ctx: &RequestCtx,
     ) -> Result<Window> {
-        let number = number.trim().to_owned();
+        let (items, open) = (&w.items, w.open);
+        let number = w.number.trim().to_owned();
         if number.is_empty() || number.chars().count() > 8 {
             return Err(AppError::invalid(
                 "number",

@@ -35,7 +35,7 @@ pub struct ApplicationSummary {
     pub created_at: String,
 }
 
-fn summary(a: &Application, item_name: String, today: jiff::civil::Date) -> ApplicationSummary {
+fn summary(a: &Application, item_name: String, overdue: bool) -> ApplicationSummary {
     ApplicationSummary {
         id: a.id.to_string(),
         item_code: a.item_code.clone(),
@@ -45,7 +45,7 @@ fn summary(a: &Application, item_name: String, today: jiff::civil::Date) -> Appl
         fee_fen: a.fee.0,
         paid: a.paid_at.is_some(),
         deadline: a.deadline.map(|d| d.to_string()),
-        overdue: a.status == ApplicationStatus::Accepted && a.deadline.is_some_and(|d| d < today),
+        overdue,
         submitted_at: a.submitted_at.map(ts),
         created_at: ts(a.created_at),
     }
@@ -119,10 +119,7 @@ pub struct ApplicationView {
 }
 
 fn view(v: PermitApplicationView) -> ApplicationView {
-    let today =
-        jingwu_core::calendar::local_date(jingwu_core::timestamp_to_micros(jiff::Timestamp::now()));
-    let mut summary = summary(&v.application, v.item.name_zh.clone(), today);
-    summary.overdue = v.overdue;
+    let summary = summary(&v.application, v.item.name_zh.clone(), v.overdue);
     let a = v.application;
     ApplicationView {
         summary,
@@ -260,7 +257,9 @@ pub async fn list(
                     .find(|i| i.code == a.item_code)
                     .map(|i| i.name_zh.clone())
                     .unwrap_or_default();
-                summary(a, name, today)
+                let overdue = a.status == ApplicationStatus::Accepted
+                    && a.deadline.is_some_and(|d| d < today);
+                summary(a, name, overdue)
             })
             .collect(),
     ))
@@ -343,7 +342,7 @@ pub async fn upload_material(
         .headers()
         .get("x-filename")
         .and_then(|v| v.to_str().ok())
-        .map(|v| percent_decode(v))
+        .map(percent_decode)
         .unwrap_or_default();
     let limit = jingwu_app::MATERIAL_MAX_BYTES;
     let bytes = crate::extract::read_body(req, &s, "a material file", limit).await?;

@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::sse::{Event, Sse};
 use futures_util::Stream;
-use jingwu_app::{Board, NewOffice, OfficeView as AppOffice};
+use jingwu_app::{Board, NewOffice, NewWindow, OfficeView as AppOffice};
 use jingwu_permits::records::{OfficeId, Window, WindowId};
 use jingwu_permits::schedule::{BookingWindow, DateException, DayPlan, WeekPlan, hhmm, parse_hhmm};
 use serde::{Deserialize, Serialize};
@@ -299,9 +299,11 @@ pub async fn create_window(
             &caller.principal,
             &id,
             None,
-            &r.number,
-            &r.items,
-            r.open,
+            &NewWindow {
+                number: r.number,
+                items: r.items,
+                open: r.open,
+            },
             &ctx,
         )
         .await?;
@@ -330,9 +332,11 @@ pub async fn update_window(
             &caller.principal,
             &id,
             Some(&window_id),
-            &r.number,
-            &r.items,
-            r.open,
+            &NewWindow {
+                number: r.number,
+                items: r.items,
+                open: r.open,
+            },
             &ctx,
         )
         .await?;

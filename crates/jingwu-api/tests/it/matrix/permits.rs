@@ -38,7 +38,7 @@ impl PermitsFixture {
         let mut office = Vec::new();
         let mut window = Vec::new();
         for org in orgs {
-            let (o, w) = pf::office(t, &admin, org, week.clone(), 400, 50, 0, &[ITEM]).await;
+            let (o, w) = pf::office(t, &admin, org, week.clone(), 400, 50, &[ITEM]).await;
             office.push(o);
             window.push(w);
         }
