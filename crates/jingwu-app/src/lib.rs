@@ -22,7 +22,8 @@ use jingwu_store::Store;
 pub use command::*;
 pub use demo::{
     DEMO_DRIVERS, DEMO_ENTERPRISES, DEMO_NEW_PLATE, DEMO_NEW_RESIDENT, DEMO_PASSWORD,
-    DEMO_STATIONS, DemoLogin, DemoPace, DemoSummary, PermitsDemo, TrafficDemo, demo_items,
+    DEMO_STATIONS, DemoLogin, DemoPace, DemoSummary, PermitsDemo, SCAN_PNG, TrafficDemo,
+    demo_items,
 };
 pub use foundation::*;
 pub use hazmat::*;

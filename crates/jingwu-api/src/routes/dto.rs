@@ -11,6 +11,16 @@ pub fn ts(us: i64) -> String {
     micros_to_timestamp(us).to_string()
 }
 
+/// An RFC 3339 instant from a request as microseconds, or a 422 naming `field` with the
+/// system's field `code`.
+pub fn instant(field: &str, code: &str, s: &str) -> Result<i64, crate::ApiError> {
+    s.parse::<jiff::Timestamp>()
+        .map(jingwu_core::timestamp_to_micros)
+        .map_err(|e| {
+            crate::ApiError::from(jingwu_app::AppError::invalid(field, code, e.to_string()))
+        })
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Org {
     pub id: String,

@@ -11,7 +11,7 @@ mod traffic;
 
 pub use activity::DemoPace;
 pub use hazmat::{DEMO_ENTERPRISES, DEMO_STATIONS};
-pub use permits::{PermitsDemo, demo_items};
+pub use permits::{PermitsDemo, SCAN_PNG, demo_items};
 pub use traffic::{DEMO_DRIVERS, DEMO_NEW_PLATE, DEMO_NEW_RESIDENT, TrafficDemo};
 
 use jingwu_core::OrgKind;

@@ -284,8 +284,9 @@ fn field_value(f: &Field, who: &jingwu_permits::records::Person, n: u32) -> Stri
     }
 }
 
-/// The smallest valid PNG (1×1), a stand-in for a scanned document.
-const PNG: &[u8] = &[
+/// The smallest valid PNG (1×1), a stand-in for a scanned document (the demo's material files,
+/// and the tests').
+pub const SCAN_PNG: &[u8] = &[
     0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, 0x49, 0x48, 0x44, 0x52, 0, 0, 0,
     1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1F, 0x15, 0xC4, 0x89, 0, 0, 0, 0x0D, 0x49, 0x44, 0x41, 0x54,
     0x78, 0x9C, 0x63, 0, 1, 0, 0, 5, 0, 1, 0x0D, 0x0A, 0x2D, 0xB4, 0, 0, 0, 0, 0x49, 0x45, 0x4E,
@@ -556,7 +557,7 @@ impl App {
                     &id,
                     &m.code,
                     &format!("{}.png", m.code),
-                    PNG.to_vec(),
+                    SCAN_PNG.to_vec(),
                     ctx,
                 )
                 .await?;

@@ -42,15 +42,7 @@ impl From<FreeSlot> for FreeSlotView {
 
 /// An RFC 3339 instant from the request as microseconds, or a 422 naming `field`.
 fn time(field: &str, s: &str) -> Result<i64, ApiError> {
-    s.parse::<jiff::Timestamp>()
-        .map(jingwu_core::timestamp_to_micros)
-        .map_err(|e| {
-            ApiError::from(jingwu_app::AppError::invalid(
-                field,
-                jingwu_permits::error_codes::field::TIME.code,
-                e.to_string(),
-            ))
-        })
+    crate::routes::dto::instant(field, jingwu_permits::error_codes::field::TIME.code, s)
 }
 
 /// A `YYYY-MM-DD` date from the request, or a 422 naming `field`.

@@ -21,15 +21,7 @@ use crate::{ApiError, AppState};
 
 /// An RFC 3339 instant from the request as microseconds, or a 422 naming `field`.
 fn time(field: &str, s: &str) -> Result<i64, ApiError> {
-    s.parse::<jiff::Timestamp>()
-        .map(jingwu_core::timestamp_to_micros)
-        .map_err(|e| {
-            ApiError::from(jingwu_app::AppError::invalid(
-                field,
-                jingwu_traffic::error_codes::field::DATE.code,
-                e.to_string(),
-            ))
-        })
+    crate::routes::dto::instant(field, jingwu_traffic::error_codes::field::DATE.code, s)
 }
 
 pub fn router() -> OpenApiRouter<AppState> {
