@@ -53,6 +53,10 @@ pub struct Config {
     /// The point-reduction rules in force: `order163` (MPS Order 163, the national rule) or
     /// `ningbo2016` (the seed's voucher pilot).
     pub traffic_reduction_profile: String,
+    /// Missed appointments (no-shows) within `permit_no_show_days` that suspend a citizen's
+    /// online booking; 0 (the default) never suspends.
+    pub permit_no_show_limit: u32,
+    pub permit_no_show_days: u32,
 }
 
 /// Listen address unless configured.
@@ -86,6 +90,8 @@ impl Default for Config {
             audit_sequence_ms: 100,
             audit_checkpoint_secs: 60,
             traffic_reduction_profile: "order163".into(),
+            permit_no_show_limit: 0,
+            permit_no_show_days: 90,
         }
     }
 }
@@ -177,6 +183,13 @@ pub async fn open_app(cfg: &Config) -> anyhow::Result<App> {
                     )
                 })?,
             ..jingwu_app::TrafficConfig::default()
+        },
+        permits: jingwu_app::PermitsConfig {
+            no_show: jingwu_permits::booking::NoShowPolicy {
+                limit: cfg.permit_no_show_limit,
+                days: cfg.permit_no_show_days.max(1),
+            },
+            ..jingwu_app::PermitsConfig::default()
         },
         ..AppConfig::default()
     };

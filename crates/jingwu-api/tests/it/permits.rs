@@ -845,3 +845,49 @@ async fn cancelling_and_rescheduling_keep_the_counts_true() {
         .collect();
     assert_eq!(statuses, [json!("booked"), json!("rescheduled")]);
 }
+
+#[tokio::test]
+async fn repeated_no_shows_suspend_online_booking_when_the_bureau_says_so() {
+    let t = TestApp::empty()
+        .with_city()
+        .with_clock(ManualClock::new(
+            jiff::Timestamp::from_second(START).unwrap(),
+        ))
+        .with_config(|c| {
+            c.permits.no_show = jingwu_permits::booking::NoShowPolicy { limit: 1, days: 90 }
+        })
+        .build()
+        .await;
+    let admin = t.login("admin").await;
+    pf::item(&t, &admin, ITEM, 0).await;
+    let (office, _) = pf::office(
+        &t,
+        &admin,
+        "330203",
+        pf::weekdays(pf::office_day()),
+        2,
+        0,
+        &[ITEM],
+    )
+    .await;
+    let a = citizen(&t, 1).await;
+    let r = pf::book(&t, &a, web(&office, "2027-01-11T03:00:00Z"), None).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    // 11:00 passes without a check-in; at 11:31 the jobs mark the no-show.
+    t.advance(jiff::SignedDuration::from_mins(91));
+    assert_eq!(t.app.permits().run_jobs().await.unwrap().no_shows, 1);
+    let a = t.login(&tf::mobile(1)).await;
+    pf::book(&t, &a, web(&office, "2027-01-12T02:00:00Z"), None)
+        .await
+        .problem(StatusCode::CONFLICT, "booking_suspended");
+    // A clerk can still book for them by phone.
+    let clerk = t.login("permit").await;
+    let r = pf::book(
+        &t,
+        &clerk,
+        pf::phone_booking(&office, ITEM, "2027-01-12T02:00:00Z", 1),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+}
