@@ -1108,7 +1108,9 @@ function appointmentCard(a) {
       }));
     }
   }
-  if (a.status === 'booked' && isToday) {
+  // The server takes a check-in from an hour before the slot (also across midnight).
+  const soon = Date.parse(a.slot_start) - Date.now() <= 3_600_000;
+  if (a.status === 'booked' && (isToday || soon)) {
     const c = button(t(b ? 'permits.appt.checking_in' : 'permits.appt.check_in'), 'btn btn-primary btn-big', 'appt-check-in', () => checkIn(a));
     c.disabled = b;
     actions.append(c);
@@ -1133,7 +1135,7 @@ function appointmentCard(a) {
     }
   }
   if (actions.childElementCount) li.append(actions);
-  if (a.status === 'booked' && !isToday && future) li.append(make('p', 'hint', t('permits.appt.check_in_hint')));
+  if (a.status === 'booked' && !isToday && !soon && future) li.append(make('p', 'hint', t('permits.appt.check_in_hint')));
   if (cancelling === a.id) {
     const box = make('div', 'confirm');
     box.setAttribute('role', 'group');

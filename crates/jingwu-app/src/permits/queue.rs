@@ -77,12 +77,14 @@ impl Permits<'_> {
                 let now = tx.now_us();
                 let today = jingwu_core::calendar::local_date(now);
                 let on_day = jingwu_core::calendar::local_date(a.slot_start) == today;
-                let citizen_window = now >= a.slot_start - EARLY_CHECK_IN_MINUTES * 60_000_000
+                // From an hour before the slot (also across midnight, at a 24-hour office) until
+                // the no-show grace ends; clerks at the hall any time on the day as well.
+                let near = now >= a.slot_start - EARLY_CHECK_IN_MINUTES * 60_000_000
                     && now <= a.slot_start + NO_SHOW_GRACE_MINUTES * 60_000_000;
-                if !on_day || (who.role == Role::Citizen && !citizen_window) {
+                if !(near || (who.role != Role::Citizen && on_day)) {
                     return Err(AppError::Conflict {
                         code: codes::APPOINTMENT_STATE.code,
-                        detail: "check in on the day, from an hour before the appointment".into(),
+                        detail: "check in from an hour before the appointment".into(),
                     });
                 }
                 if !q::move_appointment(
