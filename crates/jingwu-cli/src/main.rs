@@ -7,6 +7,7 @@ mod hazmat_bench;
 mod hazmat_cmd;
 mod load_bench;
 mod ops;
+mod permits_bench;
 mod road_network;
 mod routing_cmd;
 mod serve;
@@ -144,6 +145,7 @@ fn run(config_file: Option<&std::path::Path>, cmd: Command) -> anyhow::Result<Ex
                 routing_cmd::BenchCommand::AuditLog(a) => audit_bench::log(a).await,
                 routing_cmd::BenchCommand::HazmatZones(a) => hazmat_bench::zones(a).await,
                 routing_cmd::BenchCommand::Traffic(a) => traffic_bench::run(a).await,
+                routing_cmd::BenchCommand::Permits(a) => permits_bench::run(a).await,
                 other => routing_cmd::run(routing_cmd::RoutingCommand::Bench(Box::new(other)))
                     .map(|()| ExitCode::SUCCESS),
             },

@@ -191,6 +191,9 @@ pub enum BenchCommand {
     /// Payment notifications settled per second, the late fee and the points ledger, each
     /// beside a peer.
     Traffic(crate::traffic_bench::TrafficArgs),
+    /// Bookings per second when many citizens book one slot at once, beside a naive
+    /// check-then-insert, and the places the naive one overbooks.
+    Permits(crate::permits_bench::PermitsArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -231,7 +234,8 @@ pub fn run(cmd: RoutingCommand) -> Result<()> {
             | BenchCommand::AuditWrites(_)
             | BenchCommand::AuditLog(_)
             | BenchCommand::HazmatZones(_)
-            | BenchCommand::Traffic(_) => {
+            | BenchCommand::Traffic(_)
+            | BenchCommand::Permits(_) => {
                 anyhow::bail!("the load benchmarks run from main")
             }
         },
