@@ -358,9 +358,11 @@ async fn seed(app: &App, a: &PermitsArgs) -> anyhow::Result<(OfficeId, Vec<Princ
         &admin,
         &office.id,
         None,
-        "1",
-        &[ITEM.to_owned()],
-        true,
+        &jingwu_app::NewWindow {
+            number: "1".into(),
+            items: vec![ITEM.to_owned()],
+            open: true,
+        },
         &ctx,
     )
     .await
