@@ -891,3 +891,63 @@ async fn repeated_no_shows_suspend_online_booking_when_the_bureau_says_so() {
     .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
 }
+
+#[tokio::test]
+async fn a_withdrawn_application_takes_no_more_payments() {
+    let t = bureau().await;
+    let admin = t.login("admin").await;
+    let (office, _) = pf::office(
+        &t,
+        &admin,
+        "330203",
+        pf::weekdays(pf::office_day()),
+        3,
+        0,
+        &[ITEM],
+    )
+    .await;
+    let a = citizen(&t, 1).await;
+    let details = json!({"name": "王芳", "resident_id": tf::resident_id(1), "mobile": tf::mobile(1), "address": "宁波市海曙区中山西路100号"});
+    let r = t
+        .post(
+            "/api/v1/permits/applications",
+            &a,
+            json!({"item_code": ITEM, "office_id": office, "details": details}),
+        )
+        .await;
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    pf::upload(&t, &a, &id, "id_card", pf::PNG).await;
+    // A draft is not paid for; a submitted application is.
+    t.post(
+        &format!("/api/v1/permits/applications/{id}/payments"),
+        &a,
+        json!({"channel": "sandbox"}),
+    )
+    .await
+    .problem(StatusCode::CONFLICT, "permit_application_state");
+    t.post(
+        &format!("/api/v1/permits/applications/{id}/submit"),
+        &a,
+        json!({}),
+    )
+    .await;
+    let r = t
+        .post(
+            &format!("/api/v1/permits/applications/{id}/payments"),
+            &a,
+            json!({"channel": "sandbox"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let order = r.body["order"]["id"].as_str().unwrap().to_owned();
+    let r = t
+        .post(
+            &format!("/api/v1/permits/applications/{id}/withdraw"),
+            &a,
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.body["status"], "withdrawn", "{}", r.text);
+    let o = t.get(&format!("/api/v1/payments/orders/{order}"), &a).await;
+    assert_eq!(o.body["status"], "closed", "{}", o.text);
+}

@@ -490,7 +490,7 @@ impl Permits<'_> {
                     return Err(state_error(a.status, to));
                 }
                 step(tx, id, to, who, "").await?;
-                refund_if_paid(tx, &a, &path).await?;
+                close_payments(tx, &a, &path, true).await?;
                 tx.audit(
                     "permits.application.withdraw",
                     ("permit_application", id.as_str()),
@@ -569,8 +569,8 @@ impl Permits<'_> {
                     return Err(AppError::Conflict { code: codes::PERMIT_APPLICATION_STATE.code, detail: "decided by someone else just now".into() });
                 }
                 step(tx, id, to, who, &note).await?;
-                if to == ApplicationStatus::Rejected && item.refund_on_reject {
-                    refund_if_paid(tx, &a, &path).await?;
+                if to == ApplicationStatus::Rejected {
+                    close_payments(tx, &a, &path, item.refund_on_reject).await?;
                 }
                 tx.audit("permits.application.review", ("permit_application", id.as_str()), &path,
                     serde_json::json!({ "from": a.status, "to": to, "note": note, "tracking_no": tracking })).await?;
@@ -713,10 +713,13 @@ impl Permits<'_> {
     }
 }
 
-/// Records the refund of a paid fee (the channel's refund follows from the payment record).
-async fn refund_if_paid(tx: &mut Tx, a: &Application, path: &str) -> Result<()> {
+/// A closed application takes no more payments: its open orders close; a paid fee is recorded
+/// refunded when `refund` (the channel's refund follows from the payment record).
+async fn close_payments(tx: &mut Tx, a: &Application, path: &str, refund: bool) -> Result<()> {
+    jingwu_store::payments::close_pending_orders(tx.db(), SUBJECT_APPLICATION, a.id.as_str(), "")
+        .await?;
     let now = tx.now_us();
-    if q::refund_permit_application(tx.db(), a.id.as_str(), now).await? {
+    if refund && q::refund_permit_application(tx.db(), a.id.as_str(), now).await? {
         tx.audit(
             "permits.application.refund",
             ("permit_application", a.id.as_str()),

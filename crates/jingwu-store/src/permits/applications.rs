@@ -180,10 +180,13 @@ pub async fn move_permit_application(
     Ok(r.rows_affected() == 1)
 }
 
-/// Records the fee paid. False when it was paid already.
+/// Records the fee paid. False when it was paid already, or the application was closed
+/// meanwhile (withdrawn, rejected, delivered): the payment service then records the order as
+/// one to refund.
 pub async fn pay_permit_application(db: &mut WriteTx, id: &str, at: i64) -> Result<bool> {
     let r = sqlx::query(
-        "UPDATE permit_applications SET paid_at = $1 WHERE id = $2 AND paid_at IS NULL",
+        "UPDATE permit_applications SET paid_at = $1 WHERE id = $2 AND paid_at IS NULL \
+         AND status NOT IN ('withdrawn', 'rejected', 'delivered')",
     )
     .bind(at)
     .bind(id)
