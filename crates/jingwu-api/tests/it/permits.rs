@@ -762,6 +762,8 @@ async fn an_application_goes_from_draft_to_a_posted_result() {
         (json!(1), json!(1), json!(1))
     );
     assert!(stats.body["progress_queries"].as_i64().unwrap() >= 1);
+    // Staff lists are not portal visits; only the public catalogue counts them.
+    assert_eq!(stats.body["portal_visits"], 0);
 }
 
 #[tokio::test]

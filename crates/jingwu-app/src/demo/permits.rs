@@ -305,7 +305,7 @@ impl App {
         let ctx = RequestCtx::cli();
         let system = self.foundation().system_principal().await?;
         let p = self.permits();
-        if !p.items(true).await?.is_empty() {
+        if !p.items().await?.is_empty() {
             return Ok(PermitsDemo::default());
         }
         let mut out = PermitsDemo::default();

@@ -16,17 +16,19 @@ pub(crate) const VISIT: &str = "visit";
 pub(crate) const PROGRESS_QUERY: &str = "progress_query";
 
 impl Permits<'_> {
-    /// The catalogue, by code; retired items only when asked (staff pages show them).
-    pub async fn items(&self, with_retired: bool) -> Result<Vec<Item>> {
+    /// The whole catalogue by code, retired items too (staff pages and past records name them).
+    pub async fn items(&self) -> Result<Vec<Item>> {
         let mut conn = self.k().read().await?;
-        let items = q::items(&mut conn).await?;
-        drop(conn);
-        // The portal's landing list counts as a visit (the seed's "portal visits").
+        Ok(q::items(&mut conn).await?)
+    }
+
+    /// The portal's catalogue: the items in force. Each look counts as a portal visit (the
+    /// seed's statistics); staff reads and the demo's seeding use [`Permits::items`] and count
+    /// nothing.
+    pub async fn portal_items(&self) -> Result<Vec<Item>> {
+        let items = self.items().await?;
         self.k().count_portal(self.today(), VISIT).await?;
-        Ok(items
-            .into_iter()
-            .filter(|i| with_retired || !i.retired)
-            .collect())
+        Ok(items.into_iter().filter(|i| !i.retired).collect())
     }
 
     /// One item with its forms and materials.

@@ -247,7 +247,7 @@ pub async fn list(
         .collect::<Result<Vec<_>, _>>()?;
     let p = s.app.permits();
     let list = p.applications(&caller.principal, &statuses).await?;
-    let items = p.items(true).await?;
+    let items = p.items().await?;
     let today = jingwu_core::calendar::local_date(jingwu_core::timestamp_to_micros(s.app.now()));
     Ok(axum::Json(
         list.iter()

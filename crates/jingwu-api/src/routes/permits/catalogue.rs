@@ -245,7 +245,7 @@ impl From<Item> for ItemView {
 #[utoipa::path(get, path = "/api/v1/permits/items", tag = "permits",
     responses((status = 200, body = Vec<ItemView>)))]
 pub async fn items(State(s): State<AppState>) -> Result<axum::Json<Vec<ItemView>>, ApiError> {
-    let items = s.app.permits().items(false).await?;
+    let items = s.app.permits().portal_items().await?;
     Ok(axum::Json(items.into_iter().map(ItemView::from).collect()))
 }
 
