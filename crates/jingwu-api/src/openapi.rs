@@ -37,6 +37,7 @@ use crate::routes::terminal::protocol::{TerminalClientMessage, TerminalServerMes
         (name = "layers", description = "Information layers of the command map: registry, imports, pushes, features"),
         (name = "terminal", description = "Mobile terminal protocol over WebSocket (schemas TerminalClientMessage, TerminalServerMessage)"),
         (name = "hazmat", description = "Smart fire and hazmat response: registries, weather, threat zones, the 1335 response, CAP 1.2 alerts"),
+        (name = "cases", description = "Three-in-one law enforcement: cases, the handling area with legal clocks, evidence with an append-only chain of custody, inventories"),
         (name = "permits", description = "The approval window: catalogue, offices and slots, appointments that are never overbooked, the window queue, online applications, statistics"),
         (name = "traffic", description = "Traffic-police online services: citizens, licences and vehicles, violations and points, point-reduction study, fines paid online"),
         (name = "payments", description = "The shared payment service: orders, signed channel notifications, the built-in sandbox channel"),

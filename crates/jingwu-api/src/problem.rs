@@ -16,6 +16,7 @@ pub const PROBLEM_REGISTRIES: &[&[ProblemCode]] = &[
     jingwu_hazmat::error_codes::PROBLEMS,
     jingwu_traffic::error_codes::PROBLEMS,
     jingwu_permits::error_codes::PROBLEMS,
+    jingwu_cases::error_codes::PROBLEMS,
     jingwu_payments::error_codes::PROBLEMS,
 ];
 
@@ -26,6 +27,7 @@ pub const FIELD_REGISTRIES: &[&[FieldCode]] = &[
     jingwu_hazmat::error_codes::FIELDS,
     jingwu_traffic::error_codes::FIELDS,
     jingwu_permits::error_codes::FIELDS,
+    jingwu_cases::error_codes::FIELDS,
     jingwu_payments::error_codes::FIELDS,
 ];
 

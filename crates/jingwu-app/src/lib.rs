@@ -3,6 +3,8 @@
 //! [`Kernel::write`], which commits a change only together with its audit entry and publishes
 //! live events only after the commit. Nothing else writes to the store.
 
+#[allow(dead_code)] // the skeleton's state is used as the modules land
+mod cases;
 mod command;
 mod demo;
 mod fields;
@@ -19,6 +21,7 @@ use std::sync::Arc;
 use jingwu_core::Clock;
 use jingwu_store::Store;
 
+pub use cases::*;
 pub use command::*;
 pub use demo::{
     DEMO_DRIVERS, DEMO_ENTERPRISES, DEMO_NEW_PLATE, DEMO_NEW_RESIDENT, DEMO_PASSWORD,
@@ -55,6 +58,8 @@ pub struct AppConfig {
     pub traffic: TrafficConfig,
     /// The approval window: no-show policy, how often its jobs run.
     pub permits: PermitsConfig,
+    /// Law enforcement: how often the clock job runs.
+    pub cases: CasesConfig,
 }
 
 impl Default for AppConfig {
@@ -70,6 +75,7 @@ impl Default for AppConfig {
             audit: AuditConfig::default(),
             traffic: TrafficConfig::default(),
             permits: PermitsConfig::default(),
+            cases: CasesConfig::default(),
         }
     }
 }
@@ -102,12 +108,14 @@ struct Inner {
     command: command::CommandState,
     hazmat: hazmat::HazmatState,
     permits: permits::PermitsState,
+    cases: cases::CasesState,
 }
 
 impl App {
     pub fn new(store: Store, clock: Arc<dyn Clock>, config: AppConfig) -> Self {
         let command = command::CommandState::new(&config);
         let permits = permits::PermitsState::new(&config);
+        let cases = cases::CasesState::new(&config);
         App {
             inner: Arc::new(Inner {
                 kernel: Kernel::new(store, clock, config),
@@ -115,6 +123,7 @@ impl App {
                 command,
                 hazmat: Default::default(),
                 permits,
+                cases,
             }),
         }
     }
@@ -131,6 +140,10 @@ impl App {
 
     pub(crate) fn permits_state(&self) -> &permits::PermitsState {
         &self.inner.permits
+    }
+
+    pub(crate) fn cases_state(&self) -> &cases::CasesState {
+        &self.inner.cases
     }
 
     pub fn kernel(&self) -> &Kernel {

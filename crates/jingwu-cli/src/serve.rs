@@ -140,6 +140,7 @@ pub async fn run(file: Option<&Path>, args: ServeArgs, demo: bool) -> anyhow::Re
     let _retention = app.command().spawn_avl_retention(cfg.avl_retention_days);
     // The approval window's holds, no-shows and reminders.
     let _permit_jobs = app.permits().spawn_jobs();
+    let _case_jobs = app.cases().spawn_jobs();
     let router = jingwu_api::router(
         app,
         ApiOptions {

@@ -93,6 +93,22 @@ crate::text_enum! {
         ManagePermits = "manage_permits" ("管理审批事项与服务点", "Manage the permit catalogue"),
         /// Read the approval window's statistics.
         ReadPermitStats = "read_permit_stats" ("查看审批统计", "Read permit statistics"),
+        /// Read case files and the handling area: the handling unit's subtree and the
+        /// supervising legal office.
+        ReadCases = "read_cases" ("查看案件", "Read cases"),
+        /// Handle cases: open them (from a 110 incident too), parties, steps, documents,
+        /// deadlines; bring people into the handling area, move them, start measures, ask for
+        /// extensions, record the outcome and exit.
+        HandleCases = "handle_cases" ("办理案件", "Handle cases"),
+        /// Supervise cases: comments and required corrections, decide extensions of legal
+        /// clocks (at the level the limit requires), watch overdue and flagged items.
+        SuperviseCases = "supervise_cases" ("案件法制监督", "Supervise cases"),
+        /// Read evidence and property items and their chain of custody.
+        ReadEvidence = "read_evidence" ("查看涉案财物", "Read evidence"),
+        /// Keep the property store: intake, movements, return, disposal, inventories.
+        HandleEvidence = "handle_evidence" ("涉案财物保管", "Handle evidence"),
+        /// Keep the legal time limits, handling-area rooms and storage locations.
+        ManageCases = "manage_cases" ("管理办案设置", "Manage case settings"),
     }
 }
 
@@ -112,6 +128,8 @@ impl Action {
             ReadPermits | PermitSelfService | HandlePermits | ManagePermits | ReadPermitStats => {
                 System::Permits
             }
+            ReadCases | HandleCases | SuperviseCases | ReadEvidence | HandleEvidence
+            | ManageCases => System::Cases,
         }
     }
 
@@ -174,6 +192,12 @@ pub const fn role_may(role: Role, action: Action) -> bool {
         HandlePermits => matches!(role, PermitClerk),
         ManagePermits => matches!(role, Admin),
         ReadPermitStats => matches!(role, Admin | PermitClerk),
+        ReadCases => matches!(role, CaseHandler | LegalSupervisor),
+        HandleCases => matches!(role, CaseHandler),
+        SuperviseCases => matches!(role, LegalSupervisor),
+        ReadEvidence => matches!(role, CaseHandler | LegalSupervisor | EvidenceCustodian),
+        HandleEvidence => matches!(role, EvidenceCustodian),
+        ManageCases => matches!(role, Admin),
     }
 }
 

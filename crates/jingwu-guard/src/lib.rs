@@ -3,7 +3,7 @@
 //!
 //! 1. a **pure crate** ([`PURE_CRATES`]: `jingwu-core`, `jingwu-audit`, `jingwu-validate`,
 //!    `jingwu-command`, `jingwu-routing`, `jingwu-hazmat`, `jingwu-traffic`, `jingwu-payments`,
-//!    `jingwu-permits` and the coming `jingwu-cases`) must not reach an async runtime, SQL or an HTTP framework
+//!    `jingwu-permits` and `jingwu-cases`) must not reach an async runtime, SQL or an HTTP framework
 //!    ([`FORBIDDEN`]: `tokio`, `sqlx`, `axum` and their `-*` companions) through its normal
 //!    dependencies, directly or transitively (dev- and build-dependencies do not ship in it);
 //! 2. `jingwu-api` must not name `jingwu-store` among its own dependencies of any kind

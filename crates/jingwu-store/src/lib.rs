@@ -12,6 +12,7 @@ mod error;
 mod scope;
 mod write;
 
+pub mod cases;
 pub mod command;
 pub mod foundation;
 pub mod hazmat;

@@ -64,7 +64,7 @@ pub const ORGS: [(&str, &str, &str, &str, Option<&str>); 7] = [
 
 /// (username, display name, role, org code). The first thirteen are the demo's accounts
 /// (those the demo puts in districts left out here sit in Jiangbei instead).
-pub const ACCOUNTS: [(&str, &str, &str, &str); 19] = [
+pub const ACCOUNTS: [(&str, &str, &str, &str); 22] = [
     ("admin", "系统管理员", "admin", "330200"),
     ("dispatcher", "市局指挥中心调度员", "dispatcher", "330200"),
     (
@@ -109,6 +109,26 @@ pub const ACCOUNTS: [(&str, &str, &str, &str); 19] = [
         "33020501",
     ),
     ("citizen2", "市民 李芳", "citizen", "330200"),
+    // Law enforcement's other side: a handler of another station, the district legal office
+    // (county-level approver of extensions), a custodian of another district's store.
+    (
+        "gulou.case",
+        "鼓楼派出所办案民警 孙立",
+        "case_handler",
+        "33020301",
+    ),
+    (
+        "jiangbei.legal",
+        "江北分局法制大队审核员 钱红",
+        "legal_supervisor",
+        "330205",
+    ),
+    (
+        "haishu.evidence",
+        "海曙分局物证管理员 冯伟",
+        "evidence_custodian",
+        "330203",
+    ),
     (
         "jiangbei.fire",
         "江北消防救援大队指挥员",

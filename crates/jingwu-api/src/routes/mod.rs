@@ -1,5 +1,6 @@
 //! Every route under `/api`, registered together with its OpenAPI description.
 
+pub(crate) mod cases;
 mod command;
 mod dto;
 mod foundation;
@@ -24,5 +25,6 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(hazmat::router())
         .merge(traffic::router())
         .merge(permits::router())
+        .merge(cases::router())
         .merge(payments::router())
 }

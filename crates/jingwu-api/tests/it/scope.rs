@@ -49,7 +49,7 @@ async fn a_station_cannot_read_or_change_another_station() {
         .iter()
         .map(|u| u["username"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["gulou.admin", "officer"]);
+    assert_eq!(names, ["gulou.admin", "gulou.case", "officer"]);
 
     // The other station's admin cannot be read or revoked.
     let yuehu_admin = t.login("yuehu.admin").await;

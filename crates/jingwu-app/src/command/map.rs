@@ -22,8 +22,8 @@ impl LiveScope {
     /// Whether this subscriber hears of `e` (one policy decision per event).
     #[must_use]
     pub fn allows(&self, e: &LiveEvent) -> bool {
-        // The approval window's events are its own pages' (the hall display), not the map's.
-        !matches!(e, LiveEvent::Permits { .. })
+        // The approval window's and law enforcement's events are their own pages', not the map's.
+        !matches!(e, LiveEvent::Permits { .. } | LiveEvent::Cases { .. })
             && policy::may_receive(&self.who, Listener::Browser, &e.scope())
     }
 }

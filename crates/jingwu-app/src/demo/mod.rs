@@ -165,7 +165,7 @@ const DISTRICTS: [District; 10] = [
 ];
 
 /// (username, display name, role, org code).
-const ACCOUNTS: [(&str, &str, &str, &str); 13] = [
+const ACCOUNTS: [(&str, &str, &str, &str); 16] = [
     ("admin", "系统管理员", "admin", "330200"),
     ("dispatcher", "市局指挥中心调度员", "dispatcher", "330200"),
     (
@@ -194,6 +194,26 @@ const ACCOUNTS: [(&str, &str, &str, &str); 13] = [
     ),
     ("fire", "消防支队指挥员 孙浩", "fire_commander", "330200"),
     ("citizen", "市民 张伟", "citizen", "330200"),
+    // Law enforcement: the county's legal office approves extensions of legal clocks; a
+    // handler and a custodian of another district show what jurisdiction hides.
+    (
+        "ninghai.legal",
+        "宁海县局法制大队审核员 钱红",
+        "legal_supervisor",
+        "330226",
+    ),
+    (
+        "gulou.case",
+        "鼓楼派出所办案民警 孙立",
+        "case_handler",
+        "33020301",
+    ),
+    (
+        "haishu.evidence",
+        "海曙分局物证管理员 冯伟",
+        "evidence_custodian",
+        "330203",
+    ),
 ];
 
 #[derive(Debug, Clone)]

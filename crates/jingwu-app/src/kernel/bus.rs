@@ -44,6 +44,14 @@ pub enum LiveEvent {
         office_id: String,
         org_path: String,
     },
+    /// Law enforcement changed at a unit: `kind` is `case`, `area` (the handling-area board
+    /// redraws: someone came, moved, left, or a clock warned) or `evidence`, with the record's
+    /// id.
+    Cases {
+        kind: &'static str,
+        id: String,
+        org_path: String,
+    },
 }
 
 impl LiveEvent {
@@ -65,7 +73,8 @@ impl LiveEvent {
             | LiveEvent::Unit { org_path, .. }
             | LiveEvent::CoverageAlert { org_path, .. }
             | LiveEvent::Hazmat { org_path, .. }
-            | LiveEvent::Permits { org_path, .. } => EventScope::Org {
+            | LiveEvent::Permits { org_path, .. }
+            | LiveEvent::Cases { org_path, .. } => EventScope::Org {
                 org_path: org_path.clone(),
             },
         }

@@ -35,6 +35,12 @@ permits    permit_self_service . . . . . . . . . x
 permits    handle_permits   . . . . x . . . . .
 permits    manage_permits   x . . . . . . . . .
 permits    read_permit_stats x . . . x . . . . .
+cases      read_cases       . . . . . x x . . .
+cases      handle_cases     . . . . . x . . . .
+cases      supervise_cases  . . . . . . x . . .
+cases      read_evidence    . . . . . x x x . .
+cases      handle_evidence  . . . . . . . x . .
+cases      manage_cases     x . . . . . . . . .
 ";
 
 fn render() -> String {

@@ -47,6 +47,7 @@ fn event_of(e: &LiveEvent) -> Event {
             "permits",
             serde_json::json!({"kind": kind, "office_id": office_id}),
         ),
+        LiveEvent::Cases { kind, id, .. } => ("cases", serde_json::json!({"kind": kind, "id": id})),
     };
     Event::default().event(name).data(data.to_string())
 }

@@ -1,0 +1,5 @@
+//! (being written)
+
+use super::Cases;
+
+impl Cases<'_> {}

@@ -1,0 +1,6 @@
+//! The law-enforcement rules, checked without a database: legal clocks at their boundaries,
+//! the handling area's custody record, the custody state machine and its hash chain,
+//! retention, inventories.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod clock;
