@@ -6,7 +6,6 @@
 //! limits as data (`limits`). The rules are `jingwu-cases'`; views of case files and evidence
 //! are audited (`kernel.record_view`), and so is every refusal (`Cases::denied`).
 
-
 mod area;
 mod clocks;
 mod evidence;
@@ -15,6 +14,11 @@ mod from_incident;
 mod inventory;
 mod limits;
 mod supervision;
+
+pub use files::{
+    CASE_DOCUMENT_MAX_BYTES, CaseDeadlineView, CaseFile, CaseQuery, CaseSummary, NewCase, NewParty,
+};
+pub use supervision::{AlertingClock, CaseLabel, FlaggedItem, SupervisionView};
 
 use std::sync::Arc;
 
