@@ -579,13 +579,14 @@ fn decode_label(r: &AnyRow, from: usize) -> Result<CaseLabel> {
 }
 
 const LABEL_COLUMNS: &str = "k.id, k.number, k.title, o.path, lo.path";
-const LABEL_FROM: &str = "cases k JOIN org_units o ON o.id = k.org_id \
+/// The joins that name a case `k` with its units `o` (handling) and `lo` (legal office).
+const LABEL_JOINS: &str = "JOIN org_units o ON o.id = k.org_id \
      JOIN org_units lo ON lo.id = k.legal_org_id";
 
 /// The label of a case (for clocks that name it).
 pub async fn case_label(db: &mut impl Conn, case_id: &str) -> Result<Option<CaseLabel>> {
     let row = sqlx::query(&format!(
-        "SELECT {LABEL_COLUMNS} FROM {LABEL_FROM} WHERE k.id = $1"
+        "SELECT {LABEL_COLUMNS} FROM cases k {LABEL_JOINS} WHERE k.id = $1"
     ))
     .bind(case_id)
     .fetch_optional(db.raw())
@@ -601,7 +602,7 @@ pub async fn open_corrections(
 ) -> Result<Vec<(Comment, CaseLabel)>> {
     let sql = format!(
         "SELECT {COMMENT_COLUMNS}, {LABEL_COLUMNS} FROM case_comments c \
-         JOIN {LABEL_FROM} ON k.id = c.case_id \
+         JOIN cases k ON k.id = c.case_id {LABEL_JOINS} \
          WHERE {} AND c.kind = 'correction' AND c.resolved_at IS NULL \
          ORDER BY c.at, c.id LIMIT $4",
         reach_sql(1)
@@ -634,7 +635,7 @@ pub async fn flagged_items(
 ) -> Result<Vec<FlaggedItem>> {
     let sql = format!(
         "SELECT e.id, e.barcode, e.description, e.category, e.state, {LABEL_COLUMNS} \
-         FROM evidence_items e JOIN {LABEL_FROM} ON k.id = e.case_id \
+         FROM evidence_items e JOIN cases k ON k.id = e.case_id {LABEL_JOINS} \
          WHERE {} AND e.flagged = 1 ORDER BY k.number, e.barcode LIMIT $4",
         reach_sql(1)
     );

@@ -6,8 +6,8 @@ use axum::extract::{DefaultBodyLimit, Path, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jingwu_app::{
-    AlertingClock, CaseDeadlineView, CaseFile, CaseQuery, CaseSummary, FlaggedItem, NewCase,
-    NewParty, SupervisionView,
+    AlertingClock, CaseDeadlineView as DeadlineRecord, CaseFile, CaseQuery, CaseSummary,
+    FlaggedItem, NewCase, NewParty, SupervisionView,
 };
 use jingwu_cases::case::{
     CaseKind, CaseStatus, Comment, CommentKind, Document, IdKind, Party, PartyRole, Step, StepKind,
@@ -38,7 +38,7 @@ pub(super) fn code<T: TextEnum>(name: &str, s: &str) -> Result<T, ApiError> {
 
 /// A legal clock at the instant of the answer.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ClockView {
+pub struct LegalClockView {
     pub started_at: String,
     pub due_at: String,
     /// The limit in force, extensions included.
@@ -52,9 +52,9 @@ pub struct ClockView {
     pub stopped: bool,
 }
 
-impl From<ClockState> for ClockView {
+impl From<ClockState> for LegalClockView {
     fn from(s: ClockState) -> Self {
-        ClockView {
+        LegalClockView {
             started_at: ts(s.started_at),
             due_at: ts(s.due_at),
             limit_minutes: s.limit_minutes,
@@ -122,7 +122,7 @@ fn case_view(s: &CaseSummary) -> CaseView {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct PartyView {
+pub struct CasePartyView {
     pub id: String,
     /// `GET /api/v1/cases/codes`, `party_roles`.
     pub role: String,
@@ -138,9 +138,9 @@ pub struct PartyView {
     pub added_at: String,
 }
 
-impl From<Party> for PartyView {
+impl From<Party> for CasePartyView {
     fn from(p: Party) -> Self {
-        PartyView {
+        CasePartyView {
             id: p.id.to_string(),
             role: p.role.as_str().into(),
             name: p.name,
@@ -157,7 +157,7 @@ impl From<Party> for PartyView {
 
 /// A document attached to a step.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct DocumentView {
+pub struct CaseDocumentView {
     pub sha256: String,
     pub name: String,
     pub media_type: String,
@@ -166,8 +166,8 @@ pub struct DocumentView {
     pub url: String,
 }
 
-fn document_view(case_id: &str, d: Document) -> DocumentView {
-    DocumentView {
+fn document_view(case_id: &str, d: Document) -> CaseDocumentView {
+    CaseDocumentView {
         url: format!("/api/v1/cases/{case_id}/documents/{}", d.sha256),
         sha256: d.sha256,
         name: d.name,
@@ -177,20 +177,20 @@ fn document_view(case_id: &str, d: Document) -> DocumentView {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct StepView {
+pub struct CaseStepView {
     pub id: String,
     /// `GET /api/v1/cases/codes`, `step_kinds`.
     pub kind: String,
     pub note: String,
-    pub document: Option<DocumentView>,
+    pub document: Option<CaseDocumentView>,
     pub by_id: String,
     pub at: String,
 }
 
-impl From<Step> for StepView {
+impl From<Step> for CaseStepView {
     fn from(s: Step) -> Self {
         let case_id = s.case_id.to_string();
-        StepView {
+        CaseStepView {
             id: s.id.to_string(),
             kind: s.kind.as_str().into(),
             note: s.note,
@@ -203,7 +203,7 @@ impl From<Step> for StepView {
 
 /// A case deadline with its legal basis and its clock now.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct DeadlineView {
+pub struct CaseDeadlineView {
     pub id: String,
     pub limit_code: String,
     pub limit_name_zh: String,
@@ -216,12 +216,12 @@ pub struct DeadlineView {
     pub note: String,
     /// Approved extensions, in minutes.
     pub extended_minutes: i64,
-    pub clock: ClockView,
+    pub clock: LegalClockView,
 }
 
-impl From<CaseDeadlineView> for DeadlineView {
-    fn from(v: CaseDeadlineView) -> Self {
-        DeadlineView {
+impl From<DeadlineRecord> for CaseDeadlineView {
+    fn from(v: DeadlineRecord) -> Self {
+        CaseDeadlineView {
             id: v.deadline.id.to_string(),
             basis: v.limit.basis(),
             limit_code: v.limit.code,
@@ -237,7 +237,7 @@ impl From<CaseDeadlineView> for DeadlineView {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct CommentView {
+pub struct CaseCommentView {
     pub id: String,
     pub case_id: String,
     /// `comment` or `correction`.
@@ -251,9 +251,9 @@ pub struct CommentView {
     pub resolution: Option<String>,
 }
 
-impl From<Comment> for CommentView {
+impl From<Comment> for CaseCommentView {
     fn from(c: Comment) -> Self {
-        CommentView {
+        CaseCommentView {
             id: c.id.to_string(),
             case_id: c.case_id.to_string(),
             kind: c.kind.as_str().into(),
@@ -269,7 +269,7 @@ impl From<Comment> for CommentView {
 
 /// What still keeps a case from ending.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct OpenWorkView {
+pub struct CaseOpenWorkView {
     /// Required corrections not answered.
     pub corrections: usize,
     /// People in a handling area for the case.
@@ -290,11 +290,11 @@ pub struct CaseFileView {
     pub occurred_at: Option<String>,
     pub created_by: String,
     pub created_at: String,
-    pub parties: Vec<PartyView>,
-    pub steps: Vec<StepView>,
-    pub deadlines: Vec<DeadlineView>,
-    pub comments: Vec<CommentView>,
-    pub open: OpenWorkView,
+    pub parties: Vec<CasePartyView>,
+    pub steps: Vec<CaseStepView>,
+    pub deadlines: Vec<CaseDeadlineView>,
+    pub comments: Vec<CaseCommentView>,
+    pub open: CaseOpenWorkView,
 }
 
 fn file_view(f: CaseFile) -> CaseFileView {
@@ -317,7 +317,7 @@ fn file_view(f: CaseFile) -> CaseFileView {
         steps: f.steps.into_iter().map(Into::into).collect(),
         deadlines: f.deadlines.into_iter().map(Into::into).collect(),
         comments: f.comments.into_iter().map(Into::into).collect(),
-        open: OpenWorkView {
+        open: CaseOpenWorkView {
             corrections: f.open.corrections,
             in_area: f.open.in_area,
             running_deadlines: f.open.running_deadlines,
@@ -483,7 +483,7 @@ pub struct NewPartyRequest {
 #[utoipa::path(post, path = "/api/v1/cases/{id}/parties", tag = "cases", security(("bearer" = []), ("cookie" = [])),
     params(("id" = String, Path, description = "Case id")),
     request_body = NewPartyRequest,
-    responses((status = 201, body = PartyView),
+    responses((status = 201, body = CasePartyView),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -495,7 +495,7 @@ pub async fn add_party(
     caller: Caller,
     Path(id): Path<CaseId>,
     Json(r): Json<NewPartyRequest>,
-) -> Result<(StatusCode, axum::Json<PartyView>), ApiError> {
+) -> Result<(StatusCode, axum::Json<CasePartyView>), ApiError> {
     let p = NewParty {
         role: code::<PartyRole>("role", &r.role)?,
         name: r.name,
@@ -515,7 +515,7 @@ pub async fn add_party(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct NewStepRequest {
+pub struct NewCaseStepRequest {
     /// `GET /api/v1/cases/codes`, `step_kinds` (not those a status change records).
     pub kind: String,
     #[serde(default)]
@@ -525,8 +525,8 @@ pub struct NewStepRequest {
 /// Record a step of an open case without a document.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/steps", tag = "cases", security(("bearer" = []), ("cookie" = [])),
     params(("id" = String, Path, description = "Case id")),
-    request_body = NewStepRequest,
-    responses((status = 201, body = StepView),
+    request_body = NewCaseStepRequest,
+    responses((status = 201, body = CaseStepView),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -537,8 +537,8 @@ pub async fn add_step(
     Ctx(ctx): Ctx,
     caller: Caller,
     Path(id): Path<CaseId>,
-    Json(r): Json<NewStepRequest>,
-) -> Result<(StatusCode, axum::Json<StepView>), ApiError> {
+    Json(r): Json<NewCaseStepRequest>,
+) -> Result<(StatusCode, axum::Json<CaseStepView>), ApiError> {
     let kind = code::<StepKind>("kind", &r.kind)?;
     let step = s
         .app
@@ -564,7 +564,7 @@ pub struct DocumentStepQuery {
     params(("id" = String, Path, description = "Case id"), DocumentStepQuery,
         ("X-Filename" = Option<String>, Header, description = "The file's name, URL-encoded")),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
-    responses((status = 201, body = StepView),
+    responses((status = 201, body = CaseStepView),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -578,7 +578,7 @@ pub async fn add_document_step(
     Path(id): Path<CaseId>,
     Query(q): Query<DocumentStepQuery>,
     req: Request,
-) -> Result<(StatusCode, axum::Json<StepView>), ApiError> {
+) -> Result<(StatusCode, axum::Json<CaseStepView>), ApiError> {
     let kind = code::<StepKind>("kind", &q.kind)?;
     let filename = req
         .headers()
@@ -669,7 +669,7 @@ pub async fn document(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct NewDeadlineRequest {
+pub struct NewCaseDeadlineRequest {
     /// A legal limit that applies to cases (`GET /api/v1/cases/limits`).
     pub limit_code: String,
     /// When the clock starts (RFC 3339, not in the future), e.g. the detention.
@@ -682,8 +682,8 @@ pub struct NewDeadlineRequest {
 /// thousandths and overdue at its end.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/deadlines", tag = "cases", security(("bearer" = []), ("cookie" = [])),
     params(("id" = String, Path, description = "Case id")),
-    request_body = NewDeadlineRequest,
-    responses((status = 201, body = DeadlineView),
+    request_body = NewCaseDeadlineRequest,
+    responses((status = 201, body = CaseDeadlineView),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -694,8 +694,8 @@ pub async fn start_deadline(
     Ctx(ctx): Ctx,
     caller: Caller,
     Path(id): Path<CaseId>,
-    Json(r): Json<NewDeadlineRequest>,
-) -> Result<(StatusCode, axum::Json<DeadlineView>), ApiError> {
+    Json(r): Json<NewCaseDeadlineRequest>,
+) -> Result<(StatusCode, axum::Json<CaseDeadlineView>), ApiError> {
     let started_at = super::time("started_at", &r.started_at)?;
     let d = s
         .app
@@ -715,7 +715,7 @@ pub async fn start_deadline(
 /// Record a case deadline met: its clock stops (once).
 #[utoipa::path(post, path = "/api/v1/cases/{id}/deadlines/{deadline_id}/met", tag = "cases", security(("bearer" = []), ("cookie" = [])),
     params(("id" = String, Path, description = "Case id"), ("deadline_id" = String, Path, description = "Deadline id")),
-    responses((status = 200, body = DeadlineView),
+    responses((status = 200, body = CaseDeadlineView),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -725,7 +725,7 @@ pub async fn meet_deadline(
     Ctx(ctx): Ctx,
     caller: Caller,
     Path((id, deadline_id)): Path<(CaseId, DeadlineId)>,
-) -> Result<axum::Json<DeadlineView>, ApiError> {
+) -> Result<axum::Json<CaseDeadlineView>, ApiError> {
     let d = s
         .app
         .cases()
@@ -736,7 +736,7 @@ pub async fn meet_deadline(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct StatusRequest {
+pub struct CaseStatusRequest {
     /// `filed`, `closed`, `revoked` or `not_filed`.
     pub to: String,
     /// Why (required to revoke or not file; the result when closing).
@@ -749,7 +749,7 @@ pub struct StatusRequest {
 /// or a deadline runs (409 `case_state`).
 #[utoipa::path(post, path = "/api/v1/cases/{id}/status", tag = "cases", security(("bearer" = []), ("cookie" = [])),
     params(("id" = String, Path, description = "Case id")),
-    request_body = StatusRequest,
+    request_body = CaseStatusRequest,
     responses((status = 200, body = CaseView),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -761,7 +761,7 @@ pub async fn move_case(
     Ctx(ctx): Ctx,
     caller: Caller,
     Path(id): Path<CaseId>,
-    Json(r): Json<StatusRequest>,
+    Json(r): Json<CaseStatusRequest>,
 ) -> Result<axum::Json<CaseView>, ApiError> {
     let to = code::<CaseStatus>("to", &r.to)?;
     let c = s
@@ -774,7 +774,7 @@ pub async fn move_case(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct CommentRequest {
+pub struct CaseCommentRequest {
     /// `comment` or `correction` (the handler must answer it before the case ends).
     pub kind: String,
     pub text: String,
@@ -783,8 +783,8 @@ pub struct CommentRequest {
 /// A legal supervisor's comment or required correction on a case in reach.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/comments", tag = "cases", security(("bearer" = []), ("cookie" = [])),
     params(("id" = String, Path, description = "Case id")),
-    request_body = CommentRequest,
-    responses((status = 201, body = CommentView),
+    request_body = CaseCommentRequest,
+    responses((status = 201, body = CaseCommentView),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -795,8 +795,8 @@ pub async fn add_comment(
     Ctx(ctx): Ctx,
     caller: Caller,
     Path(id): Path<CaseId>,
-    Json(r): Json<CommentRequest>,
-) -> Result<(StatusCode, axum::Json<CommentView>), ApiError> {
+    Json(r): Json<CaseCommentRequest>,
+) -> Result<(StatusCode, axum::Json<CaseCommentView>), ApiError> {
     let kind = code::<CommentKind>("kind", &r.kind)?;
     let c = s
         .app
@@ -808,7 +808,7 @@ pub async fn add_comment(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ResolveRequest {
+pub struct CorrectionAnswerRequest {
     /// What was corrected.
     pub resolution: String,
 }
@@ -816,8 +816,8 @@ pub struct ResolveRequest {
 /// The handler answers a required correction (once: 409 `correction_answered` after).
 #[utoipa::path(post, path = "/api/v1/cases/comments/{id}/resolve", tag = "cases", security(("bearer" = []), ("cookie" = [])),
     params(("id" = String, Path, description = "Comment id")),
-    request_body = ResolveRequest,
-    responses((status = 200, body = CommentView),
+    request_body = CorrectionAnswerRequest,
+    responses((status = 200, body = CaseCommentView),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -828,8 +828,8 @@ pub async fn resolve(
     Ctx(ctx): Ctx,
     caller: Caller,
     Path(id): Path<CommentId>,
-    Json(r): Json<ResolveRequest>,
-) -> Result<axum::Json<CommentView>, ApiError> {
+    Json(r): Json<CorrectionAnswerRequest>,
+) -> Result<axum::Json<CaseCommentView>, ApiError> {
     let c = s
         .app
         .cases()
@@ -871,7 +871,7 @@ pub struct AlertingClockView {
     pub handler_id: String,
     pub supervisor_id: Option<String>,
     pub extended_minutes: i64,
-    pub clock: ClockView,
+    pub clock: LegalClockView,
 }
 
 impl From<AlertingClock> for AlertingClockView {
@@ -897,13 +897,13 @@ impl From<AlertingClock> for AlertingClockView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OpenCorrectionView {
     #[serde(flatten)]
-    pub comment: CommentView,
+    pub comment: CaseCommentView,
     pub case: CaseRefView,
 }
 
 /// An evidence item flagged for attention.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct FlaggedItemView {
+pub struct SupervisedItemView {
     pub item_id: String,
     pub barcode: String,
     pub description: String,
@@ -912,9 +912,9 @@ pub struct FlaggedItemView {
     pub case: CaseRefView,
 }
 
-impl From<FlaggedItem> for FlaggedItemView {
+impl From<FlaggedItem> for SupervisedItemView {
     fn from(f: FlaggedItem) -> Self {
-        FlaggedItemView {
+        SupervisedItemView {
             item_id: f.item_id,
             barcode: f.barcode,
             description: f.description,
@@ -927,18 +927,18 @@ impl From<FlaggedItem> for FlaggedItemView {
 
 /// What supervision keeps an eye on.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct SupervisionViewDto {
+pub struct CaseSupervisionView {
     /// Running clocks in warning or overdue, the soonest due first.
     pub clocks: Vec<AlertingClockView>,
     /// Required corrections not answered, oldest first.
     pub corrections: Vec<OpenCorrectionView>,
     /// Flagged evidence items, by case.
-    pub flagged: Vec<FlaggedItemView>,
+    pub flagged: Vec<SupervisedItemView>,
 }
 
-impl From<SupervisionView> for SupervisionViewDto {
+impl From<SupervisionView> for CaseSupervisionView {
     fn from(v: SupervisionView) -> Self {
-        SupervisionViewDto {
+        CaseSupervisionView {
             clocks: v.clocks.into_iter().map(Into::into).collect(),
             corrections: v
                 .corrections
@@ -956,14 +956,14 @@ impl From<SupervisionView> for SupervisionViewDto {
 /// The supervision view of the caller's reach: legal clocks (people in the handling area,
 /// case deadlines) in warning or overdue, open corrections, flagged evidence items.
 #[utoipa::path(get, path = "/api/v1/cases/supervision", tag = "cases", security(("bearer" = []), ("cookie" = [])),
-    responses((status = 200, body = SupervisionViewDto),
+    responses((status = 200, body = CaseSupervisionView),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json")))]
 pub async fn supervision(
     State(s): State<AppState>,
     Ctx(ctx): Ctx,
     caller: Caller,
-) -> Result<axum::Json<SupervisionViewDto>, ApiError> {
+) -> Result<axum::Json<CaseSupervisionView>, ApiError> {
     let v = s.app.cases().supervision(&caller.principal, &ctx).await?;
     Ok(axum::Json(v.into()))
 }
