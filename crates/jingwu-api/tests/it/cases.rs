@@ -249,7 +249,7 @@ async fn a_criminal_case_from_acceptance_to_closing() {
     let id = cf::case(&t, &case, "criminal").await;
     cf::party(&t, &case, &id, "suspect", 11).await;
     cf::party(&t, &case, &id, "victim", 12).await;
-    cf::step(&t, &case, &id, "questioning", "询问被害人").await;
+    cf::step(&t, &case, &id, "questioning", "询问被害人\n（第1页）").await;
 
     // A criminal case is filed before it closes; status steps are not recorded by hand.
     cf::status_resp(&t, &case, &id, "closed", "")
@@ -346,6 +346,7 @@ async fn a_criminal_case_from_acceptance_to_closing() {
             "close"
         ]
     );
+    assert_eq!(file["steps"][1]["note"], "询问被害人\n（第1页）");
     assert_eq!(file["parties"].as_array().unwrap().len(), 2);
     assert_eq!(file["parties"][0]["id_number"], cf::resident_id(11));
     assert_eq!(file["comments"].as_array().unwrap().len(), 3);

@@ -101,7 +101,7 @@ pub struct CaseQuery {
     pub org_id: Option<String>,
 }
 
-/// A required text: trimmed, 1..=`max` characters; an optional one may be empty.
+/// A text field: trimmed, at most `max` characters, not empty when `required`.
 pub(super) fn text(
     name: &str,
     s: &str,
@@ -110,7 +110,11 @@ pub(super) fn text(
     errs: &mut Vec<FieldError>,
 ) -> String {
     let t = s.trim();
-    if (required && t.is_empty()) || t.chars().count() > max || t.chars().any(char::is_control) {
+    // Line breaks and tabs are text (a summary, a note); other control characters are not.
+    let control = t
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'));
+    if (required && t.is_empty()) || t.chars().count() > max || control {
         let why = if required {
             format!("required, at most {max} characters")
         } else {
