@@ -12,6 +12,7 @@ mod contracts;
 mod coverage;
 mod errors;
 mod events;
+mod from_incident;
 mod hazmat;
 mod layers;
 mod matrix;

@@ -134,6 +134,7 @@ async fn the_openapi_document_lists_every_api_route() {
         "POST /api/v1/hazmat/stations",
         "POST /api/v1/hazmat/vehicles",
         "POST /api/v1/incidents",
+        "POST /api/v1/incidents/{id}/case",
         "POST /api/v1/incidents/{id}/close",
         "POST /api/v1/incidents/{id}/dispatch",
         "POST /api/v1/incidents/{id}/handover",

@@ -18,6 +18,7 @@ mod supervision;
 pub use files::{
     CASE_DOCUMENT_MAX_BYTES, CaseDeadlineView, CaseFile, CaseQuery, CaseSummary, NewCase, NewParty,
 };
+pub use from_incident::CaseFromIncident;
 pub use supervision::{AlertingClock, CaseLabel, FlaggedItem, SupervisionView};
 
 use std::sync::Arc;

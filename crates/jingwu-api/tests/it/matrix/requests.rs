@@ -194,7 +194,8 @@ pub fn scopes(route: &str) -> Option<&'static [Sc]> {
         | "POST /api/v1/incidents/{id}/merge"
         | "GET /api/v1/incidents/{id}/eido"
         | "GET /api/v1/incidents/{id}/media"
-        | "POST /api/v1/incidents/{id}/media" => INCIDENT,
+        | "POST /api/v1/incidents/{id}/media"
+        | "POST /api/v1/incidents/{id}/case" => INCIDENT,
         "POST /api/v1/orgs"
         | "GET /api/v1/orgs/{id}"
         | "GET /api/v1/users"
@@ -469,6 +470,11 @@ pub async fn build(
         "GET /api/v1/incidents/{id}/eido" => {
             Req::get(format!("/api/v1/incidents/{}/eido", side.incident))
         }
+        "POST /api/v1/incidents/{id}/case" => Req::json(
+            Method::POST,
+            format!("/api/v1/incidents/{}/case", side.incident),
+            json!({"kind": "criminal"}),
+        ),
         "GET /api/v1/incidents/{id}/media" => {
             Req::get(format!("/api/v1/incidents/{}/media", side.incident))
         }
