@@ -17,6 +17,7 @@ mod matrix;
 mod media;
 mod openapi;
 mod permits;
+mod refunds;
 mod scope;
 mod sessions;
 mod stats;
