@@ -264,6 +264,15 @@ async fn a_late_payment_for_a_withdrawn_application_and_a_second_payment_are_ref
     let (b, id2, first) = submitted(&t, &office, 2).await;
     let second = open_order(&t, &b, &id2).await;
     pay(&t, &second).await;
+    // The channel takes one payment per order.
+    t.call(
+        Method::POST,
+        "/api/v1/payments/sandbox/pay",
+        None,
+        Some(json!({"request": second["request"]})),
+    )
+    .await
+    .problem(StatusCode::UNPROCESSABLE_ENTITY, "payment_channel_refused");
     pay(&t, &first).await;
     let v = application(&t, &b, &id2).await;
     assert_eq!(v["paid"], true);
@@ -367,6 +376,29 @@ async fn a_failing_channel_is_retried_with_backoff_then_given_up_for_staff() {
     t.get("/api/v1/payments/refunds?status=lost", &admin)
         .await
         .problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+}
+
+#[tokio::test]
+async fn the_channel_refuses_more_than_was_paid_and_the_refund_is_given_up_at_once() {
+    let (t, office) = bureau().await;
+    let (_, _, order) = rejected_paid(&t, &office, 1).await;
+    // As if the channel had paid back a fen of this trade already (outside Jingwu).
+    let moved = t
+        .sql_execute("UPDATE payment_sandbox_trades SET refunded_fen = 1")
+        .await
+        .unwrap();
+    assert_eq!(moved, 1);
+    let d = t.app.payments().run_refunds().await.unwrap();
+    assert_eq!((d.sent, d.failed), (1, 1), "a final refusal is not retried");
+    let l = staff_list(&t, "permit", "").await;
+    assert!(
+        l[0]["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("ACQ.REFUND_AMT_NOT_EQUAL_TOTAL"),
+        "{l}"
+    );
+    assert!(paid_back(&t, &order).await.is_empty());
 }
 
 #[tokio::test]

@@ -285,10 +285,11 @@ impl Payments<'_> {
                 what: "jurisdiction",
             })?;
         drop(conn);
+        // A channel serves the whole bureau: admins of the root only.
         if who.role != jingwu_core::Role::Admin {
-            return Err(AppError::denied_scope(jingwu_core::Denied::Role(
-                who.role,
-                Action::ManageTraffic,
+            return Err(AppError::Forbidden(format!(
+                "the role {} may not configure payment channels",
+                who.role.as_str()
             )));
         }
         jingwu_core::authorize(

@@ -1,7 +1,7 @@
 //! The built-in sandbox channel: it plays the payment provider for demos and tests. The
 //! payer's page fetches the merchant-signed request of their order, confirms, and the sandbox
-//! verifies the merchant's signature, books the trade in its own ledger and sends back a
-//! notification signed with its own key — which goes through the same `notify` as any
+//! verifies the merchant's signature, books the trade in its own ledger (one per order) and
+//! sends back a notification signed with its own key — which goes through the same `notify` as any
 //! channel's.
 //!
 //! Its gateway takes `alipay.trade.refund` requests (`sandbox_gateway`, in process or over
@@ -133,9 +133,24 @@ impl Payments<'_> {
             paid_at: now,
         };
         let (who, path) = self.channel_principal().await?;
+        let paid_already = || refused("the order is paid already");
         self.k()
             .write(&who, ctx, async |tx| {
-                ledger::insert_trade(tx.db(), &trade).await?;
+                // One payment per order, as a provider takes it (`UNIQUE (app_id, out_trade_no)`
+                // answers a concurrent second one).
+                if !ledger::trades_of_order(tx.db(), &trade.out_trade_no)
+                    .await?
+                    .is_empty()
+                {
+                    return Err(paid_already());
+                }
+                ledger::insert_trade(tx.db(), &trade).await.map_err(|e| {
+                    if e.is_unique_violation() {
+                        paid_already()
+                    } else {
+                        e.into()
+                    }
+                })?;
                 tx.audit(
                     "payments.sandbox.trade",
                     ("payment_sandbox_trade", trade.trade_no.as_str()),

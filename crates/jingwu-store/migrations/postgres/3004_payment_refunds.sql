@@ -35,9 +35,10 @@ CREATE TABLE payment_sandbox_trades (
     out_trade_no  TEXT NOT NULL,
     amount_fen    BIGINT NOT NULL CHECK (amount_fen > 0),
     refunded_fen  BIGINT NOT NULL CHECK (refunded_fen >= 0 AND refunded_fen <= amount_fen),
-    paid_at       BIGINT NOT NULL
+    paid_at       BIGINT NOT NULL,
+    -- A provider takes one payment per merchant order.
+    UNIQUE (app_id, out_trade_no)
 );
-CREATE INDEX payment_sandbox_trades_order ON payment_sandbox_trades(out_trade_no);
 CREATE INDEX payment_sandbox_trades_paid ON payment_sandbox_trades(paid_at);
 
 CREATE TABLE payment_sandbox_refunds (

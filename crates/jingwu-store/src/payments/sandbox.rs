@@ -83,7 +83,7 @@ pub async fn trade_by_no(db: &mut impl Conn, trade_no: &str) -> Result<Option<Sa
     row.as_ref().map(trade).transpose()
 }
 
-/// The trades that paid one order of ours (usually one; more when it was paid twice).
+/// The trade that paid one order of ours (at most one: the ledger takes one per order).
 pub async fn trades_of_order(db: &mut impl Conn, out_trade_no: &str) -> Result<Vec<SandboxTrade>> {
     let rows = sqlx::query(&format!(
         "SELECT {TRADE_COLUMNS} FROM payment_sandbox_trades WHERE out_trade_no = $1 \
