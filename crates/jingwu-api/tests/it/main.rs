@@ -19,6 +19,7 @@ mod matrix;
 mod media;
 mod openapi;
 mod permits;
+mod refunds;
 mod scope;
 mod sessions;
 mod stats;
