@@ -24,7 +24,7 @@ use jingwu_store::Store;
 pub use cases::*;
 pub use command::*;
 pub use demo::{
-    DEMO_DRIVERS, DEMO_ENTERPRISES, DEMO_NEW_PLATE, DEMO_NEW_RESIDENT, DEMO_PASSWORD,
+    CasesDemo, DEMO_DRIVERS, DEMO_ENTERPRISES, DEMO_NEW_PLATE, DEMO_NEW_RESIDENT, DEMO_PASSWORD,
     DEMO_STATIONS, DemoLogin, DemoPace, DemoSummary, PermitsDemo, SCAN_PNG, TrafficDemo,
     demo_items,
 };

@@ -108,6 +108,18 @@ pub async fn run(file: Option<&Path>, args: ServeArgs, demo: bool) -> anyhow::Re
                 "demo approval window loaded"
             );
         }
+        let cases = app
+            .seed_demo_cases()
+            .await
+            .context("cannot load the demo city's cases")?;
+        if cases.cases > 0 {
+            tracing::info!(
+                cases = cases.cases,
+                in_area = cases.in_area,
+                items = cases.items,
+                "demo law enforcement loaded"
+            );
+        }
         print_demo_logins(&summary, addr);
     }
     // A bureau starts with the reference chemicals (added once the city exists).
