@@ -23,6 +23,8 @@ jingwu_core::problem_codes! {
         SEAL_MISMATCH = ("seal_mismatch", 409, "The seal number does not match the item's", "封条编号不符");
         INVENTORY_STATE = ("inventory_state", 409, "The inventory is closed", "盘点已结束");
         AUDITOR_IN_CHAIN = ("auditor_in_chain", 409, "The auditor has handled items of this store: choose someone outside the chain", "盘点人员参与过保管链，请另选人员");
+        // The handling area.
+        SAFETY_CHECK_FIRST = ("safety_check_first", 409, "The safety check comes first", "请先进行人身安全检查");
     }
     fields {
         TEXT = ("case_text.invalid", "Required, within its length limit", "必填，且不超过长度限制");
@@ -33,5 +35,7 @@ jingwu_core::problem_codes! {
         BARCODE = ("barcode.invalid", "4–40 letters, digits or dashes", "条码应为4–40位字母、数字或短横线");
         SHA256 = ("sha256.invalid", "64 lowercase hexadecimal digits", "应为64位小写十六进制");
         CODE = ("case_code.unknown", "Not one of the listed codes", "不是可选代码");
+        // The handling area.
+        APPROVER = ("approver.invalid", "Not an active account above the handling unit that may approve", "审批人须为办案单位上级的有效账号");
     }
 }
