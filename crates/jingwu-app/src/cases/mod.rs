@@ -6,7 +6,6 @@
 //! limits as data (`limits`). The rules are `jingwu-cases'`; views of case files and evidence
 //! are audited (`kernel.record_view`), and so is every refusal (`Cases::denied`).
 
-
 mod area;
 mod clocks;
 mod evidence;
@@ -15,6 +14,9 @@ mod from_incident;
 mod inventory;
 mod limits;
 mod supervision;
+
+pub use area::{AreaStep, BoardLine, CustodyView, MeasureView, NewBelonging, NewCustody, NewRoom};
+pub use clocks::{AlertLine, ClockView, PendingExtension};
 
 use std::sync::Arc;
 
