@@ -34,7 +34,7 @@ use crate::{ApiError, AppState, Problem};
 
 /// A room of a handling area.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct RoomView {
+pub struct AreaRoom {
     pub id: String,
     pub org_id: String,
     /// The door plate, unique in the unit.
@@ -45,9 +45,9 @@ pub struct RoomView {
     pub active: bool,
 }
 
-impl From<Room> for RoomView {
+impl From<Room> for AreaRoom {
     fn from(r: Room) -> Self {
-        RoomView {
+        AreaRoom {
             id: r.id.into_string(),
             org_id: r.org_id,
             code: r.code,
@@ -60,7 +60,7 @@ impl From<Room> for RoomView {
 
 /// A legal clock at the instant of the answer.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ClockStateView {
+pub struct LegalClockState {
     pub started_at: String,
     pub due_at: String,
     /// The limit in force, approved extensions included.
@@ -74,9 +74,9 @@ pub struct ClockStateView {
     pub stopped: bool,
 }
 
-impl From<ClockState> for ClockStateView {
+impl From<ClockState> for LegalClockState {
     fn from(c: ClockState) -> Self {
-        ClockStateView {
+        LegalClockState {
             started_at: ts(c.started_at),
             due_at: ts(c.due_at),
             limit_minutes: c.limit_minutes,
@@ -90,7 +90,7 @@ impl From<ClockState> for ClockStateView {
 
 /// The legal limit a clock runs under.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct LimitBasis {
+pub struct LegalLimitBasis {
     pub code: String,
     pub name_zh: String,
     pub name_en: String,
@@ -102,9 +102,9 @@ pub struct LimitBasis {
     pub approver_level: Option<String>,
 }
 
-impl From<&LegalLimit> for LimitBasis {
+impl From<&LegalLimit> for LegalLimitBasis {
     fn from(l: &LegalLimit) -> Self {
-        LimitBasis {
+        LegalLimitBasis {
             code: l.code.clone(),
             name_zh: l.name_zh.clone(),
             name_en: l.name_en.clone(),
@@ -118,7 +118,7 @@ impl From<&LegalLimit> for LimitBasis {
 
 /// A requested extension of a legal clock and its decision.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ExtensionView {
+pub struct ClockExtension {
     pub id: String,
     /// `measure` or `deadline`.
     pub clock: String,
@@ -136,9 +136,9 @@ pub struct ExtensionView {
     pub decision_note: Option<String>,
 }
 
-impl From<Extension> for ExtensionView {
+impl From<Extension> for ClockExtension {
     fn from(e: Extension) -> Self {
-        ExtensionView {
+        ClockExtension {
             id: e.id.into_string(),
             clock: e.clock.as_str().into(),
             clock_id: e.clock_id,
@@ -157,7 +157,7 @@ impl From<Extension> for ExtensionView {
 
 /// A warning or expiry raised for a clock.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct RaisedAlert {
+pub struct RaisedClockAlert {
     /// `first`, `second`, `third`, `expired`.
     pub level: String,
     /// When its point was reached.
@@ -166,20 +166,20 @@ pub struct RaisedAlert {
 
 /// A measure on a person with its clock.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct MeasureView {
+pub struct AreaMeasure {
     pub id: String,
-    pub limit: LimitBasis,
+    pub limit: LegalLimitBasis,
     pub started_at: String,
     pub ended_at: Option<String>,
     pub decided_by: String,
-    pub clock: ClockStateView,
-    pub extensions: Vec<ExtensionView>,
-    pub alerts: Vec<RaisedAlert>,
+    pub clock: LegalClockState,
+    pub extensions: Vec<ClockExtension>,
+    pub alerts: Vec<RaisedClockAlert>,
 }
 
-impl From<AppMeasure> for MeasureView {
+impl From<AppMeasure> for AreaMeasure {
     fn from(v: AppMeasure) -> Self {
-        MeasureView {
+        AreaMeasure {
             id: v.measure.id.into_string(),
             limit: (&v.limit).into(),
             started_at: ts(v.measure.started_at),
@@ -190,7 +190,7 @@ impl From<AppMeasure> for MeasureView {
             alerts: v
                 .alerts
                 .into_iter()
-                .map(|(a, at)| RaisedAlert {
+                .map(|(a, at)| RaisedClockAlert {
                     level: a.as_str().into(),
                     at: ts(at),
                 })
@@ -201,7 +201,7 @@ impl From<AppMeasure> for MeasureView {
 
 /// A person in (or once in) a handling area.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct PersonView {
+pub struct AreaPerson {
     pub id: String,
     /// The unit whose area holds the person.
     pub org_id: String,
@@ -225,9 +225,9 @@ pub struct PersonView {
     pub outcome_note: Option<String>,
 }
 
-impl From<Custody> for PersonView {
+impl From<Custody> for AreaPerson {
     fn from(c: Custody) -> Self {
-        PersonView {
+        AreaPerson {
             id: c.id.into_string(),
             org_id: c.org_id,
             case_id: c.case_id.map(CaseId::into_string),
@@ -277,7 +277,7 @@ impl From<AreaEvent> for AreaEventView {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct BelongingView {
+pub struct AreaBelonging {
     pub id: String,
     pub description: String,
     pub quantity: i64,
@@ -285,9 +285,9 @@ pub struct BelongingView {
     pub returned_at: Option<String>,
 }
 
-impl From<Belonging> for BelongingView {
+impl From<Belonging> for AreaBelonging {
     fn from(b: Belonging) -> Self {
-        BelongingView {
+        AreaBelonging {
             id: b.id.into_string(),
             description: b.description,
             quantity: b.quantity,
@@ -299,11 +299,11 @@ impl From<Belonging> for BelongingView {
 /// A person's whole record.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CustodyRecord {
-    pub person: PersonView,
+    pub person: AreaPerson,
     /// Every measure taken, in order; the running one has no `ended_at`.
-    pub measures: Vec<MeasureView>,
+    pub measures: Vec<AreaMeasure>,
     pub events: Vec<AreaEventView>,
-    pub belongings: Vec<BelongingView>,
+    pub belongings: Vec<AreaBelonging>,
 }
 
 impl From<CustodyView> for CustodyRecord {
@@ -319,24 +319,24 @@ impl From<CustodyView> for CustodyRecord {
 
 /// The running measure on the board.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct BoardMeasure {
+pub struct AreaBoardMeasure {
     pub id: String,
-    pub limit: LimitBasis,
-    pub clock: ClockStateView,
+    pub limit: LegalLimitBasis,
+    pub clock: LegalClockState,
 }
 
 /// A person inside, with the running measure's clock.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct BoardLineView {
-    pub person: PersonView,
-    pub measure: Option<BoardMeasure>,
+pub struct AreaBoardLine {
+    pub person: AreaPerson,
+    pub measure: Option<AreaBoardMeasure>,
 }
 
-impl From<AppBoardLine> for BoardLineView {
+impl From<AppBoardLine> for AreaBoardLine {
     fn from(l: AppBoardLine) -> Self {
-        BoardLineView {
+        AreaBoardLine {
             person: l.custody.into(),
-            measure: l.measure.map(|(m, limit, clock)| BoardMeasure {
+            measure: l.measure.map(|(m, limit, clock)| AreaBoardMeasure {
                 id: m.id.into_string(),
                 limit: (&limit).into(),
                 clock: clock.into(),
@@ -349,7 +349,7 @@ impl From<AppBoardLine> for BoardLineView {
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
-pub struct OrgQuery {
+pub struct AreaOrgQuery {
     /// Org unit id; default the caller's own. Outside the caller's jurisdiction: 403
     /// `out_of_scope`.
     pub org: Option<String>,
@@ -358,15 +358,15 @@ pub struct OrgQuery {
 /// The rooms of the handling areas under the caller's unit (or `org`). Handlers, legal
 /// supervisors and administrators.
 #[utoipa::path(get, path = "/api/v1/cases/area/rooms", tag = "cases", security(("bearer" = []), ("cookie" = [])),
-    params(OrgQuery),
-    responses((status = 200, body = Vec<RoomView>),
+    params(AreaOrgQuery),
+    responses((status = 200, body = Vec<AreaRoom>),
         (status = 403, description = "`forbidden` or `out_of_scope`", body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn rooms(
     State(s): State<AppState>,
     caller: Caller,
-    Query(q): Query<OrgQuery>,
-) -> Result<axum::Json<Vec<RoomView>>, ApiError> {
+    Query(q): Query<AreaOrgQuery>,
+) -> Result<axum::Json<Vec<AreaRoom>>, ApiError> {
     let list = s
         .app
         .cases()
@@ -378,7 +378,7 @@ pub async fn rooms(
 /// A room as an administrator defines it.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RoomRequest {
+pub struct AreaRoomRequest {
     /// The unit whose area it is (the caller's jurisdiction).
     pub org_id: String,
     /// Door plate, 1–16 letters, digits or dashes, unique in the unit.
@@ -395,8 +395,8 @@ fn yes() -> bool {
     true
 }
 
-impl From<RoomRequest> for NewRoom {
-    fn from(r: RoomRequest) -> Self {
+impl From<AreaRoomRequest> for NewRoom {
+    fn from(r: AreaRoomRequest) -> Self {
         NewRoom {
             org_id: r.org_id,
             code: r.code,
@@ -409,16 +409,16 @@ impl From<RoomRequest> for NewRoom {
 
 /// Add a room to the handling area of a unit (administrators).
 #[utoipa::path(post, path = "/api/v1/cases/area/rooms", tag = "cases", security(("bearer" = []), ("cookie" = [])),
-    request_body = RoomRequest,
-    responses((status = 201, body = RoomView),
+    request_body = AreaRoomRequest,
+    responses((status = 201, body = AreaRoom),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn create_room(
     State(s): State<AppState>,
     Ctx(ctx): Ctx,
     caller: Caller,
-    Json(r): Json<RoomRequest>,
-) -> Result<(StatusCode, axum::Json<RoomView>), ApiError> {
+    Json(r): Json<AreaRoomRequest>,
+) -> Result<(StatusCode, axum::Json<AreaRoom>), ApiError> {
     let room = s
         .app
         .cases()
@@ -431,8 +431,8 @@ pub async fn create_room(
 /// unit).
 #[utoipa::path(put, path = "/api/v1/cases/area/rooms/{id}", tag = "cases", security(("bearer" = []), ("cookie" = [])),
     params(("id" = String, Path, description = "Room id")),
-    request_body = RoomRequest,
-    responses((status = 200, body = RoomView),
+    request_body = AreaRoomRequest,
+    responses((status = 200, body = AreaRoom),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json")))]
@@ -441,8 +441,8 @@ pub async fn update_room(
     Ctx(ctx): Ctx,
     caller: Caller,
     Path(id): Path<RoomId>,
-    Json(r): Json<RoomRequest>,
-) -> Result<axum::Json<RoomView>, ApiError> {
+    Json(r): Json<AreaRoomRequest>,
+) -> Result<axum::Json<AreaRoom>, ApiError> {
     let room = s
         .app
         .cases()
@@ -457,15 +457,15 @@ pub async fn update_room(
 /// temporarily out, with the running measure's clock — the least time left first. Handlers
 /// and legal supervisors.
 #[utoipa::path(get, path = "/api/v1/cases/area", tag = "cases", security(("bearer" = []), ("cookie" = [])),
-    params(OrgQuery),
-    responses((status = 200, body = Vec<BoardLineView>),
+    params(AreaOrgQuery),
+    responses((status = 200, body = Vec<AreaBoardLine>),
         (status = 403, description = "`forbidden` or `out_of_scope`", body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn board(
     State(s): State<AppState>,
     caller: Caller,
-    Query(q): Query<OrgQuery>,
-) -> Result<axum::Json<Vec<BoardLineView>>, ApiError> {
+    Query(q): Query<AreaOrgQuery>,
+) -> Result<axum::Json<Vec<AreaBoardLine>>, ApiError> {
     let lines = s
         .app
         .cases()
@@ -550,7 +550,7 @@ pub async fn person(
 /// What a step records.
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum StepKind {
+pub enum AreaStepKind {
     SafetyCheck,
     InfoCollected,
     RoomMove,
@@ -562,8 +562,8 @@ pub enum StepKind {
 /// `approved_by` (an account of a unit above the holding one) and `destination`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct StepRequest {
-    pub kind: StepKind,
+pub struct AreaStepRequest {
+    pub kind: AreaStepKind,
     pub note: Option<String>,
     pub room_id: Option<String>,
     /// `recover_goods`, `identify_scene`, `identify_body`, `medical`.
@@ -584,22 +584,22 @@ fn required<T>(name: &str, v: Option<T>) -> Result<T, ApiError> {
     })
 }
 
-impl StepRequest {
+impl AreaStepRequest {
     fn into_step(self) -> Result<AreaStep, ApiError> {
         let note = self.note.unwrap_or_default();
         Ok(match self.kind {
-            StepKind::SafetyCheck => AreaStep::SafetyCheck { note },
-            StepKind::InfoCollected => AreaStep::InfoCollected { note },
-            StepKind::RoomMove => AreaStep::RoomMove {
+            AreaStepKind::SafetyCheck => AreaStep::SafetyCheck { note },
+            AreaStepKind::InfoCollected => AreaStep::InfoCollected { note },
+            AreaStepKind::RoomMove => AreaStep::RoomMove {
                 room_id: RoomId::from(required("room_id", self.room_id)?),
             },
-            StepKind::Leave => AreaStep::Leave {
+            AreaStepKind::Leave => AreaStep::Leave {
                 purpose: required("purpose", self.purpose)?,
                 approved_by: required("approved_by", self.approved_by)?,
                 destination: required("destination", self.destination)?,
                 note,
             },
-            StepKind::Return => AreaStep::Return { note },
+            AreaStepKind::Return => AreaStep::Return { note },
         })
     }
 }
@@ -609,7 +609,7 @@ impl StepRequest {
 /// person out of the area can only return.
 #[utoipa::path(post, path = "/api/v1/cases/area/{id}/events", tag = "cases", security(("bearer" = []), ("cookie" = [])),
     params(("id" = String, Path, description = "Custody record id")),
-    request_body = StepRequest,
+    request_body = AreaStepRequest,
     responses((status = 201, body = AreaEventView),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -620,7 +620,7 @@ pub async fn step(
     Ctx(ctx): Ctx,
     caller: Caller,
     Path(id): Path<CustodyId>,
-    Json(r): Json<StepRequest>,
+    Json(r): Json<AreaStepRequest>,
 ) -> Result<(StatusCode, axum::Json<AreaEventView>), ApiError> {
     let step = r.into_step()?;
     let e = s
@@ -633,7 +633,7 @@ pub async fn step(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct BelongingItem {
+pub struct AreaBelongingItem {
     pub description: String,
     /// 1 to 10000.
     pub quantity: i64,
@@ -641,16 +641,16 @@ pub struct BelongingItem {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct BelongingsRequest {
+pub struct AreaBelongingsRequest {
     /// 1 to 50 items.
-    pub items: Vec<BelongingItem>,
+    pub items: Vec<AreaBelongingItem>,
 }
 
 /// Record belongings kept while the person is in the area (handed back at the exit).
 #[utoipa::path(post, path = "/api/v1/cases/area/{id}/belongings", tag = "cases", security(("bearer" = []), ("cookie" = [])),
     params(("id" = String, Path, description = "Custody record id")),
-    request_body = BelongingsRequest,
-    responses((status = 201, body = Vec<BelongingView>),
+    request_body = AreaBelongingsRequest,
+    responses((status = 201, body = Vec<AreaBelonging>),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`custody_state`, `clock_expired`", body = Problem, content_type = "application/problem+json"),
@@ -660,8 +660,8 @@ pub async fn belongings(
     Ctx(ctx): Ctx,
     caller: Caller,
     Path(id): Path<CustodyId>,
-    Json(r): Json<BelongingsRequest>,
-) -> Result<(StatusCode, axum::Json<Vec<BelongingView>>), ApiError> {
+    Json(r): Json<AreaBelongingsRequest>,
+) -> Result<(StatusCode, axum::Json<Vec<AreaBelonging>>), ApiError> {
     let items: Vec<NewBelonging> = r
         .items
         .into_iter()
@@ -683,7 +683,7 @@ pub async fn belongings(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct MeasureRequest {
+pub struct AreaMeasureRequest {
     /// A legal limit code that applies to custody.
     pub limit_code: String,
 }
@@ -692,8 +692,8 @@ pub struct MeasureRequest {
 /// arrival time under its own legal basis.
 #[utoipa::path(post, path = "/api/v1/cases/area/{id}/measures", tag = "cases", security(("bearer" = []), ("cookie" = [])),
     params(("id" = String, Path, description = "Custody record id")),
-    request_body = MeasureRequest,
-    responses((status = 201, body = MeasureView),
+    request_body = AreaMeasureRequest,
+    responses((status = 201, body = AreaMeasure),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`custody_state`, `clock_expired` (also when the new limit has passed since the arrival)", body = Problem, content_type = "application/problem+json"),
@@ -703,8 +703,8 @@ pub async fn measure(
     Ctx(ctx): Ctx,
     caller: Caller,
     Path(id): Path<CustodyId>,
-    Json(r): Json<MeasureRequest>,
-) -> Result<(StatusCode, axum::Json<MeasureView>), ApiError> {
+    Json(r): Json<AreaMeasureRequest>,
+) -> Result<(StatusCode, axum::Json<AreaMeasure>), ApiError> {
     let m = s
         .app
         .cases()
@@ -715,7 +715,7 @@ pub async fn measure(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ExitRequest {
+pub struct AreaExitRequest {
     /// `GET /api/v1/cases/codes`, `outcomes`.
     #[schema(value_type = String)]
     pub outcome: Outcome,
@@ -727,7 +727,7 @@ pub struct ExitRequest {
 /// back, the record closes. The only step accepted once the clock has run out.
 #[utoipa::path(post, path = "/api/v1/cases/area/{id}/exit", tag = "cases", security(("bearer" = []), ("cookie" = [])),
     params(("id" = String, Path, description = "Custody record id")),
-    request_body = ExitRequest,
+    request_body = AreaExitRequest,
     responses((status = 200, body = CustodyRecord),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -738,7 +738,7 @@ pub async fn exit(
     Ctx(ctx): Ctx,
     caller: Caller,
     Path(id): Path<CustodyId>,
-    Json(r): Json<ExitRequest>,
+    Json(r): Json<AreaExitRequest>,
 ) -> Result<axum::Json<CustodyRecord>, ApiError> {
     let v = s
         .app

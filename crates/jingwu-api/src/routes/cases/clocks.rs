@@ -13,7 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::area::{ClockStateView, ExtensionView, LimitBasis};
+use super::area::{ClockExtension, LegalClockState, LegalLimitBasis};
 use super::time;
 use crate::extract::{Caller, Ctx, Json, Query};
 use crate::routes::dto::ts;
@@ -21,12 +21,12 @@ use crate::{ApiError, AppState, Problem};
 
 /// A legal clock with what it concerns.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ClockView {
+pub struct LegalClock {
     /// `measure` or `deadline`.
     pub kind: String,
     pub id: String,
-    pub limit: LimitBasis,
-    pub clock: ClockStateView,
+    pub limit: LegalLimitBasis,
+    pub clock: LegalClockState,
     /// The case it belongs to, if any.
     pub case_id: Option<String>,
     /// The person's record, for a measure.
@@ -35,9 +35,9 @@ pub struct ClockView {
     pub org_path: String,
 }
 
-impl From<AppClock> for ClockView {
+impl From<AppClock> for LegalClock {
     fn from(v: AppClock) -> Self {
-        ClockView {
+        LegalClock {
             kind: v.facts.kind.as_str().into(),
             id: v.facts.id,
             limit: (&v.limit).into(),
@@ -58,7 +58,7 @@ fn kind(s: &str) -> Result<ClockKind, ApiError> {
 /// One legal clock now (handlers and legal supervisors in reach).
 #[utoipa::path(get, path = "/api/v1/cases/clocks/{kind}/{id}", tag = "cases", security(("bearer" = []), ("cookie" = [])),
     params(("kind" = String, Path, description = "`measure` or `deadline`"), ("id" = String, Path, description = "Measure or deadline id")),
-    responses((status = 200, body = ClockView),
+    responses((status = 200, body = LegalClock),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn clock(
@@ -66,7 +66,7 @@ pub async fn clock(
     Ctx(ctx): Ctx,
     caller: Caller,
     Path((k, id)): Path<(String, String)>,
-) -> Result<axum::Json<ClockView>, ApiError> {
+) -> Result<axum::Json<LegalClock>, ApiError> {
     let k = kind(&k)?;
     let v = s.app.cases().clock(&caller.principal, k, &id, &ctx).await?;
     Ok(axum::Json(v.into()))
@@ -74,7 +74,7 @@ pub async fn clock(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ExtensionRequest {
+pub struct ClockExtensionRequest {
     /// More minutes asked for; base plus every extension stays within the law's maximum.
     pub minutes: i64,
     pub reason: String,
@@ -84,8 +84,8 @@ pub struct ExtensionRequest {
 /// the maximum, one request at a time.
 #[utoipa::path(post, path = "/api/v1/cases/clocks/{kind}/{id}/extensions", tag = "cases", security(("bearer" = []), ("cookie" = [])),
     params(("kind" = String, Path, description = "`measure` or `deadline`"), ("id" = String, Path, description = "Measure or deadline id")),
-    request_body = ExtensionRequest,
-    responses((status = 201, body = ExtensionView),
+    request_body = ClockExtensionRequest,
+    responses((status = 201, body = ClockExtension),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`extension_refused` (not extensible, past the maximum, run out or stopped), `extension_state` (a request is pending)", body = Problem, content_type = "application/problem+json"),
@@ -95,8 +95,8 @@ pub async fn request_extension(
     Ctx(ctx): Ctx,
     caller: Caller,
     Path((k, id)): Path<(String, String)>,
-    Json(r): Json<ExtensionRequest>,
-) -> Result<(StatusCode, axum::Json<ExtensionView>), ApiError> {
+    Json(r): Json<ClockExtensionRequest>,
+) -> Result<(StatusCode, axum::Json<ClockExtension>), ApiError> {
     let k = kind(&k)?;
     let e = s
         .app
@@ -108,14 +108,14 @@ pub async fn request_extension(
 
 /// An extension waiting for a decision, with the clock it would move.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct PendingExtensionView {
-    pub extension: ExtensionView,
-    pub clock: ClockView,
+pub struct PendingClockExtension {
+    pub extension: ClockExtension,
+    pub clock: LegalClock,
 }
 
-impl From<PendingExtension> for PendingExtensionView {
+impl From<PendingExtension> for PendingClockExtension {
     fn from(p: PendingExtension) -> Self {
-        PendingExtensionView {
+        PendingClockExtension {
             extension: p.extension.into(),
             clock: p.clock.into(),
         }
@@ -125,19 +125,19 @@ impl From<PendingExtension> for PendingExtensionView {
 /// Extensions waiting for a decision on running clocks the caller supervises, oldest first
 /// (legal supervisors).
 #[utoipa::path(get, path = "/api/v1/cases/extensions", tag = "cases", security(("bearer" = []), ("cookie" = [])),
-    responses((status = 200, body = Vec<PendingExtensionView>),
+    responses((status = 200, body = Vec<PendingClockExtension>),
         (status = 403, body = Problem, content_type = "application/problem+json")))]
 pub async fn pending(
     State(s): State<AppState>,
     caller: Caller,
-) -> Result<axum::Json<Vec<PendingExtensionView>>, ApiError> {
+) -> Result<axum::Json<Vec<PendingClockExtension>>, ApiError> {
     let list = s.app.cases().pending_extensions(&caller.principal).await?;
     Ok(axum::Json(list.into_iter().map(Into::into).collect()))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct DecisionRequest {
+pub struct ExtensionDecisionRequest {
     pub approve: bool,
     #[serde(default)]
     pub note: String,
@@ -148,8 +148,8 @@ pub struct DecisionRequest {
 /// gets 409 `extension_state`.
 #[utoipa::path(post, path = "/api/v1/cases/extensions/{id}/decision", tag = "cases", security(("bearer" = []), ("cookie" = [])),
     params(("id" = String, Path, description = "Extension id")),
-    request_body = DecisionRequest,
-    responses((status = 200, body = ExtensionView),
+    request_body = ExtensionDecisionRequest,
+    responses((status = 200, body = ClockExtension),
         (status = 403, description = "`forbidden` or `approver_level`", body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`extension_state`, `extension_refused`", body = Problem, content_type = "application/problem+json"),
@@ -159,8 +159,8 @@ pub async fn decide(
     Ctx(ctx): Ctx,
     caller: Caller,
     Path(id): Path<ExtensionId>,
-    Json(r): Json<DecisionRequest>,
-) -> Result<axum::Json<ExtensionView>, ApiError> {
+    Json(r): Json<ExtensionDecisionRequest>,
+) -> Result<axum::Json<ClockExtension>, ApiError> {
     let e = s
         .app
         .cases()
@@ -178,14 +178,14 @@ pub async fn decide(
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
-pub struct AlertsQuery {
+pub struct ClockAlertsQuery {
     /// RFC 3339; default a week ago.
     pub since: Option<String>,
 }
 
 /// A warning or expiry raised for a clock in the caller's reach.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct AlertView {
+pub struct ClockAlertView {
     /// `first` (the handler), `second` (also the supervisor), `third` (also the legal
     /// office), `expired` (everyone).
     pub level: String,
@@ -194,7 +194,7 @@ pub struct AlertView {
     /// `measure` or `deadline`.
     pub clock: String,
     pub clock_id: String,
-    pub limit: LimitBasis,
+    pub limit: LegalLimitBasis,
     /// The clock has stopped since (an outcome, a new measure, the deadline met).
     pub stopped: bool,
     pub case_id: Option<String>,
@@ -203,9 +203,9 @@ pub struct AlertView {
     pub org_path: String,
 }
 
-impl From<AlertLine> for AlertView {
+impl From<AlertLine> for ClockAlertView {
     fn from(a: AlertLine) -> Self {
-        AlertView {
+        ClockAlertView {
             level: a.alert.as_str().into(),
             at: ts(a.at),
             clock: a.facts.kind.as_str().into(),
@@ -223,14 +223,14 @@ impl From<AlertLine> for AlertView {
 /// Warnings and expiries raised for clocks in the caller's reach, latest first (at most 500):
 /// what escalated. Handlers and legal supervisors.
 #[utoipa::path(get, path = "/api/v1/cases/alerts", tag = "cases", security(("bearer" = []), ("cookie" = [])),
-    params(AlertsQuery),
-    responses((status = 200, body = Vec<AlertView>),
+    params(ClockAlertsQuery),
+    responses((status = 200, body = Vec<ClockAlertView>),
         (status = 403, body = Problem, content_type = "application/problem+json")))]
 pub async fn alerts(
     State(s): State<AppState>,
     caller: Caller,
-    Query(q): Query<AlertsQuery>,
-) -> Result<axum::Json<Vec<AlertView>>, ApiError> {
+    Query(q): Query<ClockAlertsQuery>,
+) -> Result<axum::Json<Vec<ClockAlertView>>, ApiError> {
     let since = q.since.as_deref().map(|v| time("since", v)).transpose()?;
     let list = s.app.cases().alerts(&caller.principal, since).await?;
     Ok(axum::Json(list.into_iter().map(Into::into).collect()))
