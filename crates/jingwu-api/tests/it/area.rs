@@ -4,11 +4,15 @@
 //! under concurrent requests), one decision per extension, jurisdiction and audited views.
 
 use std::sync::Arc;
+use std::time::Duration;
 
-use axum::http::StatusCode;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
 use jiff::SignedDuration;
 use jingwu_testkit::fixtures::area as af;
 use serde_json::{Value, json};
+use tower::ServiceExt;
 
 use crate::support::{ManualClock, Problem, TestApp};
 
@@ -1004,4 +1008,102 @@ async fn rooms_belong_to_their_unit_and_bad_input_changes_nothing() {
     // No measure, no clock: the board lists the witness last, without one.
     let lines = board(&t, &case).await;
     assert!(lines.last().unwrap()["measure"].is_null());
+}
+
+/// The board's event stream of one caller.
+struct Feed {
+    body: Body,
+    buf: String,
+}
+
+async fn feed(t: &TestApp, token: &str) -> Feed {
+    let req = Request::get("/api/v1/cases/area/events")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap();
+    let resp = t.router.clone().oneshot(req).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    Feed {
+        body: resp.into_body(),
+        buf: String::new(),
+    }
+}
+
+impl Feed {
+    /// The next event's name and data (the timeout only keeps a broken build from hanging).
+    async fn next(&mut self) -> (String, Value) {
+        loop {
+            if let Some(end) = self.buf.find("\n\n") {
+                let block: String = self.buf.drain(..end + 2).collect();
+                let mut name = String::new();
+                let mut data = String::new();
+                for line in block.lines() {
+                    if let Some(v) = line.strip_prefix("event:") {
+                        name = v.trim().to_owned();
+                    } else if let Some(v) = line.strip_prefix("data:") {
+                        data.push_str(v.trim());
+                    }
+                }
+                if !name.is_empty() {
+                    return (name, serde_json::from_str(&data).unwrap());
+                }
+                continue;
+            }
+            let frame = tokio::time::timeout(Duration::from_secs(60), self.body.frame())
+                .await
+                .expect("no event within a minute")
+                .expect("stream ended")
+                .unwrap();
+            if let Ok(bytes) = frame.into_data() {
+                self.buf.push_str(&String::from_utf8_lossy(&bytes));
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_board_stream_tells_each_station_of_its_own_people_only() {
+    let (t, _) = setup().await;
+    let case = t.login("case").await;
+    let gulou = t.login("gulou.case").await;
+    let mut baisha_feed = feed(&t, &case).await;
+    let mut gulou_feed = feed(&t, &gulou).await;
+    let mut city_feed = feed(&t, &t.login("legal").await).await;
+    // Custodians do not follow the board.
+    let req = Request::get("/api/v1/cases/area/events")
+        .header(
+            header::AUTHORIZATION,
+            format!("Bearer {}", t.login("evidence").await),
+        )
+        .body(Body::empty())
+        .unwrap();
+    let resp = t.router.clone().oneshot(req).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+
+    let baisha_person =
+        af::bring_in(&t, &case, af::suspect(20, "criminal_summons", &now(&t))).await;
+    let gulou_person =
+        af::bring_in(&t, &gulou, af::suspect(21, "criminal_summons", &now(&t))).await;
+    let (name, data) = baisha_feed.next().await;
+    assert_eq!(
+        (name.as_str(), data["kind"].as_str()),
+        ("cases", Some("area"))
+    );
+    assert_eq!(data["id"], baisha_person.as_str());
+    // The first event Gulou hears is its own person: Baisha's came before and was not sent.
+    let (_, data) = gulou_feed.next().await;
+    assert_eq!(data["id"], gulou_person.as_str());
+    let (_, first) = city_feed.next().await;
+    let (_, second) = city_feed.next().await;
+    assert_eq!(
+        [first["id"].as_str(), second["id"].as_str()],
+        [Some(baisha_person.as_str()), Some(gulou_person.as_str())]
+    );
+    // A warning raised by the clock job reaches the board too.
+    t.advance(SignedDuration::from_hours(6));
+    assert_eq!(t.app.cases().run_clock_alerts().await.unwrap(), 2);
+    let (_, data) = baisha_feed.next().await;
+    assert_eq!(data["id"], baisha_person.as_str());
+    let (_, data) = gulou_feed.next().await;
+    assert_eq!(data["id"], gulou_person.as_str());
 }
