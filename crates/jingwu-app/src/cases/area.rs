@@ -671,6 +671,9 @@ impl Cases<'_> {
         step: &AreaStep,
         ctx: &RequestCtx,
     ) -> Result<AreaEvent> {
+        let sc = self
+            .custody_in_reach(who, ctx, id, Action::HandleCases)
+            .await?;
         let mut errs = Vec::new();
         match step {
             AreaStep::SafetyCheck { note }
@@ -685,9 +688,6 @@ impl Cases<'_> {
             AreaStep::RoomMove { .. } => {}
         }
         crate::fields::no_errors(errs)?;
-        let sc = self
-            .custody_in_reach(who, ctx, id, Action::HandleCases)
-            .await?;
         // The approver of a leave: an active handler or legal supervisor of a unit above the
         // holding one (the department head's approval the rule asks for).
         if let AreaStep::Leave { approved_by, .. } = step {
@@ -838,6 +838,8 @@ impl Cases<'_> {
         items: &[NewBelonging],
         ctx: &RequestCtx,
     ) -> Result<Vec<Belonging>> {
+        self.custody_in_reach(who, ctx, id, Action::HandleCases)
+            .await?;
         let mut errs = Vec::new();
         if items.is_empty() || items.len() > 50 {
             errs.push(FieldError::new("items", field::TEXT.code, "1 to 50 items"));
@@ -859,8 +861,6 @@ impl Cases<'_> {
             }
         }
         crate::fields::no_errors(errs)?;
-        self.custody_in_reach(who, ctx, id, Action::HandleCases)
-            .await?;
         self.k()
             .write(who, ctx, async |tx| {
                 let l = load_for(tx, id, AreaAction::Belonging).await?;
@@ -968,6 +968,8 @@ impl Cases<'_> {
         note: Option<&str>,
         ctx: &RequestCtx,
     ) -> Result<CustodyView> {
+        self.custody_in_reach(who, ctx, id, Action::HandleCases)
+            .await?;
         let note = note.map(str::trim).filter(|n| !n.is_empty());
         if note.is_some_and(|n| n.chars().count() > 500) {
             return Err(AppError::invalid(
@@ -983,8 +985,6 @@ impl Cases<'_> {
                 "say to whom the person is transferred, or what the outcome is",
             ));
         }
-        self.custody_in_reach(who, ctx, id, Action::HandleCases)
-            .await?;
         self.k()
             .write(who, ctx, async |tx| {
                 let l = load_for(tx, id, AreaAction::Exit).await?;

@@ -209,6 +209,8 @@ impl Cases<'_> {
         reason: &str,
         ctx: &RequestCtx,
     ) -> Result<Extension> {
+        self.clock_in_reach(who, ctx, kind, clock_id, Action::HandleCases)
+            .await?;
         let reason = reason.trim();
         if reason.is_empty() || reason.chars().count() > 500 {
             return Err(AppError::invalid(
@@ -224,8 +226,6 @@ impl Cases<'_> {
                 "a positive number of minutes",
             ));
         }
-        self.clock_in_reach(who, ctx, kind, clock_id, Action::HandleCases)
-            .await?;
         let id = ExtensionId::new();
         self.k()
             .write(who, ctx, async |tx| {
@@ -336,6 +336,13 @@ impl Cases<'_> {
         note: &str,
         ctx: &RequestCtx,
     ) -> Result<Extension> {
+        if let Err(d @ Denied::Role(..)) =
+            authorize(who, Action::SuperviseCases, Scope::Org(&who.org_path))
+        {
+            return Err(self
+                .denied(who, ctx, d, ("clock_extension", id.as_str()), &who.org_path)
+                .await);
+        }
         let note = note.trim();
         if note.chars().count() > 500 {
             return Err(AppError::invalid(
@@ -343,13 +350,6 @@ impl Cases<'_> {
                 field::TEXT.code,
                 "at most 500 characters",
             ));
-        }
-        if let Err(d @ Denied::Role(..)) =
-            authorize(who, Action::SuperviseCases, Scope::Org(&who.org_path))
-        {
-            return Err(self
-                .denied(who, ctx, d, ("clock_extension", id.as_str()), &who.org_path)
-                .await);
         }
         let mut conn = self.k().read().await?;
         let e = extension(&mut conn, id.as_str())
