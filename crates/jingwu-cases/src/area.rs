@@ -18,6 +18,7 @@
 
 use serde::Serialize;
 
+pub use crate::case::IdKind;
 use crate::clock::{Alert, Clock};
 use crate::ids::{BelongingId, CaseId, CustodyId, MeasureId, RoomId};
 use crate::limits::{AppliesTo, LegalLimit};
@@ -72,17 +73,6 @@ impl PersonRole {
     /// questioned and is under no legal clock unless a measure is taken.
     pub fn needs_measure(self) -> bool {
         self == PersonRole::Suspect
-    }
-}
-
-jingwu_core::text_enum! {
-    /// The identity document a person was registered with. An unknown identity is allowed
-    /// (and common): the person is registered by name and description.
-    pub enum IdKind: "identity kind" {
-        ResidentId = "resident_id" ("居民身份证", "Resident ID"),
-        Passport = "passport" ("护照", "Passport"),
-        Other = "other" ("其他证件", "Other document"),
-        Unknown = "unknown" ("身份不明", "Unknown"),
     }
 }
 
@@ -368,40 +358,4 @@ pub fn may_start_measure(
         return Err(MeasureRefusal::AlreadyExpired(next.code.clone()));
     }
     Ok(())
-}
-
-/// Why an identity is not accepted.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum IdentityError {
-    #[error("{0}")]
-    ResidentId(String),
-    #[error("a document number is 3 to 40 letters, digits or dashes")]
-    Document,
-    #[error("an unknown identity has no document number")]
-    UnexpectedNumber,
-}
-
-/// The identity number as stored (normalised), checked against its kind: a resident ID by
-/// GB 11643 (its check digit and a birth date not after `today`), other documents by shape; an
-/// unknown identity has none.
-pub fn identity(
-    kind: IdKind,
-    number: Option<&str>,
-    today: (i32, u32, u32),
-) -> Result<Option<String>, IdentityError> {
-    let number = number.map(str::trim).filter(|n| !n.is_empty());
-    match (kind, number) {
-        (IdKind::Unknown, None) => Ok(None),
-        (IdKind::Unknown, Some(_)) => Err(IdentityError::UnexpectedNumber),
-        (IdKind::ResidentId, n) => jingwu_validate::ResidentId::parse(n.unwrap_or(""), today)
-            .map(|r| Some(r.as_str().to_owned()))
-            .map_err(|e| IdentityError::ResidentId(e.to_string())),
-        (IdKind::Passport | IdKind::Other, Some(n))
-            if (3..=40).contains(&n.chars().count())
-                && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') =>
-        {
-            Ok(Some(n.to_ascii_uppercase()))
-        }
-        (IdKind::Passport | IdKind::Other, _) => Err(IdentityError::Document),
-    }
 }

@@ -39,7 +39,6 @@ async fn setup() -> (TestApp, Rooms) {
         .with_config(|c| c.session_ttl = SignedDuration::from_hours(24 * 7))
         .build()
         .await;
-    af::ensure_limits(&t).await;
     let admin = t.login("baisha.admin").await;
     let rooms = Rooms {
         safety: af::room(&t, &admin, BAISHA, "S01", "safety_check").await,
@@ -1106,4 +1105,97 @@ async fn the_board_stream_tells_each_station_of_its_own_people_only() {
     assert_eq!(data["id"], baisha_person.as_str());
     let (_, data) = gulou_feed.next().await;
     assert_eq!(data["id"], gulou_person.as_str());
+}
+
+/// A case deadline is a legal clock like a measure: extended by a supervisor of the limit's
+/// level, warned by the same job, listed in the alerts, seen only in reach.
+#[tokio::test]
+async fn a_case_deadline_is_extended_and_warned_like_a_measure() {
+    use jingwu_testkit::fixtures::cases as cf;
+    let (t, _) = setup().await;
+    let case = t.login("case").await;
+    let started = t.now();
+    let k = cf::filed_case(&t, &case).await;
+    // Request for arrest after detention: 3 days, up to 30 with a county-level approval.
+    let d = cf::deadline(&t, &case, &k, "arrest_request", &started.to_string()).await;
+    let fixed = cf::deadline(&t, &case, &k, "detention_handover", &started.to_string()).await;
+    let clock = format!("/api/v1/cases/clocks/deadline/{d}");
+    let r = t.get(&clock, &case).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["kind"], "deadline");
+    assert_eq!(r.body["case_id"], k.as_str());
+    assert_eq!(
+        r.body["clock"]["due_at"],
+        (started + SignedDuration::from_hours(72)).to_string()
+    );
+    t.get(&clock, &t.login("gulou.case").await)
+        .await
+        .problem(StatusCode::NOT_FOUND, "not_found");
+    t.get("/api/v1/cases/clocks/sundial/x", &case)
+        .await
+        .problem(StatusCode::NOT_FOUND, "not_found");
+
+    // Half of the hand-over's 24 hours and of nothing else yet.
+    t.advance(SignedDuration::from_hours(12));
+    assert_eq!(t.app.cases().run_clock_alerts().await.unwrap(), 1);
+    t.advance(SignedDuration::from_hours(24));
+    // The hand-over: second, third, expired; the arrest request: first (36 of 72 hours).
+    assert_eq!(t.app.cases().run_clock_alerts().await.unwrap(), 4);
+    let r = t.get("/api/v1/cases/alerts", &case).await;
+    let mine: Vec<&Value> = r
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["clock_id"] == d.as_str())
+        .collect();
+    assert_eq!(mine.len(), 1, "{}", r.text);
+    assert_eq!(mine[0]["level"], "first");
+    assert_eq!(mine[0]["clock"], "deadline");
+    assert_eq!(mine[0]["case_id"], k.as_str());
+
+    // The hand-over to the detention centre cannot be extended at all.
+    t.post(
+        &format!("/api/v1/cases/clocks/deadline/{fixed}/extensions"),
+        &case,
+        json!({"minutes": 60, "reason": "看守所未接收"}),
+    )
+    .await
+    .problem(StatusCode::CONFLICT, "extension_refused");
+    let r = t
+        .post(
+            &format!("{clock}/extensions"),
+            &case,
+            json!({"minutes": 4 * 24 * 60, "reason": "流窜作案，需延长提请批准逮捕期限"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let ext = r.body["id"].as_str().unwrap().to_owned();
+    let r = t
+        .post(
+            &format!("/api/v1/cases/extensions/{ext}/decision"),
+            &t.login("jiangbei.legal").await,
+            json!({"approve": true}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let r = t.get(&clock, &case).await;
+    assert_eq!(
+        r.body["clock"]["due_at"],
+        (started + SignedDuration::from_hours(7 * 24)).to_string()
+    );
+    // The case file shows the same clock.
+    let file = cf::file(&t, &case, &k).await;
+    let dl = file["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == d.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(dl["extended_minutes"], 4 * 24 * 60);
+    assert_eq!(dl["clock"]["due_at"], r.body["clock"]["due_at"]);
+    let entries = audit(&t).await;
+    assert_eq!(count(&entries, "cases.clock.extension.decide", &d), 1);
+    assert_eq!(count(&entries, "cases.clock.alert", &d), 1);
 }

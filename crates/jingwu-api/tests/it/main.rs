@@ -6,6 +6,7 @@ mod support;
 
 mod area;
 mod audit;
+mod cases;
 mod command;
 mod concurrency;
 mod contracts;

@@ -5,6 +5,7 @@
 //! missing from the table and a table line for a route that is gone all fail the suite.
 
 mod area;
+mod cases;
 mod fixture;
 mod permits;
 mod requests;

@@ -490,22 +490,18 @@ impl Cases<'_> {
         text(&mut errs, "name", &n.name, 1, 50);
         text(&mut errs, "reason", &n.reason, 1, 200);
         let today = jingwu_core::calendar::local_date(now);
-        let today = (
-            i32::from(today.year()),
-            today.month().unsigned_abs().into(),
-            today.day().unsigned_abs().into(),
-        );
-        let id_number = match rules::identity(n.id_kind, n.id_number.as_deref(), today) {
-            Ok(v) => v,
-            Err(e) => {
-                errs.push(FieldError::new(
-                    "id_number",
-                    field::IDENTITY.code,
-                    e.to_string(),
-                ));
-                None
-            }
-        };
+        let id_number =
+            match jingwu_cases::case::check_identity(n.id_kind, n.id_number.as_deref(), today) {
+                Ok(v) => v,
+                Err(e) => {
+                    errs.push(FieldError::new(
+                        "id_number",
+                        field::IDENTITY.code,
+                        e.to_string(),
+                    ));
+                    None
+                }
+            };
         if let Err(e) = rules::check_arrival(n.arrived_at, now) {
             errs.push(FieldError::new(
                 "arrived_at",

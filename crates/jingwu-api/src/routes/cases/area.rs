@@ -14,9 +14,10 @@ use jingwu_app::{
     NewBelonging, NewCustody, NewRoom,
 };
 use jingwu_cases::area::{
-    AreaEvent, Belonging, Custody, IdKind, LeavePurpose, Outcome, PersonRole, Room, RoomKind,
+    AreaEvent, Belonging, Custody, LeavePurpose, Outcome, PersonRole, Room, RoomKind,
 };
-use jingwu_cases::clock::{ClockState, Extension};
+use jingwu_cases::case::IdKind;
+use jingwu_cases::clock::Extension;
 use jingwu_cases::error_codes::field;
 use jingwu_cases::ids::{CaseId, CustodyId, RoomId};
 use jingwu_cases::limits::LegalLimit;
@@ -25,6 +26,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::files::LegalClockView;
 use super::time;
 use crate::extract::{Caller, Ctx, Json, Query};
 use crate::routes::dto::ts;
@@ -54,36 +56,6 @@ impl From<Room> for AreaRoom {
             name: r.name,
             kind: r.kind.as_str().into(),
             active: r.active,
-        }
-    }
-}
-
-/// A legal clock at the instant of the answer.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct LegalClockState {
-    pub started_at: String,
-    pub due_at: String,
-    /// The limit in force, approved extensions included.
-    pub limit_minutes: i64,
-    /// Time left (negative once expired), at the answer or at the stop.
-    pub remaining_seconds: i64,
-    /// Share of the limit used, in thousandths.
-    pub used_permille: i64,
-    /// The highest alert reached: `first`, `second`, `third`, `expired`, or `null`.
-    pub alert: Option<String>,
-    pub stopped: bool,
-}
-
-impl From<ClockState> for LegalClockState {
-    fn from(c: ClockState) -> Self {
-        LegalClockState {
-            started_at: ts(c.started_at),
-            due_at: ts(c.due_at),
-            limit_minutes: c.limit_minutes,
-            remaining_seconds: c.remaining_us.div_euclid(1_000_000),
-            used_permille: c.used_permille,
-            alert: c.alert.map(|a| a.as_str().into()),
-            stopped: c.stopped,
         }
     }
 }
@@ -172,7 +144,7 @@ pub struct AreaMeasure {
     pub started_at: String,
     pub ended_at: Option<String>,
     pub decided_by: String,
-    pub clock: LegalClockState,
+    pub clock: LegalClockView,
     pub extensions: Vec<ClockExtension>,
     pub alerts: Vec<RaisedClockAlert>,
 }
@@ -322,7 +294,7 @@ impl From<CustodyView> for CustodyRecord {
 pub struct AreaBoardMeasure {
     pub id: String,
     pub limit: LegalLimitBasis,
-    pub clock: LegalClockState,
+    pub clock: LegalClockView,
 }
 
 /// A person inside, with the running measure's clock.

@@ -13,7 +13,8 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::area::{ClockExtension, LegalClockState, LegalLimitBasis};
+use super::area::{ClockExtension, LegalLimitBasis};
+use super::files::LegalClockView;
 use super::time;
 use crate::extract::{Caller, Ctx, Json, Query};
 use crate::routes::dto::ts;
@@ -26,7 +27,7 @@ pub struct LegalClock {
     pub kind: String,
     pub id: String,
     pub limit: LegalLimitBasis,
-    pub clock: LegalClockState,
+    pub clock: LegalClockView,
     /// The case it belongs to, if any.
     pub case_id: Option<String>,
     /// The person's record, for a measure.

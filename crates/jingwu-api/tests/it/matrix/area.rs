@@ -39,7 +39,6 @@ async fn person(t: &TestApp, handler: &str, n: u32) -> (String, String) {
 impl AreaFixture {
     /// `stations`: the own and the other station's org codes.
     pub async fn build(t: &TestApp, stations: [&str; 2]) -> AreaFixture {
-        af::ensure_limits(t).await;
         let admin = t.login("admin").await;
         let mut room = Vec::new();
         let mut handler = Vec::new();

@@ -94,6 +94,8 @@ pub struct Fixture {
     pub permits: super::permits::PermitsFixture,
     /// Handling-area rooms, people and clocks of both sides.
     pub area: super::area::AreaFixture,
+    /// Case files of both sides.
+    pub cases: super::cases::CasesFixture,
     dispatcher: String,
     counter: u32,
     /// Fresh incidents of the current run, closed after it so their units are free again.
@@ -358,6 +360,13 @@ impl Fixture {
         }
         let permits = super::permits::PermitsFixture::build(t, [OWN_STATION, OTHER_STATION]).await;
         let area = super::area::AreaFixture::build(t, [OWN_STATION, OTHER_STATION]).await;
+        let handler = tokens
+            .iter()
+            .find(|(c, _)| c == "case_handler")
+            .map(|(_, t)| t.clone())
+            .unwrap();
+        let cases =
+            super::cases::CasesFixture::build(t, &handler, [&own_station, &other_station]).await;
         let mut lent = other.clone();
         lent.incident = new_incident(t, &dispatcher, &other).await;
         dispatch(t, &dispatcher, &lent.incident, &own.lent_unit).await;
@@ -371,6 +380,7 @@ impl Fixture {
             traffic,
             permits,
             area,
+            cases,
             dispatcher,
             counter: 0,
             cleanup: Vec::new(),
@@ -417,6 +427,7 @@ impl Fixture {
             || self.traffic.names_other(text)
             || self.permits.names_other(text)
             || self.area.names_other(text)
+            || self.cases.names_other(text)
     }
 
     /// A number not used before in this fixture (fresh usernames, codes, contents).
