@@ -20,6 +20,7 @@ pub use clocks::{AlertLine, ClockView, PendingExtension};
 pub use files::{
     CASE_DOCUMENT_MAX_BYTES, CaseDeadlineView, CaseFile, CaseQuery, CaseSummary, NewCase, NewParty,
 };
+pub use from_incident::CaseFromIncident;
 pub use supervision::{AlertingClock, CaseLabel, FlaggedItem, SupervisionView};
 
 use std::sync::Arc;

@@ -117,6 +117,8 @@ pub fn scopes(route: &str) -> Option<&'static [Sc]> {
         | "POST /api/v1/traffic/vouchers/{id}/apply"
         | "POST /api/v1/payments/notify/{channel}"
         | "POST /api/v1/payments/sandbox/pay"
+        | "POST /api/v1/payments/sandbox/gateway"
+        | "GET /api/v1/payments/refunds"
         | "GET /api/v1/traffic/messages"
         | "POST /api/v1/traffic/messages"
         | "POST /api/v1/traffic/messages/{id}/reply"
@@ -194,7 +196,8 @@ pub fn scopes(route: &str) -> Option<&'static [Sc]> {
         | "POST /api/v1/incidents/{id}/merge"
         | "GET /api/v1/incidents/{id}/eido"
         | "GET /api/v1/incidents/{id}/media"
-        | "POST /api/v1/incidents/{id}/media" => INCIDENT,
+        | "POST /api/v1/incidents/{id}/media"
+        | "POST /api/v1/incidents/{id}/case" => INCIDENT,
         "POST /api/v1/orgs"
         | "GET /api/v1/orgs/{id}"
         | "GET /api/v1/users"
@@ -486,6 +489,11 @@ pub async fn build(
         "GET /api/v1/incidents/{id}/eido" => {
             Req::get(format!("/api/v1/incidents/{}/eido", side.incident))
         }
+        "POST /api/v1/incidents/{id}/case" => Req::json(
+            Method::POST,
+            format!("/api/v1/incidents/{}/case", side.incident),
+            json!({"kind": "criminal"}),
+        ),
         "GET /api/v1/incidents/{id}/media" => {
             Req::get(format!("/api/v1/incidents/{}/media", side.incident))
         }
@@ -734,6 +742,18 @@ pub async fn build(
                     fx.traffic.order[0]).into_bytes(),
             ),
             ..Req::new(Method::POST, "/api/v1/payments/notify/sandbox")
+        },
+        // Refunds of orders paid to the caller's subtree, for admins and the clerks of the
+        // subject's system.
+        "GET /api/v1/payments/refunds" => Req::get("/api/v1/payments/refunds"),
+        "POST /api/v1/payments/sandbox/gateway" => Req {
+            // Not signed by the merchant: answered 200 with the channel's signed refusal.
+            body: Body::Raw(
+                "application/x-www-form-urlencoded",
+                format!("app_id=matrix&method=alipay.trade.refund&biz_content=%7B%7D&sign=Zm9yZ2Vk{n}")
+                    .into_bytes(),
+            ),
+            ..Req::new(Method::POST, "/api/v1/payments/sandbox/gateway")
         },
         "GET /api/v1/traffic/messages"
         | "GET /api/v1/traffic/road-events.geojson"
