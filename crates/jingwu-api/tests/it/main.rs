@@ -4,6 +4,7 @@
 
 mod support;
 
+mod area;
 mod audit;
 mod cases;
 mod command;
