@@ -23,6 +23,8 @@ jingwu_core::problem_codes! {
         SEAL_MISMATCH = ("seal_mismatch", 409, "The seal number does not match the item's", "封条编号不符");
         INVENTORY_STATE = ("inventory_state", 409, "The inventory is closed", "盘点已结束");
         AUDITOR_IN_CHAIN = ("auditor_in_chain", 409, "The auditor has handled items of this store: choose someone outside the chain", "盘点人员参与过保管链，请另选人员");
+        // Evidence (H3).
+        LOCATION_TAKEN = ("location_code_taken", 409, "The store has a location with this code", "该库已有此编号的存放位置");
     }
     fields {
         TEXT = ("case_text.invalid", "Required, within its length limit", "必填，且不超过长度限制");
@@ -33,5 +35,9 @@ jingwu_core::problem_codes! {
         BARCODE = ("barcode.invalid", "4–40 letters, digits or dashes", "条码应为4–40位字母、数字或短横线");
         SHA256 = ("sha256.invalid", "64 lowercase hexadecimal digits", "应为64位小写十六进制");
         CODE = ("case_code.unknown", "Not one of the listed codes", "不是可选代码");
+        // Evidence (H3).
+        CASE_NUMBER = ("case_number.unknown", "No case with this number in the store's area", "本库辖区内无此案件编号");
+        ACCOUNT = ("case_account.invalid", "Not an active account that may take this part", "不是可担任该角色的有效账号");
+        QUANTITY = ("quantity.invalid", "A whole number from 1 to 1,000,000", "数量应为1至1000000的整数");
     }
 }

@@ -4,3 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod clock;
+// Evidence (H3).
+mod chain;
+mod evidence;
+mod inventory;
+mod retention;
