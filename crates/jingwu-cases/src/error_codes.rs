@@ -38,6 +38,7 @@ jingwu_core::problem_codes! {
         // Evidence (H3).
         CASE_NUMBER = ("case_number.unknown", "No case with this number in the store's area", "本库辖区内无此案件编号");
         ACCOUNT = ("case_account.invalid", "Not an active account that may take this part", "不是可担任该角色的有效账号");
+        LOCATION = ("evidence_location.invalid", "Not an active location of the store (a secure one for high-risk items)", "不是本库有效的存放位置（高风险物品须专用位置）");
         QUANTITY = ("quantity.invalid", "A whole number from 1 to 1,000,000", "数量应为1至1000000的整数");
     }
 }

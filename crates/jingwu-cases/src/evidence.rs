@@ -632,3 +632,28 @@ pub fn label_barcode(org_code: &str, date: jiff::civil::Date, serial: u64) -> St
         serial % 1_000_000
     )
 }
+
+/// What an item's use cases need to know of its case and store, loaded with it: the store's
+/// path (custodians' scope), the case's number and title (all a custodian sees of it), the
+/// case's handling and legal paths (handlers' and supervisors' scope) and whether it is closed
+/// (legal hold).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemContext {
+    pub store_path: String,
+    pub case_number: String,
+    pub case_title: String,
+    pub case_org_path: String,
+    pub case_legal_path: String,
+    pub case_closed_at: Option<i64>,
+}
+
+/// A case as an intake finds it by number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseRef {
+    pub id: CaseId,
+    pub number: String,
+    pub title: String,
+    pub org_path: String,
+    pub legal_path: String,
+    pub closed_at: Option<i64>,
+}

@@ -223,3 +223,25 @@ pub fn reconcile(
     out.sort_by(|a, b| a.barcode.cmp(&b.barcode).then(a.kind.cmp(&b.kind)));
     out
 }
+
+/// An inventory session: what it counts, who counts, and once closed what it found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Inventory {
+    pub id: crate::ids::InventoryId,
+    /// The store counted (an org unit; its subtree's items).
+    pub org_id: jingwu_core::OrgId,
+    /// Only this location, when given.
+    pub location_id: Option<crate::ids::LocationId>,
+    pub scope: Scope,
+    /// The seed a sample was drawn from.
+    pub seed: i64,
+    pub auditor_id: jingwu_core::UserId,
+    pub started_at: i64,
+    pub closed_at: Option<i64>,
+    /// Items the count expects.
+    pub expected: i64,
+    /// Expected items scanned (once closed).
+    pub found: Option<i64>,
+    /// Findings (once closed).
+    pub discrepancies: Option<i64>,
+}

@@ -11,6 +11,7 @@ mod contracts;
 mod coverage;
 mod errors;
 mod events;
+mod evidence;
 mod hazmat;
 mod layers;
 mod matrix;

@@ -6,7 +6,6 @@
 //! limits as data (`limits`). The rules are `jingwu-cases'`; views of case files and evidence
 //! are audited (`kernel.record_view`), and so is every refusal (`Cases::denied`).
 
-
 mod area;
 mod clocks;
 mod evidence;
@@ -15,6 +14,12 @@ mod from_incident;
 mod inventory;
 mod limits;
 mod supervision;
+
+pub use evidence::{
+    ChainCheck, DigitalIntake, EVIDENCE_FILE_MAX_BYTES, ItemQuery, ItemSummary, ItemView,
+    MovementInput, NewLocation, PhysicalIntake, ReviewItem,
+};
+pub use inventory::{InventoryView, NewInventory, SCANS_PER_REQUEST};
 
 use std::sync::Arc;
 
