@@ -92,6 +92,8 @@ pub struct Fixture {
     pub traffic: super::traffic::TrafficFixture,
     /// Approval-window offices of both sides and the citizens' records there.
     pub permits: super::permits::PermitsFixture,
+    /// Evidence stores of both sides, their items and counts.
+    pub evidence: super::evidence::EvidenceFixture,
     dispatcher: String,
     counter: u32,
     /// Fresh incidents of the current run, closed after it so their units are free again.
@@ -355,6 +357,12 @@ impl Fixture {
             }
         }
         let permits = super::permits::PermitsFixture::build(t, [OWN_STATION, OTHER_STATION]).await;
+        let custodian = tokens
+            .iter()
+            .find(|(c, _)| c == "evidence_custodian")
+            .map(|(_, t)| t.clone())
+            .unwrap();
+        let evidence = super::evidence::EvidenceFixture::build(t, &custodian).await;
         let mut lent = other.clone();
         lent.incident = new_incident(t, &dispatcher, &other).await;
         dispatch(t, &dispatcher, &lent.incident, &own.lent_unit).await;
@@ -367,6 +375,7 @@ impl Fixture {
             citizen2,
             traffic,
             permits,
+            evidence,
             dispatcher,
             counter: 0,
             cleanup: Vec::new(),
@@ -412,6 +421,7 @@ impl Fixture {
         .any(|id| text.contains(id.as_str()))
             || self.traffic.names_other(text)
             || self.permits.names_other(text)
+            || self.evidence.names_other(text)
     }
 
     /// A number not used before in this fixture (fresh usernames, codes, contents).

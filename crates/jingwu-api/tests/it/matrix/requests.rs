@@ -60,6 +60,9 @@ const INCIDENT: &[Sc] = &[Sc::Own, Sc::Other, Sc::Lent];
 
 /// The scopes a route is run under: the objects it can name.
 pub fn scopes(route: &str) -> Option<&'static [Sc]> {
+    if let Some(s) = super::evidence::scopes(route) {
+        return Some(s);
+    }
     Some(match route {
         "GET /healthz"
         | "GET /readyz"
@@ -793,6 +796,9 @@ pub async fn build(
             )
         }
         r if r.contains("/api/v1/permits/") => return permits(t, fx, route, caller, sc).await,
+        r if r.contains("/api/v1/cases/evidence") || r.contains("/api/v1/cases/inventories") => {
+            return super::evidence::request(t, fx, route, sc).await;
+        }
         "POST /api/v1/payments/sandbox/pay" => Req::json(
             Method::POST,
             "/api/v1/payments/sandbox/pay",
