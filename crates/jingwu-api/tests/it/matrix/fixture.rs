@@ -92,6 +92,8 @@ pub struct Fixture {
     pub traffic: super::traffic::TrafficFixture,
     /// Approval-window offices of both sides and the citizens' records there.
     pub permits: super::permits::PermitsFixture,
+    /// Case files of both sides.
+    pub cases: super::cases::CasesFixture,
     /// Evidence stores of both sides, their items and counts.
     pub evidence: super::evidence::EvidenceFixture,
     dispatcher: String,
@@ -357,6 +359,13 @@ impl Fixture {
             }
         }
         let permits = super::permits::PermitsFixture::build(t, [OWN_STATION, OTHER_STATION]).await;
+        let handler = tokens
+            .iter()
+            .find(|(c, _)| c == "case_handler")
+            .map(|(_, t)| t.clone())
+            .unwrap();
+        let cases =
+            super::cases::CasesFixture::build(t, &handler, [&own_station, &other_station]).await;
         let custodian = tokens
             .iter()
             .find(|(c, _)| c == "evidence_custodian")
@@ -375,6 +384,7 @@ impl Fixture {
             citizen2,
             traffic,
             permits,
+            cases,
             evidence,
             dispatcher,
             counter: 0,
@@ -421,6 +431,7 @@ impl Fixture {
         .any(|id| text.contains(id.as_str()))
             || self.traffic.names_other(text)
             || self.permits.names_other(text)
+            || self.cases.names_other(text)
             || self.evidence.names_other(text)
     }
 
