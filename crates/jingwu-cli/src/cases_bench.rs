@@ -5,9 +5,8 @@
 //! On a fresh database (SQLite in a temporary directory, or a database this command creates on
 //! the PostgreSQL server named by `--database` and drops afterwards) it makes, through the
 //! public use cases, a city, a district property store with two custodians (a keeper and an
-//! auditor outside the chain of custody), a station and its case handler, and the store's
-//! locations; the case row itself is written directly (the case files' use cases are another
-//! part of the issue).
+//! auditor outside the chain of custody), a station and its case handler with a case, and the
+//! store's locations.
 //!
 //! (a) Custody events. The keeper takes `--moved` items in through `Cases::intake_physical`
 //! (timed, reported as intakes per second). Then per run `--clients` tasks move disjoint items
@@ -46,7 +45,6 @@ use crate::ops::describe;
 
 /// The PostgreSQL server `--database` means when given without a value.
 const DEFAULT_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/test";
-const CASE_NUMBER: &str = "A330205BENCH";
 
 #[derive(Debug, clap::Args)]
 pub struct CasesArgs {
@@ -160,6 +158,7 @@ struct Setup {
     auditor: Principal,
     shelves: Vec<LocationId>,
     case_id: String,
+    case_number: String,
     store_org: String,
 }
 
@@ -195,7 +194,7 @@ async fn principal(
     })
 }
 
-async fn seed(app: &App, raw: &sqlx::AnyPool, a: &CasesArgs) -> anyhow::Result<Setup> {
+async fn seed(app: &App, a: &CasesArgs) -> anyhow::Result<Setup> {
     let ctx = RequestCtx::cli();
     let f = app.foundation();
     let mut system = None;
@@ -250,34 +249,36 @@ async fn seed(app: &App, raw: &sqlx::AnyPool, a: &CasesArgs) -> anyhow::Result<S
             .map_err(describe)?;
         shelves.push(l.id);
     }
-    // The case as the case files' use cases write it.
-    let case_id = jingwu_core::new_id();
-    let station: String = sqlx::query("SELECT id FROM org_units WHERE code = '33020501'")
-        .fetch_one(raw)
-        .await?
-        .try_get(0)?;
-    sqlx::query(
-        "INSERT INTO cases (id, number, kind, status, title, cause, summary, org_id, \
-         legal_org_id, handler_id, address, accepted_at, created_by, created_at) \
-         VALUES ($1, $2, 'criminal', 'accepted', '基准测试案件', '盗窃', '', $3, $4, $5, \
-         '宁波市江北区', $6, $7, $8)",
-    )
-    .bind(&case_id)
-    .bind(CASE_NUMBER)
-    .bind(&station)
-    .bind(&keeper.org_id)
-    .bind(&handler.user_id)
-    .bind(app.kernel().now_us())
-    .bind(&handler.user_id)
-    .bind(app.kernel().now_us())
-    .execute(raw)
-    .await?;
+    let case = app
+        .cases()
+        .open_case(
+            &handler,
+            &ctx,
+            &jingwu_app::NewCase {
+                kind: Some(jingwu_cases::case::CaseKind::Criminal),
+                title: "基准测试案件".into(),
+                cause: "盗窃".into(),
+                summary: String::new(),
+                org_id: None,
+                address: "宁波市江北区".into(),
+                lat: None,
+                lon: None,
+                occurred_at: None,
+                accepted_at: None,
+                supervisor_id: None,
+                incident_id: None,
+            },
+        )
+        .await
+        .map_err(describe)?
+        .case;
     let store_org = keeper.org_id.clone();
     Ok(Setup {
         keeper,
         auditor,
         shelves,
-        case_id,
+        case_id: case.id.into_string(),
+        case_number: case.number,
         store_org,
     })
 }
@@ -426,7 +427,7 @@ async fn measure(a: &CasesArgs, url: &str, dir: &std::path::Path) -> anyhow::Res
         .connect(url)
         .await?;
     let t0 = Instant::now();
-    let setup = Arc::new(seed(&app, &raw, a).await?);
+    let setup = Arc::new(seed(&app, a).await?);
     for sql in PEER_TABLES {
         sqlx::query(sql).execute(&raw).await?;
     }
@@ -448,7 +449,7 @@ async fn measure(a: &CasesArgs, url: &str, dir: &std::path::Path) -> anyhow::Res
             .intake_physical(
                 &setup.keeper,
                 jingwu_app::PhysicalIntake {
-                    case_number: CASE_NUMBER.into(),
+                    case_number: setup.case_number.clone(),
                     barcode: Some(format!("BM-{i:06}")),
                     seal_no: Some(format!("F-{i:06}")),
                     description: "基准测试物品".into(),

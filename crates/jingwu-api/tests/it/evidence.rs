@@ -9,6 +9,7 @@
 use std::sync::Arc;
 
 use axum::http::StatusCode;
+use jingwu_testkit::fixtures::cases as cf;
 use jingwu_testkit::fixtures::evidence as ev;
 use jingwu_testkit::fixtures::foundation;
 use serde_json::{Value, json};
@@ -17,20 +18,22 @@ use crate::support::{ManualClock, Problem, TestApp};
 
 /// Monday 2027-01-11 10:00 in Beijing.
 const START: i64 = 1_799_632_800;
-const CASE: &str = "A3302050001";
 const DAY: i64 = 86_400;
 
 struct Store {
     t: Arc<TestApp>,
     /// The Jiangbei custodian (the store's intake desk).
     custodian: String,
+    /// The Baisha handler's filed case: its id and number.
+    handler: String,
     case_id: String,
+    number: String,
     shelf: [String; 2],
     safe: String,
 }
 
-/// The small city with the Jiangbei store's shelves and safe S-01, and a Baisha
-/// station case (handler `case`, supervised by the Jiangbei legal office).
+/// The small city with the Jiangbei store's shelves and safe S-01, and a filed
+/// Baisha station case (handler `case`, supervised by the Jiangbei legal office).
 async fn store() -> Store {
     let t = TestApp::empty()
         .with_city()
@@ -43,11 +46,14 @@ async fn store() -> Store {
     let a1 = ev::location(&t, &custodian, "A-01", false).await;
     let a2 = ev::location(&t, &custodian, "A-02", false).await;
     let safe = ev::location(&t, &custodian, "S-01", true).await;
-    let case_id = ev::raw_case(&t, CASE, "33020501", "330205", "case").await;
+    let handler = t.login("case").await;
+    let (case_id, number) = ev::case(&t, &handler).await;
     Store {
         t: Arc::new(t),
         custodian,
+        handler,
         case_id,
+        number,
         shelf: [a1, a2],
         safe,
     }
@@ -92,10 +98,18 @@ async fn scan(t: &TestApp, auditor: &str, inventory: &str, scans: Value) -> crat
 async fn an_item_goes_in_moves_out_and_back_and_the_count_finds_nothing_wrong() {
     let s = store().await;
     let t = &s.t;
-    let item = ev::intake(t, &s.custodian, CASE, "general", &s.shelf[0], "WZ-0001").await;
+    let item = ev::intake(
+        t,
+        &s.custodian,
+        &s.number,
+        "general",
+        &s.shelf[0],
+        "WZ-0001",
+    )
+    .await;
     let id = id(&item);
     assert_eq!(item["item"]["state"], "in_store");
-    assert_eq!(item["item"]["case_number"], CASE);
+    assert_eq!(item["item"]["case_number"], s.number.as_str());
     assert_eq!(item["item"]["last_seq"], 1);
     assert_eq!(item["chain"]["intact"], true);
     assert_eq!(item["events"][0]["kind"], "intake");
@@ -223,7 +237,7 @@ async fn a_count_lists_missing_misplaced_unexpected_and_broken_seals() {
     let s = store().await;
     let t = &s.t;
     for b in ["WZ-1001", "WZ-1002", "WZ-1003", "WZ-1004"] {
-        ev::intake(t, &s.custodian, CASE, "general", &s.shelf[0], b).await;
+        ev::intake(t, &s.custodian, &s.number, "general", &s.shelf[0], b).await;
     }
     let auditor = auditor(t).await;
     let inv = count(
@@ -319,7 +333,7 @@ async fn samples_and_high_risk_counts_fix_what_they_expect() {
         ev::intake(
             t,
             &s.custodian,
-            CASE,
+            &s.number,
             "general",
             &s.shelf[0],
             &format!("WZ-2{i:03}"),
@@ -330,7 +344,7 @@ async fn samples_and_high_risk_counts_fix_what_they_expect() {
         ev::intake(
             t,
             &s.custodian,
-            CASE,
+            &s.number,
             "cash",
             &s.safe,
             &format!("WZ-3{i:03}"),
@@ -383,11 +397,11 @@ async fn drugs_are_disposed_of_before_two_witnesses_once_the_case_closed_and_ret
     t.post(
         "/api/v1/cases/evidence",
         &s.custodian,
-        ev::intake_body(CASE, "drugs", &s.shelf[0], "WZ-4001"),
+        ev::intake_body(&s.number, "drugs", &s.shelf[0], "WZ-4001"),
     )
     .await
     .problem(StatusCode::CONFLICT, "secure_location_required");
-    let drugs = ev::intake(t, &s.custodian, CASE, "drugs", &s.safe, "WZ-4001").await;
+    let drugs = ev::intake(t, &s.custodian, &s.number, "drugs", &s.safe, "WZ-4001").await;
     let id = id(&drugs);
     let witnesses = json!(["jiangbei.legal", "baisha.officer"]);
     let dispose = |w: Value| json!({"kind": "dispose", "place": "宁波市禁毒委销毁点", "reason": "判决生效后销毁", "witnesses": w});
@@ -404,7 +418,7 @@ async fn drugs_are_disposed_of_before_two_witnesses_once_the_case_closed_and_ret
     ev::movement(t, &s.custodian, &id, dispose(witnesses.clone()))
         .await
         .problem(StatusCode::CONFLICT, "legal_hold");
-    ev::raw_close_case(t, &s.case_id).await;
+    cf::status(t, &s.handler, &s.case_id, "closed", "判决生效").await;
     // Retained 90 days after the case closed.
     t.advance(jiff::SignedDuration::from_secs(30 * DAY));
     // (Sessions lapse over a month: sign in again.)
@@ -484,9 +498,9 @@ async fn drugs_are_disposed_of_before_two_witnesses_once_the_case_closed_and_ret
 async fn a_victims_own_cash_goes_back_while_the_case_is_open_before_witnesses() {
     let s = store().await;
     let t = &s.t;
-    let cash = ev::intake(t, &s.custodian, CASE, "cash", &s.safe, "WZ-5001").await;
+    let cash = ev::intake(t, &s.custodian, &s.number, "cash", &s.safe, "WZ-5001").await;
     let id = id(&cash);
-    let victim = ev::raw_victim(t, &s.case_id, "王芳").await;
+    let victim = cf::party(t, &s.handler, &s.case_id, "victim", 7).await;
     let give_back = |party: Option<&str>| {
         json!({"kind": "return", "recipient": "王芳", "party_id": party, "reason": "被害人合法财产发还",
                "witnesses": ["jiangbei.legal", "baisha.officer"]})
@@ -494,8 +508,8 @@ async fn a_victims_own_cash_goes_back_while_the_case_is_open_before_witnesses() 
     ev::movement(t, &s.custodian, &id, give_back(None))
         .await
         .problem(StatusCode::CONFLICT, "legal_hold");
-    let stranger = ev::raw_case(t, "A3302050002", "33020501", "330205", "case").await;
-    let not_hers = ev::raw_victim(t, &stranger, "李某").await;
+    let (stranger, _) = ev::case(t, &s.handler).await;
+    let not_hers = cf::party(t, &s.handler, &stranger, "victim", 8).await;
     ev::movement(t, &s.custodian, &id, give_back(Some(&not_hers)))
         .await
         .problem(StatusCode::CONFLICT, "legal_hold");
@@ -510,7 +524,7 @@ async fn a_file_whose_stored_bytes_changed_is_reported_on_access_and_never_serve
     let s = store().await;
     let t = &s.t;
     let data = b"\x00\x00\x00\x18ftypmp42 bodycam recording 2027-01-11".to_vec();
-    let r = ev::upload(t, &s.custodian, CASE, &data).await;
+    let r = ev::upload(t, &s.custodian, &s.number, &data).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     let id = id(&r.body);
     let sha = r.body["item"]["sha256"].as_str().unwrap().to_owned();
@@ -584,7 +598,7 @@ async fn the_chain_cannot_be_altered_through_the_api_and_tampering_in_the_databa
     let t = &s.t;
     let mut ids = Vec::new();
     for b in ["WZ-6001", "WZ-6002", "WZ-6003"] {
-        let v = ev::intake(t, &s.custodian, CASE, "general", &s.shelf[0], b).await;
+        let v = ev::intake(t, &s.custodian, &s.number, "general", &s.shelf[0], b).await;
         let id = id(&v);
         for (seq, loc) in [(1, &s.shelf[1]), (2, &s.shelf[0])] {
             let r = ev::movement(
@@ -768,7 +782,7 @@ async fn two_custodians_moving_one_item_at_once_one_succeeds() {
         let v = ev::intake(
             &t,
             &s.custodian,
-            CASE,
+            &s.number,
             "general",
             &s.shelf[0],
             &format!("WZ-70{round:02}"),
@@ -824,7 +838,15 @@ async fn two_custodians_moving_one_item_at_once_one_succeeds() {
 async fn another_districts_custodian_sees_nothing_of_this_store_and_is_recorded_trying() {
     let s = store().await;
     let t = &s.t;
-    let v = ev::intake(t, &s.custodian, CASE, "general", &s.shelf[0], "WZ-8001").await;
+    let v = ev::intake(
+        t,
+        &s.custodian,
+        &s.number,
+        "general",
+        &s.shelf[0],
+        "WZ-8001",
+    )
+    .await;
     let id = id(&v);
     let haishu = t.login("haishu.evidence").await;
     for path in [
@@ -853,12 +875,13 @@ async fn another_districts_custodian_sees_nothing_of_this_store_and_is_recorded_
         json!([])
     );
     // A case of another district is no case to take items in for.
-    ev::raw_case(t, "A3302030001", "33020301", "330203", "gulou.case").await;
+    let gulou = t.login("gulou.case").await;
+    let (_, elsewhere) = ev::case(t, &gulou).await;
     let r = t
         .post(
             "/api/v1/cases/evidence",
             &s.custodian,
-            ev::intake_body("A3302030001", "general", &s.shelf[0], "WZ-8002"),
+            ev::intake_body(&elsewhere, "general", &s.shelf[0], "WZ-8002"),
         )
         .await;
     r.problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
@@ -875,7 +898,7 @@ async fn another_districts_custodian_sees_nothing_of_this_store_and_is_recorded_
     t.post(
         "/api/v1/cases/evidence",
         &s.custodian,
-        ev::intake_body(CASE, "general", &s.shelf[0], "WZ-8001"),
+        ev::intake_body(&s.number, "general", &s.shelf[0], "WZ-8001"),
     )
     .await
     .problem(StatusCode::CONFLICT, "barcode_taken");
@@ -884,7 +907,7 @@ async fn another_districts_custodian_sees_nothing_of_this_store_and_is_recorded_
         .post(
             "/api/v1/cases/evidence",
             &s.custodian,
-            ev::intake_body(CASE, "general", &haishu_shelf, "WZ-8003"),
+            ev::intake_body(&s.number, "general", &haishu_shelf, "WZ-8003"),
         )
         .await;
     assert_eq!(
@@ -893,7 +916,7 @@ async fn another_districts_custodian_sees_nothing_of_this_store_and_is_recorded_
         r.text
     );
     // Without a barcode a printable label is made: WZ-<store>-<date>-<serial>.
-    let mut body = ev::intake_body(CASE, "general", &s.shelf[0], "x");
+    let mut body = ev::intake_body(&s.number, "general", &s.shelf[0], "x");
     body.as_object_mut().unwrap().remove("barcode");
     let r = t.post("/api/v1/cases/evidence", &s.custodian, body).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
@@ -904,13 +927,21 @@ async fn another_districts_custodian_sees_nothing_of_this_store_and_is_recorded_
 async fn a_handler_reads_the_items_of_their_case_but_cannot_move_them() {
     let s = store().await;
     let t = &s.t;
-    let v = ev::intake(t, &s.custodian, CASE, "general", &s.shelf[0], "WZ-9001").await;
+    let v = ev::intake(
+        t,
+        &s.custodian,
+        &s.number,
+        "general",
+        &s.shelf[0],
+        "WZ-9001",
+    )
+    .await;
     let id = id(&v);
     let item = format!("/api/v1/cases/evidence/{id}");
     let handler = t.login("case").await;
     let r = t.get(&item, &handler).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    assert_eq!(r.body["item"]["case_title"], format!("测试案件{CASE}"));
+    assert_eq!(r.body["item"]["case_title"], "测试案件：电动车被盗");
     let list = t
         .get(
             &format!("/api/v1/cases/evidence?case_id={}", s.case_id),
@@ -938,7 +969,7 @@ async fn a_handler_reads_the_items_of_their_case_but_cannot_move_them() {
     t.post(
         "/api/v1/cases/evidence",
         &handler,
-        ev::intake_body(CASE, "general", &s.shelf[0], "WZ-9002"),
+        ev::intake_body(&s.number, "general", &s.shelf[0], "WZ-9002"),
     )
     .await
     .problem(StatusCode::FORBIDDEN, "forbidden");
@@ -970,7 +1001,15 @@ async fn a_handler_reads_the_items_of_their_case_but_cannot_move_them() {
 async fn every_view_of_an_item_is_audited_and_lists_are_not() {
     let s = store().await;
     let t = &s.t;
-    let v = ev::intake(t, &s.custodian, CASE, "general", &s.shelf[0], "WZ-9101").await;
+    let v = ev::intake(
+        t,
+        &s.custodian,
+        &s.number,
+        "general",
+        &s.shelf[0],
+        "WZ-9101",
+    )
+    .await;
     let id = id(&v);
     assert_eq!(
         audited(t, "cases.evidence.intake", &id, "evidence").await,

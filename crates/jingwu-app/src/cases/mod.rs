@@ -15,15 +15,15 @@ mod inventory;
 mod limits;
 mod supervision;
 
-pub use files::{
-    CASE_DOCUMENT_MAX_BYTES, CaseDeadlineView, CaseFile, CaseQuery, CaseSummary, NewCase, NewParty,
-};
-pub use supervision::{AlertingClock, CaseLabel, FlaggedItem, SupervisionView};
 pub use evidence::{
     ChainCheck, DigitalIntake, EVIDENCE_FILE_MAX_BYTES, ItemQuery, ItemSummary, ItemView,
     MovementInput, NewLocation, PhysicalIntake, ReviewItem,
 };
+pub use files::{
+    CASE_DOCUMENT_MAX_BYTES, CaseDeadlineView, CaseFile, CaseQuery, CaseSummary, NewCase, NewParty,
+};
 pub use inventory::{InventoryView, NewInventory, SCANS_PER_REQUEST};
+pub use supervision::{AlertingClock, CaseLabel, FlaggedItem, SupervisionView};
 
 use std::sync::Arc;
 

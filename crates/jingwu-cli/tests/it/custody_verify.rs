@@ -5,7 +5,8 @@
 
 use std::sync::Arc;
 
-use jingwu_app::{App, AppConfig, MovementInput, NewLocation, PhysicalIntake, RequestCtx};
+use jingwu_app::{App, AppConfig, MovementInput, NewCase, NewLocation, PhysicalIntake, RequestCtx};
+use jingwu_cases::case::CaseKind;
 use jingwu_cases::evidence::{Category, MovementKind};
 use jingwu_core::{Principal, Role};
 use sqlx::{Connection, Row};
@@ -51,18 +52,6 @@ async fn custody_history(file: &std::path::Path, media: &std::path::Path) -> Str
         );
         assert!(o.status.success(), "{}", err(&o));
     }
-    // The case row as the case files' use cases would write it.
-    sqlite_exec(
-        file,
-        "INSERT INTO cases (id, number, kind, status, title, cause, summary, org_id, \
-         legal_org_id, handler_id, address, accepted_at, created_by, created_at) VALUES \
-         ('case-1', 'A3302030009', 'criminal', 'accepted', '盗窃案', '盗窃', '', \
-         (SELECT id FROM org_units WHERE code = '33020301'), \
-         (SELECT id FROM org_units WHERE code = '330203'), \
-         (SELECT id FROM users WHERE username = 'handler'), '宁波市海曙区', 0, \
-         (SELECT id FROM users WHERE username = 'handler'), 0)",
-    )
-    .await;
     let store = jingwu_store::Store::connect(&db, &jingwu_store::StoreOptions::default())
         .await
         .unwrap();
@@ -72,22 +61,50 @@ async fn custody_history(file: &std::path::Path, media: &std::path::Path) -> Str
     };
     let app = App::new(store, Arc::new(jingwu_core::SystemClock), config);
     let mut c = sqlx::SqliteConnection::connect(&db).await.unwrap();
-    let row = sqlx::query(
-        "SELECT u.id, o.id, o.path FROM users u JOIN org_units o ON o.id = u.org_id \
-         WHERE u.username = 'keeper'",
-    )
-    .fetch_one(&mut c)
-    .await
-    .unwrap();
-    let keeper = Principal {
-        user_id: row.get(0),
-        username: "keeper".into(),
-        role: Role::EvidenceCustodian,
-        org_id: row.get(1),
-        org_path: row.get(2),
-    };
+    let mut who = Vec::new();
+    for (name, role) in [
+        ("keeper", Role::EvidenceCustodian),
+        ("handler", Role::CaseHandler),
+    ] {
+        let row = sqlx::query(
+            "SELECT u.id, o.id, o.path FROM users u JOIN org_units o ON o.id = u.org_id \
+             WHERE u.username = $1",
+        )
+        .bind(name)
+        .fetch_one(&mut c)
+        .await
+        .unwrap();
+        who.push(Principal {
+            user_id: row.get(0),
+            username: name.into(),
+            role,
+            org_id: row.get(1),
+            org_path: row.get(2),
+        });
+    }
+    let (keeper, handler) = (&who[0], &who[1]);
     let ctx = RequestCtx::cli();
     let cases = app.cases();
+    let case = NewCase {
+        kind: Some(CaseKind::Criminal),
+        title: "盗窃案".into(),
+        cause: "盗窃".into(),
+        summary: String::new(),
+        org_id: None,
+        address: "宁波市海曙区".into(),
+        lat: None,
+        lon: None,
+        occurred_at: None,
+        accepted_at: None,
+        supervisor_id: None,
+        incident_id: None,
+    };
+    let number = cases
+        .open_case(handler, &ctx, &case)
+        .await
+        .unwrap()
+        .case
+        .number;
     let mut shelves = Vec::new();
     for code in ["A-01", "A-02"] {
         let n = NewLocation {
@@ -96,10 +113,10 @@ async fn custody_history(file: &std::path::Path, media: &std::path::Path) -> Str
             name: code.into(),
             secure: false,
         };
-        shelves.push(cases.create_location(&keeper, n, &ctx).await.unwrap().id);
+        shelves.push(cases.create_location(keeper, n, &ctx).await.unwrap().id);
     }
     let n = PhysicalIntake {
-        case_number: "A3302030009".into(),
+        case_number: number,
         barcode: Some("WZ-0001".into()),
         seal_no: Some("F-1".into()),
         description: "手机一部".into(),
@@ -122,7 +139,7 @@ async fn custody_history(file: &std::path::Path, media: &std::path::Path) -> Str
             reason: "整理货架".into(),
             ..Default::default()
         };
-        cases.move_item(&keeper, &item, m, &ctx).await.unwrap();
+        cases.move_item(keeper, &item, m, &ctx).await.unwrap();
     }
     app.kernel().sync_audit().await.unwrap();
     app.close().await;

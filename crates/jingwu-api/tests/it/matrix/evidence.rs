@@ -1,8 +1,8 @@
 //! The evidence objects the matrix names, and the requests of the evidence and inventory
 //! routes. Each side has a property store (own: the Haishu bureau, the callers' unit; other:
 //! Jiangbei) with a keeper who takes items in (so the custodian caller stays outside the chain
-//! of custody and may audit), two locations, a case of the side's station, a physical and a
-//! digital item, and a full count by the side's auditor (own: the custodian caller). Routes
+//! of custody and may audit), two locations, a case filed by a handler of the side's station
+//! (own Gulou, other Baisha), a physical and a digital item, and a full count by the side's auditor (own: the custodian caller). Routes
 //! that consume an object (a movement, closing a count) get a fresh one.
 
 use axum::http::Method;
@@ -92,8 +92,10 @@ impl EvidenceFixture {
             } else {
                 foundation::user_token(t, "mx.auditor.far", "evidence_custodian", district).await
             };
-            let number = format!("MX-{tag}-0001");
-            ev::raw_case(t, &number, station, district, "mx.case_handler").await;
+            let handler =
+                foundation::user_token(t, &format!("mx.handler.{i}"), "case_handler", station)
+                    .await;
+            let (_, number) = ev::case(t, &handler).await;
             let locs = [
                 ev::location(t, &k, &format!("MX-{tag}-1"), true).await,
                 ev::location(t, &k, &format!("MX-{tag}-2"), true).await,
