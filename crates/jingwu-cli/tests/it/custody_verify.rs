@@ -127,7 +127,7 @@ async fn custody_history(file: &std::path::Path, media: &std::path::Path) -> Str
         note: String::new(),
     };
     let item = cases
-        .intake_physical(&keeper, n, &ctx)
+        .intake_physical(keeper, n, &ctx)
         .await
         .unwrap()
         .item
