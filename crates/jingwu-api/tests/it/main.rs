@@ -4,6 +4,7 @@
 
 mod support;
 
+mod area;
 mod audit;
 mod cases;
 mod command;
@@ -13,12 +14,14 @@ mod coverage;
 mod errors;
 mod events;
 mod evidence;
+mod from_incident;
 mod hazmat;
 mod layers;
 mod matrix;
 mod media;
 mod openapi;
 mod permits;
+mod refunds;
 mod scope;
 mod sessions;
 mod stats;

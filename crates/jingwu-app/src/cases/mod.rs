@@ -15,6 +15,8 @@ mod inventory;
 mod limits;
 mod supervision;
 
+pub use area::{AreaStep, BoardLine, CustodyView, MeasureView, NewBelonging, NewCustody, NewRoom};
+pub use clocks::{AlertLine, ClockView, PendingExtension};
 pub use evidence::{
     ChainCheck, DigitalIntake, EVIDENCE_FILE_MAX_BYTES, ItemQuery, ItemSummary, ItemView,
     MovementInput, NewLocation, PhysicalIntake, ReviewItem,
@@ -22,6 +24,7 @@ pub use evidence::{
 pub use files::{
     CASE_DOCUMENT_MAX_BYTES, CaseDeadlineView, CaseFile, CaseQuery, CaseSummary, NewCase, NewParty,
 };
+pub use from_incident::CaseFromIncident;
 pub use inventory::{InventoryView, NewInventory, SCANS_PER_REQUEST};
 pub use supervision::{AlertingClock, CaseLabel, FlaggedItem, SupervisionView};
 

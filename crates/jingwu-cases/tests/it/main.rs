@@ -3,6 +3,7 @@
 //! retention, inventories.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod area;
 mod case;
 mod clock;
 // Evidence (H3).
