@@ -1050,3 +1050,26 @@ async fn every_view_of_an_item_is_audited_and_lists_are_not() {
         1
     );
 }
+
+#[tokio::test]
+async fn the_code_lists_name_categories_high_risk_ones_and_retention() {
+    let t = TestApp::empty().build().await;
+    let r = t
+        .call(axum::http::Method::GET, "/api/v1/cases/codes", None, None)
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let codes: Vec<&str> = r.body["evidence_categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"drugs") && codes.contains(&"audio_video"));
+    assert_eq!(
+        r.body["high_risk_categories"],
+        json!(["drugs", "firearm", "ammunition", "cash", "valuables"])
+    );
+    assert_eq!(r.body["retention_days"]["drugs"], 90);
+    assert_eq!(r.body["movements"].as_array().unwrap().len(), 8);
+    assert_eq!(r.body["discrepancy_kinds"].as_array().unwrap().len(), 4);
+}

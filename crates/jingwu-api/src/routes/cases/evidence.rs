@@ -159,7 +159,8 @@ pub struct ItemSummaryView {
     pub barcode: String,
     pub seal_no: Option<String>,
     pub description: String,
-    /// `general`, `document`, `drugs`, `firearm`, `ammunition`, `controlled_knife`, `cash`, `valuables`, `vehicle`,
+    /// `GET /api/v1/cases/codes`, `evidence_categories`: `general`, `document`, `drugs`,
+    /// `firearm`, `ammunition`, `controlled_knife`, `cash`, `valuables`, `vehicle`,
     /// `electronic_device`, `digital_data`, `audio_video`, `biological`.
     pub category: String,
     pub high_risk: bool,
