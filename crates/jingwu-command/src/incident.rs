@@ -91,6 +91,8 @@ jingwu_core::text_enum! {
         Closed = "closed" ("办结", "Closed"),
         /// Scene media were linked to the incident.
         MediaAdded = "media_added" ("上传现场照片/视频", "Scene photo/video added"),
+        /// 转立案 — a case was opened from this incident (law enforcement); the detail names it.
+        CaseOpened = "case_opened" ("转为案件办理", "Case opened"),
     }
 }
 

@@ -253,6 +253,7 @@ function timelineText(e) {
   let extra = '';
   if (e.kind === 'closed' && e.detail && e.detail.result_text) extra = `: ${e.detail.result_text}`;
   if (e.kind === 'handed_over' && e.detail && e.detail.reason) extra = `: ${e.detail.reason}`;
+  if (e.kind === 'case_opened' && e.detail && e.detail.case_number) extra = `: ${e.detail.case_number}`;
   return `${who}${label('tl', e.kind)}${extra}`;
 }
 

@@ -764,6 +764,20 @@ async fn an_application_goes_from_draft_to_a_posted_result() {
     assert!(stats.body["progress_queries"].as_i64().unwrap() >= 1);
     // Staff lists are not portal visits; only the public catalogue counts them.
     assert_eq!(stats.body["portal_visits"], 0);
+    for _ in 0..3 {
+        let r = t
+            .call(axum::http::Method::GET, "/api/v1/permits/items", None, None)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    }
+    // Counted in memory, written before the statistics are read.
+    let stats = t
+        .get(
+            "/api/v1/permits/stats?from=2027-01-01&to=2027-01-31",
+            &clerk,
+        )
+        .await;
+    assert_eq!(stats.body["portal_visits"], 3);
 }
 
 #[tokio::test]

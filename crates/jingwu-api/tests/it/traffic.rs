@@ -1379,3 +1379,53 @@ async fn a_preselected_plate_is_held_for_one_application_only() {
             .any(|p| p == plate.as_str())
     );
 }
+
+/// Eight people register at once with one resident ID (each with their own number and code):
+/// one account, seven clear refusals, on either backend — the unique constraints decide the
+/// race, not a retry loop.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn one_resident_id_registers_once_however_many_try_at_once() {
+    let t = Arc::new(city().await);
+    let admin = t.login("admin").await;
+    let rid = tf::resident_id(70);
+    let mut codes = Vec::new();
+    for n in 700..708 {
+        let m = tf::mobile(n);
+        let r = t
+            .call(
+                Method::POST,
+                "/api/v1/traffic/otp",
+                None,
+                Some(json!({"mobile": m, "purpose": "register"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
+        codes.push((m.clone(), tf::last_code(&t, &admin, &m).await));
+    }
+    let mut tasks = Vec::new();
+    for (m, code) in codes {
+        let (t, rid) = (t.clone(), rid.clone());
+        tasks.push(tokio::spawn(async move {
+            t.call(
+                Method::POST,
+                "/api/v1/traffic/citizens",
+                None,
+                Some(
+                    json!({"real_name": "王芳", "resident_id": rid, "mobile": m, "code": code,
+                            "password": jingwu_testkit::PASSWORD}),
+                ),
+            )
+            .await
+        }));
+    }
+    let mut created = 0;
+    for task in tasks {
+        let r = task.await.unwrap();
+        if r.status == StatusCode::CREATED {
+            created += 1;
+        } else {
+            r.problem(StatusCode::CONFLICT, "resident_id_taken");
+        }
+    }
+    assert_eq!(created, 1);
+}

@@ -6,7 +6,6 @@
 //! limits as data (`limits`). The rules are `jingwu-cases'`; views of case files and evidence
 //! are audited (`kernel.record_view`), and so is every refusal (`Cases::denied`).
 
-
 mod area;
 mod clocks;
 mod evidence;

@@ -43,6 +43,9 @@ pub struct Kernel {
     bus: EventBus,
     audit: AuditLog,
     config: AppConfig,
+    /// Portal counters not yet written (see `telemetry.rs`).
+    portal_counts:
+        std::sync::Mutex<std::collections::BTreeMap<(jiff::civil::Date, &'static str), i64>>,
 }
 
 /// Attempts of one change that the database refuses as conflicting before giving up.
@@ -56,6 +59,7 @@ impl Kernel {
             bus: EventBus::default(),
             audit: AuditLog::new(config.audit.clone()),
             config,
+            portal_counts: Default::default(),
         }
     }
 

@@ -8,7 +8,10 @@
 //! - Retention pruning of AVL history: the retention period is configuration, and the pruning
 //!   is logged.
 //! - The approval window's portal counters (visits, online progress queries): the seed's
-//!   statistics count them, and a count is not a change of anyone's records.
+//!   statistics count them, and a count is not a change of anyone's records. They are added up
+//!   in memory and written in one transaction by the approval window's job and before its
+//!   statistics are read, so a public page view never waits for the writer lock; a crash loses
+//!   at most one job period's counts.
 
 use jingwu_store::command::positions::{self, Position};
 use jingwu_store::permits as permit_counters;
@@ -43,11 +46,35 @@ impl Kernel {
         Ok(moved)
     }
 
-    /// Counts one portal event of `kind` on `day` (approval-window statistics).
-    pub(crate) async fn count_portal(&self, day: jiff::civil::Date, kind: &str) -> Result<()> {
-        let mut tx = self.store().telemetry().await?;
-        permit_counters::bump_counter(&mut tx, day, kind).await?;
-        tx.commit().await?;
+    /// Counts one portal event of `kind` on `day` (approval-window statistics), in memory
+    /// until the next [`Kernel::flush_portal`].
+    pub(crate) fn count_portal(&self, day: jiff::civil::Date, kind: &'static str) {
+        let mut pending = self.portal_counts.lock().unwrap_or_else(|e| e.into_inner());
+        *pending.entry((day, kind)).or_default() += 1;
+    }
+
+    /// Writes the counted portal events; on failure they stay counted for the next flush.
+    pub(crate) async fn flush_portal(&self) -> Result<()> {
+        let batch =
+            std::mem::take(&mut *self.portal_counts.lock().unwrap_or_else(|e| e.into_inner()));
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let written = async {
+            let mut tx = self.store().telemetry().await?;
+            for ((day, kind), n) in &batch {
+                permit_counters::bump_counter(&mut tx, *day, kind, *n).await?;
+            }
+            tx.commit().await
+        }
+        .await;
+        if let Err(e) = written {
+            let mut pending = self.portal_counts.lock().unwrap_or_else(|e| e.into_inner());
+            for (key, n) in batch {
+                *pending.entry(key).or_default() += n;
+            }
+            return Err(e.into());
+        }
         Ok(())
     }
 }

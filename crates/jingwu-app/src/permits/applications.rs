@@ -664,8 +664,7 @@ impl Permits<'_> {
         drop(conn);
         if who.role == Role::Citizen {
             self.k()
-                .count_portal(self.today(), super::catalogue::PROGRESS_QUERY)
-                .await?;
+                .count_portal(self.today(), super::catalogue::PROGRESS_QUERY);
         }
         let today = self.today();
         let overdue =

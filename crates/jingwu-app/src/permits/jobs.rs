@@ -39,6 +39,7 @@ impl Permits<'_> {
 
     /// One pass of the jobs.
     pub async fn run_jobs(&self) -> Result<JobsDone> {
+        self.k().flush_portal().await?;
         let mut conn = self.k().read().await?;
         let Some(root) = orgs::root(&mut conn).await? else {
             return Ok(JobsDone::default());

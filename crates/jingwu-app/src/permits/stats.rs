@@ -68,6 +68,7 @@ impl Permits<'_> {
         let start = jingwu_core::calendar::local_midnight(from);
         let end =
             jingwu_core::calendar::next_local_midnight(jingwu_core::calendar::local_midnight(to));
+        self.k().flush_portal().await?;
         let mut conn = self.k().read().await?;
         let items = q::items(&mut conn).await?;
         let mut s = PermitStats {

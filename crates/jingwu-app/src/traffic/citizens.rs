@@ -225,8 +225,15 @@ impl Traffic<'_> {
             mobile,
             created_at: now,
         };
+        // Every rule here is a conditional update (the code used once) or a unique constraint
+        // (resident ID, mobile number, username), so the guarded door keeps two registrations
+        // racing for one identity to one without serializable retries.
+        let taken = |code: &'static str, detail: &str| AppError::Conflict {
+            code,
+            detail: detail.into(),
+        };
         self.k()
-            .write(&who, ctx, async |tx| {
+            .write_guarded(&who, ctx, async |tx| {
                 if !q::use_otp(tx.db(), &otp.id, now).await? {
                     return Err(AppError::Unprocessable {
                         code: codes::OTP_INVALID.code,
@@ -252,8 +259,27 @@ impl Traffic<'_> {
                         detail: "this mobile number is registered already".into(),
                     });
                 }
-                users::insert(tx.db(), &user).await?;
-                q::insert_citizen(tx.db(), &citizen).await?;
+                // The checks above answer the common case; the constraints decide a race.
+                users::insert(tx.db(), &user).await.map_err(|e| {
+                    if e.is_unique_violation() {
+                        taken(
+                            codes::MOBILE_TAKEN.code,
+                            "this mobile number is registered already",
+                        )
+                    } else {
+                        e.into()
+                    }
+                })?;
+                q::insert_citizen(tx.db(), &citizen).await.map_err(|e| {
+                    if e.is_unique_violation() {
+                        taken(
+                            codes::ID_TAKEN.code,
+                            "an account with this resident ID exists; log in instead",
+                        )
+                    } else {
+                        e.into()
+                    }
+                })?;
                 tx.audit(
                     "traffic.citizen.register",
                     ("user", &user.id),

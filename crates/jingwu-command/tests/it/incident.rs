@@ -191,7 +191,8 @@ fn stored_codes_of_records_stay_the_same() {
             "cleared",
             "cancelled",
             "closed",
-            "media_added"
+            "media_added",
+            "case_opened"
         ]
     );
     assert_eq!(codes::<MessageKind>(), ["assignment", "reassigned"]);

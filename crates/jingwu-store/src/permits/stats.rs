@@ -10,13 +10,19 @@ use crate::scope::like_prefix;
 use crate::{Result, TelemetryTx};
 
 /// Counts one more `kind` (`visit`, `progress_query`) on `day`.
-pub async fn bump_counter(db: &mut TelemetryTx, day: jiff::civil::Date, kind: &str) -> Result<()> {
+pub async fn bump_counter(
+    db: &mut TelemetryTx,
+    day: jiff::civil::Date,
+    kind: &str,
+    by: i64,
+) -> Result<()> {
     sqlx::query(
-        "INSERT INTO permit_counters (day, kind, n) VALUES ($1, $2, 1) \
-         ON CONFLICT (day, kind) DO UPDATE SET n = permit_counters.n + 1",
+        "INSERT INTO permit_counters (day, kind, n) VALUES ($1, $2, $3) \
+         ON CONFLICT (day, kind) DO UPDATE SET n = permit_counters.n + excluded.n",
     )
     .bind(day.to_string())
     .bind(kind)
+    .bind(by)
     .execute(db.raw())
     .await?;
     Ok(())
