@@ -39,6 +39,7 @@ let cases = [];
 let openId = null; // the person whose dialog is open
 let record = null; // their record
 let exitOutcome = '';
+const pending = new Set(); // measures whose extension this page requested and is not yet decided
 
 const store = {
   get(k) {
@@ -57,12 +58,19 @@ const store = {
   },
 };
 
-/** The running measure of a board row or record, in one shape. */
+/** A measure in one shape: its limit's code and basis beside its clock. */
+const measure = (m) => (m ? { ...m, limit_code: m.limit?.code ?? m.limit_code, basis: m.limit?.basis, clock: m.clock || null } : null);
+
+/** The running measure of a board line or record. */
 function measureOf(p) {
-  const m = p.measure || p.running_measure || (p.measures || []).find((x) => !x.ended_at) || null;
-  if (!m) return null;
-  return { ...m, clock: m.clock || m.state || m.clock_state || (m.due_at ? m : null) };
+  return measure(p.measure || (p.measures || []).find((x) => !x.ended_at) || null);
 }
+
+/** A case's number and title, from the cases in reach. */
+const caseText = (id) => {
+  const c = cases.find((x) => x.id === id);
+  return c ? `${c.number} ${c.title}` : '';
+};
 
 const roomName = (p) => p.room?.name || p.room_name || rooms.find((r) => r.id === p.room_id)?.name || '—';
 
@@ -74,7 +82,8 @@ async function loadBoard() {
   $('board').setAttribute('aria-busy', 'true');
   if (!board.length) state.replaceChildren(make('p', 'muted', t('cases.loading')));
   try {
-    board = rows(await api('GET', `/api/v1/cases/area${q}`));
+    // Each line: the person and the running measure with its clock.
+    board = rows(await api('GET', `/api/v1/cases/area${q}`)).map((l) => ({ ...(l.person || l), measure: l.measure || null }));
     state.replaceChildren();
     renderBoard();
   } catch (err) {
@@ -135,7 +144,7 @@ function card(p) {
     const dd = fact(dl, t('cases.field.measure'), limitName(m.limit_code), 'pc-measure');
     dd.append(make('span', 'pcard-basis', basis(m.limit_code)));
   }
-  if (p.case_number || p.case?.number) fact(dl, t('cases.field.case'), p.case_number || p.case.number);
+  if (p.case_id) fact(dl, t('cases.field.case'), caseText(p.case_id) || '—', 'pc-case');
   li.append(dl);
   const clockBox = make('div', 'pcard-clock');
   const cd = make('p', 'countdown big');
@@ -150,7 +159,7 @@ function card(p) {
   expired.hidden = true;
   expired.setAttribute('role', 'alert');
   li.append(expired);
-  if (p.pending_extension || p.extension_pending || (p.extensions || []).some((x) => x.status === 'requested')) {
+  if ((m?.extensions || []).some((x) => x.status === 'requested') || pending.has(m?.id)) {
     li.append(make('p', 'pcard-pending', t('cases.area.extension_pending')));
   }
   if (p._clock) {
@@ -218,7 +227,7 @@ function fillInForm() {
   options($('in-idkind'), codeOptions(ID_KINDS), t('cases.choose'));
   const custody = (limitsList || []).filter((l) => l.applies_to === 'custody');
   options($('in-measure'), custody.map((l) => [l.code, `${limitName(l.code)} · ${minutesText(l.base_minutes)}`]), t('cases.choose'));
-  options($('in-case'), cases.map((c) => [c.id, `${c.number} ${c.title}`]), t('cases.area.no_case'));
+  options($('in-case'), openCases().map((c) => [c.id, `${c.number} ${c.title}`]), t('cases.area.no_case'));
   options($('in-room'), activeRooms().map((r) => [r.id, `${r.name} · ${codeLabel(ROOM_KINDS, r.kind)}`]), t('cases.area.no_room'));
   $('in-basis').textContent = basis($('in-measure').value);
 }
@@ -239,12 +248,19 @@ async function openBringIn() {
   syncInIdKind();
   $('in-arrived').value = localInput();
   openDialog($('in-dialog'), '#in-name');
-  // The cases the person may be brought in for: fetched when the dialog opens.
+  // The cases the person may be brought in for: fresh when the dialog opens.
+  await loadCases();
+  options($('in-case'), openCases().map((c) => [c.id, `${c.number} ${c.title}`]), t('cases.area.no_case'));
+}
+
+const openCases = () => cases.filter((c) => !['closed', 'revoked', 'not_filed'].includes(c.status));
+
+/** The cases in reach (for the case of each card and the bring-in form). */
+async function loadCases() {
   try {
-    cases = rows(await api('GET', '/api/v1/cases')).filter((c) => !['closed', 'revoked', 'not_filed'].includes(c.status));
-    options($('in-case'), cases.map((c) => [c.id, `${c.number} ${c.title}`]), t('cases.area.no_case'));
+    cases = rows(await api('GET', '/api/v1/cases'));
   } catch {
-    // Without the list the person is brought in without a case; the field says so.
+    // Without the list a card shows no case title; bringing in works without a case.
   }
 }
 
@@ -258,16 +274,16 @@ async function bringIn(e) {
     id_number: $('in-idkind').value === 'unknown' ? undefined : val('in-idno'),
     reason: $('in-reason').value.trim(),
     arrived_at: fromLocalInput($('in-arrived').value),
-    limit_code: $('in-measure').value,
+    measure: val('in-measure'),
     case_id: val('in-case'),
     room_id: val('in-room'),
-    org_id: unitId && unitId !== me.org?.id ? unitId : undefined,
   }));
   if (!res) return;
   $('in-dialog').close();
-  toast(t('cases.area.brought_in', { name: res.name || $('in-name').value }));
+  const who = res.person || res;
+  toast(t('cases.area.brought_in', { name: who.name || $('in-name').value }));
   await loadBoard();
-  $('board').querySelector(`.pcard[data-id="${CSS.escape(res.id || '')}"]`)?.focus();
+  $('board').querySelector(`.pcard[data-id="${CSS.escape(who.id || '')}"]`)?.focus();
 }
 
 // ---------------------------------------------------------------- one person
@@ -300,13 +316,14 @@ async function loadPerson() {
 }
 
 function normalize(raw) {
-  const c = raw.custody || raw.record || raw;
+  const c = raw.person || raw;
+  const measures = (raw.measures || []).map(measure);
   return {
     ...c,
-    events: raw.events || c.events || [],
-    measures: raw.measures || c.measures || [],
-    belongings: raw.belongings || c.belongings || [],
-    extensions: raw.extensions || c.extensions || [],
+    events: raw.events || [],
+    measures,
+    belongings: raw.belongings || [],
+    extensions: measures.flatMap((m) => (m.extensions || []).map((x) => ({ ...x, clock_id: x.clock_id || m.id }))),
   };
 }
 
@@ -323,8 +340,12 @@ function renderPerson() {
   fact(dl, t('cases.field.arrived_at'), at(r.arrived_at));
   if (r.entered_at) fact(dl, t('cases.field.entered_at'), at(r.entered_at));
   fact(dl, t('cases.field.room'), roomName(r), 'p-room');
-  if (r.case_number || r.case?.number) fact(dl, t('cases.field.case'), `${r.case_number || r.case.number} ${r.case_title || r.case?.title || ''}`);
-  fact(dl, t('cases.field.handler'), personName(r.handler || r.handler_name || r.handler_id));
+  if (r.case_id) {
+    const dd = fact(dl, t('cases.field.case'), '');
+    const a = make('a', null, caseText(r.case_id) || t('cases.area.open_case'));
+    a.href = `/cases?case=${enc(r.case_id)}#file`;
+    dd.append(a);
+  }
   if (r.exit_at) fact(dl, t('cases.field.outcome'), `${codeLabel(OUTCOMES, r.outcome)} · ${at(r.exit_at)}${r.outcome_note ? ` · ${r.outcome_note}` : ''}`);
 
   // The running measure's clock, large, as on the board.
@@ -365,7 +386,7 @@ function renderPerson() {
     const li = make('li', 'clock-item');
     li.dataset.testid = 'measure';
     li.append(make('strong', null, limitName(x.limit_code)), make('p', 'hint clock-basis', basis(x.limit_code)));
-    const st = x.clock || x.state || x.clock_state;
+    const st = x.clock;
     const line = make('p', 'clock-line');
     if (st && !x.ended_at) {
       const cd = make('span', 'countdown');
@@ -391,7 +412,8 @@ function renderPerson() {
     li.dataset.testid = 'p-event';
     li.dataset.kind = ev.kind;
     li.append(make('time', null, at(ev.at)), make('strong', null, codeLabel(EVENT_KINDS, ev.kind)));
-    const extra = [ev.room_name || ev.room?.name, detailText(ev.detail), personName(ev.by_name || ev.by || ev.by_id || '')].filter((x) => x && x !== '—');
+    const room = ev.room_id ? rooms.find((x) => x.id === ev.room_id)?.name : '';
+    const extra = [room, detailText(ev.detail)].filter(Boolean);
     if (extra.length) li.append(make('span', 'muted', ` ${extra.join(' · ')}`));
     return li;
   }));
@@ -408,8 +430,11 @@ function detailText(d) {
   }
   if (typeof d !== 'object') return String(d);
   const parts = [];
+  if (d.purpose) parts.push(codeLabel(LEAVE_PURPOSES, d.purpose));
+  if (d.destination) parts.push(d.destination);
   if (d.note) parts.push(d.note);
   if (d.reason) parts.push(d.reason);
+  if (d.level) parts.push(codeLabel(['clock_alerts'], d.level));
   if (d.limit_code) parts.push(limitName(d.limit_code));
   if (d.outcome) parts.push(codeLabel(OUTCOMES, d.outcome));
   if (d.description) parts.push(`${d.description}${d.quantity ? ` × ${d.quantity}` : ''}`);
@@ -477,7 +502,10 @@ function startAct(act) {
   if (act === 'extension') {
     const m = measureOf(r);
     if (!m) return;
-    askExtension('measure', m.id, m.limit_code, m.clock?.limit_minutes, r.name, () => Promise.all([loadPerson(), loadBoard()]));
+    askExtension('measure', m.id, m.limit_code, m.clock?.limit_minutes, r.name, () => {
+      pending.add(m.id);
+      return Promise.all([loadPerson(), loadBoard()]);
+    });
     return;
   }
   const form = $(`af-${act === 'room_move' ? 'room' : act}`);
@@ -522,15 +550,14 @@ async function submitAct(e) {
   const send = {
     'af-room': () => api('POST', `/api/v1/cases/area/${enc(id)}/events`, { kind: 'room_move', room_id: $('af-room-to').value }),
     'af-belongings': () => api('POST', `/api/v1/cases/area/${enc(id)}/belongings`, {
-      description: $('af-bel-desc').value.trim(),
-      quantity: Number($('af-bel-qty').value),
+      items: [{ description: $('af-bel-desc').value.trim(), quantity: Number($('af-bel-qty').value) }],
     }),
     'af-measure': () => api('POST', `/api/v1/cases/area/${enc(id)}/measures`, { limit_code: $('af-measure-code').value }),
     'af-leave': () => api('POST', `/api/v1/cases/area/${enc(id)}/events`, {
       kind: 'leave',
       purpose: $('af-leave-purpose').value,
-      note: val('af-leave-reason'),
-      approver: $('af-leave-approver').value.trim(),
+      destination: $('af-leave-destination').value.trim(),
+      approved_by: $('af-leave-approver').value.trim(),
     }),
     'af-exit': () => {
       if (!exitOutcome) throw localProblem({ outcome: 'outcome_required' });
@@ -625,7 +652,8 @@ async function chooseUnit(id) {
   unitId = id;
   store.set(UNIT_KEY, id);
   board = [];
-  await Promise.all([loadRooms(), loadBoard()]);
+  await Promise.all([loadRooms(), loadCases()]);
+  await loadBoard();
 }
 
 function setWall(on) {

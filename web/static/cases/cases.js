@@ -37,11 +37,11 @@ const PERSON_ROLES = ['person_roles', 'custody_roles'];
 const CUSTODY_STATUSES = ['custody_statuses'];
 const EXT_STATUSES = ['extension_statuses'];
 const CLOCK_KINDS = ['clock_kinds'];
-const ALERTS = ['alerts', 'clock_alerts'];
+const ALERTS = ['clock_alerts', 'alerts'];
 
 const orgById = (id) => orgs.find((o) => o.id === id) || null;
 /** A case's unit: an embedded org, else looked up by id. */
-const unitName = (x, idKey) => (x && typeof x === 'object' ? orgName(x) : orgName(orgById(idKey) || idKey));
+const unitName = (name, id) => name || orgName(orgById(id) || id);
 
 function statusBadge(status) {
   const b = make('span', `badge cs-st cs-st-${status}`, codeLabel(CASE_STATUSES, status));
@@ -89,7 +89,7 @@ function renderList(list) {
     const st = make('td');
     st.append(statusBadge(c.status));
     tr.append(num, make('td', 'cs-title-cell', c.title), make('td', null, codeLabel(CASE_KINDS, c.kind)), st,
-      make('td', null, unitName(c.org, c.org_id)), make('td', 'num', at(c.accepted_at)));
+      make('td', null, unitName(c.org_name, c.org_id)), make('td', 'num', at(c.accepted_at)));
     return tr;
   }));
 }
@@ -162,10 +162,10 @@ function renderCase() {
   dl.replaceChildren();
   fact(dl, t('cases.field.kind'), codeLabel(CASE_KINDS, c.kind));
   fact(dl, t('cases.field.cause'), c.cause || '—');
-  fact(dl, t('cases.field.org'), unitName(c.org, c.org_id));
-  fact(dl, t('cases.field.legal_org'), unitName(c.legal_org, c.legal_org_id));
-  fact(dl, t('cases.field.handler'), personName(c.handler || c.handler_name || c.handler_id));
-  if (c.supervisor || c.supervisor_id) fact(dl, t('cases.field.supervisor'), personName(c.supervisor || c.supervisor_id));
+  fact(dl, t('cases.field.org'), unitName(c.org_name, c.org_id));
+  fact(dl, t('cases.field.legal_org'), unitName(c.legal_org_name, c.legal_org_id));
+  fact(dl, t('cases.field.handler'), c.handler_name || personName(c.handler_id));
+  if (c.supervisor_name) fact(dl, t('cases.field.supervisor'), c.supervisor_name);
   fact(dl, t('cases.field.accepted_at'), at(c.accepted_at));
   if (c.filed_at) fact(dl, t('cases.field.filed_at'), at(c.filed_at));
   if (c.closed_at) fact(dl, t('cases.field.closed_at'), `${at(c.closed_at)}${c.close_reason ? ` · ${c.close_reason}` : ''}`);
@@ -202,8 +202,8 @@ async function changeStatus(e) {
   e.preventDefault();
   const form = $('status-form');
   const res = await submitting(form, () => api('POST', `/api/v1/cases/${enc(caseId)}/status`, {
-    status: $('st-to').value,
-    reason: val('st-reason'),
+    to: $('st-to').value,
+    reason: val('st-reason') || '',
   }));
   if (!res) return;
   toast(t('cases.files.status_done', { status: codeLabel(CASE_STATUSES, $('st-to').value) }));
@@ -372,7 +372,7 @@ function renderSteps() {
     li.dataset.testid = 'step';
     const head = make('p', 'app-step-head');
     head.append(make('strong', null, codeLabel(STEP_KINDS, s.kind)), make('time', null, at(s.at)));
-    if (s.by || s.by_name) head.append(make('span', 'muted', personName(s.by || s.by_name)));
+    if (s.by_id && s.by_id === file.handler_id && file.handler_name) head.append(make('span', 'muted', file.handler_name));
     li.append(head);
     if (s.note) li.append(make('p', 'app-step-note', s.note));
     const doc = s.document || (s.document_sha256 ? { sha256: s.document_sha256, name: s.document_name, type: s.document_type, bytes: s.document_bytes } : null);
@@ -451,12 +451,12 @@ function commentItem(cm) {
   li.dataset.testid = 'comment';
   const head = make('p', 'msg-meta');
   const badge = make('span', `badge cm-badge-${cm.kind}`, codeLabel(COMMENT_KINDS, cm.kind));
-  head.append(badge, ` ${personName(cm.by || cm.by_name || cm.by_id)} · ${at(cm.at)}`);
+  head.append(badge, ` ${t('roles.legal_supervisor')} · ${at(cm.at)}`);
   li.append(head, make('p', 'msg-body', cm.text));
   if (cm.kind === 'correction') {
     if (cm.resolved_at) {
       const r = make('div', 'reply');
-      r.append(make('p', 'reply-title', t('cases.files.resolved', { at: at(cm.resolved_at), by: personName(cm.resolved_by_name || cm.resolved_by) })));
+      r.append(make('p', 'reply-title', t('cases.files.resolved', { at: at(cm.resolved_at), by: cm.resolved_by === file.handler_id && file.handler_name ? file.handler_name : t('roles.case_handler') })));
       if (cm.resolution) r.append(make('p', 'msg-body', cm.resolution));
       li.append(r);
     } else {
@@ -591,11 +591,11 @@ async function loadSupervision() {
     const s = sv.value || {};
     renderSvClocks(s.clocks || s.running_clocks || []);
     renderCorrections(s.corrections || s.open_corrections || []);
-    renderFlagged(s.flagged_items || s.flagged || s.items || []);
+    renderFlagged(s.flagged || []);
   } else for (const id of ['sv-clk', 'sv-cor', 'sv-flag']) failed(id, sv.reason);
   if (alerts.status === 'fulfilled') renderAlerts(rows(alerts.value));
   else failed('sv-al', alerts.reason);
-  const n = (ext.status === 'fulfilled' ? rows(ext.value).filter((x) => (x.status || 'requested') === 'requested').length : 0);
+  const n = ext.status === 'fulfilled' ? rows(ext.value).filter((x) => ((x.extension || x).status || 'requested') === 'requested').length : 0;
   $('sv-count').hidden = !n;
   $('sv-count').textContent = String(n || '');
 }
@@ -606,9 +606,10 @@ function failed(id, err) {
   $(id).replaceChildren(li);
 }
 
-function caseLink(c) {
-  const id = c.case_id || c.id;
-  const a = make('a', 'cs-open', `${c.case_number || c.number || ''} ${c.case_title || c.title || ''}`.trim() || id);
+function caseLink(x) {
+  const c = x.case || x;
+  const id = c.id || x.case_id;
+  const a = make('a', 'cs-open', `${c.number || ''} ${c.title || ''}`.trim() || id);
   a.href = `/cases?case=${enc(id)}#file`;
   a.addEventListener('click', (e) => {
     e.preventDefault();
@@ -619,28 +620,37 @@ function caseLink(c) {
 
 function renderExtensions(list) {
   const ul = $('sv-ext');
-  const open = list.filter((x) => (x.status || 'requested') === 'requested');
+  // Each: the extension and the clock it would move ({kind, id, limit, clock, case_id, custody_id}).
+  const open = list.map((p) => ({ ...(p.extension || p), on: p.clock || null })).filter((x) => (x.status || 'requested') === 'requested');
   ul.replaceChildren(...open.map((x) => {
     const li = make('li', 'desk-item ext-item');
     li.dataset.testid = 'ext-pending';
     li.dataset.id = x.id;
-    const clock = x.clock_state || x.state || null;
-    const subject = x.person_name || x.subject || x.case_number || '';
+    const on = x.on || {};
+    const code = on.limit?.code;
     const head = make('p', 'ext-head');
-    head.append(make('strong', null, `${codeLabel(CLOCK_KINDS, x.clock || x.clock_kind)} · ${limitName(x.limit_code)}`));
-    if (subject) head.append(make('span', null, ` · ${subject}`));
+    head.append(make('strong', null, `${codeLabel(CLOCK_KINDS, x.clock)} · ${limitName(code)}`));
     li.append(head);
-    li.append(make('p', null, t('cases.ext.asks', { amount: minutesText(x.minutes), who: personName(x.requested_by_name || x.requested_by), at: at(x.requested_at) })));
+    li.append(make('p', null, t('cases.ext.asks_plain', { amount: minutesText(x.minutes), at: at(x.requested_at) })));
     if (x.reason) li.append(make('p', 'msg-body', x.reason));
-    if (clock) {
-      const k = clockOf(clock, x.limit_code);
+    if (on.clock) {
+      const k = clockOf(on.clock, code);
       const line = make('p', 'clock-line');
       const cd = make('span', 'countdown');
-      line.append(cd, make('span', 'muted', ` ${t('cases.clock.due', { at: at(k?.due) })}`));
+      cd.dataset.testid = 'ext-countdown';
+      line.append(cd, make('span', 'muted', ` ${t('cases.clock.due', { at: at(k?.due) })} · ${t('cases.ext.would_be', { at: at((k?.due ?? 0) + x.minutes * 60_000) })}`));
       li.append(line);
       if (k) tick(cd, k);
     }
-    if (x.limit_code) li.append(make('p', 'hint', basis(x.limit_code)));
+    if (code) li.append(make('p', 'hint', `${on.limit?.basis || basis(code)} · ${t('cases.ext.approver', { level: t(`org_kind.${on.limit?.approver_level || limitOf(code)?.approver_level || 'district'}`) })}`));
+    const links = make('p', 'btn-row');
+    if (on.case_id) links.append(caseLink({ id: on.case_id, number: t('cases.sv.open_case') }));
+    if (on.custody_id) {
+      const a = make('a', 'btn btn-ghost btn-small', t('cases.nav.area'));
+      a.href = '/cases/area';
+      links.append(a);
+    }
+    if (links.childElementCount) li.append(links);
     li.append(decideForm(x));
     return li;
   }));
@@ -666,7 +676,7 @@ function decideForm(x) {
   const decide = (approve) => async () => {
     const res = await submitting(form, () => api('POST', `/api/v1/cases/extensions/${enc(x.id)}/decision`, {
       approve,
-      note: note.value.trim() || undefined,
+      note: note.value.trim(),
     }));
     if (res === null) return;
     toast(approve ? t('cases.sv.approved') : t('cases.sv.refused'));
@@ -683,20 +693,25 @@ function decideForm(x) {
 
 function renderSvClocks(list) {
   const ul = $('sv-clk');
-  const sorted = [...list].sort((a, b) => (Number(a.clock?.remaining_us ?? a.remaining_us ?? 0)) - Number(b.clock?.remaining_us ?? b.remaining_us ?? 0));
+  const left = (x) => Number(x.clock?.remaining_seconds ?? 0);
+  const sorted = [...list].sort((a, b) => left(a) - left(b));
   ul.replaceChildren(...sorted.map((x) => {
-    const kind = x.clock_kind || x.kind || x.clock;
     const li = clockItem({
-      id: x.clock_id || x.id,
-      kind: typeof kind === 'string' ? kind : 'deadline',
+      id: x.id,
+      kind: x.kind,
       limitCode: x.limit_code,
-      clock: x.state || x.clock_state || (typeof x.clock === 'object' ? x.clock : x),
-      startedAt: x.started_at,
-      note: [x.person_name, x.case_number, x.case_title].filter(Boolean).join(' · '),
+      clock: x.clock,
+      startedAt: x.clock?.started_at,
+      note: [codeLabel(CLOCK_KINDS, x.kind), x.person_name].filter(Boolean).join(' · '),
       extensions: [],
       actions: false,
     });
-    if (x.case_id) li.append(caseLink(x));
+    if (x.case) li.append(caseLink(x));
+    if (x.kind === 'measure') {
+      const a = make('a', 'btn btn-ghost btn-small', t('cases.nav.area'));
+      a.href = '/cases/area';
+      li.append(' ', a);
+    }
     return li;
   }));
   if (!list.length) ul.append(make('li', 'muted', t('cases.sv.no_clocks')));
@@ -707,7 +722,7 @@ function renderCorrections(list) {
   ul.replaceChildren(...list.map((c) => {
     const li = make('li', 'desk-item');
     li.dataset.testid = 'sv-correction';
-    li.append(caseLink(c), make('p', 'msg-meta', `${personName(c.by_name || c.by)} · ${at(c.at)}`), make('p', 'msg-body', c.text));
+    li.append(caseLink(c), make('p', 'msg-meta', at(c.at)), make('p', 'msg-body', c.text));
     return li;
   }));
   if (!list.length) ul.append(make('li', 'muted', t('cases.sv.no_corrections')));
@@ -732,10 +747,9 @@ function renderAlerts(list) {
     li.dataset.testid = 'sv-alert';
     const lvl = make('span', `badge clock-level lv-${a.level}`, codeLabel(ALERTS, a.level));
     const p = make('p');
-    p.append(lvl, ` ${codeLabel(CLOCK_KINDS, a.clock || a.clock_kind)} · ${limitName(a.limit_code)} · ${at(a.at)}`);
+    p.append(lvl, ` ${codeLabel(CLOCK_KINDS, a.clock)} · ${limitName(a.limit?.code)} · ${at(a.at)}${a.stopped ? ` · ${t('cases.clock.stopped')}` : ''}`);
     li.append(p);
-    const who = [a.person_name, a.case_number, a.case_title].filter(Boolean).join(' · ');
-    if (who) li.append(make('p', 'muted', who));
+    if (a.case_id) li.append(caseLink({ id: a.case_id, number: t('cases.sv.open_case') }));
     return li;
   }));
   if (!list.length) ul.append(make('li', 'muted', t('cases.sv.no_alerts')));
@@ -761,7 +775,6 @@ async function createCase(e) {
     address: val('n-address') || '',
     occurred_at: fromLocalInput($('n-occurred').value) || undefined,
     org_id: $('n-org').value && $('n-org').value !== me.org?.id ? $('n-org').value : undefined,
-    incident_id: val('n-incident'),
   }));
   if (!res) return;
   form.reset();
@@ -781,7 +794,8 @@ function renderFilters() {
   options($('f-kind'), codeOptions(CASE_KINDS), t('cases.all'));
   options($('pa-role'), codeOptions(PARTY_ROLES), t('cases.choose'));
   options($('pa-idkind'), codeOptions(ID_KINDS), t('cases.choose'));
-  options($('sp-kind'), codeOptions(STEP_KINDS), t('cases.choose'));
+  // Filing and closing are recorded by the status change, not as steps.
+  options($('sp-kind'), codeOptions(STEP_KINDS, (x) => !['accept_register', 'file', 'close'].includes(x.code)), t('cases.choose'));
 }
 
 function renderAll() {
@@ -795,7 +809,7 @@ function renderAll() {
 if (me) {
   $('nav-evidence').hidden = role !== 'admin';
   $('ctab-new').hidden = !handler;
-  $('ctab-supervision').hidden = !supervisor && role !== 'case_handler';
+  $('ctab-supervision').hidden = !supervisor;
   try {
     const [, lim, os] = await Promise.all([
       loadCodes(),

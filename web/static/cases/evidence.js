@@ -45,6 +45,8 @@ const locName = (id) => {
   const l = locations.find((x) => x.id === id);
   return l ? `${l.code} ${l.name}` : id || '—';
 };
+/** A list row ({item, case_number, case_title} or flat) as one object. */
+const flat = (r) => ({ ...(r.item || r), case_number: r.case_number ?? r.item?.case_number, case_title: r.case_title ?? r.item?.case_title, due: r.due });
 const activeLocations = () => locations.filter((l) => l.active !== false && l.active !== 0);
 
 // ---------------------------------------------------------------- intake
@@ -184,7 +186,7 @@ async function loadItems() {
   state.textContent = t('cases.loading');
   $('items-box').setAttribute('aria-busy', 'true');
   try {
-    items = rows(await api('GET', `/api/v1/cases/evidence${q.toString() ? `?${q}` : ''}`));
+    items = rows(await api('GET', `/api/v1/cases/evidence${q.toString() ? `?${q}` : ''}`)).map(flat);
     renderItems();
   } catch (err) {
     $('item-rows').replaceChildren();
@@ -212,7 +214,7 @@ function renderItems() {
     const desc = make('td', null, it.description);
     desc.append(make('span', 'hint block', `${codeLabel(CATEGORIES, it.category)} × ${it.quantity ?? 1}`));
     if (it.flagged) desc.append(make('span', 'badge flag-badge', t('cases.ev.flagged')));
-    const where = it.holder || it.holder_id ? personName(it.holder || it.holder_name || it.holder_id) : locName(it.location_id || it.location?.id);
+    const where = it.location_id ? locName(it.location_id) : it.holder_id ? t('cases.ev.out_with_holder') : '—';
     const st = make('td');
     st.append(make('span', `badge it-st it-st-${it.state}`, codeLabel(ITEM_STATES, it.state)));
     tr.append(b, desc, make('td', 'mono', it.case_number || it.case?.number || '—'), st, make('td', null, where));
@@ -227,7 +229,16 @@ async function openItem(id) {
   $('iv-state').replaceChildren(make('p', 'muted', t('cases.loading')));
   try {
     const raw = await api('GET', `/api/v1/cases/evidence/${enc(id)}`);
-    item = { ...(raw.item || raw), events: raw.events || raw.chain || raw.item?.events || [], verification: raw.verification || raw.verify || raw.chain_status || null };
+    const chainIsCheck = raw.chain && !Array.isArray(raw.chain);
+    item = {
+      ...(raw.item || raw),
+      events: raw.events || (Array.isArray(raw.chain) ? raw.chain : []),
+      verification: chainIsCheck ? raw.chain : raw.verification || null,
+      names: raw.names || {},
+      location: raw.location || raw.item?.location || null,
+      held: raw.held,
+      retained_until: raw.retained_until,
+    };
     if (!item.case_number) item.case_number = raw.case_number || raw.case?.number || item.case?.number;
     if (!item.case_title) item.case_title = raw.case_title || raw.case?.title || item.case?.title;
     $('iv-state').replaceChildren();
@@ -251,8 +262,10 @@ function renderItem() {
   fact(dl, t('cases.field.category'), `${codeLabel(CATEGORIES, it.category)}${highRisk(it.category) ? ` · ${t('cases.ev.high_risk')}` : ''}`);
   fact(dl, t('cases.field.quantity'), String(it.quantity ?? 1));
   fact(dl, t('cases.field.item_state'), codeLabel(ITEM_STATES, it.state), 'iv-state-value');
-  fact(dl, t('cases.field.location'), it.location_id || it.location ? locName(it.location_id || it.location?.id) : '—', 'iv-location');
-  if (it.holder || it.holder_id) fact(dl, t('cases.field.holder'), personName(it.holder || it.holder_name || it.holder_id), 'iv-holder');
+  fact(dl, t('cases.field.location'), it.location ? `${it.location.code} ${it.location.name}` : it.location_id ? locName(it.location_id) : '—', 'iv-location');
+  if (it.holder_id) fact(dl, t('cases.field.holder'), personLike(it.holder_id), 'iv-holder');
+  if (it.held) fact(dl, t('cases.ev.hold'), t('cases.ev.hold_text'));
+  else if (it.retained_until) fact(dl, t('cases.ev.retained_until'), at(it.retained_until));
   if (it.seal_no) fact(dl, t('cases.field.seal_no'), it.seal_no, 'iv-seal');
   if (it.sha256) {
     const dd = fact(dl, 'SHA-256', '');
@@ -273,8 +286,8 @@ function renderVerify() {
   let ok = null;
   let brokenAt = null;
   if (v && typeof v === 'object') {
-    ok = v.ok ?? v.valid ?? v.verified ?? (v.broken_at === null || v.broken_at === undefined ? true : null);
-    brokenAt = v.broken_at ?? v.first_broken ?? v.seq ?? null;
+    ok = v.intact ?? v.ok ?? null;
+    brokenAt = v.broken_seq ?? v.broken_at ?? null;
     if (brokenAt !== null && brokenAt !== undefined) ok = false;
   } else if (typeof v === 'boolean') ok = v;
   box.className = `chain-status ${ok === true ? 'ok' : ok === false ? 'broken' : ''}`;
@@ -311,7 +324,12 @@ function renderChain() {
   }));
 }
 
-const personLike = (x) => (x && typeof x === 'object' ? personName(x) : String(x ?? '—'));
+/** An account named in the chain by its display name (the item view names them), else as given. */
+const personLike = (x) => {
+  if (x && typeof x === 'object') return personName(x);
+  if (x === null || x === undefined || x === '') return '—';
+  return item?.names?.[x] || String(x);
+};
 
 function renderMoveForm() {
   const it = item;
@@ -344,10 +362,10 @@ async function move(e) {
   const form = $('mv-form');
   const kind = $('mv-kind').value;
   const on = (id) => !$(id).closest('[data-for]')?.hidden;
-  const body = { kind, reason: $('mv-reason').value.trim() };
-  if (on('mv-holder') && val('mv-holder')) body.to_holder = val('mv-holder');
-  if (on('mv-location') && val('mv-location')) body.to_location = val('mv-location');
-  if (on('mv-place') && val('mv-place')) body.place = val('mv-place');
+  const body = { kind, reason: $('mv-reason').value.trim(), place: (on('mv-place') && val('mv-place')) || '' };
+  // Check-out names the account taking it; a transfer the agency; a return the owner.
+  if (on('mv-holder') && val('mv-holder')) body[kind === 'check_out' ? 'holder' : 'recipient'] = val('mv-holder');
+  if (on('mv-location') && val('mv-location')) body.location_id = val('mv-location');
   if (kind === 'check_in') {
     body.seal_intact = $('mv-seal-ok').checked;
     if (val('mv-seal')) body.seal_no = val('mv-seal');
@@ -589,7 +607,7 @@ async function closeInventory() {
 async function loadReview() {
   const body = $('rv-rows');
   try {
-    const list = rows(await api('GET', '/api/v1/cases/evidence/review'));
+    const list = rows(await api('GET', '/api/v1/cases/evidence/review')).map(flat);
     body.replaceChildren(...list.map((it) => {
       const tr = make('tr');
       tr.dataset.testid = 'review-row';
@@ -602,7 +620,7 @@ async function loadReview() {
       const b = make('td');
       b.append(a);
       tr.append(b, make('td', null, it.description), make('td', 'mono', it.case_number || '—'), make('td', null, codeLabel(CATEGORIES, it.category)),
-        make('td', 'num', at(it.due_at || it.review_due || it.due)));
+        make('td', 'num', at(it.due?.at ?? it.due_at ?? it.due)));
       return tr;
     }));
     if (!list.length) {
