@@ -12,9 +12,13 @@
 // discrepancy. A handler of another district (`gulou.case`) does not see the person.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+
+// The label renderer the page uses (loaded as a module from its source: web/ is no Node package).
+const code128 = await import(`data:text/javascript,${encodeURIComponent(await readFile(path.join(import.meta.dirname, '../../web/static/cases/code128.js'), 'utf8'))}`);
+const { symbols, widths } = code128;
 
 const BASE = process.env.JINGWU_BASE_URL;
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -281,7 +285,17 @@ test('handling area: bring in, clock, extension approved by the county, exit; pr
     await label.waitFor();
     barcode = (await label.getByTestId('label-barcode').textContent()).trim();
     assert.match(barcode, /^[A-Za-z0-9-]{4,40}$/);
-    assert.equal(await label.locator('svg.barcode rect[fill="#000"]').count() > 20, true, 'bars are drawn');
+    // The bars drawn are the barcode's Code 128 symbols: start, data, modulo-103 check, stop.
+    const bars = await label.locator('svg.barcode').evaluate((svg) => [...svg.querySelectorAll('rect[fill="#000"]')]
+      .map((r) => [Number(r.getAttribute('x')), Number(r.getAttribute('width'))]));
+    const drawn = [];
+    bars.forEach(([x, w], i) => {
+      if (i > 0) drawn.push(x - (bars[i - 1][0] + bars[i - 1][1]));
+      drawn.push(w);
+    });
+    assert.deepEqual(drawn, widths(barcode), 'the label encodes its barcode');
+    const v = symbols(barcode);
+    assert.equal(v.at(-1), v.slice(0, -1).reduce((a, x, i) => a + x * Math.max(i, 1), 0) % 103, 'check symbol');
     await shot(cp, 'cases-07-intake-label.png');
   });
 

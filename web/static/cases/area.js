@@ -592,7 +592,7 @@ async function loadRooms() {
     rooms = rows(await api('GET', `/api/v1/cases/area/rooms${q}`));
   } catch (err) {
     rooms = [];
-    if (role === 'admin') toast(problemText(err), 'error');
+    toast(problemText(err), 'error');
   }
   renderRooms();
 }

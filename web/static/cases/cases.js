@@ -552,7 +552,7 @@ async function loadCaseArea() {
   let people = file.custodies;
   if (!people) {
     try {
-      people = rows(await api('GET', '/api/v1/cases/area')).filter((p) => (p.case_id || p.case?.id) === id);
+      people = rows(await api('GET', '/api/v1/cases/area')).map((l) => ({ ...(l.person || l), measure: l.measure || null })).filter((p) => p.case_id === id);
     } catch (err) {
       if (id === caseId) list.replaceChildren(make('li', 'form-error', problemText(err)));
       return;
@@ -563,11 +563,12 @@ async function loadCaseArea() {
     const li = make('li', 'area-mini');
     li.dataset.testid = 'case-person';
     li.append(make('strong', null, p.name), ` ${codeLabel(PERSON_ROLES, p.role)} · ${codeLabel(CUSTODY_STATUSES, p.status)}`);
-    const m = p.measure || p.running_measure;
+    const m = p.measure;
     if (m) {
+      const code = m.limit?.code || m.limit_code;
       const cd = make('span', 'countdown small');
-      li.append(make('span', 'muted', ` · ${limitName(m.limit_code)} `), cd);
-      const k = clockOf(m.clock || m.state || m, m.limit_code);
+      li.append(make('span', 'muted', ` · ${limitName(code)} `), cd);
+      const k = clockOf(m.clock, code);
       if (k) tick(cd, k);
     }
     return li;
