@@ -26,7 +26,7 @@ const ID_KINDS = ['id_kinds'];
 const STATUSES = ['custody_statuses'];
 const OUTCOMES = ['outcomes', 'custody_outcomes'];
 const ROOM_KINDS = ['room_kinds'];
-const EVENT_KINDS = ['area_event_kinds', 'event_kinds'];
+const EVENT_KINDS = ['area_events', 'area_event_kinds'];
 const EXT_STATUSES = ['extension_statuses'];
 const LEAVE_PURPOSES = ['leave_purposes'];
 const LEVEL_RANK = { expired: 0, third: 1, second: 2, first: 3, ok: 4, stopped: 5 };
@@ -162,6 +162,9 @@ function card(p) {
   if ((m?.extensions || []).some((x) => x.status === 'requested') || pending.has(m?.id)) {
     li.append(make('p', 'pcard-pending', t('cases.area.extension_pending')));
   }
+  if (!m) {
+    clockBox.replaceChildren(make('p', 'pcard-nomeasure', t('cases.area.no_measure')));
+  }
   if (p._clock) {
     due.textContent = t('cases.clock.due', { at: at(p._clock.due) });
     tick(cd, p._clock, (level) => {
@@ -291,6 +294,7 @@ async function bringIn(e) {
 async function openPerson(id, act = null) {
   openId = id;
   record = null;
+  $('p-said').hidden = true;
   $('p-h').textContent = board.find((p) => p.id === id)?.name || '';
   $('p-body').hidden = true;
   $('p-state').replaceChildren(make('p', 'muted', t('cases.loading')));
@@ -451,13 +455,18 @@ function gateActions(level) {
   const expired = level === 'expired';
   const safetyDone = r.events.some((e) => e.kind === 'safety_check');
   const infoDone = r.events.some((e) => e.kind === 'info_collected');
+  // An extension only under a limit the law lets grow, with room left, none waiting.
+  const m = measureOf(r);
+  const l = limitOf(m?.limit_code);
+  const room = l && m ? l.max_minutes - (m.clock?.limit_minutes || l.base_minutes) : 0;
+  const waiting = (m?.extensions || []).some((x) => x.status === 'requested');
   const allowed = {
     safety_check: !safetyDone,
     info_collected: !infoDone,
     room_move: !out,
     belongings: !out,
     measure: !out,
-    extension: !out,
+    extension: !out && room > 0 && !waiting,
     leave: !out,
     return: out,
     exit: !out,
@@ -480,10 +489,18 @@ function hideActForms(except = '') {
   for (const f of document.querySelectorAll('.act-form')) if (f.id !== except) f.hidden = true;
 }
 
+/** What just happened, said in the open dialog (a toast would sit under the modal). */
+function said(text) {
+  const p = $('p-said');
+  p.textContent = text;
+  p.hidden = false;
+  toast(text);
+}
+
 async function simpleEvent(kind, body = {}) {
   try {
     await api('POST', `/api/v1/cases/area/${enc(openId)}/events`, { kind, ...body });
-    toast(t(`cases.area.done.${kind}`));
+    said(t(`cases.area.done.${kind}`));
     await Promise.all([loadPerson(), loadBoard()]);
   } catch (err) {
     toast(problemText(err), 'error');
@@ -504,6 +521,7 @@ function startAct(act) {
     if (!m) return;
     askExtension('measure', m.id, m.limit_code, m.clock?.limit_minutes, r.name, () => {
       pending.add(m.id);
+      said(t('cases.ext.sent'));
       return Promise.all([loadPerson(), loadBoard()]);
     });
     return;
@@ -573,7 +591,7 @@ async function submitAct(e) {
   }[form.id];
   const res = await submitting(form, async () => (await send()) ?? {});
   if (!res) return;
-  toast(t(done));
+  said(t(done));
   form.reset();
   form.hidden = true;
   if (form.id === 'af-exit') {

@@ -267,8 +267,13 @@ function clockItem(o) {
   for (const x of o.extensions) li.append(extLine(x));
   if (o.actions) {
     const row = make('div', 'btn-row');
-    row.append(button(t('cases.ext.request'), 'btn btn-ghost btn-small', 'ext-request', () => askExtension(o.kind, o.id, o.limitCode,
-      o.clock?.limit_minutes, file?.number, () => loadCase())));
+    // Only a limit the law lets grow, and only while there is room left under its maximum.
+    const l = limitOf(o.limitCode);
+    const room = l ? l.max_minutes - (o.clock?.limit_minutes || l.base_minutes) : 0;
+    if (room > 0 && !o.extensions.some((x) => x.status === 'requested')) {
+      row.append(button(t('cases.ext.request'), 'btn btn-ghost btn-small', 'ext-request', () => askExtension(o.kind, o.id, o.limitCode,
+        o.clock?.limit_minutes, file?.number, () => loadCase())));
+    }
     if (o.kind === 'deadline') row.append(button(t('cases.files.deadline_met'), 'btn btn-ghost btn-small', 'deadline-met', () => meetDeadline(o.id)));
     li.append(row);
   }
