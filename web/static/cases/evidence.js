@@ -46,7 +46,7 @@ const locName = (id) => {
   return l ? `${l.code} ${l.name}` : id || '—';
 };
 /** A list row ({item, case_number, case_title} or flat) as one object. */
-const flat = (r) => ({ ...(r.item || r), case_number: r.case_number ?? r.item?.case_number, case_title: r.case_title ?? r.item?.case_title, due: r.due });
+const flat = (r) => ({ ...(r.item || r), case_number: r.case_number ?? r.item?.case_number, case_title: r.case_title ?? r.item?.case_title, due_at: r.due_at });
 const activeLocations = () => locations.filter((l) => l.active !== false && l.active !== 0);
 
 // ---------------------------------------------------------------- intake
@@ -178,7 +178,7 @@ async function intakeDigital(e) {
 
 async function loadItems() {
   const q = new URLSearchParams();
-  for (const [k, id] of [['q', 'it-q'], ['state', 'it-state'], ['location_id', 'it-location']]) {
+  for (const [k, id] of [['state', 'it-state'], ['location_id', 'it-location']]) {
     const v = val(id);
     if (v) q.set(k, v);
   }
@@ -196,10 +196,19 @@ async function loadItems() {
   }
 }
 
+/** The items matching the search box (barcode, description, case number or seal), here. */
+function shown() {
+  const q = (val('it-q') || '').toLowerCase();
+  if (!q) return items;
+  return items.filter((it) => [it.barcode, it.description, it.case_number, it.case_title, it.seal_no]
+    .some((x) => String(x || '').toLowerCase().includes(q)));
+}
+
 function renderItems() {
-  $('items-count').textContent = t('cases.ev.count', { n: items.length });
-  $('items-state').textContent = items.length ? '' : t('cases.ev.no_items');
-  $('item-rows').replaceChildren(...items.map((it) => {
+  const list = shown();
+  $('items-count').textContent = t('cases.ev.count', { n: list.length });
+  $('items-state').textContent = list.length ? '' : t('cases.ev.no_items');
+  $('item-rows').replaceChildren(...list.map((it) => {
     const tr = make('tr', it.id === item?.id ? 'selected' : '');
     tr.dataset.testid = 'item-row';
     tr.dataset.barcode = it.barcode;
@@ -503,7 +512,7 @@ async function openInventory(id) {
   try {
     const raw = await api('GET', `/api/v1/cases/inventories/${enc(id)}`);
     if (inventory?.id !== id) scanned.length = 0;
-    inventory = { ...(raw.inventory || raw), discrepancies_list: raw.discrepancies || raw.inventory?.discrepancy_list || [], scans: raw.scans || [] };
+    inventory = invOf(raw);
     renderInventory();
     $('scan').focus();
   } catch (err) {
@@ -523,7 +532,7 @@ function renderInventory() {
   const n = scannedCount();
   $('inv-expected').textContent = String(inv.expected ?? 0);
   $('inv-scanned').textContent = String(n);
-  $('inv-left').textContent = String(Math.max(0, (inv.expected ?? 0) - (inv.found_expected ?? inv.matched ?? n)));
+  $('inv-left').textContent = String(Math.max(0, (inv.expected ?? 0) - (closed && inv.found !== null && inv.found !== undefined ? inv.found : n)));
   $('scan-form').hidden = closed;
   $('inv-close').hidden = closed;
   $('scan-log').replaceChildren(...scanned.slice(0, 30).map((s) => {
@@ -552,7 +561,9 @@ function renderInventory() {
       for (const d of list) {
         const tr = make('tr', `disc disc-${d.kind}`);
         tr.dataset.testid = 'discrepancy';
-        tr.append(make('td', 'mono', d.barcode), make('td', null, codeLabel(DISCREPANCIES, d.kind)), make('td', null, d.detail || ''));
+        const where = [d.expected_location ? t('cases.ev.recorded_at', { at: locName(d.expected_location) }) : '', d.found_location ? t('cases.ev.found_at', { at: locName(d.found_location) }) : '', d.note]
+          .filter(Boolean).join(' · ');
+        tr.append(make('td', 'mono', d.barcode), make('td', null, codeLabel(DISCREPANCIES, d.kind)), make('td', null, where));
         tbody.append(tr);
       }
       table.append(thead, tbody);
@@ -561,7 +572,10 @@ function renderInventory() {
   }
 }
 
-const scannedCount = () => inventory?.scanned ?? inventory?.scans_count ?? (inventory?.scans?.length || scanned.length);
+const scannedCount = () => inventory?.scanned ?? scanned.length;
+
+/** An inventory answer ({inventory, scanned, counts, discrepancies}) as one object. */
+const invOf = (raw) => ({ ...(raw.inventory || raw), scanned: raw.scanned, counts: raw.counts || {}, discrepancies_list: raw.discrepancies || [] });
 
 async function scan(e) {
   e.preventDefault();
@@ -570,14 +584,14 @@ async function scan(e) {
   const barcode = input.value.trim();
   if (!barcode || !inventory) return;
   input.value = '';
-  const body = { barcode, seal_intact: $('scan-seal').checked };
-  if (val('scan-location')) body.location_id = val('scan-location');
-  const res = await submitting(form, () => api('POST', `/api/v1/cases/inventories/${enc(inventory.id)}/scans`, body));
+  const one = { barcode, seal_intact: $('scan-seal').checked };
+  if (val('scan-location')) one.location_id = val('scan-location');
+  const res = await submitting(form, () => api('POST', `/api/v1/cases/inventories/${enc(inventory.id)}/scans`, { scans: [one] }));
   if (res) {
-    const known = res.item || res.known || res.expected;
-    scanned.unshift({ barcode, ok: res.expected !== false && known !== false, text: res.description || (res.expected === false ? t('cases.ev.scan_unexpected') : t('cases.ev.scan_ok')) });
-    inventory = { ...inventory, ...(res.inventory || {}), scanned: res.scanned ?? res.inventory?.scanned ?? inventory.scanned };
-    if (res.scanned === undefined && !res.inventory) inventory.scanned = (inventory.scanned ?? scanned.length - 1) + 1;
+    // An item of this store we know of (in the list): named; otherwise just recorded.
+    const known = items.find((x) => x.barcode === barcode);
+    scanned.unshift({ barcode, ok: true, text: known ? `${known.description} · ${t('cases.ev.scan_ok')}` : t('cases.ev.scan_ok') });
+    inventory = invOf(res);
   } else {
     scanned.unshift({ barcode, ok: false, text: t('cases.ev.scan_failed') });
   }
@@ -620,7 +634,7 @@ async function loadReview() {
       const b = make('td');
       b.append(a);
       tr.append(b, make('td', null, it.description), make('td', 'mono', it.case_number || '—'), make('td', null, codeLabel(CATEGORIES, it.category)),
-        make('td', 'num', at(it.due?.at ?? it.due_at ?? it.due)));
+        make('td', 'num', at(it.due_at)));
       return tr;
     }));
     if (!list.length) {
@@ -679,6 +693,7 @@ if (me) {
     loadItems();
   });
   for (const id of ['it-state', 'it-location']) $(id).addEventListener('change', loadItems);
+  $('it-q').addEventListener('input', renderItems);
   $('iv-close').addEventListener('click', () => {
     item = null;
     $('item-view').hidden = true;
