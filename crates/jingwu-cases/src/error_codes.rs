@@ -23,6 +23,10 @@ jingwu_core::problem_codes! {
         SEAL_MISMATCH = ("seal_mismatch", 409, "The seal number does not match the item's", "封条编号不符");
         INVENTORY_STATE = ("inventory_state", 409, "The inventory is closed", "盘点已结束");
         AUDITOR_IN_CHAIN = ("auditor_in_chain", 409, "The auditor has handled items of this store: choose someone outside the chain", "盘点人员参与过保管链，请另选人员");
+        // Case files (H1).
+        CORRECTION_ANSWERED = ("correction_answered", 409, "The correction was answered already, or it is not a correction", "该整改要求已答复或不是整改要求");
+        DOCUMENT_REJECTED = ("case_document_rejected", 422, "A document is a PDF, JPEG or PNG file of at most 20 MiB", "文书应为不超过20 MiB的PDF、JPEG或PNG文件");
+        DEADLINE_MET = ("deadline_met", 409, "The deadline was recorded met already", "该期限已办结");
     }
     fields {
         TEXT = ("case_text.invalid", "Required, within its length limit", "必填，且不超过长度限制");
@@ -33,5 +37,10 @@ jingwu_core::problem_codes! {
         BARCODE = ("barcode.invalid", "4–40 letters, digits or dashes", "条码应为4–40位字母、数字或短横线");
         SHA256 = ("sha256.invalid", "64 lowercase hexadecimal digits", "应为64位小写十六进制");
         CODE = ("case_code.unknown", "Not one of the listed codes", "不是可选代码");
+        // Case files (H1).
+        PHONE = ("case_phone.invalid", "3–20 digits, spaces, dashes or a leading +", "电话号码应为3–20位数字");
+        POSITION = ("case_position.invalid", "Latitude and longitude within range, both or neither", "经纬度应同时提供且在有效范围内");
+        ORG = ("case_org.invalid", "Not a unit in your jurisdiction", "不是本辖区内的单位");
+        SUPERVISOR = ("case_supervisor.invalid", "Not a legal supervisor who can see this case", "不是可监督该案件的法制审核人员");
     }
 }

@@ -114,6 +114,11 @@ pub async fn run(file: Option<&Path>, args: ServeArgs, demo: bool) -> anyhow::Re
     app.install_reference_chemicals()
         .await
         .context("cannot install the reference chemicals")?;
+    // A new bureau starts with the default legal time limits; rows it edited stay as they are.
+    app.cases()
+        .ensure_legal_limits()
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot install the default legal limits: {e}"))?;
     // The sandbox payment channel's key pairs are made on first start.
     app.payments()
         .ensure_sandbox()

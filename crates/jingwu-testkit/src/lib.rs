@@ -174,6 +174,13 @@ impl Builder {
                 app.seed_demo().await.expect("seed the demo city");
             }
         }
+        if self.seed != Seed::Nothing {
+            // A started bureau has the default legal time limits (as `jingwu serve` ensures).
+            app.cases()
+                .ensure_legal_limits()
+                .await
+                .expect("install the default legal limits");
+        }
         if self.roads {
             let (graph, _) = jingwu_routing::SyntheticCity::new(
                 if self.seed == Seed::Demo {

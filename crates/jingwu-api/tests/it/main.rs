@@ -5,6 +5,7 @@
 mod support;
 
 mod audit;
+mod cases;
 mod command;
 mod concurrency;
 mod contracts;

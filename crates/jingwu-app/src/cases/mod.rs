@@ -15,6 +15,11 @@ mod inventory;
 mod limits;
 mod supervision;
 
+pub use files::{
+    CASE_DOCUMENT_MAX_BYTES, CaseDeadlineView, CaseFile, CaseQuery, CaseSummary, NewCase, NewParty,
+};
+pub use supervision::{AlertingClock, CaseLabel, FlaggedItem, SupervisionView};
+
 use std::sync::Arc;
 
 use jingwu_core::{Denied, Principal};

@@ -3,4 +3,5 @@
 //! retention, inventories.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod case;
 mod clock;

@@ -99,3 +99,38 @@ pub async fn put_legal_limit(db: &mut WriteTx, l: &LegalLimit, now: i64) -> Resu
     .await?;
     Ok(())
 }
+
+/// Inserts a limit only if no row has its code: a bureau's edited row is never overwritten
+/// by the defaults. True when it was inserted.
+pub async fn insert_legal_limit_if_missing(
+    db: &mut WriteTx,
+    l: &LegalLimit,
+    now: i64,
+) -> Result<bool> {
+    let warn = l
+        .warn_permille
+        .iter()
+        .map(u16::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    let r = sqlx::query(
+        "INSERT INTO case_legal_limits (code, applies_to, name_zh, name_en, law, article, version, \
+         base_minutes, max_minutes, approver_level, warn_permille, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (code) DO NOTHING",
+    )
+    .bind(&l.code)
+    .bind(l.applies_to.as_str())
+    .bind(&l.name_zh)
+    .bind(&l.name_en)
+    .bind(&l.law)
+    .bind(&l.article)
+    .bind(&l.version)
+    .bind(l.base_minutes)
+    .bind(l.max_minutes)
+    .bind(l.approver_level.map(|k| k.as_str()))
+    .bind(warn)
+    .bind(now)
+    .execute(db.raw())
+    .await?;
+    Ok(r.rows_affected() == 1)
+}

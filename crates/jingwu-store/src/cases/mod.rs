@@ -10,4 +10,5 @@ pub mod inventory;
 pub mod limits;
 
 pub use clocks::*;
+pub use files::*;
 pub use limits::*;

@@ -1,9 +1,67 @@
-//! (being written)
+//! Law enforcement's code lists, served from `jingwu-cases`' definitions (see the 110 system's
+//! `codes` module for how lists are cached and revalidated). Each builder's enums are listed in
+//! its own fields: case files first, then the handling area's and evidence's as they land.
 
+use std::sync::LazyLock;
+
+use axum::http::HeaderMap;
+use axum::response::Response;
+use jingwu_cases::case::{CaseKind, CaseStatus, CommentKind, IdKind, PartyRole, StepKind};
+use jingwu_cases::clock::{Alert, ClockKind, ExtensionStatus, Recipient};
+use jingwu_cases::limits::AppliesTo;
+use serde::Serialize;
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::routes::command::codes::CodeList;
+use crate::routes::hazmat::codes::{Code, list};
+
+/// Every code list of law enforcement.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseCodes {
+    pub case_kinds: Vec<Code>,
+    pub case_statuses: Vec<Code>,
+    pub party_roles: Vec<Code>,
+    pub id_kinds: Vec<Code>,
+    pub step_kinds: Vec<Code>,
+    pub comment_kinds: Vec<Code>,
+    /// What a legal limit's clock runs on (`custody`, `case`).
+    pub limit_scopes: Vec<Code>,
+    pub clock_kinds: Vec<Code>,
+    pub clock_alerts: Vec<Code>,
+    pub alert_recipients: Vec<Code>,
+    pub extension_statuses: Vec<Code>,
+}
+
+static CODES: LazyLock<CodeList> = LazyLock::new(|| {
+    CodeList::new(&CaseCodes {
+        case_kinds: list::<CaseKind>(),
+        case_statuses: list::<CaseStatus>(),
+        party_roles: list::<PartyRole>(),
+        id_kinds: list::<IdKind>(),
+        step_kinds: list::<StepKind>(),
+        comment_kinds: list::<CommentKind>(),
+        limit_scopes: list::<AppliesTo>(),
+        clock_kinds: list::<ClockKind>(),
+        clock_alerts: list::<Alert>(),
+        alert_recipients: list::<Recipient>(),
+        extension_statuses: list::<ExtensionStatus>(),
+    })
+});
+
+/// Law enforcement's code lists (labels in Chinese and English). Revalidate with
+/// `If-None-Match`.
+#[utoipa::path(get, path = "/api/v1/cases/codes", tag = "cases",
+    responses(
+        (status = 200, body = CaseCodes, headers(("ETag" = String), ("Cache-Control" = String))),
+        (status = 304, description = "not modified (If-None-Match)"),
+    ))]
+pub async fn codes(headers: HeaderMap) -> Response {
+    CODES.respond(&headers)
+}
 
 pub(super) fn routes(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
-    r
+    r.routes(routes!(codes))
 }

@@ -92,6 +92,8 @@ pub struct Fixture {
     pub traffic: super::traffic::TrafficFixture,
     /// Approval-window offices of both sides and the citizens' records there.
     pub permits: super::permits::PermitsFixture,
+    /// Case files of both sides.
+    pub cases: super::cases::CasesFixture,
     dispatcher: String,
     counter: u32,
     /// Fresh incidents of the current run, closed after it so their units are free again.
@@ -355,6 +357,13 @@ impl Fixture {
             }
         }
         let permits = super::permits::PermitsFixture::build(t, [OWN_STATION, OTHER_STATION]).await;
+        let handler = tokens
+            .iter()
+            .find(|(c, _)| c == "case_handler")
+            .map(|(_, t)| t.clone())
+            .unwrap();
+        let cases =
+            super::cases::CasesFixture::build(t, &handler, [&own_station, &other_station]).await;
         let mut lent = other.clone();
         lent.incident = new_incident(t, &dispatcher, &other).await;
         dispatch(t, &dispatcher, &lent.incident, &own.lent_unit).await;
@@ -367,6 +376,7 @@ impl Fixture {
             citizen2,
             traffic,
             permits,
+            cases,
             dispatcher,
             counter: 0,
             cleanup: Vec::new(),
@@ -412,6 +422,7 @@ impl Fixture {
         .any(|id| text.contains(id.as_str()))
             || self.traffic.names_other(text)
             || self.permits.names_other(text)
+            || self.cases.names_other(text)
     }
 
     /// A number not used before in this fixture (fresh usernames, codes, contents).

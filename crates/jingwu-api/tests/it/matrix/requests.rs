@@ -57,6 +57,8 @@ const NONE: &[Sc] = &[Sc::None];
 const OBJECT: &[Sc] = &[Sc::Own, Sc::Other];
 const PERSON: &[Sc] = &[Sc::Own, Sc::Other, Sc::Citizen];
 const INCIDENT: &[Sc] = &[Sc::Own, Sc::Other, Sc::Lent];
+/// A list or creation that may name a unit: none, the own one, the other one.
+const MAYBE_UNIT: &[Sc] = &[Sc::None, Sc::Own, Sc::Other];
 
 /// The scopes a route is run under: the objects it can name.
 pub fn scopes(route: &str) -> Option<&'static [Sc]> {
@@ -227,6 +229,22 @@ pub fn scopes(route: &str) -> Option<&'static [Sc]> {
         | "POST /api/v1/hazmat/responses/{id}/close"
         | "POST /api/v1/hazmat/responses/{id}/alerts"
         | "GET /api/v1/hazmat/alerts/{id}" => OBJECT,
+        // Case files.
+        "GET /api/v1/cases/codes"
+        | "GET /api/v1/cases/limits"
+        | "PUT /api/v1/cases/limits/{code}"
+        | "GET /api/v1/cases/supervision" => NONE,
+        "GET /api/v1/cases" | "POST /api/v1/cases" => MAYBE_UNIT,
+        "GET /api/v1/cases/{id}"
+        | "POST /api/v1/cases/{id}/parties"
+        | "POST /api/v1/cases/{id}/steps"
+        | "POST /api/v1/cases/{id}/steps/document"
+        | "GET /api/v1/cases/{id}/documents/{sha256}"
+        | "POST /api/v1/cases/{id}/deadlines"
+        | "POST /api/v1/cases/{id}/deadlines/{deadline_id}/met"
+        | "POST /api/v1/cases/{id}/status"
+        | "POST /api/v1/cases/{id}/comments"
+        | "POST /api/v1/cases/comments/{id}/resolve" => OBJECT,
         _ => return None,
     })
 }
@@ -793,6 +811,9 @@ pub async fn build(
             )
         }
         r if r.contains("/api/v1/permits/") => return permits(t, fx, route, caller, sc).await,
+        r if r.starts_with("GET /api/v1/cases") || r.contains(" /api/v1/cases") => {
+            return cases(t, fx, route, sc);
+        }
         "POST /api/v1/payments/sandbox/pay" => Req::json(
             Method::POST,
             "/api/v1/payments/sandbox/pay",
@@ -1032,6 +1053,84 @@ async fn permits(t: &TestApp, fx: &mut Fixture, route: &str, caller: &str, sc: S
                 json!({"channel": "sandbox"}),
             )
         }
+        _ => return None,
+    })
+}
+
+/// The requests of the case-file routes.
+fn cases(t: &TestApp, fx: &mut Fixture, route: &str, sc: Sc) -> Option<Req> {
+    let n = fx.next();
+    Some(match route {
+        "GET /api/v1/cases/codes"
+        | "GET /api/v1/cases/limits"
+        | "GET /api/v1/cases/supervision" => Req::get(route.split(' ').nth(1)?),
+        "PUT /api/v1/cases/limits/{code}" => Req::json(
+            Method::PUT,
+            "/api/v1/cases/limits/detention_handover",
+            super::cases::limit_body(),
+        ),
+        "GET /api/v1/cases" => match fx.cases.station(sc) {
+            None => Req::get("/api/v1/cases"),
+            Some(org) => Req::get(format!("/api/v1/cases?org={org}")),
+        },
+        "POST /api/v1/cases" => {
+            let mut body = jingwu_testkit::fixtures::cases::new_case("administrative");
+            if let Some(org) = fx.cases.station(sc) {
+                body["org_id"] = json!(org);
+            }
+            Req::json(Method::POST, "/api/v1/cases", body)
+        }
+        "GET /api/v1/cases/{id}"
+        | "POST /api/v1/cases/{id}/parties"
+        | "POST /api/v1/cases/{id}/steps"
+        | "GET /api/v1/cases/{id}/documents/{sha256}"
+        | "POST /api/v1/cases/{id}/deadlines"
+        | "POST /api/v1/cases/{id}/deadlines/{deadline_id}/met"
+        | "POST /api/v1/cases/{id}/status"
+        | "POST /api/v1/cases/{id}/comments" => {
+            let uri = route
+                .split(' ')
+                .nth(1)?
+                .replace("{id}", fx.cases.case(sc))
+                .replace("{sha256}", fx.cases.document(sc))
+                .replace("{deadline_id}", fx.cases.deadline(sc));
+            let body = match route {
+                "POST /api/v1/cases/{id}/parties" => {
+                    jingwu_testkit::fixtures::cases::party_body("witness", 30_000 + n)
+                }
+                "POST /api/v1/cases/{id}/steps" => json!({"kind": "questioning", "note": "矩阵"}),
+                "POST /api/v1/cases/{id}/deadlines" => {
+                    json!({"limit_code": "detention_handover", "started_at": t.now().to_string()})
+                }
+                "POST /api/v1/cases/{id}/status" => json!({"to": "filed"}),
+                "POST /api/v1/cases/{id}/comments" => {
+                    json!({"kind": "comment", "text": "矩阵意见"})
+                }
+                _ => json!({}),
+            };
+            match super::cases::method(route) {
+                Method::GET => Req::get(uri),
+                m => Req::json(m, uri, body),
+            }
+        }
+        "POST /api/v1/cases/{id}/steps/document" => Req {
+            body: Body::Raw(
+                "application/octet-stream",
+                jingwu_testkit::fixtures::cases::pdf(40_000 + n),
+            ),
+            ..Req::new(
+                Method::POST,
+                format!(
+                    "/api/v1/cases/{}/steps/document?kind=questioning",
+                    fx.cases.case(sc)
+                ),
+            )
+        },
+        "POST /api/v1/cases/comments/{id}/resolve" => Req::json(
+            Method::POST,
+            format!("/api/v1/cases/comments/{}/resolve", fx.cases.correction(sc)),
+            json!({"resolution": "矩阵已整改"}),
+        ),
         _ => return None,
     })
 }
