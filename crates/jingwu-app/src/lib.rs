@@ -24,7 +24,7 @@ use jingwu_store::Store;
 pub use cases::*;
 pub use command::*;
 pub use demo::{
-    DEMO_DRIVERS, DEMO_ENTERPRISES, DEMO_NEW_PLATE, DEMO_NEW_RESIDENT, DEMO_PASSWORD,
+    CasesDemo, DEMO_DRIVERS, DEMO_ENTERPRISES, DEMO_NEW_PLATE, DEMO_NEW_RESIDENT, DEMO_PASSWORD,
     DEMO_STATIONS, DemoLogin, DemoPace, DemoSummary, PermitsDemo, SCAN_PNG, TrafficDemo,
     demo_items,
 };
@@ -32,7 +32,10 @@ pub use foundation::*;
 pub use hazmat::*;
 pub use kernel::{AppError, AuditConfig, AuditLog, EventBus, FieldError, Kernel, LiveEvent, Tx};
 pub use notify::OutboxMessage;
-pub use payments::{Checkout, NotifyOutcome, Payments, SANDBOX, SandboxReceipt};
+pub use payments::{
+    Checkout, NotifyOutcome, Payments, PaymentsConfig, RefundListed, RefundsDone, SANDBOX,
+    SandboxFault, SandboxReceipt,
+};
 pub use permits::*;
 pub use traffic::*;
 
@@ -60,6 +63,8 @@ pub struct AppConfig {
     pub permits: PermitsConfig,
     /// Law enforcement: how often the clock job runs.
     pub cases: CasesConfig,
+    /// The payment service: how often the refund job runs, how refunds are retried.
+    pub payments: PaymentsConfig,
 }
 
 impl Default for AppConfig {
@@ -76,6 +81,7 @@ impl Default for AppConfig {
             traffic: TrafficConfig::default(),
             permits: PermitsConfig::default(),
             cases: CasesConfig::default(),
+            payments: PaymentsConfig::default(),
         }
     }
 }
@@ -109,6 +115,7 @@ struct Inner {
     hazmat: hazmat::HazmatState,
     permits: permits::PermitsState,
     cases: cases::CasesState,
+    payments: payments::PaymentsState,
 }
 
 impl App {
@@ -124,6 +131,7 @@ impl App {
                 hazmat: Default::default(),
                 permits,
                 cases,
+                payments: Default::default(),
             }),
         }
     }
@@ -136,6 +144,10 @@ impl App {
     /// 110 linked command.
     pub fn command(&self) -> Command<'_> {
         Command { app: self }
+    }
+
+    pub(crate) fn payments_state(&self) -> &payments::PaymentsState {
+        &self.inner.payments
     }
 
     pub(crate) fn permits_state(&self) -> &permits::PermitsState {

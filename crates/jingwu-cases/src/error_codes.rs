@@ -27,6 +27,8 @@ jingwu_core::problem_codes! {
         CORRECTION_ANSWERED = ("correction_answered", 409, "The correction was answered already, or it is not a correction", "该整改要求已答复或不是整改要求");
         DOCUMENT_REJECTED = ("case_document_rejected", 422, "A document is a PDF, JPEG or PNG file of at most 20 MiB", "文书应为不超过20 MiB的PDF、JPEG或PNG文件");
         DEADLINE_MET = ("deadline_met", 409, "The deadline was recorded met already", "该期限已办结");
+        // The handling area.
+        SAFETY_CHECK_FIRST = ("safety_check_first", 409, "The safety check comes first", "请先进行人身安全检查");
     }
     fields {
         TEXT = ("case_text.invalid", "Required, within its length limit", "必填，且不超过长度限制");
@@ -42,5 +44,7 @@ jingwu_core::problem_codes! {
         POSITION = ("case_position.invalid", "Latitude and longitude within range, both or neither", "经纬度应同时提供且在有效范围内");
         ORG = ("case_org.invalid", "Not a unit in your jurisdiction", "不是本辖区内的单位");
         SUPERVISOR = ("case_supervisor.invalid", "Not a legal supervisor who can see this case", "不是可监督该案件的法制审核人员");
+        // The handling area.
+        APPROVER = ("approver.invalid", "Not an active account above the handling unit that may approve", "审批人须为办案单位上级的有效账号");
     }
 }

@@ -108,6 +108,18 @@ pub async fn run(file: Option<&Path>, args: ServeArgs, demo: bool) -> anyhow::Re
                 "demo approval window loaded"
             );
         }
+        let cases = app
+            .seed_demo_cases()
+            .await
+            .context("cannot load the demo city's cases")?;
+        if cases.cases > 0 {
+            tracing::info!(
+                cases = cases.cases,
+                in_area = cases.in_area,
+                items = cases.items,
+                "demo law enforcement loaded"
+            );
+        }
         print_demo_logins(&summary, addr);
     }
     // A bureau starts with the reference chemicals (added once the city exists).
@@ -146,6 +158,8 @@ pub async fn run(file: Option<&Path>, args: ServeArgs, demo: bool) -> anyhow::Re
     // The approval window's holds, no-shows and reminders.
     let _permit_jobs = app.permits().spawn_jobs();
     let _case_jobs = app.cases().spawn_jobs();
+    // Refunds requested by decisions are sent to the channel, retried, and given up for staff.
+    let _refund_jobs = app.payments().spawn_refund_jobs();
     let router = jingwu_api::router(
         app,
         ApiOptions {

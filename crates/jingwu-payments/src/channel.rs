@@ -88,6 +88,31 @@ pub fn verify_rsa2(key: &RsaPublicKey, params: &BTreeMap<String, String>) -> boo
         .is_ok()
 }
 
+/// The base64 SHA256withRSA signature of `text` as it is: how a channel signs a JSON answer
+/// (Alipay signs the exact text of the `<method>_response` member, see [`crate::refund`]).
+/// Empty in the same impossible case as [`sign_rsa2`].
+pub fn sign_rsa2_text(key: &RsaPrivateKey, text: &str) -> String {
+    key.sign(
+        Pkcs1v15Sign::new::<Sha256>(),
+        &Sha256::digest(text.as_bytes()),
+    )
+    .map(|sig| STANDARD.encode(sig))
+    .unwrap_or_default()
+}
+
+/// Whether `sign` is a valid signature of exactly `text` by `key`.
+pub fn verify_rsa2_text(key: &RsaPublicKey, text: &str, sign: &str) -> bool {
+    let Ok(sig) = STANDARD.decode(sign.trim()) else {
+        return false;
+    };
+    key.verify(
+        Pkcs1v15Sign::new::<Sha256>(),
+        &Sha256::digest(text.as_bytes()),
+        &sig,
+    )
+    .is_ok()
+}
+
 /// Reads a private key in PEM: PKCS#8 (`BEGIN PRIVATE KEY`) or PKCS#1 (`BEGIN RSA PRIVATE KEY`).
 pub fn private_key_from_pem(pem: &str) -> Result<RsaPrivateKey, KeyError> {
     let pem = pem.trim();

@@ -7,7 +7,10 @@
 //! * [`payment`] — order status and expiry, parsing a channel's notification and checking it
 //!   against the order (app id, amount, timeliness by the channel's payment time, idempotence
 //!   on the channel's transaction id).
-//! * [`reconcile`] — a channel's daily statement against our orders; every mismatch listed.
+//! * [`refund`] — refunds through the channel (Alipay `alipay.trade.refund` style): states,
+//!   reasons, retry backoff, the request and the verification of the channel's signed answer.
+//! * [`reconcile`] — a channel's daily statement against our orders and refunds; every
+//!   mismatch listed.
 //! * [`records`] — channels and orders as the store keeps them.
 //! * [`error_codes`] — the service's stable problem and field codes.
 //!
@@ -20,6 +23,7 @@ pub mod money;
 pub mod payment;
 pub mod reconcile;
 pub mod records;
+pub mod refund;
 
 pub use channel::{KeyError, TradeStatus, sign_rsa2, verify_rsa2};
 pub use jingwu_core::calendar::{local_date, local_midnight, next_local_midnight};
@@ -29,5 +33,7 @@ pub use payment::{
     check_notification, order_expiry, parse_beijing_time, parse_notification, yuan_text,
 };
 pub use reconcile::{
-    BillError, BillLine, Mismatch, MismatchKind, OurPayment, parse_bill, reconcile,
+    BillError, BillLine, Mismatch, MismatchKind, OurPayment, OurRefund, RefundLine, Statement,
+    parse_bill, parse_statement, reconcile, reconcile_refunds,
 };
+pub use refund::{RefundReason, RefundStatus, RefundVerdict, RetryPolicy};

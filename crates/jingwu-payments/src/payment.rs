@@ -142,10 +142,12 @@ pub fn parse_notification(
 /// What to do with notification `n` for our app `app_id`, given the order it names (`None`
 /// when there is no such order). In order: the app, the order, the amount (exactly equal),
 /// the trade status, then a paid order is `AlreadySettled` by the same trade and rejected as
-/// `OtherTrade` by another; a pending or expired order settles when paid no later than its
-/// expiry (by the channel's payment time — a notification arriving late for a timely payment
-/// still settles, an order swept to expired included); a closed order, a late payment or a
-/// missing payment time is `Expired`.
+/// `OtherTrade` by another; a pending, expired or closed order settles when paid no later than
+/// its expiry (by the channel's payment time — a notification arriving late for a timely
+/// payment still settles, an order swept to expired included). A closed order settles too: the
+/// channel took the money (it does not know we closed the order when its subject was withdrawn
+/// or paid by another order), so it is recorded and, when its subject takes nothing, refunded.
+/// A late payment or a missing payment time is `Expired`.
 pub fn check_notification(
     app_id: &str,
     order: Option<&OrderFacts>,
@@ -173,8 +175,7 @@ pub fn check_notification(
                 reject(R::OtherTrade)
             }
         }
-        OrderStatus::Closed => reject(R::Expired),
-        OrderStatus::Pending | OrderStatus::Expired => match n.gmt_payment {
+        OrderStatus::Pending | OrderStatus::Expired | OrderStatus::Closed => match n.gmt_payment {
             Some(paid_at) if paid_at <= order.expires_at => NotifyCheck::Settle,
             _ => reject(R::Expired),
         },

@@ -96,6 +96,20 @@ export function codeLabel(list, code) {
   return (zh() ? c.label_zh : c.label_en) || c.label_zh || code;
 }
 
+/**
+ * The i18n key of an application's fee state. A refund of the fee (rejected, withdrawn) decides
+ * it once requested; a payment that came after the application closed (`not_settled`) only
+ * while the fee itself is unpaid.
+ */
+export function feeState(a) {
+  const refunds = (a.refunds || []).filter((r) => r.reason !== 'not_settled' || !a.paid);
+  const last = refunds[refunds.length - 1];
+  if (a.refunded || last?.status === 'succeeded') return 'permits.app.refunded';
+  if (last?.status === 'requested') return 'permits.app.refund_requested';
+  if (last?.status === 'failed_final') return 'permits.app.refund_failed';
+  return a.paid ? 'permits.app.paid' : 'permits.app.unpaid';
+}
+
 /** A bilingual record's name ({zh, en} or {name_zh, name_en}). */
 export function name(x) {
   if (!x) return '';

@@ -10,7 +10,7 @@ import { ApiError, api, getMe, logout } from '../js/api.js';
 import {
   $, make, button, fact, toast, tabs, zh, colon, listSep, yuan, when, hm, localDate, today, slotText, weekday,
   size, loadCodes, codeLabel, name, problemText, fieldErrors, apiWith, uuid, upload, fileProblem, FILE_ACCEPT,
-  followBoard,
+  followBoard, feeState,
 } from './common.js';
 
 const TABS = ['items', 'applications', 'appointments'];
@@ -562,7 +562,7 @@ function applicationCard(s) {
   const dl = make('dl', 'facts');
   fact(dl, t('permits.app.created'), when(a.created_at));
   if (a.submitted_at) fact(dl, t('permits.app.submitted_at'), when(a.submitted_at));
-  if (a.fee_fen > 0) fact(dl, t('permits.item.fee'), `${yuan(a.fee_fen)} · ${t(a.refunded ? 'permits.app.refunded' : a.paid ? 'permits.app.paid' : 'permits.app.unpaid')}`, 'app-fee');
+  if (a.fee_fen > 0) fact(dl, t('permits.item.fee'), `${yuan(a.fee_fen)} · ${t(feeState(a))}`, 'app-fee');
   if (a.deadline) {
     const dd = fact(dl, t('permits.app.deadline'), a.deadline, 'app-deadline');
     if (a.overdue) dd.append(make('span', 'badge overdue', ` ${t('permits.app.overdue')}`));

@@ -8,7 +8,7 @@
 import { boot, api, ApiError, t } from '../js/shell.js';
 import {
   $, make, button, fact, toast, tabs, yuan, when, hm, localDate, today, slotText,
-  duration, loadCodes, codeLabel, name, problemText, fieldErrors, apiWith, uuid, followBoard,
+  duration, loadCodes, codeLabel, name, problemText, fieldErrors, apiWith, uuid, followBoard, feeState,
 } from './common.js';
 
 const TABS = ['queue', 'appointments', 'applications', 'stats'];
@@ -629,7 +629,7 @@ function renderReview() {
   fact(dl, t('permits.app.office'), a.office_name || '');
   fact(dl, t('permits.win.app_id'), a.id);
   fact(dl, t('permits.app.submitted_at'), when(a.submitted_at));
-  if (a.fee_fen > 0) fact(dl, t('permits.item.fee'), `${yuan(a.fee_fen)} · ${t(a.refunded ? 'permits.app.refunded' : a.paid ? 'permits.app.paid' : 'permits.app.unpaid')}`, 'rv-fee');
+  if (a.fee_fen > 0) fact(dl, t('permits.item.fee'), `${yuan(a.fee_fen)} · ${t(feeState(a))}`, 'rv-fee');
   if (a.accepted_on) fact(dl, t('permits.win.accepted_on'), a.accepted_on);
   if (a.deadline) {
     const dd = fact(dl, t('permits.app.deadline'), a.deadline, 'rv-deadline');

@@ -4,6 +4,7 @@
 
 mod support;
 
+mod area;
 mod audit;
 mod cases;
 mod command;
@@ -12,12 +13,14 @@ mod contracts;
 mod coverage;
 mod errors;
 mod events;
+mod from_incident;
 mod hazmat;
 mod layers;
 mod matrix;
 mod media;
 mod openapi;
 mod permits;
+mod refunds;
 mod scope;
 mod sessions;
 mod stats;

@@ -4,6 +4,7 @@
 //! `tests/access-matrix.tsv`. A route without a request in `matrix/requests.rs`, a route
 //! missing from the table and a table line for a route that is gone all fail the suite.
 
+mod area;
 mod cases;
 mod fixture;
 mod permits;

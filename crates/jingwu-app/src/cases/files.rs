@@ -224,6 +224,26 @@ impl Cases<'_> {
         ctx: &RequestCtx,
         n: &NewCase,
     ) -> Result<CaseSummary> {
+        let ready = self.prepare_case(who, ctx, n).await?;
+        let c = self
+            .k()
+            .write(who, ctx, async |tx| {
+                let c = insert_case(tx, who, &ready).await?;
+                case_event(tx, &c.id, &ready.place);
+                Ok(c)
+            })
+            .await?;
+        self.case_summary(c, ready.place).await
+    }
+
+    /// Checks a case to open and decides where it belongs (handling unit, legal office,
+    /// number prefix) before the write.
+    pub(super) async fn prepare_case(
+        &self,
+        who: &Principal,
+        ctx: &RequestCtx,
+        n: &NewCase,
+    ) -> Result<ReadyCase> {
         self.role_may(who, ctx, Action::HandleCases, ("case", ""))
             .await?;
         let now = self.now_us();
@@ -299,7 +319,6 @@ impl Cases<'_> {
         drop(conn);
         let year = jingwu_core::calendar::local_date(accepted_at).year();
         let prefix = rules::number_prefix(kind, &unit.code, year);
-        let id = CaseId::new();
         let place = CasePlace {
             org_path: unit.path.clone(),
             org_name: unit.name_zh.clone(),
@@ -307,70 +326,27 @@ impl Cases<'_> {
             legal_org_name: legal.name_zh.clone(),
             handler_name: who.username.clone(),
         };
-        let c = self
-            .k()
-            .write(who, ctx, async |tx| {
-                let seq = q::next_case_seq(tx.db(), &prefix).await?;
-                let c = Case {
-                    id: id.clone(),
-                    number: rules::case_number(&prefix, seq),
-                    kind,
-                    status: CaseStatus::Accepted,
-                    title: title.clone(),
-                    cause: cause.clone(),
-                    summary: summary.clone(),
-                    org_id: unit.id.clone(),
-                    legal_org_id: legal.id.clone(),
-                    handler_id: who.user_id.clone(),
-                    supervisor_id: n.supervisor_id.clone(),
-                    incident_id: n.incident_id.clone(),
-                    address: address.clone(),
-                    lat: n.lat,
-                    lon: n.lon,
-                    occurred_at: n.occurred_at,
-                    accepted_at,
-                    filed_at: None,
-                    closed_at: None,
-                    close_reason: None,
-                    created_by: who.user_id.clone(),
-                    created_at: tx.now_us(),
-                };
-                q::insert_case(tx.db(), &c).await.map_err(|e| {
-                    if e.is_unique_violation() && c.incident_id.is_some() {
-                        AppError::Conflict {
-                            code: codes::CASE_EXISTS_FOR_INCIDENT.code,
-                            detail: "a case was opened from this incident already".into(),
-                        }
-                    } else {
-                        e.into()
-                    }
-                })?;
-                let step = Step {
-                    id: StepId::new(),
-                    case_id: id.clone(),
-                    kind: StepKind::AcceptRegister,
-                    note: String::new(),
-                    document: None,
-                    by_id: who.user_id.clone(),
-                    at: tx.now_us(),
-                };
-                q::insert_step(tx.db(), &step).await?;
-                tx.audit(
-                    "cases.case.open",
-                    ("case", id.as_str()),
-                    &place.org_path,
-                    serde_json::json!({ "number": c.number, "kind": c.kind, "title": c.title,
-                        "cause": c.cause, "org_id": c.org_id, "legal_org_id": c.legal_org_id,
-                        "supervisor_id": c.supervisor_id, "incident_id": c.incident_id }),
-                )
-                .await?;
-                case_event(tx, &id, &place);
-                Ok(c)
-            })
-            .await?;
-        // The handler's display name, as the file shows it.
+        Ok(ReadyCase {
+            id: CaseId::new(),
+            n: n.clone(),
+            kind,
+            title,
+            cause,
+            summary,
+            address,
+            accepted_at,
+            unit_id: unit.id,
+            legal_id: legal.id,
+            prefix,
+            place,
+        })
+    }
+
+    /// The summary of a case just opened, with the handler's display name as the file shows
+    /// it.
+    pub(super) async fn case_summary(&self, c: Case, place: CasePlace) -> Result<CaseSummary> {
         let mut conn = self.k().read().await?;
-        let place = q::case(&mut conn, id.as_str())
+        let place = q::case(&mut conn, c.id.as_str())
             .await?
             .map_or(place, |(_, p)| p);
         Ok(CaseSummary { case: c, place })
@@ -906,6 +882,83 @@ impl Cases<'_> {
 }
 
 /// A deadline with its limit and its clock at `now`.
+/// A case checked and placed, ready to be written.
+#[derive(Debug, Clone)]
+pub(super) struct ReadyCase {
+    id: CaseId,
+    n: NewCase,
+    kind: CaseKind,
+    title: String,
+    cause: String,
+    summary: String,
+    address: String,
+    accepted_at: i64,
+    unit_id: String,
+    legal_id: String,
+    prefix: String,
+    pub(super) place: CasePlace,
+}
+
+/// Writes a prepared case and its first step (受案登记) in `tx`, numbered in the same
+/// transaction, with its audit entry.
+pub(super) async fn insert_case(tx: &mut Tx, who: &Principal, r: &ReadyCase) -> Result<Case> {
+    let seq = q::next_case_seq(tx.db(), &r.prefix).await?;
+    let c = Case {
+        id: r.id.clone(),
+        number: rules::case_number(&r.prefix, seq),
+        kind: r.kind,
+        status: CaseStatus::Accepted,
+        title: r.title.clone(),
+        cause: r.cause.clone(),
+        summary: r.summary.clone(),
+        org_id: r.unit_id.clone(),
+        legal_org_id: r.legal_id.clone(),
+        handler_id: who.user_id.clone(),
+        supervisor_id: r.n.supervisor_id.clone(),
+        incident_id: r.n.incident_id.clone(),
+        address: r.address.clone(),
+        lat: r.n.lat,
+        lon: r.n.lon,
+        occurred_at: r.n.occurred_at,
+        accepted_at: r.accepted_at,
+        filed_at: None,
+        closed_at: None,
+        close_reason: None,
+        created_by: who.user_id.clone(),
+        created_at: tx.now_us(),
+    };
+    q::insert_case(tx.db(), &c).await.map_err(|e| {
+        if e.is_unique_violation() && c.incident_id.is_some() {
+            AppError::Conflict {
+                code: codes::CASE_EXISTS_FOR_INCIDENT.code,
+                detail: "a case was opened from this incident already".into(),
+            }
+        } else {
+            e.into()
+        }
+    })?;
+    let step = Step {
+        id: StepId::new(),
+        case_id: r.id.clone(),
+        kind: StepKind::AcceptRegister,
+        note: String::new(),
+        document: None,
+        by_id: who.user_id.clone(),
+        at: tx.now_us(),
+    };
+    q::insert_step(tx.db(), &step).await?;
+    tx.audit(
+        "cases.case.open",
+        ("case", r.id.as_str()),
+        &r.place.org_path,
+        serde_json::json!({ "number": c.number, "kind": c.kind, "title": c.title,
+                "cause": c.cause, "org_id": c.org_id, "legal_org_id": c.legal_org_id,
+                "supervisor_id": c.supervisor_id, "incident_id": c.incident_id }),
+    )
+    .await?;
+    Ok(c)
+}
+
 pub(super) async fn deadline_view(
     conn: &mut impl jingwu_store::Conn,
     d: Deadline,

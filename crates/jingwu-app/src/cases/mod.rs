@@ -15,9 +15,12 @@ mod inventory;
 mod limits;
 mod supervision;
 
+pub use area::{AreaStep, BoardLine, CustodyView, MeasureView, NewBelonging, NewCustody, NewRoom};
+pub use clocks::{AlertLine, ClockView, PendingExtension};
 pub use files::{
     CASE_DOCUMENT_MAX_BYTES, CaseDeadlineView, CaseFile, CaseQuery, CaseSummary, NewCase, NewParty,
 };
+pub use from_incident::CaseFromIncident;
 pub use supervision::{AlertingClock, CaseLabel, FlaggedItem, SupervisionView};
 
 use std::sync::Arc;

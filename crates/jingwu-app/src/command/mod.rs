@@ -114,8 +114,8 @@ impl Command<'_> {
 /// How stale an AVL fix may be and still place a unit for recommendation.
 pub const DEFAULT_AVL_MAX_AGE_S: i64 = 600;
 
-/// Appends an event to an incident's timeline.
-async fn event(
+/// Appends an event to an incident's timeline (law enforcement adds `case_opened`).
+pub(crate) async fn event(
     conn: &mut WriteTx,
     incident_id: &IncidentId,
     at: i64,

@@ -3,6 +3,7 @@
 //! every run. Everything is created through the ordinary use cases, so it is audited too.
 
 mod activity;
+mod cases;
 mod command;
 mod hazmat;
 mod layers;
@@ -10,6 +11,7 @@ mod permits;
 mod traffic;
 
 pub use activity::DemoPace;
+pub use cases::CasesDemo;
 pub use hazmat::{DEMO_ENTERPRISES, DEMO_STATIONS};
 pub use permits::{PermitsDemo, SCAN_PNG, demo_items};
 pub use traffic::{DEMO_DRIVERS, DEMO_NEW_PLATE, DEMO_NEW_RESIDENT, TrafficDemo};

@@ -61,7 +61,7 @@ const PLACES: &[(&str, f64, f64)] = &[
 ];
 
 /// A valid resident ID (GB 11643) for demo person `n`.
-fn resident_id(n: u32) -> String {
+pub(super) fn resident_id(n: u32) -> String {
     let body = format!(
         "3302{:02}19{:02}{:02}{:02}{:03}",
         3 + n % 10,

@@ -8,17 +8,27 @@
 //! The sandbox channel is built in: its key pairs are made on first start, its page lets the
 //! payer confirm, and it sends back a notification signed with its own key through the same
 //! verification path as a real channel's.
+//!
+//! Money goes back through the channel too (`refunds`): a refund is requested in the
+//! transaction of the decision that causes it, and a job sends it (`alipay.trade.refund`
+//! style, idempotent on our `out_request_no`), verifies the channel's signed answer, records
+//! the outcome once, and backs off and retries until it gives up for staff to settle.
 
+mod gateway;
 mod notify;
 mod reconcile;
+mod refunds;
 mod sandbox;
 
 pub use notify::NotifyOutcome;
-pub use sandbox::{Checkout, SandboxReceipt};
+pub use refunds::{RefundListed, RefundsDone};
+pub(crate) use refunds::{refund_subject, refunds_of_subject};
+pub use sandbox::{Checkout, SandboxFault, SandboxReceipt};
 
 use std::collections::BTreeMap;
 
-use jingwu_core::{OrgId, Principal, UserId};
+use jingwu_core::{Action, OrgId, Principal, UserId};
+use jingwu_payments::RetryPolicy;
 use jingwu_payments::records::{Channel, Order, OrderId};
 use jingwu_payments::{Fen, OrderStatus};
 use jingwu_store::payments as q;
@@ -27,6 +37,41 @@ use crate::{App, AppError, Kernel, Result, Tx};
 
 /// The built-in sandbox channel's code.
 pub const SANDBOX: &str = "sandbox";
+
+/// What a bureau chooses for the payment service.
+#[derive(Debug, Clone)]
+pub struct PaymentsConfig {
+    /// How often the refund job looks for refunds due.
+    pub refunds_every: std::time::Duration,
+    /// How often and how long a failing refund is tried again.
+    pub refund_retry: RetryPolicy,
+}
+
+impl Default for PaymentsConfig {
+    fn default() -> Self {
+        PaymentsConfig {
+            refunds_every: std::time::Duration::from_secs(30),
+            refund_retry: RetryPolicy::default(),
+        }
+    }
+}
+
+/// The payment service's state: the sandbox channel's fault switch.
+#[derive(Default)]
+pub(crate) struct PaymentsState {
+    sandbox_fault: std::sync::Mutex<Option<SandboxFault>>,
+}
+
+/// The subjects orders pay for, and the actions whose holders (besides admins) handle their
+/// money: the clerks of the system the subject belongs to.
+const SUBJECT_CLERKS: [(&str, Action); 3] = [
+    (crate::traffic::SUBJECT_VIOLATION, Action::ManageTraffic),
+    (
+        crate::traffic::SUBJECT_TRAFFIC_APPLICATION,
+        Action::ManageTraffic,
+    ),
+    (crate::permits::SUBJECT_APPLICATION, Action::HandlePermits),
+];
 
 /// The payment service (see [`App::payments`]).
 #[derive(Clone, Copy)]
@@ -65,6 +110,23 @@ pub(crate) async fn settle_subject(
     }
 }
 
+/// Records on its subject that a refund of the subject's settled fee was done, inside the
+/// refund's success transaction (a refund of a payment that settled nothing leaves the subject
+/// as it is).
+pub(crate) async fn subject_refunded(
+    tx: &mut Tx,
+    order: &Order,
+    refund: &jingwu_payments::records::Refund,
+) -> Result<()> {
+    if !refund.reason.returns_the_fee() {
+        return Ok(());
+    }
+    if order.subject_kind == crate::permits::SUBJECT_APPLICATION {
+        crate::permits::fee_refunded(tx, &order.subject_id, tx.now_us()).await?;
+    }
+    Ok(())
+}
+
 /// Creates an order inside the asking system's transaction.
 pub(crate) async fn create_order(tx: &mut Tx, r: &OrderRequest<'_>) -> Result<Order> {
     if q::channel(tx.db(), r.channel).await?.is_none() {
@@ -93,6 +155,7 @@ pub(crate) async fn create_order(tx: &mut Tx, r: &OrderRequest<'_>) -> Result<Or
         trade_no: None,
         paid_at: None,
         settled_at: None,
+        refunded: Fen::ZERO,
     };
     q::insert_order(tx.db(), &o).await?;
     Ok(o)
@@ -169,6 +232,8 @@ impl Payments<'_> {
                 &channel.to_public_key(),
             ),
             channel_private_pem: Some(pem(&channel)),
+            // Called in process (see `gateway`).
+            gateway_url: None,
             created_at: self.k().now_us(),
         };
         let who = Principal::system(&root_id, &root_path);
@@ -185,6 +250,82 @@ impl Payments<'_> {
                     &root_path,
                     serde_json::json!({ "app_id": c.app_id, "merchant_public_pem": c.merchant_public_pem,
                         "channel_public_pem": c.channel_public_pem }),
+                )
+                .await
+            })
+            .await
+    }
+
+    /// An order with its refunds, for its payer or staff of the org it is paid to.
+    pub async fn order_with_refunds(
+        &self,
+        who: &Principal,
+        id: &OrderId,
+    ) -> Result<(Order, Vec<jingwu_payments::records::Refund>)> {
+        let order = self.order(who, id).await?;
+        let mut conn = self.k().read().await?;
+        let refunds = q::refunds::of_order(&mut conn, id.as_str()).await?;
+        Ok((order, refunds))
+    }
+
+    /// Sets where requests to a channel are posted: an `http://` URL of its gateway (put a TLS
+    /// proxy in front of an `https://` one), or `None` for the built-in sandbox, which is then
+    /// called in process. Admins of the whole jurisdiction only.
+    pub async fn set_gateway(
+        &self,
+        who: &Principal,
+        channel: &str,
+        url: Option<&str>,
+        ctx: &crate::RequestCtx,
+    ) -> Result<()> {
+        let mut conn = self.k().read().await?;
+        let root = jingwu_store::foundation::orgs::root(&mut conn)
+            .await?
+            .ok_or(AppError::NotFound {
+                what: "jurisdiction",
+            })?;
+        drop(conn);
+        // A channel serves the whole bureau: admins of the root only.
+        if who.role != jingwu_core::Role::Admin {
+            return Err(AppError::Forbidden(format!(
+                "the role {} may not configure payment channels",
+                who.role.as_str()
+            )));
+        }
+        jingwu_core::authorize(
+            who,
+            Action::ManageTraffic,
+            jingwu_core::Scope::Org(&root.path),
+        )
+        .map_err(AppError::denied_scope)?;
+        if let Some(u) = url
+            && gateway::http_target(u).is_err()
+        {
+            return Err(AppError::invalid(
+                "gateway_url",
+                jingwu_payments::error_codes::field::GATEWAY_URL.code,
+                "an http:// URL with a host",
+            ));
+        }
+        if url.is_none() && channel != SANDBOX {
+            return Err(AppError::invalid(
+                "gateway_url",
+                jingwu_payments::error_codes::field::GATEWAY_URL.code,
+                "only the built-in sandbox is called in process",
+            ));
+        }
+        self.k()
+            .write(who, ctx, async |tx| {
+                if !q::set_gateway(tx.db(), channel, url).await? {
+                    return Err(AppError::NotFound {
+                        what: "payment channel",
+                    });
+                }
+                tx.audit(
+                    "payments.channel.gateway",
+                    ("payment_channel", channel),
+                    &root.path,
+                    serde_json::json!({ "gateway_url": url }),
                 )
                 .await
             })

@@ -132,16 +132,36 @@ impl Payments<'_> {
                             serde_json::json!({ "channel": channel_code, "trade_no": n.trade_no,
                                 "amount_fen": order.amount, "paid_at": paid_at,
                                 "subject": order.subject_kind, "subject_id": order.subject_id,
-                                // Paid for a subject that had meanwhile been revoked: refund it.
                                 "needs_refund": !subject_settled }),
                         )
                         .await?;
-                        Ok(Order {
+                        let paid = Order {
                             status: jingwu_payments::OrderStatus::Paid,
                             trade_no: Some(n.trade_no.clone()),
                             paid_at: Some(paid_at),
                             settled_at: Some(now),
                             ..order
+                        };
+                        if !subject_settled {
+                            // Paid for a subject closed (withdrawn, rejected, revoked) or paid by
+                            // another order meanwhile: the money goes back, requested in this
+                            // very transaction.
+                            super::refunds::request_refund(
+                                tx,
+                                &paid,
+                                &path,
+                                paid.amount,
+                                jingwu_payments::RefundReason::NotSettled,
+                            )
+                            .await?;
+                        }
+                        Ok(Order {
+                            refunded: if subject_settled {
+                                paid.refunded
+                            } else {
+                                paid.amount
+                            },
+                            ..paid
                         })
                     }
                 }

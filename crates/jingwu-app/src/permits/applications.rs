@@ -6,7 +6,8 @@
 //! a step the applicant follows. Fees go through the shared payment service.
 
 use jingwu_core::{Action, Principal, Role, Scope, UserId, authorize};
-use jingwu_payments::Fen;
+use jingwu_payments::records::Refund;
+use jingwu_payments::{Fen, RefundReason};
 use jingwu_permits::applications::{self as rules, ApplicationStatus, may_move};
 use jingwu_permits::catalogue::{FilledForm, Item};
 use jingwu_permits::error_codes::{self as codes, field};
@@ -73,6 +74,8 @@ pub struct PermitApplicationView {
     pub overdue: bool,
     /// The day a posted result should leave by (approved, posted items).
     pub mail_due: Option<jiff::civil::Date>,
+    /// Refunds of its fee (or of a payment that came after it closed), oldest first.
+    pub refunds: Vec<Refund>,
 }
 
 fn check_details(d: &serde_json::Map<String, serde_json::Value>) -> Result<()> {
@@ -490,7 +493,7 @@ impl Permits<'_> {
                     return Err(state_error(a.status, to));
                 }
                 step(tx, id, to, who, "").await?;
-                close_payments(tx, &a, &path, true).await?;
+                close_payments(tx, &a, &path, Some(RefundReason::Withdrawn)).await?;
                 tx.audit(
                     "permits.application.withdraw",
                     ("permit_application", id.as_str()),
@@ -570,7 +573,8 @@ impl Permits<'_> {
                 }
                 step(tx, id, to, who, &note).await?;
                 if to == ApplicationStatus::Rejected {
-                    close_payments(tx, &a, &path, item.refund_on_reject).await?;
+                    let refund = item.refund_on_reject.then_some(RefundReason::Rejected);
+                    close_payments(tx, &a, &path, refund).await?;
                 }
                 tx.audit("permits.application.review", ("permit_application", id.as_str()), &path,
                     serde_json::json!({ "from": a.status, "to": to, "note": note, "tracking_no": tracking })).await?;
@@ -661,6 +665,9 @@ impl Permits<'_> {
         let (office, _) = super::office(&mut conn, a.office_id.as_str()).await?;
         let steps = q::permit_steps(&mut conn, id.as_str()).await?;
         let materials = q::materials(&mut conn, id.as_str()).await?;
+        let refunds =
+            crate::payments::refunds_of_subject(&mut conn, SUBJECT_APPLICATION, id.as_str())
+                .await?;
         drop(conn);
         if who.role == Role::Citizen {
             self.k()
@@ -682,6 +689,7 @@ impl Permits<'_> {
             materials,
             overdue,
             mail_due,
+            refunds,
         })
     }
 
@@ -712,22 +720,31 @@ impl Permits<'_> {
     }
 }
 
-/// A closed application takes no more payments: its open orders close; a paid fee is recorded
-/// refunded when `refund` (the channel's refund follows from the payment record).
-async fn close_payments(tx: &mut Tx, a: &Application, path: &str, refund: bool) -> Result<()> {
+/// A closed application takes no more payments: its open orders close; with a `refund`
+/// reason, a paid fee is refunded through the channel — requested here, in the decision's
+/// transaction, and sent by the payment service's refund job, which records the application
+/// `refunded_at` once the channel has paid it back.
+async fn close_payments(
+    tx: &mut Tx,
+    a: &Application,
+    path: &str,
+    refund: Option<RefundReason>,
+) -> Result<()> {
     jingwu_store::payments::close_pending_orders(tx.db(), SUBJECT_APPLICATION, a.id.as_str(), "")
         .await?;
-    let now = tx.now_us();
-    if refund && q::refund_permit_application(tx.db(), a.id.as_str(), now).await? {
-        tx.audit(
-            "permits.application.refund",
-            ("permit_application", a.id.as_str()),
-            path,
-            serde_json::json!({ "amount_fen": a.fee }),
-        )
-        .await?;
+    if let Some(reason) = refund
+        && a.paid_at.is_some()
+    {
+        crate::payments::refund_subject(tx, SUBJECT_APPLICATION, a.id.as_str(), path, reason)
+            .await?;
     }
     Ok(())
+}
+
+/// Records the application's fee refunded, inside the refund's success transaction. False
+/// when it was recorded before (or never paid).
+pub(crate) async fn fee_refunded(tx: &mut Tx, id: &str, at: i64) -> Result<bool> {
+    Ok(q::refund_permit_application(tx.db(), id, at).await?)
 }
 
 /// The media type of a material file from its first bytes (never from what the client says).

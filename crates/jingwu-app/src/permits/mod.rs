@@ -15,7 +15,7 @@ mod stats;
 pub use applications::{
     MATERIAL_MAX_BYTES, NewPermitApplication, PermitApplicationView, PermitReview,
 };
-pub(crate) use applications::{SUBJECT_APPLICATION, settle_fee};
+pub(crate) use applications::{SUBJECT_APPLICATION, fee_refunded, settle_fee};
 pub use booking::{AppointmentView, NewBooking, PersonInput};
 pub use jobs::JobsDone;
 pub use offices::{NewOffice, NewWindow, OfficeView};

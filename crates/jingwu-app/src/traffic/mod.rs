@@ -13,7 +13,9 @@ mod violations;
 
 pub use applications::{ApplicationView, NewApplication, ReviewAction};
 pub use citizens::{CitizenProfile, NewCitizen, OtpPurpose, OtpSent};
-pub(crate) use pay::{SUBJECT_VIOLATION, settle_subject};
+pub(crate) use pay::{
+    SUBJECT_APPLICATION as SUBJECT_TRAFFIC_APPLICATION, SUBJECT_VIOLATION, settle_subject,
+};
 pub use public::{NewAccident, NewMessage, NewRoadEvent};
 pub use registry::{NewLicence, NewTrafficVehicle};
 pub use study::{QuizAnswers, QuizOutcome, QuizView, ReductionOutcome};

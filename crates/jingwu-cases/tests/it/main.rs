@@ -3,5 +3,6 @@
 //! retention, inventories.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod area;
 mod case;
 mod clock;

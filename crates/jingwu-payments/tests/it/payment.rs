@@ -149,9 +149,15 @@ fn timeliness_is_judged_by_the_payment_time() {
         check_notification(APP, Some(&pending), &no_time),
         reject(NotifyRejection::Expired)
     );
+    // Closed (its subject withdrawn, or paid by another order) but paid in time: the money
+    // is recorded (and refunded when the subject takes nothing); paid late, refused.
     let closed = order(OrderStatus::Closed, None);
     assert_eq!(
         check_notification(APP, Some(&closed), &note(expiry - HOUR)),
+        NotifyCheck::Settle
+    );
+    assert_eq!(
+        check_notification(APP, Some(&closed), &note(expiry + 1)),
         reject(NotifyRejection::Expired)
     );
 }

@@ -91,6 +91,7 @@ fn finds_every_kind_of_mismatch_sorted_by_order() {
         kind,
         out_trade_no: out.into(),
         trade_no: trade.map(str::to_owned),
+        out_request_no: None,
         ours: o.map(Fen::from_yuan),
         theirs: t.map(Fen::from_yuan),
     };

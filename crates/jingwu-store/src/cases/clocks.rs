@@ -8,16 +8,19 @@ use sqlx::Row;
 
 use crate::conn::{Conn, sealed::Raw as _};
 use crate::decode::{code, id};
+use crate::scope::like_prefix;
 use crate::{Result, StoreError, WriteTx};
 
-const MEASURES: &str = "SELECT 'measure', m.id, m.limit_code, m.started_at, m.ended_at, o.path, \
-     COALESCE(lo.path, o.path), c.handler_id, k.supervisor_id, c.case_id, c.id \
+const MEASURES: &str = "SELECT 'measure' AS kind, m.id AS clock_id, m.limit_code, m.started_at, \
+     m.ended_at AS stopped_at, o.path AS org_path, COALESCE(lo.path, o.path) AS legal_path, \
+     c.handler_id, k.supervisor_id, c.case_id, c.id AS custody_id \
      FROM area_measures m JOIN area_custodies c ON c.id = m.custody_id \
      JOIN org_units o ON o.id = c.org_id \
      LEFT JOIN cases k ON k.id = c.case_id LEFT JOIN org_units lo ON lo.id = k.legal_org_id";
 
-const DEADLINES: &str = "SELECT 'deadline', d.id, d.limit_code, d.started_at, d.met_at, o.path, \
-     lo.path, k.handler_id, k.supervisor_id, k.id, NULL \
+const DEADLINES: &str = "SELECT 'deadline' AS kind, d.id AS clock_id, d.limit_code, d.started_at, \
+     d.met_at AS stopped_at, o.path AS org_path, lo.path AS legal_path, k.handler_id, \
+     k.supervisor_id, k.id AS case_id, NULL AS custody_id \
      FROM case_deadlines d JOIN cases k ON k.id = d.case_id \
      JOIN org_units o ON o.id = k.org_id JOIN org_units lo ON lo.id = k.legal_org_id";
 
@@ -217,5 +220,36 @@ pub async fn alerts_of(
     .await?;
     rows.iter()
         .map(|r| Ok((code(r, 0)?, r.try_get(1)?)))
+        .collect()
+}
+
+/// Alerts raised since `since` for clocks handled under `org_prefix` or — for a legal office
+/// — supervised under `legal_prefix`, latest first, at most `limit`: each with its clock's
+/// facts, level and the instant it was reached.
+pub async fn alerts_under(
+    db: &mut impl Conn,
+    org_prefix: &str,
+    legal_prefix: Option<&str>,
+    since: i64,
+    limit: i64,
+) -> Result<Vec<(ClockFacts, Alert, i64)>> {
+    let sql = format!(
+        "SELECT f.kind, f.clock_id, f.limit_code, f.started_at, f.stopped_at, f.org_path, \
+         f.legal_path, f.handler_id, f.supervisor_id, f.case_id, f.custody_id, a.level, a.at \
+         FROM clock_alerts a JOIN ({MEASURES} UNION ALL {DEADLINES}) f \
+         ON f.kind = a.clock AND f.clock_id = a.clock_id \
+         WHERE (f.org_path LIKE $1 OR f.legal_path LIKE $2) AND a.at >= $3 \
+         ORDER BY a.at DESC, f.clock_id, a.level LIMIT $4"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(like_prefix(org_prefix))
+        // No legal office: a pattern no path matches.
+        .bind(legal_prefix.map_or_else(|| "-".to_owned(), like_prefix))
+        .bind(since)
+        .bind(limit)
+        .fetch_all(db.raw())
+        .await?;
+    rows.iter()
+        .map(|r| Ok((facts(r)?, code(r, 11)?, r.try_get(12)?)))
         .collect()
 }

@@ -184,6 +184,19 @@ pub async fn case(db: &mut impl Conn, case_id: &str) -> Result<Option<(Case, Cas
     row.as_ref().map(decode_case).transpose()
 }
 
+/// The case opened from a 110 incident, if any.
+pub async fn case_of_incident(
+    db: &mut impl Conn,
+    incident_id: &str,
+) -> Result<Option<(Case, CasePlace)>> {
+    let sql = format!("SELECT {CASE_COLUMNS} {CASE_FROM} WHERE k.incident_id = $1");
+    let row = sqlx::query(&sql)
+        .bind(incident_id)
+        .fetch_optional(db.raw())
+        .await?;
+    row.as_ref().map(decode_case).transpose()
+}
+
 /// What a list of cases asks for besides the reach.
 #[derive(Debug, Clone, Default)]
 pub struct CaseFilter<'a> {

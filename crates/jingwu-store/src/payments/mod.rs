@@ -1,8 +1,12 @@
-//! Storage of the shared payment service (fines now, permit fees next): channels and their
-//! keys, orders. An order moves `pending → paid` only by a conditional update that also records
-//! the channel's transaction id, which is unique: one payment settles one order once.
+//! Storage of the shared payment service (fines and fees): channels and their keys, orders,
+//! refunds ([`refunds`]) and the sandbox channel's own ledger ([`sandbox`]). An order moves
+//! `pending → paid` only by a conditional update that also records the channel's transaction
+//! id, which is unique: one payment settles one order once.
 
-pub use jingwu_payments::records::{Channel, Order, OrderId};
+pub mod refunds;
+pub mod sandbox;
+
+pub use jingwu_payments::records::{Channel, Order, OrderId, Refund, RefundId};
 
 use jingwu_payments::{Fen, OrderStatus};
 use sqlx::Row;
@@ -15,7 +19,8 @@ use crate::{Result, WriteTx};
 pub async fn insert_channel(db: &mut WriteTx, c: &Channel) -> Result<()> {
     sqlx::query(
         "INSERT INTO payment_channels (code, app_id, merchant_public_pem, merchant_private_pem, \
-         channel_public_pem, channel_private_pem, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+         channel_public_pem, channel_private_pem, created_at, gateway_url) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(&c.code)
     .bind(&c.app_id)
@@ -24,6 +29,7 @@ pub async fn insert_channel(db: &mut WriteTx, c: &Channel) -> Result<()> {
     .bind(&c.channel_public_pem)
     .bind(c.channel_private_pem.clone())
     .bind(c.created_at)
+    .bind(c.gateway_url.clone())
     .execute(db.raw())
     .await?;
     Ok(())
@@ -32,7 +38,7 @@ pub async fn insert_channel(db: &mut WriteTx, c: &Channel) -> Result<()> {
 pub async fn channel(db: &mut impl Conn, code: &str) -> Result<Option<Channel>> {
     let row = sqlx::query(
         "SELECT code, app_id, merchant_public_pem, merchant_private_pem, channel_public_pem, \
-         channel_private_pem, created_at FROM payment_channels WHERE code = $1",
+         channel_private_pem, created_at, gateway_url FROM payment_channels WHERE code = $1",
     )
     .bind(code)
     .fetch_optional(db.raw())
@@ -46,14 +52,26 @@ pub async fn channel(db: &mut impl Conn, code: &str) -> Result<Option<Channel>> 
             channel_public_pem: r.try_get(4)?,
             channel_private_pem: r.try_get(5)?,
             created_at: r.try_get(6)?,
+            gateway_url: r.try_get(7)?,
         })
     })
     .transpose()
 }
 
+/// Sets where requests to a channel are posted (`None`: called in process, the sandbox only).
+/// False when there is no such channel.
+pub async fn set_gateway(db: &mut WriteTx, code: &str, url: Option<&str>) -> Result<bool> {
+    let r = sqlx::query("UPDATE payment_channels SET gateway_url = $1 WHERE code = $2")
+        .bind(url.map(str::to_owned))
+        .bind(code)
+        .execute(db.raw())
+        .await?;
+    Ok(r.rows_affected() == 1)
+}
+
 const COLUMNS: &str = "p.id, p.org_id, p.channel, p.subject_kind, p.subject_id, p.payer_id, \
      p.fine_fen, p.surcharge_fen, p.amount_fen, p.status, p.created_at, p.expires_at, \
-     p.trade_no, p.paid_at, p.settled_at, o.path";
+     p.trade_no, p.paid_at, p.settled_at, p.refunded_fen, o.path";
 
 fn decode(r: &AnyRow) -> Result<(Order, String)> {
     Ok((
@@ -73,8 +91,9 @@ fn decode(r: &AnyRow) -> Result<(Order, String)> {
             trade_no: r.try_get(12)?,
             paid_at: r.try_get(13)?,
             settled_at: r.try_get(14)?,
+            refunded: Fen(r.try_get(15)?),
         },
-        r.try_get(15)?,
+        r.try_get(16)?,
     ))
 }
 
@@ -148,8 +167,9 @@ pub async fn orders_between(
     rows.iter().map(|r| decode(r).map(|(o, _)| o)).collect()
 }
 
-/// Settles a pending order with the channel's transaction. False when it was not pending (paid
-/// already — by this transaction or another — expired or closed).
+/// Settles an order not yet paid (pending, swept to expired, or closed — the channel took the
+/// money anyway) with the channel's transaction. False when it was paid already, by this
+/// transaction or another.
 pub async fn settle_order(
     db: &mut WriteTx,
     id: &str,
@@ -159,14 +179,14 @@ pub async fn settle_order(
 ) -> Result<bool> {
     let r = sqlx::query(
         "UPDATE payment_orders SET status = $1, trade_no = $2, paid_at = $3, settled_at = $4 \
-         WHERE id = $5 AND status = $6",
+         WHERE id = $5 AND status <> $6 AND trade_no IS NULL",
     )
     .bind(OrderStatus::Paid.as_str())
     .bind(trade_no)
     .bind(paid_at)
     .bind(settled_at)
     .bind(id)
-    .bind(OrderStatus::Pending.as_str())
+    .bind(OrderStatus::Paid.as_str())
     .execute(db.raw())
     .await?;
     Ok(r.rows_affected() == 1)

@@ -195,8 +195,8 @@ pub async fn pay_permit_application(db: &mut WriteTx, id: &str, at: i64) -> Resu
     Ok(r.rows_affected() == 1)
 }
 
-/// Records the fee refunded (a rejection of an item that refunds). False when there was
-/// nothing to refund.
+/// Records the fee refunded, once the channel has paid it back (the refund of a rejected or
+/// withdrawn application). False when there was nothing to refund or it was recorded before.
 pub async fn refund_permit_application(db: &mut WriteTx, id: &str, at: i64) -> Result<bool> {
     let r = sqlx::query(
         "UPDATE permit_applications SET refunded_at = $1 WHERE id = $2 AND paid_at IS NOT NULL \

@@ -6,6 +6,9 @@ use std::sync::LazyLock;
 
 use axum::http::HeaderMap;
 use axum::response::Response;
+use jingwu_cases::area::{
+    AreaEventKind, CustodyStatus, LeavePurpose, Outcome, PersonRole, RoomKind,
+};
 use jingwu_cases::case::{CaseKind, CaseStatus, CommentKind, IdKind, PartyRole, StepKind};
 use jingwu_cases::clock::{Alert, ClockKind, ExtensionStatus, Recipient};
 use jingwu_cases::limits::AppliesTo;
@@ -33,6 +36,14 @@ pub struct CaseCodes {
     pub clock_alerts: Vec<Code>,
     pub alert_recipients: Vec<Code>,
     pub extension_statuses: Vec<Code>,
+    // The handling area.
+    pub room_kinds: Vec<Code>,
+    /// Why a person is in the handling area.
+    pub person_roles: Vec<Code>,
+    pub custody_statuses: Vec<Code>,
+    pub area_events: Vec<Code>,
+    pub outcomes: Vec<Code>,
+    pub leave_purposes: Vec<Code>,
 }
 
 static CODES: LazyLock<CodeList> = LazyLock::new(|| {
@@ -48,6 +59,12 @@ static CODES: LazyLock<CodeList> = LazyLock::new(|| {
         clock_alerts: list::<Alert>(),
         alert_recipients: list::<Recipient>(),
         extension_statuses: list::<ExtensionStatus>(),
+        room_kinds: list::<RoomKind>(),
+        person_roles: list::<PersonRole>(),
+        custody_statuses: list::<CustodyStatus>(),
+        area_events: list::<AreaEventKind>(),
+        outcomes: list::<Outcome>(),
+        leave_purposes: list::<LeavePurpose>(),
     })
 });
 

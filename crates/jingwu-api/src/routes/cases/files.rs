@@ -389,6 +389,56 @@ pub async fn open(
     Ok((StatusCode::CREATED, axum::Json(case_view(&c))))
 }
 
+/// A case opened from a 110 incident.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CaseFromIncidentRequest {
+    /// `criminal` or `administrative`.
+    pub kind: String,
+    /// The incident's type and address when empty.
+    #[serde(default)]
+    pub title: String,
+    /// The cause (案由); the incident's subcategory when empty.
+    #[serde(default)]
+    pub cause: String,
+    /// A legal supervisor over the handling unit or its legal office.
+    pub supervisor_id: Option<String>,
+}
+
+/// Open a case from a 110 incident in one step (a case handler whose subtree holds the
+/// incident's station): the case takes the incident's station, place, time, description and
+/// caller (as reporter); its scene media become digital evidence with their SHA-256 re-checked;
+/// the incident's timeline shows `case_opened`.
+#[utoipa::path(post, path = "/api/v1/incidents/{id}/case", tag = "cases", security(("bearer" = []), ("cookie" = [])),
+    params(("id" = String, Path, description = "Incident id")),
+    request_body = CaseFromIncidentRequest,
+    responses((status = 201, body = CaseView),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`case_exists_for_incident`, `case_state` (a merged incident)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn open_from_incident(
+    State(s): State<AppState>,
+    Ctx(ctx): Ctx,
+    caller: Caller,
+    Path(id): Path<jingwu_core::IncidentId>,
+    Json(r): Json<CaseFromIncidentRequest>,
+) -> Result<(StatusCode, axum::Json<CaseView>), ApiError> {
+    let f = jingwu_app::CaseFromIncident {
+        kind: code::<CaseKind>("kind", &r.kind)?,
+        title: r.title,
+        cause: r.cause,
+        supervisor_id: r.supervisor_id,
+    };
+    let c = s
+        .app
+        .cases()
+        .open_from_incident(&caller.principal, &ctx, &id, &f)
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(case_view(&c))))
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
@@ -970,6 +1020,7 @@ pub async fn supervision(
 
 pub(super) fn routes(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
     r.routes(routes!(list, open))
+        .routes(routes!(open_from_incident))
         .routes(routes!(supervision))
         .routes(routes!(get))
         .routes(routes!(add_party))

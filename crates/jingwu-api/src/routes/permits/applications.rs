@@ -104,7 +104,11 @@ pub struct ApplicationView {
     pub office_name: String,
     pub details: serde_json::Map<String, serde_json::Value>,
     pub address: Option<String>,
+    /// The fee was paid back through the channel (see `refunds` for one requested, not yet
+    /// done, or given up).
     pub refunded: bool,
+    /// Refunds of its fee, or of a payment that came after it closed, oldest first.
+    pub refunds: Vec<crate::routes::payments::PaymentRefundView>,
     pub accepted_on: Option<String>,
     pub approved_on: Option<String>,
     pub mailed_on: Option<String>,
@@ -127,6 +131,11 @@ fn view(v: PermitApplicationView) -> ApplicationView {
         details: a.details,
         address: a.address,
         refunded: a.refunded_at.is_some(),
+        refunds: v
+            .refunds
+            .iter()
+            .map(crate::routes::payments::PaymentRefundView::from)
+            .collect(),
         accepted_on: a.accepted_on.map(|d| d.to_string()),
         approved_on: a.approved_on.map(|d| d.to_string()),
         mailed_on: a.mailed_on.map(|d| d.to_string()),

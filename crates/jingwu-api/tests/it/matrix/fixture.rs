@@ -92,6 +92,8 @@ pub struct Fixture {
     pub traffic: super::traffic::TrafficFixture,
     /// Approval-window offices of both sides and the citizens' records there.
     pub permits: super::permits::PermitsFixture,
+    /// Handling-area rooms, people and clocks of both sides.
+    pub area: super::area::AreaFixture,
     /// Case files of both sides.
     pub cases: super::cases::CasesFixture,
     dispatcher: String,
@@ -357,6 +359,7 @@ impl Fixture {
             }
         }
         let permits = super::permits::PermitsFixture::build(t, [OWN_STATION, OTHER_STATION]).await;
+        let area = super::area::AreaFixture::build(t, [OWN_STATION, OTHER_STATION]).await;
         let handler = tokens
             .iter()
             .find(|(c, _)| c == "case_handler")
@@ -376,6 +379,7 @@ impl Fixture {
             citizen2,
             traffic,
             permits,
+            area,
             cases,
             dispatcher,
             counter: 0,
@@ -422,6 +426,7 @@ impl Fixture {
         .any(|id| text.contains(id.as_str()))
             || self.traffic.names_other(text)
             || self.permits.names_other(text)
+            || self.area.names_other(text)
             || self.cases.names_other(text)
     }
 

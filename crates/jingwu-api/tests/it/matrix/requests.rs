@@ -117,6 +117,8 @@ pub fn scopes(route: &str) -> Option<&'static [Sc]> {
         | "POST /api/v1/traffic/vouchers/{id}/apply"
         | "POST /api/v1/payments/notify/{channel}"
         | "POST /api/v1/payments/sandbox/pay"
+        | "POST /api/v1/payments/sandbox/gateway"
+        | "GET /api/v1/payments/refunds"
         | "GET /api/v1/traffic/messages"
         | "POST /api/v1/traffic/messages"
         | "POST /api/v1/traffic/messages/{id}/reply"
@@ -194,7 +196,8 @@ pub fn scopes(route: &str) -> Option<&'static [Sc]> {
         | "POST /api/v1/incidents/{id}/merge"
         | "GET /api/v1/incidents/{id}/eido"
         | "GET /api/v1/incidents/{id}/media"
-        | "POST /api/v1/incidents/{id}/media" => INCIDENT,
+        | "POST /api/v1/incidents/{id}/media"
+        | "POST /api/v1/incidents/{id}/case" => INCIDENT,
         "POST /api/v1/orgs"
         | "GET /api/v1/orgs/{id}"
         | "GET /api/v1/users"
@@ -245,6 +248,23 @@ pub fn scopes(route: &str) -> Option<&'static [Sc]> {
         | "POST /api/v1/cases/{id}/status"
         | "POST /api/v1/cases/{id}/comments"
         | "POST /api/v1/cases/comments/{id}/resolve" => OBJECT,
+        // The handling area and legal clocks.
+        "GET /api/v1/cases/area/rooms"
+        | "GET /api/v1/cases/area"
+        | "POST /api/v1/cases/area"
+        | "GET /api/v1/cases/area/events"
+        | "GET /api/v1/cases/extensions"
+        | "GET /api/v1/cases/alerts" => NONE,
+        "POST /api/v1/cases/area/rooms"
+        | "PUT /api/v1/cases/area/rooms/{id}"
+        | "GET /api/v1/cases/area/{id}"
+        | "POST /api/v1/cases/area/{id}/events"
+        | "POST /api/v1/cases/area/{id}/belongings"
+        | "POST /api/v1/cases/area/{id}/measures"
+        | "POST /api/v1/cases/area/{id}/exit"
+        | "GET /api/v1/cases/clocks/{kind}/{id}"
+        | "POST /api/v1/cases/clocks/{kind}/{id}/extensions"
+        | "POST /api/v1/cases/extensions/{id}/decision" => OBJECT,
         _ => return None,
     })
 }
@@ -469,6 +489,11 @@ pub async fn build(
         "GET /api/v1/incidents/{id}/eido" => {
             Req::get(format!("/api/v1/incidents/{}/eido", side.incident))
         }
+        "POST /api/v1/incidents/{id}/case" => Req::json(
+            Method::POST,
+            format!("/api/v1/incidents/{}/case", side.incident),
+            json!({"kind": "criminal"}),
+        ),
         "GET /api/v1/incidents/{id}/media" => {
             Req::get(format!("/api/v1/incidents/{}/media", side.incident))
         }
@@ -718,6 +743,18 @@ pub async fn build(
             ),
             ..Req::new(Method::POST, "/api/v1/payments/notify/sandbox")
         },
+        // Refunds of orders paid to the caller's subtree, for admins and the clerks of the
+        // subject's system.
+        "GET /api/v1/payments/refunds" => Req::get("/api/v1/payments/refunds"),
+        "POST /api/v1/payments/sandbox/gateway" => Req {
+            // Not signed by the merchant: answered 200 with the channel's signed refusal.
+            body: Body::Raw(
+                "application/x-www-form-urlencoded",
+                format!("app_id=matrix&method=alipay.trade.refund&biz_content=%7B%7D&sign=Zm9yZ2Vk{n}")
+                    .into_bytes(),
+            ),
+            ..Req::new(Method::POST, "/api/v1/payments/sandbox/gateway")
+        },
         "GET /api/v1/traffic/messages"
         | "GET /api/v1/traffic/road-events.geojson"
         | "GET /api/v1/traffic/road-events/cifs.json"
@@ -811,6 +848,13 @@ pub async fn build(
             )
         }
         r if r.contains("/api/v1/permits/") => return permits(t, fx, route, caller, sc).await,
+        r if r.contains("/api/v1/cases/area")
+            || r.contains("/api/v1/cases/clocks/")
+            || r.contains("/api/v1/cases/extensions")
+            || r.contains("/api/v1/cases/alerts") =>
+        {
+            return area(t, fx, route, sc).await;
+        }
         r if r.starts_with("GET /api/v1/cases") || r.contains(" /api/v1/cases") => {
             return cases(t, fx, route, sc);
         }
@@ -1131,6 +1175,83 @@ fn cases(t: &TestApp, fx: &mut Fixture, route: &str, sc: Sc) -> Option<Req> {
             format!("/api/v1/cases/comments/{}/resolve", fx.cases.correction(sc)),
             json!({"resolution": "矩阵已整改"}),
         ),
+        _ => return None,
+    })
+}
+
+/// The requests of the handling area's and the legal clocks' routes.
+async fn area(t: &TestApp, fx: &mut Fixture, route: &str, sc: Sc) -> Option<Req> {
+    let path = route.split(' ').nth(1)?;
+    let station = fx.side(sc).station.clone();
+    let n = fx.next();
+    let custody = fx.area.custody(sc).to_owned();
+    Some(match route {
+        "GET /api/v1/cases/area/rooms"
+        | "GET /api/v1/cases/area"
+        | "GET /api/v1/cases/area/events"
+        | "GET /api/v1/cases/extensions"
+        | "GET /api/v1/cases/alerts" => Req::get(path),
+        "POST /api/v1/cases/area" => {
+            let person = fx.area.next_person();
+            Req::json(
+                Method::POST,
+                path,
+                super::area::bring_in_body(person, &t.now().to_string()),
+            )
+        }
+        "POST /api/v1/cases/area/rooms" => Req::json(
+            Method::POST,
+            path,
+            json!({"org_id": station, "code": format!("MR{n}"), "name": "矩阵功能室", "kind": "questioning"}),
+        ),
+        "PUT /api/v1/cases/area/rooms/{id}" => Req::json(
+            Method::PUT,
+            path.replace("{id}", fx.area.room(sc)),
+            json!({"org_id": station, "code": format!("MX{}", usize::from(sc == Sc::Other)),
+                "name": "矩阵候问室", "kind": "waiting"}),
+        ),
+        "GET /api/v1/cases/area/{id}" => Req::get(path.replace("{id}", &custody)),
+        "POST /api/v1/cases/area/{id}/events" => Req::json(
+            Method::POST,
+            path.replace("{id}", &custody),
+            json!({"kind": "safety_check", "note": "矩阵"}),
+        ),
+        "POST /api/v1/cases/area/{id}/belongings" => Req::json(
+            Method::POST,
+            path.replace("{id}", &custody),
+            json!({"items": [{"description": "矩阵物品", "quantity": 1}]}),
+        ),
+        "POST /api/v1/cases/area/{id}/measures" => Req::json(
+            Method::POST,
+            path.replace("{id}", &custody),
+            json!({"limit_code": "criminal_summons"}),
+        ),
+        "POST /api/v1/cases/area/{id}/exit" => {
+            let c = fx.area.fresh_custody(t, sc).await;
+            Req::json(
+                Method::POST,
+                path.replace("{id}", &c),
+                json!({"outcome": "released"}),
+            )
+        }
+        "GET /api/v1/cases/clocks/{kind}/{id}" => Req::get(
+            path.replace("{kind}", "measure")
+                .replace("{id}", fx.area.measure(sc)),
+        ),
+        "POST /api/v1/cases/clocks/{kind}/{id}/extensions" => Req::json(
+            Method::POST,
+            path.replace("{kind}", "measure")
+                .replace("{id}", fx.area.measure(sc)),
+            json!({"minutes": 30, "reason": "矩阵测试"}),
+        ),
+        "POST /api/v1/cases/extensions/{id}/decision" => {
+            let e = fx.area.fresh_extension(t, sc).await;
+            Req::json(
+                Method::POST,
+                path.replace("{id}", &e),
+                json!({"approve": false, "note": "矩阵测试"}),
+            )
+        }
         _ => return None,
     })
 }
