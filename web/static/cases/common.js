@@ -4,9 +4,16 @@
 // uploads with progress, the live stream, dialogs and Beijing-time inputs.
 import { t, has, currentLang } from '../js/i18n.js';
 import { ApiError, api } from '../js/api.js';
-import { $, make, button, fact, toast, tabs, apiWith, hm, localDate, when, size, TZ } from '../permits/common.js';
+import { $, make, button, fact, toast as baseToast, tabs, apiWith, hm, localDate, when, size, TZ } from '../permits/common.js';
 
-export { $, make, button, fact, toast, tabs, apiWith, hm, localDate, when, size, TZ, api, ApiError, t };
+export { $, make, button, fact, tabs, apiWith, hm, localDate, when, size, TZ, api, ApiError, t };
+
+/** A short message; at most three stay on screen so they never bury the page's tables. */
+export function toast(text, kind = 'info') {
+  baseToast(text, kind);
+  const box = $('toast');
+  while (box && box.childElementCount > 3) box.firstElementChild.remove();
+}
 
 export const zh = () => currentLang() !== 'en';
 export const colon = () => (zh() ? '：' : ': ');

@@ -511,7 +511,10 @@ async function startInventory(e) {
 async function openInventory(id) {
   try {
     const raw = await api('GET', `/api/v1/cases/inventories/${enc(id)}`);
-    if (inventory?.id !== id) scanned.length = 0;
+    if (inventory?.id !== id) {
+      scanned.length = 0;
+      $('scan-location').value = '';
+    }
     inventory = invOf(raw);
     renderInventory();
     $('scan').focus();
@@ -534,6 +537,9 @@ function renderInventory() {
   $('inv-scanned').textContent = String(n);
   $('inv-left').textContent = String(Math.max(0, (inv.expected ?? 0) - (closed && inv.found !== null && inv.found !== undefined ? inv.found : n)));
   $('scan-form').hidden = closed;
+  // Scans say where the item was found (else it counts as misplaced): a count of one location
+  // starts there; the auditor changes it when walking on to another.
+  if (inv.location_id && !$('scan-location').value) $('scan-location').value = inv.location_id;
   $('inv-close').hidden = closed;
   $('scan-log').replaceChildren(...scanned.slice(0, 30).map((s) => {
     const li = make('li', `scan-line ${s.ok ? 'ok' : 'bad'}`);
@@ -583,16 +589,19 @@ async function scan(e) {
   const input = $('scan');
   const barcode = input.value.trim();
   if (!barcode || !inventory) return;
-  input.value = '';
   const one = { barcode, seal_intact: $('scan-seal').checked };
   if (val('scan-location')) one.location_id = val('scan-location');
   const res = await submitting(form, () => api('POST', `/api/v1/cases/inventories/${enc(inventory.id)}/scans`, { scans: [one] }));
   if (res) {
+    input.value = '';
     // An item of this store we know of (in the list): named; otherwise just recorded.
     const known = items.find((x) => x.barcode === barcode);
     scanned.unshift({ barcode, ok: true, text: known ? `${known.description} · ${t('cases.ev.scan_ok')}` : t('cases.ev.scan_ok') });
     inventory = invOf(res);
+  } else if (!$('scan-location').value) {
+    return; // the location is asked for at its field; the barcode stays to send again
   } else {
+    input.value = '';
     scanned.unshift({ barcode, ok: false, text: t('cases.ev.scan_failed') });
   }
   renderInventory();
