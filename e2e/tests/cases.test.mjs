@@ -234,9 +234,7 @@ test('handling area: bring in, clock, extension approved by the county, exit; pr
     await legal.ctx.close();
   });
 
-  await t.test('back on the board the due time moved to 24 hours after arrival; exit with an outcome', async () => {
-    await hp.reload();
-    await ready(hp);
+  await t.test('back on the board (live, no reload) the due time moved to 24 hours after arrival; exit with an outcome', async () => {
     const card = hp.locator(`[data-testid="pcard"][data-name="${person}"]`);
     await card.waitFor();
     await hp.waitForFunction(([name, due]) => {
@@ -245,6 +243,7 @@ test('handling area: bring in, clock, extension approved by the county, exit; pr
     }, [person, `到期 ${plusHours(arrived, 24)}`]);
     const left = seconds(await card.getByTestId('pc-countdown').textContent());
     assert.ok(left > 23 * 3600, `about 24 hours left: ${left}`);
+    assert.match(await card.textContent(), /含已批准延长 12 小时/);
     await shot(hp, 'cases-05-board-extended.png');
     await card.getByTestId('pc-exit').click();
     const dlg = hp.getByTestId('p-dialog');

@@ -165,6 +165,9 @@ function card(p) {
   if (!m) {
     clockBox.replaceChildren(make('p', 'pcard-nomeasure', t('cases.area.no_measure')));
   }
+  if (m?.clock && m.limit && m.clock.limit_minutes > m.limit.base_minutes) {
+    clockBox.append(make('span', 'pcard-extended', t('cases.area.extended', { amount: minutesText(m.clock.limit_minutes - m.limit.base_minutes) })));
+  }
   if (p._clock) {
     due.textContent = t('cases.clock.due', { at: at(p._clock.due) });
     tick(cd, p._clock, (level) => {

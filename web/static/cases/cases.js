@@ -24,6 +24,7 @@ let caseId = new URLSearchParams(window.location.search).get('case') || '';
 let file = null; // the open case file
 let orgs = [];
 let commentKind = 'comment';
+let people = new Map(); // custody id → person, from the board (supervision names whose clock it is)
 
 const CASE_KINDS = ['case_kinds', 'kinds'];
 const CASE_STATUSES = ['case_statuses', 'statuses'];
@@ -586,11 +587,14 @@ async function loadCaseArea() {
 async function loadSupervision() {
   const lists = ['sv-ext', 'sv-clk', 'sv-cor', 'sv-flag', 'sv-al'];
   for (const id of lists) if (!$(id).childElementCount) $(id).append(make('li', 'muted', t('cases.loading')));
-  const [sv, ext, alerts] = await Promise.allSettled([
+  const [sv, ext, alerts, area] = await Promise.allSettled([
     api('GET', '/api/v1/cases/supervision'),
     api('GET', '/api/v1/cases/extensions'),
     api('GET', '/api/v1/cases/alerts'),
+    api('GET', '/api/v1/cases/area'),
   ]);
+  // People in the handling areas in reach, to name whose clock a line is about.
+  people = new Map(area.status === 'fulfilled' ? rows(area.value).map((l) => [(l.person || l).id, l.person || l]) : []);
   if (ext.status === 'fulfilled') renderExtensions(rows(ext.value));
   else failed('sv-ext', ext.reason);
   if (sv.status === 'fulfilled') {
@@ -635,7 +639,8 @@ function renderExtensions(list) {
     const on = x.on || {};
     const code = on.limit?.code;
     const head = make('p', 'ext-head');
-    head.append(make('strong', null, `${codeLabel(CLOCK_KINDS, x.clock)} · ${limitName(code)}`));
+    const who = on.custody_id ? people.get(on.custody_id) : null;
+    head.append(make('strong', null, [who?.name, codeLabel(CLOCK_KINDS, x.clock), limitName(code)].filter(Boolean).join(' · ')));
     li.append(head);
     li.append(make('p', null, t('cases.ext.asks_plain', { amount: minutesText(x.minutes), at: at(x.requested_at) })));
     if (x.reason) li.append(make('p', 'msg-body', x.reason));
@@ -650,7 +655,11 @@ function renderExtensions(list) {
     }
     if (code) li.append(make('p', 'hint', `${on.limit?.basis || basis(code)} · ${t('cases.ext.approver', { level: t(`org_kind.${on.limit?.approver_level || limitOf(code)?.approver_level || 'district'}`) })}`));
     const links = make('p', 'btn-row');
-    if (on.case_id) links.append(caseLink({ id: on.case_id, number: t('cases.sv.open_case') }));
+    if (on.case_id) {
+      const a = caseLink({ id: on.case_id, number: t('cases.sv.open_case') });
+      a.className = 'btn btn-ghost btn-small';
+      links.append(a);
+    }
     if (on.custody_id) {
       const a = make('a', 'btn btn-ghost btn-small', t('cases.nav.area'));
       a.href = '/cases/area';
@@ -753,7 +762,8 @@ function renderAlerts(list) {
     li.dataset.testid = 'sv-alert';
     const lvl = make('span', `badge clock-level lv-${a.level}`, codeLabel(ALERTS, a.level));
     const p = make('p');
-    p.append(lvl, ` ${codeLabel(CLOCK_KINDS, a.clock)} · ${limitName(a.limit?.code)} · ${at(a.at)}${a.stopped ? ` · ${t('cases.clock.stopped')}` : ''}`);
+    const who = a.custody_id ? people.get(a.custody_id)?.name : '';
+    p.append(lvl, ` ${[who, codeLabel(CLOCK_KINDS, a.clock), limitName(a.limit?.code), at(a.at)].filter(Boolean).join(' · ')}${a.stopped ? ` · ${t('cases.clock.stopped')}` : ''}`);
     li.append(p);
     if (a.case_id) li.append(caseLink({ id: a.case_id, number: t('cases.sv.open_case') }));
     return li;
