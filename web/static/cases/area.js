@@ -21,12 +21,12 @@ const acts = role === 'case_handler' || role === 'admin'; // handle_cases
 const WALL_KEY = 'jingwu.cases.wall';
 const UNIT_KEY = 'jingwu.cases.area.unit';
 
-const PERSON_ROLES = ['person_roles', 'custody_roles'];
+const PERSON_ROLES = ['person_roles'];
 const ID_KINDS = ['id_kinds'];
 const STATUSES = ['custody_statuses'];
-const OUTCOMES = ['outcomes', 'custody_outcomes'];
+const OUTCOMES = ['outcomes'];
 const ROOM_KINDS = ['room_kinds'];
-const EVENT_KINDS = ['area_events', 'area_event_kinds'];
+const EVENT_KINDS = ['area_events'];
 const EXT_STATUSES = ['extension_statuses'];
 const LEAVE_PURPOSES = ['leave_purposes'];
 const LEVEL_RANK = { expired: 0, third: 1, second: 2, first: 3, ok: 4, stopped: 5 };

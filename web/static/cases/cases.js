@@ -26,19 +26,19 @@ let orgs = [];
 let commentKind = 'comment';
 let people = new Map(); // custody id → person, from the board (supervision names whose clock it is)
 
-const CASE_KINDS = ['case_kinds', 'kinds'];
-const CASE_STATUSES = ['case_statuses', 'statuses'];
+const CASE_KINDS = ['case_kinds'];
+const CASE_STATUSES = ['case_statuses'];
 const PARTY_ROLES = ['party_roles'];
 const ID_KINDS = ['id_kinds'];
 const STEP_KINDS = ['step_kinds'];
 const COMMENT_KINDS = ['comment_kinds'];
-const ITEM_STATES = ['item_states', 'evidence_states'];
-const CATEGORIES = ['categories', 'evidence_categories'];
-const PERSON_ROLES = ['person_roles', 'custody_roles'];
+const ITEM_STATES = ['item_states'];
+const CATEGORIES = ['evidence_categories'];
+const PERSON_ROLES = ['person_roles'];
 const CUSTODY_STATUSES = ['custody_statuses'];
 const EXT_STATUSES = ['extension_statuses'];
 const CLOCK_KINDS = ['clock_kinds'];
-const ALERTS = ['clock_alerts', 'alerts'];
+const ALERTS = ['clock_alerts'];
 
 const orgById = (id) => orgs.find((o) => o.id === id) || null;
 /** A case's unit: an embedded org, else looked up by id. */

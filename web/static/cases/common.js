@@ -73,6 +73,9 @@ export function codeList(...names) {
   return [];
 }
 
+/** Another part of the code lists (e.g. `high_risk_categories`), or `fallback`. */
+export const codeExtra = (name, fallback = null) => codes?.[name] ?? fallback;
+
 /** The label of a code in the reader's language (the code itself if the list lacks it). */
 export function codeLabel(list, code) {
   if (code === null || code === undefined || code === '') return '—';
@@ -142,7 +145,6 @@ export function options(sel, list, placeholder) {
 // ---------------------------------------------------------------- legal clocks
 
 const LEVELS = ['first', 'second', 'third'];
-const DEFAULT_WARN = [500, 750, 900];
 
 /**
  * A clock as the server sent it (`started_at`, `due_at`, `limit_minutes`, `remaining_*`,
@@ -167,7 +169,8 @@ export function clockOf(c, limitCode) {
     fetchedAt: performance.now(),
     stopped: Boolean(c.stopped),
     alert: c.alert || null,
-    warn: limitOf(limitCode || c.limit_code)?.warn_permille || DEFAULT_WARN,
+    // Without the limit's warning points the server's `alert` of the last fetch stands.
+    warn: limitOf(limitCode || c.limit_code)?.warn_permille || [],
   };
 }
 

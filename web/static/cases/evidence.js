@@ -9,21 +9,21 @@
 import { boot } from '../js/shell.js';
 import {
   $, make, button, fact, toast, tabs, t, api, ApiError, enc, at, localInput, fromLocalInput,
-  loadCodes, codeLabel, codeList, codeOptions, problemText, submitting, showProblem, options, val,
+  loadCodes, codeLabel, codeExtra, codeOptions, problemText, submitting, showProblem, options, val,
   uploadRaw, sha256Hex, download, orgName, personName, rows, loadFailed, colon, size,
 } from './common.js';
 import { barcodeSvg } from './code128.js';
 
 const TABS = ['intake', 'items', 'inventories', 'locations', 'review'];
-const CATEGORIES = ['categories', 'evidence_categories'];
-const ITEM_STATES = ['item_states', 'evidence_states'];
-const MOVEMENTS = ['movement_kinds', 'movements'];
-const SCOPES = ['inventory_scopes', 'scopes'];
-const DISCREPANCIES = ['discrepancy_kinds', 'discrepancies'];
+const CATEGORIES = ['evidence_categories'];
+const ITEM_STATES = ['item_states'];
+const MOVEMENTS = ['movements'];
+const SCOPES = ['inventory_scopes'];
+const DISCREPANCIES = ['discrepancy_kinds'];
 const ITEM_KINDS = ['item_kinds'];
-// Movements a custodian records from the item view (intake and integrity checks happen elsewhere).
-const MANUAL = ['check_out', 'check_in', 'relocate', 'transfer', 'return', 'dispose'];
-const HIGH_RISK = ['drugs', 'firearm', 'ammunition', 'cash', 'valuables'];
+// Movements recorded elsewhere: the intake by the intake forms, integrity checks by every
+// access to a digital item's content. The item view records the others.
+const NOT_MANUAL = ['intake', 'integrity_check'];
 
 const me = await boot(['evidence_custodian']);
 const role = me?.role;
@@ -36,11 +36,8 @@ let inventory = null; // the open inventory
 let lastLabel = null;
 const scanned = []; // this session's scans of the open inventory (newest first)
 
-const highRisk = (category) => {
-  const c = codeList(...CATEGORIES).find((x) => x.code === category);
-  if (c && typeof c.high_risk === 'boolean') return c.high_risk;
-  return HIGH_RISK.includes(category);
-};
+/** High-risk categories (secure locations only; two witnesses to return or dispose), as served. */
+const highRisk = (category) => codeExtra('high_risk_categories', []).includes(category);
 const locName = (id) => {
   const l = locations.find((x) => x.id === id);
   return l ? `${l.code} ${l.name}` : id || '—';
@@ -53,8 +50,11 @@ const activeLocations = () => locations.filter((l) => l.active !== false && l.ac
 
 function fillIntake() {
   options($('ph-category'), codeOptions(CATEGORIES, (c) => c.code !== 'digital_data'), t('cases.choose'));
-  options($('dg-category'), codeOptions(CATEGORIES, (c) => ['digital_data', 'electronic_device', 'document'].includes(c.code) || !codeList(...CATEGORIES).some((x) => x.code === 'digital_data')));
-  if ([...$('dg-category').options].some((o) => o.value === 'digital_data')) $('dg-category').value = 'digital_data';
+  const dg = $('dg-category');
+  const first = !dg.options.length;
+  options(dg, codeOptions(CATEGORIES));
+  // A file is digital data unless the custodian says otherwise.
+  if (first && [...dg.options].some((o) => o.value === 'digital_data')) dg.value = 'digital_data';
   const category = $('ph-category').value;
   options($('ph-location'), activeLocations().map((l) => [l.id, `${l.code} ${l.name}${l.secure ? ` · ${t('cases.field.secure')}` : ''}`]), t('cases.choose'));
   $('ph-risk').hidden = !category || !highRisk(category);
@@ -343,8 +343,8 @@ const personLike = (x) => {
 function renderMoveForm() {
   const it = item;
   const allowed = it.allowed_movements || it.next_movements || null;
-  const list = codeOptions(MOVEMENTS, (c) => MANUAL.includes(c.code) && (!allowed || allowed.includes(c.code)));
-  options($('mv-kind'), list.length ? list : MANUAL.map((k) => [k, k]), t('cases.choose'));
+  const list = codeOptions(MOVEMENTS, (c) => !NOT_MANUAL.includes(c.code) && (!allowed || allowed.includes(c.code)));
+  options($('mv-kind'), list, t('cases.choose'));
   options($('mv-location'), activeLocations().filter((l) => l.id !== it.location_id).map((l) => [l.id, `${l.code} ${l.name}${l.secure ? ` · ${t('cases.field.secure')}` : ''}`]), t('cases.choose'));
   $('mv-form').hidden = ['disposed', 'returned', 'transferred'].includes(it.state);
   syncMoveForm();
