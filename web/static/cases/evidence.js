@@ -54,7 +54,9 @@ function fillIntake() {
   const first = !dg.options.length;
   options(dg, codeOptions(CATEGORIES));
   // A file is digital data unless the custodian says otherwise.
-  if (first && [...dg.options].some((o) => o.value === 'digital_data')) dg.value = 'digital_data';
+  const digital = [...dg.options].find((o) => o.value === 'digital_data');
+  if (digital) digital.defaultSelected = true; // also what a reset of the form comes back to
+  if (first && digital) dg.value = 'digital_data';
   const category = $('ph-category').value;
   options($('ph-location'), activeLocations().map((l) => [l.id, `${l.code} ${l.name}${l.secure ? ` · ${t('cases.field.secure')}` : ''}`]), t('cases.choose'));
   $('ph-risk').hidden = !category || !highRisk(category);
