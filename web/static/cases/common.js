@@ -346,8 +346,10 @@ function errorSlot(form, input) {
     msg = make('p', 'field-error');
     msg.id = id;
     msg.hidden = true;
+    // Inside the field's label, so a two-column row keeps its columns.
     const label = input.closest('label');
-    (label || input).after(msg);
+    if (label) label.append(msg);
+    else input.after(msg);
   }
   const described = new Set((input.getAttribute('aria-describedby') || '').split(' ').filter(Boolean));
   described.add(id);
