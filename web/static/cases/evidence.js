@@ -57,10 +57,21 @@ function fillIntake() {
   const digital = [...dg.options].find((o) => o.value === 'digital_data');
   if (digital) digital.defaultSelected = true; // also what a reset of the form comes back to
   if (first && digital) dg.value = 'digital_data';
-  const category = $('ph-category').value;
   options($('ph-location'), activeLocations().map((l) => [l.id, `${l.code} ${l.name}${l.secure ? ` · ${t('cases.field.secure')}` : ''}`]), t('cases.choose'));
-  $('ph-risk').hidden = !category || !highRisk(category);
+  syncRisk();
   if (!$('ph-seized').value) $('ph-seized').value = localInput();
+}
+
+/** A high-risk category: its rule said, and only secure locations offered. */
+function syncRisk() {
+  const risky = highRisk($('ph-category').value);
+  $('ph-risk').hidden = !risky;
+  const sel = $('ph-location');
+  for (const o of sel.options) {
+    const l = locations.find((x) => x.id === o.value);
+    o.disabled = Boolean(risky && l && !l.secure);
+  }
+  if (sel.selectedOptions[0]?.disabled) sel.value = '';
 }
 
 async function intakePhysical(e) {
@@ -692,9 +703,7 @@ if (me) {
     if (name === 'review') loadReview();
   });
   $('phys-form').addEventListener('submit', intakePhysical);
-  $('ph-category').addEventListener('change', () => {
-    $('ph-risk').hidden = !highRisk($('ph-category').value);
-  });
+  $('ph-category').addEventListener('change', syncRisk);
   $('dig-form').addEventListener('submit', intakeDigital);
   $('dg-file').addEventListener('change', pickDigital);
   $('label-print').addEventListener('click', () => printLabel(lastLabel));
