@@ -29,6 +29,8 @@ jingwu_core::problem_codes! {
         DEADLINE_MET = ("deadline_met", 409, "The deadline was recorded met already", "该期限已办结");
         // The handling area.
         SAFETY_CHECK_FIRST = ("safety_check_first", 409, "The safety check comes first", "请先进行人身安全检查");
+        // Evidence (H3).
+        LOCATION_TAKEN = ("location_code_taken", 409, "The store has a location with this code", "该库已有此编号的存放位置");
     }
     fields {
         TEXT = ("case_text.invalid", "Required, within its length limit", "必填，且不超过长度限制");
@@ -46,5 +48,10 @@ jingwu_core::problem_codes! {
         SUPERVISOR = ("case_supervisor.invalid", "Not a legal supervisor who can see this case", "不是可监督该案件的法制审核人员");
         // The handling area.
         APPROVER = ("approver.invalid", "Not an active account above the handling unit that may approve", "审批人须为办案单位上级的有效账号");
+        // Evidence (H3).
+        CASE_NUMBER = ("case_number.unknown", "No case with this number in the store's area", "本库辖区内无此案件编号");
+        ACCOUNT = ("case_account.invalid", "Not an active account that may take this part", "不是可担任该角色的有效账号");
+        LOCATION = ("evidence_location.invalid", "Not an active location of the store (a secure one for high-risk items)", "不是本库有效的存放位置（高风险物品须专用位置）");
+        QUANTITY = ("quantity.invalid", "A whole number from 1 to 1,000,000", "数量应为1至1000000的整数");
     }
 }

@@ -2,6 +2,7 @@
 
 mod audit_bench;
 mod audit_cmd;
+mod cases_bench;
 mod config;
 mod hazmat_bench;
 mod hazmat_cmd;
@@ -146,6 +147,7 @@ fn run(config_file: Option<&std::path::Path>, cmd: Command) -> anyhow::Result<Ex
                 routing_cmd::BenchCommand::HazmatZones(a) => hazmat_bench::zones(a).await,
                 routing_cmd::BenchCommand::Traffic(a) => traffic_bench::run(a).await,
                 routing_cmd::BenchCommand::Permits(a) => permits_bench::run(a).await,
+                routing_cmd::BenchCommand::Cases(a) => cases_bench::run(a).await,
                 other => routing_cmd::run(routing_cmd::RoutingCommand::Bench(Box::new(other)))
                     .map(|()| ExitCode::SUCCESS),
             },

@@ -13,6 +13,7 @@ mod contracts;
 mod coverage;
 mod errors;
 mod events;
+mod evidence;
 mod from_incident;
 mod hazmat;
 mod layers;

@@ -6,6 +6,7 @@
 
 mod area;
 mod cases;
+mod evidence;
 mod fixture;
 mod permits;
 mod requests;

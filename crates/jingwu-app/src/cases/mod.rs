@@ -17,10 +17,15 @@ mod supervision;
 
 pub use area::{AreaStep, BoardLine, CustodyView, MeasureView, NewBelonging, NewCustody, NewRoom};
 pub use clocks::{AlertLine, ClockView, PendingExtension};
+pub use evidence::{
+    ChainCheck, DigitalIntake, EVIDENCE_FILE_MAX_BYTES, ItemQuery, ItemSummary, ItemView,
+    MovementInput, NewLocation, PhysicalIntake, ReviewItem,
+};
 pub use files::{
     CASE_DOCUMENT_MAX_BYTES, CaseDeadlineView, CaseFile, CaseQuery, CaseSummary, NewCase, NewParty,
 };
 pub use from_incident::CaseFromIncident;
+pub use inventory::{InventoryView, NewInventory, SCANS_PER_REQUEST};
 pub use supervision::{AlertingClock, CaseLabel, FlaggedItem, SupervisionView};
 
 use std::sync::Arc;

@@ -6,3 +6,8 @@
 mod area;
 mod case;
 mod clock;
+// Evidence (H3).
+mod chain;
+mod evidence;
+mod inventory;
+mod retention;

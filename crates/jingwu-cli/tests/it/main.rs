@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod audit_verify;
+mod custody_verify;
 mod errors;
 mod graph_export;
 mod hazmat;

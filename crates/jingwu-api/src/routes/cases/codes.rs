@@ -11,7 +11,10 @@ use jingwu_cases::area::{
 };
 use jingwu_cases::case::{CaseKind, CaseStatus, CommentKind, IdKind, PartyRole, StepKind};
 use jingwu_cases::clock::{Alert, ClockKind, ExtensionStatus, Recipient};
+use jingwu_cases::evidence::{Category, ItemKind, ItemState, MovementKind};
+use jingwu_cases::inventory::{DiscrepancyKind, Scope};
 use jingwu_cases::limits::AppliesTo;
+use jingwu_cases::retention::retention_days;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -44,6 +47,19 @@ pub struct CaseCodes {
     pub area_events: Vec<Code>,
     pub outcomes: Vec<Code>,
     pub leave_purposes: Vec<Code>,
+    // Evidence and property.
+    /// `physical`, `digital`.
+    pub item_kinds: Vec<Code>,
+    pub evidence_categories: Vec<Code>,
+    /// The categories kept in secure locations and disposed of or returned before two
+    /// witnesses.
+    pub high_risk_categories: Vec<String>,
+    /// Days an item is kept after its case closes, by category (the bureau's policy).
+    pub retention_days: std::collections::BTreeMap<String, i64>,
+    pub item_states: Vec<Code>,
+    pub movements: Vec<Code>,
+    pub inventory_scopes: Vec<Code>,
+    pub discrepancy_kinds: Vec<Code>,
 }
 
 static CODES: LazyLock<CodeList> = LazyLock::new(|| {
@@ -65,6 +81,21 @@ static CODES: LazyLock<CodeList> = LazyLock::new(|| {
         area_events: list::<AreaEventKind>(),
         outcomes: list::<Outcome>(),
         leave_purposes: list::<LeavePurpose>(),
+        item_kinds: list::<ItemKind>(),
+        evidence_categories: list::<Category>(),
+        high_risk_categories: Category::ALL
+            .iter()
+            .filter(|c| c.high_risk())
+            .map(|c| c.as_str().to_owned())
+            .collect(),
+        retention_days: Category::ALL
+            .iter()
+            .map(|c| (c.as_str().to_owned(), retention_days(*c)))
+            .collect(),
+        item_states: list::<ItemState>(),
+        movements: list::<MovementKind>(),
+        inventory_scopes: list::<Scope>(),
+        discrepancy_kinds: list::<DiscrepancyKind>(),
     })
 });
 

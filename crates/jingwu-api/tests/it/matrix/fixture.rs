@@ -96,6 +96,8 @@ pub struct Fixture {
     pub area: super::area::AreaFixture,
     /// Case files of both sides.
     pub cases: super::cases::CasesFixture,
+    /// Evidence stores of both sides, their items and counts.
+    pub evidence: super::evidence::EvidenceFixture,
     dispatcher: String,
     counter: u32,
     /// Fresh incidents of the current run, closed after it so their units are free again.
@@ -367,6 +369,12 @@ impl Fixture {
             .unwrap();
         let cases =
             super::cases::CasesFixture::build(t, &handler, [&own_station, &other_station]).await;
+        let custodian = tokens
+            .iter()
+            .find(|(c, _)| c == "evidence_custodian")
+            .map(|(_, t)| t.clone())
+            .unwrap();
+        let evidence = super::evidence::EvidenceFixture::build(t, &custodian).await;
         let mut lent = other.clone();
         lent.incident = new_incident(t, &dispatcher, &other).await;
         dispatch(t, &dispatcher, &lent.incident, &own.lent_unit).await;
@@ -381,6 +389,7 @@ impl Fixture {
             permits,
             area,
             cases,
+            evidence,
             dispatcher,
             counter: 0,
             cleanup: Vec::new(),
@@ -428,6 +437,7 @@ impl Fixture {
             || self.permits.names_other(text)
             || self.area.names_other(text)
             || self.cases.names_other(text)
+            || self.evidence.names_other(text)
     }
 
     /// A number not used before in this fixture (fresh usernames, codes, contents).

@@ -62,6 +62,9 @@ const MAYBE_UNIT: &[Sc] = &[Sc::None, Sc::Own, Sc::Other];
 
 /// The scopes a route is run under: the objects it can name.
 pub fn scopes(route: &str) -> Option<&'static [Sc]> {
+    if let Some(s) = super::evidence::scopes(route) {
+        return Some(s);
+    }
     Some(match route {
         "GET /healthz"
         | "GET /readyz"
@@ -848,6 +851,9 @@ pub async fn build(
             )
         }
         r if r.contains("/api/v1/permits/") => return permits(t, fx, route, caller, sc).await,
+        r if r.contains("/api/v1/cases/evidence") || r.contains("/api/v1/cases/inventories") => {
+            return super::evidence::request(t, fx, route, sc).await;
+        }
         r if r.contains("/api/v1/cases/area")
             || r.contains("/api/v1/cases/clocks/")
             || r.contains("/api/v1/cases/extensions")
