@@ -497,7 +497,6 @@ function said(text) {
   const p = $('p-said');
   p.textContent = text;
   p.hidden = false;
-  toast(text);
 }
 
 async function simpleEvent(kind, body = {}) {
@@ -594,14 +593,15 @@ async function submitAct(e) {
   }[form.id];
   const res = await submitting(form, async () => (await send()) ?? {});
   if (!res) return;
-  said(t(done));
   form.reset();
   form.hidden = true;
   if (form.id === 'af-exit') {
     $('p-dialog').close();
+    toast(t(done));
     await loadBoard();
     return;
   }
+  said(t(done));
   await Promise.all([loadPerson(), loadBoard()]);
 }
 
