@@ -628,7 +628,7 @@ async function closeInventory() {
   btn.disabled = true;
   try {
     await api('POST', `/api/v1/cases/inventories/${enc(inventory.id)}/close`, {});
-    toast(t('cases.ev.inv_closed'));
+    toast(t('cases.ev.inv_closed_done'));
     await openInventory(inventory.id);
     loadInventories();
   } catch (err) {
