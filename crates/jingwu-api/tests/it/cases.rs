@@ -878,3 +878,32 @@ async fn the_code_lists_carry_both_languages() {
     assert_eq!(r.body["case_kinds"][0]["label_en"], "Criminal case");
     assert_eq!(r.body["id_kinds"].as_array().unwrap().len(), 4);
 }
+
+/// The demo's law enforcement loads through the use cases, once: cases in reach of the
+/// station's handler and the county's legal office, people on the handling-area board with
+/// their clocks running (the fraud suspect past the first warning).
+#[tokio::test]
+async fn the_demo_has_cases_people_in_the_area_and_evidence() {
+    let t = TestApp::demo().build().await;
+    let demo = t.app.seed_demo_cases().await.unwrap();
+    assert_eq!((demo.cases, demo.in_area), (3, 3));
+    let again = t.app.seed_demo_cases().await.unwrap();
+    assert_eq!(again.cases, 0, "a second load adds nothing");
+    let handler = t.login("case").await;
+    let list = t.get("/api/v1/cases", &handler).await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.text);
+    assert_eq!(list.body.as_array().unwrap().len(), 3);
+    let legal = t.login("ninghai.legal").await;
+    let list = t.get("/api/v1/cases", &legal).await;
+    assert_eq!(list.body.as_array().unwrap().len(), 3);
+    let board = t.get("/api/v1/cases/area", &handler).await;
+    assert_eq!(board.status, StatusCode::OK, "{}", board.text);
+    let lines = board.body.as_array().unwrap();
+    assert_eq!(lines.len(), 3, "{}", board.text);
+    assert_eq!(lines[0]["person"]["name"], "王某某", "least time left first");
+    assert_eq!(lines[0]["measure"]["clock"]["alert"], "first");
+    // Another station's handler sees none of it.
+    let gulou = t.login("gulou.case").await;
+    let list = t.get("/api/v1/cases", &gulou).await;
+    assert_eq!(list.body.as_array().unwrap().len(), 0);
+}

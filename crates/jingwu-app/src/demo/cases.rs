@@ -6,11 +6,16 @@
 //! with their chains of custody. Everything goes through the use cases, so the demo obeys the
 //! same rules (and leaves the same audit trail) as real work. Names and numbers are invented.
 
+use jingwu_cases::area::{PersonRole, RoomKind};
 use jingwu_cases::case::{CaseKind, CaseStatus, CommentKind, IdKind, PartyRole, StepKind};
-use jingwu_cases::ids::CaseId;
+use jingwu_cases::ids::{CaseId, RoomId};
+use jingwu_store::foundation::orgs;
 
 use super::traffic::resident_id;
-use crate::{App, NewCase, NewParty, RequestCtx, Result};
+use crate::{
+    App, AppError, AreaStep, NewBelonging, NewCase, NewCustody, NewParty, NewRoom, RequestCtx,
+    Result,
+};
 
 /// What the law-enforcement demo holds.
 #[derive(Debug, Clone, Copy, Default)]
@@ -59,6 +64,21 @@ const CASES: [DemoCase; 3] = [
         accepted_ago_us: 6 * HOUR_US,
     },
 ];
+
+/// The handling area of 跃龙派出所, in the order the procedure follows.
+const ROOMS: [(&str, &str, RoomKind); 8] = [
+    ("AJ01", "人身安全检查室", RoomKind::SafetyCheck),
+    ("XX01", "信息采集室", RoomKind::InfoCollection),
+    ("HW01", "候问室一", RoomKind::Waiting),
+    ("HW02", "候问室二", RoomKind::Waiting),
+    ("XW01", "讯问室一", RoomKind::Interrogation),
+    ("XW02", "讯问室二", RoomKind::Interrogation),
+    ("SW01", "询问室", RoomKind::Questioning),
+    ("WP01", "随身物品保管室", RoomKind::Belongings),
+];
+
+/// The demo station (跃龙派出所), where the demo's handler works.
+const STATION: &str = "33022601";
 
 impl App {
     /// Loads the law-enforcement demo once (nothing when a case exists already).
@@ -197,9 +217,153 @@ impl App {
             &party(PartyRole::Victim, "林某某", Some(831), Some("13957400831")),
         )
         .await?;
+        let in_area = self.seed_demo_area(&handler, &ids).await?;
         Ok(CasesDemo {
             cases: ids.len(),
+            in_area,
             ..CasesDemo::default()
         })
+    }
+
+    /// The station's rooms and three people inside: the fraud suspect under a criminal summons
+    /// for seven hours (past the first warning), the assault suspect under a public-security
+    /// summons, a witness being questioned. The clock job then raises what is due.
+    async fn seed_demo_area(
+        &self,
+        handler: &jingwu_core::Principal,
+        ids: &[CaseId],
+    ) -> Result<usize> {
+        let ctx = RequestCtx::cli();
+        let admin = self.demo_principal("admin").await?;
+        let mut conn = self.kernel().read().await?;
+        let station = orgs::by_code(&mut conn, STATION)
+            .await?
+            .ok_or_else(|| AppError::Precondition(format!("no demo org unit {STATION}")))?;
+        drop(conn);
+        let c = self.cases();
+        let mut rooms: Vec<(RoomKind, RoomId)> = Vec::new();
+        for (code, name, kind) in ROOMS {
+            let r = c
+                .create_room(
+                    &admin,
+                    &NewRoom {
+                        org_id: station.id.clone(),
+                        code: code.into(),
+                        name: name.into(),
+                        kind,
+                        active: true,
+                    },
+                    &ctx,
+                )
+                .await?;
+            rooms.push((kind, r.id));
+        }
+        let room = |kind: RoomKind, nth: usize| {
+            rooms
+                .iter()
+                .filter(|(k, _)| *k == kind)
+                .nth(nth)
+                .map(|(_, id)| id.clone())
+                .ok_or_else(|| AppError::Internal(format!("no demo room {kind:?}")))
+        };
+        let now = self.kernel().now_us();
+        let people = [
+            (
+                "王某某",
+                Some(841),
+                PersonRole::Suspect,
+                "涉嫌冒充客服电信网络诈骗",
+                7 * HOUR_US,
+                Some("criminal_summons"),
+                Some(ids[2].clone()),
+                room(RoomKind::Interrogation, 0)?,
+            ),
+            (
+                "吴某",
+                Some(821),
+                PersonRole::Suspect,
+                "涉嫌殴打他人",
+                2 * HOUR_US,
+                Some("admin_summons"),
+                Some(ids[1].clone()),
+                room(RoomKind::Waiting, 0)?,
+            ),
+            (
+                "陈某",
+                None,
+                PersonRole::Witness,
+                "桃源小区入室盗窃案证人",
+                HOUR_US,
+                None,
+                Some(ids[0].clone()),
+                room(RoomKind::Questioning, 0)?,
+            ),
+        ];
+        let mut n = 0;
+        for (name, rid, role, reason, ago, measure, case_id, to_room) in people {
+            let p = c
+                .bring_in(
+                    handler,
+                    &NewCustody {
+                        name: name.into(),
+                        id_kind: if rid.is_some() {
+                            IdKind::ResidentId
+                        } else {
+                            IdKind::Unknown
+                        },
+                        id_number: rid.map(resident_id),
+                        role,
+                        reason: reason.into(),
+                        arrived_at: now - ago,
+                        measure: measure.map(Into::into),
+                        case_id,
+                        room_id: Some(room(RoomKind::SafetyCheck, 0)?),
+                    },
+                    &ctx,
+                )
+                .await?;
+            let id = p.custody.id.clone();
+            c.record_step(
+                handler,
+                &id,
+                &AreaStep::SafetyCheck {
+                    note: "未发现违禁物品及伤情".into(),
+                },
+                &ctx,
+            )
+            .await?;
+            if role == PersonRole::Suspect {
+                c.add_belongings(
+                    handler,
+                    &id,
+                    &[
+                        NewBelonging {
+                            description: "手机".into(),
+                            quantity: 1,
+                        },
+                        NewBelonging {
+                            description: "钥匙串".into(),
+                            quantity: 1,
+                        },
+                    ],
+                    &ctx,
+                )
+                .await?;
+                c.record_step(
+                    handler,
+                    &id,
+                    &AreaStep::InfoCollected {
+                        note: "采集指纹、照片及DNA样本".into(),
+                    },
+                    &ctx,
+                )
+                .await?;
+            }
+            c.record_step(handler, &id, &AreaStep::RoomMove { room_id: to_room }, &ctx)
+                .await?;
+            n += 1;
+        }
+        c.run_clock_alerts().await?;
+        Ok(n)
     }
 }
