@@ -125,10 +125,11 @@ async fn case_ref(db: &mut impl Conn, filter: &str, arg: &str) -> Result<Option<
 /// while the case is open.
 pub async fn is_victim_of(db: &mut impl Conn, case_id: &str, party_id: &str) -> Result<bool> {
     let row = sqlx::query(
-        "SELECT COUNT(*) FROM case_parties WHERE id = $1 AND case_id = $2 AND role = 'victim'",
+        "SELECT COUNT(*) FROM case_parties WHERE id = $1 AND case_id = $2 AND role = $3",
     )
     .bind(party_id)
     .bind(case_id)
+    .bind(jingwu_cases::case::PartyRole::Victim.as_str())
     .fetch_one(db.raw())
     .await?;
     Ok(row.try_get::<i64, _>(0)? > 0)
