@@ -47,8 +47,8 @@ async fn the_small_city_has_its_tree_and_an_account_per_role_at_its_level() {
     // Everything it made is audited.
     assert_eq!(
         t.audit_head().await.0,
-        (ORGS.len() + 2 * ACCOUNTS.len() + 1) as i64,
-        "orgs, accounts, one login each and the admin's"
+        (ORGS.len() + 2 * ACCOUNTS.len() + 2) as i64,
+        "orgs, accounts, one login each, the admin's and the default legal limits"
     );
 }
 
