@@ -900,7 +900,10 @@ async fn the_demo_has_cases_people_in_the_area_and_evidence() {
     assert_eq!(board.status, StatusCode::OK, "{}", board.text);
     let lines = board.body.as_array().unwrap();
     assert_eq!(lines.len(), 3, "{}", board.text);
-    assert_eq!(lines[0]["person"]["name"], "王某某", "least time left first");
+    assert_eq!(
+        lines[0]["person"]["name"], "王某某",
+        "least time left first"
+    );
     assert_eq!(lines[0]["measure"]["clock"]["alert"], "first");
     // Another station's handler sees none of it.
     let gulou = t.login("gulou.case").await;
