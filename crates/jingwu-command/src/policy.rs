@@ -48,7 +48,7 @@ pub fn may_operate(who: &Principal, unit: &UnitFacts<'_>) -> Result<(), Denied> 
     if allowed { Ok(()) } else { Err(Denied::Scope) }
 }
 
-/// Whether `who` sees an incident (ARCHITECTURE invariant 10), for a role that may read 110
+/// Whether `who` sees an incident (ARCHITECTURE invariant 13), for a role that may read 110
 /// data at all:
 /// * its owner's subtree sees it (station, its district, the city);
 /// * an officer also sees it when a unit they crew is on it — and only then, however close

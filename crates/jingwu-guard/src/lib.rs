@@ -1,4 +1,4 @@
-//! Architecture guards over the workspace's dependency graph (ARCHITECTURE invariant 12 and
+//! Architecture guards over the workspace's dependency graph (ARCHITECTURE invariant 16 and
 //! the layering of issue 8):
 //!
 //! 1. a **pure crate** ([`PURE_CRATES`]: `jingwu-core`, `jingwu-audit`, `jingwu-validate`,

@@ -64,8 +64,10 @@ pub fn asset(path: &str) -> Option<&'static Asset> {
 /// Routes of the web shell: `GET /` (home), `GET /login`, the 110 pages (`/command`,
 /// `/terminal`, `/dashboard`), the hazmat page (`/fire`), the traffic pages (`/traffic` for
 /// citizens, `/traffic/clerk`), the approval-window pages (`/permits` for citizens, the clerk's
-/// `/permits/window`, the hall display `/permits/hall`), the sandbox payment channel's cashier
-/// (`/pay/sandbox/`) and `GET /assets/{*path}`. Merge it into the application router.
+/// `/permits/window`, the hall display `/permits/hall`), the law-enforcement pages (`/cases` for
+/// case files and supervision, the handling-area board `/cases/area`, the property store
+/// `/cases/evidence`), the sandbox payment channel's cashier (`/pay/sandbox/`) and
+/// `GET /assets/{*path}`. Merge it into the application router.
 pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
     Router::new()
         .route("/", get(home_page))
@@ -79,6 +81,9 @@ pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .route("/permits", get(permits_page))
         .route("/permits/window", get(permits_window_page))
         .route("/permits/hall", get(permits_hall_page))
+        .route("/cases", get(cases_page))
+        .route("/cases/area", get(cases_area_page))
+        .route("/cases/evidence", get(cases_evidence_page))
         .route("/pay/sandbox/", get(sandbox_pay_page))
         .route("/assets/{*path}", get(asset_handler))
         .layer(middleware::map_response(security_headers))
@@ -126,6 +131,18 @@ async fn permits_window_page(headers: HeaderMap) -> Response {
 
 async fn permits_hall_page(headers: HeaderMap) -> Response {
     page("permits/hall.html", &headers)
+}
+
+async fn cases_page(headers: HeaderMap) -> Response {
+    page("cases/cases.html", &headers)
+}
+
+async fn cases_area_page(headers: HeaderMap) -> Response {
+    page("cases/area.html", &headers)
+}
+
+async fn cases_evidence_page(headers: HeaderMap) -> Response {
+    page("cases/evidence.html", &headers)
 }
 
 async fn sandbox_pay_page(headers: HeaderMap) -> Response {

@@ -64,6 +64,9 @@ async fn pages_have_no_inline_scripts_or_styles() {
         "/permits",
         "/permits/window",
         "/permits/hall",
+        "/cases",
+        "/cases/area",
+        "/cases/evidence",
         "/pay/sandbox/",
     ] {
         let res = get(page, None).await;

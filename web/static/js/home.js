@@ -36,7 +36,11 @@ export const SYSTEMS = [
   {
     id: 'cases',
     roles: ['case_handler', 'legal_supervisor', 'evidence_custodian'],
-    entries: [{ id: 'cases', href: '/cases', ready: false }],
+    entries: [
+      { id: 'cases', href: '/cases', ready: true, roles: ['case_handler', 'legal_supervisor'] },
+      { id: 'cases_area', href: '/cases/area', ready: true, roles: ['case_handler', 'legal_supervisor'] },
+      { id: 'cases_evidence', href: '/cases/evidence', ready: true, roles: ['evidence_custodian'] },
+    ],
   },
   { id: 'fire', roles: ['fire_commander', 'dispatcher'], entries: [{ id: 'fire', href: '/fire', ready: true, roles: ['fire_commander', 'dispatcher'] }] },
   { id: 'audit', roles: [], entries: [{ id: 'audit', href: '/api/v1/audit', ready: true }] },

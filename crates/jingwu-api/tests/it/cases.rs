@@ -886,7 +886,7 @@ async fn the_code_lists_carry_both_languages() {
 async fn the_demo_has_cases_people_in_the_area_and_evidence() {
     let t = TestApp::demo().build().await;
     let demo = t.app.seed_demo_cases().await.unwrap();
-    assert_eq!((demo.cases, demo.in_area), (3, 3));
+    assert_eq!((demo.cases, demo.in_area, demo.items), (3, 3, 5));
     let again = t.app.seed_demo_cases().await.unwrap();
     assert_eq!(again.cases, 0, "a second load adds nothing");
     let handler = t.login("case").await;
@@ -905,6 +905,16 @@ async fn the_demo_has_cases_people_in_the_area_and_evidence() {
         "least time left first"
     );
     assert_eq!(lines[0]["measure"]["clock"]["alert"], "first");
+    // The county store's custodian: five items, the crowbar out for appraisal.
+    let custodian = t.login("evidence").await;
+    let items = t.get("/api/v1/cases/evidence", &custodian).await;
+    assert_eq!(items.status, StatusCode::OK, "{}", items.text);
+    let items = items.body.as_array().unwrap();
+    assert_eq!(items.len(), 5, "{items:?}");
+    assert_eq!(
+        items.iter().filter(|i| i["state"] == "checked_out").count(),
+        1
+    );
     // Another station's handler sees none of it.
     let gulou = t.login("gulou.case").await;
     let list = t.get("/api/v1/cases", &gulou).await;

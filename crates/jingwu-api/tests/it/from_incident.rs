@@ -16,6 +16,53 @@ async fn gulou_incident() -> (TestApp, String) {
     (t, incident)
 }
 
+/// The scene photos come along as digital evidence with their hashes, kept by the Haishu
+/// district's store; a photo whose stored bytes were changed meanwhile is not carried over.
+#[tokio::test]
+async fn the_scene_photos_become_evidence_with_their_hashes() {
+    let (t, incident) = gulou_incident().await;
+    let dispatcher = t.login("dispatcher").await;
+    let good = cmd::photo(&t, &dispatcher, &incident, &cmd::jpeg(3000, 1)).await;
+    let bad = cmd::photo(&t, &dispatcher, &incident, &cmd::jpeg(3000, 2)).await;
+    let media_dir = t.app.kernel().config().media_dir.clone();
+    let path = media_dir
+        .join("sha256")
+        .join(&bad[0..2])
+        .join(&bad[2..4])
+        .join(&bad);
+    std::fs::write(&path, b"changed on disk").unwrap();
+
+    let handler = t.login("gulou.case").await;
+    let r = t
+        .post(
+            &format!("/api/v1/incidents/{incident}/case"),
+            &handler,
+            json!({"kind": "criminal"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let case_id = r.body["id"].as_str().unwrap();
+    let items = t
+        .get(
+            &format!("/api/v1/cases/evidence?case_id={case_id}"),
+            &handler,
+        )
+        .await;
+    assert_eq!(items.status, StatusCode::OK, "{}", items.text);
+    let list = items.body.as_array().unwrap();
+    assert_eq!(list.len(), 1, "{}", items.text);
+    assert_eq!(list[0]["sha256"], good.as_str());
+    assert_eq!(list[0]["kind"], "digital");
+    // The district's custodian keeps it; the item's chain starts with its intake.
+    let custodian = t.login("haishu.evidence").await;
+    let id = list[0]["id"].as_str().unwrap();
+    let item = t
+        .get(&format!("/api/v1/cases/evidence/{id}"), &custodian)
+        .await;
+    assert_eq!(item.status, StatusCode::OK, "{}", item.text);
+    assert_eq!(item.body["events"][0]["kind"], "intake", "{}", item.text);
+}
+
 async fn denials(t: &TestApp, username: &str, object_id: &str) -> i64 {
     t.audit_head().await;
     t.sql_count(

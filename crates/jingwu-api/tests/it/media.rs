@@ -6,27 +6,16 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 use tower::ServiceExt;
 
 use crate::support::{Problem, Resp, TestApp, cmd};
 
 fn sha(data: &[u8]) -> String {
-    hex::encode(Sha256::digest(data))
+    cmd::sha256_hex(data)
 }
 
-/// Deterministic bytes that start like a JPEG.
 fn jpeg(len: usize, seed: u32) -> Vec<u8> {
-    let mut x = seed.wrapping_mul(2_654_435_761).wrapping_add(1);
-    let mut v = vec![0xFF, 0xD8, 0xFF, 0xE0];
-    while v.len() < len {
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        v.push((x >> 3) as u8);
-    }
-    v.truncate(len);
-    v
+    cmd::jpeg(len, seed)
 }
 
 /// A Gulou incident with the demo officer's car (鼓楼巡01) dispatched to it.

@@ -625,7 +625,7 @@ impl Cases<'_> {
     }
 
     /// SHA-256 and size of the stored blob `sha256`, read from disk now; `None` when missing.
-    async fn rehash(&self, sha256: &str) -> Result<Option<(String, i64)>> {
+    pub(super) async fn rehash(&self, sha256: &str) -> Result<Option<(String, i64)>> {
         let path = self
             .state()
             .blobs
@@ -1172,7 +1172,7 @@ impl Cases<'_> {
 /// Writes an intake: the item and its first event, the audit entry with the event, the live
 /// event. The barcode is the given one (409 `barcode_taken` when on another item) or a
 /// generated label.
-async fn take_in(
+pub(super) async fn take_in(
     tx: &mut Tx,
     who: &Principal,
     case: &CaseRef,

@@ -894,7 +894,7 @@ pub(super) struct ReadyCase {
     address: String,
     accepted_at: i64,
     unit_id: String,
-    legal_id: String,
+    pub(super) legal_id: String,
     prefix: String,
     pub(super) place: CasePlace,
 }

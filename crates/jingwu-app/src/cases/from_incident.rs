@@ -6,14 +6,18 @@
 
 use jingwu_cases::case::{IdKind, Party, PartyRole};
 use jingwu_cases::error_codes as codes;
-use jingwu_cases::ids::PartyId;
+use jingwu_cases::evidence::{CaseRef, Category, ItemKind, NewItem};
+use jingwu_cases::ids::{ItemId, PartyId};
 use jingwu_command::incident::EventKind;
 use jingwu_command::incident::IncidentStatus;
+use jingwu_command::records::MediaKind;
+use jingwu_core::OrgId;
 use jingwu_core::{Action, IncidentId, Principal, Scope, authorize};
 use jingwu_store::cases as q;
 use jingwu_store::command as cq;
 
 use super::Cases;
+use super::evidence::take_in;
 use super::files::{CaseSummary, NewCase, case_event, insert_case};
 use crate::{AppError, LiveEvent, RequestCtx, Result};
 
@@ -100,6 +104,19 @@ impl Cases<'_> {
         };
         let ready = self.prepare_case(who, ctx, &n).await?;
         let incident_path = scoped.org_path.clone();
+        // The scene media, re-hashed before the write (slow work stays outside it): what still
+        // matches its SHA-256 is carried over; what does not is named in the audit entry.
+        let mut conn = self.k().read().await?;
+        let media = cq::media::media_of(&mut conn, &i.id).await?;
+        drop(conn);
+        let mut carried = Vec::new();
+        let mut not_carried = Vec::new();
+        for m in media {
+            match self.rehash(&m.link.sha256).await? {
+                Some((digest, size)) if digest == m.link.sha256 => carried.push((m, size)),
+                _ => not_carried.push(m.link.sha256.clone()),
+            }
+        }
         let c = self
             .k()
             .write(who, ctx, async |tx| {
@@ -126,6 +143,49 @@ impl Cases<'_> {
                     };
                     q::insert_party(tx.db(), &party).await?;
                 }
+                // The digital items go to the property store of the supervising district bureau,
+                // which keeps the case's evidence.
+                let case_ref = CaseRef {
+                    id: c.id.clone(),
+                    number: c.number.clone(),
+                    title: c.title.clone(),
+                    org_path: ready.place.org_path.clone(),
+                    legal_path: ready.place.legal_org_path.clone(),
+                    closed_at: None,
+                };
+                let mut items = Vec::new();
+                for (m, size) in &carried {
+                    let new = NewItem {
+                        id: ItemId::new(),
+                        org_id: OrgId::from(ready.legal_id.clone()),
+                        case_id: c.id.clone(),
+                        barcode: String::new(),
+                        seal_no: None,
+                        description: format!(
+                            "110 警情 {} 现场{}：{}",
+                            i.number,
+                            m.link.kind.label_zh(),
+                            m.file_name
+                        )
+                        .chars()
+                        .take(500)
+                        .collect(),
+                        category: match m.link.kind {
+                            MediaKind::Video => Category::AudioVideo,
+                            MediaKind::Photo => Category::DigitalData,
+                        },
+                        kind: ItemKind::Digital,
+                        quantity: 1,
+                        sha256: Some(m.link.sha256.clone()),
+                        size_bytes: Some(*size),
+                        media_type: Some(m.content_type.clone()),
+                        location: None,
+                        seized_at: m.link.added_at,
+                        place: format!("110 警情 {}", i.number),
+                        reason: "carried over from the 110 incident".into(),
+                    };
+                    items.push(take_in(tx, who, &case_ref, new, None).await?.id);
+                }
                 crate::command::event(
                     tx.db(),
                     &i.id,
@@ -140,7 +200,8 @@ impl Cases<'_> {
                     "cases.case.from_incident",
                     ("incident", i.id.as_str()),
                     &incident_path,
-                    serde_json::json!({ "case_id": c.id, "case_number": c.number }),
+                    serde_json::json!({ "case_id": c.id, "case_number": c.number,
+                        "items": items, "media_not_matching": not_carried }),
                 )
                 .await?;
                 case_event(tx, &c.id, &ready.place);

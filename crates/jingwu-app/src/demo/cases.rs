@@ -8,13 +8,14 @@
 
 use jingwu_cases::area::{PersonRole, RoomKind};
 use jingwu_cases::case::{CaseKind, CaseStatus, CommentKind, IdKind, PartyRole, StepKind};
+use jingwu_cases::evidence::{Category, MovementKind};
 use jingwu_cases::ids::{CaseId, RoomId};
 use jingwu_store::foundation::orgs;
 
 use super::traffic::resident_id;
 use crate::{
-    App, AppError, AreaStep, NewBelonging, NewCase, NewCustody, NewParty, NewRoom, RequestCtx,
-    Result,
+    App, AppError, AreaStep, DigitalIntake, MovementInput, NewBelonging, NewCase, NewCustody,
+    NewLocation, NewParty, NewRoom, PhysicalIntake, RequestCtx, Result,
 };
 
 /// What the law-enforcement demo holds.
@@ -218,11 +219,136 @@ impl App {
         )
         .await?;
         let in_area = self.seed_demo_area(&handler, &ids).await?;
+        let numbers = [
+            c.case_file(&handler, &ctx, &ids[0]).await?.case.number,
+            c.case_file(&handler, &ctx, &ids[2]).await?.case.number,
+        ];
+        let items = self.seed_demo_evidence(&numbers).await?;
         Ok(CasesDemo {
             cases: ids.len(),
             in_area,
-            ..CasesDemo::default()
+            items,
         })
+    }
+
+    /// The county's property store: shelves and a safe; the burglary's crowbar, cash and
+    /// necklace and the community camera's clip, the fraud victim's call recording; the
+    /// crowbar moved to another shelf and checked out to the handler for appraisal.
+    async fn seed_demo_evidence(&self, numbers: &[String; 2]) -> Result<usize> {
+        let ctx = RequestCtx::cli();
+        let custodian = self.demo_principal("evidence").await?;
+        let c = self.cases();
+        let mut locations = Vec::new();
+        for (code, name, secure) in [
+            ("A-01-01", "一般物品区 A 架 1 层", false),
+            ("A-01-02", "一般物品区 A 架 2 层", false),
+            ("S-01", "贵重物品保险柜 1 号", true),
+        ] {
+            let l = c
+                .create_location(
+                    &custodian,
+                    NewLocation {
+                        org_id: None,
+                        code: code.into(),
+                        name: name.into(),
+                        secure,
+                    },
+                    &ctx,
+                )
+                .await?;
+            locations.push(l.id);
+        }
+        let now = self.kernel().now_us();
+        let mut n = 0;
+        let mut crowbar = None;
+        for (desc, category, qty, loc, seal) in [
+            ("撬棍（作案工具）", Category::General, 1, 0, "NH-2026-0811"),
+            ("现金人民币", Category::Cash, 3200, 2, "NH-2026-0812"),
+            ("金项链", Category::Valuables, 1, 2, "NH-2026-0813"),
+        ] {
+            let v = c
+                .intake_physical(
+                    &custodian,
+                    PhysicalIntake {
+                        case_number: numbers[0].clone(),
+                        barcode: None,
+                        seal_no: Some(seal.into()),
+                        description: desc.into(),
+                        category,
+                        quantity: qty,
+                        location_id: locations[loc].clone(),
+                        seized_at: now - 2 * DAY_US,
+                        note: "办案民警移交".into(),
+                    },
+                    &ctx,
+                )
+                .await?;
+            crowbar.get_or_insert(v.item.id);
+            n += 1;
+        }
+        for (number, category, desc, file, body) in [
+            (
+                &numbers[0],
+                Category::AudioVideo,
+                "桃源小区12幢单元门口监控录像片段",
+                "taoyuan-cam12.mp4",
+                b"\x00\x00\x00\x18ftypmp42 demo clip of the community camera".as_slice(),
+            ),
+            (
+                &numbers[1],
+                Category::AudioVideo,
+                "被害人与冒充客服的通话录音",
+                "call-recording.m4a",
+                b"\x00\x00\x00\x1cftypM4A demo call recording".as_slice(),
+            ),
+        ] {
+            c.intake_digital(
+                &custodian,
+                DigitalIntake {
+                    case_number: number.clone(),
+                    category,
+                    description: desc.into(),
+                    filename: file.into(),
+                    media_type: None,
+                    seized_at: Some(now - DAY_US),
+                    barcode: None,
+                },
+                body.to_vec(),
+                &ctx,
+            )
+            .await?;
+            n += 1;
+        }
+        if let Some(id) = crowbar {
+            c.move_item(
+                &custodian,
+                &id,
+                MovementInput {
+                    kind: Some(MovementKind::Relocate),
+                    location_id: Some(locations[1].to_string()),
+                    place: "物证室".into(),
+                    reason: "整理货架".into(),
+                    ..MovementInput::default()
+                },
+                &ctx,
+            )
+            .await?;
+            c.move_item(
+                &custodian,
+                &id,
+                MovementInput {
+                    kind: Some(MovementKind::CheckOut),
+                    holder: Some("case".into()),
+                    place: "物证室".into(),
+                    reason: "送检：痕迹鉴定".into(),
+                    seal_intact: Some(true),
+                    ..MovementInput::default()
+                },
+                &ctx,
+            )
+            .await?;
+        }
+        Ok(n)
     }
 
     /// The station's rooms and three people inside: the fraud suspect under a criminal summons
