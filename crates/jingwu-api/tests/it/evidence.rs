@@ -1073,3 +1073,121 @@ async fn the_code_lists_name_categories_high_risk_ones_and_retention() {
     assert_eq!(r.body["movements"].as_array().unwrap().len(), 8);
     assert_eq!(r.body["discrepancy_kinds"].as_array().unwrap().len(), 4);
 }
+
+#[tokio::test]
+async fn a_file_already_stored_is_taken_in_by_its_sha256_after_a_rehash() {
+    let s = store().await;
+    let t = &s.t;
+    let keeper = t.app.foundation().authenticate(&s.custodian).await.unwrap();
+    let ctx = jingwu_app::RequestCtx::cli();
+    let d = |description: &str| jingwu_app::DigitalIntake {
+        case_number: s.number.clone(),
+        category: jingwu_cases::evidence::Category::AudioVideo,
+        description: description.into(),
+        filename: "scene.jpg".into(),
+        media_type: Some("image/jpeg".into()),
+        seized_at: None,
+        barcode: None,
+    };
+    // A 110 incident's photo, already in the blob store.
+    let data = b"\xFF\xD8\xFF\xE0 scene photo of incident 110".to_vec();
+    let sha = t.blobs().put(&data).unwrap();
+    let v = t
+        .app
+        .cases()
+        .intake_digital_from_blob(&keeper, d("现场照片"), &sha, &ctx)
+        .await
+        .unwrap();
+    assert_eq!(v.item.sha256.as_deref(), Some(sha.as_str()));
+    assert_eq!(v.item.size_bytes, Some(data.len() as i64));
+    assert!(v.chain.intact);
+    // A digest nothing is stored under, or whose bytes changed, is refused; nothing is written.
+    let head = t.audit_head().await;
+    let missing = "ab".repeat(32);
+    let e = t
+        .app
+        .cases()
+        .intake_digital_from_blob(&keeper, d("不存在"), &missing, &ctx)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "integrity_failed");
+    let other = t.blobs().put(b"\xFF\xD8\xFF\xE0 another photo").unwrap();
+    std::fs::write(t.blobs().object_path(&other).unwrap(), b"tampered").unwrap();
+    let e = t
+        .app
+        .cases()
+        .intake_digital_from_blob(&keeper, d("被改动"), &other, &ctx)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "integrity_failed");
+    let e = t
+        .app
+        .cases()
+        .intake_digital_from_blob(&keeper, d("坏摘要"), "not-a-digest", &ctx)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "validation_failed");
+    assert_eq!(t.audit_head().await, head);
+    // Only custodians take files in.
+    let handler = t.app.foundation().authenticate(&s.handler).await.unwrap();
+    let e = t
+        .app
+        .cases()
+        .intake_digital_from_blob(&handler, d("办案民警"), &sha, &ctx)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "forbidden");
+}
+
+#[tokio::test]
+async fn another_use_case_takes_a_file_in_within_its_own_write() {
+    let s = store().await;
+    let t = &s.t;
+    // As a case opened from an incident would: the handler's write carries the incident's
+    // photo into the case, kept by the case's station (whose district's custodians see it).
+    let handler = t.app.foundation().authenticate(&s.handler).await.unwrap();
+    let data = b"\xFF\xD8\xFF\xE0 incident photo".to_vec();
+    let sha = t.blobs().put(&data).unwrap();
+    let station = t.org_id("33020501").await;
+    let d = jingwu_app::DigitalIntake {
+        case_number: s.number.clone(),
+        category: jingwu_cases::evidence::Category::AudioVideo,
+        description: "警情现场照片".into(),
+        filename: "scene.jpg".into(),
+        media_type: Some("image/jpeg".into()),
+        seized_at: None,
+        barcode: None,
+    };
+    let ctx = jingwu_app::RequestCtx::cli();
+    let cases = t.app.cases();
+    let item = t
+        .app
+        .kernel()
+        .write(&handler, &ctx, async |tx| {
+            cases
+                .intake_digital_in(tx, &handler, &station, &d, &sha, data.len() as i64)
+                .await
+        })
+        .await
+        .unwrap();
+    assert_eq!(item.barcode, "WZ-33020501-20270111-000001");
+    let v = t
+        .get(&format!("/api/v1/cases/evidence/{}", item.id), &s.custodian)
+        .await;
+    assert_eq!(v.status, StatusCode::OK, "{}", v.text);
+    assert_eq!(v.body["events"][0]["actor_id"], handler.user_id.as_str());
+    let content = t
+        .get(
+            &format!("/api/v1/cases/evidence/{}/content", item.id),
+            &s.custodian,
+        )
+        .await;
+    assert_eq!(content.status, StatusCode::OK);
+    assert_eq!(content.headers["etag"], format!("\"{sha}\"").as_str());
+    assert_eq!(
+        content.headers["content-length"],
+        data.len().to_string().as_str()
+    );
+    let report = ev::verify_custody(t).await;
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+}

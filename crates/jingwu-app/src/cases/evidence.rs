@@ -522,6 +522,47 @@ impl Cases<'_> {
         self.intake_blob(who, &d, sha256, size, ctx).await
     }
 
+    /// Takes a file in as part of another use case's audited write (a case opened from a 110
+    /// incident carries the incident's media as evidence): the item and its first event are
+    /// written in `tx` and audited there, kept by the store `store_org_id` (for incident media
+    /// the case's handling unit, so its district's custodians see them). The caller has
+    /// authorized the change and checked the blob (`size` is its length, its bytes re-hashed
+    /// before the write); the case is `d.case_number`. Returns the item.
+    pub async fn intake_digital_in(
+        &self,
+        tx: &mut Tx,
+        who: &Principal,
+        store_org_id: &str,
+        d: &DigitalIntake,
+        sha256: &str,
+        size: i64,
+    ) -> Result<Item> {
+        self.check_digital(d)?;
+        let case = q::case_by_number(tx.db(), d.case_number.trim())
+            .await?
+            .ok_or(AppError::NotFound { what: "case" })?;
+        let new = NewItem {
+            id: ItemId::new(),
+            org_id: OrgId::from(store_org_id.to_owned()),
+            case_id: case.id.clone(),
+            barcode: String::new(),
+            seal_no: None,
+            description: d.description.trim().to_owned(),
+            category: d.category,
+            kind: ItemKind::Digital,
+            quantity: 1,
+            sha256: Some(sha256.to_owned()),
+            size_bytes: Some(size),
+            media_type: d.media_type.clone(),
+            location: None,
+            seized_at: d.seized_at.unwrap_or(tx.now_us()),
+            place: d.filename.trim().chars().take(200).collect(),
+            reason: "intake".into(),
+        };
+        let barcode = d.barcode.as_deref().map(|b| b.trim().to_owned());
+        take_in(tx, who, &case, new, barcode).await
+    }
+
     fn check_digital(&self, d: &DigitalIntake) -> Result<()> {
         let mut errs = Vec::new();
         text(&mut errs, "description", &d.description, 500);
