@@ -1172,7 +1172,7 @@ impl Cases<'_> {
 /// Writes an intake: the item and its first event, the audit entry with the event, the live
 /// event. The barcode is the given one (409 `barcode_taken` when on another item) or a
 /// generated label.
-pub(super) async fn take_in(
+async fn take_in(
     tx: &mut Tx,
     who: &Principal,
     case: &CaseRef,

@@ -6,20 +6,18 @@
 
 use jingwu_cases::case::{IdKind, Party, PartyRole};
 use jingwu_cases::error_codes as codes;
-use jingwu_cases::evidence::{CaseRef, Category, ItemKind, NewItem};
-use jingwu_cases::ids::{ItemId, PartyId};
+use jingwu_cases::evidence::Category;
+use jingwu_cases::ids::PartyId;
 use jingwu_command::incident::EventKind;
 use jingwu_command::incident::IncidentStatus;
 use jingwu_command::records::MediaKind;
-use jingwu_core::OrgId;
 use jingwu_core::{Action, IncidentId, Principal, Scope, authorize};
 use jingwu_store::cases as q;
 use jingwu_store::command as cq;
 
 use super::Cases;
-use super::evidence::take_in;
 use super::files::{CaseSummary, NewCase, case_event, insert_case};
-use crate::{AppError, LiveEvent, RequestCtx, Result};
+use crate::{AppError, DigitalIntake, LiveEvent, RequestCtx, Result};
 
 /// What the handler adds when opening a case from an incident.
 #[derive(Debug, Clone)]
@@ -145,46 +143,28 @@ impl Cases<'_> {
                 }
                 // The digital items go to the property store of the supervising district bureau,
                 // which keeps the case's evidence.
-                let case_ref = CaseRef {
-                    id: c.id.clone(),
-                    number: c.number.clone(),
-                    title: c.title.clone(),
-                    org_path: ready.place.org_path.clone(),
-                    legal_path: ready.place.legal_org_path.clone(),
-                    closed_at: None,
-                };
                 let mut items = Vec::new();
                 for (m, size) in &carried {
-                    let new = NewItem {
-                        id: ItemId::new(),
-                        org_id: OrgId::from(ready.legal_id.clone()),
-                        case_id: c.id.clone(),
-                        barcode: String::new(),
-                        seal_no: None,
-                        description: format!(
-                            "110 警情 {} 现场{}：{}",
-                            i.number,
-                            m.link.kind.label_zh(),
-                            m.file_name
-                        )
-                        .chars()
-                        .take(500)
-                        .collect(),
+                    let d = DigitalIntake {
+                        case_number: c.number.clone(),
                         category: match m.link.kind {
                             MediaKind::Video => Category::AudioVideo,
                             MediaKind::Photo => Category::DigitalData,
                         },
-                        kind: ItemKind::Digital,
-                        quantity: 1,
-                        sha256: Some(m.link.sha256.clone()),
-                        size_bytes: Some(*size),
+                        description: format!(
+                            "110 警情 {} 现场{}",
+                            i.number,
+                            m.link.kind.label_zh()
+                        ),
+                        filename: m.file_name.clone(),
                         media_type: Some(m.content_type.clone()),
-                        location: None,
-                        seized_at: m.link.added_at,
-                        place: format!("110 警情 {}", i.number),
-                        reason: "carried over from the 110 incident".into(),
+                        seized_at: Some(m.link.added_at),
+                        barcode: None,
                     };
-                    items.push(take_in(tx, who, &case_ref, new, None).await?.id);
+                    let item = self
+                        .intake_digital_in(tx, who, &ready.legal_id, &d, &m.link.sha256, *size)
+                        .await?;
+                    items.push(item.id);
                 }
                 crate::command::event(
                     tx.db(),
