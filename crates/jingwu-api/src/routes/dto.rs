@@ -11,6 +11,39 @@ pub fn ts(us: i64) -> String {
     micros_to_timestamp(us).to_string()
 }
 
+/// The file name a raw-body upload declares in its `X-Filename` header (percent-encoded, so
+/// Chinese names survive the header); empty when absent.
+pub fn upload_filename(req: &axum::extract::Request) -> String {
+    req.headers()
+        .get("x-filename")
+        .and_then(|v| v.to_str().ok())
+        .map(percent_decode)
+        .unwrap_or_default()
+}
+
+/// `%XX` escapes decoded (as UTF-8, lossily); anything else kept.
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%'
+            && let (Some(h), Some(l)) = (
+                b.get(i + 1).and_then(|c| hex(*c)),
+                b.get(i + 2).and_then(|c| hex(*c)),
+            )
+        {
+            out.push(u8::try_from(h * 16 + l).unwrap_or(b'?'));
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// An RFC 3339 instant from a request as microseconds, or a 422 naming `field` with the
 /// system's field `code`.
 pub fn instant(field: &str, code: &str, s: &str) -> Result<i64, crate::ApiError> {

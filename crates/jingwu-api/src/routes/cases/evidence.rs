@@ -454,12 +454,7 @@ pub async fn intake_digital(
     Query(q): Query<DigitalQuery>,
     req: Request,
 ) -> Result<(StatusCode, axum::Json<ItemView>), ApiError> {
-    let filename = req
-        .headers()
-        .get("x-filename")
-        .and_then(|v| v.to_str().ok())
-        .map(percent_decode)
-        .unwrap_or_default();
+    let filename = crate::routes::dto::upload_filename(&req);
     let d = DigitalIntake {
         case_number: q.case_number,
         category: parse_code::<Category>("category", &q.category)?,
@@ -486,29 +481,6 @@ pub async fn intake_digital(
         .intake_digital(&caller.principal, d, bytes.to_vec(), &ctx)
         .await?;
     Ok((StatusCode::CREATED, axum::Json(v.into())))
-}
-
-/// `%XX` escapes decoded (as UTF-8, lossily); anything else kept.
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = |c: u8| (c as char).to_digit(16);
-        if b[i] == b'%'
-            && let (Some(h), Some(l)) = (
-                b.get(i + 1).and_then(|c| hex(*c)),
-                b.get(i + 2).and_then(|c| hex(*c)),
-            )
-        {
-            out.push(u8::try_from(h * 16 + l).unwrap_or(b'?'));
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// An item due for its disposition review.

@@ -630,12 +630,7 @@ pub async fn add_document_step(
     req: Request,
 ) -> Result<(StatusCode, axum::Json<CaseStepView>), ApiError> {
     let kind = code::<StepKind>("kind", &q.kind)?;
-    let filename = req
-        .headers()
-        .get("x-filename")
-        .and_then(|v| v.to_str().ok())
-        .map(percent_decode)
-        .unwrap_or_default();
+    let filename = crate::routes::dto::upload_filename(&req);
     let limit = jingwu_app::CASE_DOCUMENT_MAX_BYTES;
     let bytes = crate::extract::read_body(req, &s, "a document", limit).await?;
     let step = s
@@ -651,29 +646,6 @@ pub async fn add_document_step(
         )
         .await?;
     Ok((StatusCode::CREATED, axum::Json(step.into())))
-}
-
-/// `%XX` escapes decoded (as UTF-8, lossily); anything else kept.
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = |c: u8| (c as char).to_digit(16);
-        if b[i] == b'%'
-            && let (Some(h), Some(l)) = (
-                b.get(i + 1).and_then(|c| hex(*c)),
-                b.get(i + 2).and_then(|c| hex(*c)),
-            )
-        {
-            out.push(u8::try_from(h * 16 + l).unwrap_or(b'?'));
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// A document of the case. Its stored bytes are hashed again: a file that no longer matches

@@ -347,12 +347,7 @@ pub async fn upload_material(
     Path((id, code)): Path<(ApplicationId, String)>,
     req: Request,
 ) -> Result<axum::Json<MaterialFileView>, ApiError> {
-    let filename = req
-        .headers()
-        .get("x-filename")
-        .and_then(|v| v.to_str().ok())
-        .map(percent_decode)
-        .unwrap_or_default();
+    let filename = crate::routes::dto::upload_filename(&req);
     let limit = jingwu_app::MATERIAL_MAX_BYTES;
     let bytes = crate::extract::read_body(req, &s, "a material file", limit).await?;
     let m = s
@@ -368,29 +363,6 @@ pub async fn upload_material(
         )
         .await?;
     Ok(axum::Json(m.into()))
-}
-
-/// `%XX` escapes decoded (as UTF-8, lossily); anything else kept.
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = |c: u8| (c as char).to_digit(16);
-        if b[i] == b'%'
-            && let (Some(h), Some(l)) = (
-                b.get(i + 1).and_then(|c| hex(*c)),
-                b.get(i + 2).and_then(|c| hex(*c)),
-            )
-        {
-            out.push(u8::try_from(h * 16 + l).unwrap_or(b'?'));
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// A material file: its applicant, or clerks of the application's office.
