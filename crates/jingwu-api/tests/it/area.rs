@@ -570,8 +570,15 @@ async fn a_person_out_of_the_area_can_only_come_back() {
     )
     .await
     .problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
-    let r = af::step(&t, &case, &id, leave(&user_id(&t, "jiangbei.legal").await)).await;
+    // Named by username, as a handler knows the approver; the record keeps the account id.
+    let r = af::step(&t, &case, &id, leave("jiangbei.legal")).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    assert_eq!(
+        r.body["detail"]["approved_by"],
+        user_id(&t, "jiangbei.legal").await.as_str(),
+        "{}",
+        r.text
+    );
     let lines = board(&t, &case).await;
     assert_eq!(lines[0]["person"]["status"], "out");
     af::step(

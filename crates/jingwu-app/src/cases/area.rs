@@ -686,9 +686,18 @@ impl Cases<'_> {
         crate::fields::no_errors(errs)?;
         // The approver of a leave: an active handler or legal supervisor of a unit above the
         // holding one (the department head's approval the rule asks for).
-        if let AreaStep::Leave { approved_by, .. } = step {
+        // The approver is named by account id or username (what a handler knows); the
+        // record keeps the id.
+        let mut named = step.clone();
+        if let AreaStep::Leave { approved_by, .. } = &mut named {
             let mut conn = self.k().read().await?;
-            let approver = users::get(&mut conn, approved_by).await?;
+            let approver = match users::get(&mut conn, approved_by).await? {
+                Some(a) => Some(a),
+                None => users::by_username(&mut conn, approved_by.trim()).await?,
+            };
+            if let Some(a) = &approver {
+                approved_by.clone_from(&a.user.id);
+            }
             let above = approver.is_some_and(|a| {
                 a.user.disabled_at.is_none()
                     && a.user.id != who.user_id
@@ -704,6 +713,7 @@ impl Cases<'_> {
                 ));
             }
         }
+        let step = &named;
         self.k()
             .write(who, ctx, async |tx| {
                 let l = load(tx, id).await?;
