@@ -122,21 +122,6 @@ pub struct BoardLine {
     pub measure: Option<(Measure, LegalLimit, ClockState)>,
 }
 
-fn text(errs: &mut Vec<FieldError>, name: &str, v: &str, min: usize, max: usize) {
-    let n = v.trim().chars().count();
-    if n < min || n > max {
-        errs.push(FieldError::new(
-            name,
-            field::TEXT.code,
-            if min == 0 {
-                format!("at most {max} characters")
-            } else {
-                format!("{min} to {max} characters")
-            },
-        ));
-    }
-}
-
 fn state(detail: impl Into<String>) -> AppError {
     AppError::Conflict {
         code: codes::CUSTODY_STATE.code,
@@ -299,7 +284,7 @@ fn checked_room(n: &NewRoom) -> Result<()> {
             "1 to 16 letters, digits or dashes",
         ));
     }
-    text(&mut errs, "name", &n.name, 1, 40);
+    super::text(&mut errs, "name", &n.name, 1, 40);
     crate::fields::no_errors(errs)
 }
 
@@ -487,8 +472,8 @@ impl Cases<'_> {
             .map_err(AppError::denied_scope)?;
         let now = self.now_us();
         let mut errs = Vec::new();
-        text(&mut errs, "name", &n.name, 1, 50);
-        text(&mut errs, "reason", &n.reason, 1, 200);
+        super::text(&mut errs, "name", &n.name, 1, 50);
+        super::text(&mut errs, "reason", &n.reason, 1, 200);
         let today = jingwu_core::calendar::local_date(now);
         let id_number =
             match jingwu_cases::case::check_identity(n.id_kind, n.id_number.as_deref(), today) {
@@ -674,12 +659,14 @@ impl Cases<'_> {
         match step {
             AreaStep::SafetyCheck { note }
             | AreaStep::InfoCollected { note }
-            | AreaStep::Return { note } => text(&mut errs, "note", note, 0, 500),
+            | AreaStep::Return { note } => {
+                super::text(&mut errs, "note", note, 0, 500);
+            }
             AreaStep::Leave {
                 destination, note, ..
             } => {
-                text(&mut errs, "destination", destination, 1, 200);
-                text(&mut errs, "note", note, 0, 500);
+                super::text(&mut errs, "destination", destination, 1, 200);
+                super::text(&mut errs, "note", note, 0, 500);
             }
             AreaStep::RoomMove { .. } => {}
         }
@@ -851,7 +838,7 @@ impl Cases<'_> {
             errs.push(FieldError::new("items", field::TEXT.code, "1 to 50 items"));
         }
         for (i, b) in items.iter().enumerate() {
-            text(
+            super::text(
                 &mut errs,
                 &format!("items[{i}].description"),
                 &b.description,

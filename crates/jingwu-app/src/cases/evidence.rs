@@ -204,19 +204,6 @@ fn hold(h: Hold) -> AppError {
     }
 }
 
-/// A text of 1..=max characters (trimmed), or a field error.
-fn text(errs: &mut Vec<FieldError>, name: &str, v: &str, max: usize) -> String {
-    let v = v.trim();
-    if v.is_empty() || v.chars().count() > max {
-        errs.push(FieldError::new(
-            name,
-            field::TEXT.code,
-            format!("1 to {max} characters"),
-        ));
-    }
-    v.to_owned()
-}
-
 /// An optional text of at most `max` characters; empty is none.
 fn opt_text(errs: &mut Vec<FieldError>, name: &str, v: Option<&str>, max: usize) -> Option<String> {
     let v = v.map(str::trim).filter(|s| !s.is_empty())?;
@@ -276,7 +263,7 @@ impl Cases<'_> {
         };
         role_may(who, action).map_err(AppError::denied_scope)?;
         let mut errs = Vec::new();
-        let code = text(&mut errs, "code", &n.code, 20);
+        let code = super::text(&mut errs, "code", &n.code, 1, 20);
         if !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
             errs.push(FieldError::new(
                 "code",
@@ -284,7 +271,7 @@ impl Cases<'_> {
                 "letters, digits and dashes",
             ));
         }
-        let name = text(&mut errs, "name", &n.name, 60);
+        let name = super::text(&mut errs, "name", &n.name, 1, 60);
         crate::fields::no_errors(errs)?;
         let org_id = n.org_id.clone().unwrap_or_else(|| who.org_id.clone());
         let org = {
@@ -394,7 +381,7 @@ impl Cases<'_> {
         let mut errs = Vec::new();
         let barcode = check_barcode(&mut errs, n.barcode.as_deref());
         let seal_no = opt_text(&mut errs, "seal_no", n.seal_no.as_deref(), 40);
-        let description = text(&mut errs, "description", &n.description, 500);
+        let description = super::text(&mut errs, "description", &n.description, 1, 500);
         let note = opt_text(&mut errs, "note", Some(&n.note), 500).unwrap_or_default();
         if !(1..=1_000_000).contains(&n.quantity) {
             errs.push(FieldError::new(
@@ -565,7 +552,7 @@ impl Cases<'_> {
 
     fn check_digital(&self, d: &DigitalIntake) -> Result<()> {
         let mut errs = Vec::new();
-        text(&mut errs, "description", &d.description, 500);
+        super::text(&mut errs, "description", &d.description, 1, 500);
         opt_text(&mut errs, "filename", Some(&d.filename), 200);
         check_barcode(&mut errs, d.barcode.as_deref());
         if let Some(t) = &d.media_type
@@ -1084,31 +1071,11 @@ impl Cases<'_> {
                 movement: MovementKind::IntegrityCheck,
             }));
         }
-        let path = self
-            .state()
-            .blobs
-            .object_path(&sha)
-            .map_err(|e| AppError::Internal(format!("evidence store: {e}")))?;
-        let read = tokio::fs::read(&path).await;
-        let data = match read {
-            Ok(d) => Some(d),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(AppError::Internal(format!("evidence store: {e}"))),
-        };
-        let matched = match &data {
-            Some(d) => {
-                let d = d.clone();
-                let digest = tokio::task::spawn_blocking(move || {
-                    use sha2::Digest as _;
-                    hex::encode(sha2::Sha256::digest(&d))
-                })
-                .await
-                .map_err(|e| AppError::Internal(format!("evidence store: {e}")))?;
-                digest == sha
-            }
-            None => false,
-        };
-        if !matched {
+        let Some((data, _)) = self
+            .read_blob(&sha)
+            .await?
+            .filter(|(_, actual)| *actual == sha)
+        else {
             self.integrity_failed(who, id, ctx).await?;
             return Err(AppError::Conflict {
                 code: codes::INTEGRITY_FAILED.code,
@@ -1116,7 +1083,7 @@ impl Cases<'_> {
                          the check recorded in its chain of custody"
                     .into(),
             });
-        }
+        };
         self.k()
             .record_view(
                 who,
@@ -1126,7 +1093,7 @@ impl Cases<'_> {
                 &c.store_path,
             )
             .await?;
-        Ok((item, data.unwrap_or_default()))
+        Ok((item, data))
     }
 
     /// Records a failed integrity check: the event (`hash_matched = false`), the flag, the

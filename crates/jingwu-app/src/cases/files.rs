@@ -101,42 +101,10 @@ pub struct CaseQuery {
     pub org_id: Option<String>,
 }
 
-/// A text field: trimmed, at most `max` characters, not empty when `required`.
-pub(super) fn text(
-    name: &str,
-    s: &str,
-    max: usize,
-    required: bool,
-    errs: &mut Vec<FieldError>,
-) -> String {
-    let t = s.trim();
-    // Line breaks and tabs are text (a summary, a note); other control characters are not.
-    let control = t
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'));
-    if (required && t.is_empty()) || t.chars().count() > max || control {
-        let why = if required {
-            format!("required, at most {max} characters")
-        } else {
-            format!("at most {max} characters")
-        };
-        errs.push(FieldError::new(name, field::TEXT.code, why));
-    }
-    t.to_owned()
-}
-
 /// An instant the caller gives for something that happened: not in the future.
 pub(super) fn past(name: &str, at: i64, now: i64, errs: &mut Vec<FieldError>) {
     if at > now {
         errs.push(FieldError::new(name, field::TIME.code, "not in the future"));
-    }
-}
-
-fn no_errors(errs: Vec<FieldError>) -> Result<()> {
-    if errs.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::Validation(errs))
     }
 }
 
@@ -248,10 +216,10 @@ impl Cases<'_> {
             .await?;
         let now = self.now_us();
         let mut errs = Vec::new();
-        let title = text("title", &n.title, 100, true, &mut errs);
-        let cause = text("cause", &n.cause, 100, true, &mut errs);
-        let summary = text("summary", &n.summary, 2000, false, &mut errs);
-        let address = text("address", &n.address, 200, false, &mut errs);
+        let title = super::text(&mut errs, "title", &n.title, 1, 100);
+        let cause = super::text(&mut errs, "cause", &n.cause, 1, 100);
+        let summary = super::text(&mut errs, "summary", &n.summary, 0, 2000);
+        let address = super::text(&mut errs, "address", &n.address, 0, 200);
         if n.kind.is_none() {
             errs.push(FieldError::new(
                 "kind",
@@ -274,7 +242,7 @@ impl Cases<'_> {
         }
         let accepted_at = n.accepted_at.unwrap_or(now);
         past("accepted_at", accepted_at, now, &mut errs);
-        no_errors(errs)?;
+        crate::fields::no_errors(errs)?;
         let kind = n.kind.unwrap_or(CaseKind::Criminal);
 
         let org_id = n.org_id.clone().unwrap_or_else(|| who.org_id.clone());
@@ -458,9 +426,9 @@ impl Cases<'_> {
         let (_, place) = self.reach_case(who, ctx, id, Action::HandleCases).await?;
         let today = jingwu_core::calendar::local_date(self.now_us());
         let mut errs = Vec::new();
-        let name = text("name", &p.name, 50, true, &mut errs);
-        let address = text("address", &p.address, 200, false, &mut errs);
-        let note = text("note", &p.note, 500, false, &mut errs);
+        let name = super::text(&mut errs, "name", &p.name, 1, 50);
+        let address = super::text(&mut errs, "address", &p.address, 0, 200);
+        let note = super::text(&mut errs, "note", &p.note, 0, 500);
         let id_number = match rules::check_identity(p.id_kind, p.id_number.as_deref(), today) {
             Ok(n) => n,
             Err(e) => {
@@ -493,7 +461,7 @@ impl Cases<'_> {
                 ));
             }
         }
-        no_errors(errs)?;
+        crate::fields::no_errors(errs)?;
         self.k()
             .write(who, ctx, async |tx| {
                 let (c, _) = case_in(tx, id).await?;
@@ -541,7 +509,7 @@ impl Cases<'_> {
     ) -> Result<Step> {
         let (c, place) = self.reach_case(who, ctx, id, Action::HandleCases).await?;
         let mut errs = Vec::new();
-        let note = text("note", note, 500, false, &mut errs);
+        let note = super::text(&mut errs, "note", note, 0, 500);
         if kind.by_status() {
             errs.push(FieldError::new(
                 "kind",
@@ -555,7 +523,7 @@ impl Cases<'_> {
                 format!("not a step of a {} case", c.kind.label_en().to_lowercase()),
             ));
         }
-        no_errors(errs)?;
+        crate::fields::no_errors(errs)?;
         let document = match document {
             None => None,
             Some((name, data)) => Some(self.store_document(&name, data).await?),
@@ -650,28 +618,15 @@ impl Cases<'_> {
             .await?
             .ok_or(AppError::NotFound { what: "document" })?;
         drop(conn);
-        let path = self
-            .state()
-            .blobs
-            .object_path(&doc.sha256)
-            .map_err(|e| AppError::Internal(format!("document store: {e}")))?;
-        let read = tokio::task::spawn_blocking(move || {
-            std::fs::read(&path).map(|data| {
-                use sha2::Digest as _;
-                let actual = hex::encode(sha2::Sha256::digest(&data));
-                (actual, data)
-            })
-        })
-        .await
-        .map_err(|e| AppError::Internal(format!("document store: {e}")))?;
-        let (actual, data) = match read {
-            Ok((actual, data)) if actual == doc.sha256 => (actual, data),
+        let read = self.read_blob(&doc.sha256).await?;
+        let (data, actual) = match read {
+            Some((data, actual)) if actual == doc.sha256 => (data, actual),
             other => {
                 let found = match &other {
-                    Ok((actual, data)) => {
+                    Some((data, actual)) => {
                         serde_json::json!({ "sha256": actual, "bytes": data.len() })
                     }
-                    Err(e) => serde_json::json!({ "error": e.kind().to_string() }),
+                    None => serde_json::json!({ "error": "missing" }),
                 };
                 let detail = serde_json::json!({ "sha256": doc.sha256, "name": doc.name,
                     "found": found });
@@ -722,9 +677,9 @@ impl Cases<'_> {
     ) -> Result<CaseDeadlineView> {
         let (_, place) = self.reach_case(who, ctx, id, Action::HandleCases).await?;
         let mut errs = Vec::new();
-        let note = text("note", note, 500, false, &mut errs);
+        let note = super::text(&mut errs, "note", note, 0, 500);
         past("started_at", started_at, self.now_us(), &mut errs);
-        no_errors(errs)?;
+        crate::fields::no_errors(errs)?;
         let d = self
             .k()
             .write(who, ctx, async |tx| {
@@ -823,8 +778,8 @@ impl Cases<'_> {
     ) -> Result<CaseSummary> {
         let (_, place) = self.reach_case(who, ctx, id, Action::HandleCases).await?;
         let mut errs = Vec::new();
-        let reason = text("reason", reason, 500, false, &mut errs);
-        no_errors(errs)?;
+        let reason = super::text(&mut errs, "reason", reason, 0, 500);
+        crate::fields::no_errors(errs)?;
         let c = self
             .k()
             .write(who, ctx, async |tx| {

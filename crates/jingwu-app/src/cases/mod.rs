@@ -64,6 +64,35 @@ impl CasesState {
     }
 }
 
+/// A text field, trimmed, of `min..=max` characters; line breaks and tabs are text (a summary,
+/// a note), other control characters are not.
+pub(super) fn text(
+    errs: &mut Vec<crate::FieldError>,
+    name: &str,
+    v: &str,
+    min: usize,
+    max: usize,
+) -> String {
+    let t = v.trim();
+    let n = t.chars().count();
+    let control = t
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'));
+    if n < min || n > max || control {
+        let why = if min == 0 {
+            format!("at most {max} characters")
+        } else {
+            format!("required, {min} to {max} characters")
+        };
+        errs.push(crate::FieldError::new(
+            name,
+            jingwu_cases::error_codes::field::TEXT.code,
+            why,
+        ));
+    }
+    t.to_owned()
+}
+
 /// Law enforcement's use cases (see [`App::cases`]).
 #[derive(Clone, Copy)]
 pub struct Cases<'a> {
@@ -116,6 +145,17 @@ impl Cases<'_> {
             return e;
         }
         AppError::denied_object(d, object.0)
+    }
+
+    /// The stored bytes of a document or digital item and the SHA-256 they hash to now (read
+    /// and hashed off the async runtime); `None` when the file is missing.
+    async fn read_blob(&self, sha256: &str) -> crate::Result<Option<(Vec<u8>, String)>> {
+        let blobs = self.state().blobs.clone();
+        let sha256 = sha256.to_owned();
+        tokio::task::spawn_blocking(move || blobs.read_checked(&sha256))
+            .await
+            .map_err(|e| AppError::Internal(format!("blob store: {e}")))?
+            .map_err(|e| AppError::Internal(format!("blob store: {e}")))
     }
 
     /// Starts the background job (clock warnings and expiries).

@@ -16,7 +16,7 @@ use jingwu_store::cases as q;
 pub use jingwu_store::cases::{CaseLabel, FlaggedItem};
 
 use super::Cases;
-use super::files::{case_event, case_in, text};
+use super::files::{case_event, case_in};
 use crate::{AppError, FieldError, RequestCtx, Result};
 
 /// A running legal clock that has reached a warning or run out.
@@ -57,7 +57,7 @@ impl Cases<'_> {
             .reach_case(who, ctx, id, Action::SuperviseCases)
             .await?;
         let mut errs: Vec<FieldError> = Vec::new();
-        let body = text("text", text_in, 1000, true, &mut errs);
+        let body = super::text(&mut errs, "text", text_in, 1, 1000);
         if !errs.is_empty() {
             return Err(AppError::Validation(errs));
         }
@@ -128,7 +128,7 @@ impl Cases<'_> {
                 e => e,
             })?;
         let mut errs: Vec<FieldError> = Vec::new();
-        let answer = text("resolution", resolution, 1000, true, &mut errs);
+        let answer = super::text(&mut errs, "resolution", resolution, 1, 1000);
         if !errs.is_empty() {
             return Err(AppError::Validation(errs));
         }

@@ -149,6 +149,19 @@ impl BlobStore {
         }
     }
 
+    /// The stored bytes of `sha256` with the SHA-256 they hash to now (so a caller can tell a
+    /// file changed on disk); `None` when the file is missing.
+    pub fn read_checked(&self, sha256: &str) -> io::Result<Option<(Vec<u8>, String)>> {
+        match fs::read(self.object_path(sha256)?) {
+            Ok(data) => {
+                let actual = hex::encode(Sha256::digest(&data));
+                Ok(Some((data, actual)))
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Stores bytes directly under their digest (write temp + fsync + rename); returns the
     /// digest. Used for content that arrives whole (imports, tests).
     pub fn put(&self, data: &[u8]) -> io::Result<String> {
