@@ -58,11 +58,20 @@ impl PermitsFixture {
         &self.window[side(sc)]
     }
 
-    /// The office's first bookable slot.
+    /// The office's first bookable slot that starts an hour or more from now. Not the very
+    /// first: this matrix runs on the system clock, and a booking whose slot starts while the
+    /// matrix runs can no longer be cancelled, so the next fresh booking would be refused.
     pub async fn slot(&self, t: &TestApp, sc: Sc) -> String {
-        let today = jingwu_core::calendar::local_date(jingwu_core::timestamp_to_micros(t.now()));
+        let now = t.now();
+        let today = jingwu_core::calendar::local_date(jingwu_core::timestamp_to_micros(now));
         let slots = pf::slots(t, self.office(sc), ITEM, &today.to_string(), 2).await;
-        slots[0]["starts_at"].as_str().unwrap().to_owned()
+        let later = now + jiff::SignedDuration::from_hours(1);
+        slots
+            .iter()
+            .map(|s| s["starts_at"].as_str().unwrap())
+            .find(|s| s.parse::<jiff::Timestamp>().unwrap() >= later)
+            .expect("a slot an hour or more away within two days")
+            .to_owned()
     }
 
     /// A new appointment of the scope's citizen (a hold when `hold`), booked by the citizen;
