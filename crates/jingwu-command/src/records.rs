@@ -9,7 +9,7 @@ use jingwu_core::{
 
 use crate::incident::{AssignmentStatus, EventKind, IncidentStatus};
 use crate::taxonomy::{Category, Priority, Source, Subcategory};
-use crate::unit::{UnitKind, UnitStatus};
+use crate::unit::{TravelMode, UnitKind, UnitStatus};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Assignment {
@@ -231,6 +231,9 @@ pub struct Unit {
     pub incident_id: Option<IncidentId>,
     /// Usernames of the crew (stored as a JSON array).
     pub crew: Vec<String>,
+    pub travel_mode: TravelMode,
+    /// Equipment codes carried (free codes such as `shield`, `defibrillator`; a JSON array).
+    pub equipment: Vec<String>,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
     pub position_at: Option<i64>,

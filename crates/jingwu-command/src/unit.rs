@@ -42,6 +42,19 @@ use serde::Serialize;
 use crate::taxonomy::{Category, Priority, Subcategory};
 
 jingwu_core::text_enum! {
+    /// How a unit moves on the roads: its speeds and the roads it may use (the road engine's
+    /// travel modes). Set per unit; a new unit takes its kind's usual mode.
+    pub enum TravelMode: "travel mode" {
+        /// Cars and vans: car roads, one-way rules.
+        Car = "car" ("驾车", "Car"),
+        /// Motorcycles and e-bikes.
+        Motorbike = "motorbike" ("摩托/电动车", "Motorbike"),
+        /// On foot: footways and pedestrian streets too, one-way rules do not apply.
+        Foot = "foot" ("步行", "On foot"),
+    }
+}
+
+jingwu_core::text_enum! {
     /// What kind of force a unit is.
     pub enum UnitKind: "unit kind" {
         /// A patrol car with a crew of two or more.
@@ -54,6 +67,19 @@ jingwu_core::text_enum! {
         ArmedPatrolTeam = "armed_patrol_team" ("武装巡逻队", "Armed patrol team"),
         /// Traffic police unit.
         TrafficUnit = "traffic_unit" ("交警", "Traffic unit"),
+    }
+}
+
+impl UnitKind {
+    /// The travel mode a unit of this kind usually has.
+    pub fn usual_travel_mode(self) -> TravelMode {
+        match self {
+            UnitKind::FootPatrol => TravelMode::Foot,
+            UnitKind::Motorcycle => TravelMode::Motorbike,
+            UnitKind::PatrolCar | UnitKind::ArmedPatrolTeam | UnitKind::TrafficUnit => {
+                TravelMode::Car
+            }
+        }
     }
 }
 

@@ -286,6 +286,8 @@ fn unit(
         status_since: now,
         incident_id: None,
         crew: crew.to_vec(),
+        travel_mode: kind.usual_travel_mode(),
+        equipment: Vec::new(),
         lat: Some(pos.0),
         lon: Some(pos.1),
         position_at: Some(now),

@@ -12,7 +12,8 @@ use crate::scope::like_prefix;
 use crate::{Result, WriteTx};
 
 const UNIT_COLUMNS: &str = "u.id, u.call_sign, u.kind, u.org_id, u.status, u.status_since, \
-    u.incident_id, u.crew, u.lat, u.lon, u.position_at, u.created_at, o.path";
+    u.incident_id, u.crew, u.lat, u.lon, u.position_at, u.created_at, o.path, u.travel_mode, \
+    u.equipment";
 
 fn unit_from_row(r: &AnyRow) -> Result<ScopedUnit> {
     Ok(ScopedUnit {
@@ -25,6 +26,8 @@ fn unit_from_row(r: &AnyRow) -> Result<ScopedUnit> {
             status_since: r.try_get(5)?,
             incident_id: opt_id(r, 6)?,
             crew: crew_of(r.try_get(7)?)?,
+            travel_mode: code(r, 13)?,
+            equipment: string_list(r.try_get(14)?, "equipment list")?,
             lat: r.try_get(8)?,
             lon: r.try_get(9)?,
             position_at: r.try_get(10)?,
@@ -38,7 +41,8 @@ pub async fn insert_unit(db: &mut WriteTx, u: &Unit) -> Result<()> {
     let conn = db.raw();
     sqlx::query(
         "INSERT INTO units (id, call_sign, kind, org_id, status, status_since, incident_id, crew, \
-         lat, lon, position_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+         lat, lon, position_at, created_at, travel_mode, equipment) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
     )
     .bind(u.id.as_str())
     .bind(&u.call_sign)
@@ -52,6 +56,8 @@ pub async fn insert_unit(db: &mut WriteTx, u: &Unit) -> Result<()> {
     .bind(u.lon)
     .bind(u.position_at)
     .bind(u.created_at)
+    .bind(u.travel_mode.as_str())
+    .bind(crew_json(&u.equipment))
     .execute(conn)
     .await?;
     Ok(())
@@ -156,13 +162,18 @@ pub async fn set_unit_crew(db: &mut WriteTx, unit_id: &str, crew: &[String]) -> 
 }
 
 /// A crew as stored: a JSON array of usernames.
+/// A list of names (a crew, equipment codes) as the JSON array it is stored as.
 fn crew_json(crew: &[String]) -> String {
     serde_json::Value::from(crew.to_vec()).to_string()
 }
 
 fn crew_of(stored: String) -> Result<Vec<String>> {
+    string_list(stored, "crew list")
+}
+
+fn string_list(stored: String, what: &'static str) -> Result<Vec<String>> {
     serde_json::from_str(&stored).map_err(|_| crate::StoreError::UnknownCode {
-        what: "crew list",
+        what,
         value: stored,
     })
 }
