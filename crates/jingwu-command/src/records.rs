@@ -294,5 +294,12 @@ jingwu_core::text_enum! {
         Assignment = "assignment" ("派警指令", "Assignment"),
         /// The unit's incident was merged into another; it now serves that one.
         Reassigned = "reassigned" ("改派", "Reassigned"),
+        /// The unit was withdrawn from its incident (cancelled, or diverted: a divert is this
+        /// message followed by the new `assignment`).
+        Cancelled = "cancelled" ("撤回指令", "Cancelled"),
+        /// What the crew should know changed: location, address, category, priority, a note.
+        IncidentUpdated = "incident_updated" ("警情更新", "Incident updated"),
+        /// The incident the unit served was closed by the command room.
+        IncidentClosed = "incident_closed" ("警情办结", "Incident closed"),
     }
 }
