@@ -195,7 +195,16 @@ fn stored_codes_of_records_stay_the_same() {
             "case_opened"
         ]
     );
-    assert_eq!(codes::<MessageKind>(), ["assignment", "reassigned"]);
+    assert_eq!(
+        codes::<MessageKind>(),
+        [
+            "assignment",
+            "reassigned",
+            "cancelled",
+            "incident_updated",
+            "incident_closed"
+        ]
+    );
     assert_eq!(codes::<LayerKind>(), ["imported", "pushed", "live"]);
     assert_eq!(codes::<MediaKind>(), ["photo", "video"]);
 }
