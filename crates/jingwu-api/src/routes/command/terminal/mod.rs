@@ -172,7 +172,11 @@ impl Session {
             Ok(g) => g,
             Err(end) => return end,
         };
-        let mut watch = self.hub.watch(&self.app, &g.unit_id);
+        let mut watch = self.hub.watch(&self.app, &g.unit_id, &g.principal.user_id);
+        // A revocation between the greeting and the subscription would otherwise go unheard.
+        if let Err(end) = self.recheck_session(&mut g).await {
+            return end;
+        }
         // Subscribed first, then the backlog: whatever is appended meanwhile wakes `watch`.
         if let Err(end) = self.catch_up(&mut g, true).await {
             return end;
@@ -247,32 +251,45 @@ impl Session {
             return Err(self.fatal(e, "invalid_hello"));
         }
         // The officer must crew the unit, or a dispatcher have it in scope (else 404).
-        if let Err(e) = self
+        let head = match self
             .app
             .command()
-            .terminal_messages(&principal, &hello.unit_id, i64::MAX)
+            .terminal_log_head(&principal, &hello.unit_id)
             .await
         {
-            return Err(self.fatal(e.into(), "refused"));
-        }
+            Ok(head) => head,
+            Err(e) => return Err(self.fatal(e.into(), "refused")),
+        };
         let heartbeat_s = hello
             .heartbeat_s
             .unwrap_or(DEFAULT_HEARTBEAT_S)
             .clamp(1, 120);
         self.heartbeat = Duration::from_secs(heartbeat_s);
+        // A terminal ahead of the log would otherwise wait for sequence numbers the server
+        // hands out again: it is told, and takes the whole log afresh.
+        let ahead = hello.last_seq > head;
+        let resume_after = if ahead { 0 } else { hello.last_seq };
         let welcome = TerminalServerMessage::Welcome(Welcome {
             version: PROTOCOL_VERSION,
             unit_id: hello.unit_id.clone(),
             server_time: self.app.now().to_string(),
             heartbeat_s,
-            resume_after: hello.last_seq,
+            resume_after,
         });
         self.offer(&welcome)?;
+        if ahead {
+            metrics::counter!("jingwu_terminal_resync_total").increment(1);
+            self.offer(&TerminalServerMessage::Resync(Resync {
+                requested_after: hello.last_seq,
+                server_seq: head,
+                resume_after,
+            }))?;
+        }
         Ok(Greeted {
             principal,
             token,
             unit_id: hello.unit_id,
-            sent_seq: hello.last_seq,
+            sent_seq: resume_after,
         })
     }
 }
@@ -287,8 +304,17 @@ impl Session {
         loop {
             tokio::select! {
                 wake = watch.changed() => {
-                    let Some(scope) = wake else {
-                        return End::Drop;
+                    let scope = match wake {
+                        None => return End::Drop,
+                        Some(hub::Woken::Log(scope)) => scope,
+                        // Logout, revocation or a disabled account: this socket ends now if
+                        // its own session is among them.
+                        Some(hub::Woken::Revoked) => {
+                            if let Err(end) = self.recheck_session(g).await {
+                                return end;
+                            }
+                            continue;
+                        }
                     };
                     // One policy decision per event; after lost notifications (no scope) the
                     // re-read itself is authorized by the use case.
@@ -318,9 +344,10 @@ impl Session {
                         metrics::counter!("jingwu_terminal_dropped_total", "reason" => "silent").increment(1);
                         return End::Drop;
                     }
-                    // A revoked session ends the socket within one heartbeat.
-                    if let Err(e) = self.app.foundation().authenticate(&g.token).await {
-                        return self.fatal(e.into(), "unauthenticated");
+                    // A session revoked by another process (`jingwu user revoke`) ends the
+                    // socket within one heartbeat; in this one the hub says so at once.
+                    if let Err(end) = self.recheck_session(g).await {
+                        return end;
                     }
                     let ping = TerminalServerMessage::Ping(Ping { at: self.app.now().to_string() });
                     if let Err(end) = self.offer(&ping) {
@@ -328,6 +355,28 @@ impl Session {
                     }
                 }
             }
+        }
+    }
+
+    /// Re-reads the session behind the socket, as every HTTP request does: the principal is
+    /// refreshed (a changed role counts at once), a revoked or expired one ends the socket.
+    async fn recheck_session(&self, g: &mut Greeted) -> Result<(), End> {
+        self.session(g)
+            .await
+            .map_err(|(e, reason)| self.fatal(e, reason))
+    }
+
+    /// The session check itself: the refusal and the close reason when it fails.
+    async fn session(&self, g: &mut Greeted) -> Result<(), (ApiError, &'static str)> {
+        match self.app.foundation().authenticate(&g.token).await {
+            Ok(p) => {
+                g.principal = p;
+                Ok(())
+            }
+            Err(e @ AppError::Store(_)) | Err(e @ AppError::Internal(_)) => {
+                Err((e.into(), "internal"))
+            }
+            Err(e) => Err((e.into(), "unauthenticated")),
         }
     }
 
@@ -371,6 +420,17 @@ impl Session {
     }
 
     async fn command(&mut self, g: &mut Greeted, cmd: TerminalClientMessage) -> Result<(), End> {
+        // Every command is checked against the session first, so a revoked account cannot act
+        // even when its revocation came from another process.
+        if let Some(id) = command_id(&cmd)
+            && let Err((e, reason)) = self.session(g).await
+        {
+            // The refusal answers the command, then the socket ends.
+            return match self.reply_error(Some(id.to_string()), e) {
+                Ok(()) => Err(End::Close(reason)),
+                Err(end) => Err(end),
+            };
+        }
         let (id, outcome) = match cmd {
             TerminalClientMessage::Hello(_) => {
                 let e = ApiError::new(
