@@ -292,3 +292,42 @@ async fn a_unit_lists_only_the_statuses_its_terminal_may_set_next() {
         [("on_scene".into(), false), ("available".into(), true)]
     );
 }
+
+/// Opens the socket as a browser page does: the session cookie, and the page's `Origin`.
+async fn connect_as_page(addr: std::net::SocketAddr, token: &str, origin: &str) -> Terminal {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let mut req = format!("ws://{addr}/api/v1/terminal/ws")
+        .into_client_request()
+        .unwrap();
+    let h = req.headers_mut();
+    h.insert("cookie", format!("jingwu_session={token}").parse().unwrap());
+    h.insert("origin", origin.parse().unwrap());
+    let (ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
+    Terminal { ws }
+}
+
+#[tokio::test]
+async fn the_browser_terminal_signs_in_with_its_cookie_from_its_own_origin_only() {
+    let t = TestApp::empty().with_roads().build().await;
+    let addr = t.serve().await;
+    let dispatcher = t.login("dispatcher").await;
+    let officer = t.login("officer").await;
+    let unit_id = cmd::unit_id(&t, &dispatcher, "鼓楼巡01").await;
+    let hello = json!({"type": "hello", "version": 1, "unit_id": unit_id, "last_seq": 0});
+
+    let mut page = connect_as_page(addr, &officer, &format!("http://{addr}")).await;
+    page.send(hello.clone()).await;
+    assert_eq!(page.next().await["type"], "welcome");
+    let r = page
+        .command(json!({"type": "status", "id": "p1", "status": "busy"}))
+        .await;
+    assert_eq!(r["result"]["status"], "busy", "{r}");
+
+    // Another site's page carries the cookie too, but not the origin.
+    let mut foreign = connect_as_page(addr, &officer, "https://evil.example").await;
+    foreign.send(hello).await;
+    assert_eq!(
+        told_and_closed(&mut foreign).await["code"],
+        "unauthenticated"
+    );
+}

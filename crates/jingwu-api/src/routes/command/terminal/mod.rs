@@ -41,7 +41,8 @@ const BACKLOG_GRACE: Duration = Duration::from_secs(5);
 const MAX_FRAME: usize = crate::MAX_JSON_BODY;
 
 /// Terminal session over WebSocket, protocol version 1. The upgrade request may carry
-/// `Authorization: Bearer <token>`; otherwise the token goes in the first frame, `hello`.
+/// `Authorization: Bearer <token>`, or (the browser terminal) the session cookie with an
+/// `Origin` of this server; otherwise the token goes in the first frame, `hello`.
 /// Frames are the JSON objects `TerminalClientMessage` (terminal → server) and
 /// `TerminalServerMessage` (server → terminal) described in the schemas.
 #[utoipa::path(get, path = "/api/v1/terminal/ws", tag = "terminal", security((), ("bearer" = [])),
@@ -63,8 +64,9 @@ pub async fn terminal_ws(
             format!("this endpoint speaks the terminal protocol over WebSocket: {r}"),
         )
     })?;
-    // Only a bearer header: a cookie would let any web page open a socket in the user's name.
-    let header_auth = match bearer(&headers) {
+    // A bearer header, or the page's session cookie from our own origin only: a cookie sent
+    // with another site's upgrade would let that page open a socket in the user's name.
+    let header_auth = match bearer(&headers).or_else(|| same_origin_cookie(&headers)) {
         Some(token) => {
             let principal = s.app.foundation().authenticate(&token).await?;
             Some((principal, token))
@@ -82,6 +84,18 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
     let (scheme, token) = v.split_once(' ')?;
     let token = token.trim();
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_string())
+}
+
+/// The session cookie of an upgrade whose `Origin` is this server's own (the browser
+/// terminal); `None` for any other origin or none at all.
+fn same_origin_cookie(headers: &HeaderMap) -> Option<String> {
+    let origin = headers.get(header::ORIGIN)?.to_str().ok()?;
+    let host = headers.get(header::HOST)?.to_str().ok()?;
+    let (_, origin_host) = origin.split_once("://")?;
+    if !origin_host.eq_ignore_ascii_case(host) {
+        return None;
+    }
+    crate::extract::session_cookie(headers).filter(|t| !t.is_empty())
 }
 
 /// How a session ended.
