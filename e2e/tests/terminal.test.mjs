@@ -127,7 +127,7 @@ test('the terminal follows its job live over the socket', async (t) => {
     const r = await call(desk, 'POST', `/api/v1/units/${unit.id}/status`, { status: 'available', reason: '改派其他警力' });
     assert.equal(r.status, 200, JSON.stringify(r.body));
     await phone.locator('[data-testid=a-none]').waitFor();
-    await phone.locator('[data-testid=unit-status]', { hasText: '空闲' }).waitFor();
+    await phone.locator('[data-testid=unit-status]', { hasText: '可用' }).waitFor();
     assert.equal(await enabled(phone, 'b-enroute'), false);
   });
 
