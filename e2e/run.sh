@@ -72,7 +72,8 @@ until node -e 'fetch(process.argv[1]).then(r=>process.exit(r.ok?0:1),()=>process
 done
 
 status=0
-JINGWU_BASE_URL="$BASE" node --test e2e/tests/ || status=$?
+# E2E_TESTS names test files to run alone (default: all of e2e/tests/).
+JINGWU_BASE_URL="$BASE" node --test ${E2E_TESTS:-e2e/tests/} || status=$?
 if (( status != 0 )); then
   echo "e2e: tests failed; last lines of the server log:" >&2
   tail -n 50 "$TMP/server.log" >&2

@@ -142,8 +142,8 @@ code_schema!(
         .chain(PROBLEM_REGISTRIES.iter().flat_map(|r| r.iter()).map(|p| p.code)));
 code_schema!(
     StatsGroupBySchema = "StatsGroupBy",
-    "How incident statistics are grouped (`day` in China Standard Time).",
-    ["station", "category", "priority", "day"]
+    "How incident statistics are grouped (`day` and `week`, Monday to Sunday, in China Standard Time; `district`: the district bureau above the owning station).",
+    ["station", "category", "priority", "day", "week", "district"]
 );
 code_schema!(
     CategorySchema = "Category",

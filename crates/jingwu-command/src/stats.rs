@@ -385,26 +385,57 @@ pub fn compliance_gaps(rule: &ComplianceRule, report: &ClosingReport) -> Vec<Com
     gaps
 }
 
-/// 规范率: among **closed** incidents, how many have no compliance gap.
+/// 规范率: among **closed** incidents, how many have no compliance gap, and which rule failed
+/// how often (an incident may fail several, so the failures can add up to more than
+/// `closed − compliant`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct ComplianceSummary {
     pub closed: u64,
     pub compliant: u64,
     /// compliant / closed as a percentage (0–100); `None` when nothing was closed.
     pub rate_pct: Option<f64>,
+    pub failures: RuleFailures,
+}
+
+/// How many closed incidents each rule of the [`ComplianceRule`] failed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct RuleFailures {
+    pub missing_result_code: u64,
+    pub result_text_too_short: u64,
+    pub missing_scene_photos: u64,
+    pub missing_arrival: u64,
+}
+
+impl RuleFailures {
+    fn count(&mut self, gap: &ComplianceGap) {
+        match gap {
+            // Only closed incidents are counted, so this gap never occurs here.
+            ComplianceGap::NotClosed => {}
+            ComplianceGap::MissingResultCode => self.missing_result_code += 1,
+            ComplianceGap::ResultTextTooShort { .. } => self.result_text_too_short += 1,
+            ComplianceGap::MissingScenePhotos { .. } => self.missing_scene_photos += 1,
+            ComplianceGap::MissingArrival => self.missing_arrival += 1,
+        }
+    }
 }
 
 pub fn compliance(rule: &ComplianceRule, reports: &[ClosingReport]) -> ComplianceSummary {
-    let closed: Vec<&ClosingReport> = reports.iter().filter(|r| r.closed).collect();
-    let compliant = closed
-        .iter()
-        .filter(|r| compliance_gaps(rule, r).is_empty())
-        .count() as u64;
-    let n = closed.len() as u64;
+    let mut compliant = 0;
+    let mut closed = 0;
+    let mut failures = RuleFailures::default();
+    for r in reports.iter().filter(|r| r.closed) {
+        closed += 1;
+        let gaps = compliance_gaps(rule, r);
+        if gaps.is_empty() {
+            compliant += 1;
+        }
+        gaps.iter().for_each(|g| failures.count(g));
+    }
     ComplianceSummary {
-        closed: n,
+        closed,
         compliant,
-        rate_pct: (n > 0).then(|| 100.0 * compliant as f64 / n as f64),
+        rate_pct: (closed > 0).then(|| 100.0 * compliant as f64 / closed as f64),
+        failures,
     }
 }
 

@@ -125,6 +125,14 @@ impl UnitStatus {
             .filter(move |t| t.from == self)
             .map(|t| t.to)
     }
+
+    /// The edges `actor` may take next from here, with what each requires (a reason for a
+    /// cancellation): what a terminal offers as its next buttons, so the rules stay here.
+    pub fn next_for(self, actor: Actor) -> impl Iterator<Item = &'static Transition> {
+        TRANSITIONS.iter().filter(move |t| {
+            t.from == self && (t.requires != Requirement::Dispatcher || actor == Actor::Dispatcher)
+        })
+    }
 }
 
 jingwu_core::text_enum! {

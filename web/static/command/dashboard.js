@@ -1,9 +1,15 @@
-// 110 dashboard: statistics from /api/v1/stats/incidents drawn as plain SVG bar charts.
-import { boot, api, t, $, make, toast, errorText, mmss } from '../js/shell.js';
+// 110 dashboard: statistics from /api/v1/stats/incidents drawn as plain SVG bar charts —
+// the period's figures, the trend per day or week, a breakdown by category, district or
+// station, and the compliance rate explained rule by rule; every table exports as CSV with
+// the same query. The scope is the caller's own org (the API's default), so a district
+// dispatcher opens on their district.
+import { boot, api, t, $, make, toast, errorText, mmss, currentLang, label } from '../js/shell.js';
+import { loadTaxonomy, taxLabel } from './taxonomy.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const me = await boot(['dispatcher', 'legal_supervisor']);
-let stats = null;
+let stats = null; // the breakdown (its total is the period's)
+let trend = null; // the same period per day or week
 
 function svg(tag, attrs, text) {
   const n = document.createElementNS(SVG, tag);
@@ -103,7 +109,7 @@ function render() {
       legend([[t('dash.count'), '#1a5fb4'], [t('dash.closed'), '#26a269']]),
       bars(
         groups.map((g) => ({
-          label: g.label,
+          label: groupLabel(stats.group_by, g),
           values: [
             { value: g.count, colour: '#1a5fb4' },
             { value: g.closed, colour: '#26a269' },
@@ -113,14 +119,102 @@ function render() {
       ),
     );
   }
+  renderTrend();
+  renderCompliance();
 }
 
-async function load() {
+/** A group's name in the page's language (categories from the dictionary). */
+function groupLabel(groupBy, g) {
+  if (groupBy === 'category') return taxLabel('cat', g.key);
+  if (groupBy === 'priority') return label('priority', g.key);
+  return g.label;
+}
+
+/** Per day or week: how many incidents, and how fast the first unit arrived (P50 / P90). */
+function renderTrend() {
+  const rows = trend ? trend.groups : [];
+  const count = $('trend-count');
+  const times = $('trend-times');
+  if (!rows.length) {
+    count.replaceChildren(make('p', 'muted', t('dash.no_data')));
+    times.replaceChildren();
+    return;
+  }
+  const maxCount = Math.max(1, ...rows.map((g) => g.count));
+  count.replaceChildren(
+    legend([[t('dash.count'), '#1a5fb4'], [t('dash.closed'), '#26a269']]),
+    bars(
+      rows.map((g) => ({
+        label: g.key,
+        values: [
+          { value: g.count, colour: '#1a5fb4' },
+          { value: g.closed, colour: '#26a269' },
+        ],
+      })),
+      { max: maxCount },
+    ),
+  );
+  const timeRows = rows.map((g) => ({
+    label: g.key,
+    values: [
+      { value: minutes(g.response_p50_s), colour: '#1a5fb4', text: mmss(g.response_p50_s) },
+      { value: minutes(g.response_p90_s), colour: '#e66100', text: mmss(g.response_p90_s) },
+    ],
+  }));
+  const maxMin = Math.max(1, ...timeRows.flatMap((r) => r.values.map((v) => v.value || 0)));
+  times.replaceChildren(legend([[t('dash.p50'), '#1a5fb4'], [t('dash.p90'), '#e66100']]), bars(timeRows, { max: maxMin }));
+}
+
+/** The compliance rate with its reasons: how many closed incidents failed each rule. */
+function renderCompliance() {
+  const c = stats.total.compliance;
+  const rule = stats.compliance_rule;
+  const box = $('compliance');
+  const head = make(
+    'p',
+    null,
+    c.rate_pct == null
+      ? t('dash.no_data')
+      : t('dash.compliance_line', { rate: c.rate_pct.toFixed(0), compliant: c.compliant, closed: c.closed }),
+  );
+  const cats = rule.photo_categories.map((k) => taxLabel('cat', k)).join(currentLang() === 'en' ? ', ' : '、');
+  // Each rule: its count, its full wording (listed) and a short name (the chart's label).
+  const rules = [
+    ['missing_scene_photos', t('dash.rule_photos', { n: rule.min_scene_photos, cats })],
+    ['result_text_too_short', t('dash.rule_text', { n: rule.min_result_text_chars })],
+    ['missing_result_code', t('dash.rule_code')],
+    ['missing_arrival', t('dash.rule_arrival')],
+  ];
+  const list = make('ul', 'rule-list');
+  list.dataset.testid = 'compliance-rules';
+  for (const [k, text] of rules) {
+    const li = make('li', null, `${text}: `);
+    li.dataset.rule = k;
+    li.append(make('strong', null, String(c.failures[k])));
+    list.append(li);
+  }
+  const rows = rules.map(([k]) => ({ label: t(`dash.rule_name.${k}`), values: [{ value: c.failures[k], colour: '#c01c28' }] }));
+  box.replaceChildren(head, list, bars(rows, { max: Math.max(1, c.closed) }));
+}
+
+/** The query of what is shown, for the API and its CSV export. */
+function query(groupBy) {
   const days = Number($('period').value);
   const to = new Date();
   const from = new Date(to.getTime() - days * 86400_000);
+  return `from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}&group_by=${groupBy}`;
+}
+
+async function load() {
+  const by = $('breakdown').value;
+  const step = $('trend-step').value;
   try {
-    stats = await api('GET', `/api/v1/stats/incidents?from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}`);
+    [stats, trend] = await Promise.all([
+      api('GET', `/api/v1/stats/incidents?${query(by)}`),
+      api('GET', `/api/v1/stats/incidents?${query(step)}`),
+    ]);
+    $('export-breakdown').href = `/api/v1/stats/incidents.csv?${query(by)}`;
+    $('export-trend').href = `/api/v1/stats/incidents.csv?${query(step)}`;
     render();
     document.body.dataset.ready = '1';
   } catch (err) {
@@ -129,7 +223,13 @@ async function load() {
 }
 
 if (me) {
-  $('period').addEventListener('change', load);
+  const org = me.org || {};
+  $('scope').textContent = t('dash.scope', { org: currentLang() === 'en' ? org.name_en : org.name_zh });
+  // A city room looks at its districts first; a district room at its stations.
+  $('breakdown').value = org.kind === 'city' ? 'district' : 'station';
+  for (const id of ['period', 'breakdown', 'trend-step']) $(id).addEventListener('change', load);
+  // Without the taxonomy, categories show as their codes.
+  await loadTaxonomy().catch(() => null);
   document.addEventListener('langchange', render);
   await load();
   setInterval(load, 60_000);

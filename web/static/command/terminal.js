@@ -1,22 +1,30 @@
-// Officer terminal (警务终端), phone-sized: the crew's unit, its current assignment with map
-// and route, progress buttons, closing with a result, resumable scene media upload, history.
-// Assignments arrive through the unit's durable message log, polled by sequence number (the
-// last one seen is kept in localStorage); server-sent events only make it poll at once.
+// Officer terminal (警务终端), phone-first: the crew's unit, its current job with map, route,
+// tap-to-call and hand-off to the phone's navigation, the next valid step, closing with a
+// result, resumable scene media upload with thumbnails, and the message history.
+// Everything the command room sends arrives over the terminal WebSocket protocol (the same as
+// the native terminals'), resumed from the last sequence kept in localStorage; status changes
+// and acknowledgements go over the socket too. What the job and the unit are is always read
+// back from the API (the message log says *that* something changed), so a closed or withdrawn
+// job is never shown as the current one. The event stream only says "look now" for changes
+// that are not messages to the crew.
 import { boot, api, t, $, make, toast, errorText, clock, mmss, label, ApiError } from '../js/shell.js';
 import { createMap, unitIcon, incidentStyle, routeLine } from './mapkit.js';
 import { loadTaxonomy, taxLabel } from './taxonomy.js';
+import { TerminalSocket } from './terminal-socket.js';
 
 const L = window.L;
-const POLL_MS = 3000;
 const CHUNK = 64 * 1024;
 const me = await boot(['officer', 'dispatcher']);
 
 let unit = null;
-let detail = null; // the current incident's detail
+let detail = null; // the current job's incident detail (never a closed one)
+let socket = null;
 let tmap = null;
 let mapLayers = null;
 let routeLayer = null;
 let routeKey = '';
+let framedKey = '';
+let following = true; // the map follows the unit until the user pans it
 let seqKey = '';
 let history = [];
 
@@ -37,27 +45,59 @@ function saveState(seq) {
     localStorage.setItem(seqKey, String(seq));
     localStorage.setItem(`${seqKey}.history`, JSON.stringify(history.slice(-50)));
   } catch {
-    // Storage off: this page still works, it just re-reads messages next time.
+    // Storage off: this page still works, it just takes the log again next time.
   }
 }
 
 function lastSeq() {
   const v = Number(localStorage.getItem(seqKey));
-  return Number.isFinite(v) ? v : 0;
+  return Number.isFinite(v) && v >= 0 ? v : 0;
+}
+
+/** The text fields of a message body, whatever kind it is (ids left out). */
+function bodyTexts(b) {
+  const out = [];
+  const walk = (obj, prefix) => {
+    for (const [k, v] of Object.entries(obj || {})) {
+      if (k === 'type' || k.endsWith('_id') || k === 'id') continue;
+      if (typeof v === 'string' || typeof v === 'number') out.push(`${prefix}${k}: ${v}`);
+      else if (v && typeof v === 'object' && !Array.isArray(v)) walk(v, `${prefix}${k}.`);
+    }
+  };
+  walk(b, '');
+  return out;
+}
+
+/** One line about a message: what the crew needs to read. */
+function describe(m) {
+  const b = m.body || {};
+  const kind = label('term.kind', m.kind);
+  if (m.kind === 'assignment') return [kind, b.number, taxLabel('sub', b.subcategory), b.address].filter(Boolean).join(' · ');
+  const reason = b.reason || b.note || b.result_text;
+  const texts = reason ? [reason] : bodyTexts(b);
+  return [kind, b.number, ...texts].filter(Boolean).join(' · ');
 }
 
 function renderHistory() {
   const ul = $('history');
   ul.replaceChildren();
-  for (const m of [...history].reverse()) {
-    const b = m.body || {};
-    const what = b.type === 'assignment' ? [b.number, taxLabel('sub', b.subcategory), b.address].filter(Boolean).join(' · ') : m.kind;
-    ul.append(make('li', null, `${clock(m.at)} ${what}`));
-  }
+  for (const m of [...history].reverse()) ul.append(make('li', null, `${clock(m.at)} ${describe(m)}`));
+}
+
+/** A notice the crew must see until the next one: withdrawn, updated, closed. */
+function notice(m) {
+  const box = $('notice');
+  box.hidden = false;
+  box.className = `alert notice is-${m.kind}`;
+  box.replaceChildren(make('strong', null, label('term.kind', m.kind)));
+  const b = m.body || {};
+  const lines = m.kind === 'incident_updated' ? bodyTexts(b) : [b.reason || b.note || b.result_text || bodyTexts(b).join(' · ')];
+  for (const line of lines.filter(Boolean)) box.append(make('p', null, line));
 }
 
 function renderUnit() {
   $('unit-name').textContent = unit.call_sign;
+  $('unit-kind-label').textContent = t(unit.kind === 'foot_patrol' ? 'term.unit_foot' : 'term.unit');
   const st = $('unit-status');
   st.textContent = label('unit_status', unit.status);
   st.className = `status-badge is-${unit.status}`;
@@ -67,14 +107,28 @@ function myAssignment() {
   return detail ? detail.assignments.find((a) => a.unit_id === unit.id) : null;
 }
 
+/** Only what the status machine allows next (served with the unit) is enabled. */
 function renderButtons() {
   const a = myAssignment();
-  const s = unit.status;
-  const open = detail && detail.incident.status !== 'closed';
-  $('b-ack').disabled = !(open && a && a.status === 'dispatched');
-  $('b-enroute').disabled = !(open && s === 'dispatched');
-  $('b-onscene').disabled = !(open && (s === 'en_route' || s === 'dispatched'));
-  $('b-close').disabled = !(open && s === 'on_scene');
+  const next = new Set((unit.next_statuses || []).filter((n) => !n.reason_required).map((n) => n.status));
+  const buttons = {
+    'b-ack': Boolean(a && a.status === 'dispatched' && !a.acknowledged_at),
+    'b-enroute': next.has('en_route'),
+    'b-onscene': next.has('on_scene'),
+    'b-close': unit.status === 'on_scene',
+  };
+  let marked = false;
+  for (const [id, on] of Object.entries(buttons)) {
+    const b = $(id);
+    b.disabled = !on;
+    // The first enabled step is the one to take now.
+    b.classList.toggle('is-next', on && !marked);
+    if (on) marked = true;
+  }
+}
+
+function frame(points) {
+  tmap.fitBounds(L.latLngBounds(points).pad(0.4), { maxZoom: 16 });
 }
 
 async function drawMap() {
@@ -83,6 +137,11 @@ async function drawMap() {
     tmap = createMap('tmap', { center: [i.lat, i.lon], zoom: 15 });
     mapLayers = L.layerGroup().addTo(tmap);
     routeLayer = L.layerGroup().addTo(tmap);
+    // A pan by the user stops the following until "re-centre".
+    tmap.on('dragstart', () => {
+      following = false;
+      $('b-recenter').hidden = false;
+    });
   }
   mapLayers.clearLayers();
   L.circleMarker([i.lat, i.lon], incidentStyle(i)).addTo(mapLayers);
@@ -91,12 +150,25 @@ async function drawMap() {
     L.marker([unit.lat, unit.lon], { icon: unitIcon(unit), keyboard: false }).addTo(mapLayers);
     pts.push([unit.lat, unit.lon]);
   }
-  tmap.fitBounds(L.latLngBounds(pts).pad(0.4), { maxZoom: 16 });
+  // Framed again only when the job or the unit's place changed, and only while following.
   const key = `${i.id}:${unit.lat}:${unit.lon}`;
-  if (i.status === 'closed') {
+  if (following && key !== framedKey) {
+    framedKey = key;
+    frame(pts);
+  }
+  $('b-recenter').onclick = () => {
+    following = true;
+    $('b-recenter').hidden = true;
+    framedKey = key;
+    frame(pts);
+  };
+  // A route only while getting there.
+  const going = unit.status === 'dispatched' || unit.status === 'en_route';
+  if (!going || unit.lat == null) {
     routeLayer.clearLayers();
     routeKey = '';
-  } else if (unit.lat != null && key !== routeKey) {
+    $('a-route').textContent = '';
+  } else if (key !== routeKey) {
     routeKey = key;
     const r = await routeLine([unit.lat, unit.lon], [i.lat, i.lon]);
     if (r && routeKey === key) {
@@ -107,104 +179,169 @@ async function drawMap() {
   }
 }
 
+function renderContact(i) {
+  const caller = $('a-caller');
+  caller.replaceChildren(document.createTextNode(`${t('term.caller')}: ${i.caller_name || ''} `));
+  if (i.caller_phone) {
+    const tel = make('a', 'btn btn-secondary', `${t('term.call')} ${i.caller_phone}`);
+    tel.href = `tel:${String(i.caller_phone).replace(/[^0-9+]/g, '')}`;
+    tel.dataset.testid = 'a-call';
+    caller.append(tel);
+  }
+  const nav = $('a-nav');
+  const q = encodeURIComponent(i.address || i.number || '');
+  nav.href = `geo:${i.lat},${i.lon}?q=${i.lat},${i.lon}(${q})`;
+}
+
+async function renderThumbs(id) {
+  const box = $('thumbs');
+  let items = [];
+  try {
+    items = await api('GET', `/api/v1/incidents/${id}/media`);
+  } catch {
+    items = [];
+  }
+  if (!detail || detail.incident.id !== id) return;
+  box.replaceChildren();
+  for (const m of items) {
+    const a = make('a', 'thumb');
+    a.href = m.url;
+    a.target = '_blank';
+    a.rel = 'noopener';
+    if (m.kind === 'photo') {
+      const img = make('img');
+      img.src = m.url;
+      img.alt = m.file_name;
+      img.loading = 'lazy';
+      a.append(img);
+    } else {
+      a.append(make('span', 'thumb-video', m.file_name));
+    }
+    box.append(a);
+  }
+}
+
 async function renderAssignment() {
   const has = Boolean(detail);
   $('a-none').hidden = has;
   $('a-body').hidden = !has;
   $('upload-box').hidden = !has;
+  renderButtons();
   if (!has) return;
   const i = detail.incident;
   $('a-title').textContent = `${i.number} · ${taxLabel('sub', i.subcategory)} · ${label('priority', i.priority)}`;
   $('a-where').textContent = i.address;
   $('a-desc').textContent = i.description;
-  $('a-caller').textContent = `${t('term.caller')}: ${i.caller_name} ${i.caller_phone}`;
+  renderContact(i);
   const st = $('a-status');
   st.textContent = label('incident_status', i.status);
   st.className = `status-badge is-${i.status}`;
-  renderButtons();
   await drawMap();
 }
 
-let currentIncident = null;
+/** Re-reads the unit and its job; the job is only ever the unit's open incident. */
 async function refresh() {
   unit = await api('GET', `/api/v1/units/${unit.id}`);
   renderUnit();
-  // The unit's incident, or the one we were on until it is closed and acknowledged.
-  const id = unit.incident_id || currentIncident;
-  if (id) {
+  const before = detail ? detail.incident.id : null;
+  detail = null;
+  if (unit.incident_id) {
     try {
-      detail = await api('GET', `/api/v1/incidents/${id}`);
-      currentIncident = detail.incident.status === 'closed' && !unit.incident_id ? currentIncident : id;
+      const d = await api('GET', `/api/v1/incidents/${unit.incident_id}`);
+      if (d.incident.status !== 'closed') detail = d;
     } catch {
       detail = null;
     }
-  } else {
-    detail = null;
+  }
+  if (detail && detail.incident.id !== before) {
+    following = true;
+    $('b-recenter').hidden = true;
   }
   await renderAssignment();
+  if (detail) await renderThumbs(detail.incident.id);
 }
 
-let timer = null;
-let polling = false;
+let refreshing = null;
 let again = false;
-
-function schedule(ms) {
-  clearTimeout(timer);
-  timer = setTimeout(poll, ms);
-}
-
-async function poll() {
-  // One poll at a time, so a message is never taken twice.
-  if (polling) {
+/** One refresh at a time; changes meanwhile cause one more. */
+async function refreshSoon() {
+  if (refreshing) {
     again = true;
-    return;
+    return refreshing;
   }
-  polling = true;
-  try {
-    const msgs = await api('GET', `/api/v1/units/${unit.id}/messages?after=${lastSeq()}`);
-    if (msgs.length) {
-      for (const m of msgs) {
-        history.push(m);
-        if (m.body && m.body.type === 'assignment') {
-          currentIncident = m.body.incident_id;
-          toast(t('term.new_assignment', { number: m.body.number }));
-        }
-      }
-      saveState(msgs[msgs.length - 1].seq);
-      renderHistory();
+  refreshing = (async () => {
+    try {
+      do {
+        again = false;
+        await refresh();
+      } while (again);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) window.location.replace('/login');
+    } finally {
+      refreshing = null;
     }
-    await refresh();
-  } catch (err) {
-    if (err instanceof ApiError && err.status === 401) window.location.replace('/login');
-  } finally {
-    polling = false;
-    schedule(again ? 0 : POLL_MS);
-    again = false;
-  }
+  })();
+  return refreshing;
 }
 
-/** Server-sent events only say "look now"; the message log stays the source of truth. */
+function onMessage(m) {
+  if (m.seq <= lastSeq()) return;
+  history.push(m);
+  saveState(m.seq);
+  renderHistory();
+  const b = m.body || {};
+  if (m.kind === 'assignment') {
+    $('notice').hidden = true;
+    toast(t('term.new_assignment', { number: b.number || '' }));
+  } else {
+    notice(m);
+    toast(describe(m));
+  }
+  refreshSoon();
+}
+
+/**
+ * Changes made in the command room that are not messages to the crew (a dispatcher sets the
+ * unit's status, the incident is edited) only say "look now"; nothing is polled.
+ */
 function listen() {
   const source = new EventSource('/api/v1/events');
-  source.addEventListener('terminal', (ev) => {
-    if (JSON.parse(ev.data).unit_id === unit.id) schedule(0);
-  });
   source.addEventListener('unit', (ev) => {
-    if (JSON.parse(ev.data).unit_id === unit.id) schedule(0);
+    if (JSON.parse(ev.data).unit_id === unit.id) refreshSoon();
   });
   source.addEventListener('incident', (ev) => {
-    if (detail && JSON.parse(ev.data).incident_id === detail.incident.id) schedule(0);
+    if (detail && JSON.parse(ev.data).incident_id === detail.incident.id) refreshSoon();
   });
 }
 
-async function act(fn) {
+function onResync() {
+  // The server's log is behind what this phone kept: take it again from the start.
+  history = [];
+  saveState(0);
+  renderHistory();
+}
+
+function onState(online) {
+  const c = $('conn');
+  c.dataset.state = online ? 'online' : 'offline';
+  c.textContent = t(online ? 'term.online' : 'term.offline');
+  if (online) refreshSoon();
+}
+
+function onFatal(err) {
+  if (err.code === 'unauthenticated') window.location.replace('/login');
+  else toast(err.detail || err.code, 'error');
+}
+
+/** A command over the socket; the toast says what happened. */
+async function act(frame, doneKey) {
   try {
-    await fn();
-    toast(t('term.done'));
+    await socket.command(frame);
+    toast(t(doneKey));
   } catch (err) {
-    toast(errorText(err), 'error');
+    toast(err.code === 'offline' ? t('term.offline') : err.detail || err.code, 'error');
   }
-  await refresh();
+  await refreshSoon();
 }
 
 // ---------- media upload: chunked, each chunk with its SHA-256, resumable ----------
@@ -271,6 +408,7 @@ async function upload(ev) {
     bar.value = 100;
     status.textContent = t('term.uploaded', { name: file.name });
     $('u-file').value = '';
+    if (detail) await renderThumbs(detail.incident.id);
   } catch (err) {
     status.textContent = errorText(err);
   }
@@ -288,23 +426,22 @@ if (me) {
     renderHistory();
     renderUnit();
     $('b-ack').addEventListener('click', () =>
-      act(() => api('POST', `/api/v1/units/${unit.id}/acknowledge`, { incident_id: detail.incident.id })),
+      act({ type: 'ack_assignment', incident_id: detail.incident.id }, 'term.done_ack'),
     );
-    $('b-enroute').addEventListener('click', () => act(() => api('POST', `/api/v1/units/${unit.id}/status`, { status: 'en_route' })));
-    $('b-onscene').addEventListener('click', () => act(() => api('POST', `/api/v1/units/${unit.id}/status`, { status: 'on_scene' })));
+    $('b-enroute').addEventListener('click', () => act({ type: 'status', status: 'en_route' }, 'term.done_en_route'));
+    $('b-onscene').addEventListener('click', () => act({ type: 'status', status: 'on_scene' }, 'term.done_on_scene'));
     $('b-close').addEventListener('click', () => {
       $('close-form').hidden = false;
       $('c-text').focus();
     });
     $('close-form').addEventListener('submit', (ev) => {
       ev.preventDefault();
-      act(async () => {
-        await api('POST', `/api/v1/incidents/${detail.incident.id}/close`, {
-          result_code: $('c-code').value,
-          result_text: $('c-text').value.trim(),
-        });
-        $('close-form').hidden = true;
-        $('c-text').value = '';
+      const frame = { type: 'close', incident_id: detail.incident.id, result_code: $('c-code').value, result_text: $('c-text').value.trim() };
+      act(frame, 'term.done_close').then(() => {
+        if (!detail) {
+          $('close-form').hidden = true;
+          $('c-text').value = '';
+        }
       });
     });
     $('upload-form').addEventListener('submit', upload);
@@ -314,8 +451,9 @@ if (me) {
       renderAssignment();
     });
     await refresh();
-    document.body.dataset.ready = '1';
+    socket = new TerminalSocket(unit.id, { lastSeq, message: onMessage, resync: onResync, state: onState, fatal: onFatal });
+    socket.start();
     listen();
-    poll();
+    document.body.dataset.ready = '1';
   }
 }

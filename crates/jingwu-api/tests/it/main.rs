@@ -8,6 +8,8 @@ mod area;
 mod audit;
 mod cases;
 mod command;
+mod command_stats_trends;
+mod command_terminal_v2;
 mod concurrency;
 mod contracts;
 mod coverage;

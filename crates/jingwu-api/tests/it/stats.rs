@@ -300,7 +300,7 @@ async fn statistics_of_a_scripted_scenario_are_right_and_scoped() {
     t.get(&url("station"), &officer)
         .await
         .problem(StatusCode::FORBIDDEN, "forbidden");
-    t.get(&url("week"), &city)
+    t.get(&url("month"), &city)
         .await
         .problem(StatusCode::BAD_REQUEST, "invalid_query");
     t.get(

@@ -190,6 +190,14 @@ impl Command<'_> {
         self.operable_unit(&mut conn, who, unit_id).await?;
         Ok(q::terminal_messages_after(&mut conn, unit_id, after_seq).await?)
     }
+
+    /// The sequence number of a unit's newest terminal message (0 for none): where a terminal
+    /// that claims to be further along must be resynchronised from.
+    pub async fn terminal_log_head(&self, who: &Principal, unit_id: &str) -> Result<i64> {
+        let mut conn = self.k().read().await?;
+        self.operable_unit(&mut conn, who, unit_id).await?;
+        Ok(q::last_terminal_seq(&mut conn, unit_id).await?)
+    }
 }
 
 /// The facts the 110 access policy needs about a loaded unit.

@@ -41,14 +41,21 @@ pub enum StatsGroupBy {
     Priority,
     /// Calendar day in China Standard Time.
     Day,
+    /// Week (Monday to Sunday) in China Standard Time, keyed by its Monday.
+    Week,
+    /// District bureau (分局): the district above the owning station (an incident owned
+    /// above district level is its own group).
+    District,
 }
 
 impl StatsGroupBy {
-    pub const ALL: [StatsGroupBy; 4] = [
+    pub const ALL: [StatsGroupBy; 6] = [
         StatsGroupBy::Station,
         StatsGroupBy::Category,
         StatsGroupBy::Priority,
         StatsGroupBy::Day,
+        StatsGroupBy::Week,
+        StatsGroupBy::District,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -57,6 +64,8 @@ impl StatsGroupBy {
             StatsGroupBy::Category => "category",
             StatsGroupBy::Priority => "priority",
             StatsGroupBy::Day => "day",
+            StatsGroupBy::Week => "week",
+            StatsGroupBy::District => "district",
         }
     }
 
@@ -174,11 +183,34 @@ pub fn records_of(rows: &[StatsRow]) -> Result<Vec<(IncidentRecord, ClosingRepor
 /// The grouping key of a record.
 fn key_of(group_by: StatsGroupBy, r: &IncidentRecord) -> String {
     match group_by {
-        StatsGroupBy::Station => r.station.clone(),
+        // District records carry their district in `station` (see `incident_stats`).
+        StatsGroupBy::Station | StatsGroupBy::District => r.station.clone(),
         StatsGroupBy::Category => r.category.as_str().into(),
         StatsGroupBy::Priority => r.priority.as_str().into(),
         StatsGroupBy::Day => day_label(stats::day_index(r.times.created, CST_OFFSET_S)),
+        // 1970-01-05, day 4, was the first Monday.
+        StatsGroupBy::Week => day_label(stats::week_index(r.times.created, CST_OFFSET_S) * 7 + 4),
     }
+}
+
+/// The district bureau an org lies in: the org of the subtree (`names`: id → (path, name))
+/// whose path is the shortest below the city's and a prefix of the org's — the org itself
+/// when it is the city or unknown.
+fn district_of(names: &BTreeMap<String, (String, String)>, org_id: &str) -> String {
+    let Some((path, _)) = names.get(org_id) else {
+        return org_id.to_string();
+    };
+    // Materialized paths: `/city/district/station/`; the district's is the first two levels.
+    let district_path: String = path
+        .split_terminator('/')
+        .skip(1)
+        .take(2)
+        .fold(String::from("/"), |acc, seg| format!("{acc}{seg}/"));
+    names
+        .iter()
+        .find(|(_, (p, _))| *p == district_path)
+        .map(|(id, _)| id.clone())
+        .unwrap_or_else(|| org_id.to_string())
 }
 
 /// `YYYY-MM-DD` of a day index (days since 1970-01-01).
@@ -290,8 +322,9 @@ impl Command<'_> {
     ) -> Result<IncidentStats> {
         let scope = self.stats_scope(who, org).await?;
         Self::check_period("to", period)?;
-        let records = self.period_records(&scope, period).await?;
-        let names: BTreeMap<String, (String, String)> = if group_by == StatsGroupBy::Station {
+        let mut records = self.period_records(&scope, period).await?;
+        let by_org = matches!(group_by, StatsGroupBy::Station | StatsGroupBy::District);
+        let names: BTreeMap<String, (String, String)> = if by_org {
             let mut conn = self.k().read().await?;
             orgs::subtree(&mut conn, &scope.path)
                 .await?
@@ -301,19 +334,26 @@ impl Command<'_> {
         } else {
             BTreeMap::new()
         };
+        if group_by == StatsGroupBy::District {
+            for (r, _) in &mut records {
+                r.station = district_of(&names, &r.station);
+            }
+        }
         let rule = ComplianceRule::default();
         let label = |key: &str| match group_by {
-            StatsGroupBy::Station => names.get(key).map(|n| n.1.clone()).unwrap_or_default(),
+            StatsGroupBy::Station | StatsGroupBy::District => {
+                names.get(key).map(|n| n.1.clone()).unwrap_or_default()
+            }
             StatsGroupBy::Category => Category::parse(key)
                 .map(|c| c.label_zh().to_string())
                 .unwrap_or_default(),
             StatsGroupBy::Priority => Priority::parse(key)
                 .map(|p| p.label_zh().to_string())
                 .unwrap_or_default(),
-            StatsGroupBy::Day => key.to_string(),
+            StatsGroupBy::Day | StatsGroupBy::Week => key.to_string(),
         };
         let (mut groups, total, bulletin) = group_figures(&records, group_by, &rule, label);
-        if group_by == StatsGroupBy::Station {
+        if by_org {
             // Stations in tree order (a district before its stations).
             groups.sort_by(|a, b| {
                 let path = |k: &str| names.get(k).map(|n| n.0.clone()).unwrap_or_default();

@@ -5,7 +5,7 @@ use jingwu_store::foundation::orgs::{self, OrgUnit};
 use jingwu_store::foundation::{sessions, users};
 
 use super::Foundation;
-use crate::{AppError, FieldError, RequestCtx, Result, hash_password};
+use crate::{AppError, FieldError, LiveEvent, RequestCtx, Result, hash_password};
 
 /// An account with its org unit (never serialized with the password hash).
 #[derive(Debug, Clone)]
@@ -199,6 +199,10 @@ impl Foundation<'_> {
                     detail,
                 )
                 .await?;
+                tx.publish(LiveEvent::SessionsRevoked {
+                    user_id: target.user.id.clone(),
+                    org_path: target.org_path.clone(),
+                });
                 Ok(revoked)
             })
             .await

@@ -13,7 +13,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use super::Foundation;
-use crate::{AppError, RequestCtx, Result, UserView};
+use crate::{AppError, LiveEvent, RequestCtx, Result, UserView};
 
 /// Argon2id cost. The default follows OWASP's password-storage guidance (m=19 MiB, t=2, p=1);
 /// tests lower it so the suite stays fast.
@@ -242,6 +242,10 @@ impl Foundation<'_> {
                     serde_json::json!({}),
                 )
                 .await?;
+                tx.publish(LiveEvent::SessionsRevoked {
+                    user_id: who.user_id.clone(),
+                    org_path: who.org_path.clone(),
+                });
                 Ok(())
             })
             .await

@@ -52,6 +52,10 @@ pub enum LiveEvent {
         id: String,
         org_path: String,
     },
+    /// Sessions of a user were revoked (logout, revocation, account disabled): every open
+    /// socket and stream of that user re-checks its own session at once and ends if it is
+    /// gone. Never forwarded to clients.
+    SessionsRevoked { user_id: String, org_path: String },
 }
 
 impl LiveEvent {
@@ -74,7 +78,8 @@ impl LiveEvent {
             | LiveEvent::CoverageAlert { org_path, .. }
             | LiveEvent::Hazmat { org_path, .. }
             | LiveEvent::Permits { org_path, .. }
-            | LiveEvent::Cases { org_path, .. } => EventScope::Org {
+            | LiveEvent::Cases { org_path, .. }
+            | LiveEvent::SessionsRevoked { org_path, .. } => EventScope::Org {
                 org_path: org_path.clone(),
             },
         }

@@ -323,6 +323,34 @@ fn compliance_rate_counts_closed_only() {
 }
 
 #[test]
+fn the_compliance_rate_says_which_rule_failed_how_often() {
+    let rule = ComplianceRule::default();
+    let text = "当事人已调解完毕双方签字确认离开";
+    let good = closing(Category::Dispute, Some("10"), text, 0);
+    // A theft closed without a photo; another without a code, with a short text and no photo.
+    let no_photo = closing(Category::Criminal, Some("10"), text, 0);
+    let sloppy = closing(Category::Criminal, None, "已处理", 0);
+    let mut not_arrived = closing(Category::Dispute, Some("10"), text, 0);
+    not_arrived.dispatched = true;
+    not_arrived.arrived = false;
+    // Open incidents are not judged.
+    let mut open = sloppy.clone();
+    open.closed = false;
+    let s = compliance(&rule, &[good, no_photo, sloppy, not_arrived, open]);
+    assert_eq!((s.closed, s.compliant), (4, 1));
+    assert_eq!(
+        s.failures,
+        RuleFailures {
+            missing_result_code: 1,
+            result_text_too_short: 1,
+            missing_scene_photos: 2,
+            missing_arrival: 1,
+        }
+    );
+    assert_eq!(compliance(&rule, &[]).failures, RuleFailures::default());
+}
+
+#[test]
 fn period_comparison_like_the_seed() {
     // incidents down 8.2%, compliance from 80.0% to 89.5%: +9.5 points, +11.875% relative
     let before = PeriodFigures {

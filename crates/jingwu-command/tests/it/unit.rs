@@ -363,3 +363,58 @@ fn tier_follows_the_org_kind_except_for_armed_teams() {
         }
     }
 }
+
+#[test]
+fn a_terminal_is_offered_only_the_edges_it_may_take() {
+    use jingwu_command::unit::{Actor, Requirement, UnitStatus as S};
+    let offer = |from: S| -> Vec<(S, Requirement)> {
+        from.next_for(Actor::Terminal)
+            .map(|t| (t.to, t.requires))
+            .collect()
+    };
+    // A dispatch is the dispatcher's; the crew may start, pause or end its shift.
+    assert_eq!(
+        offer(S::Available),
+        vec![
+            (S::Busy, Requirement::None),
+            (S::OffDuty, Requirement::None)
+        ]
+    );
+    // Dispatched: go en route, or cancel with a reason — never straight to the scene.
+    assert_eq!(
+        offer(S::Dispatched),
+        vec![
+            (S::EnRoute, Requirement::None),
+            (S::Available, Requirement::Reason)
+        ]
+    );
+    assert_eq!(
+        offer(S::OnScene),
+        vec![
+            (S::Available, Requirement::None),
+            (S::Busy, Requirement::None)
+        ]
+    );
+    // The dispatcher is also offered the dispatch, and every offer is legal for it.
+    let dispatcher: Vec<S> = S::Available
+        .next_for(Actor::Dispatcher)
+        .map(|t| t.to)
+        .collect();
+    assert!(dispatcher.contains(&S::Dispatched));
+    for from in [
+        S::OffDuty,
+        S::Available,
+        S::Dispatched,
+        S::EnRoute,
+        S::OnScene,
+        S::Busy,
+    ] {
+        for t in from.next_for(Actor::Terminal) {
+            let ctx = jingwu_command::unit::TransitionCtx {
+                actor: Some(Actor::Terminal),
+                reason: Some("withdrawn"),
+            };
+            assert_eq!(jingwu_command::unit::transition(from, t.to, ctx), Ok(()));
+        }
+    }
+}

@@ -61,3 +61,12 @@ pub async fn terminal_messages_after(
         })
         .collect()
 }
+
+/// The sequence number of a unit's newest message (0 for an empty log).
+pub async fn last_terminal_seq(db: &mut impl Conn, unit_id: &str) -> Result<i64> {
+    let row = sqlx::query("SELECT COALESCE(MAX(seq), 0) FROM terminal_messages WHERE unit_id = $1")
+        .bind(unit_id)
+        .fetch_one(db.raw())
+        .await?;
+    Ok(row.try_get::<i64, _>(0)?)
+}

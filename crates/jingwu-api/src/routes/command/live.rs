@@ -19,7 +19,8 @@ use crate::{ApiError, AppState, Problem};
 /// How often an open stream re-checks its session, so a revoked session stops receiving.
 const SESSION_RECHECK: Duration = Duration::from_secs(30);
 
-fn event_of(e: &LiveEvent) -> Event {
+/// The event a client hears of `e`; `None` for the bus's internal signals.
+fn event_of(e: &LiveEvent) -> Option<Event> {
     let (name, data) = match e {
         LiveEvent::Terminal { unit_id, seq, .. } => (
             "terminal",
@@ -48,8 +49,9 @@ fn event_of(e: &LiveEvent) -> Event {
             serde_json::json!({"kind": kind, "office_id": office_id}),
         ),
         LiveEvent::Cases { kind, id, .. } => ("cases", serde_json::json!({"kind": kind, "id": id})),
+        LiveEvent::SessionsRevoked { .. } => return None,
     };
-    Event::default().event(name).data(data.to_string())
+    Some(Event::default().event(name).data(data.to_string()))
 }
 
 /// The events one subscriber hears (one policy decision per event).
@@ -66,31 +68,72 @@ pub(crate) struct Feed {
 
 /// The server-sent events of `f`, with keep-alive comments every 15 s.
 pub(crate) fn sse(f: Feed) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    Sse::new(feed(f)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
+
+/// A stream's state: the feed, its periodic session re-check, and whose session it is
+/// (learned on the first poll; `None` for a public stream).
+struct Open {
+    f: Feed,
+    recheck: tokio::time::Interval,
+    user_id: Option<String>,
+}
+
+impl Open {
+    /// Whether the stream's session is still live (a public stream always is).
+    async fn session_live(&self) -> bool {
+        match &self.f.token {
+            Some(token) => self.f.app.foundation().authenticate(token).await.is_ok(),
+            None => true,
+        }
+    }
+}
+
+fn feed(f: Feed) -> impl Stream<Item = Result<Event, Infallible>> {
     let recheck = tokio::time::interval_at(
         tokio::time::Instant::now() + SESSION_RECHECK,
         SESSION_RECHECK,
     );
-    Sse::new(feed(f, recheck)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
-}
-
-fn feed(f: Feed, recheck: tokio::time::Interval) -> impl Stream<Item = Result<Event, Infallible>> {
-    let f = (f, recheck);
-    futures_util::stream::unfold(f, |(mut f, mut recheck)| async move {
+    let open = Open {
+        f,
+        recheck,
+        user_id: None,
+    };
+    futures_util::stream::unfold(open, |mut o| async move {
+        if o.user_id.is_none()
+            && let Some(token) = &o.f.token
+        {
+            // Whose revocations end this stream; a session gone already ends it now.
+            o.user_id = Some(o.f.app.foundation().authenticate(token).await.ok()?.user_id);
+        }
         loop {
             tokio::select! {
-                r = f.rx.recv() => match r {
-                    Ok(e) if (f.allows)(&e) => return Some((Ok(event_of(&e)), (f, recheck))),
+                r = o.f.rx.recv() => match r {
+                    // A revocation of this user's sessions: is it this one? (The periodic
+                    // re-check still covers revocations made by another process.)
+                    Ok(LiveEvent::SessionsRevoked { user_id, .. }) => {
+                        if o.user_id.as_deref() == Some(user_id.as_str()) && !o.session_live().await {
+                            return None;
+                        }
+                    }
+                    Ok(e) if (o.f.allows)(&e) => {
+                        if let Some(ev) = event_of(&e) {
+                            return Some((Ok(ev), o));
+                        }
+                    }
                     Ok(_) => {}
                     // Missed events: the page refetches everything it shows.
                     Err(RecvError::Lagged(_)) => {
-                        return Some((Ok(Event::default().event("lagged").data("{}")), (f, recheck)));
+                        // A revocation may be among the missed events.
+                        if !o.session_live().await {
+                            return None;
+                        }
+                        return Some((Ok(Event::default().event("lagged").data("{}")), o));
                     }
                     Err(RecvError::Closed) => return None,
                 },
-                _ = recheck.tick() => {
-                    if let Some(token) = &f.token
-                        && f.app.foundation().authenticate(token).await.is_err()
-                    {
+                _ = o.recheck.tick() => {
+                    if !o.session_live().await {
                         return None;
                     }
                 }

@@ -41,7 +41,8 @@ pub struct StatsParams {
     /// Created before (RFC 3339); default now.
     #[param(format = DateTime)]
     pub to: Option<String>,
-    /// `station` (default), `category`, `priority` or `day` (China Standard Time).
+    /// `station` (default), `category`, `priority`, `day` or `week` (China Standard Time;
+    /// a week is keyed by its Monday), or `district`.
     #[param(value_type = Option<crate::openapi::StatsGroupBySchema>)]
     pub group_by: Option<String>,
     /// An org unit inside the caller's jurisdiction to narrow to (default: the caller's own).
@@ -57,7 +58,7 @@ impl StatsParams {
                     StatusCode::BAD_REQUEST,
                     "group_by",
                     "invalid_query",
-                    format!("{g:?} is not one of station, category, priority, day"),
+                    format!("{g:?} is not one of station, category, priority, day, week, district"),
                 )
             })?,
         };
@@ -86,13 +87,30 @@ pub struct ComplianceView {
     pub compliant: u64,
     /// 规范率, percent; null when nothing was closed.
     pub rate_pct: Option<f64>,
+    /// Why the others fell short: how many closed incidents failed each rule (one incident
+    /// may fail several).
+    pub failures: RuleFailuresView,
+}
+
+/// Closed incidents failing each rule of `compliance_rule`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RuleFailuresView {
+    /// No result code.
+    pub missing_result_code: u64,
+    /// Result narrative shorter than `min_result_text_chars`.
+    pub result_text_too_short: u64,
+    /// Fewer than `min_scene_photos` scene photos in a `photo_categories` category.
+    pub missing_scene_photos: u64,
+    /// Dispatched, but no on-scene arrival recorded.
+    pub missing_arrival: u64,
 }
 
 /// Figures of one group. Durations in seconds (nearest-rank percentiles); shares 0–1 of the
 /// arrived incidents.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StatsGroupView {
-    /// Org id (station), category or priority code, or `YYYY-MM-DD`; `total` for the total.
+    /// Org id (station, district), category or priority code, or `YYYY-MM-DD` (the day, or
+    /// the week's Monday); `total` for the total.
     pub key: String,
     pub label: String,
     pub count: u64,
@@ -146,6 +164,12 @@ impl From<&StatsGroup> for StatsGroupView {
                 closed: g.compliance.closed,
                 compliant: g.compliance.compliant,
                 rate_pct: g.compliance.rate_pct,
+                failures: RuleFailuresView {
+                    missing_result_code: g.compliance.failures.missing_result_code,
+                    result_text_too_short: g.compliance.failures.result_text_too_short,
+                    missing_scene_photos: g.compliance.failures.missing_scene_photos,
+                    missing_arrival: g.compliance.failures.missing_arrival,
+                },
             },
         }
     }

@@ -1,6 +1,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use jingwu_app::Fix;
+use jingwu_command::unit::{Actor, Requirement};
 use jingwu_core::micros_to_timestamp;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -28,6 +29,18 @@ pub struct Unit {
     pub lat: Option<f64>,
     pub lon: Option<f64>,
     pub position_at: Option<String>,
+    /// The statuses the unit's terminal may set next, under the unit status machine (a
+    /// dispatch is a dispatcher's, so never offered here): the terminal's enabled buttons.
+    pub next_statuses: Vec<NextStatus>,
+}
+
+/// One status the unit's terminal may set next.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NextStatus {
+    #[schema(value_type = crate::openapi::UnitStatusSchema)]
+    pub status: String,
+    /// A cancellation back to available: the change needs a reason.
+    pub reason_required: bool,
 }
 
 impl From<jingwu_app::UnitView> for Unit {
@@ -45,6 +58,14 @@ impl From<jingwu_app::UnitView> for Unit {
             lat: u.lat,
             lon: u.lon,
             position_at: u.position_at.map(|t| micros_to_timestamp(t).to_string()),
+            next_statuses: u
+                .status
+                .next_for(Actor::Terminal)
+                .map(|t| NextStatus {
+                    status: t.to.to_string(),
+                    reason_required: t.requires == Requirement::Reason,
+                })
+                .collect(),
         }
     }
 }

@@ -1,10 +1,12 @@
-//! Fan-out of "the unit's terminal log grew" to the unit's connected terminals.
+//! Fan-out of "the unit's terminal log grew" to the unit's connected terminals, and of "this
+//! user's sessions were revoked" to that user's connections.
 //!
-//! One task per router listens to the application's live events and bumps a per-unit
-//! `watch` counter; each connection waits on its unit's counter and then reads the durable log
-//! after the last sequence it sent. The broadcast only says *that* something changed: order and
-//! gap-freedom come from the database. `watch` coalesces, so a burst of events never queues up
-//! behind a slow connection, and a lagging listener simply wakes everyone to re-read.
+//! One task per router listens to the application's live events and bumps a per-unit (or
+//! per-user) `watch` counter; each connection waits on its unit's counter and then reads the
+//! durable log after the last sequence it sent. The broadcast only says *that* something
+//! changed: order and gap-freedom come from the database. `watch` coalesces, so a burst of
+//! events never queues up behind a slow connection, and a lagging listener simply wakes
+//! everyone to re-read (and to re-check their sessions).
 //! Each wake-up carries the scope of the event that caused it, and the connection asks the
 //! 110 policy (`may_receive`) whether its caller hears of it before it reads anything.
 
@@ -22,7 +24,8 @@ pub struct Hub {
 
 #[derive(Default)]
 struct Inner {
-    units: Mutex<HashMap<String, watch::Sender<Wake>>>,
+    units: Watches<Wake>,
+    users: Watches<u64>,
     started: OnceLock<()>,
 }
 
@@ -41,37 +44,83 @@ impl Wake {
     }
 }
 
-/// A connection's subscription to its unit; unregisters on drop.
+/// One `watch` channel per key (a unit or a user id) while anyone listens.
+struct Watches<T>(Mutex<HashMap<String, watch::Sender<T>>>);
+
+impl<T> Default for Watches<T> {
+    fn default() -> Self {
+        Watches(Mutex::new(HashMap::new()))
+    }
+}
+
+impl<T: Default> Watches<T> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, watch::Sender<T>>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn subscribe(&self, key: &str) -> watch::Receiver<T> {
+        self.lock()
+            .entry(key.to_string())
+            .or_insert_with(|| watch::channel(T::default()).0)
+            .subscribe()
+    }
+
+    fn bump(&self, key: &str, f: impl FnOnce(&mut T)) {
+        if let Some(tx) = self.lock().get(key) {
+            tx.send_modify(f);
+        }
+    }
+
+    fn bump_all(&self, f: impl Fn(&mut T)) {
+        for tx in self.lock().values() {
+            tx.send_modify(&f);
+        }
+    }
+
+    /// Drops `rx` and the key's channel when it was the last listener.
+    fn leave(&self, key: &str, rx: Option<watch::Receiver<T>>) {
+        let mut map = self.lock();
+        drop(rx);
+        if map.get(key).is_some_and(|tx| tx.receiver_count() == 0) {
+            map.remove(key);
+        }
+    }
+}
+
+/// A connection's subscription to its unit's log and its user's revocations; unregisters on
+/// drop.
 pub struct UnitWatch {
-    rx: Option<watch::Receiver<Wake>>,
+    unit: Option<watch::Receiver<Wake>>,
+    user: Option<watch::Receiver<u64>>,
     unit_id: String,
+    user_id: String,
     hub: Arc<Inner>,
 }
 
+/// What woke a connection.
+pub enum Woken {
+    /// The unit's log may have grown, with the scope of the event that says so.
+    Log(Option<EventScope>),
+    /// The user's sessions were revoked (or notifications were lost): re-check the session.
+    Revoked,
+}
+
 impl Hub {
-    /// Starts the listener (once) and subscribes to `unit_id`'s notifications.
-    pub fn watch(&self, app: &App, unit_id: &str) -> UnitWatch {
+    /// Starts the listener (once) and subscribes to `unit_id`'s notifications and to
+    /// `user_id`'s revocations.
+    pub fn watch(&self, app: &App, unit_id: &str, user_id: &str) -> UnitWatch {
         self.inner.started.get_or_init(|| {
             // Subscribed here, synchronously, so no event after this call is missed.
             let live = app.subscribe();
             tokio::spawn(listen(live, Arc::downgrade(&self.inner)));
         });
-        let mut units = self.inner.lock();
-        let rx = units
-            .entry(unit_id.to_string())
-            .or_insert_with(|| watch::channel(Wake::default()).0)
-            .subscribe();
         UnitWatch {
-            rx: Some(rx),
+            unit: Some(self.inner.units.subscribe(unit_id)),
+            user: Some(self.inner.users.subscribe(user_id)),
             unit_id: unit_id.to_string(),
+            user_id: user_id.to_string(),
             hub: self.inner.clone(),
         }
-    }
-}
-
-impl Inner {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, watch::Sender<Wake>>> {
-        self.units.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -84,16 +133,17 @@ async fn listen(mut live: broadcast::Receiver<LiveEvent>, hub: Weak<Inner>) {
                 let LiveEvent::Terminal { unit_id, .. } = &e else {
                     continue;
                 };
-                if let Some(tx) = hub.lock().get(unit_id) {
-                    tx.send_modify(|w| w.bump(Some(e.scope())));
-                }
+                hub.units.bump(unit_id, |w| w.bump(Some(e.scope())));
+            }
+            Ok(LiveEvent::SessionsRevoked { user_id, .. }) => {
+                hub.users.bump(&user_id, |n| *n = n.wrapping_add(1));
             }
             Ok(_) => {}
             Err(broadcast::error::RecvError::Lagged(_)) => {
-                // Some notifications were lost: every connection re-reads its log.
-                for tx in hub.lock().values() {
-                    tx.send_modify(|w| w.bump(None));
-                }
+                // Some notifications were lost: every connection re-reads its log and
+                // re-checks its session.
+                hub.units.bump_all(|w| w.bump(None));
+                hub.users.bump_all(|n| *n = n.wrapping_add(1));
             }
             Err(broadcast::error::RecvError::Closed) => return,
         }
@@ -101,24 +151,26 @@ async fn listen(mut live: broadcast::Receiver<LiveEvent>, hub: Weak<Inner>) {
 }
 
 impl UnitWatch {
-    /// Resolves when the unit's log may have grown since the last call, with the scope of the
-    /// event that says so; `None` when the hub is gone.
-    pub async fn changed(&mut self) -> Option<Option<EventScope>> {
-        let rx = self.rx.as_mut()?;
-        rx.changed().await.ok()?;
-        Some(rx.borrow_and_update().scope.clone())
+    /// Resolves at the next notification; `None` when the hub is gone.
+    pub async fn changed(&mut self) -> Option<Woken> {
+        let (unit, user) = (self.unit.as_mut()?, self.user.as_mut()?);
+        tokio::select! {
+            r = unit.changed() => {
+                r.ok()?;
+                Some(Woken::Log(unit.borrow_and_update().scope.clone()))
+            }
+            r = user.changed() => {
+                r.ok()?;
+                user.borrow_and_update();
+                Some(Woken::Revoked)
+            }
+        }
     }
 }
 
 impl Drop for UnitWatch {
     fn drop(&mut self) {
-        let mut units = self.hub.lock();
-        drop(self.rx.take());
-        if units
-            .get(&self.unit_id)
-            .is_some_and(|tx| tx.receiver_count() == 0)
-        {
-            units.remove(&self.unit_id);
-        }
+        self.hub.units.leave(&self.unit_id, self.unit.take());
+        self.hub.users.leave(&self.user_id, self.user.take());
     }
 }

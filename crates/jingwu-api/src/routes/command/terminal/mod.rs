@@ -41,7 +41,8 @@ const BACKLOG_GRACE: Duration = Duration::from_secs(5);
 const MAX_FRAME: usize = crate::MAX_JSON_BODY;
 
 /// Terminal session over WebSocket, protocol version 1. The upgrade request may carry
-/// `Authorization: Bearer <token>`; otherwise the token goes in the first frame, `hello`.
+/// `Authorization: Bearer <token>`, or (the browser terminal) the session cookie with an
+/// `Origin` of this server; otherwise the token goes in the first frame, `hello`.
 /// Frames are the JSON objects `TerminalClientMessage` (terminal → server) and
 /// `TerminalServerMessage` (server → terminal) described in the schemas.
 #[utoipa::path(get, path = "/api/v1/terminal/ws", tag = "terminal", security((), ("bearer" = [])),
@@ -63,8 +64,9 @@ pub async fn terminal_ws(
             format!("this endpoint speaks the terminal protocol over WebSocket: {r}"),
         )
     })?;
-    // Only a bearer header: a cookie would let any web page open a socket in the user's name.
-    let header_auth = match bearer(&headers) {
+    // A bearer header, or the page's session cookie from our own origin only: a cookie sent
+    // with another site's upgrade would let that page open a socket in the user's name.
+    let header_auth = match bearer(&headers).or_else(|| same_origin_cookie(&headers)) {
         Some(token) => {
             let principal = s.app.foundation().authenticate(&token).await?;
             Some((principal, token))
@@ -82,6 +84,18 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
     let (scheme, token) = v.split_once(' ')?;
     let token = token.trim();
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_string())
+}
+
+/// The session cookie of an upgrade whose `Origin` is this server's own (the browser
+/// terminal); `None` for any other origin or none at all.
+fn same_origin_cookie(headers: &HeaderMap) -> Option<String> {
+    let origin = headers.get(header::ORIGIN)?.to_str().ok()?;
+    let host = headers.get(header::HOST)?.to_str().ok()?;
+    let (_, origin_host) = origin.split_once("://")?;
+    if !origin_host.eq_ignore_ascii_case(host) {
+        return None;
+    }
+    crate::extract::session_cookie(headers).filter(|t| !t.is_empty())
 }
 
 /// How a session ended.
@@ -172,7 +186,11 @@ impl Session {
             Ok(g) => g,
             Err(end) => return end,
         };
-        let mut watch = self.hub.watch(&self.app, &g.unit_id);
+        let mut watch = self.hub.watch(&self.app, &g.unit_id, &g.principal.user_id);
+        // A revocation between the greeting and the subscription would otherwise go unheard.
+        if let Err(end) = self.recheck_session(&mut g).await {
+            return end;
+        }
         // Subscribed first, then the backlog: whatever is appended meanwhile wakes `watch`.
         if let Err(end) = self.catch_up(&mut g, true).await {
             return end;
@@ -247,32 +265,45 @@ impl Session {
             return Err(self.fatal(e, "invalid_hello"));
         }
         // The officer must crew the unit, or a dispatcher have it in scope (else 404).
-        if let Err(e) = self
+        let head = match self
             .app
             .command()
-            .terminal_messages(&principal, &hello.unit_id, i64::MAX)
+            .terminal_log_head(&principal, &hello.unit_id)
             .await
         {
-            return Err(self.fatal(e.into(), "refused"));
-        }
+            Ok(head) => head,
+            Err(e) => return Err(self.fatal(e.into(), "refused")),
+        };
         let heartbeat_s = hello
             .heartbeat_s
             .unwrap_or(DEFAULT_HEARTBEAT_S)
             .clamp(1, 120);
         self.heartbeat = Duration::from_secs(heartbeat_s);
+        // A terminal ahead of the log would otherwise wait for sequence numbers the server
+        // hands out again: it is told, and takes the whole log afresh.
+        let ahead = hello.last_seq > head;
+        let resume_after = if ahead { 0 } else { hello.last_seq };
         let welcome = TerminalServerMessage::Welcome(Welcome {
             version: PROTOCOL_VERSION,
             unit_id: hello.unit_id.clone(),
             server_time: self.app.now().to_string(),
             heartbeat_s,
-            resume_after: hello.last_seq,
+            resume_after,
         });
         self.offer(&welcome)?;
+        if ahead {
+            metrics::counter!("jingwu_terminal_resync_total").increment(1);
+            self.offer(&TerminalServerMessage::Resync(Resync {
+                requested_after: hello.last_seq,
+                server_seq: head,
+                resume_after,
+            }))?;
+        }
         Ok(Greeted {
             principal,
             token,
             unit_id: hello.unit_id,
-            sent_seq: hello.last_seq,
+            sent_seq: resume_after,
         })
     }
 }
@@ -287,8 +318,17 @@ impl Session {
         loop {
             tokio::select! {
                 wake = watch.changed() => {
-                    let Some(scope) = wake else {
-                        return End::Drop;
+                    let scope = match wake {
+                        None => return End::Drop,
+                        Some(hub::Woken::Log(scope)) => scope,
+                        // Logout, revocation or a disabled account: this socket ends now if
+                        // its own session is among them.
+                        Some(hub::Woken::Revoked) => {
+                            if let Err(end) = self.recheck_session(g).await {
+                                return end;
+                            }
+                            continue;
+                        }
                     };
                     // One policy decision per event; after lost notifications (no scope) the
                     // re-read itself is authorized by the use case.
@@ -318,9 +358,10 @@ impl Session {
                         metrics::counter!("jingwu_terminal_dropped_total", "reason" => "silent").increment(1);
                         return End::Drop;
                     }
-                    // A revoked session ends the socket within one heartbeat.
-                    if let Err(e) = self.app.foundation().authenticate(&g.token).await {
-                        return self.fatal(e.into(), "unauthenticated");
+                    // A session revoked by another process (`jingwu user revoke`) ends the
+                    // socket within one heartbeat; in this one the hub says so at once.
+                    if let Err(end) = self.recheck_session(g).await {
+                        return end;
                     }
                     let ping = TerminalServerMessage::Ping(Ping { at: self.app.now().to_string() });
                     if let Err(end) = self.offer(&ping) {
@@ -328,6 +369,28 @@ impl Session {
                     }
                 }
             }
+        }
+    }
+
+    /// Re-reads the session behind the socket, as every HTTP request does: the principal is
+    /// refreshed (a changed role counts at once), a revoked or expired one ends the socket.
+    async fn recheck_session(&self, g: &mut Greeted) -> Result<(), End> {
+        self.session(g)
+            .await
+            .map_err(|(e, reason)| self.fatal(e, reason))
+    }
+
+    /// The session check itself: the refusal and the close reason when it fails.
+    async fn session(&self, g: &mut Greeted) -> Result<(), (ApiError, &'static str)> {
+        match self.app.foundation().authenticate(&g.token).await {
+            Ok(p) => {
+                g.principal = p;
+                Ok(())
+            }
+            Err(e @ AppError::Store(_)) | Err(e @ AppError::Internal(_)) => {
+                Err((e.into(), "internal"))
+            }
+            Err(e) => Err((e.into(), "unauthenticated")),
         }
     }
 
@@ -371,6 +434,17 @@ impl Session {
     }
 
     async fn command(&mut self, g: &mut Greeted, cmd: TerminalClientMessage) -> Result<(), End> {
+        // Every command is checked against the session first, so a revoked account cannot act
+        // even when its revocation came from another process.
+        if let Some(id) = command_id(&cmd)
+            && let Err((e, reason)) = self.session(g).await
+        {
+            // The refusal answers the command, then the socket ends.
+            return match self.reply_error(Some(id.to_string()), e) {
+                Ok(()) => Err(End::Close(reason)),
+                Err(end) => Err(end),
+            };
+        }
         let (id, outcome) = match cmd {
             TerminalClientMessage::Hello(_) => {
                 let e = ApiError::new(

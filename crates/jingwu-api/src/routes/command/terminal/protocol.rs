@@ -110,6 +110,21 @@ pub enum TerminalServerMessage {
     Ping(Ping),
     Ack(Ack),
     Error(ErrorReply),
+    /// Sent right after `welcome` when `hello.last_seq` is ahead of the unit's log (the server
+    /// was restored from a backup, or the terminal kept a wrong number): the terminal drops
+    /// what it holds from the log and takes the whole log again, from `resume_after`.
+    Resync(Resync),
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Resync {
+    /// The `last_seq` the terminal asked to resume after.
+    pub requested_after: i64,
+    /// The sequence number of the unit's newest message on this server (0 for none).
+    pub server_seq: i64,
+    /// Messages after this sequence number follow (0: the whole log, since the terminal's
+    /// copy cannot be trusted past any point the server can name).
+    pub resume_after: i64,
 }
 
 /// The reply to `hello`: the session is open; the backlog after `last_seq` follows.
@@ -121,7 +136,8 @@ pub struct Welcome {
     pub server_time: String,
     /// The server sends `ping` this often; a terminal silent for three intervals is dropped.
     pub heartbeat_s: u64,
-    /// Messages after this sequence number follow.
+    /// Messages after this sequence number follow: `hello.last_seq`, or 0 when the terminal
+    /// was ahead of the log (a `resync` frame follows then).
     pub resume_after: i64,
 }
 
