@@ -8,6 +8,8 @@ mod area;
 mod audit;
 mod cases;
 mod command;
+mod command_linkage;
+mod command_timers;
 mod concurrency;
 mod contracts;
 mod coverage;
