@@ -233,7 +233,7 @@ fn timer(
             .into_iter()
             .filter(|(_, at)| *at <= now)
             .map(|(l, _)| l)
-            .last();
+            .next_back();
     }
     t
 }
