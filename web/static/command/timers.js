@@ -61,11 +61,13 @@ async function loadAlerts() {
   for (const a of alerts.slice(0, 20)) {
     const li = make('li', `timer-alert lv-${a.level}`);
     li.dataset.testid = 'timer-alert';
+    li.dataset.incident = a.incident_id;
     const open = make('button', 'btn btn-ghost', `${clock(a.raised_at)} ${alertText(a)}`);
     open.type = 'button';
     open.addEventListener('click', () => openIncident(a.incident_id));
     const ack = make('button', 'btn', t('timers.ack'));
     ack.type = 'button';
+    ack.dataset.testid = 'timer-alert-ack';
     ack.addEventListener('click', () => acknowledge(a.id));
     li.append(open, ack);
     list.append(li);
@@ -104,6 +106,7 @@ function renderLinkage(messages) {
   list.replaceChildren();
   for (const m of messages) {
     const li = make('li', `linkage is-${m.status}`, `${m.agency_name}: ${label('timers.delivery', m.status)}`);
+    li.dataset.status = m.status;
     li.dataset.testid = 'linkage-message';
     if (m.last_error && m.status !== 'acknowledged') li.title = m.last_error;
     list.append(li);
@@ -225,8 +228,9 @@ async function start() {
   await loadAlerts();
   live();
   setInterval(renderTimers, 1000);
-  // Alerts are raised by the server's job; this catches a stream that dropped one.
-  setInterval(loadAlerts, 30000);
+  // Alerts are raised by the server's job; this catches an event the stream missed (one
+  // published while it was reconnecting).
+  setInterval(loadAlerts, 10000);
 }
 
 start();
