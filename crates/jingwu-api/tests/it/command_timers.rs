@@ -360,3 +360,60 @@ async fn concurrent_acknowledgements_and_job_passes_take_each_alert_once() {
         r.problem(StatusCode::CONFLICT, "timer_alert_acknowledged");
     }
 }
+
+/// A hand-over not signed for alerts the receiving room (the new owner) at its limit; a second
+/// hand-over ends the first one's timer.
+#[tokio::test]
+async fn a_handover_not_signed_for_alerts_the_receiving_room() {
+    let t = app().await;
+    let dispatcher = t.login("dispatcher").await;
+    let haishu = t.login("haishu.dispatcher").await;
+    let yuehu = t.org_id("33020302").await;
+    let car = cmd::unit_by_call_sign(&t, &dispatcher, "鼓楼巡01").await;
+    let incident =
+        cmd::incident_near(&t, &dispatcher, &car, ("dispute", "neighbour_dispute")).await;
+    let r = t
+        .post(
+            &format!("/api/v1/incidents/{incident}/handover"),
+            &haishu,
+            json!({"to_org": yuehu, "reason": "属月湖辖区"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let timers = t
+        .get(&format!("/api/v1/incidents/{incident}/timers"), &haishu)
+        .await;
+    let h = timer(&timers.body, "handover");
+    assert_eq!(
+        (h["remaining_s"].as_i64(), h["running"].as_bool()),
+        (Some(180), Some(true))
+    );
+
+    t.advance(SignedDuration::from_secs(180));
+    assert_eq!(run_job(&t).await, 1);
+    let alerts = t.get("/api/v1/timer-alerts", &haishu).await.body;
+    assert_eq!(alerts[0]["kind"], "handover");
+    assert_eq!(alerts[0]["org_id"], yuehu.as_str(), "the receiving room");
+
+    // Handed on (back to 鼓楼): the first timer stops, the new one runs.
+    let gulou = t.org_id("33020301").await;
+    let r = t
+        .post(
+            &format!("/api/v1/incidents/{incident}/handover"),
+            &haishu,
+            json!({"to_org": gulou, "reason": "核实后仍属鼓楼"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let timers = t
+        .get(&format!("/api/v1/incidents/{incident}/timers"), &haishu)
+        .await;
+    let running: Vec<bool> = timers.body["timers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["kind"] == "handover")
+        .map(|t| t["running"].as_bool().unwrap())
+        .collect();
+    assert_eq!(running, [false, true]);
+}
