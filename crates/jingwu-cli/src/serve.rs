@@ -158,6 +158,8 @@ pub async fn run(file: Option<&Path>, args: ServeArgs, demo: bool) -> anyhow::Re
     // The approval window's holds, no-shows and reminders.
     let _permit_jobs = app.permits().spawn_jobs();
     let _case_jobs = app.cases().spawn_jobs();
+    // 110 timers' overdue alerts and the linkage queue's deliveries.
+    let _timer_jobs = app.command().spawn_timer_jobs();
     // Refunds requested by decisions are sent to the channel, retried, and given up for staff.
     let _refund_jobs = app.payments().spawn_refund_jobs();
     let router = jingwu_api::router(

@@ -15,6 +15,12 @@ jingwu_core::problem_codes! {
         LAYER_EXISTS = ("layer_exists", 409, "The layer code is taken", "图层代码已被占用");
         /// Live layers are fed by their source, not by imports or pushes.
         LAYER_LIVE = ("layer_live", 409, "The layer is live", "实时图层不可导入或推送");
+        // Timers and linkage.
+        TIMER_ALERT_ACKNOWLEDGED = ("timer_alert_acknowledged", 409, "The alert was acknowledged already", "该超时告警已确认");
+        AGENCY_EXISTS = ("agency_exists", 409, "The agency code is taken", "联动单位代码已被占用");
+        AGENCY_DISABLED = ("agency_disabled", 409, "The agency is disabled", "联动单位已停用");
+        /// An inbound linkage message id that was received before.
+        LINKAGE_REPLAY = ("linkage_replay", 409, "Message received before", "重复的联动消息");
         // Terminal protocol (WebSocket).
         WEBSOCKET_REQUIRED = ("websocket_required", 400, "A WebSocket upgrade is required", "需要 WebSocket 连接");
         HELLO_TIMEOUT = ("hello_timeout", 408, "No hello in time", "未及时发送 hello");
@@ -72,6 +78,14 @@ jingwu_core::problem_codes! {
         GEOJSON_FEATURES = ("geojson.features", "Features must be an array", "features 必须是数组");
         CSV_MALFORMED = ("csv.malformed", "Malformed CSV", "CSV 格式错误");
         CSV_HEADER = ("csv.header", "CSV header must name id, lat, lon, name", "CSV 表头须包含 id、lat、lon、name");
+        TIMER_LIMIT = ("timer_limit.range", "Limit out of range (1 s to a day)", "时限超出范围（1 秒至 1 天）");
+        AGENCY_CODE = ("agency.code", "Invalid agency code", "联动单位代码格式错误");
+        AGENCY_KIND = ("agency.kind", "Unknown agency kind", "未知联动单位类型");
+        AGENCY_NAME = ("agency.name", "Agency name length out of range", "联动单位名称长度不符");
+        AGENCY_URL = ("agency.endpoint_url", "Not an http:// URL", "不是 http:// 地址");
+        AGENCY_SECRET = ("agency.secret", "Secret must be 16 to 200 characters", "密钥须为 16 至 200 个字符");
+        AGENCY_UNKNOWN = ("agency.unknown", "No such linked agency", "联动单位不存在");
+        NOTE_LENGTH = ("note.length", "Note too long", "备注过长");
         CSV_ROW = ("csv.row", "Malformed CSV row", "CSV 行格式错误");
     }
 }

@@ -93,6 +93,14 @@ jingwu_core::text_enum! {
         MediaAdded = "media_added" ("上传现场照片/视频", "Scene photo/video added"),
         /// 转立案 — a case was opened from this incident (law enforcement); the detail names it.
         CaseOpened = "case_opened" ("转为案件办理", "Case opened"),
+        /// 移交签收 — the receiving command room signed for a hand-over.
+        HandoverSigned = "handover_signed" ("移交已签收", "Hand-over signed for"),
+        /// 联动 — the incident (or part of it) was sent to a linked agency; the detail names it.
+        LinkageSent = "linkage_sent" ("联动通知", "Agency notified"),
+        /// A linked agency acknowledged, with its units if it named them.
+        LinkageAcknowledged = "linkage_acknowledged" ("联动单位已签收", "Agency acknowledged"),
+        /// The notification could not be delivered after every retry.
+        LinkageFailed = "linkage_failed" ("联动通知失败", "Agency notification failed"),
     }
 }
 

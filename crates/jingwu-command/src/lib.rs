@@ -11,6 +11,8 @@
 //! * [`stats`] — nearest-rank percentiles, grouped KPIs, the Ankang bulletin buckets,
 //!   on-scene handling compliance (规范率), period comparison, CSV.
 //! * [`eido`] — projection of an incident into a NENA EIDO JSON object.
+//! * [`timers`] — status timers (签收, 到场, 现场处置, 移交签收), overdue and escalation levels.
+//! * [`linkage`] — linked agencies (联动): HMAC signatures, retry schedule, replay window.
 //! * [`policy`] — object-level access rules of the 110 system over loaded facts: who may operate
 //!   a unit, who sees an incident, who receives a live event.
 //!
@@ -22,12 +24,14 @@ pub mod duplicates;
 pub mod eido;
 pub mod error_codes;
 pub mod incident;
+pub mod linkage;
 pub mod policy;
 pub mod records;
 pub mod response;
 pub mod stats;
 pub mod taxonomy;
 mod time;
+pub mod timers;
 pub mod unit;
 
 pub use jingwu_core::UnknownCode;

@@ -63,6 +63,10 @@ crate::text_enum! {
         ManageLayers = "manage_layers" ("管理图层", "Manage map layers"),
         /// Change a unit's standing data (its crew).
         ManageUnits = "manage_units" ("管理警力", "Manage units"),
+        /// Set a bureau's 110 timer limits (acknowledgement, arrival, on scene, hand-over).
+        ManageTimers = "manage_timers" ("设置警情时限", "Set incident timer limits"),
+        /// Register linked agencies (119, 120, traffic police, city departments) and their keys.
+        ManageLinkage = "manage_linkage" ("管理联动单位", "Manage linked agencies"),
         /// Read the hazmat registries, weather and responses (fire command and the joint
         /// command room).
         ReadHazmat = "read_hazmat" ("查看危化品数据", "Read hazmat data"),
@@ -121,7 +125,9 @@ impl Action {
                 System::Foundation
             }
             ReadCommand | CreateIncident | Dispatch | OperateUnit | ReadStats | UploadMedia
-            | ReadLayers | ManageLayers | ManageUnits => System::Command,
+            | ReadLayers | ManageLayers | ManageUnits | ManageTimers | ManageLinkage => {
+                System::Command
+            }
             ReadHazmat | ManageHazmat | CommandHazmat => System::Hazmat,
             ReadTraffic | RecordViolation | ManageTraffic | DriverSelfService
             | ManageRoadEvents => System::Traffic,
@@ -179,6 +185,7 @@ pub const fn role_may(role: Role, action: Action) -> bool {
         ReadLayers => role.is_staff(),
         ManageLayers => matches!(role, Admin),
         ManageUnits => matches!(role, Admin | Dispatcher),
+        ManageTimers | ManageLinkage => matches!(role, Admin),
         ReadHazmat => matches!(role, Admin | Dispatcher | FireCommander),
         ManageHazmat => matches!(role, Admin | FireCommander),
         CommandHazmat => matches!(role, FireCommander),

@@ -102,6 +102,16 @@ impl TestApp {
         )
     }
 
+    /// Another node whose clock stands still at `at`: runs a job as it would run then (the
+    /// access matrix, on the system clock, raises overdue 110 timer alerts this way).
+    pub fn node_at(&self, at: jiff::Timestamp) -> App {
+        App::new(
+            self.db.store.clone(),
+            Arc::new(ManualClock::new(at)),
+            self.app.kernel().config().clone(),
+        )
+    }
+
     /// Moves the manual clock forward (or back, with a negative duration).
     pub fn advance(&self, by: jiff::SignedDuration) {
         self.clock().advance(by);

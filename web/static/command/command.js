@@ -3,6 +3,7 @@
 import { boot, api, t, $, make, toast, errorText, clock, mmss, label, currentLang } from '../js/shell.js';
 import { loadTaxonomy, categories, subcategories, priorities, sources, taxLabel } from './taxonomy.js';
 import { createMap, unitIcon, unitTooltip, incidentStyle, incidentLabel, routeLine } from './mapkit.js';
+import './timers.js';
 
 const L = window.L;
 const me = await boot(['dispatcher']);

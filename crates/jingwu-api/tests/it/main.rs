@@ -10,6 +10,8 @@ mod cases;
 mod command;
 mod command_stats_trends;
 mod command_terminal_v2;
+mod command_linkage;
+mod command_timers;
 mod concurrency;
 mod contracts;
 mod coverage;

@@ -11,6 +11,7 @@ mod fixture;
 mod permits;
 mod requests;
 mod table;
+mod timers;
 mod traffic;
 
 use std::collections::BTreeSet;

@@ -66,8 +66,21 @@ impl Command<'_> {
                 &scoped.org_path,
             )
             .await?;
+        Ok(to_eido(&eido_incident(&mut conn, scoped).await?))
+    }
+}
+
+/// The EIDO model of an incident the caller was allowed to see (the export and linkage
+/// messages project it).
+pub(super) async fn eido_incident(
+    conn: &mut impl Conn,
+    scoped: q::ScopedIncident,
+) -> Result<EidoIncident> {
+    let conn = &mut *conn;
+    {
+        let incident_id = &scoped.incident.id.clone();
         let i = scoped.incident;
-        let owner = orgs::get(&mut conn, i.org_id.as_str())
+        let owner = orgs::get(conn, i.org_id.as_str())
             .await?
             .ok_or_else(|| AppError::Internal("the owning org unit is missing".into()))?;
         let city_code = scoped
@@ -87,26 +100,26 @@ impl Command<'_> {
         let subcategory = i.subcategory;
         let priority = i.priority;
         let source = i.source;
-        let timeline = q::timeline(&mut conn, incident_id).await?;
-        let call_taker = agents.of(&mut conn, i.created_by.as_str()).await?;
+        let timeline = q::timeline(conn, incident_id).await?;
+        let call_taker = agents.of(conn, i.created_by.as_str()).await?;
 
         let mut notes = Vec::with_capacity(timeline.len());
         for e in &timeline {
             notes.push(EidoNote {
                 id: e.id.to_string(),
                 at: e.at,
-                author: Some(agents.of(&mut conn, e.actor_id.as_str()).await?),
+                author: Some(agents.of(conn, e.actor_id.as_str()).await?),
                 text: format!("{}: {}", e.kind, e.detail),
             });
         }
 
         let mut units = Vec::new();
-        for a in q::assignments_of(&mut conn, incident_id).await? {
-            let Some(u) = q::get_unit(&mut conn, a.unit_id.as_str()).await? else {
+        for a in q::assignments_of(conn, incident_id).await? {
+            let Some(u) = q::get_unit(conn, a.unit_id.as_str()).await? else {
                 continue;
             };
             let kind = u.unit.kind;
-            let org_kind = orgs::get(&mut conn, u.unit.org_id.as_str())
+            let org_kind = orgs::get(conn, u.unit.org_id.as_str())
                 .await?
                 .map_or(OrgKind::City, |o| o.kind);
             let dispatcher = timeline
@@ -114,7 +127,7 @@ impl Command<'_> {
                 .find(|e| e.kind == EventKind::Dispatched && e.unit_id.as_ref() == Some(&a.unit_id))
                 .map(|e| e.actor_id.clone());
             let dispatched_by = match dispatcher {
-                Some(d) => Some(agents.of(&mut conn, d.as_str()).await?),
+                Some(d) => Some(agents.of(conn, d.as_str()).await?),
                 None => None,
             };
             let crew: Vec<String> = u
@@ -179,6 +192,6 @@ impl Command<'_> {
             notes,
             media: Vec::new(),
         };
-        Ok(to_eido(&inc))
+        Ok(inc)
     }
 }

@@ -10,6 +10,7 @@ mod export;
 mod handover;
 mod intake;
 pub(crate) mod layers;
+mod linkage;
 mod map;
 mod media;
 mod progress;
@@ -17,6 +18,7 @@ mod read;
 mod roads;
 mod stats;
 mod targets;
+mod timers;
 
 use jingwu_command::unit::{Actor, UnitStatus};
 use jingwu_core::{EventId, IncidentId, Principal, StatusChangeId};
@@ -35,6 +37,7 @@ pub use handover::{Handover, HandoverDirection, Merged};
 pub use intake::{IncidentCreated, NewIncident};
 pub use jingwu_store::command::media::IncidentMedia;
 pub use layers::{FeatureInput, ImportFormat, ImportOutcome, LayerInfo, LayerRegistry, NewLayer};
+pub use linkage::{AgencyInput, AgencyView, DeliveriesDone, LinkageView, SignedHeaders};
 pub use map::{LiveScope, MAX_ROAD_LINES, RoadLine, RouteLine};
 pub(crate) use media::MediaState;
 pub use media::{MAX_MEDIA_CHUNK, MediaBlob, MediaLimits, NewUpload, UploadView};
@@ -42,6 +45,7 @@ pub use read::{IncidentDetail, IncidentFilter, LinkedIncident, UnitView};
 pub use roads::RoadNetwork;
 pub use stats::{IncidentStats, Period, StatsGroup, StatsGroupBy};
 pub use targets::{KeySiteReadiness, ResponseEvaluation};
+pub use timers::{IncidentTimers, LimitsView, TIMER_JOB_EVERY};
 
 use std::sync::{Arc, RwLock};
 

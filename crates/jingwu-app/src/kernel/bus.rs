@@ -30,6 +30,12 @@ pub enum LiveEvent {
         org_id: String,
         org_path: String,
     },
+    /// A 110 timer ran over and a command room was alerted (the room's path).
+    TimerAlert {
+        alert_id: String,
+        incident_id: String,
+        org_path: String,
+    },
     /// Hazmat data changed: `kind` is `registry`, `vehicle`, `weather` (an observation moved
     /// the wind, so zones move too) or `response` (with its id).
     Hazmat {
@@ -76,6 +82,7 @@ impl LiveEvent {
             LiveEvent::Incident { org_path, .. }
             | LiveEvent::Unit { org_path, .. }
             | LiveEvent::CoverageAlert { org_path, .. }
+            | LiveEvent::TimerAlert { org_path, .. }
             | LiveEvent::Hazmat { org_path, .. }
             | LiveEvent::Permits { org_path, .. }
             | LiveEvent::Cases { org_path, .. }

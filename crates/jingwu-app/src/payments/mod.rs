@@ -14,7 +14,7 @@
 //! style, idempotent on our `out_request_no`), verifies the channel's signed answer, records
 //! the outcome once, and backs off and retries until it gives up for staff to settle.
 
-mod gateway;
+pub(crate) mod gateway;
 mod notify;
 mod reconcile;
 mod refunds;

@@ -192,7 +192,11 @@ fn stored_codes_of_records_stay_the_same() {
             "cancelled",
             "closed",
             "media_added",
-            "case_opened"
+            "case_opened",
+            "handover_signed",
+            "linkage_sent",
+            "linkage_acknowledged",
+            "linkage_failed"
         ]
     );
     assert_eq!(

@@ -5,12 +5,14 @@ pub mod assignments;
 pub mod incidents;
 pub mod key_sites;
 pub mod layers;
+pub mod linkage;
 pub mod media;
 pub mod positions;
 pub mod sites;
 pub mod stats;
 pub mod terminal;
 pub mod timeline;
+pub mod timers;
 pub mod units;
 
 // One namespace for the use cases (`q::get_incident`), files by table group for readers.

@@ -36,6 +36,14 @@ fn event_of(e: &LiveEvent) -> Option<Event> {
             "coverage_alert",
             serde_json::json!({"alert_id": alert_id, "org_id": org_id}),
         ),
+        LiveEvent::TimerAlert {
+            alert_id,
+            incident_id,
+            ..
+        } => (
+            "timer_alert",
+            serde_json::json!({"alert_id": alert_id, "incident_id": incident_id}),
+        ),
         LiveEvent::Hazmat {
             kind, response_id, ..
         } => (

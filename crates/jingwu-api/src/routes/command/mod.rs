@@ -6,10 +6,12 @@ mod coverage;
 mod incident_ops;
 mod incidents;
 mod layers;
+mod linkage;
 pub(crate) mod live;
 mod media;
 mod stats;
 pub(crate) mod terminal;
+mod timers;
 mod units;
 
 use axum::extract::DefaultBodyLimit;
@@ -61,4 +63,12 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(live::roads))
         .routes(routes!(live::route))
         .routes(routes!(codes::taxonomy))
+        .routes(routes!(timers::incident_timers))
+        .routes(routes!(timers::timer_alerts))
+        .routes(routes!(timers::acknowledge_alert))
+        .routes(routes!(timers::get_limits, timers::put_limits))
+        .routes(routes!(linkage::list_agencies, linkage::create_agency))
+        .routes(routes!(linkage::update_agency))
+        .routes(routes!(linkage::incident_linkage, linkage::notify))
+        .routes(routes!(linkage::agency_ack))
 }

@@ -98,6 +98,8 @@ pub struct Fixture {
     pub cases: super::cases::CasesFixture,
     /// Evidence stores of both sides, their items and counts.
     pub evidence: super::evidence::EvidenceFixture,
+    /// Overdue 110 timer alerts and linked agencies of both sides.
+    pub timers: super::timers::TimersFixture,
     dispatcher: String,
     counter: u32,
     /// Fresh incidents of the current run, closed after it so their units are free again.
@@ -378,6 +380,13 @@ impl Fixture {
         let mut lent = other.clone();
         lent.incident = new_incident(t, &dispatcher, &other).await;
         dispatch(t, &dispatcher, &lent.incident, &own.lent_unit).await;
+        let home_admin = tokens
+            .iter()
+            .find(|(c, _)| c == "admin")
+            .map(|(_, t)| t.clone())
+            .unwrap();
+        let timers =
+            super::timers::TimersFixture::build(t, &admin, &home_admin, &own, &other).await;
         Fixture {
             own,
             other,
@@ -390,6 +399,7 @@ impl Fixture {
             area,
             cases,
             evidence,
+            timers,
             dispatcher,
             counter: 0,
             cleanup: Vec::new(),
@@ -438,6 +448,7 @@ impl Fixture {
             || self.area.names_other(text)
             || self.cases.names_other(text)
             || self.evidence.names_other(text)
+            || self.timers.names_other(text)
     }
 
     /// A number not used before in this fixture (fresh usernames, codes, contents).

@@ -200,7 +200,19 @@ pub fn scopes(route: &str) -> Option<&'static [Sc]> {
         | "GET /api/v1/incidents/{id}/eido"
         | "GET /api/v1/incidents/{id}/media"
         | "POST /api/v1/incidents/{id}/media"
-        | "POST /api/v1/incidents/{id}/case" => INCIDENT,
+        | "POST /api/v1/incidents/{id}/case"
+        | "GET /api/v1/incidents/{id}/timers"
+        | "GET /api/v1/incidents/{id}/linkage"
+        | "POST /api/v1/incidents/{id}/linkage" => INCIDENT,
+        // 110 timers and linkage.
+        "GET /api/v1/timer-alerts"
+        | "GET /api/v1/linkage/agencies"
+        | "POST /api/v1/linkage/agencies"
+        | "POST /api/v1/linkage/{agency}/ack" => NONE,
+        "POST /api/v1/timer-alerts/{id}/acknowledge"
+        | "GET /api/v1/orgs/{id}/timer-limits"
+        | "PUT /api/v1/orgs/{id}/timer-limits"
+        | "PUT /api/v1/linkage/agencies/{code}" => OBJECT,
         "POST /api/v1/orgs"
         | "GET /api/v1/orgs/{id}"
         | "GET /api/v1/users"
@@ -864,6 +876,52 @@ pub async fn build(
         r if r.starts_with("GET /api/v1/cases") || r.contains(" /api/v1/cases") => {
             return cases(t, fx, route, sc);
         }
+        "GET /api/v1/incidents/{id}/timers" => {
+            Req::get(format!("/api/v1/incidents/{}/timers", side.incident))
+        }
+        "GET /api/v1/incidents/{id}/linkage" => {
+            Req::get(format!("/api/v1/incidents/{}/linkage", side.incident))
+        }
+        "POST /api/v1/incidents/{id}/linkage" => Req::json(
+            Method::POST,
+            format!("/api/v1/incidents/{}/linkage", side.incident),
+            json!({"agency": fx.timers.own_agency, "note": "矩阵联动"}),
+        ),
+        "GET /api/v1/timer-alerts" => Req::get("/api/v1/timer-alerts?open=true"),
+        "POST /api/v1/timer-alerts/{id}/acknowledge" => Req::json(
+            Method::POST,
+            format!("/api/v1/timer-alerts/{}/acknowledge", fx.timers.alert(sc)),
+            json!({}),
+        ),
+        "GET /api/v1/orgs/{id}/timer-limits" => {
+            Req::get(format!("/api/v1/orgs/{}/timer-limits", side.station))
+        }
+        "PUT /api/v1/orgs/{id}/timer-limits" => Req::json(
+            Method::PUT,
+            format!("/api/v1/orgs/{}/timer-limits", side.station),
+            json!({"acknowledge_s": 30, "arrival_p1_s": 300, "arrival_p2_s": 600,
+                "arrival_p3_s": 1200, "arrival_p4_s": 3600, "on_scene_s": 1800,
+                "handover_s": 180, "escalate_after_s": 90}),
+        ),
+        "GET /api/v1/linkage/agencies" => Req::get("/api/v1/linkage/agencies"),
+        "POST /api/v1/linkage/agencies" => Req::json(
+            Method::POST,
+            "/api/v1/linkage/agencies",
+            json!({"code": format!("mx-{n}"), "kind": "fire", "name": "矩阵119",
+                "endpoint_url": "http://127.0.0.1:9/eido", "secret": "matrix-shared-secret"}),
+        ),
+        "PUT /api/v1/linkage/agencies/{code}" => Req::json(
+            Method::PUT,
+            format!("/api/v1/linkage/agencies/{}", fx.timers.agency(sc)),
+            json!({"kind": "ambulance", "name": "矩阵120", "endpoint_url": "http://127.0.0.1:9/eido",
+                "secret": "matrix-shared-secret", "enabled": true}),
+        ),
+        // Unsigned: every caller is refused alike (no sign-in is asked).
+        "POST /api/v1/linkage/{agency}/ack" => Req::json(
+            Method::POST,
+            format!("/api/v1/linkage/{}/ack", fx.timers.own_agency),
+            json!({"reference": "none"}),
+        ),
         "POST /api/v1/payments/sandbox/pay" => Req::json(
             Method::POST,
             "/api/v1/payments/sandbox/pay",
