@@ -15,6 +15,9 @@ jingwu_core::problem_codes! {
         LAYER_EXISTS = ("layer_exists", 409, "The layer code is taken", "图层代码已被占用");
         /// Live layers are fed by their source, not by imports or pushes.
         LAYER_LIVE = ("layer_live", 409, "The layer is live", "实时图层不可导入或推送");
+        // Response plans.
+        /// The org unit already has a plan for this category, sub-category and priority.
+        PLAN_EXISTS = ("plan_exists", 409, "A plan for this incident type exists", "该警情类型已有预案");
         // Terminal protocol (WebSocket).
         WEBSOCKET_REQUIRED = ("websocket_required", 400, "A WebSocket upgrade is required", "需要 WebSocket 连接");
         HELLO_TIMEOUT = ("hello_timeout", 408, "No hello in time", "未及时发送 hello");
@@ -70,6 +73,13 @@ jingwu_core::problem_codes! {
         GEOJSON_MALFORMED = ("geojson.malformed", "Not JSON", "不是 JSON");
         GEOJSON_TYPE = ("geojson.type", "Not a FeatureCollection", "不是 FeatureCollection");
         GEOJSON_FEATURES = ("geojson.features", "Features must be an array", "features 必须是数组");
+        PLAN_NAME = ("plan.name", "Plan name length out of range", "预案名称长度不符");
+        PLAN_SLOTS = ("plan.slots", "A plan has 1 to 10 slots", "预案须有 1 至 10 个编组");
+        PLAN_SLOT_KIND = ("plan.slot_kind", "Unknown unit kind", "未知警力类型");
+        PLAN_SLOT_COUNT = ("plan.slot_count", "A slot asks for 1 to 10 units", "每个编组 1 至 10 个警力");
+        PLAN_EQUIPMENT = ("plan.equipment", "Invalid equipment codes", "装备代码无效");
+        PLAN_AGENCY = ("plan.agency", "Unknown or repeated agency", "联动单位未知或重复");
+        PLAN_ORG = ("plan.org", "Unknown org unit", "所属机构不存在");
         CSV_MALFORMED = ("csv.malformed", "Malformed CSV", "CSV 格式错误");
         CSV_HEADER = ("csv.header", "CSV header must name id, lat, lon, name", "CSV 表头须包含 id、lat、lon、name");
         CSV_ROW = ("csv.row", "Malformed CSV row", "CSV 行格式错误");

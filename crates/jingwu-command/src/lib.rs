@@ -11,6 +11,8 @@
 //! * [`stats`] — nearest-rank percentiles, grouped KPIs, the Ankang bulletin buckets,
 //!   on-scene handling compliance (规范率), period comparison, CSV.
 //! * [`eido`] — projection of an incident into a NENA EIDO JSON object.
+//! * [`plans`] — response plans (预案, run cards): which plan applies to an incident, their
+//!   validation, and the ranking of recommended units (plan slots first, then strictly by ETA).
 //! * [`policy`] — object-level access rules of the 110 system over loaded facts: who may operate
 //!   a unit, who sees an incident, who receives a live event.
 //!
@@ -22,6 +24,7 @@ pub mod duplicates;
 pub mod eido;
 pub mod error_codes;
 pub mod incident;
+pub mod plans;
 pub mod policy;
 pub mod records;
 pub mod response;
