@@ -63,6 +63,10 @@ crate::text_enum! {
         ManageLayers = "manage_layers" ("管理图层", "Manage map layers"),
         /// Change a unit's standing data (its crew).
         ManageUnits = "manage_units" ("管理警力", "Manage units"),
+        /// Read the response plans (预案) that apply in the caller's jurisdiction.
+        ReadPlans = "read_plans" ("查看预案", "Read response plans"),
+        /// Write the response plans of the caller's subtree.
+        ManagePlans = "manage_plans" ("管理预案", "Manage response plans"),
         /// Read the hazmat registries, weather and responses (fire command and the joint
         /// command room).
         ReadHazmat = "read_hazmat" ("查看危化品数据", "Read hazmat data"),
@@ -121,7 +125,7 @@ impl Action {
                 System::Foundation
             }
             ReadCommand | CreateIncident | Dispatch | OperateUnit | ReadStats | UploadMedia
-            | ReadLayers | ManageLayers | ManageUnits => System::Command,
+            | ReadLayers | ManageLayers | ManageUnits | ReadPlans | ManagePlans => System::Command,
             ReadHazmat | ManageHazmat | CommandHazmat => System::Hazmat,
             ReadTraffic | RecordViolation | ManageTraffic | DriverSelfService
             | ManageRoadEvents => System::Traffic,
@@ -179,6 +183,8 @@ pub const fn role_may(role: Role, action: Action) -> bool {
         ReadLayers => role.is_staff(),
         ManageLayers => matches!(role, Admin),
         ManageUnits => matches!(role, Admin | Dispatcher),
+        ReadPlans => matches!(role, Admin | Dispatcher),
+        ManagePlans => matches!(role, Admin),
         ReadHazmat => matches!(role, Admin | Dispatcher | FireCommander),
         ManageHazmat => matches!(role, Admin | FireCommander),
         CommandHazmat => matches!(role, FireCommander),

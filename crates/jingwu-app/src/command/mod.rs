@@ -12,6 +12,7 @@ mod intake;
 pub(crate) mod layers;
 mod map;
 mod media;
+mod plans;
 mod progress;
 mod read;
 mod roads;
@@ -29,7 +30,7 @@ pub use avl::Fix;
 pub use coverage::{
     AreaFigures, COVERAGE_LIMITS_S, CoverageAlertView, CoveragePolicy, CoverageView, LimitFigures,
 };
-pub use dispatch::Recommendation;
+pub use dispatch::{Recommendation, Recommendations};
 pub use export::EIDO_DOMAIN;
 pub use handover::{Handover, HandoverDirection, Merged};
 pub use intake::{IncidentCreated, NewIncident};

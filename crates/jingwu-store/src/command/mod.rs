@@ -6,6 +6,7 @@ pub mod incidents;
 pub mod key_sites;
 pub mod layers;
 pub mod media;
+pub mod plans;
 pub mod positions;
 pub mod sites;
 pub mod stats;
