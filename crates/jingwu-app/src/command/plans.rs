@@ -39,9 +39,14 @@ impl Command<'_> {
     ) -> Result<ResponsePlan> {
         authorize(who, Action::ManagePlans, Scope::Org(&who.org_path))
             .map_err(AppError::denied_scope)?;
-        let mut conn = self.k().read().await?;
-        let org = orgs::get(&mut conn, org_id.unwrap_or(&who.org_id)).await?;
-        drop(conn);
+        let org_id = org_id.unwrap_or(&who.org_id);
+        // PostgreSQL refuses NUL in text; such an id names no org unit.
+        let org = if org_id.contains('\0') {
+            None
+        } else {
+            let mut conn = self.k().read().await?;
+            orgs::get(&mut conn, org_id).await?
+        };
         let spec = rules::validate(draft);
         let (spec, org) = match (spec, org) {
             (Ok(spec), Some(org)) => (spec, org),
@@ -172,6 +177,9 @@ impl Command<'_> {
         id: &PlanId,
     ) -> Result<ResponsePlan> {
         authorize(who, action, Scope::Org(&who.org_path)).map_err(AppError::denied_scope)?;
+        if id.as_str().contains('\0') {
+            return Err(AppError::NotFound { what: "plan" });
+        }
         let p = pq::get_plan(conn, id)
             .await?
             .ok_or(AppError::NotFound { what: "plan" })?;
