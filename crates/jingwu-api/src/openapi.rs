@@ -1,8 +1,9 @@
 use std::borrow::Cow;
 
 use jingwu_command::incident::IncidentStatus;
+use jingwu_command::plans::Agency;
 use jingwu_command::taxonomy::{Category, Priority, Source, Subcategory};
-use jingwu_command::unit::{Tier, UnitKind, UnitStatus};
+use jingwu_command::unit::{FitLevel, Tier, UnitKind, UnitStatus};
 use jingwu_core::OrgKind;
 use utoipa::openapi::extensions::ExtensionsBuilder;
 use utoipa::openapi::path::{Operation, ParameterIn};
@@ -179,6 +180,16 @@ code_schema!(
     UnitKindSchema = "UnitKind",
     "Kind of unit.",
     UnitKind::ALL.iter().map(|c| c.as_str())
+);
+code_schema!(
+    FitLevelSchema = "FitLevel",
+    "How well a unit's kind suits the incident.",
+    FitLevel::ALL.iter().map(|c| c.as_str())
+);
+code_schema!(
+    AgencySchema = "Agency",
+    "A linked agency a response plan asks to notify (联动单位).",
+    Agency::ALL.iter().map(|c| c.as_str())
 );
 code_schema!(
     TierSchema = "Tier",

@@ -74,6 +74,9 @@ pub async fn run(file: Option<&Path>, args: ServeArgs, demo: bool) -> anyhow::Re
             app.seed_demo_command()
                 .await
                 .context("cannot place the demo city's units")?;
+            app.seed_demo_plans()
+                .await
+                .context("cannot register the demo city's response plans")?;
             app.seed_demo_layers()
                 .await
                 .context("cannot register the demo city's information layers")?;

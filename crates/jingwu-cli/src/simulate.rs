@@ -431,7 +431,11 @@ async fn create_and_dispatch(
             None,
         )
         .await?;
-    for r in recs.as_array().map(|a| a.as_slice()).unwrap_or_default() {
+    for r in recs["units"]
+        .as_array()
+        .map(|a| a.as_slice())
+        .unwrap_or_default()
+    {
         let Some(unit_id) = r["unit_id"].as_str() else {
             continue;
         };

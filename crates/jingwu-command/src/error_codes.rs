@@ -21,6 +21,9 @@ jingwu_core::problem_codes! {
         AGENCY_DISABLED = ("agency_disabled", 409, "The agency is disabled", "联动单位已停用");
         /// An inbound linkage message id that was received before.
         LINKAGE_REPLAY = ("linkage_replay", 409, "Message received before", "重复的联动消息");
+        // Response plans.
+        /// The org unit already has a plan for this category, sub-category and priority.
+        PLAN_EXISTS = ("plan_exists", 409, "A plan for this incident type exists", "该警情类型已有预案");
         // Terminal protocol (WebSocket).
         WEBSOCKET_REQUIRED = ("websocket_required", 400, "A WebSocket upgrade is required", "需要 WebSocket 连接");
         HELLO_TIMEOUT = ("hello_timeout", 408, "No hello in time", "未及时发送 hello");
@@ -76,6 +79,13 @@ jingwu_core::problem_codes! {
         GEOJSON_MALFORMED = ("geojson.malformed", "Not JSON", "不是 JSON");
         GEOJSON_TYPE = ("geojson.type", "Not a FeatureCollection", "不是 FeatureCollection");
         GEOJSON_FEATURES = ("geojson.features", "Features must be an array", "features 必须是数组");
+        PLAN_NAME = ("plan.name", "Plan name length out of range", "预案名称长度不符");
+        PLAN_SLOTS = ("plan.slots", "A plan has 1 to 10 slots", "预案须有 1 至 10 个编组");
+        PLAN_SLOT_KIND = ("plan.slot_kind", "Unknown unit kind", "未知警力类型");
+        PLAN_SLOT_COUNT = ("plan.slot_count", "A slot asks for 1 to 10 units", "每个编组 1 至 10 个警力");
+        PLAN_EQUIPMENT = ("plan.equipment", "Invalid equipment codes", "装备代码无效");
+        PLAN_AGENCY = ("plan.agency", "Unknown or repeated agency", "联动单位未知或重复");
+        PLAN_ORG = ("plan.org", "Unknown org unit", "所属机构不存在");
         CSV_MALFORMED = ("csv.malformed", "Malformed CSV", "CSV 格式错误");
         CSV_HEADER = ("csv.header", "CSV header must name id, lat, lon, name", "CSV 表头须包含 id、lat、lon、name");
         TIMER_LIMIT = ("timer_limit.range", "Limit out of range (1 s to a day)", "时限超出范围（1 秒至 1 天）");

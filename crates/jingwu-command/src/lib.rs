@@ -13,6 +13,8 @@
 //! * [`eido`] — projection of an incident into a NENA EIDO JSON object.
 //! * [`timers`] — status timers (签收, 到场, 现场处置, 移交签收), overdue and escalation levels.
 //! * [`linkage`] — linked agencies (联动): HMAC signatures, retry schedule, replay window.
+//! * [`plans`] — response plans (预案, run cards): which plan applies to an incident, their
+//!   validation, and the ranking of recommended units (plan slots first, then strictly by ETA).
 //! * [`policy`] — object-level access rules of the 110 system over loaded facts: who may operate
 //!   a unit, who sees an incident, who receives a live event.
 //!
@@ -25,6 +27,7 @@ pub mod eido;
 pub mod error_codes;
 pub mod incident;
 pub mod linkage;
+pub mod plans;
 pub mod policy;
 pub mod records;
 pub mod response;

@@ -422,33 +422,30 @@ pub fn fits(kind: UnitKind, subcategory: Subcategory, priority: Priority, distan
     }
 }
 
-/// A recommendation candidate: road ETA and type fit.
+/// A recommendation candidate: road ETA, type fit and call sign.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Candidate {
+pub struct Candidate<'a> {
     pub eta_s: f64,
     pub fit: FitLevel,
+    pub call_sign: &'a str,
 }
 
-/// ETA band used when ordering candidates: within one band, fit decides.
-pub const ETA_BAND_S: f64 = 60.0;
-
-/// Orders recommendation candidates: ETA first, fit second. Precisely: by ETA band
-/// (`⌊eta / ETA_BAND_S⌋`, i.e. 0–59 s, 60–119 s, …; nearest band first), then by fit (best
-/// first), then by exact ETA. Within one band the better-fitting unit comes first; a unit in
-/// an earlier band always comes before one in a later band. Non-finite ETAs (unreachable)
-/// sort last.
-pub fn recommendation_order(a: &Candidate, b: &Candidate) -> Ordering {
-    let band = |c: &Candidate| {
+/// Orders recommendation candidates strictly by road ETA, the one that arrives first first;
+/// equal ETAs by fit (best first), then by call sign, so the order is total and stable.
+/// Non-finite ETAs (unreachable) sort last. A response plan fills its slots before this order
+/// applies to the rest ([`crate::plans::rank`]).
+pub fn recommendation_order(a: &Candidate<'_>, b: &Candidate<'_>) -> Ordering {
+    let key = |c: &Candidate<'_>| {
         if c.eta_s.is_finite() {
-            (c.eta_s.max(0.0) / ETA_BAND_S).floor()
+            c.eta_s.max(0.0)
         } else {
             f64::INFINITY
         }
     };
-    band(a)
-        .total_cmp(&band(b))
+    key(a)
+        .total_cmp(&key(b))
         .then_with(|| b.fit.cmp(&a.fit))
-        .then_with(|| a.eta_s.total_cmp(&b.eta_s))
+        .then_with(|| a.call_sign.cmp(b.call_sign))
 }
 
 #[cfg(test)]

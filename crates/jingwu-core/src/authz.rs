@@ -67,6 +67,10 @@ crate::text_enum! {
         ManageTimers = "manage_timers" ("设置警情时限", "Set incident timer limits"),
         /// Register linked agencies (119, 120, traffic police, city departments) and their keys.
         ManageLinkage = "manage_linkage" ("管理联动单位", "Manage linked agencies"),
+        /// Read the response plans (预案) that apply in the caller's jurisdiction.
+        ReadPlans = "read_plans" ("查看预案", "Read response plans"),
+        /// Write the response plans of the caller's subtree.
+        ManagePlans = "manage_plans" ("管理预案", "Manage response plans"),
         /// Read the hazmat registries, weather and responses (fire command and the joint
         /// command room).
         ReadHazmat = "read_hazmat" ("查看危化品数据", "Read hazmat data"),
@@ -125,9 +129,8 @@ impl Action {
                 System::Foundation
             }
             ReadCommand | CreateIncident | Dispatch | OperateUnit | ReadStats | UploadMedia
-            | ReadLayers | ManageLayers | ManageUnits | ManageTimers | ManageLinkage => {
-                System::Command
-            }
+            | ReadLayers | ManageLayers | ManageUnits | ManageTimers | ManageLinkage | ReadPlans
+            | ManagePlans => System::Command,
             ReadHazmat | ManageHazmat | CommandHazmat => System::Hazmat,
             ReadTraffic | RecordViolation | ManageTraffic | DriverSelfService
             | ManageRoadEvents => System::Traffic,
@@ -186,6 +189,8 @@ pub const fn role_may(role: Role, action: Action) -> bool {
         ManageLayers => matches!(role, Admin),
         ManageUnits => matches!(role, Admin | Dispatcher),
         ManageTimers | ManageLinkage => matches!(role, Admin),
+        ReadPlans => matches!(role, Admin | Dispatcher),
+        ManagePlans => matches!(role, Admin),
         ReadHazmat => matches!(role, Admin | Dispatcher | FireCommander),
         ManageHazmat => matches!(role, Admin | FireCommander),
         CommandHazmat => matches!(role, FireCommander),

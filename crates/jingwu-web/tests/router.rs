@@ -58,6 +58,7 @@ async fn pages_have_no_inline_scripts_or_styles() {
         "/command",
         "/terminal",
         "/dashboard",
+        "/command/plans",
         "/fire",
         "/traffic",
         "/traffic/clerk",

@@ -273,13 +273,15 @@ async function renderDetail(fly) {
   const gen = ++renderGen;
   let d;
   let list = [];
+  let recView = null;
   let recError = null;
   try {
     d = await api('GET', `/api/v1/incidents/${id}`);
     const open = d.incident.status !== 'closed' && d.incident.status !== 'merged';
     if (open) {
       try {
-        list = await api('GET', `/api/v1/incidents/${id}/recommendations?limit=6`);
+        recView = await api('GET', `/api/v1/incidents/${id}/recommendations?limit=6`);
+        list = recView.units;
       } catch (err) {
         recError = errorText(err);
       }
@@ -325,6 +327,7 @@ async function renderDetail(fly) {
   const ol = $('recs');
   ol.replaceChildren();
   recs = list;
+  renderRecsPlan(recView);
   if (i.status === 'closed' || i.status === 'merged') ol.append(make('li', 'muted', t('cmd.closed_no_recs')));
   else if (recError) ol.append(make('li', 'muted', recError));
   else if (!recs.length) ol.append(make('li', 'muted', t('cmd.no_recs')));
@@ -338,6 +341,7 @@ async function renderDetail(fly) {
       make('strong', null, r.call_sign),
       make('span', 'rec-meta', `${currentLang() === 'en' ? r.org_name_en || r.org_name_zh : r.org_name_zh} · ${label('unit_kind', r.kind)}`),
       make('span', 'rec-eta', `ETA ${mmss(r.eta_s)} · ${(r.distance_m / 1000).toFixed(1)} km`),
+      recReason(r),
     );
     txt.addEventListener('click', () => drawRoute(r));
     const go = make('button', 'btn btn-primary btn-sm', n === 0 ? t('cmd.dispatch_key') : t('cmd.dispatch'));
@@ -354,6 +358,45 @@ async function renderDetail(fly) {
     if (routeLayer) routeLayer.remove();
     routeLayer = null;
     delete document.body.dataset.route;
+  }
+}
+
+/** What a slot asks for: "2 × 巡逻车 (rifle)". */
+function slotText(slot, count) {
+  const kit = slot.equipment && slot.equipment.length ? ` (${slot.equipment.join(', ')})` : '';
+  return `${count} × ${label('unit_kind', slot.kind)}${kit}`;
+}
+
+/** Why a unit has its rank: its type fit (the rule as a tooltip) and the plan slot it fills. */
+function recReason(r) {
+  const why = make('span', 'rec-why');
+  why.dataset.testid = 'rec-why';
+  const fit = make('span', `rec-fit fit-${r.fit}`, label('plans.fit', r.fit));
+  fit.title = r.fit_reason;
+  why.append(fit);
+  if (r.plan_slot) {
+    const slot = make('span', 'rec-slot', t('plans.fills_slot', { n: r.plan_slot.index + 1, what: label('unit_kind', r.plan_slot.kind) }));
+    slot.dataset.testid = 'rec-slot';
+    why.append(slot);
+  }
+  return why;
+}
+
+/** The panel's title says the order; the applied plan, its unfilled slots and agencies follow. */
+function renderRecsPlan(view) {
+  const plan = view && view.plan;
+  $('recs-title').textContent = plan ? t('plans.recs_by_plan', { name: plan.name }) : t('plans.recs_by_eta');
+  const box = $('recs-plan');
+  box.replaceChildren();
+  box.hidden = !plan;
+  if (!plan) return;
+  for (const u of view.unfilled) {
+    const line = make('p', 'rec-unfilled', t('plans.unfilled', { what: slotText(u, u.wanted - u.found) }));
+    line.dataset.testid = 'rec-unfilled';
+    box.append(line);
+  }
+  if (view.notify.length) {
+    box.append(make('p', 'rec-notify', t('plans.notify', { agencies: view.notify.map((a) => label('plans.agency', a)).join('、') })));
   }
 }
 

@@ -12,6 +12,7 @@ mod command_stats_trends;
 mod command_terminal_v2;
 mod command_linkage;
 mod command_timers;
+mod command_plans;
 mod concurrency;
 mod contracts;
 mod coverage;

@@ -19,6 +19,7 @@ async fn the_openapi_document_lists_every_api_route() {
     let expected = [
         "DELETE /api/v1/permits/holidays/{date}",
         "DELETE /api/v1/permits/offices/{id}/exceptions/{date}",
+        "DELETE /api/v1/plans/{id}",
         "GET /api/v1/audit",
         "GET /api/v1/audit/checkpoint",
         "GET /api/v1/audit/proof/consistency",
@@ -67,6 +68,7 @@ async fn the_openapi_document_lists_every_api_route() {
         "GET /api/v1/incidents/{id}/eido",
         "GET /api/v1/incidents/{id}/linkage",
         "GET /api/v1/incidents/{id}/media",
+        "GET /api/v1/incidents/{id}/plan",
         "GET /api/v1/incidents/{id}/recommendations",
         "GET /api/v1/incidents/{id}/timers",
         "GET /api/v1/key-sites",
@@ -99,6 +101,8 @@ async fn the_openapi_document_lists_every_api_route() {
         "GET /api/v1/permits/offices/{id}/queue",
         "GET /api/v1/permits/offices/{id}/slots",
         "GET /api/v1/permits/stats",
+        "GET /api/v1/plans",
+        "GET /api/v1/plans/{id}",
         "GET /api/v1/roads",
         "GET /api/v1/route",
         "GET /api/v1/stats/compare",
@@ -202,6 +206,7 @@ async fn the_openapi_document_lists_every_api_route() {
         "POST /api/v1/permits/tickets/{id}/{action}",
         "POST /api/v1/permits/windows/{window_id}/call-next",
         "POST /api/v1/timer-alerts/{id}/acknowledge",
+        "POST /api/v1/plans",
         "POST /api/v1/traffic/accidents",
         "POST /api/v1/traffic/accidents/{id}/confirm",
         "POST /api/v1/traffic/accidents/{id}/liability",
@@ -244,6 +249,7 @@ async fn the_openapi_document_lists_every_api_route() {
         "PUT /api/v1/permits/offices/{id}",
         "PUT /api/v1/permits/offices/{id}/exceptions/{date}",
         "PUT /api/v1/permits/offices/{id}/windows/{window_id}",
+        "PUT /api/v1/plans/{id}",
         "PUT /api/v1/units/{id}/crew",
     ];
     assert_eq!(listed, expected);

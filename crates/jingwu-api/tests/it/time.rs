@@ -113,8 +113,10 @@ async fn failures_spread_over_more_than_the_window_never_throttle() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
 }
 
+/// The recommended units' ids.
 fn ids(v: &Value) -> Vec<&str> {
-    v.as_array()
+    v["units"]
+        .as_array()
         .unwrap()
         .iter()
         .map(|r| r["unit_id"].as_str().unwrap())

@@ -1,15 +1,13 @@
-//! Recommendation (road ETA, tier, type fit) and dispatch (派警), which can never assign a
+//! Recommendation (response plan slots, road ETA, tier, type fit) and dispatch (派警), which can never assign a
 //! unit to two incidents: the unit moves `available → dispatched` only inside the writing
 //! transaction and only if it is still available.
 
-use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use jingwu_command::duplicates::haversine_m;
 use jingwu_command::incident::IncidentStatus;
-use jingwu_command::unit::{
-    Actor, Candidate, FitLevel, Tier, UnitKind, UnitStatus, fits, recommendation_order, tier_of,
-};
+use jingwu_command::plans::{Agency, RankUnit, ResponsePlan, Unfilled, rank};
+use jingwu_command::unit::{Actor, FitLevel, Tier, UnitKind, UnitStatus, fits, tier_of};
 use jingwu_core::{Action, IncidentId, Principal, Scope, authorize};
 use jingwu_store::command::{
     self as q, Assignment, AssignmentStatus, EventKind, MessageKind, Milestone,
@@ -17,6 +15,7 @@ use jingwu_store::command::{
 use jingwu_store::foundation::orgs;
 
 use super::Command;
+use super::plans::applicable_plan;
 use super::{event, move_unit};
 use crate::{AppError, LiveEvent, RequestCtx, Result};
 
@@ -37,17 +36,37 @@ pub struct Recommendation {
     pub fit_reason: &'static str,
     /// Age of the unit's AVL fix, seconds.
     pub fix_age_s: i64,
+    /// Index of the plan slot this unit fills, if it fills one.
+    pub plan_slot: Option<usize>,
+}
+
+/// The recommendation for an incident: the units in order, with the plan that applied, its
+/// slots that no unit within reach could fill, and the agencies it asks to notify.
+#[derive(Debug, Clone)]
+pub struct Recommendations {
+    pub plan: Option<ResponsePlan>,
+    pub units: Vec<Recommendation>,
+    pub unfilled: Vec<Unfilled>,
+}
+
+impl Recommendations {
+    /// The agencies the applied plan asks to notify.
+    pub fn notify(&self) -> &[Agency] {
+        self.plan.as_ref().map_or(&[], |p| &p.spec.agencies)
+    }
 }
 
 impl Command<'_> {
-    /// Available units the caller may task, ranked by road travel time *to* the incident
-    /// (one backward search, live closures applied), then by tier/type fit within a minute.
+    /// Available units the caller may task. When a response plan applies to the incident,
+    /// its slots are filled with the eligible units that arrive first, and the other units
+    /// follow; without one, all are ranked strictly by road travel time *to* the incident
+    /// (one backward search, live closures applied). See `jingwu_command::plans`.
     pub async fn recommend(
         &self,
         who: &Principal,
         incident_id: &IncidentId,
         limit: usize,
-    ) -> Result<Vec<Recommendation>> {
+    ) -> Result<Recommendations> {
         authorize(who, Action::Dispatch, Scope::Org(&who.org_path))
             .map_err(AppError::denied_scope)?;
         let roads = self
@@ -64,6 +83,7 @@ impl Command<'_> {
             })?;
         let subcategory = incident.incident.subcategory;
         let priority = incident.incident.priority;
+        let plan = applicable_plan(&mut conn, &incident).await?;
         let tree = orgs::subtree(&mut conn, &who.org_path).await?;
         drop(conn);
         let mut conn = self.k().read().await?;
@@ -73,7 +93,7 @@ impl Command<'_> {
         let ready = self.ready_units(&roads, units);
         let positions: Vec<_> = ready.iter().map(|r| r.pos).collect();
         let etas = roads.rank(&positions, &target, positions.len(), RECOMMEND_LIMIT_S);
-        let mut out: Vec<Recommendation> = etas
+        let found: Vec<(Recommendation, &[String])> = etas
             .into_iter()
             .filter_map(|eta| {
                 let r = ready.get(eta.unit)?;
@@ -87,7 +107,7 @@ impl Command<'_> {
                     u.unit.lon.unwrap_or_default(),
                 );
                 let fit = fits(kind, subcategory, priority, distance_m);
-                Some(Recommendation {
+                let rec = Recommendation {
                     unit_id: u.unit.id.to_string(),
                     call_sign: u.unit.call_sign.clone(),
                     kind: u.unit.kind,
@@ -99,23 +119,40 @@ impl Command<'_> {
                     fit: fit.level,
                     fit_reason: fit.reason,
                     fix_age_s: age / 1_000_000,
+                    plan_slot: None,
+                };
+                Some((rec, u.unit.equipment.as_slice()))
+            })
+            .collect();
+        let rank_units: Vec<RankUnit<'_>> = found
+            .iter()
+            .map(|(r, equipment)| RankUnit {
+                kind: r.kind,
+                equipment,
+                eta_s: r.eta_s,
+                fit: r.fit,
+                call_sign: &r.call_sign,
+            })
+            .collect();
+        let slots = plan.as_ref().map_or(&[][..], |p| &p.spec.slots);
+        let ranking = rank(slots, &rank_units);
+        let units = ranking
+            .order
+            .iter()
+            .take(limit)
+            .filter_map(|r| {
+                let (rec, _) = found.get(r.index)?;
+                Some(Recommendation {
+                    plan_slot: r.slot,
+                    ..rec.clone()
                 })
             })
             .collect();
-        out.sort_by(|a, b| -> Ordering {
-            recommendation_order(
-                &Candidate {
-                    eta_s: a.eta_s,
-                    fit: a.fit,
-                },
-                &Candidate {
-                    eta_s: b.eta_s,
-                    fit: b.fit,
-                },
-            )
-        });
-        out.truncate(limit);
-        Ok(out)
+        Ok(Recommendations {
+            plan,
+            units,
+            unfilled: ranking.unfilled,
+        })
     }
 
     /// Assigns units to an incident. Each unit must be one the caller may task (the city

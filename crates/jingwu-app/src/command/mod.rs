@@ -13,6 +13,7 @@ pub(crate) mod layers;
 mod linkage;
 mod map;
 mod media;
+mod plans;
 mod progress;
 mod read;
 mod roads;
@@ -31,7 +32,7 @@ pub use avl::Fix;
 pub use coverage::{
     AreaFigures, COVERAGE_LIMITS_S, CoverageAlertView, CoveragePolicy, CoverageView, LimitFigures,
 };
-pub use dispatch::Recommendation;
+pub use dispatch::{Recommendation, Recommendations};
 pub use export::EIDO_DOMAIN;
 pub use handover::{Handover, HandoverDirection, Merged};
 pub use intake::{IncidentCreated, NewIncident};

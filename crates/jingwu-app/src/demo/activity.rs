@@ -269,7 +269,7 @@ impl App {
         let incident_id = created.incident.incident.id;
         // Units crewed by a demo login are left to the person signed in on their terminal.
         let mut best = None;
-        for r in self.command().recommend(who, &incident_id, 3).await? {
+        for r in self.command().recommend(who, &incident_id, 3).await?.units {
             let u = self.command().get_unit(who, &r.unit_id).await?;
             let crew = u.unit.crew.clone();
             if !crew.iter().any(|c| c == "officer") {

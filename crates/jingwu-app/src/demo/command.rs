@@ -2,6 +2,7 @@
 //! with crews spread around their stations, and key sites that must have a force within one
 //! minute. Deterministic for a given road network.
 
+use jingwu_command::plans::{PlanDraft, SlotDraft};
 use jingwu_command::unit::{UnitKind, UnitStatus};
 use jingwu_core::{KeySiteId, OrgKind, UnitId};
 use jingwu_routing::SplitMix64;
@@ -265,6 +266,92 @@ impl App {
                 Ok(units.len())
         })
         .await
+    }
+}
+
+/// The demo city's response plans, all the city's: (name, category, sub-category, priority,
+/// slots as (unit kind, count), agencies to notify).
+type DemoPlan = (
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+    &'static [(&'static str, i64)],
+    &'static [&'static str],
+);
+const DEMO_PLANS: [DemoPlan; 5] = [
+    (
+        "持械抢劫一级处置",
+        "criminal",
+        Some("robbery"),
+        Some("p1"),
+        &[("patrol_car", 2), ("armed_patrol_team", 1)],
+        &["ambulance_120"],
+    ),
+    (
+        "持刀伤人处置",
+        "criminal",
+        Some("stabbing"),
+        None,
+        &[("patrol_car", 2), ("armed_patrol_team", 1)],
+        &["ambulance_120"],
+    ),
+    (
+        "伤人交通事故处置",
+        "traffic",
+        Some("injury_collision"),
+        None,
+        &[("traffic_unit", 1), ("patrol_car", 1)],
+        &["ambulance_120", "traffic_police"],
+    ),
+    (
+        "火灾现场警戒",
+        "fire_rescue",
+        None,
+        None,
+        &[("patrol_car", 1)],
+        &["fire_119", "ambulance_120"],
+    ),
+    (
+        "聚集事件处置",
+        "public_order",
+        Some("gathering"),
+        None,
+        &[("patrol_car", 2), ("foot_patrol", 2)],
+        &["city_management"],
+    ),
+];
+
+impl App {
+    /// Registers the demo city's response plans through the plans use case (audited); does
+    /// nothing when the city has plans. Returns the number created.
+    pub async fn seed_demo_plans(&self) -> Result<usize> {
+        let system = self.foundation().system_principal().await?;
+        if !self.command().list_plans(&system).await?.is_empty() {
+            return Ok(0);
+        }
+        let ctx = RequestCtx::cli();
+        for (name, category, subcategory, priority, slots, agencies) in DEMO_PLANS {
+            let draft = PlanDraft {
+                name: name.into(),
+                category: category.into(),
+                subcategory: subcategory.map(Into::into),
+                priority: priority.map(Into::into),
+                slots: slots
+                    .iter()
+                    .map(|(kind, count)| SlotDraft {
+                        kind: (*kind).into(),
+                        count: *count,
+                        equipment: Vec::new(),
+                    })
+                    .collect(),
+                agencies: agencies.iter().map(|a| (*a).into()).collect(),
+            };
+            self.command()
+                .create_plan(&system, None, &draft, &ctx)
+                .await?;
+        }
+        Ok(DEMO_PLANS.len())
     }
 }
 

@@ -3,6 +3,7 @@
 mod duplicates;
 mod eido;
 mod incident;
+mod plans;
 mod policy;
 mod response;
 mod stats;

@@ -315,25 +315,28 @@ fn armed_team_is_the_best_kind_for_every_violent_subcategory() {
 }
 
 #[test]
-fn recommendation_ordering() {
-    let c = |eta_s: f64, fit| Candidate { eta_s, fit };
+fn recommendation_order_is_strictly_by_eta() {
+    let c = |eta_s: f64, fit, call_sign| Candidate {
+        eta_s,
+        fit,
+        call_sign,
+    };
     let mut v = [
-        c(130.0, FitLevel::Poor),
-        c(125.0, FitLevel::Strong),
-        c(50.0, FitLevel::Poor),
-        c(f64::INFINITY, FitLevel::Strong),
-        c(59.0, FitLevel::Good),
-        c(f64::NAN, FitLevel::Strong),
-        c(179.0, FitLevel::Strong),
+        c(130.0, FitLevel::Poor, "a"),
+        c(102.0, FitLevel::Strong, "b"),
+        c(63.0, FitLevel::Acceptable, "c"),
+        c(f64::INFINITY, FitLevel::Strong, "d"),
+        c(59.0, FitLevel::Good, "e"),
+        c(f64::NAN, FitLevel::Strong, "f"),
+        c(59.0, FitLevel::Strong, "g"),
+        c(59.0, FitLevel::Strong, "b2"),
     ];
     v.sort_by(recommendation_order);
-    let got: Vec<(f64, FitLevel)> = v.iter().map(|c| (c.eta_s, c.fit)).collect();
-    assert_eq!(got[0], (59.0, FitLevel::Good));
-    assert_eq!(got[1], (50.0, FitLevel::Poor));
-    assert_eq!(got[2], (125.0, FitLevel::Strong));
-    assert_eq!(got[3], (179.0, FitLevel::Strong));
-    assert_eq!(got[4], (130.0, FitLevel::Poor));
-    assert!(got[5..].iter().all(|(e, _)| !e.is_finite()));
+    let got: Vec<&str> = v.iter().map(|c| c.call_sign).collect();
+    // The 63 s unit is above the 102 s one whatever their fit (the one-minute bands put the
+    // 102 s strong fit first); equal ETAs: better fit, then call sign.
+    assert_eq!(&got[..6], ["b2", "g", "e", "c", "b", "a"]);
+    assert!(v[6..].iter().all(|c| !c.eta_s.is_finite()));
 }
 
 #[test]

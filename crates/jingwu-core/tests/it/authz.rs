@@ -24,6 +24,8 @@ command    manage_layers    x . . . . . . . . .
 command    manage_units     x x . . . . . . . .
 command    manage_timers    x . . . . . . . . .
 command    manage_linkage   x . . . . . . . . .
+command    read_plans       x x . . . . . . . .
+command    manage_plans     x . . . . . . . . .
 hazmat     read_hazmat      x x . . . . . . x .
 hazmat     manage_hazmat    x . . . . . . . x .
 hazmat     command_hazmat   . . . . . . . . x .

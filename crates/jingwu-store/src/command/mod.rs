@@ -7,6 +7,7 @@ pub mod key_sites;
 pub mod layers;
 pub mod linkage;
 pub mod media;
+pub mod plans;
 pub mod positions;
 pub mod sites;
 pub mod stats;

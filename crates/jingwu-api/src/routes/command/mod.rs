@@ -1,5 +1,5 @@
 //! The 110 system's routes: incidents, units and their terminals, dispatch, statistics,
-//! scene media, coverage, map layers, the live event stream and the 110 code lists.
+//! scene media, coverage, map layers, response plans and recommendations, the live event stream and the 110 code lists.
 
 pub(crate) mod codes;
 mod coverage;
@@ -9,6 +9,7 @@ mod layers;
 mod linkage;
 pub(crate) mod live;
 mod media;
+mod plans;
 mod stats;
 pub(crate) mod terminal;
 mod timers;
@@ -27,7 +28,14 @@ pub fn router() -> OpenApiRouter<AppState> {
             incidents::create_incident
         ))
         .routes(routes!(incidents::get_incident))
-        .routes(routes!(incidents::recommend))
+        .routes(routes!(plans::recommend))
+        .routes(routes!(plans::incident_plan))
+        .routes(routes!(plans::list_plans, plans::create_plan))
+        .routes(routes!(
+            plans::get_plan,
+            plans::update_plan,
+            plans::delete_plan
+        ))
         .routes(routes!(incidents::dispatch))
         .routes(routes!(incidents::close))
         .routes(routes!(units::list_units))

@@ -65,6 +65,8 @@ pub struct Side {
     pub survivor: String,
     pub user: String,
     pub layer: String,
+    /// A response plan of the side's station.
+    pub plan: String,
     /// An open upload (progress route) and stored content shown on `incident`.
     pub upload: String,
     pub media_sha: String,
@@ -305,6 +307,17 @@ impl Fixture {
                 ),
             )
             .await;
+            let plan = ok(
+                t,
+                Method::POST,
+                "/api/v1/plans",
+                &admin,
+                Some(
+                    json!({"name": "矩阵预案", "category": "criminal", "org_id": station,
+                    "slots": [{"kind": "patrol_car", "count": 1}]}),
+                ),
+            )
+            .await;
             let mut side = Side {
                 station: station.clone(),
                 district: district.clone(),
@@ -319,6 +332,7 @@ impl Fixture {
                 survivor: String::new(),
                 user: user.clone(),
                 layer: id_of(&layer),
+                plan: id_of(&plan),
                 upload: String::new(),
                 media_sha: String::new(),
                 weather_station: String::new(),
@@ -438,6 +452,7 @@ impl Fixture {
             &o.incident,
             &o.user,
             &o.layer,
+            &o.plan,
         ]
         .into_iter()
         .chain([&o.status_unit, &o.pool_unit, &o.fresh_unit, &o.survivor])

@@ -85,6 +85,7 @@ pub fn scopes(route: &str) -> Option<&'static [Sc]> {
         | "GET /api/v1/units"
         | "GET /api/v1/key-sites"
         | "GET /api/v1/layers"
+        | "GET /api/v1/plans"
         | "GET /api/v1/events"
         | "GET /api/v1/roads"
         | "GET /api/v1/route"
@@ -193,6 +194,7 @@ pub fn scopes(route: &str) -> Option<&'static [Sc]> {
         "GET /api/v1/users/{id}" | "POST /api/v1/users/{id}/revoke" => PERSON,
         "GET /api/v1/incidents/{id}"
         | "GET /api/v1/incidents/{id}/recommendations"
+        | "GET /api/v1/incidents/{id}/plan"
         | "POST /api/v1/incidents/{id}/dispatch"
         | "POST /api/v1/incidents/{id}/close"
         | "POST /api/v1/incidents/{id}/handover"
@@ -235,6 +237,10 @@ pub fn scopes(route: &str) -> Option<&'static [Sc]> {
         | "GET /api/v1/coverage/areas"
         | "GET /api/v1/coverage/alerts"
         | "POST /api/v1/layers"
+        | "POST /api/v1/plans"
+        | "GET /api/v1/plans/{id}"
+        | "PUT /api/v1/plans/{id}"
+        | "DELETE /api/v1/plans/{id}"
         | "GET /api/v1/layers/{id}/features"
         | "POST /api/v1/layers/{id}/features"
         | "PUT /api/v1/layers/{id}/features/{external_id}"
@@ -497,6 +503,32 @@ pub async fn build(
                 "priority": "p3", "source": "call_110", "description": "邻里纠纷"}),
         ),
         "GET /api/v1/incidents/{id}" => Req::get(format!("/api/v1/incidents/{}", side.incident)),
+        "GET /api/v1/incidents/{id}/plan" => {
+            Req::get(format!("/api/v1/incidents/{}/plan", side.incident))
+        }
+        "GET /api/v1/plans" => Req::get("/api/v1/plans"),
+        "POST /api/v1/plans" => {
+            // The robbery plan of the side's station, made anew by whoever may.
+            clear_plans(t, &side).await;
+            Req::json(Method::POST, "/api/v1/plans", robbery_plan(Some(&side.station)))
+        }
+        "GET /api/v1/plans/{id}" => Req::get(format!("/api/v1/plans/{}", side.plan)),
+        "PUT /api/v1/plans/{id}" => Req::json(
+            Method::PUT,
+            format!("/api/v1/plans/{}", side.plan),
+            json!({"name": "矩阵预案", "category": "criminal",
+                "slots": [{"kind": "patrol_car", "count": 1}]}),
+        ),
+        "DELETE /api/v1/plans/{id}" => {
+            clear_plans(t, &side).await;
+            let admin = t.login("admin").await;
+            let r = t.post("/api/v1/plans", &admin, robbery_plan(Some(&side.station))).await;
+            assert_eq!(r.status, axum::http::StatusCode::CREATED, "fixture: {}", r.text);
+            Req::new(
+                Method::DELETE,
+                format!("/api/v1/plans/{}", r.body["id"].as_str()?),
+            )
+        }
         "GET /api/v1/incidents/{id}/recommendations" => Req::get(format!(
             "/api/v1/incidents/{}/recommendations",
             side.incident
@@ -1318,4 +1350,24 @@ async fn area(t: &TestApp, fx: &mut Fixture, route: &str, sc: Sc) -> Option<Req>
         }
         _ => return None,
     })
+}
+
+fn robbery_plan(org: Option<&str>) -> Value {
+    json!({"name": "矩阵抢劫预案", "category": "criminal", "subcategory": "robbery",
+        "org_id": org, "slots": [{"kind": "armed_patrol_team", "count": 1}],
+        "agencies": ["ambulance_120"]})
+}
+
+/// Removes the side's plans other than its standing one (as the city admin), so that a
+/// request creating one is decided by access alone.
+async fn clear_plans(t: &TestApp, side: &super::fixture::Side) {
+    let admin = t.login("admin").await;
+    let plans = t.get("/api/v1/plans", &admin).await.body;
+    for p in plans.as_array().into_iter().flatten() {
+        let id = p["id"].as_str().unwrap_or_default();
+        if p["org_id"] == side.station.as_str() && id != side.plan {
+            let r = t.delete(&format!("/api/v1/plans/{id}"), &admin).await;
+            assert!(r.status.is_success(), "fixture: {}", r.text);
+        }
+    }
 }
