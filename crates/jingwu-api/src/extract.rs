@@ -68,6 +68,9 @@ pub async fn read_body<S: Send + Sync>(
 }
 
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if crate::text_guard::json_has_nul(bytes) {
+        return Err(crate::text_guard::nul_field_problem(bytes));
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     let value: T = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
         let path = e.path().to_string();
@@ -104,7 +107,21 @@ fn strip_position(msg: &str) -> String {
     }
 }
 
-/// Query parameters; a malformed query is a 400 problem naming the parameter.
+/// A query filter naming a value its list does not know (`?status=bogus`): 422
+/// `invalid_field` naming the parameter, never a 200 with an unfiltered or empty list. Every
+/// list's enum filter answers this way, whether parsed by serde (`Query<T>` with an enum
+/// field) or by the route.
+pub fn unknown_filter_value(field: &str, reason: impl Into<String>) -> ApiError {
+    ApiError::field(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        field,
+        codes::INVALID_FIELD.code,
+        reason,
+    )
+}
+
+/// Query parameters; a malformed query is a 400 problem naming the parameter, an unknown
+/// value of an enum filter a 422 ([`unknown_filter_value`]).
 pub struct Query<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
@@ -117,11 +134,15 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
             .map(Query)
             .map_err(|e| {
                 let field = e.path().to_string();
+                let reason = e.into_inner().to_string();
+                if reason.starts_with("unknown variant") {
+                    return unknown_filter_value(&field, reason);
+                }
                 ApiError::field(
                     StatusCode::BAD_REQUEST,
                     &field,
                     codes::INVALID_QUERY.code,
-                    e.into_inner().to_string(),
+                    reason,
                 )
             })
     }

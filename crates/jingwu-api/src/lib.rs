@@ -8,6 +8,7 @@ mod openapi;
 mod problem;
 mod request_id;
 mod routes;
+mod text_guard;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -57,7 +58,9 @@ pub fn router(app: App, options: ApiOptions) -> Router {
     let doc = openapi::finish(doc);
     let docs = utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/openapi.json", doc);
     Router::new()
-        .merge(api)
+        .merge(api.route_layer(axum::middleware::from_fn(
+            text_guard::refuse_control_characters,
+        )))
         .merge(jingwu_web::router())
         .merge(docs)
         .fallback(problem::route_not_found)

@@ -146,6 +146,7 @@ impl From<AppError> for ApiError {
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            e if e.is_unstorable_text() => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Store(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
         let code = e.code().to_string();

@@ -64,6 +64,8 @@ problem_codes! {
         UNREADABLE_BODY = ("unreadable_body", 400, "The body could not be read", "请求体无法读取");
         INVALID_QUERY = ("invalid_query", 400, "Invalid query parameter", "查询参数无效");
         INVALID_PATH = ("invalid_path", 400, "Invalid path parameter", "路径参数无效");
+        /// Text the database cannot store (U+0000) that arrived past the extractors' checks.
+        UNSTORABLE_TEXT = ("unstorable_text", 422, "The text holds a character that cannot be stored", "文本含无法保存的字符");
         MISSING_HEADER = ("missing_header", 400, "A required header is missing", "缺少必需的请求头");
         INVALID_FIELD = ("invalid_field", 422, "A field has the wrong shape", "字段格式错误");
         VALIDATION_FAILED = ("validation_failed", 422, "Fields failed validation", "字段校验未通过");

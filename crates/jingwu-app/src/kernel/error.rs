@@ -68,6 +68,11 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// The database refused text it cannot store: bad input, not a fault (answered 422).
+    pub fn is_unstorable_text(&self) -> bool {
+        matches!(self, AppError::Store(e) if e.is_unstorable_text())
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             AppError::Unauthenticated => problem_codes::UNAUTHENTICATED.code,
@@ -83,6 +88,7 @@ impl AppError {
             AppError::Unprocessable { code, .. } | AppError::TooLarge { code, .. } => code,
             AppError::UnsupportedMediaType(_) => problem_codes::UNSUPPORTED_MEDIA_TYPE.code,
             AppError::Busy => problem_codes::BUSY.code,
+            AppError::Store(e) if e.is_unstorable_text() => problem_codes::UNSTORABLE_TEXT.code,
             AppError::Store(_) | AppError::Internal(_) => problem_codes::INTERNAL.code,
         }
     }
