@@ -21,6 +21,7 @@
 pub mod duplicates;
 pub mod eido;
 pub mod error_codes;
+pub mod fix;
 pub mod incident;
 pub mod policy;
 pub mod records;

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use crate::matrix::fixture::{Fixture, Sc};
 use crate::matrix::requests::{self, Body, Req};
 use crate::matrix::{self, table};
-use crate::support::{Problem, TestApp};
+use crate::support::{Problem, TestApp, cmd};
 
 /// Every string of a JSON value (keys stay) with a NUL in the middle; `None` when it has no
 /// string to carry one.
@@ -325,4 +325,106 @@ async fn unknown_enum_filters_are_422_naming_the_parameter() {
         let r = t.get(&format!("{prefix}{known}"), &token).await;
         assert_eq!(r.status, StatusCode::OK, "{prefix}{known}: {}", r.text);
     }
+}
+
+/// Issue 10: AVL speed and heading were not checked and an empty batch was accepted. Over
+/// HTTP and over the terminal WebSocket alike: speed 0–400 km/h, heading 0–360°, 1 to 5000
+/// fixes; a refused batch stores nothing.
+#[tokio::test]
+async fn avl_fixes_with_impossible_speed_or_heading_and_empty_batches_are_refused() {
+    let t = TestApp::empty().with_roads().build().await;
+    let dispatcher = t.login("dispatcher").await;
+    let officer = t.login("officer").await;
+    let unit = cmd::unit_by_call_sign(&t, &dispatcher, "鼓楼巡01").await;
+    let unit_id = unit["id"].as_str().unwrap().to_string();
+    let (lat, lon) = (unit["lat"].as_f64().unwrap(), unit["lon"].as_f64().unwrap());
+    // Each fix at its own second: the history keeps one fix per unit and instant.
+    let n = std::cell::Cell::new(0);
+    let at = || {
+        n.set(n.get() + 1);
+        (t.now() - jiff::SignedDuration::from_secs(n.get())).to_string()
+    };
+    let fix = |speed: f64, heading: f64| {
+        json!({"unit_id": unit_id, "at": at(), "lat": lat + 0.001, "lon": lon,
+               "speed_kmh": speed, "heading": heading})
+    };
+    let stored = "SELECT COUNT(*) FROM unit_positions";
+    let before = t.sql_count(stored, &[]).await;
+
+    let r = t
+        .post("/api/v1/avl", &dispatcher, json!({"positions": []}))
+        .await;
+    assert_eq!(
+        r.problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")["errors"][0]["code"],
+        "positions.count"
+    );
+    for (bad, field, code) in [
+        (fix(400.5, 90.0), "positions[1].speed_kmh", "speed.range"),
+        (fix(-3.0, 90.0), "positions[1].speed_kmh", "speed.range"),
+        (fix(50.0, 360.5), "positions[1].heading", "heading.range"),
+        (fix(50.0, -1.0), "positions[1].heading", "heading.range"),
+    ] {
+        let r = t
+            .post(
+                "/api/v1/avl",
+                &dispatcher,
+                json!({"positions": [fix(10.0, 0.0), bad]}),
+            )
+            .await;
+        let p = r.problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+        assert_eq!(
+            (
+                p["errors"][0]["field"].as_str(),
+                p["errors"][0]["code"].as_str()
+            ),
+            (Some(field), Some(code)),
+            "{p}"
+        );
+    }
+    assert_eq!(
+        t.sql_count(stored, &[]).await,
+        before,
+        "a refused batch stores nothing"
+    );
+    // The bounds themselves are plausible.
+    let r = t
+        .post(
+            "/api/v1/avl",
+            &dispatcher,
+            json!({"positions": [fix(0.0, 0.0), fix(400.0, 360.0)]}),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.body["accepted"].as_u64()),
+        (StatusCode::OK, Some(2)),
+        "{}",
+        r.text
+    );
+
+    // The terminal's WebSocket goes through the same check.
+    let addr = t.serve().await;
+    let mut term = jingwu_testkit::ws::Terminal::open(addr, &officer, &unit_id, 0).await;
+    let frame = |speed: f64, heading: f64| {
+        json!({"type": "position", "id": format!("p{speed}-{heading}"), "positions": [
+            {"at": at(), "lat": lat, "lon": lon, "speed_kmh": speed, "heading": heading}]})
+    };
+    let e = term.command(frame(999.0, 10.0)).await;
+    assert_eq!(
+        (e["status"].as_u64(), e["errors"][0]["code"].as_str()),
+        (Some(422), Some("speed.range")),
+        "{e}"
+    );
+    let e = term.command(frame(10.0, 400.0)).await;
+    assert_eq!(
+        (e["status"].as_u64(), e["errors"][0]["code"].as_str()),
+        (Some(422), Some("heading.range")),
+        "{e}"
+    );
+    let e = term
+        .command(json!({"type": "position", "id": "empty", "positions": []}))
+        .await;
+    assert_eq!(e["status"].as_u64(), Some(422), "{e}");
+    let ok = term.command(frame(60.0, 180.0)).await;
+    assert_eq!(ok["type"], "ack", "{ok}");
+    assert_eq!(t.sql_count(stored, &[]).await, before + 3);
 }
