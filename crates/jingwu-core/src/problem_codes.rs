@@ -79,6 +79,7 @@ problem_codes! {
         INTERNAL = ("internal", 500, "Internal error", "内部错误");
         BUSY = ("busy", 503, "Too many concurrent changes to the same records; try again", "同一记录并发修改过多，请稍后重试");
         // Accounts and the jurisdiction tree.
+        NOT_DISABLED = ("not_disabled", 409, "The account is not disabled", "账号未被停用");
         USERNAME_TAKEN = ("username_taken", 409, "The username is taken", "用户名已被占用");
         ORG_CODE_TAKEN = ("org_code_taken", 409, "The org code is taken", "机构代码已被占用");
         CITY_EXISTS = ("city_exists", 409, "The city bureau already exists", "市局已存在");

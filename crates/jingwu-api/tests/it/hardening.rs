@@ -428,3 +428,105 @@ async fn avl_fixes_with_impossible_speed_or_heading_and_empty_batches_are_refuse
     assert_eq!(ok["type"], "ack", "{ok}");
     assert_eq!(t.sql_count(stored, &[]).await, before + 3);
 }
+
+/// Issue 10: embassy and armed-police plates and the UN numbers of the 23rd revised edition
+/// were refused by the validators the registries use.
+#[tokio::test]
+async fn embassy_and_armed_police_plates_and_new_un_numbers_validate() {
+    let t = TestApp::empty().with_city().build().await;
+    let clerk = t.login("traffic").await;
+    for (kind, value, normal) in [
+        ("plate", "使014578", "使014578"),
+        ("plate", "WJ01·警0081", "WJ01警0081"),
+        ("un_number", "UN3551", "UN3551"),
+        ("un_number", "3556", "UN3556"),
+    ] {
+        let r = t
+            .post(
+                "/api/v1/validate",
+                &clerk,
+                json!({"kind": kind, "value": value}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{value}: {}", r.text);
+        assert!(r.text.contains(normal), "{value}: {}", r.text);
+    }
+    let r = t
+        .post(
+            "/api/v1/validate",
+            &clerk,
+            json!({"kind": "plate", "value": "使01457"}),
+        )
+        .await;
+    r.problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+}
+
+/// Issue 10: a disabled account could not be re-enabled. An admin of its jurisdiction
+/// enables it (audited), it signs in again, its old sessions stay revoked; enabling twice is
+/// a 409, and another district's admin does not see the account.
+#[tokio::test]
+async fn a_disabled_account_is_enabled_again_by_an_admin() {
+    let t = TestApp::empty().with_city().build().await;
+    let officer = t.login("officer").await;
+    let id = t.get("/api/v1/me", &officer).await.body["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let admin = t.login("admin").await;
+    let r = t
+        .post(
+            &format!("/api/v1/users/{id}/revoke"),
+            &admin,
+            json!({"disable": true}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let login = json!({"username": "officer", "password": jingwu_app::DEMO_PASSWORD});
+    t.call(
+        Method::POST,
+        "/api/v1/auth/login",
+        None,
+        Some(login.clone()),
+    )
+    .await
+    .problem(StatusCode::UNAUTHORIZED, "invalid_credentials");
+
+    // Neither another district's admin nor an officer may enable it.
+    let jiangbei = t.login("jiangbei.admin").await;
+    let enable = format!("/api/v1/users/{id}/enable");
+    t.call(Method::POST, &enable, Some(&jiangbei), None)
+        .await
+        .problem(StatusCode::NOT_FOUND, "not_found");
+    let dispatcher = t.login("dispatcher").await;
+    t.call(Method::POST, &enable, Some(&dispatcher), None)
+        .await
+        .problem(StatusCode::FORBIDDEN, "forbidden");
+
+    let before = t.audit_head().await;
+    let r = t.call(Method::POST, &enable, Some(&admin), None).await;
+    assert_eq!(
+        (r.status, &r.body["disabled"]),
+        (StatusCode::OK, &json!(false)),
+        "{}",
+        r.text
+    );
+    assert_eq!(t.audit_head().await.0, before.0 + 1, "one audit entry");
+    let audit = t.get("/api/v1/audit?limit=1", &admin).await;
+    assert_eq!(
+        audit.body["items"][0]["action"], "user.enable",
+        "{}",
+        audit.text
+    );
+    t.call(Method::POST, &enable, Some(&admin), None)
+        .await
+        .problem(StatusCode::CONFLICT, "not_disabled");
+
+    // The old session stays revoked; a new sign-in works.
+    t.get("/api/v1/me", &officer)
+        .await
+        .problem(StatusCode::UNAUTHORIZED, "unauthenticated");
+    let r = t
+        .call(Method::POST, "/api/v1/auth/login", None, Some(login))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+}

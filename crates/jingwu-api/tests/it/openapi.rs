@@ -219,6 +219,7 @@ async fn the_openapi_document_lists_every_api_route() {
         "POST /api/v1/units/{id}/acknowledge",
         "POST /api/v1/units/{id}/status",
         "POST /api/v1/users",
+        "POST /api/v1/users/{id}/enable",
         "POST /api/v1/users/{id}/revoke",
         "POST /api/v1/validate",
         "PUT /api/v1/cases/area/rooms/{id}",
