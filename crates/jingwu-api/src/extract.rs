@@ -1,7 +1,7 @@
 //! Extractors whose every rejection is a problem+json response, so bad input can never
 //! produce a plain-text error, a 5xx or a panic.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
@@ -151,22 +151,77 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
 /// The request id and client address, for use cases and audit entries.
 pub struct Ctx(pub RequestCtx);
 
-impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+impl FromRequestParts<AppState> for Ctx {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, ApiError> {
         let request_id = parts
             .extensions
             .get::<RequestId>()
             .map_or_else(jingwu_core::new_id, |r| r.0.clone());
-        let client_addr = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string());
+        let client_addr = client_addr(parts, &s.options.trusted_proxies).map(|a| a.to_string());
         Ok(Ctx(RequestCtx {
             request_id,
             client_addr,
         }))
+    }
+}
+
+fn peer(parts: &Parts) -> Option<IpAddr> {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+}
+
+/// The client's address: the peer, or, when the peer is a trusted proxy, the right-most
+/// `X-Forwarded-For` entry that is not itself a trusted proxy (the left part of the header
+/// is whatever the client chose to send).
+pub fn client_addr(parts: &Parts, trusted: &[IpAddr]) -> Option<IpAddr> {
+    let peer = peer(parts)?;
+    if !trusted.contains(&peer) {
+        return Some(peer);
+    }
+    let forwarded: Vec<IpAddr> = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse().ok())
+        .collect();
+    Some(
+        forwarded
+            .into_iter()
+            .rev()
+            .find(|a| !trusted.contains(a))
+            .unwrap_or(peer),
+    )
+}
+
+/// Whether the client reached us over HTTPS: only a trusted proxy can say so (by
+/// `X-Forwarded-Proto`, its first value being the client's side); the server itself speaks
+/// plain HTTP.
+pub fn over_https(parts: &Parts, trusted: &[IpAddr]) -> bool {
+    peer(parts).is_some_and(|p| trusted.contains(&p))
+        && parts
+            .headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("https"))
+}
+
+/// Whether the session cookie of this request's answer gets `Secure`.
+pub struct SecureCookie(pub bool);
+
+impl FromRequestParts<AppState> for SecureCookie {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, ApiError> {
+        Ok(SecureCookie(
+            s.options.secure_cookies || over_https(parts, &s.options.trusted_proxies),
+        ))
     }
 }
 

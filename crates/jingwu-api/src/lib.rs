@@ -23,8 +23,44 @@ pub const MAX_JSON_BODY: usize = 1024 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct ApiOptions {
-    /// Mark the session cookie `Secure` (set when served over TLS or behind a TLS proxy).
+    /// Always mark the session cookie `Secure` (the site is only reached over HTTPS).
     pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-Proto` and `X-Forwarded-For` are believed: a
+    /// request through one of them with `X-Forwarded-Proto: https` gets a `Secure` cookie,
+    /// and the client address (login throttling, audit) is the one it forwarded. Anyone
+    /// else's forwarding headers are ignored, since a client can send them itself.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Who may read `/metrics`.
+    pub metrics: MetricsAccess,
+    /// A bearer token a scraper may present for `/metrics` instead of an admin session
+    /// (in `admin` mode).
+    pub metrics_token: Option<String>,
+}
+
+/// Who may read `/metrics` (`jingwu serve --metrics`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MetricsAccess {
+    /// Anyone who reaches the port (a scraper on a private network).
+    Public,
+    /// Admins' sessions, or the configured scraper token (the default: request counts and
+    /// latencies per route tell an outsider what the bureau is doing).
+    #[default]
+    Admin,
+    /// Not served (404).
+    Off,
+}
+
+impl std::str::FromStr for MetricsAccess {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "public" => Ok(MetricsAccess::Public),
+            "admin" => Ok(MetricsAccess::Admin),
+            "off" => Ok(MetricsAccess::Off),
+            other => Err(format!("metrics {other:?} must be public, admin or off")),
+        }
+    }
 }
 
 #[allow(clippy::derivable_impls)]
@@ -32,6 +68,9 @@ impl Default for ApiOptions {
     fn default() -> Self {
         ApiOptions {
             secure_cookies: false,
+            trusted_proxies: Vec::new(),
+            metrics: MetricsAccess::default(),
+            metrics_token: None,
         }
     }
 }

@@ -106,6 +106,29 @@ pub fn json_has_nul(bytes: &[u8]) -> bool {
     false
 }
 
+/// A text import (CSV, GeoJSON): a NUL byte, or an escaped one in JSON, is refused with 422
+/// naming its line, before any row is read — SQLite would store it, PostgreSQL refuse it,
+/// and an import must mean the same on both.
+pub fn refuse_nul_in_text(bytes: &[u8]) -> Result<(), ApiError> {
+    let at = bytes.iter().position(|b| *b == 0).or_else(|| {
+        json_has_nul(bytes)
+            .then(|| bytes.windows(6).position(|w| w == b"\\u0000"))
+            .flatten()
+    });
+    match at {
+        None => Ok(()),
+        Some(i) => {
+            let line = 1 + bytes[..i].iter().filter(|b| **b == b'\n').count();
+            Err(ApiError::field(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &format!("line {line}"),
+                codes::INVALID_FIELD.code,
+                "contains the control character U+0000",
+            ))
+        }
+    }
+}
+
 /// The 422 for a body with a NUL, naming the first field (or key) that holds it.
 pub fn nul_field_problem(bytes: &[u8]) -> ApiError {
     let field = serde_json::from_slice::<Value>(bytes)
@@ -156,6 +179,15 @@ mod tests {
         assert!(!json_has_nul(br#"{"a":"x\\u0000y"}"#));
         assert!(json_has_nul(br#"{"a":"x\\\u0000y"}"#));
         assert!(!json_has_nul(br#"{"a":"\u0001 \n"}"#));
+    }
+
+    #[test]
+    fn text_imports_name_the_line_of_a_nul() {
+        assert!(refuse_nul_in_text(b"a,b\nc,d\n").is_ok());
+        let e = refuse_nul_in_text(b"a,b\nc,\0d\n").unwrap_err();
+        assert_eq!(e.errors[0].field, "line 2");
+        let e = refuse_nul_in_text(b"{\n\"name\": \"x\\u0000\"}").unwrap_err();
+        assert_eq!(e.errors[0].field, "line 2");
     }
 
     #[test]

@@ -167,6 +167,15 @@ async fn a_nul_in_any_text_input_of_any_route_is_a_4xx_problem() {
                 variant(template.uri.clone(), Body::Raw(ct, nul)),
             ));
         }
+        if let Body::Raw(ct, bytes) = &template.body
+            && ct.contains("json")
+            && let Some(nul) = serde_json::from_slice::<Value>(bytes)
+                .ok()
+                .and_then(|v| with_nul_in_strings(&v))
+        {
+            let raw = Body::Raw(ct, nul.to_string().into_bytes());
+            variants.push(("JSON import", variant(template.uri.clone(), raw)));
+        }
         for (what, req) in &variants {
             let a = matrix::send(&t, req, token.as_deref()).await;
             sent += 1;
@@ -529,4 +538,157 @@ async fn a_disabled_account_is_enabled_again_by_an_admin() {
         .call(Method::POST, "/api/v1/auth/login", None, Some(login))
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+}
+
+/// The router of `t`'s app with other edge options (the testkit's has the defaults).
+fn router_with(t: &TestApp, options: jingwu_api::ApiOptions) -> axum::Router {
+    jingwu_api::router(t.app.clone(), options)
+}
+
+/// A request as if from `peer`, with extra headers; status and headers of the answer.
+async fn send_from(
+    router: &axum::Router,
+    peer: &str,
+    req: axum::http::request::Builder,
+    body: Option<Value>,
+) -> (StatusCode, axum::http::HeaderMap) {
+    use tower::ServiceExt;
+    let addr: std::net::SocketAddr = format!("{peer}:40000").parse().unwrap();
+    let body = body.map_or_else(axum::body::Body::empty, |b| {
+        axum::body::Body::from(b.to_string())
+    });
+    let mut req = req
+        .header(axum::http::header::CONTENT_TYPE, "application/json")
+        .body(body)
+        .unwrap();
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(addr));
+    let resp = router.clone().oneshot(req).await.unwrap();
+    (resp.status(), resp.headers().clone())
+}
+
+/// Issue 10: the session cookie lacked `Secure` behind TLS. `Secure` when configured for
+/// HTTPS-only, or when a trusted proxy says the client came over HTTPS — never on the word of
+/// an untrusted peer.
+#[tokio::test]
+async fn the_session_cookie_is_secure_over_https_from_a_trusted_proxy() {
+    let t = TestApp::empty().with_city().build().await;
+    let login = || {
+        axum::http::Request::builder()
+            .method(Method::POST)
+            .uri("/api/v1/auth/login")
+            .header("x-forwarded-proto", "https")
+    };
+    let body = json!({"username": "officer", "password": jingwu_app::DEMO_PASSWORD});
+    let cookie = |h: &axum::http::HeaderMap| {
+        h.get(axum::http::header::SET_COOKIE)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string()
+    };
+    let proxied = router_with(
+        &t,
+        jingwu_api::ApiOptions {
+            trusted_proxies: vec!["10.0.0.2".parse().unwrap()],
+            ..Default::default()
+        },
+    );
+    let (status, h) = send_from(&proxied, "10.0.0.2", login(), Some(body.clone())).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(cookie(&h).contains("; Secure"), "{}", cookie(&h));
+    // The same header from anyone else proves nothing.
+    let (_, h) = send_from(&proxied, "10.0.0.9", login(), Some(body.clone())).await;
+    assert!(!cookie(&h).contains("Secure"), "{}", cookie(&h));
+    // Plain HTTP through the proxy: no Secure (the browser would drop the cookie).
+    let plain = axum::http::Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/auth/login")
+        .header("x-forwarded-proto", "http");
+    let (_, h) = send_from(&proxied, "10.0.0.2", plain, Some(body.clone())).await;
+    assert!(!cookie(&h).contains("Secure"), "{}", cookie(&h));
+    let https_only = router_with(
+        &t,
+        jingwu_api::ApiOptions {
+            secure_cookies: true,
+            ..Default::default()
+        },
+    );
+    let bare = axum::http::Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/auth/login");
+    let (_, h) = send_from(&https_only, "10.0.0.9", bare, Some(body)).await;
+    assert!(cookie(&h).contains("; Secure"), "{}", cookie(&h));
+}
+
+/// Issue 10: `/metrics` was public. By default admins only (or a scraper with the configured
+/// token); `public` and `off` as configured.
+#[tokio::test]
+async fn metrics_are_for_admins_unless_configured_otherwise() {
+    use jingwu_api::{ApiOptions, MetricsAccess};
+    let t = TestApp::empty().with_city().build().await;
+    let admin = t.login("admin").await;
+    let dispatcher = t.login("dispatcher").await;
+    t.call(Method::GET, "/metrics", None, None)
+        .await
+        .problem(StatusCode::UNAUTHORIZED, "unauthenticated");
+    t.get("/metrics", &dispatcher)
+        .await
+        .problem(StatusCode::FORBIDDEN, "forbidden");
+    let r = t.get("/metrics", &admin).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.text.contains("jingwu_http_requests_total"));
+
+    let get = |token: Option<&str>| {
+        let b = axum::http::Request::builder().uri("/metrics");
+        match token {
+            Some(tk) => b.header("authorization", format!("Bearer {tk}")),
+            None => b,
+        }
+    };
+    let scraped = router_with(
+        &t,
+        ApiOptions {
+            metrics_token: Some("scrape-secret-1".into()),
+            ..Default::default()
+        },
+    );
+    assert_eq!(
+        send_from(&scraped, "10.0.0.3", get(Some("scrape-secret-1")), None)
+            .await
+            .0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        send_from(&scraped, "10.0.0.3", get(Some("scrape-secret-2")), None)
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        send_from(&scraped, "10.0.0.3", get(None), None).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let public = router_with(
+        &t,
+        ApiOptions {
+            metrics: MetricsAccess::Public,
+            ..Default::default()
+        },
+    );
+    assert_eq!(
+        send_from(&public, "10.0.0.3", get(None), None).await.0,
+        StatusCode::OK
+    );
+    let off = router_with(
+        &t,
+        ApiOptions {
+            metrics: MetricsAccess::Off,
+            ..Default::default()
+        },
+    );
+    assert_eq!(
+        send_from(&off, "10.0.0.3", get(Some(&admin)), None).await.0,
+        StatusCode::NOT_FOUND
+    );
 }

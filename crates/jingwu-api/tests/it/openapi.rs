@@ -271,7 +271,7 @@ async fn the_docs_page_is_served_locally() {
 
 #[tokio::test]
 async fn health_readiness_and_metrics() {
-    let t = TestApp::empty().build().await;
+    let t = TestApp::empty().with_city().build().await;
     assert_eq!(
         t.call(Method::GET, "/healthz", None, None).await.status,
         StatusCode::OK
@@ -280,7 +280,9 @@ async fn health_readiness_and_metrics() {
         t.call(Method::GET, "/readyz", None, None).await.status,
         StatusCode::OK
     );
-    let m = t.call(Method::GET, "/metrics", None, None).await;
+    // Admins by default (hardening.rs has the other modes).
+    let admin = t.login("admin").await;
+    let m = t.call(Method::GET, "/metrics", Some(&admin), None).await;
     assert_eq!(m.status, StatusCode::OK);
     assert!(
         m.headers

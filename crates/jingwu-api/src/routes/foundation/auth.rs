@@ -6,7 +6,7 @@ use jingwu_core::micros_to_timestamp;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::extract::{Caller, Ctx, Json, SESSION_COOKIE};
+use crate::extract::{Caller, Ctx, Json, SESSION_COOKIE, SecureCookie};
 use crate::routes::dto::User;
 use crate::{ApiError, AppState, Problem};
 
@@ -36,12 +36,8 @@ pub struct LoginResponse {
     pub user: User,
 }
 
-fn cookie(s: &AppState, value: &str, max_age_secs: i64) -> Option<HeaderValue> {
-    let secure = if s.options.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
+fn cookie(secure: SecureCookie, value: &str, max_age_secs: i64) -> Option<HeaderValue> {
+    let secure = if secure.0 { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
         "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{secure}"
     ))
@@ -58,6 +54,7 @@ fn cookie(s: &AppState, value: &str, max_age_secs: i64) -> Option<HeaderValue> {
 pub async fn login(
     State(s): State<AppState>,
     Ctx(ctx): Ctx,
+    secure: SecureCookie,
     Json(req): Json<LoginRequest>,
 ) -> Result<Response, ApiError> {
     let client = match req.client.unwrap_or(Client::Browser) {
@@ -75,7 +72,7 @@ pub async fn login(
         token: out.token.clone(),
     };
     let mut resp = axum::Json(body).into_response();
-    if let Some(c) = cookie(&s, &out.token, out.ttl_secs) {
+    if let Some(c) = cookie(secure, &out.token, out.ttl_secs) {
         resp.headers_mut().insert(header::SET_COOKIE, c);
     }
     Ok(resp)
@@ -89,6 +86,7 @@ pub async fn login(
 pub async fn logout(
     State(s): State<AppState>,
     Ctx(ctx): Ctx,
+    secure: SecureCookie,
     caller: Caller,
 ) -> Result<Response, ApiError> {
     s.app
@@ -96,7 +94,7 @@ pub async fn logout(
         .logout(&caller.principal, &caller.token, &ctx)
         .await?;
     let mut resp = StatusCode::NO_CONTENT.into_response();
-    if let Some(c) = cookie(&s, "", 0) {
+    if let Some(c) = cookie(secure, "", 0) {
         resp.headers_mut().insert(header::SET_COOKIE, c);
     }
     Ok(resp)
