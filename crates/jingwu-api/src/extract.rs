@@ -242,6 +242,11 @@ pub fn presented_token(parts: &Parts) -> Option<String> {
             .eq_ignore_ascii_case("bearer")
             .then(|| token.trim().to_string());
     }
+    cookie(parts, SESSION_COOKIE)
+}
+
+/// The value of the request's cookie `name`.
+pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
     parts
         .headers
         .get_all(header::COOKIE)
@@ -249,8 +254,20 @@ pub fn presented_token(parts: &Parts) -> Option<String> {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == SESSION_COOKIE)
+        .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_string())
+}
+
+/// The device cookie a client presents at sign-in (login throttling, `jingwu_app`'s
+/// `auth.rs`).
+pub struct DeviceCookie(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for DeviceCookie {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        Ok(DeviceCookie(cookie(parts, jingwu_app::DEVICE_COOKIE)))
+    }
 }
 
 impl FromRequestParts<AppState> for Caller {

@@ -692,3 +692,224 @@ async fn metrics_are_for_admins_unless_configured_otherwise() {
         StatusCode::NOT_FOUND
     );
 }
+
+mod login_throttling {
+    //! Issue 10: 5 wrong passwords locked the real user out for 15 minutes, 20 from one
+    //! address locked every account from it, and parallel guesses were all evaluated. Now:
+    //! progressive delays per account-and-address and per account, counted before the
+    //! password is checked, known devices on their own budget, state in the database.
+
+    use super::*;
+    use crate::support::ManualClock;
+    use jiff::SignedDuration;
+
+    fn clock() -> ManualClock {
+        ManualClock::new("2026-03-02T01:30:00Z".parse().unwrap())
+    }
+
+    /// A sign-in from `peer`, with the device cookie if given; the answer and the device
+    /// cookie it sets.
+    async fn sign_in(
+        router: &axum::Router,
+        peer: &str,
+        username: &str,
+        password: &str,
+        device: Option<&str>,
+    ) -> (u16, Value, Option<String>, Option<String>) {
+        use tower::ServiceExt;
+        let addr: std::net::SocketAddr = format!("{peer}:40000").parse().unwrap();
+        let mut b = axum::http::Request::builder()
+            .method(Method::POST)
+            .uri("/api/v1/auth/login")
+            .header("content-type", "application/json");
+        if let Some(d) = device {
+            b = b.header("cookie", format!("jingwu_device={d}"));
+        }
+        let body = json!({"username": username, "password": password, "client": "api"});
+        let mut req = b.body(axum::body::Body::from(body.to_string())).unwrap();
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(addr));
+        let resp = router.clone().oneshot(req).await.unwrap();
+        let status = resp.status().as_u16();
+        let retry_after = resp
+            .headers()
+            .get("retry-after")
+            .map(|v| v.to_str().unwrap().to_string());
+        let device = resp
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|c| c.strip_prefix("jingwu_device="))
+            .map(|c| c.split(';').next().unwrap().to_string());
+        use http_body_util::BodyExt;
+        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+        let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        (status, body, retry_after, device)
+    }
+
+    #[tokio::test]
+    async fn delays_grow_after_the_free_failures_and_the_right_password_then_gets_in() {
+        let t = TestApp::empty()
+            .with_city()
+            .with_clock(clock())
+            .build()
+            .await;
+        let r = &t.router;
+        let pw = jingwu_app::DEMO_PASSWORD;
+        // Five free failures and a sixth: refused as wrong, never held back.
+        for _ in 0..6 {
+            assert_eq!(sign_in(r, "10.1.0.1", "fire", "guess", None).await.0, 401);
+        }
+        // The sixth set a one-second delay: the next attempt is not evaluated.
+        let (status, body, retry, _) = sign_in(r, "10.1.0.1", "fire", pw, None).await;
+        assert_eq!(
+            (status, body["code"].as_str(), retry.as_deref()),
+            (429, Some("too_many_attempts"), Some("1"))
+        );
+        t.advance(SignedDuration::from_secs(1));
+        assert_eq!(sign_in(r, "10.1.0.1", "fire", "guess", None).await.0, 401);
+        let (status, _, retry, _) = sign_in(r, "10.1.0.1", "fire", "guess", None).await;
+        assert_eq!(
+            (status, retry.as_deref()),
+            (429, Some("2")),
+            "the delay doubled"
+        );
+        // Another address is not held back by this one's failures.
+        assert_eq!(sign_in(r, "10.1.0.2", "fire", pw, None).await.0, 200);
+        t.advance(SignedDuration::from_secs(2));
+        assert_eq!(sign_in(r, "10.1.0.1", "fire", pw, None).await.0, 200);
+        // A success clears the count: five free failures again.
+        for _ in 0..6 {
+            assert_eq!(sign_in(r, "10.1.0.1", "fire", "guess", None).await.0, 401);
+        }
+        // And a quiet window forgets failures without a success.
+        t.advance(SignedDuration::from_mins(15) + SignedDuration::from_secs(1));
+        for _ in 0..6 {
+            assert_eq!(sign_in(r, "10.1.0.1", "fire", "guess", None).await.0, 401);
+        }
+    }
+
+    #[tokio::test]
+    async fn the_owner_on_a_known_device_gets_in_while_the_account_is_under_attack() {
+        let t = TestApp::empty()
+            .with_city()
+            .with_clock(clock())
+            .build()
+            .await;
+        let r = &t.router;
+        let pw = jingwu_app::DEMO_PASSWORD;
+        let (status, _, _, device) = sign_in(r, "10.2.0.1", "officer", pw, None).await;
+        assert_eq!(status, 200);
+        let device = device.expect("a device cookie");
+        // Guesses from many addresses: the account's own budget (20) runs out, then delays.
+        let mut throttled = 0;
+        for i in 0..40 {
+            let (status, ..) = sign_in(r, &format!("10.3.0.{i}"), "officer", "guess", None).await;
+            assert!(status == 401 || status == 429, "{status}");
+            throttled += usize::from(status == 429);
+        }
+        assert!(
+            throttled > 10,
+            "the account-wide delay holds the guesses back ({throttled})"
+        );
+        // Another browser without the cookie is held back too …
+        assert_eq!(sign_in(r, "10.4.0.1", "officer", pw, None).await.0, 429);
+        // … the owner's device is not, also from an address the attacker used.
+        let (status, _, _, kept) = sign_in(r, "10.3.0.1", "officer", pw, Some(&device)).await;
+        assert_eq!(status, 200);
+        assert_eq!(
+            kept.as_deref(),
+            Some(device.as_str()),
+            "the device keeps its cookie"
+        );
+        // A forged or other account's cookie is no device of this account.
+        let forged = format!("{}.00", device.split('.').next().unwrap());
+        assert_eq!(
+            sign_in(r, "10.4.0.1", "officer", pw, Some(&forged)).await.0,
+            429
+        );
+        assert_eq!(
+            sign_in(r, "10.4.0.1", "admin", pw, Some(&device)).await.0,
+            200
+        );
+        // A stolen cookie buys its holder only the device's own five free failures.
+        for _ in 0..6 {
+            assert_eq!(
+                sign_in(r, "10.5.0.1", "officer", "guess", Some(&device))
+                    .await
+                    .0,
+                401
+            );
+        }
+        assert_eq!(
+            sign_in(r, "10.5.0.1", "officer", "guess", Some(&device))
+                .await
+                .0,
+            429
+        );
+    }
+
+    #[tokio::test]
+    async fn parallel_guesses_are_counted_before_any_is_checked() {
+        let t = TestApp::empty()
+            .with_city()
+            .with_clock(clock())
+            .build()
+            .await;
+        let guesses = (0..30).map(|_| {
+            let r = t.router.clone();
+            async move { sign_in(&r, "10.6.0.1", "fire", "guess", None).await.0 }
+        });
+        let statuses = futures_util::future::join_all(guesses).await;
+        let checked = statuses.iter().filter(|s| **s == 401).count();
+        let held = statuses.iter().filter(|s| **s == 429).count();
+        // Five free failures and the one that set the first delay; the clock stands still.
+        assert_eq!((checked, held), (6, 24), "{statuses:?}");
+    }
+
+    #[tokio::test]
+    async fn another_node_sees_the_same_counts() {
+        let t = TestApp::empty()
+            .with_city()
+            .with_clock(clock())
+            .build()
+            .await;
+        for _ in 0..6 {
+            assert_eq!(
+                sign_in(&t.router, "10.7.0.1", "fire", "guess", None)
+                    .await
+                    .0,
+                401
+            );
+        }
+        let node2 = jingwu_api::router(t.second_node(), jingwu_api::ApiOptions::default());
+        let (status, ..) =
+            sign_in(&node2, "10.7.0.1", "fire", jingwu_app::DEMO_PASSWORD, None).await;
+        assert_eq!(status, 429);
+    }
+
+    #[tokio::test]
+    async fn password_checks_beyond_the_bound_wait_then_get_503() {
+        let t = TestApp::empty()
+            .with_city()
+            .with_config(|c| {
+                c.login_hash_concurrency = 0;
+                c.login_hash_wait = std::time::Duration::ZERO;
+            })
+            .build()
+            .await;
+        let (status, body, retry, _) = sign_in(
+            &t.router,
+            "10.8.0.1",
+            "fire",
+            jingwu_app::DEMO_PASSWORD,
+            None,
+        )
+        .await;
+        assert_eq!(
+            (status, body["code"].as_str(), retry.as_deref()),
+            (503, Some("login_busy"), Some("1"))
+        );
+    }
+}

@@ -30,6 +30,9 @@ pub enum AppError {
     InvalidCredentials,
     #[error("too many failed attempts; try again in {retry_after_secs} s")]
     TooManyAttempts { retry_after_secs: u64 },
+    /// Every password-hashing slot stayed busy while the sign-in waited.
+    #[error("too many sign-ins at once; try again in a moment")]
+    LoginBusy,
     #[error("{0}")]
     Forbidden(String),
     #[error("{what} not found")]
@@ -78,6 +81,7 @@ impl AppError {
             AppError::Unauthenticated => problem_codes::UNAUTHENTICATED.code,
             AppError::InvalidCredentials => problem_codes::INVALID_CREDENTIALS.code,
             AppError::TooManyAttempts { .. } => problem_codes::TOO_MANY_ATTEMPTS.code,
+            AppError::LoginBusy => problem_codes::LOGIN_BUSY.code,
             AppError::Forbidden(_) => problem_codes::FORBIDDEN.code,
             AppError::NotFound { .. } => problem_codes::NOT_FOUND.code,
             AppError::OutOfScope => problem_codes::OUT_OF_SCOPE.code,
