@@ -913,3 +913,76 @@ mod login_throttling {
         );
     }
 }
+
+/// Issue 10: after a restart of `jingwu demo` the incidents in progress and their units
+/// stayed frozen, since the living city's runs lived in memory. A second app on the same
+/// database — what a restarted process is — drives them again: a dispatched unit is
+/// acknowledged and sent en route, one on scene keeps its run (and closes after its dwell),
+/// units crewed by a demo login are left to their officer.
+#[tokio::test]
+async fn the_demo_resumes_its_runs_after_a_restart() {
+    let t = TestApp::empty().with_roads().build().await;
+    let dispatcher = t.login("dispatcher").await;
+    let units = t.get("/api/v1/units", &dispatcher).await.body;
+    let free: Vec<String> = units
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["status"] == "available" && u["call_sign"] != "鼓楼巡01")
+        .filter(|u| u["call_sign"].as_str().unwrap().starts_with("鼓楼巡"))
+        .map(|u| u["id"].as_str().unwrap().to_string())
+        .collect();
+    let (driving, on_scene) = (free[0].clone(), free[1].clone());
+    let crewed = cmd::unit_id(&t, &dispatcher, "鼓楼巡01").await;
+    for (unit, sub) in [
+        (&driving, "theft"),
+        (&on_scene, "fraud"),
+        (&crewed, "snatching"),
+    ] {
+        let u = cmd::unit_by_call_sign(&t, &dispatcher, "鼓楼巡01").await;
+        let incident = cmd::incident_near(&t, &dispatcher, &u, ("criminal", sub)).await;
+        cmd::dispatch(&t, &dispatcher, &incident, &[unit.as_str()]).await;
+    }
+    for status in ["en_route", "on_scene"] {
+        let r = t
+            .post(
+                &format!("/api/v1/units/{on_scene}/status"),
+                &dispatcher,
+                json!({"status": status}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    }
+
+    let restarted = t.second_node();
+    let (graph, _) = jingwu_routing::SyntheticCity::new(jingwu_testkit::ROAD_NODES, 2016)
+        .generate()
+        .unwrap();
+    restarted
+        .command()
+        .set_road_network(jingwu_app::RoadNetwork::new(graph));
+    assert_eq!(restarted.resume_demo_runs().await.unwrap(), 2);
+    let status = |id: String| {
+        let t = &t;
+        let dispatcher = dispatcher.clone();
+        async move {
+            t.get(&format!("/api/v1/units/{id}"), &dispatcher)
+                .await
+                .body["status"]
+                .clone()
+        }
+    };
+    assert_eq!(
+        status(driving.clone()).await,
+        "en_route",
+        "the dispatched unit drives again"
+    );
+    assert_eq!(status(on_scene.clone()).await, "on_scene");
+    assert_eq!(
+        status(crewed.clone()).await,
+        "dispatched",
+        "the officer's own unit is left alone"
+    );
+    // Resuming again (another restart) drives the same units, without a second acknowledgement.
+    assert_eq!(restarted.resume_demo_runs().await.unwrap(), 2);
+}
