@@ -1,7 +1,7 @@
 //! Extractors whose every rejection is a problem+json response, so bad input can never
 //! produce a plain-text error, a 5xx or a panic.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
@@ -68,6 +68,9 @@ pub async fn read_body<S: Send + Sync>(
 }
 
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if crate::text_guard::json_has_nul(bytes) {
+        return Err(crate::text_guard::nul_field_problem(bytes));
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     let value: T = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
         let path = e.path().to_string();
@@ -104,7 +107,21 @@ fn strip_position(msg: &str) -> String {
     }
 }
 
-/// Query parameters; a malformed query is a 400 problem naming the parameter.
+/// A query filter naming a value its list does not know (`?status=bogus`): 422
+/// `invalid_field` naming the parameter, never a 200 with an unfiltered or empty list. Every
+/// list's enum filter answers this way, whether parsed by serde (`Query<T>` with an enum
+/// field) or by the route.
+pub fn unknown_filter_value(field: &str, reason: impl Into<String>) -> ApiError {
+    ApiError::field(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        field,
+        codes::INVALID_FIELD.code,
+        reason,
+    )
+}
+
+/// Query parameters; a malformed query is a 400 problem naming the parameter, an unknown
+/// value of an enum filter a 422 ([`unknown_filter_value`]).
 pub struct Query<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
@@ -117,11 +134,15 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
             .map(Query)
             .map_err(|e| {
                 let field = e.path().to_string();
+                let reason = e.into_inner().to_string();
+                if reason.starts_with("unknown variant") {
+                    return unknown_filter_value(&field, reason);
+                }
                 ApiError::field(
                     StatusCode::BAD_REQUEST,
                     &field,
                     codes::INVALID_QUERY.code,
-                    e.into_inner().to_string(),
+                    reason,
                 )
             })
     }
@@ -130,22 +151,77 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
 /// The request id and client address, for use cases and audit entries.
 pub struct Ctx(pub RequestCtx);
 
-impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+impl FromRequestParts<AppState> for Ctx {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, ApiError> {
         let request_id = parts
             .extensions
             .get::<RequestId>()
             .map_or_else(jingwu_core::new_id, |r| r.0.clone());
-        let client_addr = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string());
+        let client_addr = client_addr(parts, &s.options.trusted_proxies).map(|a| a.to_string());
         Ok(Ctx(RequestCtx {
             request_id,
             client_addr,
         }))
+    }
+}
+
+fn peer(parts: &Parts) -> Option<IpAddr> {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+}
+
+/// The client's address: the peer, or, when the peer is a trusted proxy, the right-most
+/// `X-Forwarded-For` entry that is not itself a trusted proxy (the left part of the header
+/// is whatever the client chose to send).
+pub fn client_addr(parts: &Parts, trusted: &[IpAddr]) -> Option<IpAddr> {
+    let peer = peer(parts)?;
+    if !trusted.contains(&peer) {
+        return Some(peer);
+    }
+    let forwarded: Vec<IpAddr> = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse().ok())
+        .collect();
+    Some(
+        forwarded
+            .into_iter()
+            .rev()
+            .find(|a| !trusted.contains(a))
+            .unwrap_or(peer),
+    )
+}
+
+/// Whether the client reached us over HTTPS: only a trusted proxy can say so (by
+/// `X-Forwarded-Proto`, its first value being the client's side); the server itself speaks
+/// plain HTTP.
+pub fn over_https(parts: &Parts, trusted: &[IpAddr]) -> bool {
+    peer(parts).is_some_and(|p| trusted.contains(&p))
+        && parts
+            .headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("https"))
+}
+
+/// Whether the session cookie of this request's answer gets `Secure`.
+pub struct SecureCookie(pub bool);
+
+impl FromRequestParts<AppState> for SecureCookie {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, ApiError> {
+        Ok(SecureCookie(
+            s.options.secure_cookies || over_https(parts, &s.options.trusted_proxies),
+        ))
     }
 }
 
@@ -166,19 +242,36 @@ pub fn presented_token(parts: &Parts) -> Option<String> {
             .eq_ignore_ascii_case("bearer")
             .then(|| token.trim().to_string());
     }
-    session_cookie(&parts.headers)
+    cookie(&parts.headers, SESSION_COOKIE)
 }
 
 /// The session cookie's token, if the request carries one.
 pub fn session_cookie(headers: &axum::http::HeaderMap) -> Option<String> {
+    cookie(headers, SESSION_COOKIE)
+}
+
+/// The value of the request's cookie `name`.
+pub fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == SESSION_COOKIE)
+        .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_string())
+}
+
+/// The device cookie a client presents at sign-in (login throttling, `jingwu_app`'s
+/// `auth.rs`).
+pub struct DeviceCookie(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for DeviceCookie {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        Ok(DeviceCookie(cookie(&parts.headers, jingwu_app::DEVICE_COOKIE)))
+    }
 }
 
 impl FromRequestParts<AppState> for Caller {

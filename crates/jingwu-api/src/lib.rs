@@ -8,6 +8,7 @@ mod openapi;
 mod problem;
 mod request_id;
 mod routes;
+mod text_guard;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -22,8 +23,44 @@ pub const MAX_JSON_BODY: usize = 1024 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct ApiOptions {
-    /// Mark the session cookie `Secure` (set when served over TLS or behind a TLS proxy).
+    /// Always mark the session cookie `Secure` (the site is only reached over HTTPS).
     pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-Proto` and `X-Forwarded-For` are believed: a
+    /// request through one of them with `X-Forwarded-Proto: https` gets a `Secure` cookie,
+    /// and the client address (login throttling, audit) is the one it forwarded. Anyone
+    /// else's forwarding headers are ignored, since a client can send them itself.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Who may read `/metrics`.
+    pub metrics: MetricsAccess,
+    /// A bearer token a scraper may present for `/metrics` instead of an admin session
+    /// (in `admin` mode).
+    pub metrics_token: Option<String>,
+}
+
+/// Who may read `/metrics` (`jingwu serve --metrics`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MetricsAccess {
+    /// Anyone who reaches the port (a scraper on a private network).
+    Public,
+    /// Admins' sessions, or the configured scraper token (the default: request counts and
+    /// latencies per route tell an outsider what the bureau is doing).
+    #[default]
+    Admin,
+    /// Not served (404).
+    Off,
+}
+
+impl std::str::FromStr for MetricsAccess {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "public" => Ok(MetricsAccess::Public),
+            "admin" => Ok(MetricsAccess::Admin),
+            "off" => Ok(MetricsAccess::Off),
+            other => Err(format!("metrics {other:?} must be public, admin or off")),
+        }
+    }
 }
 
 #[allow(clippy::derivable_impls)]
@@ -31,6 +68,9 @@ impl Default for ApiOptions {
     fn default() -> Self {
         ApiOptions {
             secure_cookies: false,
+            trusted_proxies: Vec::new(),
+            metrics: MetricsAccess::default(),
+            metrics_token: None,
         }
     }
 }
@@ -57,7 +97,9 @@ pub fn router(app: App, options: ApiOptions) -> Router {
     let doc = openapi::finish(doc);
     let docs = utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/openapi.json", doc);
     Router::new()
-        .merge(api)
+        .merge(api.route_layer(axum::middleware::from_fn(
+            text_guard::refuse_control_characters,
+        )))
         .merge(jingwu_web::router())
         .merge(docs)
         .fallback(problem::route_not_found)

@@ -145,11 +145,12 @@ impl From<AppError> for ApiError {
             AppError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Busy | AppError::LoginBusy => StatusCode::SERVICE_UNAVAILABLE,
+            e if e.is_unstorable_text() => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Store(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
         let code = e.code().to_string();
-        if status.is_server_error() && !matches!(e, AppError::Busy) {
+        if status.is_server_error() && !matches!(e, AppError::Busy | AppError::LoginBusy) {
             // The cause goes to the log (with the request id from the span), not to the client.
             tracing::error!(error = %e, "request failed");
             return ApiError::new(
@@ -160,7 +161,7 @@ impl From<AppError> for ApiError {
         }
         let retry_after = match &e {
             AppError::TooManyAttempts { retry_after_secs } => Some(*retry_after_secs),
-            AppError::Busy => Some(1),
+            AppError::Busy | AppError::LoginBusy => Some(1),
             _ => None,
         };
         let detail = e.to_string();

@@ -46,9 +46,19 @@ pub struct AppConfig {
     pub password_cost: PasswordCost,
     /// Lifetime of a browser or API session.
     pub session_ttl: jiff::SignedDuration,
-    /// Failed logins allowed per username (and, times four, per client address) per window.
-    pub login_max_failures: u32,
+    /// Sign-in throttling (docs in `foundation/auth.rs`): failures of one account from one
+    /// address, or from one known device, before its delays begin …
+    pub login_free_failures: u32,
+    /// … failures of one account from devices it never signed in on, from any address …
+    pub login_account_free_failures: u32,
+    /// … the longest delay (delays double per further failure) …
+    pub login_max_delay: jiff::SignedDuration,
+    /// … and the quiet time after which a key's failures are forgotten.
     pub login_window: jiff::SignedDuration,
+    /// Password verifications run at once (each Argon2id run takes `password_cost` memory);
+    /// further sign-ins wait up to `login_hash_wait`, then get 503 with Retry-After.
+    pub login_hash_concurrency: usize,
+    pub login_hash_wait: std::time::Duration,
     /// AVL fixes older than this do not place a unit for recommendation (seconds).
     pub avl_max_age_s: i64,
     /// Where scene media are stored (content-addressed files).
@@ -72,8 +82,12 @@ impl Default for AppConfig {
         AppConfig {
             password_cost: PasswordCost::default(),
             session_ttl: jiff::SignedDuration::from_hours(12),
-            login_max_failures: 5,
+            login_free_failures: 5,
+            login_account_free_failures: 20,
+            login_max_delay: jiff::SignedDuration::from_mins(15),
             login_window: jiff::SignedDuration::from_mins(15),
+            login_hash_concurrency: 4,
+            login_hash_wait: std::time::Duration::from_secs(2),
             avl_max_age_s: command::DEFAULT_AVL_MAX_AGE_S,
             media_dir: "data/media".into(),
             media: MediaLimits::default(),
@@ -123,10 +137,11 @@ impl App {
         let command = command::CommandState::new(&config);
         let permits = permits::PermitsState::new(&config);
         let cases = cases::CasesState::new(&config);
+        let foundation = foundation::FoundationState::new(&config);
         App {
             inner: Arc::new(Inner {
                 kernel: Kernel::new(store, clock, config),
-                foundation: Default::default(),
+                foundation,
                 command,
                 hazmat: Default::default(),
                 permits,

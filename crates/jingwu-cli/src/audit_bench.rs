@@ -123,7 +123,10 @@ pub async fn writes(a: WritesArgs) -> anyhow::Result<ExitCode> {
     );
     print_latency("write latency", &lat);
     // The server's sequencing delay, when it has one (summary quantiles in /metrics).
-    let (_, metrics) = s.http.call_raw(Method::GET, "/metrics", None, None).await?;
+    let (_, metrics) = s
+        .http
+        .call_raw(Method::GET, "/metrics", Some(&s.token), None)
+        .await?;
     let metrics = String::from_utf8_lossy(&metrics);
     let quantile = |q: &str| {
         metrics

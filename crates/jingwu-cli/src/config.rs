@@ -20,8 +20,14 @@ pub struct Config {
     pub log: String,
     /// `text` or `json`.
     pub log_format: String,
-    /// Mark the session cookie Secure (behind TLS).
+    /// Always mark the session cookie Secure (every client comes over HTTPS).
     pub secure_cookies: bool,
+    /// Reverse proxies (IP addresses) whose X-Forwarded-Proto / X-Forwarded-For are believed.
+    pub trusted_proxies: Vec<String>,
+    /// Who may read /metrics: `public`, `admin` or `off`.
+    pub metrics: String,
+    /// Bearer token a scraper may present for /metrics in `admin` mode; empty for none.
+    pub metrics_token: String,
     /// Argon2id memory in KiB and iterations for new password hashes.
     pub argon2_memory_kib: u32,
     pub argon2_iterations: u32,
@@ -75,6 +81,9 @@ impl Default for Config {
             log: "info,sqlx=warn".into(),
             log_format: "text".into(),
             secure_cookies: false,
+            trusted_proxies: Vec::new(),
+            metrics: "admin".into(),
+            metrics_token: String::new(),
             argon2_memory_kib: cost.memory_kib,
             argon2_iterations: cost.iterations,
             session_ttl_hours: 12,

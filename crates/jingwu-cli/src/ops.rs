@@ -50,6 +50,13 @@ pub enum UserCommand {
         #[arg(long)]
         disable: bool,
     },
+    /// Let a disabled account sign in again (audited as user.enable).
+    Enable {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Username or id.
+        user: String,
+    },
 }
 
 pub async fn user(file: Option<&Path>, cmd: UserCommand) -> anyhow::Result<ExitCode> {
@@ -102,6 +109,17 @@ pub async fn user(file: Option<&Path>, cmd: UserCommand) -> anyhow::Result<ExitC
                 "revoked {n} session(s) of {user}{}",
                 if disable { "; account disabled" } else { "" }
             );
+        }
+        UserCommand::Enable { db, user } => {
+            let app = open(file, &db).await?;
+            let system = app.foundation().system_principal().await?;
+            let u = app
+                .foundation()
+                .enable_user(&system, &user, &RequestCtx::cli())
+                .await
+                .map_err(describe)?;
+            app.close().await;
+            println!("enabled {} ({})", u.user.username, u.user.id);
         }
     }
     Ok(ExitCode::SUCCESS)

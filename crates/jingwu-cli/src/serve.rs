@@ -46,6 +46,20 @@ pub struct ServeArgs {
     #[arg(long, value_name = "SPEC", help = road_network_help(""))]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub road_network: Option<String>,
+    /// Who may read /metrics: `public` (anyone reaching the port), `admin` (admin sessions, or
+    /// a scraper sending `metrics_token` from jingwu.toml / JINGWU_METRICS_TOKEN as a bearer
+    /// token) or `off`; also `metrics` in jingwu.toml or JINGWU_METRICS [default: admin]
+    #[arg(long, value_name = "MODE")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<String>,
+    /// A reverse proxy (IP address; repeat for several) whose X-Forwarded-Proto and
+    /// X-Forwarded-For are believed: through it, `X-Forwarded-Proto: https` marks the session
+    /// cookie Secure and X-Forwarded-For names the client for login throttling and the audit
+    /// log. Use `secure_cookies = true` in jingwu.toml when every client comes over HTTPS.
+    /// Also `trusted_proxies` in jingwu.toml [default: none]
+    #[arg(long = "trusted-proxy", value_name = "IP")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trusted_proxies: Option<Vec<String>>,
 }
 
 pub async fn run(file: Option<&Path>, args: ServeArgs, demo: bool) -> anyhow::Result<ExitCode> {
@@ -165,12 +179,7 @@ pub async fn run(file: Option<&Path>, args: ServeArgs, demo: bool) -> anyhow::Re
     let _timer_jobs = app.command().spawn_timer_jobs();
     // Refunds requested by decisions are sent to the channel, retried, and given up for staff.
     let _refund_jobs = app.payments().spawn_refund_jobs();
-    let router = jingwu_api::router(
-        app,
-        ApiOptions {
-            secure_cookies: cfg.secure_cookies,
-        },
-    );
+    let router = jingwu_api::router(app, api_options(&cfg)?);
     tracing::info!(%addr, database = %config::redact(&cfg.database), "jingwu listening");
     axum::serve(
         listener,
@@ -182,6 +191,29 @@ pub async fn run(file: Option<&Path>, args: ServeArgs, demo: bool) -> anyhow::Re
     closing.close().await;
     tracing::info!("jingwu stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// The HTTP edge's options from the configuration; a bad proxy address or metrics mode
+/// stops the start with a message rather than serving with a surprise.
+fn api_options(cfg: &Config) -> anyhow::Result<ApiOptions> {
+    let trusted_proxies = cfg
+        .trusted_proxies
+        .iter()
+        .map(|a| {
+            a.parse()
+                .with_context(|| format!("trusted proxy {a:?} is not an IP address"))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let metrics = cfg
+        .metrics
+        .parse()
+        .map_err(|e: String| anyhow::anyhow!(e))?;
+    Ok(ApiOptions {
+        secure_cookies: cfg.secure_cookies,
+        trusted_proxies,
+        metrics,
+        metrics_token: Some(cfg.metrics_token.clone()).filter(|t| !t.is_empty()),
+    })
 }
 
 fn init_logging(cfg: &Config) -> anyhow::Result<()> {

@@ -50,9 +50,12 @@ jingwu_core::problem_codes! {
         INTO_SAME_INCIDENT = ("into.same_incident", "An incident cannot be merged into itself", "不能合并到自身");
         RESULT_CODE_FORMAT = ("result_code.format", "Invalid result code", "处置结果代码格式错误");
         RESULT_TEXT_LENGTH = ("result_text.length", "Result text length out of range", "处置结果长度不符");
-        POSITIONS_COUNT = ("positions.count", "Too many fixes in one batch", "单批定位点过多");
+        /// A batch holds 1 to 5000 fixes: none is a client bug, more a flood.
+        POSITIONS_COUNT = ("positions.count", "A batch needs 1 to 5000 fixes", "单批定位点数须为 1 至 5000");
         POSITION_RANGE = ("position.range", "Fix out of range", "定位点坐标超出范围");
         POSITION_TIME = ("position.time", "Fix time out of range", "定位时间超出范围");
+        SPEED_RANGE = ("speed.range", "Speed must be 0 to 400 km/h", "速度须为 0 至 400 公里/小时");
+        HEADING_RANGE = ("heading.range", "Heading must be 0 to 360 degrees", "方向须为 0 至 360 度");
         CREW_SIZE = ("crew.size", "Crew too large", "编组人数过多");
         CREW_DUPLICATE = ("crew.duplicate", "Officer listed twice", "警员重复");
         CREW_UNKNOWN_OFFICER = ("crew.unknown_officer", "No such officer in your jurisdiction", "辖区内无此警员");

@@ -25,6 +25,7 @@
 pub mod duplicates;
 pub mod eido;
 pub mod error_codes;
+pub mod fix;
 pub mod incident;
 pub mod linkage;
 pub mod plans;

@@ -45,6 +45,8 @@ crate::text_enum! {
         ManageUsers = "manage_users" ("管理账户", "Manage accounts"),
         /// Read the audit log.
         ReadAudit = "read_audit" ("查看审计日志", "Read audit log"),
+        /// Read the server's operational metrics (`/metrics`, when served to admins).
+        ReadMetrics = "read_metrics" ("查看运行指标", "Read metrics"),
         /// Read incidents, units and their timelines (110 command).
         ReadCommand = "read_command" ("查看警情与警力", "Read incidents and units"),
         /// Take an incident in (110 intake).
@@ -125,9 +127,8 @@ impl Action {
     pub const fn system(self) -> System {
         use Action::*;
         match self {
-            ReadSelf | UseValidators | ReadOrgs | ReadUsers | ManageUsers | ReadAudit => {
-                System::Foundation
-            }
+            ReadSelf | UseValidators | ReadOrgs | ReadUsers | ManageUsers | ReadAudit
+            | ReadMetrics => System::Foundation,
             ReadCommand | CreateIncident | Dispatch | OperateUnit | ReadStats | UploadMedia
             | ReadLayers | ManageLayers | ManageUnits | ManageTimers | ManageLinkage | ReadPlans
             | ManagePlans => System::Command,
@@ -180,6 +181,7 @@ pub const fn role_may(role: Role, action: Action) -> bool {
         ReadOrgs => role.is_staff(),
         ReadUsers | ManageUsers => matches!(role, Admin),
         ReadAudit => matches!(role, Admin | LegalSupervisor),
+        ReadMetrics => matches!(role, Admin),
         ReadCommand => matches!(role, Admin | Dispatcher | Officer),
         CreateIncident | Dispatch => matches!(role, Dispatcher),
         OperateUnit => matches!(role, Dispatcher | Officer),

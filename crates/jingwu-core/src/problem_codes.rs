@@ -54,6 +54,7 @@ problem_codes! {
         UNAUTHENTICATED = ("unauthenticated", 401, "Authentication required", "需要登录");
         INVALID_CREDENTIALS = ("invalid_credentials", 401, "Wrong username or password", "用户名或密码错误");
         TOO_MANY_ATTEMPTS = ("too_many_attempts", 429, "Too many failed attempts", "失败次数过多");
+        LOGIN_BUSY = ("login_busy", 503, "Too many sign-ins at once", "同时登录的请求过多");
         FORBIDDEN = ("forbidden", 403, "The role may not do this", "无权执行此操作");
         /// A single object outside the caller's jurisdiction is reported as missing.
         NOT_FOUND = ("not_found", 404, "Not found", "对象不存在");
@@ -64,6 +65,8 @@ problem_codes! {
         UNREADABLE_BODY = ("unreadable_body", 400, "The body could not be read", "请求体无法读取");
         INVALID_QUERY = ("invalid_query", 400, "Invalid query parameter", "查询参数无效");
         INVALID_PATH = ("invalid_path", 400, "Invalid path parameter", "路径参数无效");
+        /// Text the database cannot store (U+0000) that arrived past the extractors' checks.
+        UNSTORABLE_TEXT = ("unstorable_text", 422, "The text holds a character that cannot be stored", "文本含无法保存的字符");
         MISSING_HEADER = ("missing_header", 400, "A required header is missing", "缺少必需的请求头");
         INVALID_FIELD = ("invalid_field", 422, "A field has the wrong shape", "字段格式错误");
         VALIDATION_FAILED = ("validation_failed", 422, "Fields failed validation", "字段校验未通过");
@@ -77,6 +80,7 @@ problem_codes! {
         INTERNAL = ("internal", 500, "Internal error", "内部错误");
         BUSY = ("busy", 503, "Too many concurrent changes to the same records; try again", "同一记录并发修改过多，请稍后重试");
         // Accounts and the jurisdiction tree.
+        NOT_DISABLED = ("not_disabled", 409, "The account is not disabled", "账号未被停用");
         USERNAME_TAKEN = ("username_taken", 409, "The username is taken", "用户名已被占用");
         ORG_CODE_TAKEN = ("org_code_taken", 409, "The org code is taken", "机构代码已被占用");
         CITY_EXISTS = ("city_exists", 409, "The city bureau already exists", "市局已存在");

@@ -29,6 +29,13 @@ impl StoreError {
             if matches!(e.code().as_deref(), Some("40001" | "40P01")))
     }
 
+    /// PostgreSQL refused a text it cannot store (U+0000, or bytes that are not UTF-8:
+    /// SQLSTATE 22021 / 22P05). The API answers 422, never 500; SQLite stores such text.
+    pub fn is_unstorable_text(&self) -> bool {
+        matches!(self, StoreError::Sqlx(sqlx::Error::Database(e))
+            if matches!(e.code().as_deref(), Some("22021" | "22P05")))
+    }
+
     /// A unique or primary-key constraint refused the write (the caller maps this to 409).
     pub fn is_unique_violation(&self) -> bool {
         matches!(self, StoreError::Sqlx(sqlx::Error::Database(e))

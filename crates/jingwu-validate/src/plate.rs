@@ -19,6 +19,16 @@
 //! | [`PlateKind::Police`] | 4 digits/letters + `警` | `京A0123警` |
 //! | [`PlateKind::Trailer`] | 4 digits/letters + `挂` | `京A1234挂` |
 //! | [`PlateKind::HkMacao`] | `粤Z` + 4 digits/letters + `港` or `澳` | `粤Z1234港` |
+//! | [`PlateKind::Embassy`] | `使` + 3-digit mission code + 3-digit serial | `使014578` |
+//! | [`PlateKind::ArmedPolice`] | `WJ` + 2-digit unit code + optional corps character + 4 digits (5 without it) | `WJ01警0081`, `WJ0112345` |
+//!
+//! Embassy plates (使馆汽车号牌, black) are GA 36-2018's: `使`, the three-digit code the
+//! Ministry of Foreign Affairs gives the mission, then a three-digit serial. Armed-police
+//! plates are not GA 36's: the People's Armed Police issues its own (the 2012 style, 武警
+//!部队机动车号牌): `WJ`, the two-digit code of the provincial corps or headquarters unit
+//! (`01` headquarters …), an optional corps character (警 guards, 消 fire, 边 border, 金 gold,
+//! 森 forest, 电 hydropower, 交 transport) and a four-digit serial — five digits when no
+//! character is shown. A register of the city's vehicles meets both, so both are accepted.
 //!
 //! GA 36-2018 originally assigned only `D`/`F` as the first letter of small
 //! new-energy serials; the Ministry of Public Security later extended it with
@@ -28,9 +38,8 @@
 //! Deliberately *not* implemented: the standard's further restrictions on how
 //! many letters an ordinary serial may contain and where (they depend on the
 //! local numbering scheme and have changed over time, so a plate accepted here
-//! may still never have been issued), and other plate families (embassy 使,
-//! consulate 领, emergency 应急, civil aviation 民航, military and armed
-//! police plates, temporary plates).
+//! may still never have been issued), and other plate families (consulate 领,
+//! emergency 应急, civil aviation 民航, military plates, temporary plates).
 //!
 //! Error codes: `plate.length`, `plate.province`, `plate.authority`,
 //! `plate.character`, `plate.new_energy`, `plate.hk_macao`.
@@ -68,6 +77,82 @@ pub enum PlateKind {
     Trailer,
     /// Hong Kong or Macao vehicle entering the mainland (粤Z…港 / 粤Z…澳).
     HkMacao,
+    /// Embassy vehicle, 使 + mission code + serial.
+    Embassy,
+    /// People's Armed Police vehicle, WJ + unit code (+ corps character) + serial.
+    ArmedPolice,
+}
+
+/// Corps characters of armed-police plates (see the module documentation).
+const ARMED_POLICE_CORPS: [char; 7] = ['警', '消', '边', '金', '森', '电', '交'];
+
+/// `使` + six digits.
+fn embassy(chars: &[(usize, char)]) -> Result<Plate, ValidationError> {
+    let digits: Vec<(usize, char)> = chars[1..]
+        .iter()
+        .copied()
+        .filter(|(_, c)| !SEPARATORS.contains(c))
+        .collect();
+    if digits.len() != 6 {
+        return Err(ValidationError::whole(
+            "plate.length",
+            format!(
+                "an embassy plate is 使 and six digits (mission code, serial), got {} after 使",
+                digits.len()
+            ),
+        ));
+    }
+    if let Some(&(pos, c)) = digits.iter().find(|(_, c)| !c.is_ascii_digit()) {
+        return Err(ValidationError::at(
+            "plate.character",
+            pos,
+            format!("character at position {pos} is '{c}' but an embassy plate has digits only"),
+        ));
+    }
+    let mut value = String::from("使");
+    value.extend(digits.iter().map(|&(_, c)| c));
+    Ok(Plate {
+        value,
+        kind: PlateKind::Embassy,
+    })
+}
+
+/// `WJ` + two digits + an optional corps character + four digits (five without it).
+fn armed_police(chars: &[(usize, char)]) -> Result<Plate, ValidationError> {
+    let rest: Vec<(usize, char)> = chars[2..]
+        .iter()
+        .copied()
+        .filter(|(_, c)| !SEPARATORS.contains(c))
+        .collect();
+    let corps = rest
+        .get(2)
+        .map(|&(_, c)| c)
+        .filter(|c| ARMED_POLICE_CORPS.contains(c));
+    let serial_len = if corps.is_some() { 4 } else { 5 };
+    if rest.len() != 2 + usize::from(corps.is_some()) + serial_len {
+        return Err(ValidationError::whole(
+            "plate.length",
+            "an armed-police plate is WJ, a two-digit unit code, an optional corps character \
+             and four digits (five without the character)",
+        ));
+    }
+    let digits = rest
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| corps.is_none() || *i != 2);
+    if let Some((_, &(pos, c))) = digits.clone().find(|(_, (_, c))| !c.is_ascii_digit()) {
+        return Err(ValidationError::at(
+            "plate.character",
+            pos,
+            format!("character at position {pos} is '{c}' but must be a digit here"),
+        ));
+    }
+    let mut value = String::from("WJ");
+    value.extend(rest.iter().map(|&(_, c)| c));
+    Ok(Plate {
+        value,
+        kind: PlateKind::ArmedPolice,
+    })
 }
 
 /// Power source encoded in a new-energy plate's serial.
@@ -124,6 +209,15 @@ impl Plate {
         };
 
         let &(pos, province) = chars.first().ok_or_else(too_short)?;
+        if province == '使' {
+            return embassy(&chars);
+        }
+        if chars.len() > 2
+            && province.eq_ignore_ascii_case(&'W')
+            && chars[1].1.eq_ignore_ascii_case(&'J')
+        {
+            return armed_police(&chars);
+        }
         if !PROVINCES.contains(&province) {
             return Err(ValidationError::at(
                 "plate.province",
@@ -237,9 +331,14 @@ impl Plate {
         self.value.chars().nth(1).unwrap_or_default()
     }
 
-    /// Everything after the authority letter (including any suffix character).
+    /// Everything after the authority letter (including any suffix character); for embassy
+    /// plates everything after 使, for armed-police plates everything after `WJ`.
     pub fn serial(&self) -> &str {
-        let start = self.province().len_utf8() + 1;
+        let start = match self.kind {
+            PlateKind::Embassy => '使'.len_utf8(),
+            PlateKind::ArmedPolice => 2,
+            _ => self.province().len_utf8() + 1,
+        };
         &self.value[start..]
     }
 

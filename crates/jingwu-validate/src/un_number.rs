@@ -6,10 +6,13 @@
 //! Normalised to `UN` + four digits.
 //!
 //! Range: [`UN_NUMBER_MIN`] (`UN0004`, ammonium picrate, the lowest
-//! assigned number) to [`UN_NUMBER_MAX`] (`UN3550`). The Model Regulations
-//! gain new numbers with every biennial revision (recent revisions assigned
-//! numbers above 3550, e.g. for sodium-ion batteries); raise
-//! [`UN_NUMBER_MAX`] when Jingwu adopts a newer edition. Numbers inside the
+//! assigned number) to [`UN_NUMBER_MAX`] (`UN3558`), the highest number of
+//! the 23rd revised edition of the Model Regulations (2023, in force from
+//! 2025), which assigned UN 3551–3558 (sodium-ion batteries 3551/3552,
+//! disilane 3553, gallium in manufactured articles 3554, a tetrazole sodium
+//! salt 3555, battery-powered vehicles 3556–3558). The Model Regulations
+//! gain new numbers with every biennial revision; raise [`UN_NUMBER_MAX`]
+//! when Jingwu adopts a newer edition. Numbers inside the
 //! range that were never assigned or have been withdrawn are *not* detected:
 //! that needs the Dangerous Goods List itself.
 //!
@@ -22,7 +25,7 @@ use crate::error::{ValidationError, string_newtype, trimmed_chars};
 /// Lowest assigned UN number.
 pub const UN_NUMBER_MIN: u16 = 4;
 /// Highest UN number accepted (see the module documentation).
-pub const UN_NUMBER_MAX: u16 = 3550;
+pub const UN_NUMBER_MAX: u16 = 3558;
 
 /// A validated UN number, normalised to `UN` + four digits.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -2,7 +2,7 @@
 // coverage; intake, recommendations with routes, one-click dispatch, timeline, hand-over.
 import { boot, api, t, $, make, toast, errorText, clock, mmss, label, currentLang } from '../js/shell.js';
 import { loadTaxonomy, categories, subcategories, priorities, sources, taxLabel } from './taxonomy.js';
-import { createMap, unitIcon, unitTooltip, incidentStyle, incidentLabel, routeLine } from './mapkit.js';
+import { createMap, unitIcon, unitTooltip, incidentStyle, incidentLabel, routeLine, escapeHtml } from './mapkit.js';
 import './timers.js';
 
 const L = window.L;
@@ -110,7 +110,7 @@ async function loadStatic() {
         icon: L.divIcon({ className: 'station-icon', html: '<span>所</span>', iconSize: [24, 24], iconAnchor: [12, 12] }),
         keyboard: false,
       })
-        .bindTooltip(name)
+        .bindTooltip(escapeHtml(name))
         .addTo(layers.stations);
     }
   }
@@ -121,7 +121,8 @@ async function loadStatic() {
       const [lon, lat] = f.geometry.coordinates;
       const box = make('div', 'cam-popup');
       box.append(make('strong', null, f.properties.name || f.id));
-      if (f.properties.video_url) {
+      // Only web and stream links: an admin-set `javascript:` URL would run in the page.
+      if (f.properties.video_url && /^(https?|rtsp):\/\//i.test(f.properties.video_url)) {
         const a = make('a', null, t('cmd.video'));
         a.href = f.properties.video_url;
         a.rel = 'noopener';
@@ -143,7 +144,7 @@ async function loadStatic() {
       fillColor: s.covered ? '#ce93d8' : '#ffffff',
       fillOpacity: 0.95,
     })
-      .bindTooltip(`${name} · ${t('cmd.best_eta')} ${mmss(s.best_eta_s)}`)
+      .bindTooltip(escapeHtml(`${name} · ${t('cmd.best_eta')} ${mmss(s.best_eta_s)}`))
       .addTo(layers.key_sites);
   }
   orgs = await api('GET', '/api/v1/orgs');
@@ -179,7 +180,7 @@ async function loadAreas() {
     L.geoJSON(fc, {
       style: { color: '#0d47a1', weight: 1.5, dashArray: '5 4', fill: false },
       onEachFeature: (f, l) =>
-        l.bindTooltip(currentLang() === 'en' ? f.properties.name_en : f.properties.name_zh, { sticky: true }),
+        l.bindTooltip(escapeHtml(currentLang() === 'en' ? f.properties.name_en : f.properties.name_zh), { sticky: true }),
     }).addTo(layers.areas);
     document.body.dataset.layer_areas = 'loaded';
   } catch (err) {
@@ -552,7 +553,7 @@ async function loadHazmat() {
     L.geoJSON(d.picture.geojson, {
       style: (f) => ({ color: f.properties.color, weight: 2, fillColor: f.properties.color, fillOpacity: 0.15, dashArray: f.properties.kind === 'protective_action' ? '6 4' : null }),
     })
-      .bindTooltip(name)
+      .bindTooltip(escapeHtml(name))
       .addTo(layers.hazmat);
   }
 }

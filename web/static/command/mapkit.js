@@ -71,7 +71,12 @@ export function createMap(id, { center = CITY_CENTER, zoom = 12 } = {}) {
   return map;
 }
 
-const escapeHtml = (v) =>
+/**
+ * Text made safe for Leaflet's tooltips, popups and divIcons, which take a string as HTML:
+ * names are set by admins and imports (unit call signs, stations, key sites, layers), so
+ * every one goes through here before it reaches the map.
+ */
+export const escapeHtml = (v) =>
   String(v).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 
 /** A unit marker: status as colour, type as glyph, call sign shown from zoom 15 (CSS). */
@@ -84,8 +89,9 @@ export function unitIcon(u) {
   });
 }
 
+/** The unit's tooltip as escaped HTML (for `bindTooltip`). */
 export function unitTooltip(u) {
-  return `${u.call_sign} · ${label('unit_status', u.status)} · ${label('unit_kind', u.kind)}`;
+  return escapeHtml(`${u.call_sign} · ${label('unit_status', u.status)} · ${label('unit_kind', u.kind)}`);
 }
 
 export function incidentStyle(i) {
@@ -99,8 +105,9 @@ export function incidentStyle(i) {
   };
 }
 
+/** The incident's tooltip as escaped HTML (for `bindTooltip`). */
 export function incidentLabel(i) {
-  return `${i.number} · ${taxLabel('sub', i.subcategory)} · ${label('incident_status', i.status)}`;
+  return escapeHtml(`${i.number} · ${taxLabel('sub', i.subcategory)} · ${label('incident_status', i.status)}`);
 }
 
 /** Fetches a route and returns a polyline layer (or null) with the travel time. */

@@ -345,7 +345,7 @@ async fn declared_enums_are_the_rust_definitions_and_the_server_enforces_them() 
     let dispatcher = t.login("dispatcher").await;
     let r = t.get("/api/v1/incidents?status=bogus", &dispatcher).await;
     assert_eq!(
-        r.problem(StatusCode::BAD_REQUEST, "invalid_query")["errors"][0]["field"],
+        r.problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field")["errors"][0]["field"],
         "status"
     );
     let r = t.get("/api/v1/incidents?status=closed", &dispatcher).await;

@@ -20,6 +20,7 @@ mod errors;
 mod events;
 mod evidence;
 mod from_incident;
+mod hardening;
 mod hazmat;
 mod layers;
 mod matrix;

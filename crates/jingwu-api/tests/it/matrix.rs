@@ -7,10 +7,10 @@
 mod area;
 mod cases;
 mod evidence;
-mod fixture;
+pub(crate) mod fixture;
 mod permits;
-mod requests;
-mod table;
+pub(crate) mod requests;
+pub(crate) mod table;
 mod timers;
 mod traffic;
 
@@ -39,7 +39,7 @@ const PATIENCE: Duration = Duration::from_secs(20);
 
 const UPDATE: &str = "JINGWU_UPDATE_MATRIX=1 cargo test -p jingwu-api matrix";
 
-fn table_path() -> PathBuf {
+pub(crate) fn table_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/access-matrix.tsv")
 }
 
@@ -60,7 +60,7 @@ fn outcome(status: u16, code: &str) -> String {
 }
 
 /// `METHOD path` of every operation in the OpenAPI document.
-fn routes_of(doc: &Value) -> BTreeSet<String> {
+pub(crate) fn routes_of(doc: &Value) -> BTreeSet<String> {
     let methods = ["get", "put", "post", "delete", "patch", "head", "options"];
     doc["paths"]
         .as_object()
@@ -86,14 +86,14 @@ fn missing_requests<'a>(routes: impl IntoIterator<Item = &'a String>) -> Vec<Str
 }
 
 /// An answer: status, problem code (or ""), and the body's text.
-struct Answer {
-    status: u16,
-    code: String,
-    text: String,
+pub(crate) struct Answer {
+    pub status: u16,
+    pub code: String,
+    pub text: String,
 }
 
 /// Sends a request in-process.
-async fn send(t: &TestApp, req: &Req, token: Option<&str>) -> Answer {
+pub(crate) async fn send(t: &TestApp, req: &Req, token: Option<&str>) -> Answer {
     let mut b = Request::builder().method(req.method.clone()).uri(&req.uri);
     if let Some(token) = token {
         b = b.header(header::AUTHORIZATION, format!("Bearer {token}"));
@@ -143,7 +143,7 @@ async fn send(t: &TestApp, req: &Req, token: Option<&str>) -> Answer {
     }
 }
 
-async fn serve(t: &TestApp) -> SocketAddr {
+pub(crate) async fn serve(t: &TestApp) -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let router = t.router.clone();
@@ -153,7 +153,7 @@ async fn serve(t: &TestApp) -> SocketAddr {
 
 /// The terminal WebSocket: the upgrade, then `hello` for a unit; the first frame is the
 /// decision (`welcome`, or an `error` with the status and code of the refusal).
-async fn hello(addr: SocketAddr, token: Option<&str>, unit_id: &str) -> Answer {
+pub(crate) async fn hello(addr: SocketAddr, token: Option<&str>, unit_id: &str) -> Answer {
     let req = format!("ws://{addr}/api/v1/terminal/ws")
         .into_client_request()
         .unwrap();

@@ -233,6 +233,7 @@ async fn the_openapi_document_lists_every_api_route() {
         "POST /api/v1/units/{id}/acknowledge",
         "POST /api/v1/units/{id}/status",
         "POST /api/v1/users",
+        "POST /api/v1/users/{id}/enable",
         "POST /api/v1/users/{id}/revoke",
         "POST /api/v1/validate",
         "PUT /api/v1/cases/area/rooms/{id}",
@@ -287,7 +288,7 @@ async fn the_docs_page_is_served_locally() {
 
 #[tokio::test]
 async fn health_readiness_and_metrics() {
-    let t = TestApp::empty().build().await;
+    let t = TestApp::empty().with_city().build().await;
     assert_eq!(
         t.call(Method::GET, "/healthz", None, None).await.status,
         StatusCode::OK
@@ -296,7 +297,9 @@ async fn health_readiness_and_metrics() {
         t.call(Method::GET, "/readyz", None, None).await.status,
         StatusCode::OK
     );
-    let m = t.call(Method::GET, "/metrics", None, None).await;
+    // Admins by default (hardening.rs has the other modes).
+    let admin = t.login("admin").await;
+    let m = t.call(Method::GET, "/metrics", Some(&admin), None).await;
     assert_eq!(m.status, StatusCode::OK);
     assert!(
         m.headers

@@ -6,6 +6,7 @@
 
 use std::collections::BTreeSet;
 
+use jingwu_command::fix;
 use jingwu_core::Principal;
 use jingwu_store::command::{self as q, Position};
 
@@ -33,11 +34,11 @@ impl Command<'_> {
     /// Records a batch of fixes; every unit named must be one the caller may operate.
     /// Returns how many fixes were stored.
     pub async fn ingest_positions(&self, who: &Principal, fixes: &[Fix]) -> Result<usize> {
-        if fixes.len() > 5_000 {
+        if fixes.is_empty() || fixes.len() > 5_000 {
             return Err(AppError::invalid(
                 "positions",
                 jingwu_command::error_codes::field::POSITIONS_COUNT.code,
-                "at most 5000 fixes per batch",
+                format!("{} fixes; a batch holds 1 to 5000", fixes.len()),
             ));
         }
         let now = self.now_us();
@@ -54,6 +55,20 @@ impl Command<'_> {
                     &format!("positions[{i}].at"),
                     jingwu_command::error_codes::field::POSITION_TIME.code,
                     "fix time must be within the last 24 hours",
+                ));
+            }
+            if f.speed_kmh.is_some_and(|v| !fix::speed_plausible(v)) {
+                errs.push(FieldError::new(
+                    &format!("positions[{i}].speed_kmh"),
+                    jingwu_command::error_codes::field::SPEED_RANGE.code,
+                    format!("0 to {} km/h", fix::MAX_SPEED_KMH),
+                ));
+            }
+            if f.heading.is_some_and(|v| !fix::heading_plausible(v)) {
+                errs.push(FieldError::new(
+                    &format!("positions[{i}].heading"),
+                    jingwu_command::error_codes::field::HEADING_RANGE.code,
+                    format!("0 to {} degrees", fix::MAX_HEADING_DEG),
                 ));
             }
         }

@@ -13,7 +13,7 @@ use jingwu_store::foundation::users;
 use crate::{App, AppError, Fix, NewIncident, RequestCtx, Result};
 
 /// (category, subcategory, priority, what the caller says, result text).
-const SCENARIOS: [(&str, &str, &str, &str, &str); 14] = [
+pub(super) const SCENARIOS: [(&str, &str, &str, &str, &str); 14] = [
     (
         "criminal",
         "theft",
@@ -137,15 +137,15 @@ const STREETS: [&str; 10] = [
 ];
 
 /// A unit the demo sent: where it drives and when it arrives and leaves.
-struct Run {
-    unit_id: String,
-    incident_id: IncidentId,
-    coords: Vec<(f64, f64)>,
-    started: std::time::Instant,
-    travel: Duration,
-    dwell: Duration,
-    arrived: bool,
-    result: &'static str,
+pub(super) struct Run {
+    pub(super) unit_id: String,
+    pub(super) incident_id: IncidentId,
+    pub(super) coords: Vec<(f64, f64)>,
+    pub(super) started: std::time::Instant,
+    pub(super) travel: Duration,
+    pub(super) dwell: Duration,
+    pub(super) arrived: bool,
+    pub(super) result: &'static str,
 }
 
 /// Pacing of the demo (real time).
@@ -164,6 +164,18 @@ impl Default for DemoPace {
     }
 }
 
+/// The demo `dispatcher` account, which the living city acts as.
+pub(super) async fn demo_dispatcher(app: &App) -> Result<Principal> {
+    let mut conn = app.kernel().read().await?;
+    let who = users::by_username(&mut conn, "dispatcher")
+        .await?
+        .ok_or(AppError::NotFound {
+            what: "demo dispatcher",
+        })?;
+    drop(conn);
+    app.foundation().principal_of(&who)
+}
+
 impl App {
     /// Runs the demo activity until the process ends.
     pub fn spawn_demo_activity(&self, pace: DemoPace) -> tokio::task::JoinHandle<()> {
@@ -176,21 +188,15 @@ impl App {
     }
 
     async fn demo_activity(&self, pace: DemoPace) -> Result<()> {
-        let mut conn = self.kernel().read().await?;
-        let who = users::by_username(&mut conn, "dispatcher")
-            .await?
-            .ok_or(AppError::NotFound {
-                what: "demo dispatcher",
-            })?;
-        drop(conn);
-        let who = self.foundation().principal_of(&who)?;
+        let who = demo_dispatcher(self).await?;
         let roads = self
             .command()
             .roads()
             .ok_or_else(|| AppError::Precondition("no road network".into()))?;
         let (lat0, lon0, lat1, lon1) = roads.graph().bbox();
         let mut rng = SplitMix64::new(110);
-        let mut runs: Vec<Run> = Vec::new();
+        // A restart picks up the runs the last process left (resume.rs).
+        let mut runs: Vec<Run> = self.resumed_runs(&who, &mut rng).await;
         let mut since_incident = pace.incident_every;
         let mut since_patrol = Duration::from_secs(60);
         let mut since_weather = Duration::ZERO;

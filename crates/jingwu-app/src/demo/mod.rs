@@ -8,6 +8,7 @@ mod command;
 mod hazmat;
 mod layers;
 mod permits;
+mod resume;
 mod traffic;
 
 pub use activity::DemoPace;

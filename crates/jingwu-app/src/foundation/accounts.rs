@@ -166,14 +166,12 @@ impl Foundation<'_> {
             .await
     }
 
-    /// Revokes every session of a user at once (and disables the account if asked).
-    pub async fn revoke_user(
+    /// The account named by id or username that the caller may manage (404 otherwise).
+    async fn managed_user(
         &self,
         who: &Principal,
         user_id_or_name: &str,
-        disable: bool,
-        ctx: &RequestCtx,
-    ) -> Result<u64> {
+    ) -> Result<users::ScopedUser> {
         let mut conn = self.k().read().await?;
         let target = match users::get(&mut conn, user_id_or_name).await? {
             Some(u) => Some(u),
@@ -183,6 +181,54 @@ impl Foundation<'_> {
         let target = target.ok_or(AppError::NotFound { what: "user" })?;
         authorize(who, Action::ManageUsers, Scope::Org(&target.org_path))
             .map_err(|d| AppError::denied_object(d, "user"))?;
+        Ok(target)
+    }
+
+    /// Lets a disabled account sign in again (its old sessions stay revoked). Enabling an
+    /// account that is not disabled is a 409, so the audit log only records real changes.
+    pub async fn enable_user(
+        &self,
+        who: &Principal,
+        user_id_or_name: &str,
+        ctx: &RequestCtx,
+    ) -> Result<UserView> {
+        let target = self.managed_user(who, user_id_or_name).await?;
+        let enabled = self
+            .k()
+            .write(who, ctx, async |tx| {
+                // Conditional on the row still being disabled: two admins enabling at once
+                // get one success and one 409.
+                if !users::enable(tx.db(), &target.user.id).await? {
+                    return Err(AppError::Conflict {
+                        code: jingwu_core::problem_codes::NOT_DISABLED.code,
+                        detail: format!("{} is not disabled", target.user.username),
+                    });
+                }
+                tx.audit(
+                    "user.enable",
+                    ("user", &target.user.id),
+                    &target.org_path,
+                    serde_json::json!({ "disabled_at_us": target.user.disabled_at }),
+                )
+                .await?;
+                Ok(())
+            })
+            .await;
+        enabled?;
+        let mut user = target;
+        user.user.disabled_at = None;
+        self.user_view(user).await
+    }
+
+    /// Revokes every session of a user at once (and disables the account if asked).
+    pub async fn revoke_user(
+        &self,
+        who: &Principal,
+        user_id_or_name: &str,
+        disable: bool,
+        ctx: &RequestCtx,
+    ) -> Result<u64> {
+        let target = self.managed_user(who, user_id_or_name).await?;
         let now = self.now_us();
         self.k()
             .write(who, ctx, async |tx| {

@@ -1,9 +1,6 @@
 //! Passwords (Argon2id), opaque session tokens, login with rate limiting, and turning a
 //! presented token back into a [`Principal`].
 
-use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
-
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use base64::Engine;
@@ -89,47 +86,66 @@ pub struct LoginOutcome {
     /// Seconds the session lives (for the cookie's Max-Age).
     pub ttl_secs: i64,
     pub user: UserView,
+    /// The device cookie to keep (`DEVICE_COOKIE`), for a year.
+    pub device_cookie: String,
 }
 
-/// Sliding-window count of failed logins per key (username, client address). In memory: a
-/// restart forgets it, which errs towards letting the rightful user back in.
-#[derive(Debug, Default)]
-pub(crate) struct LoginLimiter {
-    failures: Mutex<HashMap<String, VecDeque<i64>>>,
+/// Sign-in throttling, after OWASP's Authentication Cheat Sheet ("Login Throttling",
+/// "Device Cookies") rather than lock-outs, with its state in the database so every node
+/// counts the same attempts:
+///
+/// - Each attempt is counted *before* its password is verified, on the keys it falls under,
+///   by one conditional update per key. A key that is blocked answers 429 with Retry-After
+///   without any verification, so parallel guesses cannot all be evaluated at once.
+/// - A browser or terminal that signed in as this account before presents the device cookie
+///   it got then (HMAC'd with a key the nodes share, bound to the username): it is counted
+///   on its own key alone. The owner on a known device is thus never held back by what
+///   others do to the account; a stolen cookie buys its holder only that device's budget.
+/// - Anything else is counted on the account from that address and on the account from
+///   anywhere (untrusted clients share the account's budget, a higher one).
+/// - The first `free` failures of a key cost nothing; each further failure doubles the
+///   delay from one second up to `login_max_delay`. A key quiet for `login_window` starts
+///   again; a successful sign-in clears the keys it was counted on.
+/// - Password verification itself takes a slot of a semaphore (`login_hash_concurrency`);
+///   past `login_hash_wait` without one the answer is 503 with Retry-After, so a flood of
+///   attempts cannot take memory without bound (each Argon2id run takes ~19 MiB).
+pub(crate) fn delay_us(failures: i64, free: u32, max: jiff::SignedDuration) -> i64 {
+    let over = failures - i64::from(free);
+    if over <= 0 {
+        return 0;
+    }
+    let max_us = max.as_micros() as i64;
+    // 2^(over-1) seconds, computed without overflowing: 2^40 s is far past any cap.
+    let secs = 1_i64 << (over - 1).min(40);
+    secs.saturating_mul(1_000_000).min(max_us)
 }
 
-impl LoginLimiter {
-    /// Seconds until `key` may try again, if it is over `max` failures within `window_us`.
-    fn blocked_for(&self, key: &str, now: i64, window_us: i64, max: u32) -> Option<u64> {
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        let q = map.get_mut(key)?;
-        while q.front().is_some_and(|t| *t <= now - window_us) {
-            q.pop_front();
-        }
-        if q.len() as u32 >= max {
-            let oldest = q.front().copied().unwrap_or(now);
-            let wait_us = (oldest + window_us - now).max(1_000_000);
-            Some((wait_us / 1_000_000) as u64)
-        } else {
-            None
-        }
-    }
+/// The cookie a client gets at a successful sign-in and presents at the next.
+pub const DEVICE_COOKIE: &str = "jingwu_device";
 
-    fn record_failure(&self, key: &str, now: i64) {
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        let q = map.entry(key.to_string()).or_default();
-        q.push_back(now);
-        if q.len() > 1_000 {
-            q.pop_front();
-        }
-    }
+type HmacSha256 = hmac::Hmac<Sha256>;
 
-    fn clear(&self, key: &str) {
-        self.failures
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(key);
-    }
+fn device_mac(key: &[u8], username: &str, nonce: &str) -> Option<String> {
+    use hmac::Mac;
+    let mut mac = HmacSha256::new_from_slice(key).ok()?;
+    mac.update(username.to_lowercase().as_bytes());
+    mac.update(b"\n");
+    mac.update(nonce.as_bytes());
+    Some(hex::encode(mac.finalize().into_bytes()))
+}
+
+/// `nonce.mac` for `username`, when the presented cookie is one this deployment issued for
+/// that account; its nonce names the device's throttle key.
+fn known_device<'a>(key: &[u8], username: &str, cookie: &'a str) -> Option<&'a str> {
+    use hmac::Mac;
+    let (nonce, mac) = cookie.split_once('.')?;
+    let mac = hex::decode(mac).ok()?;
+    let mut expected = HmacSha256::new_from_slice(key).ok()?;
+    expected.update(username.to_lowercase().as_bytes());
+    expected.update(b"\n");
+    expected.update(nonce.as_bytes());
+    expected.verify_slice(&mac).ok()?;
+    Some(nonce)
 }
 
 /// A well-formed Argon2id hash that no password matches, verified against when the username is
@@ -137,29 +153,50 @@ impl LoginLimiter {
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$3cuSWq3i0OqBhuq1prNwDjT6xJnmk7p2rBYfrqnJvQo";
 
 impl Foundation<'_> {
+    /// Signs in. `device` is the device cookie the client presented, if any; the outcome
+    /// carries the one to keep (see [`delay_us`] for the throttling).
     pub async fn login(
         &self,
         username: &str,
         password: &str,
         client: SessionClient,
+        device: Option<&str>,
         ctx: &RequestCtx,
     ) -> Result<LoginOutcome> {
         let cfg = self.config();
         let now = self.now_us();
-        let window = cfg.login_window.as_micros() as i64;
-        let user_key = format!("user:{}", username.to_lowercase());
-        let addr_key = ctx.client_addr.as_ref().map(|a| format!("addr:{a}"));
-        let limiter = &self.state().limiter;
-        let blocked = limiter
-            .blocked_for(&user_key, now, window, cfg.login_max_failures)
-            .or_else(|| {
-                addr_key
-                    .as_ref()
-                    .and_then(|k| limiter.blocked_for(k, now, window, cfg.login_max_failures * 4))
-            });
-        if let Some(retry_after_secs) = blocked {
+        let account = username.to_lowercase();
+        let key = self.device_key().await?;
+        let keys: Vec<String> = match device.and_then(|c| known_device(&key, &account, c)) {
+            Some(nonce) => vec![format!("device:{nonce}")],
+            None => vec![
+                format!(
+                    "pair:{account}|{}",
+                    ctx.client_addr.as_deref().unwrap_or("-")
+                ),
+                format!("account:{account}"),
+            ],
+        };
+        let free = |i: usize| {
+            if keys.len() == 2 && i == 1 {
+                cfg.login_account_free_failures
+            } else {
+                cfg.login_free_failures
+            }
+        };
+        let stale_before = now - cfg.login_window.as_micros() as i64;
+        let claimed = self
+            .k()
+            .claim_login(&keys, now, stale_before, |i, n| {
+                delay_us(n, free(i), cfg.login_max_delay)
+            })
+            .await?;
+        if let Err(until) = claimed {
             tracing::warn!(request_id = %ctx.request_id, "login throttled");
-            return Err(AppError::TooManyAttempts { retry_after_secs });
+            let secs = ((until - now).max(0) as u64).div_ceil(1_000_000).max(1);
+            return Err(AppError::TooManyAttempts {
+                retry_after_secs: secs,
+            });
         }
 
         let mut conn = self.k().read().await?;
@@ -169,21 +206,34 @@ impl Foundation<'_> {
             .as_ref()
             .map_or(DUMMY_HASH.to_string(), |u| u.user.password_hash.clone());
         let pw = password.to_string();
+        let slot = tokio::time::timeout(cfg.login_hash_wait, self.state().hashing.acquire())
+            .await
+            .map_err(|_| AppError::LoginBusy)?
+            .map_err(|_| AppError::LoginBusy)?;
         let ok = tokio::task::spawn_blocking(move || verify_password(&pw, &stored))
             .await
             .map_err(|e| AppError::Internal(format!("password check: {e}")))?;
+        drop(slot);
         let found = match found {
             Some(u) if ok && u.user.disabled_at.is_none() => u,
             _ => {
-                limiter.record_failure(&user_key, now);
-                if let Some(k) = &addr_key {
-                    limiter.record_failure(k, now);
-                }
                 tracing::info!(request_id = %ctx.request_id, "login failed");
                 return Err(AppError::InvalidCredentials);
             }
         };
-        limiter.clear(&user_key);
+        self.k().clear_login(&keys).await?;
+        // A device that signed in keeps its cookie; a new one gets its own.
+        let device_cookie = match device.filter(|c| known_device(&key, &account, c).is_some()) {
+            Some(c) => c.to_string(),
+            None => {
+                let mut nonce = [0u8; 16];
+                rand::rngs::OsRng.fill_bytes(&mut nonce);
+                let nonce = hex::encode(nonce);
+                let mac = device_mac(&key, &account, &nonce)
+                    .ok_or_else(|| AppError::Internal("device cookie key".into()))?;
+                format!("{nonce}.{mac}")
+            }
+        };
 
         let token = new_token();
         let expires_at_us = now + cfg.session_ttl.as_micros() as i64;
@@ -213,9 +263,27 @@ impl Foundation<'_> {
             expires_at_us,
             ttl_secs: cfg.session_ttl.as_secs(),
             user,
+            device_cookie,
         })
         })
         .await
+    }
+
+    /// The device-cookie HMAC key every node shares (made by the first that needs it).
+    async fn device_key(&self) -> Result<Vec<u8>> {
+        self.state()
+            .device_key
+            .get_or_try_init(|| async {
+                let mut candidate = [0u8; 32];
+                rand::rngs::OsRng.fill_bytes(&mut candidate);
+                let secret = self
+                    .k()
+                    .shared_secret("device_cookie_hmac", &hex::encode(candidate))
+                    .await?;
+                hex::decode(secret).map_err(|e| AppError::Internal(format!("device key: {e}")))
+            })
+            .await
+            .cloned()
     }
 
     /// The principal behind a presented token, checked against the database on every call so
@@ -322,14 +390,26 @@ mod tests {
     }
 
     #[test]
-    fn limiter_blocks_after_max_failures_and_forgets_after_the_window() {
-        let l = LoginLimiter::default();
-        let w = 900_000_000;
-        for i in 0..5 {
-            assert_eq!(l.blocked_for("k", i, w, 5), None);
-            l.record_failure("k", i);
-        }
-        assert!(l.blocked_for("k", 10, w, 5).is_some());
-        assert_eq!(l.blocked_for("k", w + 5, w, 5), None);
+    fn delays_start_after_the_free_failures_double_and_stop_at_the_cap() {
+        let cap = jiff::SignedDuration::from_mins(15);
+        let s = 1_000_000;
+        assert_eq!(
+            (1..=9).map(|n| delay_us(n, 5, cap) / s).collect::<Vec<_>>(),
+            [0, 0, 0, 0, 0, 1, 2, 4, 8]
+        );
+        assert_eq!(delay_us(100, 5, cap), 900 * s);
+        assert_eq!(delay_us(i64::MAX, 0, cap), 900 * s);
+    }
+
+    #[test]
+    fn a_device_cookie_is_bound_to_its_key_and_account() {
+        let key = [7u8; 32];
+        let mac = device_mac(&key, "Officer", "abc").unwrap();
+        let cookie = format!("abc.{mac}");
+        assert_eq!(known_device(&key, "officer", &cookie), Some("abc"));
+        assert_eq!(known_device(&key, "admin", &cookie), None);
+        assert_eq!(known_device(&[8u8; 32], "officer", &cookie), None);
+        assert_eq!(known_device(&key, "officer", "abc.00"), None);
+        assert_eq!(known_device(&key, "officer", "nonsense"), None);
     }
 }

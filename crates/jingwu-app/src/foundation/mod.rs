@@ -9,7 +9,7 @@ mod validate;
 
 pub use accounts::{NewUser, UserView};
 pub use audit_log::{AuditPage, Inclusion, Verification};
-pub use auth::{LoginOutcome, PasswordCost, SessionClient, hash_password};
+pub use auth::{DEVICE_COOKIE, LoginOutcome, PasswordCost, SessionClient, hash_password};
 pub(crate) use orgs::owning_org;
 pub use orgs::{NewOrg, OrgUnit};
 
@@ -17,10 +17,22 @@ use jingwu_core::Principal;
 
 use crate::{App, AppConfig, AppError, Kernel, Result};
 
-/// State kept by the foundation between requests.
-#[derive(Default)]
+/// State kept by the foundation between requests (the throttle's counts are in the
+/// database, shared by every node).
 pub(crate) struct FoundationState {
-    limiter: auth::LoginLimiter,
+    /// Slots for password verification: bounds the memory Argon2id takes under a flood.
+    hashing: tokio::sync::Semaphore,
+    /// The device-cookie key, read from the database once.
+    device_key: tokio::sync::OnceCell<Vec<u8>>,
+}
+
+impl FoundationState {
+    pub(crate) fn new(config: &AppConfig) -> Self {
+        FoundationState {
+            hashing: tokio::sync::Semaphore::new(config.login_hash_concurrency),
+            device_key: tokio::sync::OnceCell::new(),
+        }
+    }
 }
 
 /// The foundation's use cases (see [`App::foundation`]).

@@ -30,6 +30,9 @@ pub enum AppError {
     InvalidCredentials,
     #[error("too many failed attempts; try again in {retry_after_secs} s")]
     TooManyAttempts { retry_after_secs: u64 },
+    /// Every password-hashing slot stayed busy while the sign-in waited.
+    #[error("too many sign-ins at once; try again in a moment")]
+    LoginBusy,
     #[error("{0}")]
     Forbidden(String),
     #[error("{what} not found")]
@@ -68,11 +71,17 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// The database refused text it cannot store: bad input, not a fault (answered 422).
+    pub fn is_unstorable_text(&self) -> bool {
+        matches!(self, AppError::Store(e) if e.is_unstorable_text())
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             AppError::Unauthenticated => problem_codes::UNAUTHENTICATED.code,
             AppError::InvalidCredentials => problem_codes::INVALID_CREDENTIALS.code,
             AppError::TooManyAttempts { .. } => problem_codes::TOO_MANY_ATTEMPTS.code,
+            AppError::LoginBusy => problem_codes::LOGIN_BUSY.code,
             AppError::Forbidden(_) => problem_codes::FORBIDDEN.code,
             AppError::NotFound { .. } => problem_codes::NOT_FOUND.code,
             AppError::OutOfScope => problem_codes::OUT_OF_SCOPE.code,
@@ -83,6 +92,7 @@ impl AppError {
             AppError::Unprocessable { code, .. } | AppError::TooLarge { code, .. } => code,
             AppError::UnsupportedMediaType(_) => problem_codes::UNSUPPORTED_MEDIA_TYPE.code,
             AppError::Busy => problem_codes::BUSY.code,
+            AppError::Store(e) if e.is_unstorable_text() => problem_codes::UNSTORABLE_TEXT.code,
             AppError::Store(_) | AppError::Internal(_) => problem_codes::INTERNAL.code,
         }
     }

@@ -12,8 +12,12 @@
 //!   in memory and written in one transaction by the approval window's job and before its
 //!   statistics are read, so a public page view never waits for the writer lock; a crash loses
 //!   at most one job period's counts.
+//! - Login throttling (`login_throttle`): a failed sign-in is counted, not decided on; an
+//!   audit leaf per guessed password would let anyone on the internet grow the log. Successful
+//!   sign-ins are audited as before, and the shared device-cookie key is made once.
 
 use jingwu_store::command::positions::{self, Position};
+use jingwu_store::foundation::throttle;
 use jingwu_store::permits as permit_counters;
 use jingwu_store::uploads;
 
@@ -76,5 +80,47 @@ impl Kernel {
             return Err(e.into());
         }
         Ok(())
+    }
+
+    /// Counts one sign-in attempt on every key, all or none: `Err(until)` with the latest
+    /// instant a blocked key may be tried again, else each key's attempt number in its window.
+    pub(crate) async fn claim_login(
+        &self,
+        keys: &[String],
+        now: i64,
+        stale_before: i64,
+        delay_us: impl Fn(usize, i64) -> i64,
+    ) -> Result<std::result::Result<(), i64>> {
+        let mut tx = self.store().telemetry().await?;
+        for (i, key) in keys.iter().enumerate() {
+            match throttle::claim(&mut tx, key, now, stale_before).await? {
+                Some(n) => throttle::block_until(&mut tx, key, now + delay_us(i, n)).await?,
+                None => {
+                    // Dropping the transaction takes back the keys counted before.
+                    let until = throttle::blocked_until(&mut tx, key).await?;
+                    return Ok(Err(until));
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
+
+    /// Forgets the keys of a successful sign-in.
+    pub(crate) async fn clear_login(&self, keys: &[String]) -> Result<()> {
+        let mut tx = self.store().telemetry().await?;
+        for key in keys {
+            throttle::clear(&mut tx, key).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The secret every node shares under `name` (made from `candidate` by the first).
+    pub(crate) async fn shared_secret(&self, name: &str, candidate: &str) -> Result<String> {
+        let mut tx = self.store().telemetry().await?;
+        let secret = throttle::shared_secret(&mut tx, name, candidate, self.now_us()).await?;
+        tx.commit().await?;
+        Ok(secret)
     }
 }

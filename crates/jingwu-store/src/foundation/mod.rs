@@ -4,4 +4,5 @@ pub mod audit;
 pub mod audit_tree;
 pub mod orgs;
 pub mod sessions;
+pub mod throttle;
 pub mod users;

@@ -107,3 +107,15 @@ pub async fn disable(db: &mut WriteTx, id: &str, now: i64) -> Result<()> {
         .await?;
     Ok(())
 }
+
+/// Clears `disabled_at`; whether a row changed (false when the account was not disabled).
+pub async fn enable(db: &mut WriteTx, id: &str) -> Result<bool> {
+    let conn = db.raw();
+    let done = sqlx::query(
+        "UPDATE users SET disabled_at = NULL WHERE id = $1 AND disabled_at IS NOT NULL",
+    )
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -358,11 +358,26 @@ mod plate {
             ("京A1234警", PlateKind::Police, None),
             ("京A1234挂", PlateKind::Trailer, None),
             ("粤Z1234港", PlateKind::HkMacao, None),
+            ("使014578", PlateKind::Embassy, None),
+            ("WJ01警0081", PlateKind::ArmedPolice, None),
+            ("WJ0112345", PlateKind::ArmedPolice, None),
         ];
         for (input, kind, power) in kinds {
             let p: Plate = input.parse().unwrap();
             assert_eq!(p.kind(), kind, "{input}");
             assert_eq!(p.new_energy_power(), power, "{input}");
+        }
+        let p = Plate::parse("wj 01·消1234").unwrap();
+        assert_eq!((p.as_str(), p.serial()), ("WJ01消1234", "01消1234"));
+        assert_eq!(Plate::parse("使014578").unwrap().serial(), "014578");
+        for (bad, code) in [
+            ("使01457", "plate.length"),
+            ("使01457A", "plate.character"),
+            ("WJ01警00812", "plate.length"),
+            ("WJ01学0081", "plate.character"),
+            ("WJA1警0081", "plate.character"),
+        ] {
+            assert_eq!(Plate::parse(bad).unwrap_err().code, code, "{bad}");
         }
         let p = Plate::parse("浙b·12345").unwrap();
         assert_eq!(p.province(), '浙');
@@ -608,7 +623,11 @@ mod un_number {
             ("UN3550", ok("UN3550")),
             ("UN0003", err("un_number.range", None)),
             ("0000", err("un_number.range", None)),
-            ("UN3551", err("un_number.range", None)),
+            // The 23rd revised edition's new numbers (sodium-ion batteries …).
+            ("UN3551", ok("UN3551")),
+            ("UN3556", ok("UN3556")),
+            ("UN3558", ok("UN3558")),
+            ("UN3559", err("un_number.range", None)),
             ("UN9999", err("un_number.range", None)),
             ("", err("un_number.format", None)),
             ("UN", err("un_number.format", None)),
@@ -938,7 +957,7 @@ proptest! {
     #[test]
     fn un_numbers_in_range_round_trip(n in 0u16..10_000) {
         let result = UnNumber::parse(&format!("un {n:04}"));
-        if (4..=3550).contains(&n) {
+        if (4..=jingwu_validate::un_number::UN_NUMBER_MAX).contains(&n) {
             prop_assert_eq!(result.unwrap().number(), n);
         } else {
             prop_assert_eq!(result.unwrap_err().code, "un_number.range");

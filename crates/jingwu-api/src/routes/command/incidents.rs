@@ -231,14 +231,7 @@ pub async fn list_incidents(
         .as_deref()
         .map(jingwu_command::incident::IncidentStatus::parse)
         .transpose()
-        .map_err(|e| {
-            ApiError::field(
-                StatusCode::BAD_REQUEST,
-                "status",
-                "invalid_query",
-                e.to_string(),
-            )
-        })?;
+        .map_err(|e| crate::extract::unknown_filter_value("status", e.to_string()))?;
     let f = IncidentFilter {
         status,
         from: p.from.as_deref().map(|v| parse_ts("from", v)).transpose()?,

@@ -234,6 +234,7 @@ impl<S: Send + Sync> FromRequest<S> for ImportBody {
         };
         let bytes =
             crate::extract::read_body(req, state, "the import", crate::MAX_JSON_BODY).await?;
+        crate::text_guard::refuse_nul_in_text(&bytes)?;
         Ok(ImportBody(format, bytes))
     }
 }

@@ -54,10 +54,8 @@ impl StatsParams {
         let group_by = match self.group_by.as_deref() {
             None => StatsGroupBy::Station,
             Some(g) => StatsGroupBy::parse(g).ok_or_else(|| {
-                ApiError::field(
-                    StatusCode::BAD_REQUEST,
+                crate::extract::unknown_filter_value(
                     "group_by",
-                    "invalid_query",
                     format!("{g:?} is not one of station, category, priority, day, week, district"),
                 )
             })?,

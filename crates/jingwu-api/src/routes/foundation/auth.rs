@@ -6,7 +6,7 @@ use jingwu_core::micros_to_timestamp;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::extract::{Caller, Ctx, Json, SESSION_COOKIE};
+use crate::extract::{Caller, Ctx, DeviceCookie, Json, SESSION_COOKIE, SecureCookie};
 use crate::routes::dto::User;
 use crate::{ApiError, AppState, Problem};
 
@@ -36,28 +36,39 @@ pub struct LoginResponse {
     pub user: User,
 }
 
-fn cookie(s: &AppState, value: &str, max_age_secs: i64) -> Option<HeaderValue> {
-    let secure = if s.options.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
+fn cookie(secure: &SecureCookie, value: &str, max_age_secs: i64) -> Option<HeaderValue> {
+    set_cookie(secure, SESSION_COOKIE, value, max_age_secs)
+}
+
+fn set_cookie(
+    secure: &SecureCookie,
+    name: &str,
+    value: &str,
+    max_age_secs: i64,
+) -> Option<HeaderValue> {
+    let secure = if secure.0 { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{secure}"
+        "{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{secure}"
     ))
     .ok()
 }
+
+/// How long a device cookie is kept: a year of sign-ins from the same browser or terminal.
+const DEVICE_COOKIE_MAX_AGE: i64 = 365 * 24 * 3600;
 
 /// Sign in with username and password.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest, responses(
     (status = 200, body = LoginResponse),
     (status = 401, description = "wrong username or password (`invalid_credentials`)", body = Problem, content_type = "application/problem+json"),
     (status = 422, description = "malformed request (`invalid_field`)", body = Problem, content_type = "application/problem+json"),
-    (status = 429, description = "too many failed attempts (`too_many_attempts`)", body = Problem, content_type = "application/problem+json"),
+    (status = 429, description = "too many failed attempts: wait `Retry-After` seconds (`too_many_attempts`)", body = Problem, content_type = "application/problem+json"),
+    (status = 503, description = "too many sign-ins at once: retry after `Retry-After` (`login_busy`)", body = Problem, content_type = "application/problem+json"),
 ))]
 pub async fn login(
     State(s): State<AppState>,
     Ctx(ctx): Ctx,
+    secure: SecureCookie,
+    DeviceCookie(device): DeviceCookie,
     Json(req): Json<LoginRequest>,
 ) -> Result<Response, ApiError> {
     let client = match req.client.unwrap_or(Client::Browser) {
@@ -67,7 +78,13 @@ pub async fn login(
     let out = s
         .app
         .foundation()
-        .login(&req.username, &req.password, client, &ctx)
+        .login(
+            &req.username,
+            &req.password,
+            client,
+            device.as_deref(),
+            &ctx,
+        )
         .await?;
     let body = LoginResponse {
         expires_at: micros_to_timestamp(out.expires_at_us).to_string(),
@@ -75,8 +92,16 @@ pub async fn login(
         token: out.token.clone(),
     };
     let mut resp = axum::Json(body).into_response();
-    if let Some(c) = cookie(&s, &out.token, out.ttl_secs) {
-        resp.headers_mut().insert(header::SET_COOKIE, c);
+    if let Some(c) = cookie(&secure, &out.token, out.ttl_secs) {
+        resp.headers_mut().append(header::SET_COOKIE, c);
+    }
+    if let Some(c) = set_cookie(
+        &secure,
+        jingwu_app::DEVICE_COOKIE,
+        &out.device_cookie,
+        DEVICE_COOKIE_MAX_AGE,
+    ) {
+        resp.headers_mut().append(header::SET_COOKIE, c);
     }
     Ok(resp)
 }
@@ -89,6 +114,7 @@ pub async fn login(
 pub async fn logout(
     State(s): State<AppState>,
     Ctx(ctx): Ctx,
+    secure: SecureCookie,
     caller: Caller,
 ) -> Result<Response, ApiError> {
     s.app
@@ -96,7 +122,7 @@ pub async fn logout(
         .logout(&caller.principal, &caller.token, &ctx)
         .await?;
     let mut resp = StatusCode::NO_CONTENT.into_response();
-    if let Some(c) = cookie(&s, "", 0) {
+    if let Some(c) = cookie(&secure, "", 0) {
         resp.headers_mut().insert(header::SET_COOKIE, c);
     }
     Ok(resp)

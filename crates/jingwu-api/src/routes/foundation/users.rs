@@ -157,3 +157,27 @@ pub async fn revoke_user(
         sessions_revoked: n,
     }))
 }
+
+/// Re-enable a disabled account so it can sign in again (admins of its jurisdiction; audited
+/// as `user.enable`). Its sessions revoked at disabling stay revoked.
+#[utoipa::path(post, path = "/api/v1/users/{id}/enable", tag = "users", security(("bearer" = []), ("cookie" = [])),
+    params(("id" = String, Path, description = "User id")),
+    responses(
+        (status = 200, body = User),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`not_disabled`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn enable_user(
+    State(s): State<AppState>,
+    Ctx(ctx): Ctx,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<axum::Json<User>, ApiError> {
+    let u = s
+        .app
+        .foundation()
+        .enable_user(&caller.principal, &id, &ctx)
+        .await?;
+    Ok(axum::Json(u.into()))
+}

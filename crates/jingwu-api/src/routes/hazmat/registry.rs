@@ -350,6 +350,7 @@ impl<S: Send + Sync> FromRequest<S> for CsvBody {
         }
         let bytes =
             crate::extract::read_body(req, state, "the import", super::MAX_IMPORT_BODY).await?;
+        crate::text_guard::refuse_nul_in_text(&bytes)?;
         Ok(CsvBody(bytes))
     }
 }

@@ -191,7 +191,9 @@ pub fn scopes(route: &str) -> Option<&'static [Sc]> {
         | "GET /api/v1/payments/orders/{id}"
         | "GET /api/v1/payments/orders/{id}/checkout" => PERSON,
         "POST /api/v1/traffic/quizzes/{id}/answers" => OBJECT,
-        "GET /api/v1/users/{id}" | "POST /api/v1/users/{id}/revoke" => PERSON,
+        "GET /api/v1/users/{id}"
+        | "POST /api/v1/users/{id}/revoke"
+        | "POST /api/v1/users/{id}/enable" => PERSON,
         "GET /api/v1/incidents/{id}"
         | "GET /api/v1/incidents/{id}/recommendations"
         | "GET /api/v1/incidents/{id}/plan"
@@ -462,7 +464,9 @@ pub async fn build(
         "GET /api/v1/hazmat/alerts/{id}" => {
             Req::get(format!("/api/v1/hazmat/alerts/{}", side.alert))
         }
-        "GET /api/v1/users/{id}" | "POST /api/v1/users/{id}/revoke" => {
+        "GET /api/v1/users/{id}"
+        | "POST /api/v1/users/{id}/revoke"
+        | "POST /api/v1/users/{id}/enable" => {
             let user = match sc {
                 Sc::Citizen => fx.citizen2.clone(),
                 // A citizen's own record is their account.
@@ -471,6 +475,9 @@ pub async fn build(
             };
             if route.starts_with("GET") {
                 Req::get(format!("/api/v1/users/{user}"))
+            } else if route.ends_with("/enable") {
+                // The account is not disabled: an allowed caller gets 409 `not_disabled`.
+                Req::new(Method::POST, format!("/api/v1/users/{user}/enable"))
             } else {
                 Req::json(
                     Method::POST,
