@@ -157,6 +157,7 @@ pub async fn run(file: Option<&Path>, args: ServeArgs, demo: bool) -> anyhow::Re
     let _retention = app.command().spawn_avl_retention(cfg.avl_retention_days);
     // The approval window's holds, no-shows and reminders.
     let _permit_jobs = app.permits().spawn_jobs();
+    let _roster_job = app.command().spawn_roster_job();
     let _case_jobs = app.cases().spawn_jobs();
     // Refunds requested by decisions are sent to the channel, retried, and given up for staff.
     let _refund_jobs = app.payments().spawn_refund_jobs();

@@ -63,6 +63,9 @@ crate::text_enum! {
         ManageLayers = "manage_layers" ("管理图层", "Manage map layers"),
         /// Change a unit's standing data (its crew).
         ManageUnits = "manage_units" ("管理警力", "Manage units"),
+        /// Set up the 110 system in one's jurisdiction: station sites and areas, posts, units
+        /// (create, change, retire), duty rosters, key sites and their imports.
+        SetUpCommand = "set_up_command" ("110 基础配置", "Set up 110 command"),
         /// Read the hazmat registries, weather and responses (fire command and the joint
         /// command room).
         ReadHazmat = "read_hazmat" ("查看危化品数据", "Read hazmat data"),
@@ -121,7 +124,7 @@ impl Action {
                 System::Foundation
             }
             ReadCommand | CreateIncident | Dispatch | OperateUnit | ReadStats | UploadMedia
-            | ReadLayers | ManageLayers | ManageUnits => System::Command,
+            | ReadLayers | ManageLayers | ManageUnits | SetUpCommand => System::Command,
             ReadHazmat | ManageHazmat | CommandHazmat => System::Hazmat,
             ReadTraffic | RecordViolation | ManageTraffic | DriverSelfService
             | ManageRoadEvents => System::Traffic,
@@ -179,6 +182,7 @@ pub const fn role_may(role: Role, action: Action) -> bool {
         ReadLayers => role.is_staff(),
         ManageLayers => matches!(role, Admin),
         ManageUnits => matches!(role, Admin | Dispatcher),
+        SetUpCommand => matches!(role, Admin),
         ReadHazmat => matches!(role, Admin | Dispatcher | FireCommander),
         ManageHazmat => matches!(role, Admin | FireCommander),
         CommandHazmat => matches!(role, FireCommander),

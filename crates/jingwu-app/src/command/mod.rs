@@ -2,6 +2,7 @@
 //! time, dispatch, terminal progress and closing. Every state change goes through a `WriteTx`
 //! (audited); AVL telemetry is the one documented exception (see `avl`).
 
+mod areas;
 mod avl;
 pub(crate) mod coverage;
 mod crew;
@@ -15,6 +16,7 @@ mod media;
 mod progress;
 mod read;
 mod roads;
+pub mod setup;
 mod stats;
 mod targets;
 
