@@ -8,6 +8,7 @@ mod incidents;
 mod layers;
 pub(crate) mod live;
 mod media;
+mod setup;
 mod stats;
 pub(crate) mod terminal;
 mod units;
@@ -61,4 +62,19 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(live::roads))
         .routes(routes!(live::route))
         .routes(routes!(codes::taxonomy))
+        .routes(routes!(setup::list_sites))
+        .routes(routes!(setup::set_site))
+        .routes(routes!(setup::list_posts, setup::create_post))
+        .routes(routes!(setup::update_post, setup::delete_post))
+        .routes(routes!(setup::list_units, setup::create_unit))
+        .routes(routes!(setup::update_unit))
+        .routes(routes!(setup::retire_unit))
+        .routes(routes!(setup::list_shifts, setup::create_shift))
+        .routes(routes!(setup::delete_shift))
+        .routes(routes!(setup::list_key_sites, setup::create_key_site))
+        .routes(routes!(setup::update_key_site, setup::delete_key_site))
+        // Imports are larger than the API's JSON body limit.
+        .routes(routes!(setup::import).layer(DefaultBodyLimit::max(
+            crate::routes::hazmat::MAX_IMPORT_BODY,
+        )))
 }
