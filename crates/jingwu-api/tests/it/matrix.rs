@@ -10,6 +10,7 @@ mod evidence;
 mod fixture;
 mod permits;
 mod requests;
+mod setup;
 mod table;
 mod traffic;
 

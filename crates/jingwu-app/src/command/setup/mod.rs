@@ -52,14 +52,18 @@ async fn named_org(
     Ok(org)
 }
 
-/// The org unit a row of an import names by code, when it exists in the caller's jurisdiction
-/// (unknown and outside answer alike, as the hazmat import does).
+/// The org unit a row of an import names (code or id), when it exists in the caller's
+/// jurisdiction (unknown and outside answer alike, as the hazmat import does).
 async fn row_org(
     db: &mut impl Conn,
     who: &Principal,
     code: &str,
 ) -> Result<std::result::Result<OrgUnit, Problem>> {
-    Ok(match orgs::by_code(db, code).await? {
+    let org = match orgs::by_code(db, code).await? {
+        Some(o) => Some(o),
+        None => orgs::get(db, code).await?,
+    };
+    Ok(match org {
         Some(o) if path_contains(&who.org_path, &o.path) => Ok(o),
         _ => Err((
             "org_code".into(),
