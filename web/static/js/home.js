@@ -14,6 +14,7 @@ export const SYSTEMS = [
       { id: 'command', href: '/command', ready: true, roles: ['dispatcher'] },
       { id: 'terminal', href: '/terminal', ready: true, roles: ['officer'] },
       { id: 'dashboard', href: '/dashboard', ready: true, roles: ['dispatcher'] },
+      { id: 'command_setup', href: '/command/setup', ready: true, roles: ['admin'] },
     ],
   },
   {
