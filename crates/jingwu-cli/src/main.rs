@@ -55,8 +55,8 @@ enum Command {
     #[command(subcommand)]
     Org(ops::OrgCommand),
     /// 110 command: set up a bureau from files (sites, posts, units, shifts, key sites, areas).
-    #[command(subcommand)]
-    Command(command_cmd::CommandCommand),
+    #[command(subcommand, name = "command")]
+    Setup110(command_cmd::CommandCommand),
     /// The tamper-evident audit log: verify it, sign checkpoints, prove entries, export it.
     #[command(subcommand)]
     Audit(audit_cmd::AuditCommand),
@@ -138,7 +138,7 @@ fn run(config_file: Option<&std::path::Path>, cmd: Command) -> anyhow::Result<Ex
             Command::Migrate(db) => ops::migrate(config_file, db).await,
             Command::User(c) => ops::user(config_file, c).await,
             Command::Org(c) => ops::org(config_file, c).await,
-            Command::Command(c) => command_cmd::run(config_file, c).await,
+            Command::Setup110(c) => command_cmd::run(config_file, c).await,
             Command::Audit(c) => audit_cmd::run(config_file, c).await,
             Command::Hazmat(c) => hazmat_cmd::run(c).map(|()| ExitCode::SUCCESS),
             Command::Traffic(c) => traffic_cmd::run(config_file, c).await,

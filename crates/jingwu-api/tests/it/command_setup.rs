@@ -32,7 +32,10 @@ fn on_roads(t: &TestApp, fy: f64, fx: f64) -> (f64, f64) {
 
 /// The road network's extent split at `fx` of its width: (west, east) rectangles as
 /// `(lat0, lon0, lat1, lon1)`, a little larger than the extent.
-fn halves(t: &TestApp, fx: f64) -> ((f64, f64, f64, f64), (f64, f64, f64, f64)) {
+/// `(lat0, lon0, lat1, lon1)`.
+type Rect = (f64, f64, f64, f64);
+
+fn halves(t: &TestApp, fx: f64) -> (Rect, Rect) {
     let (lat0, lon0, lat1, lon1) = t.app.command().roads().unwrap().graph().bbox();
     let mid = lon0 + (lon1 - lon0) * fx;
     (
@@ -41,7 +44,7 @@ fn halves(t: &TestApp, fx: f64) -> ((f64, f64, f64, f64), (f64, f64, f64, f64)) 
     )
 }
 
-fn rect(r: (f64, f64, f64, f64)) -> Value {
+fn rect(r: Rect) -> Value {
     let (lat0, lon0, lat1, lon1) = r;
     json!({ "type": "Polygon", "coordinates": [[[lon0, lat0], [lon1, lat0], [lon1, lat1], [lon0, lat1], [lon0, lat0]]] })
 }
@@ -389,7 +392,10 @@ fn problem_rows(r: &Resp) -> Vec<(String, String)> {
         .collect()
 }
 
-fn report_rows(r: &Resp) -> Vec<(u64, String, String)> {
+/// `(line, field, code)` of an import report's row.
+type RowReport = (u64, String, String);
+
+fn report_rows(r: &Resp) -> Vec<RowReport> {
     r.body["errors"]
         .as_array()
         .unwrap()
@@ -411,7 +417,7 @@ async fn every_import_reports_its_bad_rows_by_line_and_field_and_changes_nothing
     place(&t, &admin, GULOU, on_roads(&t, 0.5, 0.5)).await;
     let taken = new_unit(&t, &admin, "鼓楼巡09", GULOU).await;
     let s = |v: &str| v.to_owned();
-    let cases: Vec<(&str, String, Vec<(u64, String, String)>)> = vec![
+    let cases: Vec<(&str, String, Vec<RowReport>)> = vec![
         (
             "sites",
             s(

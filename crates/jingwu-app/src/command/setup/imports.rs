@@ -279,7 +279,7 @@ async fn plan(
         }
     };
     let mut plan = plan;
-    plan.errors.sort_by(|a, b| a.line.cmp(&b.line));
+    plan.errors.sort_by_key(|e| e.line);
     Ok(plan)
 }
 
