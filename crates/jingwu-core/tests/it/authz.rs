@@ -22,6 +22,7 @@ command    upload_media     . x x . . . . . . .
 command    read_layers      x x x x x x x x x .
 command    manage_layers    x . . . . . . . . .
 command    manage_units     x x . . . . . . . .
+command    set_up_command   x . . . . . . . . .
 hazmat     read_hazmat      x x . . . . . . x .
 hazmat     manage_hazmat    x . . . . . . . x .
 hazmat     command_hazmat   . . . . . . . . x .
