@@ -719,3 +719,52 @@ async fn key_sites_and_posts_are_created_changed_and_removed() {
     .await
     .problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
 }
+
+#[tokio::test]
+async fn concurrent_setup_keeps_call_signs_unique_and_each_roster_move_happens_once() {
+    let t = new_bureau().await;
+    let admin = t.login("admin").await;
+    place(&t, &admin, GULOU, on_roads(&t, 0.5, 0.5)).await;
+    // Twenty admins' requests for one call sign: one unit.
+    let body = json!({ "call_sign": "鼓楼巡01", "kind": "patrol_car", "org": GULOU });
+    let answers = futures_util::future::join_all(
+        (0..20).map(|_| t.post("/api/v1/command/setup/units", &admin, body.clone())),
+    )
+    .await;
+    let created = answers
+        .iter()
+        .filter(|r| r.status == StatusCode::CREATED)
+        .count();
+    assert_eq!(created, 1);
+    for r in answers.iter().filter(|r| r.status != StatusCode::CREATED) {
+        r.problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    }
+    assert_eq!(t.sql_count("SELECT COUNT(*) FROM units", &[]).await, 1);
+
+    // Two nodes run the roster job at the same boundary: the unit goes on duty once.
+    let unit = answers
+        .iter()
+        .find(|r| r.status == StatusCode::CREATED)
+        .unwrap()
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        shift(&t, &admin, &unit, 1, 9).await.status,
+        StatusCode::CREATED
+    );
+    t.advance(jiff::SignedDuration::from_hours(2));
+    let other = t.second_node();
+    let (here, there) = (t.app.command(), other.command());
+    let (a, b) = tokio::join!(here.run_roster(), there.run_roster());
+    assert_eq!(a.unwrap() + b.unwrap(), 1);
+    let starts = t
+        .sql_count(
+            "SELECT COUNT(*) FROM unit_status_log WHERE reason = 'start of shift'",
+            &[],
+        )
+        .await;
+    assert_eq!(starts, 1);
+    assert!(t.audit_intact().await);
+}

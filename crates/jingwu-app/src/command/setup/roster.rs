@@ -302,7 +302,8 @@ impl Command<'_> {
                 .await;
             match done {
                 Ok(()) => moved += 1,
-                Err(AppError::NotFound { .. }) => {}
+                // Moved meanwhile (by another node's pass, a dispatcher or a terminal).
+                Err(AppError::NotFound { .. } | AppError::Conflict { .. }) => {}
                 Err(e) => return Err(e),
             }
         }
