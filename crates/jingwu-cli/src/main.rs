@@ -3,6 +3,7 @@
 mod audit_bench;
 mod audit_cmd;
 mod cases_bench;
+mod command_cmd;
 mod config;
 mod hazmat_bench;
 mod hazmat_cmd;
@@ -53,6 +54,9 @@ enum Command {
     /// Manage the jurisdiction tree.
     #[command(subcommand)]
     Org(ops::OrgCommand),
+    /// 110 command: set up a bureau from files (sites, posts, units, shifts, key sites, areas).
+    #[command(subcommand, name = "command")]
+    Setup110(command_cmd::CommandCommand),
     /// The tamper-evident audit log: verify it, sign checkpoints, prove entries, export it.
     #[command(subcommand)]
     Audit(audit_cmd::AuditCommand),
@@ -134,6 +138,7 @@ fn run(config_file: Option<&std::path::Path>, cmd: Command) -> anyhow::Result<Ex
             Command::Migrate(db) => ops::migrate(config_file, db).await,
             Command::User(c) => ops::user(config_file, c).await,
             Command::Org(c) => ops::org(config_file, c).await,
+            Command::Setup110(c) => command_cmd::run(config_file, c).await,
             Command::Audit(c) => audit_cmd::run(config_file, c).await,
             Command::Hazmat(c) => hazmat_cmd::run(c).map(|()| ExitCode::SUCCESS),
             Command::Traffic(c) => traffic_cmd::run(config_file, c).await,

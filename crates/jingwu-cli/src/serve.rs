@@ -174,6 +174,7 @@ pub async fn run(file: Option<&Path>, args: ServeArgs, demo: bool) -> anyhow::Re
     let _retention = app.command().spawn_avl_retention(cfg.avl_retention_days);
     // The approval window's holds, no-shows and reminders.
     let _permit_jobs = app.permits().spawn_jobs();
+    let _roster_job = app.command().spawn_roster_job();
     let _case_jobs = app.cases().spawn_jobs();
     // 110 timers' overdue alerts and the linkage queue's deliveries.
     let _timer_jobs = app.command().spawn_timer_jobs();

@@ -31,6 +31,14 @@ jingwu_core::problem_codes! {
         UNSUPPORTED_VERSION = ("unsupported_version", 400, "Unsupported protocol version", "不支持的协议版本");
         ALREADY_GREETED = ("already_greeted", 409, "Hello was already received", "已收到 hello");
         UNSUPPORTED_FRAME = ("unsupported_frame", 415, "Frames are JSON text", "仅支持 JSON 文本帧");
+        // Setting up a bureau.
+        /// Intake refuses a location that is in no station area and far from the bureau's
+        /// roads and sites (`jingwu_command::area::BureauReach`).
+        OUTSIDE_BUREAU = ("outside_bureau", 422, "The location is outside the bureau's area", "位置不在本局辖区范围内");
+        /// A retired unit keeps its history and call sign but changes no more.
+        UNIT_RETIRED = ("unit_retired", 409, "The unit is retired", "警力已注销");
+        /// Only a unit that is not on a job can be retired.
+        UNIT_ON_JOB = ("unit_on_job", 409, "The unit is on a job", "警力正在出警");
     }
     fields {
         CALLER_PHONE_FORMAT = ("caller_phone.format", "Invalid caller phone", "报警电话格式错误");
@@ -100,6 +108,27 @@ jingwu_core::problem_codes! {
         AGENCY_UNKNOWN = ("agency.unknown", "No such linked agency", "联动单位不存在");
         NOTE_LENGTH = ("note.length", "Note too long", "备注过长");
         CSV_ROW = ("csv.row", "Malformed CSV row", "CSV 行格式错误");
+        // Setting up a bureau (sites, posts, units, shifts, key sites, areas; their imports).
+        CSV_COLUMNS = ("csv.columns", "Required CSV columns missing", "缺少必需的 CSV 列");
+        REQUIRED = ("required", "Required", "必填");
+        /// Not a number, or a number out of its range.
+        NUMBER = ("number", "Not a number in range", "数值无效或超出范围");
+        /// Not an RFC 3339 instant (`2026-03-02T08:00:00+08:00`).
+        INSTANT = ("instant", "Not an RFC 3339 time", "时间格式错误");
+        /// A value that must be unique appears twice in the file or is taken already.
+        TAKEN = ("taken", "Already taken", "已被占用");
+        CALL_SIGN_FORMAT = ("call_sign.format", "Call sign: 1 to 16 letters, digits or CJK", "呼号须为 1 至 16 个字母、数字或汉字");
+        UNIT_KIND_UNKNOWN = ("unit_kind.unknown", "Unknown unit kind", "未知警力类型");
+        TRAVEL_MODE_UNKNOWN = ("travel_mode.unknown", "Unknown travel mode", "未知出行方式");
+        EQUIPMENT_FORMAT = ("equipment.format", "Equipment codes: up to 20 of a-z, 0-9, _", "装备代码格式错误");
+        /// A shift that ends before it starts or is longer than a day.
+        SHIFT_RANGE = ("shift.range", "A shift ends after it starts, within 24 hours", "班次须在开始后 24 小时内结束");
+        SHIFT_OVERLAP = ("shift.overlap", "Overlaps another shift of the unit", "与该警力的其他班次重叠");
+        UNIT_UNKNOWN = ("unit.unknown", "No such unit in your jurisdiction", "辖区内无此警力");
+        POST_UNKNOWN = ("post.unknown", "No such post of the unit's station", "所属派出所无此岗亭");
+        /// Sites and areas belong to stations (areas) or any org unit (sites); units and posts to stations and bureaus.
+        ORG_KIND = ("org.kind", "Not an org unit of the kind required", "机构类型不符");
+        AREA_GEOMETRY = ("area.geometry", "Not a valid Polygon or MultiPolygon", "辖区边界不是有效的多边形");
     }
 }
 

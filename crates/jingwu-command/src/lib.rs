@@ -22,6 +22,7 @@
 //! enum is a [`jingwu_core::text_enum!`]: `as_str()`/`parse()` (the store keeps them as text)
 //! agree with its serde form, and it carries its zh-CN and English labels.
 
+pub mod area;
 pub mod duplicates;
 pub mod eido;
 pub mod error_codes;
@@ -32,6 +33,7 @@ pub mod plans;
 pub mod policy;
 pub mod records;
 pub mod response;
+pub mod setup;
 pub mod stats;
 pub mod taxonomy;
 mod time;

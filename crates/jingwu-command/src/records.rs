@@ -303,3 +303,34 @@ jingwu_core::text_enum! {
         IncidentClosed = "incident_closed" ("警情办结", "Incident closed"),
     }
 }
+
+/// A post (巡逻岗亭/警务站): a named position under a station that its units return to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Post {
+    pub id: String,
+    /// The station (or bureau) it belongs to.
+    pub org_id: OrgId,
+    pub name: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub created_at: i64,
+}
+
+/// One shift of a unit's duty roster: on duty in `[starts_at, ends_at)` with `crew`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shift {
+    pub id: String,
+    pub unit_id: UnitId,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    /// Usernames on duty in the unit during the shift (empty: the unit's crew stays).
+    pub crew: Vec<String>,
+    pub created_at: i64,
+}
+
+/// A unit's standing data that only setting up changes: its post and whether it is retired.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UnitSetup {
+    pub post_id: Option<String>,
+    pub retired_at: Option<i64>,
+}

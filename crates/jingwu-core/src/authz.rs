@@ -73,6 +73,9 @@ crate::text_enum! {
         ReadPlans = "read_plans" ("查看预案", "Read response plans"),
         /// Write the response plans of the caller's subtree.
         ManagePlans = "manage_plans" ("管理预案", "Manage response plans"),
+        /// Set up the 110 system in one's jurisdiction: station sites and areas, posts, units
+        /// (create, change, retire), duty rosters, key sites and their imports.
+        SetUpCommand = "set_up_command" ("110 基础配置", "Set up 110 command"),
         /// Read the hazmat registries, weather and responses (fire command and the joint
         /// command room).
         ReadHazmat = "read_hazmat" ("查看危化品数据", "Read hazmat data"),
@@ -131,7 +134,7 @@ impl Action {
             | ReadMetrics => System::Foundation,
             ReadCommand | CreateIncident | Dispatch | OperateUnit | ReadStats | UploadMedia
             | ReadLayers | ManageLayers | ManageUnits | ManageTimers | ManageLinkage | ReadPlans
-            | ManagePlans => System::Command,
+            | ManagePlans | SetUpCommand => System::Command,
             ReadHazmat | ManageHazmat | CommandHazmat => System::Hazmat,
             ReadTraffic | RecordViolation | ManageTraffic | DriverSelfService
             | ManageRoadEvents => System::Traffic,
@@ -193,6 +196,7 @@ pub const fn role_may(role: Role, action: Action) -> bool {
         ManageTimers | ManageLinkage => matches!(role, Admin),
         ReadPlans => matches!(role, Admin | Dispatcher),
         ManagePlans => matches!(role, Admin),
+        SetUpCommand => matches!(role, Admin),
         ReadHazmat => matches!(role, Admin | Dispatcher | FireCommander),
         ManageHazmat => matches!(role, Admin | FireCommander),
         CommandHazmat => matches!(role, FireCommander),

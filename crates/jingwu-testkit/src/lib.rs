@@ -56,6 +56,8 @@ enum Seed {
 pub struct Builder {
     seed: Seed,
     roads: bool,
+    /// Roads without the city's sites, units and key sites (a new bureau).
+    bare_roads: bool,
     clock: Option<Arc<ManualClock>>,
     config: AppConfig,
 }
@@ -66,6 +68,7 @@ impl TestApp {
         Builder {
             seed: Seed::Nothing,
             roads: false,
+            bare_roads: false,
             clock: None,
             config: test_config(),
         }
@@ -149,6 +152,14 @@ impl Builder {
         self.with_city()
     }
 
+    /// The same synthetic road network as `with_roads()` with nothing placed on it: a new
+    /// bureau that configured its roads and has no sites, units or key sites yet.
+    pub fn with_bare_roads(mut self) -> Builder {
+        self.roads = true;
+        self.bare_roads = true;
+        self
+    }
+
     /// Runs the app on a manual clock: time moves only through [`TestApp::advance`].
     pub fn with_clock(mut self, clock: ManualClock) -> Builder {
         self.clock = Some(Arc::new(clock));
@@ -204,6 +215,8 @@ impl Builder {
             .expect("synthetic road network");
             app.command()
                 .set_road_network(jingwu_app::RoadNetwork::new(graph));
+        }
+        if self.roads && !self.bare_roads {
             let units = app.seed_demo_command().await.expect("place the units");
             assert!(units > 0, "no units were placed");
         }

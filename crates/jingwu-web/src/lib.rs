@@ -62,7 +62,7 @@ pub fn asset(path: &str) -> Option<&'static Asset> {
 }
 
 /// Routes of the web shell: `GET /` (home), `GET /login`, the 110 pages (`/command`,
-/// `/terminal`, `/dashboard`, the response plans `/command/plans`), the hazmat page (`/fire`), the traffic pages (`/traffic` for
+/// `/terminal`, `/dashboard`, the response plans `/command/plans`, the admins' `/command/setup`), the hazmat page (`/fire`), the traffic pages (`/traffic` for
 /// citizens, `/traffic/clerk`), the approval-window pages (`/permits` for citizens, the clerk's
 /// `/permits/window`, the hall display `/permits/hall`), the law-enforcement pages (`/cases` for
 /// case files and supervision, the handling-area board `/cases/area`, the property store
@@ -76,6 +76,7 @@ pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .route("/terminal", get(terminal_page))
         .route("/dashboard", get(dashboard_page))
         .route("/command/plans", get(plans_page))
+        .route("/command/setup", get(command_setup_page))
         .route("/fire", get(fire_page))
         .route("/traffic", get(traffic_page))
         .route("/traffic/clerk", get(traffic_clerk_page))
@@ -112,6 +113,10 @@ async fn dashboard_page(headers: HeaderMap) -> Response {
 
 async fn plans_page(headers: HeaderMap) -> Response {
     page("command/plans.html", &headers)
+}
+
+async fn command_setup_page(headers: HeaderMap) -> Response {
+    page("command/setup.html", &headers)
 }
 
 async fn fire_page(headers: HeaderMap) -> Response {

@@ -15,6 +15,7 @@ export const SYSTEMS = [
       { id: 'terminal', href: '/terminal', ready: true, roles: ['officer'] },
       { id: 'dashboard', href: '/dashboard', ready: true, roles: ['dispatcher'] },
       { id: 'plans', href: '/command/plans', ready: true, roles: ['admin'] },
+      { id: 'command_setup', href: '/command/setup', ready: true, roles: ['admin'] },
     ],
   },
   {

@@ -13,6 +13,7 @@ mod command_terminal_v2;
 mod command_linkage;
 mod command_timers;
 mod command_plans;
+mod command_setup;
 mod concurrency;
 mod contracts;
 mod coverage;

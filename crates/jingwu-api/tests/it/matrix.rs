@@ -10,6 +10,7 @@ mod evidence;
 pub(crate) mod fixture;
 mod permits;
 pub(crate) mod requests;
+mod setup;
 pub(crate) mod table;
 mod timers;
 mod traffic;

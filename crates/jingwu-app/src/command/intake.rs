@@ -1,11 +1,10 @@
 //! Intake (接警): a new incident, its owning station, its number and likely duplicates.
 
-use jingwu_command::duplicates::{DuplicateRule, IncidentProbe, haversine_m, likely_duplicates};
+use jingwu_command::duplicates::{DuplicateRule, IncidentProbe, likely_duplicates};
 use jingwu_command::incident::IncidentStatus;
 use jingwu_command::taxonomy::{Category, Priority, Source, Subcategory, parse_pair};
-use jingwu_core::{Action, OrgKind, Principal, Scope, authorize, micros_to_timestamp, new_id};
+use jingwu_core::{Action, Principal, Scope, authorize, micros_to_timestamp, new_id};
 use jingwu_store::command::{self as q, EventKind, Incident, ScopedIncident};
-use jingwu_store::foundation::orgs;
 
 use super::Command;
 use super::event;
@@ -259,50 +258,6 @@ impl Command<'_> {
         })
         })
         .await
-    }
-
-    /// The station that owns a location: the nearest station by road travel time when the
-    /// road network is loaded, else by straight-line distance.
-    async fn owning_station(&self, lat: f64, lon: f64) -> Result<orgs::OrgUnit> {
-        let mut conn = self.k().read().await?;
-        let root = orgs::root(&mut conn).await?.ok_or(AppError::Precondition(
-            "the jurisdiction tree is empty".into(),
-        ))?;
-        let stations: Vec<_> = q::sites_under(&mut conn, &root.path)
-            .await?
-            .into_iter()
-            .filter(|(_, kind, _)| *kind == OrgKind::Station)
-            .map(|(site, _, _)| site)
-            .collect();
-        if stations.is_empty() {
-            return Err(AppError::Precondition(
-                "no station has a site yet: place the stations first".into(),
-            ));
-        }
-        let by_road = self.roads().and_then(|roads| {
-            let target = roads.snap(lat, lon).ok()?;
-            let positions: Vec<_> = stations
-                .iter()
-                .filter_map(|s| roads.snap(s.lat, s.lon).ok())
-                .collect();
-            if positions.len() != stations.len() {
-                return None;
-            }
-            roads
-                .rank(&positions, &target, 1, 3600)
-                .first()
-                .map(|eta| eta.unit)
-        });
-        let best = by_road.unwrap_or_else(|| {
-            let d = |s: &q::Site| haversine_m(lat, lon, s.lat, s.lon);
-            (0..stations.len())
-                .min_by(|&a, &b| d(&stations[a]).total_cmp(&d(&stations[b])))
-                .unwrap_or(0)
-        });
-        let org = orgs::get(&mut conn, stations[best].org_id.as_str()).await?;
-        org.ok_or(AppError::Internal(
-            "station site without its org unit".into(),
-        ))
     }
 
     /// Midnight of the current day in China Standard Time, in µs.

@@ -2,6 +2,7 @@
 //! time, dispatch, terminal progress and closing. Every state change goes through a `WriteTx`
 //! (audited); AVL telemetry is the one documented exception (see `avl`).
 
+mod areas;
 mod avl;
 pub(crate) mod coverage;
 mod crew;
@@ -17,6 +18,7 @@ mod plans;
 mod progress;
 mod read;
 mod roads;
+pub mod setup;
 mod stats;
 mod targets;
 mod timers;

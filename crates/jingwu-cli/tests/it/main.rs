@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod audit_verify;
+mod command_setup;
 mod custody_verify;
 mod errors;
 mod graph_export;

@@ -26,6 +26,7 @@ command    manage_timers    x . . . . . . . . .
 command    manage_linkage   x . . . . . . . . .
 command    read_plans       x x . . . . . . . .
 command    manage_plans     x . . . . . . . . .
+command    set_up_command   x . . . . . . . . .
 hazmat     read_hazmat      x x . . . . . . x .
 hazmat     manage_hazmat    x . . . . . . . x .
 hazmat     command_hazmat   . . . . . . . . x .

@@ -53,3 +53,25 @@ pub async fn sites_under(db: &mut impl Conn, path: &str) -> Result<Vec<(Site, Or
         })
         .collect()
 }
+
+/// The site of one org unit.
+pub async fn get_site(db: &mut impl Conn, org_id: &str) -> Result<Option<Site>> {
+    let conn = db.raw();
+    let row = sqlx::query(
+        "SELECT org_id, lat, lon, address, area_geojson FROM org_sites WHERE org_id = $1",
+    )
+    .bind(org_id)
+    .fetch_optional(conn)
+    .await?;
+    row.as_ref()
+        .map(|r| {
+            Ok(Site {
+                org_id: id(r, 0)?,
+                lat: r.try_get(1)?,
+                lon: r.try_get(2)?,
+                address: r.try_get(3)?,
+                area_geojson: r.try_get(4)?,
+            })
+        })
+        .transpose()
+}

@@ -1,7 +1,7 @@
 //! Units: standing data, status (the conditional write behind "no double dispatch"),
 //! status history and crews.
 
-pub use jingwu_command::records::{ScopedUnit, StatusChange, Unit};
+pub use jingwu_command::records::{ScopedUnit, StatusChange, Unit, UnitSetup};
 use jingwu_command::unit::UnitStatus;
 
 use sqlx::{Row, any::AnyRow};
@@ -93,12 +93,12 @@ pub async fn get_units(db: &mut impl Conn, ids: &[&str]) -> Result<Vec<ScopedUni
     Ok(out)
 }
 
-/// Units whose home org lies under `path`, by call sign.
+/// Units in service (not retired) whose home org lies under `path`, by call sign.
 pub async fn units_under(db: &mut impl Conn, path: &str) -> Result<Vec<ScopedUnit>> {
     let conn = db.raw();
     let sql = format!(
         "SELECT {UNIT_COLUMNS} FROM units u JOIN org_units o ON o.id = u.org_id \
-         WHERE o.path LIKE $1 ORDER BY u.call_sign"
+         WHERE o.path LIKE $1 AND u.retired_at IS NULL ORDER BY u.call_sign"
     );
     let rows = sqlx::query(&sql)
         .bind(like_prefix(path))
@@ -108,7 +108,8 @@ pub async fn units_under(db: &mut impl Conn, path: &str) -> Result<Vec<ScopedUni
 }
 
 /// Moves a unit from `from` to `to` only if it is still in `from`: the conditional write that
-/// makes a double dispatch impossible. Returns whether the unit was changed.
+/// makes a double dispatch impossible; a retired unit never changes status. Returns whether
+/// the unit was changed.
 pub async fn set_unit_status(
     db: &mut WriteTx,
     id: &str,
@@ -119,7 +120,8 @@ pub async fn set_unit_status(
 ) -> Result<bool> {
     let conn = db.raw();
     let done = sqlx::query(
-        "UPDATE units SET status = $1, incident_id = $2, status_since = $3 WHERE id = $4 AND status = $5",
+        "UPDATE units SET status = $1, incident_id = $2, status_since = $3 \
+         WHERE id = $4 AND status = $5 AND retired_at IS NULL",
     )
     .bind(to.as_str())
     .bind(incident_id)
@@ -161,7 +163,6 @@ pub async fn set_unit_crew(db: &mut WriteTx, unit_id: &str, crew: &[String]) -> 
     Ok(())
 }
 
-/// A crew as stored: a JSON array of usernames.
 /// A list of names (a crew, equipment codes) as the JSON array it is stored as.
 fn crew_json(crew: &[String]) -> String {
     serde_json::Value::from(crew.to_vec()).to_string()
@@ -175,5 +176,87 @@ fn string_list(stored: String, what: &'static str) -> Result<Vec<String>> {
     serde_json::from_str(&stored).map_err(|_| crate::StoreError::UnknownCode {
         what,
         value: stored,
+    })
+}
+
+/// Changes a unit's standing data (call sign, kind, station, travel mode, equipment, post).
+pub async fn update_unit_standing(db: &mut WriteTx, u: &Unit, post_id: Option<&str>) -> Result<()> {
+    let conn = db.raw();
+    sqlx::query(
+        "UPDATE units SET call_sign = $1, kind = $2, org_id = $3, travel_mode = $4, equipment = $5, \
+         post_id = $6 WHERE id = $7",
+    )
+    .bind(&u.call_sign)
+    .bind(u.kind.as_str())
+    .bind(u.org_id.as_str())
+    .bind(u.travel_mode.as_str())
+    .bind(crew_json(&u.equipment))
+    .bind(post_id)
+    .bind(u.id.as_str())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Marks a unit retired (it must be off duty already: see `set_unit_status`).
+pub async fn retire_unit(db: &mut WriteTx, unit_id: &str, at: i64) -> Result<bool> {
+    let conn = db.raw();
+    let done = sqlx::query(
+        "UPDATE units SET retired_at = $1 WHERE id = $2 AND retired_at IS NULL AND status = 'off_duty'",
+    )
+    .bind(at)
+    .bind(unit_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The unit that has this call sign, if any (retired units keep theirs).
+pub async fn unit_by_call_sign(db: &mut impl Conn, call_sign: &str) -> Result<Option<ScopedUnit>> {
+    let conn = db.raw();
+    let sql = format!(
+        "SELECT {UNIT_COLUMNS} FROM units u JOIN org_units o ON o.id = u.org_id WHERE u.call_sign = $1"
+    );
+    let row = sqlx::query(&sql)
+        .bind(call_sign)
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(unit_from_row).transpose()
+}
+
+/// Every unit under `path`, retired ones too, with their setup data, by call sign.
+pub async fn units_with_setup_under(
+    db: &mut impl Conn,
+    path: &str,
+) -> Result<Vec<(ScopedUnit, UnitSetup)>> {
+    let conn = db.raw();
+    let sql = format!(
+        "SELECT {UNIT_COLUMNS}, u.post_id, u.retired_at FROM units u JOIN org_units o ON o.id = u.org_id \
+         WHERE o.path LIKE $1 ORDER BY u.call_sign"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(like_prefix(path))
+        .fetch_all(conn)
+        .await?;
+    rows.iter()
+        .map(|r| Ok((unit_from_row(r)?, setup_from_row(r, 15)?)))
+        .collect()
+}
+
+/// A unit's setup data.
+pub async fn unit_setup(db: &mut impl Conn, unit_id: &str) -> Result<UnitSetup> {
+    let conn = db.raw();
+    let row = sqlx::query("SELECT post_id, retired_at FROM units WHERE id = $1")
+        .bind(unit_id)
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref()
+        .map_or(Ok(UnitSetup::default()), |r| setup_from_row(r, 0))
+}
+
+fn setup_from_row(r: &AnyRow, at: usize) -> Result<UnitSetup> {
+    Ok(UnitSetup {
+        post_id: r.try_get(at)?,
+        retired_at: r.try_get(at + 1)?,
     })
 }

@@ -10,6 +10,7 @@ mod linkage;
 pub(crate) mod live;
 mod media;
 mod plans;
+mod setup;
 mod stats;
 pub(crate) mod terminal;
 mod timers;
@@ -79,4 +80,19 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(linkage::update_agency))
         .routes(routes!(linkage::incident_linkage, linkage::notify))
         .routes(routes!(linkage::agency_ack))
+        .routes(routes!(setup::list_sites))
+        .routes(routes!(setup::set_site))
+        .routes(routes!(setup::list_posts, setup::create_post))
+        .routes(routes!(setup::update_post, setup::delete_post))
+        .routes(routes!(setup::list_units, setup::create_unit))
+        .routes(routes!(setup::update_unit))
+        .routes(routes!(setup::retire_unit))
+        .routes(routes!(setup::list_shifts, setup::create_shift))
+        .routes(routes!(setup::delete_shift))
+        .routes(routes!(setup::list_key_sites, setup::create_key_site))
+        .routes(routes!(setup::update_key_site, setup::delete_key_site))
+        // Imports are larger than the API's JSON body limit.
+        .routes(routes!(setup::import).layer(DefaultBodyLimit::max(
+            crate::routes::hazmat::MAX_IMPORT_BODY,
+        )))
 }

@@ -5,7 +5,7 @@
 
 pub(crate) mod codes;
 mod live;
-mod registry;
+pub(crate) mod registry;
 mod responses;
 
 use axum::extract::DefaultBodyLimit;

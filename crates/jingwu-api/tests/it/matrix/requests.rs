@@ -30,7 +30,7 @@ pub struct Req {
 }
 
 impl Req {
-    fn new(method: Method, uri: impl Into<String>) -> Req {
+    pub(super) fn new(method: Method, uri: impl Into<String>) -> Req {
         Req {
             method,
             uri: uri.into(),
@@ -63,6 +63,9 @@ const MAYBE_UNIT: &[Sc] = &[Sc::None, Sc::Own, Sc::Other];
 /// The scopes a route is run under: the objects it can name.
 pub fn scopes(route: &str) -> Option<&'static [Sc]> {
     if let Some(s) = super::evidence::scopes(route) {
+        return Some(s);
+    }
+    if let Some(s) = super::setup::scopes(route) {
         return Some(s);
     }
     Some(match route {
@@ -902,6 +905,9 @@ pub async fn build(
             )
         }
         r if r.contains("/api/v1/permits/") => return permits(t, fx, route, caller, sc).await,
+        r if r.contains("/api/v1/command/setup/") => {
+            return super::setup::request(t, fx, route, sc).await;
+        }
         r if r.contains("/api/v1/cases/evidence") || r.contains("/api/v1/cases/inventories") => {
             return super::evidence::request(t, fx, route, sc).await;
         }
