@@ -8,6 +8,7 @@ mod area;
 mod audit;
 mod cases;
 mod command;
+mod command_lifecycle;
 mod concurrency;
 mod contracts;
 mod coverage;

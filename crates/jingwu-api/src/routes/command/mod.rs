@@ -6,6 +6,7 @@ mod coverage;
 mod incident_ops;
 mod incidents;
 mod layers;
+mod lifecycle;
 pub(crate) mod live;
 mod media;
 mod stats;
@@ -24,7 +25,12 @@ pub fn router() -> OpenApiRouter<AppState> {
             incidents::list_incidents,
             incidents::create_incident
         ))
-        .routes(routes!(incidents::get_incident))
+        .routes(routes!(incidents::get_incident, lifecycle::update_incident))
+        .routes(routes!(lifecycle::add_note))
+        .routes(routes!(lifecycle::cancel_unit))
+        .routes(routes!(lifecycle::divert_unit))
+        .routes(routes!(lifecycle::sign_for))
+        .routes(routes!(lifecycle::caller_history))
         .routes(routes!(incidents::recommend))
         .routes(routes!(incidents::dispatch))
         .routes(routes!(incidents::close))
