@@ -290,7 +290,9 @@ async function renderDetail(fly) {
       }
     }
   } catch (err) {
-    toast(errorText(err), 'error');
+    // Handed over and signed for elsewhere, or no longer ours: it leaves this map.
+    if (err.status === 404) dropIncident(id);
+    else toast(errorText(err), 'error');
     return;
   }
   // A newer render (or another selection) superseded this one.
@@ -402,10 +404,19 @@ function renderOrgs() {
 
 // ---------- incident lifecycle: sign-for, withdraw/divert, edit, notes ----------
 
+/** Takes an incident this room no longer sees off the map (and out of the list). */
+function dropIncident(id) {
+  const gone = incidents.get(id);
+  if (gone) layers.incidents.removeLayer(gone.marker);
+  incidents.delete(id);
+  if (selected === id) deselect();
+  renderList();
+}
+
 const ACTIVE = ['dispatched', 'acknowledged', 'en_route', 'on_scene'];
 
-/** "Awaiting sign-for" (待签收) for both rooms; the sign-for button does nothing for the
- * sending room (the server answers out of scope), so it is shown where the incident is owned. */
+/** "Awaiting sign-for" (待签收) for both rooms; the sign-for button only where the incident
+ * is now owned — in this room's subtree (the sending room would be answered out of scope). */
 function renderHandoverState(i) {
   const box = $('d-handover');
   box.hidden = !i.handover_from;
@@ -413,7 +424,7 @@ function renderHandoverState(i) {
   const from = orgs.find((o) => o.id === i.handover_from);
   const name = from ? (currentLang() === 'en' ? from.name_en : from.name_zh) : i.handover_from.slice(-6);
   $('d-handover-text').textContent = t('incident.awaiting_sign_for', { from: name });
-  $('d-sign-for').hidden = i.handover_from === me.org.id;
+  $('d-sign-for').hidden = !orgs.some((o) => o.id === i.org_id);
 }
 
 async function signFor() {
@@ -699,10 +710,7 @@ async function handover(ev) {
     if (stillOurs) {
       await renderDetail(false);
     } else {
-      const gone = incidents.get(selected);
-      if (gone) layers.incidents.removeLayer(gone.marker);
-      incidents.delete(selected);
-      deselect();
+      dropIncident(selected);
     }
   } catch (e) {
     toast(errorText(e), 'error');
@@ -758,8 +766,9 @@ function connectLive() {
       try {
         const d = await api('GET', `/api/v1/incidents/${id}`);
         putIncident(d.incident);
-      } catch {
-        return;
+      } catch (err) {
+        if (err.status !== 404) return;
+        dropIncident(id);
       }
     }
     renderList();

@@ -533,7 +533,19 @@ async fn a_call_about_another_county_is_recorded_then_handed_over_and_signed_for
     assert_ne!(owner, jiangbei);
     assert_eq!(r.body["incident"]["handover_from"], jiangbei.as_str());
 
-    // Both rooms see it awaiting the sign-for; the trail shows both.
+    // Both rooms see it awaiting the sign-for, in their lists too; the trail shows both.
+    for room in [&jiangbei_room, &haishu_room] {
+        let list = t.get("/api/v1/incidents", room).await;
+        assert!(
+            list.body
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|i| i["id"] == incident.as_str()),
+            "{}",
+            list.text
+        );
+    }
     let d = detail(&t, &jiangbei_room, &incident).await;
     assert_eq!(timeline_kinds(&d), ["created", "handed_over"]);
     let d = detail(&t, &haishu_room, &incident).await;
@@ -574,6 +586,8 @@ async fn a_call_about_another_county_is_recorded_then_handed_over_and_signed_for
     t.get(&format!("/api/v1/incidents/{incident}"), &jiangbei_room)
         .await
         .problem(StatusCode::NOT_FOUND, "not_found");
+    let list = t.get("/api/v1/incidents", &jiangbei_room).await;
+    assert!(!list.text.contains(&incident), "{}", list.text);
 
     // A dispatcher's own hand-over waits for a sign-for in the same way.
     let other = cmd::incident_near(&t, &city, &car, ("dispute", "neighbour_dispute")).await;

@@ -100,7 +100,8 @@ pub async fn get_incident(db: &mut impl Conn, id: &IncidentId) -> Result<Option<
     row.as_ref().map(incident_from_row).transpose()
 }
 
-/// Incidents owned under `path` created in `[from, to)`, newest first, at most `limit`.
+/// Incidents owned under `path` — or handed over from there and not signed for yet —
+/// created in `[from, to)`, newest first, at most `limit`.
 pub async fn incidents_under(
     db: &mut impl Conn,
     path: &str,
@@ -111,10 +112,11 @@ pub async fn incidents_under(
     let conn = db.raw();
     let sql = format!(
         "SELECT {INCIDENT_COLUMNS} FROM {INCIDENT_FROM} \
-         WHERE o.path LIKE $1 AND i.created_at >= $2 AND i.created_at < $3 \
-         ORDER BY i.created_at DESC LIMIT $4"
+         WHERE (o.path LIKE $1 OR h.path LIKE $2) AND i.created_at >= $3 AND i.created_at < $4 \
+         ORDER BY i.created_at DESC LIMIT $5"
     );
     let rows = sqlx::query(&sql)
+        .bind(like_prefix(path))
         .bind(like_prefix(path))
         .bind(from)
         .bind(to)
@@ -165,8 +167,9 @@ pub async fn close_incident(
 ) -> Result<bool> {
     let conn = db.raw();
     let done = sqlx::query(
-        "UPDATE incidents SET status = 'closed', closed_at = $1, result_code = $2, result_text = $3 \
-         WHERE id = $4 AND status NOT IN ('closed', 'merged')",
+        // A closure by the receiving room ends a hand-over that was never signed for.
+        "UPDATE incidents SET status = 'closed', closed_at = $1, result_code = $2, result_text = $3, \
+         handover_from = NULL, handover_at = NULL WHERE id = $4 AND status NOT IN ('closed', 'merged')",
     )
     .bind(at)
     .bind(result_code)

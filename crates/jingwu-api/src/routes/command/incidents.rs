@@ -226,7 +226,8 @@ pub struct IncidentListParams {
     pub limit: Option<u32>,
 }
 
-/// Incidents owned in the caller's jurisdiction, newest first.
+/// Incidents owned in the caller's jurisdiction, and those it handed over that await their
+/// sign-for (`handover_from` set), newest first.
 #[utoipa::path(get, path = "/api/v1/incidents", tag = "command", security(("bearer" = []), ("cookie" = [])),
     params(IncidentListParams),
     responses((status = 200, body = Vec<Incident>), (status = 403, body = Problem, content_type = "application/problem+json")))]
