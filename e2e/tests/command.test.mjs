@@ -280,13 +280,21 @@ test('a district command room escalates an incident to the city', async () => {
   await desk.locator('#h-org').selectOption({ index: 0 });
   await desk.locator('#h-reason').fill('聚集人数增加，需市局统一调度');
   await desk.locator('#handover-form button[type=submit]').click();
-  // Now the city's: it leaves the district's map, and the city sees the escalation.
-  await item.waitFor({ state: 'detached' });
+  // Now the city's, awaiting its sign-for (签收): the district still sees it as such...
+  await desk.locator('[data-testid=awaiting-sign-for]').waitFor();
+  assert.equal(await desk.locator('[data-testid=sign-for]').isVisible(), false);
   const city = await open({ width: 1200, height: 800 }, 'dispatcher');
   const detail = await city.evaluate(async (iid) => (await fetch(`/api/v1/incidents/${iid}`)).json(), id);
   const handed = detail.timeline.find((e) => e.kind === 'handed_over');
   assert.ok(handed, JSON.stringify(detail.timeline));
   assert.equal(handed.detail.direction, 'escalation');
+  // ...until the city signs for it; then it leaves the district's map, live.
+  const signed = await city.evaluate(
+    async (iid) => (await fetch(`/api/v1/incidents/${iid}/sign-for`, { method: 'POST' })).status,
+    id,
+  );
+  assert.equal(signed, 204);
+  await item.waitFor({ state: 'detached' });
   await desk.context().close();
   await city.context().close();
 });

@@ -11,6 +11,8 @@ jingwu_core::problem_codes! {
         /// The unit status machine refuses the move.
         ILLEGAL_TRANSITION = ("illegal_transition", 409, "Status change not allowed", "不允许的状态变更");
         NOT_ASSIGNED = ("not_assigned", 409, "The unit is not assigned to the incident", "该警力未被指派到此警情");
+        /// Signing for (签收) an incident that no hand-over is waiting on.
+        HANDOVER_NOT_PENDING = ("handover_not_pending", 409, "No hand-over awaits a sign-for", "没有待签收的移交");
         // Information layers of the command map.
         LAYER_EXISTS = ("layer_exists", 409, "The layer code is taken", "图层代码已被占用");
         /// Live layers are fed by their source, not by imports or pushes.
@@ -52,6 +54,14 @@ jingwu_core::problem_codes! {
         STATUS_UNKNOWN = ("status.unknown", "Unknown unit status", "未知警力状态");
         UNIT_IDS_COUNT = ("unit_ids.count", "Name 1 to 20 units", "请指定 1 至 20 个警力");
         REASON_LENGTH = ("reason.length", "Reason length out of range", "原因长度不符");
+        /// A note's text: 1 to 2000 characters.
+        NOTE_TEXT = ("note.length", "Note length out of range", "备注长度不符");
+        /// An update that names no field, or only the values the incident has already.
+        UPDATE_EMPTY = ("update.empty", "Nothing to change", "没有要修改的内容");
+        TO_INCIDENT_UNKNOWN = ("to_incident.unknown", "Unknown target incident", "目标警情不存在");
+        TO_INCIDENT_SAME = ("to_incident.same", "A unit cannot be diverted to the incident it is on", "不能改派到当前警情");
+        /// Caller history needs a phone number or a location (both latitude and longitude).
+        HISTORY_QUERY = ("history.query", "Give a phone number or a location", "请提供报警电话或位置");
         TO_ORG_UNKNOWN = ("to_org.unknown", "Unknown target org unit", "目标机构不存在");
         TO_ORG_SAME_OWNER = ("to_org.same_owner", "Already owned there", "警情已归属该机构");
         INTO_UNKNOWN = ("into.unknown", "Unknown target incident", "目标警情不存在");

@@ -64,6 +64,29 @@ jingwu_core::text_enum! {
     }
 }
 
+impl AssignmentStatus {
+    /// The unit is still on the incident (sent, acknowledged, en route or on scene).
+    pub const fn is_active(self) -> bool {
+        matches!(
+            self,
+            AssignmentStatus::Dispatched
+                | AssignmentStatus::Acknowledged
+                | AssignmentStatus::EnRoute
+                | AssignmentStatus::OnScene
+        )
+    }
+
+    /// How a withdrawn unit's assignment ends: a unit that reached the scene was there
+    /// (`cleared`); before that it was called off (`cancelled`).
+    pub const fn withdrawn_from(unit_was_on_scene: bool) -> AssignmentStatus {
+        if unit_was_on_scene {
+            AssignmentStatus::Cleared
+        } else {
+            AssignmentStatus::Cancelled
+        }
+    }
+}
+
 jingwu_core::text_enum! {
     /// What an entry of an incident's timeline records (`incident_events.kind`).
     pub enum EventKind: "incident event kind" {
@@ -93,8 +116,14 @@ jingwu_core::text_enum! {
         MediaAdded = "media_added" ("上传现场照片/视频", "Scene photo/video added"),
         /// 转立案 — a case was opened from this incident (law enforcement); the detail names it.
         CaseOpened = "case_opened" ("转为案件办理", "Case opened"),
-        /// 移交签收 — the receiving command room signed for a hand-over.
-        HandoverSigned = "handover_signed" ("移交已签收", "Hand-over signed for"),
+        /// Location, address, category or priority changed; the detail lists old → new.
+        Updated = "updated" ("警情信息变更", "Incident updated"),
+        /// A dispatcher's note (备注), optionally passed on to the crews.
+        Note = "note" ("备注", "Note"),
+        /// The last unit still on it was withdrawn: it waits for a unit again (待派).
+        Reopened = "reopened" ("退回待派", "Back to pending"),
+        /// 签收 — the receiving command room took over a handed-over incident.
+        SignedFor = "signed_for" ("移交签收", "Hand-over signed for"),
         /// 联动 — the incident (or part of it) was sent to a linked agency; the detail names it.
         LinkageSent = "linkage_sent" ("联动通知", "Agency notified"),
         /// A linked agency acknowledged, with its units if it named them.
@@ -111,6 +140,18 @@ pub fn advance(current: IncidentStatus, reached: IncidentStatus) -> IncidentStat
         current
     } else {
         current.max(reached)
+    }
+}
+
+/// The status of an incident after one of its units was withdrawn (cancelled, diverted),
+/// with `active_left` units still on it: with none left it waits for a unit again (`new`,
+/// 待派) — whatever stage the withdrawn unit had reached, since nobody is on it now — and
+/// otherwise keeps the furthest stage. A final status never changes.
+pub fn after_withdrawal(current: IncidentStatus, active_left: usize) -> IncidentStatus {
+    if current.is_final() || active_left > 0 {
+        current
+    } else {
+        IncidentStatus::New
     }
 }
 

@@ -8,6 +8,8 @@
 
 use jingwu_core::{Action, Denied, Principal, Role, Scope, authorize, path_contains};
 
+use crate::incident::AssignmentStatus;
+
 /// What the rules need to know about a unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UnitFacts<'a> {
@@ -17,14 +19,37 @@ pub struct UnitFacts<'a> {
     pub crew: &'a [String],
 }
 
+/// A unit that has been sent to an incident, with where its latest assignment stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AssignedUnit<'a> {
+    pub unit: UnitFacts<'a>,
+    pub status: AssignmentStatus,
+}
+
+impl AssignedUnit<'_> {
+    /// Still on the incident now.
+    fn current(&self) -> bool {
+        self.status.is_active()
+    }
+
+    /// Serves or served the incident: on it now, or cleared from it (or moved on by a merge)
+    /// after doing the work. A unit called off (`cancelled`) no longer brings anyone in.
+    fn serving_or_served(&self) -> bool {
+        self.status != AssignmentStatus::Cancelled
+    }
+}
+
 /// What the rules need to know about an incident.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IncidentFacts<'a> {
     /// Materialized path of the owning org unit.
     pub org_path: &'a str,
-    /// Every unit assigned to it, cleared assignments included (a unit that has been on an
-    /// incident keeps seeing it).
-    pub assigned: &'a [UnitFacts<'a>],
+    /// While a hand-over awaits its sign-for: the path of the room it came from, which keeps
+    /// seeing it until the receiving room signs for it.
+    pub handover_from_path: Option<&'a str>,
+    /// Every unit sent to it, each with its latest assignment (cleared and cancelled ones
+    /// included; the rules below decide which count).
+    pub assigned: &'a [AssignedUnit<'a>],
 }
 
 /// Whether a unit's crew lists `username` (exact match).
@@ -50,11 +75,12 @@ pub fn may_operate(who: &Principal, unit: &UnitFacts<'_>) -> Result<(), Denied> 
 
 /// Whether `who` sees an incident (ARCHITECTURE invariant 13), for a role that may read 110
 /// data at all:
-/// * its owner's subtree sees it (station, its district, the city);
-/// * an officer also sees it when a unit they crew is on it — and only then, however close
-///   the unit's station is;
-/// * any other role also sees it when one of its assigned units belongs to its subtree (a
-///   unit lent across stations brings its own station in).
+/// * its owner's subtree sees it (station, its district, the city), and while a hand-over
+///   awaits its sign-for, the subtree of the room it came from too;
+/// * an officer also sees it when a unit they crew serves or served it — and only then,
+///   however close the unit's station is; a unit called off (cancelled) takes that away;
+/// * any other role also sees it when one of the units serving or having served it belongs to
+///   its subtree (a unit lent across stations brings its own station in).
 pub fn incident_visible(who: &Principal, incident: &IncidentFacts<'_>) -> bool {
     if authorize(who, Action::ReadCommand, Scope::Org(&who.org_path)).is_err() {
         return false;
@@ -62,28 +88,43 @@ pub fn incident_visible(who: &Principal, incident: &IncidentFacts<'_>) -> bool {
     if authorize(who, Action::ReadCommand, Scope::Org(incident.org_path)).is_ok() {
         return true;
     }
+    if incident
+        .handover_from_path
+        .is_some_and(|from| authorize(who, Action::ReadCommand, Scope::Org(from)).is_ok())
+    {
+        return true;
+    }
+    let mut serving = incident.assigned.iter().filter(|a| a.serving_or_served());
     match who.role {
-        Role::Officer => incident
-            .assigned
-            .iter()
-            .any(|u| crew_includes(u.crew, &who.username)),
-        _ => incident
-            .assigned
-            .iter()
-            .any(|u| path_contains(&who.org_path, u.org_path)),
+        Role::Officer => serving.any(|a| crew_includes(a.unit.crew, &who.username)),
+        _ => serving.any(|a| path_contains(&who.org_path, a.unit.org_path)),
     }
 }
 
 /// Whether `who` may close a visible incident with a result: an officer when a unit they crew
-/// is on it, any other role when it may dispatch in the incident's owning subtree.
+/// is on it **now** (not after it was withdrawn), any other role when it may dispatch in the
+/// incident's owning subtree — a room that only lent a unit may not.
 pub fn may_close(who: &Principal, incident: &IncidentFacts<'_>) -> bool {
     match who.role {
         Role::Officer => incident
             .assigned
             .iter()
-            .any(|u| crew_includes(u.crew, &who.username)),
-        _ => authorize(who, Action::Dispatch, Scope::Org(incident.org_path)).is_ok(),
+            .any(|a| a.current() && crew_includes(a.unit.crew, &who.username)),
+        _ => owns(who, incident),
     }
+}
+
+/// Whether `who` commands the incident as its owning room (or one of its parents): update it,
+/// add notes, hand it over, sign for it, close it, send and divert its units.
+pub fn owns(who: &Principal, incident: &IncidentFacts<'_>) -> bool {
+    authorize(who, Action::Dispatch, Scope::Org(incident.org_path)).is_ok()
+}
+
+/// Whether `who` may withdraw (cancel or divert) a unit from a visible incident: the owning
+/// room, or the room the unit belongs to (a lender recalls its own unit; it gets nothing else
+/// of the incident).
+pub fn may_withdraw(who: &Principal, incident: &IncidentFacts<'_>, unit: &UnitFacts<'_>) -> bool {
+    owns(who, incident) || authorize(who, Action::Dispatch, Scope::Org(unit.org_path)).is_ok()
 }
 
 /// The scope a live event belongs to; every event carries one, taken when it is published.

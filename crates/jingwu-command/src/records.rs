@@ -22,6 +22,9 @@ pub struct Assignment {
     pub en_route_at: Option<i64>,
     pub on_scene_at: Option<i64>,
     pub cleared_at: Option<i64>,
+    /// 1 for a unit's first dispatch to the incident, 2 when it is sent again after being
+    /// withdrawn, …; earlier attempts stay as history.
+    pub attempt: i64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -50,12 +53,19 @@ pub struct Incident {
     pub closed_at: Option<i64>,
     pub result_code: Option<String>,
     pub result_text: Option<String>,
+    /// The command room it was handed over from while the receiving room has not signed for
+    /// it yet (签收); `None` once signed for, or never handed over.
+    pub handover_from: Option<OrgId>,
+    /// When that hand-over happened (µs), while it waits for the sign-for.
+    pub handover_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScopedIncident {
     pub incident: Incident,
     pub org_path: String,
+    /// Path of the room it was handed over from, while the hand-over awaits its sign-for.
+    pub handover_from_path: Option<String>,
 }
 
 /// The incident timestamps kept as columns (every event is also on the timeline).

@@ -256,6 +256,12 @@ function timelineText(e) {
   if (e.kind === 'closed' && e.detail && e.detail.result_text) extra = `: ${e.detail.result_text}`;
   if (e.kind === 'handed_over' && e.detail && e.detail.reason) extra = `: ${e.detail.reason}`;
   if (e.kind === 'case_opened' && e.detail && e.detail.case_number) extra = `: ${e.detail.case_number}`;
+  if (e.kind === 'note' && e.detail && e.detail.text) extra = `: ${e.detail.text}`;
+  if (e.kind === 'cancelled' && e.detail && e.detail.reason) extra = `: ${e.detail.reason}`;
+  if (e.kind === 'updated' && e.detail && e.detail.changes) {
+    const parts = Object.entries(e.detail.changes).map(([f, c]) => `${f} ${c.old} → ${c.new}`);
+    extra = `: ${parts.join('; ')}`;
+  }
   return `${who}${label('tl', e.kind)}${extra}`;
 }
 
@@ -288,7 +294,9 @@ async function renderDetail(fly) {
       }
     }
   } catch (err) {
-    toast(errorText(err), 'error');
+    // Handed over and signed for elsewhere, or no longer ours: it leaves this map.
+    if (err.status === 404) dropIncident(id);
+    else toast(errorText(err), 'error');
     return;
   }
   // A newer render (or another selection) superseded this one.
@@ -320,10 +328,31 @@ async function renderDetail(fly) {
   }
   const as = $('assignments');
   as.replaceChildren();
+  const open = i.status !== 'closed' && i.status !== 'merged';
+  let active = 0;
   for (const a of d.assignments) {
-    as.append(make('li', null, `${unitName(a.unit_id)} · ${label('assign_status', a.status)}${a.eta_secs != null ? ` · ETA ${mmss(a.eta_secs)}` : ''}`));
+    const li = make('li', null, `${unitName(a.unit_id)} · ${label('assign_status', a.status)}${a.eta_secs != null ? ` · ETA ${mmss(a.eta_secs)}` : ''}`);
+    if (open && ACTIVE.includes(a.status)) {
+      active++;
+      const cancel = make('button', 'btn btn-ghost btn-sm', t('incident.cancel_unit'));
+      cancel.type = 'button';
+      cancel.dataset.testid = 'cancel-unit';
+      cancel.addEventListener('click', () => withdraw(a.unit_id, null));
+      const divert = make('button', 'btn btn-ghost btn-sm', t('incident.divert'));
+      divert.type = 'button';
+      divert.dataset.testid = 'divert-unit';
+      divert.addEventListener('click', () => withdraw(a.unit_id, $('w-target').value));
+      li.append(' ', cancel, ' ', divert);
+    }
+    as.append(li);
   }
   if (!d.assignments.length) as.append(make('li', 'muted', t('cmd.none')));
+  $('withdraw').hidden = !active;
+  fillDivertTargets();
+  renderHandoverState(d.incident);
+  $('edit').hidden = !open;
+  $('note').hidden = !open;
+  fillEditForm(d.incident);
 
   const ol = $('recs');
   ol.replaceChildren();
@@ -418,6 +447,204 @@ function renderOrgs() {
   }
 }
 
+// ---------- incident lifecycle: sign-for, withdraw/divert, edit, notes ----------
+
+/** Takes an incident this room no longer sees off the map (and out of the list). */
+function dropIncident(id) {
+  const gone = incidents.get(id);
+  if (gone) layers.incidents.removeLayer(gone.marker);
+  incidents.delete(id);
+  if (selected === id) deselect();
+  renderList();
+}
+
+const ACTIVE = ['dispatched', 'acknowledged', 'en_route', 'on_scene'];
+
+/** "Awaiting sign-for" (待签收) for both rooms; the sign-for button only where the incident
+ * is now owned — in this room's subtree (the sending room would be answered out of scope). */
+function renderHandoverState(i) {
+  const box = $('d-handover');
+  box.hidden = !i.handover_from;
+  if (!i.handover_from) return;
+  const from = orgs.find((o) => o.id === i.handover_from);
+  const name = from ? (currentLang() === 'en' ? from.name_en : from.name_zh) : i.handover_from.slice(-6);
+  $('d-handover-text').textContent = t('incident.awaiting_sign_for', { from: name });
+  $('d-sign-for').hidden = !orgs.some((o) => o.id === i.org_id);
+}
+
+async function signFor() {
+  if (!selected) return;
+  try {
+    await api('POST', `/api/v1/incidents/${selected}/sign-for`);
+    toast(t('incident.signed_for'));
+    await renderDetail(false);
+  } catch (e) {
+    toast(errorText(e), 'error');
+  }
+}
+
+/** The open incidents a unit may be diverted to: every other one on this map. */
+function fillDivertTargets() {
+  const sel = $('w-target');
+  const keep = sel.value;
+  sel.replaceChildren();
+  for (const { data } of incidents.values()) {
+    if (data.id === selected || data.status === 'closed' || data.status === 'merged') continue;
+    const o = make('option', null, `${data.number} · ${taxLabel('sub', data.subcategory)}`);
+    o.value = data.id;
+    sel.append(o);
+  }
+  if ([...sel.options].some((o) => o.value === keep)) sel.value = keep;
+}
+
+/** Cancels a unit (撤回), or diverts it (改派) to `target` in one step; a reason is required. */
+async function withdraw(unitId, target) {
+  if (!selected) return;
+  const reason = $('w-reason').value.trim();
+  if (!reason) {
+    toast(t('incident.reason_required'), 'error');
+    $('w-reason').focus();
+    return;
+  }
+  try {
+    if (target) {
+      await api('POST', `/api/v1/incidents/${selected}/units/${unitId}/divert`, { to_incident: target, reason });
+      toast(t('incident.diverted', { unit: unitName(unitId) }));
+    } else {
+      await api('POST', `/api/v1/incidents/${selected}/units/${unitId}/cancel`, { reason });
+      toast(t('incident.cancelled', { unit: unitName(unitId) }));
+    }
+    $('w-reason').value = '';
+    await renderDetail(false);
+  } catch (e) {
+    toast(errorText(e), 'error');
+  }
+}
+
+let editing = null; // the incident as the edit form was filled
+
+function fillEditForm(i) {
+  // Keep what the dispatcher is typing when a live refresh comes in.
+  if ($('edit').open && editing && editing.id === i.id) return;
+  editing = i;
+  $('e-lat').value = i.lat.toFixed(6);
+  $('e-lon').value = i.lon.toFixed(6);
+  $('e-address').value = i.address;
+  fillSelect($('e-category'), categories(), (v) => taxLabel('cat', v));
+  $('e-category').value = i.category;
+  fillEditSubs();
+  $('e-subcategory').value = i.subcategory;
+  fillSelect($('e-priority'), priorities(), (v) => label('priority', v));
+  $('e-priority').value = i.priority;
+}
+
+function fillEditSubs() {
+  const subs = subcategories($('e-category').value);
+  fillSelect($('e-subcategory'), subs.map((x) => x.code), (v) => taxLabel('sub', v));
+}
+
+/** Sends only the fields that changed (PATCH). */
+async function saveEdit(ev) {
+  ev.preventDefault();
+  if (!selected || !editing) return;
+  const now = {
+    lat: Number($('e-lat').value),
+    lon: Number($('e-lon').value),
+    address: $('e-address').value.trim(),
+    category: $('e-category').value,
+    subcategory: $('e-subcategory').value,
+    priority: $('e-priority').value,
+  };
+  const body = {};
+  for (const [k, v] of Object.entries(now)) {
+    const was = k === 'lat' || k === 'lon' ? Number(editing[k].toFixed(6)) : editing[k];
+    if (v !== was) body[k] = v;
+  }
+  try {
+    await api('PATCH', `/api/v1/incidents/${selected}`, body);
+    toast(t('incident.updated'));
+    editing = null;
+    $('edit').open = false;
+    await renderDetail(false);
+  } catch (e) {
+    toast(errorText(e), 'error');
+  }
+}
+
+async function addNote(ev) {
+  ev.preventDefault();
+  if (!selected) return;
+  const text = $('n-text').value.trim();
+  if (!text) return;
+  try {
+    await api('POST', `/api/v1/incidents/${selected}/notes`, { text, for_crew: $('n-crew').checked });
+    $('n-text').value = '';
+    $('n-crew').checked = false;
+    toast(t('incident.note_added'));
+    await renderDetail(false);
+  } catch (e) {
+    toast(errorText(e), 'error');
+  }
+}
+
+// ---------- caller history at intake ----------
+
+let historyTimer = null;
+let historyGen = 0;
+
+/** Asks for the caller's history while the number is typed (debounced), with the picked
+ * location if there is one. */
+function historySoon() {
+  clearTimeout(historyTimer);
+  historyTimer = setTimeout(loadHistory, 400);
+}
+
+async function loadHistory() {
+  const phone = $('f-caller-phone').value.trim();
+  const lat = Number($('f-lat').value);
+  const lon = Number($('f-lon').value);
+  const q = new URLSearchParams();
+  if (phone.replace(/\D/g, '').length >= 7) q.set('phone', phone);
+  if ($('f-lat').value && $('f-lon').value && Number.isFinite(lat) && Number.isFinite(lon)) {
+    q.set('lat', String(lat));
+    q.set('lon', String(lon));
+  }
+  const box = $('f-history');
+  if (![...q.keys()].length) {
+    box.hidden = true;
+    return;
+  }
+  const gen = ++historyGen;
+  let h;
+  try {
+    h = await api('GET', `/api/v1/callers/history?${q}`);
+  } catch {
+    return;
+  }
+  if (gen !== historyGen) return;
+  const parts = [];
+  if (h.by_phone_count != null) parts.push(t('incident.history_phone', { n: h.by_phone_count }));
+  if (h.nearby_count != null) parts.push(t('incident.history_nearby', { n: h.nearby_count }));
+  $('f-history-summary').textContent = parts.join(' · ');
+  const list = $('f-history-list');
+  list.replaceChildren();
+  const seen = new Set();
+  for (const x of [...h.by_phone, ...h.nearby]) {
+    if (seen.has(x.id)) continue;
+    seen.add(x.id);
+    const result = x.result_text ? ` · ${x.result_text}` : '';
+    const where = x.distance_m != null ? ` · ${Math.round(x.distance_m)} m` : '';
+    list.append(
+      make(
+        'li',
+        null,
+        `${x.created_at.slice(0, 10)} ${x.number} · ${taxLabel('sub', x.subcategory)} · ${label('incident_status', x.status)}${result}${where}`,
+      ),
+    );
+  }
+  box.hidden = false;
+}
+
 // ---------- intake form ----------
 
 function fillSelect(sel, values, labelOf) {
@@ -464,6 +691,7 @@ function closeForm() {
 function placePick(lat, lon) {
   $('f-lat').value = lat.toFixed(6);
   $('f-lon').value = lon.toFixed(6);
+  historySoon();
   if (pickMarker) pickMarker.setLatLng([lat, lon]);
   else pickMarker = L.circleMarker([lat, lon], { radius: 12, color: '#0d47a1', weight: 3, fillOpacity: 0.1 }).addTo(map);
 }
@@ -490,11 +718,17 @@ async function submitForm(ev) {
     const r = await api('POST', '/api/v1/incidents', body);
     putIncident(r.incident);
     closeForm();
+    $('f-history').hidden = true;
     $('f-description').value = '';
     $('f-address').value = '';
     toast(t('cmd.created', { number: r.incident.number }));
     if (r.possible_duplicates && r.possible_duplicates.length) {
-      toast(t('cmd.possible_duplicate', { number: r.possible_duplicates[0].number }), 'error');
+      const first = r.possible_duplicates[0];
+      const why = (first.reasons || []).map((x) => t(`incident.dup_${x}`)).join(', ');
+      toast(`${t('cmd.possible_duplicate', { number: first.number })} (${why})`, 'error');
+    }
+    if (r.handed_over) {
+      toast(t('incident.recorded_and_handed_over'));
     }
     await select(r.incident.id);
   } catch (e) {
@@ -521,10 +755,7 @@ async function handover(ev) {
     if (stillOurs) {
       await renderDetail(false);
     } else {
-      const gone = incidents.get(selected);
-      if (gone) layers.incidents.removeLayer(gone.marker);
-      incidents.delete(selected);
-      deselect();
+      dropIncident(selected);
     }
   } catch (e) {
     toast(errorText(e), 'error');
@@ -580,8 +811,9 @@ function connectLive() {
       try {
         const d = await api('GET', `/api/v1/incidents/${id}`);
         putIncident(d.incident);
-      } catch {
-        return;
+      } catch (err) {
+        if (err.status !== 404) return;
+        dropIncident(id);
       }
     }
     renderList();
@@ -665,6 +897,13 @@ if (me) {
   $('f-category').addEventListener('change', fillSubs);
   $('f-subcategory').addEventListener('change', setDefaultPriority);
   $('handover-form').addEventListener('submit', handover);
+  $('d-sign-for').addEventListener('click', signFor);
+  $('edit-form').addEventListener('submit', saveEdit);
+  $('e-category').addEventListener('change', fillEditSubs);
+  $('note-form').addEventListener('submit', addNote);
+  $('f-caller-phone').addEventListener('input', historySoon);
+  $('f-lat').addEventListener('change', historySoon);
+  $('f-lon').addEventListener('change', historySoon);
   $('d-close').addEventListener('click', deselect);
   $('help-btn').addEventListener('click', () => toggleHelp(true));
   $('help-close').addEventListener('click', () => toggleHelp(false));

@@ -234,10 +234,15 @@ async fn illegal_status_changes_are_refused_with_the_reason() {
     let d = t
         .get(&format!("/api/v1/incidents/{incident}"), &dispatcher)
         .await;
-    assert_eq!(
-        d.body["timeline"].as_array().unwrap().last().unwrap()["kind"],
-        "cancelled"
-    );
+    // The only unit was called off: the incident waits for a unit again.
+    let kinds: Vec<&str> = d.body["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds[kinds.len() - 2..], ["cancelled", "reopened"]);
+    assert_eq!(d.body["incident"]["status"], "new");
 }
 
 #[tokio::test]
@@ -480,7 +485,8 @@ async fn terminals_report_positions_and_resume_their_messages() {
         )
         .await;
     let second = r.body[0]["terminal_seq"].as_i64().unwrap();
-    assert_eq!(second, first + 1);
+    // The cancellation was told to the crew in between.
+    assert_eq!(second, first + 2);
     let msgs = t
         .get(
             &format!("/api/v1/units/{unit_id}/messages?after={first}"),
@@ -488,8 +494,9 @@ async fn terminals_report_positions_and_resume_their_messages() {
         )
         .await;
     let msgs = msgs.body.as_array().unwrap();
-    assert_eq!(msgs.len(), 1);
-    assert_eq!(msgs[0]["body"]["incident_id"], b.as_str());
+    assert_eq!(msgs.len(), 2);
+    assert_eq!(msgs[0]["kind"], "cancelled");
+    assert_eq!(msgs[1]["body"]["incident_id"], b.as_str());
 }
 
 #[tokio::test]
@@ -509,10 +516,23 @@ async fn nearby_incidents_of_a_kind_are_flagged_as_duplicates() {
         r.body["possible_duplicates"][0]["incident_id"],
         first.as_str()
     );
-    // A different category at the same spot is not a duplicate.
+    // A different category at the same spot is not the same event, but it is flagged as very
+    // close (callers classify one event differently); 100 m away it is not flagged.
     let body = json!({
         "caller_phone": "110", "lat": lat, "lon": lon, "category": "fire_rescue", "subcategory": "building_fire",
         "priority": "p1", "source": "call_110", "description": "楼里冒烟",
+    });
+    let r = t.post("/api/v1/incidents", &dispatcher, body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let dups = r.body["possible_duplicates"].as_array().unwrap();
+    assert!(
+        dups.iter().all(|d| d["reasons"] == json!(["very_close"])) && dups.len() == 1,
+        "{dups:?}"
+    );
+    let body = json!({
+        "caller_phone": "110", "lat": lat - 0.0009, "lon": lon, "category": "dispute",
+        "subcategory": "neighbour_dispute", "priority": "p3", "source": "call_110",
+        "description": "邻居吵架",
     });
     let r = t.post("/api/v1/incidents", &dispatcher, body).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);

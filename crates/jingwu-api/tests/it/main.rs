@@ -14,6 +14,7 @@ mod command_linkage;
 mod command_timers;
 mod command_plans;
 mod command_setup;
+mod command_lifecycle;
 mod concurrency;
 mod contracts;
 mod coverage;

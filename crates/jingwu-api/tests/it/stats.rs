@@ -662,7 +662,21 @@ async fn incidents_are_handed_over_and_escalated_within_bounds() {
     assert_eq!(last["detail"]["from"], t.org_id("33020301").await.as_str());
     assert_eq!(last["detail"]["to"], haishu.as_str());
     assert_eq!(last["detail"]["reason"], "涉众警情，需分局统一调度");
-    // The station no longer sees it.
+    // The station sees it until the district signs for it (签收), then no longer.
+    let d = detail(&t, &station, &incident).await;
+    assert_eq!(
+        d["incident"]["handover_from"],
+        t.org_id("33020301").await.as_str()
+    );
+    let r = t
+        .call(
+            axum::http::Method::POST,
+            &format!("/api/v1/incidents/{incident}/sign-for"),
+            Some(&district),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
     t.get(&format!("/api/v1/incidents/{incident}"), &station)
         .await
         .problem(StatusCode::NOT_FOUND, "not_found");

@@ -140,22 +140,34 @@ async fn a_reconnecting_terminal_resumes_from_its_last_sequence() {
     term.ws.close(None).await.unwrap();
     drop(term);
 
-    // Offline: two more assignments happen.
+    // Offline: two more assignments happen, and each closure is told to the crew.
     cmd::close(&t, &dispatcher, &first).await;
     let second = cmd::incident_at(&t, &dispatcher, lat, lon, ("traffic", "collision")).await;
     let s2 = cmd::dispatch(&t, &dispatcher, &second, &[&unit_id]).await;
     cmd::close(&t, &dispatcher, &second).await;
     let third = cmd::incident_at(&t, &dispatcher, lat, lon, ("assistance", "missing_person")).await;
     let s3 = cmd::dispatch(&t, &dispatcher, &third, &[&unit_id]).await;
-    assert_eq!((s2, s3), (s1 + 1, s1 + 2));
+    assert_eq!((s2, s3), (s1 + 2, s1 + 4));
 
     let mut term = Terminal::open(addr, &officer, &unit_id, s1).await;
+    let m = term.next().await;
+    assert_eq!(
+        (
+            m["seq"].as_i64(),
+            m["kind"].as_str(),
+            m["body"]["incident_id"].as_str()
+        ),
+        (Some(s1 + 1), Some("incident_closed"), Some(first.as_str())),
+        "{m}"
+    );
     let m = term.next().await;
     assert_eq!(
         (m["seq"].as_i64(), m["body"]["incident_id"].as_str()),
         (Some(s2), Some(second.as_str())),
         "{m}"
     );
+    let m = term.next().await;
+    assert_eq!(m["kind"], "incident_closed", "{m}");
     let m = term.next().await;
     assert_eq!(
         (m["seq"].as_i64(), m["body"]["incident_id"].as_str()),
@@ -164,6 +176,12 @@ async fn a_reconnecting_terminal_resumes_from_its_last_sequence() {
     );
     // Then live ones.
     cmd::close(&t, &dispatcher, &third).await;
+    let m = term.next().await;
+    assert_eq!(
+        (m["seq"].as_i64(), m["kind"].as_str()),
+        (Some(s3 + 1), Some("incident_closed")),
+        "{m}"
+    );
     let fourth = cmd::incident_at(&t, &dispatcher, lat, lon, ("criminal", "theft")).await;
     let s4 = cmd::dispatch(&t, &dispatcher, &fourth, &[&unit_id]).await;
     let m = term.next().await;
@@ -172,7 +190,7 @@ async fn a_reconnecting_terminal_resumes_from_its_last_sequence() {
         (Some(s4), Some(fourth.as_str())),
         "{m}"
     );
-    assert_eq!(s4, s3 + 1);
+    assert_eq!(s4, s3 + 2);
 }
 
 #[tokio::test]

@@ -16,8 +16,8 @@ use jingwu_store::foundation::orgs;
 
 use super::Command;
 use super::plans::applicable_plan;
-use super::{event, move_unit};
-use crate::{AppError, LiveEvent, RequestCtx, Result};
+use super::{event, move_unit, tell_crew};
+use crate::{AppError, LiveEvent, RequestCtx, Result, Tx};
 
 /// Longest road travel time considered for a recommendation.
 const RECOMMEND_LIMIT_S: u32 = 1800;
@@ -196,73 +196,11 @@ impl Command<'_> {
                     let u = self
                         .scoped_unit(tx.db(), who, Action::Dispatch, unit_id)
                         .await?;
-                    let from = u.unit.status;
-                    if from != UnitStatus::Available {
-                        return Err(AppError::Conflict {
-                            code: jingwu_command::error_codes::UNIT_NOT_AVAILABLE.code,
-                            detail: format!(
-                                "unit {} is {} and cannot be dispatched",
-                                u.unit.call_sign,
-                                from.label_en().to_lowercase()
-                            ),
-                        });
-                    }
-                    move_unit(
-                        tx.db(),
-                        who,
-                        Actor::Dispatcher,
-                        unit_id,
-                        from,
-                        UnitStatus::Dispatched,
-                        Some(incident_id),
-                        "",
-                        now,
-                    )
-                    .await?;
                     let eta_secs = etas.get(unit_id.as_str()).copied().flatten();
-                    q::insert_assignment(
-                        tx.db(),
-                        &Assignment {
-                            incident_id: incident_id.clone(),
-                            unit_id: unit_id.as_str().into(),
-                            status: AssignmentStatus::Dispatched,
-                            eta_secs,
-                            dispatched_at: now,
-                            acknowledged_at: None,
-                            en_route_at: None,
-                            on_scene_at: None,
-                            cleared_at: None,
-                        },
-                    )
-                    .await?;
-                    let detail =
-                        serde_json::json!({ "call_sign": u.unit.call_sign, "eta_secs": eta_secs });
-                    event(
-                        tx.db(),
-                        incident_id,
-                        now,
-                        EventKind::Dispatched,
-                        who,
-                        Some(unit_id),
-                        detail,
-                    )
-                    .await?;
-                    let body = self.assignment_message(&incident.incident, eta_secs);
-                    let seq = q::push_terminal_message(
-                        tx.db(),
-                        unit_id,
-                        now,
-                        MessageKind::Assignment.as_str(),
-                        &body,
-                    )
-                    .await?;
+                    let seq = self
+                        .assign_unit(tx, who, &incident.incident, &u, eta_secs, None, now)
+                        .await?;
                     pushed.push((unit_id.clone(), seq));
-                    tx.publish(LiveEvent::Terminal {
-                        unit_id: unit_id.clone(),
-                        seq,
-                        org_path: u.org_path.clone(),
-                        crew: u.unit.crew.clone(),
-                    });
                     unit_paths.push((unit_id.clone(), u.org_path.clone()));
                 }
                 if incident.incident.status == IncidentStatus::New {
@@ -296,10 +234,87 @@ impl Command<'_> {
             .await
     }
 
+    /// Sends one available unit to an open incident inside the caller's transaction: the unit
+    /// becomes dispatched (only if still available), a fresh assignment (a unit sent again after
+    /// a withdrawal gets a new attempt), the `dispatched` event (naming the incident it was
+    /// diverted from, if any) and the `assignment` message in the unit's terminal log, pushed
+    /// after the commit. Returns the message's sequence number. The caller moves the incident's
+    /// own status and writes the audit entry.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) async fn assign_unit(
+        &self,
+        tx: &mut Tx,
+        who: &Principal,
+        incident: &q::Incident,
+        u: &q::ScopedUnit,
+        eta_secs: Option<i64>,
+        diverted_from: Option<&q::Incident>,
+        now: i64,
+    ) -> Result<i64> {
+        let from = u.unit.status;
+        if from != UnitStatus::Available {
+            return Err(AppError::Conflict {
+                code: jingwu_command::error_codes::UNIT_NOT_AVAILABLE.code,
+                detail: format!(
+                    "unit {} is {} and cannot be dispatched",
+                    u.unit.call_sign,
+                    from.label_en().to_lowercase()
+                ),
+            });
+        }
+        let unit_id = u.unit.id.as_str();
+        move_unit(
+            tx.db(),
+            who,
+            Actor::Dispatcher,
+            unit_id,
+            from,
+            UnitStatus::Dispatched,
+            Some(&incident.id),
+            "",
+            now,
+        )
+        .await?;
+        let attempt = q::insert_assignment(
+            tx.db(),
+            &Assignment {
+                incident_id: incident.id.clone(),
+                unit_id: u.unit.id.clone(),
+                status: AssignmentStatus::Dispatched,
+                eta_secs,
+                dispatched_at: now,
+                acknowledged_at: None,
+                en_route_at: None,
+                on_scene_at: None,
+                cleared_at: None,
+                attempt: 0,
+            },
+        )
+        .await?;
+        let mut detail = serde_json::json!({
+            "call_sign": u.unit.call_sign, "eta_secs": eta_secs, "attempt": attempt,
+        });
+        if let Some(d) = diverted_from {
+            detail["diverted_from"] = serde_json::json!({ "id": d.id, "number": d.number });
+        }
+        event(
+            tx.db(),
+            &incident.id,
+            now,
+            EventKind::Dispatched,
+            who,
+            Some(unit_id),
+            detail,
+        )
+        .await?;
+        let body = self.assignment_message(incident, eta_secs);
+        tell_crew(tx, u, MessageKind::Assignment, &body, now).await
+    }
+
     /// Road travel time of each named unit to the incident, from the positions known now. Road
     /// searches run here, before the writing transaction, so writers never wait on them; the
     /// transaction re-checks everything that decides (scope, status).
-    async fn etas_to<'u>(
+    pub(super) async fn etas_to<'u>(
         &self,
         who: &Principal,
         incident_id: &IncidentId,
@@ -332,8 +347,8 @@ impl Command<'_> {
     }
 
     /// The assignment as the terminal receives it: everything an officer needs to respond.
-    fn assignment_message(&self, i: &q::Incident, eta_secs: Option<i64>) -> String {
-        jingwu_audit::canonical_json(&serde_json::json!({
+    fn assignment_message(&self, i: &q::Incident, eta_secs: Option<i64>) -> serde_json::Value {
+        serde_json::json!({
             "type": "assignment",
             "incident_id": i.id,
             "number": i.number,
@@ -347,6 +362,6 @@ impl Command<'_> {
             "caller_name": i.caller_name,
             "caller_phone": i.caller_phone,
             "eta_secs": eta_secs,
-        }))
+        })
     }
 }

@@ -114,7 +114,10 @@ pub(super) async fn eido_incident(
         }
 
         let mut units = Vec::new();
-        for a in q::assignments_of(conn, incident_id).await? {
+        // One entry per unit: where its latest assignment stands (a unit sent again after a
+        // withdrawal has several).
+        let all = q::assignments_of(conn, incident_id).await?;
+        for a in q::latest_per_unit(&all) {
             let Some(u) = q::get_unit(conn, a.unit_id.as_str()).await? else {
                 continue;
             };

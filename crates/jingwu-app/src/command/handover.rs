@@ -11,7 +11,7 @@ use jingwu_store::foundation::orgs;
 
 use super::Command;
 use super::event;
-use crate::{AppError, LiveEvent, RequestCtx, Result};
+use crate::{AppError, LiveEvent, RequestCtx, Result, Tx};
 
 /// Longest hand-over reason, characters.
 const MAX_REASON_CHARS: usize = 500;
@@ -95,6 +95,67 @@ fn survivor_milestones(cur: &q::Incident, moved: &Assignment) -> Vec<(Milestone,
         .collect()
 }
 
+fn not_pending() -> AppError {
+    AppError::Conflict {
+        code: jingwu_command::error_codes::HANDOVER_NOT_PENDING.code,
+        detail: "no hand-over of this incident awaits a sign-for".into(),
+    }
+}
+
+/// Hands `incident` to `target` inside the caller's transaction, awaiting the target's
+/// sign-for: the owner changes, the timeline gets `handed_over` (from, to, direction,
+/// reason), the audit log an `incident.handover` entry, and both rooms' maps hear of it. The
+/// caller has checked who may do it and where to.
+pub(super) async fn hand_over(
+    tx: &mut Tx,
+    who: &Principal,
+    incident: &q::Incident,
+    target: &orgs::OrgUnit,
+    reason: &str,
+    now: i64,
+) -> Result<Handover> {
+    let from = orgs::get(tx.db(), incident.org_id.as_str())
+        .await?
+        .ok_or_else(|| AppError::Internal("the owning org unit is missing".into()))?;
+    let direction = HandoverDirection::between(&from.path, &target.path);
+    q::reassign_incident(tx.db(), &incident.id, &target.id, &from.id, now).await?;
+    let detail = serde_json::json!({
+        "from": from.id, "from_name": from.name_zh,
+        "to": target.id, "to_name": target.name_zh,
+        "direction": direction.as_str(), "reason": reason,
+    });
+    event(
+        tx.db(),
+        &incident.id,
+        now,
+        EventKind::HandedOver,
+        who,
+        None,
+        detail.clone(),
+    )
+    .await?;
+    // Recorded under the new owner's path, so that both tiers' audit views can find it (the
+    // old owner's path is in the detail).
+    tx.audit(
+        "incident.handover",
+        ("incident", incident.id.as_str()),
+        &target.path,
+        detail,
+    )
+    .await?;
+    for org_path in [from.path, target.path.clone()] {
+        tx.publish(LiveEvent::Incident {
+            incident_id: incident.id.to_string(),
+            org_path,
+        });
+    }
+    Ok(Handover {
+        from_org: from.id,
+        to_org: target.id.clone(),
+        direction,
+    })
+}
+
 fn open_or_conflict(i: &q::Incident) -> Result<()> {
     if matches!(i.status, IncidentStatus::Closed | IncidentStatus::Merged) {
         return Err(AppError::Conflict {
@@ -110,7 +171,8 @@ impl Command<'_> {
     /// incident when the target lies inside the dispatcher's own subtree (handing down or
     /// sideways within it) or is an ancestor of the dispatcher's org (escalation up); any other
     /// target answers 403 `out_of_scope`. A reason is required. The timeline gets
-    /// `handed_over` with from, to, direction and reason.
+    /// `handed_over` with from, to, direction and reason; the target room then signs for it
+    /// ([`Command::sign_for_incident`]).
     pub async fn handover_incident(
         &self,
         who: &Principal,
@@ -157,46 +219,69 @@ impl Command<'_> {
                         "the incident is already owned there",
                     ));
                 }
-                let from = orgs::get(tx.db(), incident.incident.org_id.as_str())
-                    .await?
-                    .ok_or_else(|| AppError::Internal("the owning org unit is missing".into()))?;
-                let direction = HandoverDirection::between(&from.path, &target.path);
-                q::reassign_incident(tx.db(), incident_id, &target.id).await?;
+                hand_over(tx, who, &incident.incident, &target, reason, now).await
+            })
+            .await
+    }
+
+    /// 签收: the receiving command room (or one of its parents) takes over an incident handed
+    /// to it. Until then both rooms see it as awaiting sign-for. Answers 409
+    /// `handover_not_pending` when no hand-over waits (signed for already, or never handed).
+    pub async fn sign_for_incident(
+        &self,
+        who: &Principal,
+        incident_id: &IncidentId,
+        ctx: &RequestCtx,
+    ) -> Result<()> {
+        authorize(who, Action::Dispatch, Scope::Org(&who.org_path))
+            .map_err(AppError::denied_scope)?;
+        let now = self.now_us();
+        self.k()
+            .write(who, ctx, async |tx| {
+                let incident = self.visible_incident(tx.db(), who, incident_id).await?;
+                // The sending room sees it until the sign-for, but only the receiver signs.
+                authorize(who, Action::Dispatch, Scope::Org(&incident.org_path))
+                    .map_err(AppError::denied_scope)?;
+                open_or_conflict(&incident.incident)?;
+                let (Some(from), Some(handed_at)) = (
+                    incident.incident.handover_from.clone(),
+                    incident.incident.handover_at,
+                ) else {
+                    return Err(not_pending());
+                };
+                if !q::sign_for_incident(tx.db(), incident_id).await? {
+                    return Err(not_pending());
+                }
                 let detail = serde_json::json!({
-                    "from": from.id, "from_name": from.name_zh,
-                    "to": target.id, "to_name": target.name_zh,
-                    "direction": direction.as_str(), "reason": reason,
+                    "from": from, "to": incident.incident.org_id,
+                    "waited_s": (now - handed_at).max(0) / 1_000_000,
                 });
                 event(
                     tx.db(),
                     incident_id,
                     now,
-                    EventKind::HandedOver,
+                    EventKind::SignedFor,
                     who,
                     None,
                     detail.clone(),
                 )
                 .await?;
-                // Recorded under the new owner's path, so that both tiers' audit views can find it
-                // (the old owner's path is in the detail).
                 tx.audit(
-                    "incident.handover",
+                    "incident.sign_for",
                     ("incident", incident_id.as_str()),
-                    &target.path,
+                    &incident.org_path,
                     detail,
                 )
                 .await?;
-                for org_path in [from.path, target.path] {
+                let mut paths = vec![incident.org_path];
+                paths.extend(incident.handover_from_path);
+                for org_path in paths {
                     tx.publish(LiveEvent::Incident {
                         incident_id: incident_id.to_string(),
                         org_path,
                     });
                 }
-                Ok(Handover {
-                    from_org: from.id,
-                    to_org: target.id,
-                    direction,
-                })
+                Ok(())
             })
             .await
     }
@@ -210,7 +295,7 @@ impl Command<'_> {
     /// the same event, so a unit heading there is heading to the survivor; clearing it would
     /// pull a responding unit away). The duplicate's assignment rows stay as history with
     /// status `merged`; the survivor gets assignment rows (a unit that had been on it before
-    /// has its row reopened) and its milestones where it had none yet, kept in order (see
+    /// gets a new attempt) and its milestones where it had none yet, kept in order (see
     /// `survivor_milestones`). Each moved unit's terminal receives a `reassigned` message.
     pub async fn merge_incident(
         &self,
@@ -286,8 +371,9 @@ impl Command<'_> {
                 en_route_at: clamp(a.en_route_at),
                 on_scene_at: clamp(a.on_scene_at),
                 cleared_at: None,
+                attempt: 0,
             };
-            q::upsert_assignment(tx.db(), &moved_a).await?;
+            q::insert_assignment(tx.db(), &moved_a).await?;
             let reached = if u.unit.status == UnitStatus::OnScene {
                 IncidentStatus::OnScene
             } else {
@@ -414,6 +500,8 @@ mod tests {
             closed_at: None,
             result_code: None,
             result_text: None,
+            handover_from: None,
+            handover_at: None,
         }
     }
 
@@ -428,6 +516,7 @@ mod tests {
             en_route_at: Some(er),
             on_scene_at: os,
             cleared_at: None,
+            attempt: 1,
         }
     }
 

@@ -1,6 +1,8 @@
 //! Intake (接警): a new incident, its owning station, its number and likely duplicates.
 
-use jingwu_command::duplicates::{DuplicateRule, IncidentProbe, likely_duplicates};
+use jingwu_command::duplicates::{
+    DuplicateMatch, DuplicateRule, IncidentProbe, haversine_m, likely_duplicates,
+};
 use jingwu_command::incident::IncidentStatus;
 use jingwu_command::taxonomy::{Category, Priority, Source, Subcategory, parse_pair};
 use jingwu_core::{Action, Principal, Scope, authorize, micros_to_timestamp, new_id};
@@ -8,6 +10,7 @@ use jingwu_store::command::{self as q, EventKind, Incident, ScopedIncident};
 
 use super::Command;
 use super::event;
+use super::handover::{Handover, hand_over};
 use crate::{AppError, FieldError, LiveEvent, RequestCtx, Result};
 
 #[derive(Debug, Clone)]
@@ -27,8 +30,19 @@ pub struct NewIncident {
 #[derive(Debug, Clone)]
 pub struct IncidentCreated {
     pub incident: ScopedIncident,
-    /// `(incident id, number, score)` of open incidents that look like the same event.
-    pub possible_duplicates: Vec<(String, String, f64)>,
+    /// Open incidents that look like the same event, best first, each with why.
+    pub possible_duplicates: Vec<PossibleDuplicate>,
+    /// Set when the location lies outside the caller's jurisdiction: the call was recorded in
+    /// the caller's own room and handed over to the owning station in the same transaction,
+    /// awaiting that room's sign-for (the caller is never lost).
+    pub handed_over: Option<Handover>,
+}
+
+/// A likely duplicate found at intake: its number and the rule's finding.
+#[derive(Debug, Clone)]
+pub struct PossibleDuplicate {
+    pub number: String,
+    pub found: DuplicateMatch,
 }
 
 /// The coded fields of a new incident, as the domain's enums.
@@ -137,18 +151,25 @@ impl Command<'_> {
             source,
         } = check(&n)?;
         let owner = self.owning_station(n.lat, n.lon).await?;
-        authorize(who, Action::CreateIncident, Scope::Org(&owner.path)).map_err(|d| match d {
-            jingwu_core::Denied::Scope => AppError::Forbidden(format!(
-                "the location lies in {}'s area, outside your jurisdiction; the city command centre takes it in",
-                owner.name_zh
-            )),
-            d => AppError::denied_scope(d),
-        })?;
+        authorize(who, Action::CreateIncident, Scope::Org(&who.org_path))
+            .map_err(AppError::denied_scope)?;
+        // A call about a place outside the caller's jurisdiction is recorded in the caller's own
+        // room first and handed over to the owning station in the same transaction (issue 10:
+        // refusing it lost the caller).
+        let hand_to = authorize(who, Action::CreateIncident, Scope::Org(&owner.path))
+            .is_err()
+            .then(|| owner.clone());
 
         let now = self.now_us();
         self.k().write(who, ctx, async |tx| {
+        let recorded_in = match &hand_to {
+            None => owner.clone(),
+            Some(_) => orgs::get(tx.db(), &who.org_id)
+                .await?
+                .ok_or_else(|| AppError::Internal("the caller's org unit is missing".into()))?,
+        };
         let rule = DuplicateRule::default();
-        let recent = q::open_incidents_since(tx.db(), now - rule.window_us).await?;
+        let recent = q::open_incidents_since(tx.db(), now - rule.lookback_us()).await?;
         let id = new_id();
         let probe = IncidentProbe {
             id: id.clone(),
@@ -158,6 +179,7 @@ impl Command<'_> {
             lon: n.lon,
             created_us: now,
             open: true,
+            caller_phone: n.caller_phone.clone(),
         };
         let probes: Vec<IncidentProbe> = recent
             .iter()
@@ -169,21 +191,21 @@ impl Command<'_> {
                 lon: r.incident.lon,
                 created_us: r.incident.created_at,
                 open: true,
+                caller_phone: r.incident.caller_phone.clone(),
             })
             .collect();
-        let possible_duplicates: Vec<(String, String, f64)> =
-            likely_duplicates(&probe, &probes, rule)
-                .into_iter()
-                .filter_map(|(dup, score)| {
-                    let number = recent
-                        .iter()
-                        .find(|r| r.incident.id.as_str() == dup)?
-                        .incident
-                        .number
-                        .clone();
-                    Some((dup, number, score))
-                })
-                .collect();
+        let possible_duplicates: Vec<PossibleDuplicate> = likely_duplicates(&probe, &probes, rule)
+            .into_iter()
+            .filter_map(|found| {
+                let number = recent
+                    .iter()
+                    .find(|r| r.incident.id.as_str() == found.id)?
+                    .incident
+                    .number
+                    .clone();
+                Some(PossibleDuplicate { number, found })
+            })
+            .collect();
 
         let day_start = self.china_day_start_us(now);
         let seq = q::count_incidents_since(tx.db(), day_start).await? + 1;
@@ -198,7 +220,7 @@ impl Command<'_> {
                 date.month(),
                 date.day()
             ),
-            org_id: owner.id.as_str().into(),
+            org_id: recorded_in.id.as_str().into(),
             category,
             subcategory,
             priority,
@@ -220,16 +242,21 @@ impl Command<'_> {
             closed_at: None,
             result_code: None,
             result_text: None,
+            handover_from: None,
+            handover_at: None,
         };
         q::insert_incident(tx.db(), &incident).await?;
         let detail = serde_json::json!({
             "number": incident.number, "category": incident.category, "subcategory": incident.subcategory,
-            "priority": incident.priority, "source": incident.source, "owner_org_id": owner.id,
+            "priority": incident.priority, "source": incident.source, "owner_org_id": recorded_in.id,
             "lat": incident.lat, "lon": incident.lon,
         });
         event(tx.db(), &incident.id, now, EventKind::Created, who, None, detail.clone()).await?;
         if !possible_duplicates.is_empty() {
-            let dups: Vec<&str> = possible_duplicates.iter().map(|d| d.1.as_str()).collect();
+            let dups: Vec<serde_json::Value> = possible_duplicates
+                .iter()
+                .map(|d| serde_json::json!({ "number": d.number, "reasons": d.found.reasons }))
+                .collect();
             event(
                 tx.db(),
                 &incident.id,
@@ -243,18 +270,26 @@ impl Command<'_> {
         }
         tx.audit("incident.create",
             ("incident", &id),
-            &owner.path,
+            &recorded_in.path,
             detail).await?;
                 tx.publish(LiveEvent::Incident {
             incident_id: id.clone(),
-            org_path: owner.path.clone(),
+            org_path: recorded_in.path.clone(),
         });
+        let handed_over = match &hand_to {
+            Some(target) => {
+                let reason = format!("接警地点属{}辖区，先行登记后移交", target.name_zh);
+                Some(hand_over(tx, who, &incident, target, &reason, now).await?)
+            }
+            None => None,
+        };
+        let incident = q::get_incident(tx.db(), &incident.id)
+            .await?
+            .ok_or(AppError::NotFound { what: "incident" })?;
         Ok(IncidentCreated {
-            incident: ScopedIncident {
-                incident,
-                org_path: owner.path,
-            },
+            incident,
             possible_duplicates,
+            handed_over,
         })
         })
         .await

@@ -12,6 +12,7 @@ mod handover;
 mod intake;
 pub(crate) mod layers;
 mod linkage;
+mod lifecycle;
 mod map;
 mod media;
 mod plans;
@@ -37,10 +38,11 @@ pub use coverage::{
 pub use dispatch::{Recommendation, Recommendations};
 pub use export::EIDO_DOMAIN;
 pub use handover::{Handover, HandoverDirection, Merged};
-pub use intake::{IncidentCreated, NewIncident};
+pub use intake::{IncidentCreated, NewIncident, PossibleDuplicate};
 pub use jingwu_store::command::media::IncidentMedia;
 pub use layers::{FeatureInput, ImportFormat, ImportOutcome, LayerInfo, LayerRegistry, NewLayer};
 pub use linkage::{AgencyInput, AgencyView, DeliveriesDone, LinkageView, SignedHeaders};
+pub use lifecycle::{CallerHistory, HistoryEntry, IncidentUpdate};
 pub use map::{LiveScope, MAX_ROAD_LINES, RoadLine, RouteLine};
 pub(crate) use media::MediaState;
 pub use media::{MAX_MEDIA_CHUNK, MediaBlob, MediaLimits, NewUpload, UploadView};
@@ -145,6 +147,27 @@ pub(crate) async fn event(
     )
     .await?;
     Ok(())
+}
+
+/// Appends a message to a unit's durable terminal log and pushes it to its crew after the
+/// commit (ARCHITECTURE invariant 11); returns its sequence number.
+pub(crate) async fn tell_crew(
+    tx: &mut crate::Tx,
+    u: &q::ScopedUnit,
+    kind: q::MessageKind,
+    body: &serde_json::Value,
+    at: i64,
+) -> Result<i64> {
+    let unit_id = u.unit.id.as_str();
+    let body = jingwu_audit::canonical_json(body);
+    let seq = q::push_terminal_message(tx.db(), unit_id, at, kind.as_str(), &body).await?;
+    tx.publish(LiveEvent::Terminal {
+        unit_id: unit_id.to_string(),
+        seq,
+        org_path: u.org_path.clone(),
+        crew: u.unit.crew.clone(),
+    });
+    Ok(seq)
 }
 
 /// Moves a unit between statuses under the domain's rules and the database's condition (the

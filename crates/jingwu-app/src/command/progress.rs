@@ -2,15 +2,17 @@
 //! acknowledge (签收), en route (出警), on scene (到场), clear; and closing the incident (办结).
 
 use jingwu_command::incident::IncidentStatus;
-use jingwu_command::policy::{self, IncidentFacts, UnitFacts};
+use jingwu_command::policy;
 use jingwu_command::unit::{Actor, UnitStatus};
 use jingwu_core::{IncidentId, Principal, Role};
 use jingwu_store::Conn;
-use jingwu_store::command::{self as q, AssignmentStatus, EventKind, Milestone, ScopedUnit};
+use jingwu_store::command::{
+    self as q, AssignmentStatus, EventKind, MessageKind, Milestone, ScopedUnit,
+};
 
 use super::Command;
-use super::read::{unit_facts, units_of};
-use super::{event, move_unit};
+use super::read::{Assigned, incident_facts, unit_facts};
+use super::{event, move_unit, tell_crew};
 use crate::{AppError, LiveEvent, RequestCtx, Result};
 
 impl Command<'_> {
@@ -161,6 +163,19 @@ impl Command<'_> {
             }
             let detail = serde_json::json!({ "call_sign": u.unit.call_sign, "from": from.as_str(), "to": to.as_str(), "reason": reason });
             event(tx.db(), iid, now, kind, who, Some(unit_id), detail).await?;
+            if kind == EventKind::Cancelled {
+                // Called off by status: the same as a cancel — the crew hears it unless it
+                // reported the change itself, and nobody left means back to pending.
+                if actor == Actor::Dispatcher {
+                    let body = serde_json::json!({
+                        "type": MessageKind::Cancelled.as_str(),
+                        "incident_id": iid, "number": incident.incident.number,
+                        "reason": reason, "diverted_to": null,
+                    });
+                    tell_crew(tx, &u, MessageKind::Cancelled, &body, now).await?;
+                }
+                self.reopen_if_nobody_left(tx, who, &incident, now).await?;
+            }
             incident_path = Some((iid.to_string(), incident.org_path));
         }
         let detail = serde_json::json!({ "from": from.as_str(), "to": to.as_str(), "reason": reason, "incident_id": incident_id });
@@ -213,15 +228,10 @@ impl Command<'_> {
         let now = self.now_us();
         self.k().write(who, ctx, async |tx| {
         let incident = self.visible_incident(tx.db(), who, incident_id).await?;
-        let assignments = q::assignments_of(tx.db(), incident_id).await?;
-        let assigned = units_of(tx.db(), &assignments).await?;
-        let facts: Vec<UnitFacts<'_>> = assigned.iter().map(unit_facts).collect();
-        let facts = IncidentFacts {
-            org_path: &incident.org_path,
-            assigned: &facts,
-        };
-        // A dispatcher closes from the command room; an officer only an incident their unit is on.
-        if !policy::may_close(who, &facts) {
+        let assigned = Assigned::load(tx.db(), incident_id).await?;
+        let facts = assigned.facts();
+        // The owning command room closes; an officer only an incident their unit is on now.
+        if !policy::may_close(who, &incident_facts(&incident, &facts)) {
             return Err(AppError::Forbidden(
                 "only a dispatcher or an officer on the incident may close it".into(),
             ));
@@ -246,7 +256,7 @@ impl Command<'_> {
             Actor::Dispatcher
         };
         let mut cleared = Vec::new();
-        for a in assignments {
+        for a in &assigned.latest {
             let Some(u) = q::get_unit(tx.db(), a.unit_id.as_str()).await? else {
                 continue;
             };
@@ -276,6 +286,13 @@ impl Command<'_> {
                     now,
                 )
                 .await?;
+                // The crew hears that the job is over (durable first, pushed after commit).
+                let body = serde_json::json!({
+                    "type": MessageKind::IncidentClosed.as_str(),
+                    "incident_id": incident_id, "number": incident.incident.number,
+                    "result_code": result_code.trim(), "result_text": result_text.trim(),
+                });
+                tell_crew(tx, &u, MessageKind::IncidentClosed, &body, now).await?;
                 cleared.push((a.unit_id.to_string(), u.org_path.clone()));
             }
         }

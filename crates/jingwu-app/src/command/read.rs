@@ -1,7 +1,7 @@
 //! Reading the command picture: units, incidents with timeline and assignments, terminal log.
 
 use jingwu_command::incident::IncidentStatus;
-use jingwu_command::policy::{self, IncidentFacts, UnitFacts};
+use jingwu_command::policy::{self, AssignedUnit, IncidentFacts, UnitFacts};
 use jingwu_core::{Action, IncidentId, Principal, Role, Scope, authorize};
 use jingwu_store::Conn;
 use jingwu_store::command::{
@@ -88,14 +88,9 @@ impl Command<'_> {
         if authorize(who, Action::ReadCommand, Scope::Org(&i.org_path)).is_ok() {
             return Ok(i);
         }
-        let assignments = q::assignments_of(conn, incident_id).await?;
-        let assigned = units_of(conn, &assignments).await?;
-        let facts: Vec<UnitFacts<'_>> = assigned.iter().map(unit_facts).collect();
-        let incident = IncidentFacts {
-            org_path: &i.org_path,
-            assigned: &facts,
-        };
-        if policy::incident_visible(who, &incident) {
+        let assigned = Assigned::load(conn, incident_id).await?;
+        let facts = assigned.facts();
+        if policy::incident_visible(who, &incident_facts(&i, &facts)) {
             Ok(i)
         } else {
             Err(AppError::NotFound { what: "incident" })
@@ -208,12 +203,50 @@ pub(super) fn unit_facts(u: &ScopedUnit) -> UnitFacts<'_> {
     }
 }
 
-/// The units of these assignments (cleared ones too), for the rules that depend on who is on
-/// an incident.
-pub(super) async fn units_of(
-    conn: &mut impl Conn,
-    assignments: &[q::Assignment],
-) -> Result<Vec<ScopedUnit>> {
-    let ids: Vec<&str> = assignments.iter().map(|a| a.unit_id.as_str()).collect();
-    Ok(q::get_units(conn, &ids).await?)
+/// The units sent to an incident with their latest assignments, for the rules that depend
+/// on who is on it.
+pub(super) struct Assigned {
+    pub latest: Vec<Assignment>,
+    pub units: Vec<ScopedUnit>,
+}
+
+impl Assigned {
+    pub(super) async fn load(conn: &mut impl Conn, incident_id: &IncidentId) -> Result<Self> {
+        let all = q::assignments_of(conn, incident_id).await?;
+        let latest: Vec<Assignment> = q::latest_per_unit(&all).into_iter().cloned().collect();
+        let ids: Vec<&str> = latest.iter().map(|a| a.unit_id.as_str()).collect();
+        let units = q::get_units(conn, &ids).await?;
+        Ok(Assigned { latest, units })
+    }
+
+    /// Each unit with where its latest assignment stands.
+    pub(super) fn facts(&self) -> Vec<AssignedUnit<'_>> {
+        self.latest
+            .iter()
+            .filter_map(|a| {
+                let u = self.units.iter().find(|u| u.unit.id == a.unit_id)?;
+                Some(AssignedUnit {
+                    unit: unit_facts(u),
+                    status: a.status,
+                })
+            })
+            .collect()
+    }
+
+    /// How many units are on the incident now.
+    pub(super) fn active(&self) -> usize {
+        self.latest.iter().filter(|a| a.status.is_active()).count()
+    }
+}
+
+/// The facts the 110 access policy needs about a loaded incident and its units.
+pub(super) fn incident_facts<'a>(
+    i: &'a ScopedIncident,
+    assigned: &'a [AssignedUnit<'a>],
+) -> IncidentFacts<'a> {
+    IncidentFacts {
+        org_path: &i.org_path,
+        handover_from_path: i.handover_from_path.as_deref(),
+        assigned,
+    }
 }

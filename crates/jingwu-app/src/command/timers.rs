@@ -79,7 +79,7 @@ async fn facts_of(db: &mut impl Conn, i: &q::ScopedIncident) -> Result<TimerFact
                     superseded_at: None,
                 });
             }
-            EventKind::HandoverSigned => {
+            EventKind::SignedFor => {
                 if let Some(h) = handovers.last_mut() {
                     h.signed_at.get_or_insert(e.at);
                 }

@@ -193,7 +193,10 @@ fn stored_codes_of_records_stay_the_same() {
             "closed",
             "media_added",
             "case_opened",
-            "handover_signed",
+            "updated",
+            "note",
+            "reopened",
+            "signed_for",
             "linkage_sent",
             "linkage_acknowledged",
             "linkage_failed"
@@ -211,4 +214,26 @@ fn stored_codes_of_records_stay_the_same() {
     );
     assert_eq!(codes::<LayerKind>(), ["imported", "pushed", "live"]);
     assert_eq!(codes::<MediaKind>(), ["photo", "video"]);
+}
+
+/// Withdrawing the last unit puts an incident back to pending (issue 10: cancelling the only
+/// unit used to leave it "dispatched"); with units left it keeps its stage; final stays final.
+#[test]
+fn after_withdrawal_goes_back_to_pending_only_when_nobody_is_left() {
+    for s in [Dispatched, Acknowledged, EnRoute, OnScene] {
+        assert_eq!(after_withdrawal(s, 0), New, "{s}");
+        assert_eq!(after_withdrawal(s, 1), s, "{s}");
+    }
+    assert_eq!(after_withdrawal(Closed, 0), Closed);
+    assert_eq!(after_withdrawal(Merged, 0), Merged);
+    assert!(AssignmentStatus::EnRoute.is_active());
+    assert!(!AssignmentStatus::Cancelled.is_active() && !AssignmentStatus::Cleared.is_active());
+    assert_eq!(
+        AssignmentStatus::withdrawn_from(false),
+        AssignmentStatus::Cancelled
+    );
+    assert_eq!(
+        AssignmentStatus::withdrawn_from(true),
+        AssignmentStatus::Cleared
+    );
 }

@@ -4,6 +4,7 @@
 //! stations Gulou `/3302/03/01/` and Yuehu `/3302/03/02/` under Haishu, Zhonghe
 //! `/3302/12/01/` under Yinzhou.
 
+use jingwu_command::incident::AssignmentStatus;
 use jingwu_command::policy::*;
 use jingwu_core::{Denied, Principal, Role};
 
@@ -26,6 +27,30 @@ fn who(role: Role, username: &str, path: &str) -> Principal {
 
 fn crew(names: &[&str]) -> Vec<String> {
     names.iter().map(|s| s.to_string()).collect()
+}
+
+/// A unit of `path` crewed by `crew` that is on the incident now (dispatched).
+fn on<'a>(org_path: &'static str, crew: &'a [String]) -> AssignedUnit<'a> {
+    with(org_path, crew, AssignmentStatus::Dispatched)
+}
+
+fn with<'a>(
+    org_path: &'static str,
+    crew: &'a [String],
+    status: AssignmentStatus,
+) -> AssignedUnit<'a> {
+    AssignedUnit {
+        unit: UnitFacts { org_path, crew },
+        status,
+    }
+}
+
+fn facts<'a>(org_path: &'a str, assigned: &'a [AssignedUnit<'a>]) -> IncidentFacts<'a> {
+    IncidentFacts {
+        org_path,
+        handover_from_path: None,
+        assigned,
+    }
 }
 
 #[test]
@@ -88,11 +113,8 @@ fn operating_a_unit() {
 
 #[test]
 fn incident_visibility_owner_subtree() {
-    let none: [UnitFacts; 0] = [];
-    let incident = IncidentFacts {
-        org_path: GULOU,
-        assigned: &none,
-    };
+    let none: [AssignedUnit; 0] = [];
+    let incident = facts(GULOU, &none);
     for (role, path, want) in [
         (Role::Dispatcher, GULOU, true),
         (Role::Dispatcher, HAISHU, true),
@@ -118,14 +140,8 @@ fn incident_visibility_owner_subtree() {
 fn incident_visibility_through_assigned_units() {
     let c = crew(&["li.na"]);
     // A Zhonghe (other district) unit lent to a Gulou incident.
-    let lent = [UnitFacts {
-        org_path: ZHONGHE,
-        crew: &c,
-    }];
-    let incident = IncidentFacts {
-        org_path: GULOU,
-        assigned: &lent,
-    };
+    let lent = [on(ZHONGHE, &c)];
+    let incident = facts(GULOU, &lent);
     // The lent unit's station and district see it; other places do not.
     assert!(incident_visible(
         &who(Role::Dispatcher, "d", ZHONGHE),
@@ -159,17 +175,8 @@ fn incident_visibility_through_assigned_units() {
     ));
     // Several units: any one of them is enough.
     let other = crew(&["sun.li"]);
-    let two = [
-        UnitFacts {
-            org_path: YUEHU,
-            crew: &other,
-        },
-        lent[0],
-    ];
-    let incident = IncidentFacts {
-        org_path: GULOU,
-        assigned: &two,
-    };
+    let two = [on(YUEHU, &other), lent[0]];
+    let incident = facts(GULOU, &two);
     assert!(incident_visible(
         &who(Role::Officer, "li.na", ZHONGHE),
         &incident
@@ -180,14 +187,8 @@ fn incident_visibility_through_assigned_units() {
 #[test]
 fn closing_an_incident() {
     let c = crew(&["li.na"]);
-    let lent = [UnitFacts {
-        org_path: ZHONGHE,
-        crew: &c,
-    }];
-    let incident = IncidentFacts {
-        org_path: GULOU,
-        assigned: &lent,
-    };
+    let lent = [on(ZHONGHE, &c)];
+    let incident = facts(GULOU, &lent);
     assert!(may_close(&who(Role::Officer, "li.na", ZHONGHE), &incident));
     // An officer of the owning station who is not on a unit on it.
     assert!(!may_close(
@@ -199,6 +200,83 @@ fn closing_an_incident() {
     assert!(!may_close(&who(Role::Dispatcher, "d", ZHONGHE), &incident));
     // Admins read 110 data but do not dispatch.
     assert!(!may_close(&who(Role::Admin, "a", CITY), &incident));
+}
+
+#[test]
+fn rights_follow_the_current_assignment() {
+    let c = crew(&["li.na"]);
+    let officer = who(Role::Officer, "li.na", ZHONGHE);
+    let lender = who(Role::Dispatcher, "d", ZHONGHE);
+    // Called off: the crew neither sees nor closes it, nor does the lending room see it.
+    let cancelled = [with(ZHONGHE, &c, AssignmentStatus::Cancelled)];
+    let incident = facts(GULOU, &cancelled);
+    assert!(!incident_visible(&officer, &incident));
+    assert!(!may_close(&officer, &incident));
+    assert!(!incident_visible(&lender, &incident));
+    // Cleared from the scene: the crew still reads what it worked on, but closes nothing.
+    let cleared = [with(ZHONGHE, &c, AssignmentStatus::Cleared)];
+    let incident = facts(GULOU, &cleared);
+    assert!(incident_visible(&officer, &incident));
+    assert!(!may_close(&officer, &incident));
+    // On it again: both come back.
+    let again = [on(ZHONGHE, &c)];
+    let incident = facts(GULOU, &again);
+    assert!(incident_visible(&officer, &incident) && may_close(&officer, &incident));
+}
+
+#[test]
+fn a_lender_recalls_its_unit_and_nothing_more() {
+    let c = crew(&["li.na"]);
+    let lent = [on(ZHONGHE, &c)];
+    let incident = facts(GULOU, &lent);
+    let lender = who(Role::Dispatcher, "d", YINZHOU);
+    let unit = lent[0].unit;
+    assert!(incident_visible(&lender, &incident));
+    assert!(may_withdraw(&lender, &incident, &unit));
+    assert!(!owns(&lender, &incident));
+    assert!(!may_close(&lender, &incident));
+    // The owner's rooms may withdraw any unit on it; a third room may not.
+    assert!(may_withdraw(
+        &who(Role::Dispatcher, "d", GULOU),
+        &incident,
+        &unit
+    ));
+    assert!(may_withdraw(
+        &who(Role::Dispatcher, "d", CITY),
+        &incident,
+        &unit
+    ));
+    assert!(!may_withdraw(
+        &who(Role::Dispatcher, "d", YUEHU),
+        &incident,
+        &unit
+    ));
+    assert!(!may_withdraw(
+        &who(Role::Officer, "li.na", ZHONGHE),
+        &incident,
+        &unit
+    ));
+}
+
+#[test]
+fn a_handover_awaiting_sign_for_shows_in_both_rooms() {
+    let none: [AssignedUnit; 0] = [];
+    let incident = IncidentFacts {
+        org_path: ZHONGHE,
+        handover_from_path: Some(GULOU),
+        assigned: &none,
+    };
+    let sender = who(Role::Dispatcher, "d", GULOU);
+    assert!(incident_visible(&sender, &incident));
+    assert!(!owns(&sender, &incident));
+    assert!(owns(&who(Role::Dispatcher, "d", ZHONGHE), &incident));
+    assert!(!incident_visible(
+        &who(Role::Dispatcher, "d", YUEHU),
+        &incident
+    ));
+    // Signed for: the sender no longer sees it.
+    let signed = facts(ZHONGHE, &none);
+    assert!(!incident_visible(&sender, &signed));
 }
 
 fn org(path: &str) -> EventScope {

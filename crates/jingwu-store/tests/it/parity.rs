@@ -35,14 +35,22 @@ fn tables_in(dir: &Path) -> BTreeMap<String, Vec<String>> {
                 .collect();
             tables.insert(name.trim().to_string(), cols);
         }
-        // Columns added later keep the order they were added in.
+        // Columns added later keep the order they were added in. A table rebuilt under a new
+        // name (SQLite cannot change a primary key in place) replaces the one it is renamed to.
         for chunk in sql.split("ALTER TABLE ").skip(1) {
             let words: Vec<&str> = chunk.split_whitespace().take(4).collect();
-            if let [table, "ADD", "COLUMN", column] = words[..] {
-                tables
+            match words[..] {
+                [table, "ADD", "COLUMN", column] => tables
                     .get_mut(table)
                     .unwrap_or_else(|| panic!("ALTER TABLE {table} before it is created"))
-                    .push(column.to_string());
+                    .push(column.to_string()),
+                [table, "RENAME", "TO", new] => {
+                    let cols = tables
+                        .remove(table)
+                        .unwrap_or_else(|| panic!("ALTER TABLE {table} before it is created"));
+                    tables.insert(new.trim_end_matches(';').to_string(), cols);
+                }
+                _ => {}
             }
         }
     }
@@ -57,7 +65,9 @@ fn objects_in(dir: &Path, kind: &str) -> Vec<String> {
             out.push(chunk.split_whitespace().next().unwrap().to_string());
         }
     }
+    // An index created again after its table was rebuilt is still one index.
     out.sort();
+    out.dedup();
     out
 }
 

@@ -112,10 +112,21 @@ pub struct HandoverResponse {
     pub direction: String,
 }
 
+impl From<jingwu_app::Handover> for HandoverResponse {
+    fn from(h: jingwu_app::Handover) -> Self {
+        HandoverResponse {
+            from_org: h.from_org,
+            to_org: h.to_org,
+            direction: h.direction.as_str().into(),
+        }
+    }
+}
+
 /// Hand an incident over (移交) or escalate it (上报): the owner becomes `to_org`, which must
 /// lie inside the caller's jurisdiction (down or sideways within it) or be an ancestor of the
 /// caller's org (escalation); anything else answers 403 `out_of_scope`. Recorded on the
-/// timeline as `handed_over` with from, to and reason.
+/// timeline as `handed_over` with from, to and reason. The receiving room then signs for it
+/// (`POST /api/v1/incidents/{id}/sign-for`); until then both rooms see it awaiting sign-for.
 #[utoipa::path(post, path = "/api/v1/incidents/{id}/handover", tag = "command", security(("bearer" = []), ("cookie" = [])),
     params(("id" = String, Path, description = "Incident id")),
     request_body = HandoverRequest,
@@ -138,11 +149,7 @@ pub async fn handover(
         .command()
         .handover_incident(&caller.principal, &id, &r.to_org, &r.reason, &ctx)
         .await?;
-    Ok(axum::Json(HandoverResponse {
-        from_org: h.from_org,
-        to_org: h.to_org,
-        direction: h.direction.as_str().into(),
-    }))
+    Ok(axum::Json(h.into()))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -60,6 +60,11 @@ pub struct Incident {
     pub closed_at: Option<String>,
     pub result_code: Option<String>,
     pub result_text: Option<String>,
+    /// The command room it was handed over from, while the receiving room has not signed for
+    /// it (签收); null otherwise.
+    pub handover_from: Option<String>,
+    /// When that hand-over happened, while it awaits the sign-for.
+    pub handover_at: Option<String>,
 }
 
 impl From<jingwu_command::records::ScopedIncident> for Incident {
@@ -89,6 +94,8 @@ impl From<jingwu_command::records::ScopedIncident> for Incident {
             closed_at: i.closed_at.map(ts),
             result_code: i.result_code,
             result_text: i.result_text,
+            handover_from: i.handover_from.map(Into::into),
+            handover_at: i.handover_at.map(ts),
         }
     }
 }
@@ -130,17 +137,27 @@ pub struct PossibleDuplicate {
     pub number: String,
     /// 0..1, higher is more alike.
     pub score: f64,
+    /// Why it was flagged: `same_event` (same category, ≤ 300 m, ≤ 10 min), `very_close`
+    /// (any category, ≤ 50 m, ≤ 10 min), `same_caller` (same number, ≤ 30 min).
+    pub reasons: Vec<String>,
+    pub distance_m: f64,
+    pub seconds_apart: i64,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct IncidentCreatedResponse {
     pub incident: Incident,
     pub possible_duplicates: Vec<PossibleDuplicate>,
+    /// Set when the location lies outside the caller's jurisdiction: the call was recorded in
+    /// the caller's room and handed over to the owning station, which signs for it.
+    pub handed_over: Option<super::incident_ops::HandoverResponse>,
 }
 
 /// Take an incident in (接警). The owning station is found from the location (nearest station
-/// by road travel time); open incidents of the same category nearby in space and time are
-/// flagged as possible duplicates.
+/// by road travel time); likely duplicates are flagged with their reasons (same category
+/// nearby in space and time, any category a few metres away, the same caller number). A call
+/// about a place outside the caller's jurisdiction is recorded in the caller's room and handed
+/// over to the owning station in the same request (`handed_over`), awaiting its sign-for.
 #[utoipa::path(post, path = "/api/v1/incidents", tag = "command", security(("bearer" = []), ("cookie" = [])),
     request_body = NewIncidentRequest,
     responses(
@@ -178,12 +195,16 @@ pub async fn create_incident(
         possible_duplicates: created
             .possible_duplicates
             .into_iter()
-            .map(|(incident_id, number, score)| PossibleDuplicate {
-                incident_id,
-                number,
-                score,
+            .map(|d| PossibleDuplicate {
+                incident_id: d.found.id,
+                number: d.number,
+                score: d.found.score,
+                reasons: d.found.reasons.iter().map(|r| r.as_str().into()).collect(),
+                distance_m: d.found.distance_m,
+                seconds_apart: d.found.seconds_apart,
             })
             .collect(),
+        handed_over: created.handed_over.map(Into::into),
     };
     Ok((StatusCode::CREATED, axum::Json(body)))
 }
@@ -205,7 +226,8 @@ pub struct IncidentListParams {
     pub limit: Option<u32>,
 }
 
-/// Incidents owned in the caller's jurisdiction, newest first.
+/// Incidents owned in the caller's jurisdiction, and those it handed over that await their
+/// sign-for (`handover_from` set), newest first.
 #[utoipa::path(get, path = "/api/v1/incidents", tag = "command", security(("bearer" = []), ("cookie" = [])),
     params(IncidentListParams),
     responses((status = 200, body = Vec<Incident>), (status = 403, body = Problem, content_type = "application/problem+json")))]
@@ -260,6 +282,8 @@ pub struct TimelineEvent {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AssignmentView {
     pub unit_id: String,
+    /// 1 for the unit's first dispatch to the incident, 2 when sent again after a withdrawal…
+    pub attempt: i64,
     pub status: String,
     pub eta_secs: Option<i64>,
     pub dispatched_at: String,
@@ -320,6 +344,7 @@ pub async fn get_incident(
             .assignments
             .into_iter()
             .map(|a| AssignmentView {
+                attempt: a.attempt,
                 unit_id: a.unit_id.into_string(),
                 status: a.status.to_string(),
                 eta_secs: a.eta_secs,

@@ -7,6 +7,7 @@ mod incident_ops;
 mod incidents;
 mod layers;
 mod linkage;
+mod lifecycle;
 pub(crate) mod live;
 mod media;
 mod plans;
@@ -37,6 +38,13 @@ pub fn router() -> OpenApiRouter<AppState> {
             plans::update_plan,
             plans::delete_plan
         ))
+        .routes(routes!(incidents::get_incident, lifecycle::update_incident))
+        .routes(routes!(lifecycle::add_note))
+        .routes(routes!(lifecycle::cancel_unit))
+        .routes(routes!(lifecycle::divert_unit))
+        .routes(routes!(lifecycle::sign_for))
+        .routes(routes!(lifecycle::caller_history))
+        .routes(routes!(incidents::recommend))
         .routes(routes!(incidents::dispatch))
         .routes(routes!(incidents::close))
         .routes(routes!(units::list_units))

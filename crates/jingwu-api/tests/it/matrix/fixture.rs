@@ -489,6 +489,30 @@ impl Fixture {
         id
     }
 
+    /// A fresh incident of the side's station escalated to the side's district, awaiting the
+    /// district's sign-for.
+    pub async fn fresh_handed_over(&mut self, t: &TestApp, sc: Sc) -> String {
+        let id = self.fresh_incident(t, sc, false).await;
+        let district = self.side(sc).district.clone();
+        ok(
+            t,
+            Method::POST,
+            &format!("/api/v1/incidents/{id}/handover"),
+            &self.dispatcher,
+            Some(json!({"to_org": district, "reason": "矩阵测试：上报分局"})),
+        )
+        .await;
+        id
+    }
+
+    /// The unit `fresh_incident(sc, true)` puts on its incident.
+    pub fn fresh_unit_of(&self, sc: Sc) -> String {
+        match sc {
+            Sc::Lent => self.own.fresh_unit.clone(),
+            _ => self.side(sc).fresh_unit.clone(),
+        }
+    }
+
     /// A new upload of the side's incident by its uploader (the officer caller's for own).
     pub async fn fresh_upload(&mut self, t: &TestApp, sc: Sc, data: &[u8]) -> String {
         let uploader = match sc {
@@ -539,8 +563,27 @@ async fn new_incident(t: &TestApp, dispatcher: &str, side: &Side) -> String {
             Some(json!({"to_org": side.station, "reason": "矩阵测试：交辖区派出所"})),
         )
         .await;
+        // Signed for at once, so that only the station's scope sees it.
+        sign_for(t, dispatcher, &id).await;
     }
     id
+}
+
+async fn sign_for(t: &TestApp, dispatcher: &str, incident: &str) {
+    let r = t
+        .call(
+            Method::POST,
+            &format!("/api/v1/incidents/{incident}/sign-for"),
+            Some(dispatcher),
+            None,
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::NO_CONTENT,
+        "fixture: sign for {incident}: {}",
+        r.text
+    );
 }
 
 async fn dispatch(t: &TestApp, dispatcher: &str, incident: &str, unit: &str) {

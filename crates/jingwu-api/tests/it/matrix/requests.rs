@@ -85,6 +85,7 @@ pub fn scopes(route: &str) -> Option<&'static [Sc]> {
         | "GET /api/v1/audit/proof/consistency"
         | "POST /api/v1/validate"
         | "GET /api/v1/incidents"
+        | "GET /api/v1/callers/history"
         | "GET /api/v1/units"
         | "GET /api/v1/key-sites"
         | "GET /api/v1/layers"
@@ -198,6 +199,11 @@ pub fn scopes(route: &str) -> Option<&'static [Sc]> {
         | "POST /api/v1/users/{id}/revoke"
         | "POST /api/v1/users/{id}/enable" => PERSON,
         "GET /api/v1/incidents/{id}"
+        | "PATCH /api/v1/incidents/{id}"
+        | "POST /api/v1/incidents/{id}/notes"
+        | "POST /api/v1/incidents/{id}/sign-for"
+        | "POST /api/v1/incidents/{id}/units/{unit_id}/cancel"
+        | "POST /api/v1/incidents/{id}/units/{unit_id}/divert"
         | "GET /api/v1/incidents/{id}/recommendations"
         | "GET /api/v1/incidents/{id}/plan"
         | "POST /api/v1/incidents/{id}/dispatch"
@@ -600,6 +606,46 @@ pub async fn build(
             )
         }
 
+        "GET /api/v1/callers/history" => Req::get("/api/v1/callers/history?phone=13800138000"),
+        "POST /api/v1/incidents/{id}/notes" => Req::json(
+            Method::POST,
+            format!("/api/v1/incidents/{}/notes", side.incident),
+            json!({"text": "矩阵测试备注"}),
+        ),
+        "PATCH /api/v1/incidents/{id}" => {
+            let id = fx.fresh_incident(t, sc, false).await;
+            Req::json(
+                Method::PATCH,
+                format!("/api/v1/incidents/{id}"),
+                json!({"priority": "p1"}),
+            )
+        }
+        "POST /api/v1/incidents/{id}/sign-for" => {
+            let id = fx.fresh_handed_over(t, sc).await;
+            Req::new(Method::POST, format!("/api/v1/incidents/{id}/sign-for"))
+        }
+        "POST /api/v1/incidents/{id}/units/{unit_id}/cancel" => {
+            let id = fx.fresh_incident(t, sc, true).await;
+            let unit = fx.fresh_unit_of(sc);
+            Req::json(
+                Method::POST,
+                format!("/api/v1/incidents/{id}/units/{unit}/cancel"),
+                json!({"reason": "矩阵测试撤回"}),
+            )
+        }
+        "POST /api/v1/incidents/{id}/units/{unit_id}/divert" => {
+            let id = fx.fresh_incident(t, sc, true).await;
+            // The target without a unit, of the same side; a lender sends its unit on to an
+            // incident of its own (a lent incident would get a unit of its own).
+            let target_sc = if sc == Sc::Lent { Sc::Own } else { sc };
+            let to = fx.fresh_incident(t, target_sc, false).await;
+            let unit = fx.fresh_unit_of(sc);
+            Req::json(
+                Method::POST,
+                format!("/api/v1/incidents/{id}/units/{unit}/divert"),
+                json!({"to_incident": to, "reason": "矩阵测试改派"}),
+            )
+        }
         "GET /api/v1/units/{id}" => Req::get(format!("/api/v1/units/{}", side.unit)),
         "GET /api/v1/units/{id}/messages" => {
             Req::get(format!("/api/v1/units/{}/messages", side.unit))
