@@ -270,7 +270,10 @@ impl<S: Send + Sync> FromRequestParts<S> for DeviceCookie {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        Ok(DeviceCookie(cookie(&parts.headers, jingwu_app::DEVICE_COOKIE)))
+        Ok(DeviceCookie(cookie(
+            &parts.headers,
+            jingwu_app::DEVICE_COOKIE,
+        )))
     }
 }
 

@@ -133,8 +133,8 @@ impl Action {
             ReadSelf | UseValidators | ReadOrgs | ReadUsers | ManageUsers | ReadAudit
             | ReadMetrics => System::Foundation,
             ReadCommand | CreateIncident | Dispatch | OperateUnit | ReadStats | UploadMedia
-            | ReadLayers | ManageLayers | ManageUnits | ManageTimers | ManageLinkage | ReadPlans
-            | ManagePlans | SetUpCommand => System::Command,
+            | ReadLayers | ManageLayers | ManageUnits | ManageTimers | ManageLinkage
+            | ReadPlans | ManagePlans | SetUpCommand => System::Command,
             ReadHazmat | ManageHazmat | CommandHazmat => System::Hazmat,
             ReadTraffic | RecordViolation | ManageTraffic | DriverSelfService
             | ManageRoadEvents => System::Traffic,

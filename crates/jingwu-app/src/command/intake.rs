@@ -1,12 +1,11 @@
 //! Intake (接警): a new incident, its owning station, its number and likely duplicates.
 
-use jingwu_command::duplicates::{
-    DuplicateMatch, DuplicateRule, IncidentProbe, haversine_m, likely_duplicates,
-};
+use jingwu_command::duplicates::{DuplicateMatch, DuplicateRule, IncidentProbe, likely_duplicates};
 use jingwu_command::incident::IncidentStatus;
 use jingwu_command::taxonomy::{Category, Priority, Source, Subcategory, parse_pair};
 use jingwu_core::{Action, Principal, Scope, authorize, micros_to_timestamp, new_id};
 use jingwu_store::command::{self as q, EventKind, Incident, ScopedIncident};
+use jingwu_store::foundation::orgs;
 
 use super::Command;
 use super::event;

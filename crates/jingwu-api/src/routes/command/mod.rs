@@ -6,8 +6,8 @@ mod coverage;
 mod incident_ops;
 mod incidents;
 mod layers;
-mod linkage;
 mod lifecycle;
+mod linkage;
 pub(crate) mod live;
 mod media;
 mod plans;
@@ -29,7 +29,6 @@ pub fn router() -> OpenApiRouter<AppState> {
             incidents::list_incidents,
             incidents::create_incident
         ))
-        .routes(routes!(incidents::get_incident))
         .routes(routes!(plans::recommend))
         .routes(routes!(plans::incident_plan))
         .routes(routes!(plans::list_plans, plans::create_plan))
@@ -44,7 +43,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(lifecycle::divert_unit))
         .routes(routes!(lifecycle::sign_for))
         .routes(routes!(lifecycle::caller_history))
-        .routes(routes!(incidents::recommend))
         .routes(routes!(incidents::dispatch))
         .routes(routes!(incidents::close))
         .routes(routes!(units::list_units))
