@@ -116,10 +116,9 @@ jingwu_core::problem_codes! {
         AGENCY_URL = ("agency.endpoint_url", "Not an http:// URL", "不是 http:// 地址");
         AGENCY_SECRET = ("agency.secret", "Secret must be 16 to 200 characters", "密钥须为 16 至 200 个字符");
         AGENCY_UNKNOWN = ("agency.unknown", "No such linked agency", "联动单位不存在");
-        NOTE_LENGTH = ("note.length", "Note too long", "备注过长");
         CSV_ROW = ("csv.row", "Malformed CSV row", "CSV 行格式错误");
         // Setting up a bureau (sites, posts, units, shifts, key sites, areas; their imports).
-        CSV_COLUMNS = ("csv.columns", "Required CSV columns missing", "缺少必需的 CSV 列");
+        CSV_COLUMNS = ("csv.required", "Required CSV columns missing", "缺少必需的 CSV 列");
         REQUIRED = ("required", "Required", "必填");
         /// Not a number, or a number out of its range.
         NUMBER = ("number", "Not a number in range", "数值无效或超出范围");

@@ -96,15 +96,16 @@ async fn admins_keep_plans_with_field_errors_and_one_plan_per_incident_type() {
     let p = r.problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     assert_eq!(p["errors"][0]["field"], "slots");
     assert_eq!(p["errors"][1]["field"], "org_id");
-    // A NUL names nothing (PostgreSQL refuses it in text): a field error and a 404, no 500.
+    // A NUL is refused before anything is looked up (PostgreSQL cannot store it): the body's
+    // field or the path parameter is named, no 500.
     let mut nul = robbery_plan();
     nul["org_id"] = json!("a\u{0}b");
     let r = t.post("/api/v1/plans", &admin, nul).await;
-    let p = r.problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    let p = r.problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
     assert_eq!(p["errors"][0]["field"], "org_id");
     t.get("/api/v1/plans/a%00b", &admin)
         .await
-        .problem(StatusCode::NOT_FOUND, "not_found");
+        .problem(StatusCode::BAD_REQUEST, "invalid_path");
     // The same incident type twice in one org unit.
     let r = t.post("/api/v1/plans", &admin, robbery_plan()).await;
     r.problem(StatusCode::CONFLICT, "plan_exists");

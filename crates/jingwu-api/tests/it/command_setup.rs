@@ -120,7 +120,7 @@ async fn recommended(t: &TestApp, token: &str, incident: &str) -> Vec<String> {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    r.body
+    r.body["units"]
         .as_array()
         .unwrap()
         .iter()

@@ -176,5 +176,5 @@ async fn trends_by_day_week_and_district_with_the_compliance_rate_explained() {
             &city,
         )
         .await;
-    r.problem(StatusCode::BAD_REQUEST, "invalid_query");
+    r.problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
 }

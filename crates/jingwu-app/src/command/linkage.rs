@@ -278,7 +278,7 @@ impl Command<'_> {
         if note.chars().count() > MAX_NOTE_CHARS || note.contains('\0') {
             return Err(AppError::invalid(
                 "note",
-                field::NOTE_LENGTH.code,
+                field::NOTE_TEXT.code,
                 format!("at most {MAX_NOTE_CHARS} characters"),
             ));
         }
@@ -533,7 +533,7 @@ impl Command<'_> {
         {
             return Err(AppError::invalid(
                 "units",
-                field::NOTE_LENGTH.code,
+                field::NOTE_TEXT.code,
                 "at most 20 units named in 1 to 50 characters and a note of at most 500",
             ));
         }

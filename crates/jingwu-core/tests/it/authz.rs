@@ -13,6 +13,7 @@ foundation read_orgs        x x x x x x x x x .
 foundation read_users       x . . . . . . . . .
 foundation manage_users     x . . . . . . . . .
 foundation read_audit       x . . . . . x . . .
+foundation read_metrics     x . . . . . . . . .
 command    read_command     x x x . . . . . . .
 command    create_incident  . x . . . . . . . .
 command    dispatch         . x . . . . . . . .
