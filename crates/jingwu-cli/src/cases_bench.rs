@@ -89,23 +89,6 @@ fn median(mut v: Vec<f64>) -> f64 {
     }
 }
 
-/// `url` with its database name replaced by `name` (keeping any query string).
-fn with_database(url: &str, name: &str) -> anyhow::Result<String> {
-    let (base, query) = url
-        .split_once('?')
-        .map_or((url, None), |(b, q)| (b, Some(q)));
-    let scheme_end = base.find("://").context("not a URL")? + 3;
-    let authority_end = base[scheme_end..]
-        .find('/')
-        .map_or(base.len(), |i| scheme_end + i);
-    let mut out = format!("{}/{name}", &base[..authority_end]);
-    if let Some(q) = query {
-        out.push('?');
-        out.push_str(q);
-    }
-    Ok(out)
-}
-
 pub async fn run(a: CasesArgs) -> anyhow::Result<ExitCode> {
     if !(1..=10_000).contains(&a.moved)
         || !(1..=100_000).contains(&a.movements)
@@ -122,34 +105,10 @@ pub async fn run(a: CasesArgs) -> anyhow::Result<ExitCode> {
              --connections 1..=64"
         );
     }
-    let Some(server) = a.database.clone() else {
-        let dir = tempfile::tempdir()?;
-        let url = format!("sqlite://{}/cases-bench.db", dir.path().display());
-        return measure(&a, &url, dir.path()).await;
-    };
-    if !server.starts_with("postgres://") && !server.starts_with("postgresql://") {
-        bail!("--database takes a postgres:// URL (SQLite runs without --database)");
-    }
-    let name = format!(
-        "jw_bench_cases_{}",
-        jingwu_core::new_id().replace('-', "").to_lowercase()
-    );
-    let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(&server)
-        .await
-        .with_context(|| format!("cannot connect to {}", crate::config::redact(&server)))?;
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut admin)
-        .await?;
-    let url = with_database(&server, &name)?;
-    let dir = tempfile::tempdir()?;
-    let outcome = measure(&a, &url, dir.path()).await;
-    let dropped = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .execute(&mut admin)
-        .await;
-    if let Err(e) = dropped {
-        eprintln!("could not drop the bench database {name}: {e}");
-    }
-    outcome
+    crate::bench_db::on_fresh_database(a.database.as_deref(), "cases", async |url, dir| {
+        measure(&a, url, dir).await
+    })
+    .await
 }
 
 /// Who and what the runs use.

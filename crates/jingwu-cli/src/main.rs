@@ -2,6 +2,7 @@
 
 mod audit_bench;
 mod audit_cmd;
+mod bench_db;
 mod cases_bench;
 mod command_cmd;
 mod config;

@@ -532,23 +532,6 @@ impl Bench {
     }
 }
 
-/// `url` with its database name replaced by `name` (keeping any query string).
-fn with_database(url: &str, name: &str) -> anyhow::Result<String> {
-    let (base, query) = url
-        .split_once('?')
-        .map_or((url, None), |(b, q)| (b, Some(q)));
-    let scheme_end = base.find("://").context("not a URL")? + 3;
-    let authority_end = base[scheme_end..]
-        .find('/')
-        .map_or(base.len(), |i| scheme_end + i);
-    let mut out = format!("{}/{name}", &base[..authority_end]);
-    if let Some(q) = query {
-        out.push('?');
-        out.push_str(q);
-    }
-    Ok(out)
-}
-
 pub async fn run(a: PermitsArgs) -> anyhow::Result<ExitCode> {
     if !(1..=500).contains(&a.capacity)
         || a.clients <= a.capacity as usize
@@ -561,35 +544,10 @@ pub async fn run(a: PermitsArgs) -> anyhow::Result<ExitCode> {
              --rounds 1..=100 and --connections 1..=64"
         );
     }
-    let Some(server) = a.database.clone() else {
-        let dir = tempfile::tempdir()?;
-        let url = format!("sqlite://{}/permits-bench.db", dir.path().display());
-        return measure(&a, &url, dir.path()).await;
-    };
-    if !server.starts_with("postgres://") && !server.starts_with("postgresql://") {
-        bail!("--database takes a postgres:// URL (SQLite runs without --database)");
-    }
-    // A fresh database for this run, dropped afterwards whatever happened.
-    let name = format!(
-        "jw_bench_permits_{}",
-        jingwu_core::new_id().replace('-', "").to_lowercase()
-    );
-    let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(&server)
-        .await
-        .with_context(|| format!("cannot connect to {}", crate::config::redact(&server)))?;
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut admin)
-        .await?;
-    let url = with_database(&server, &name)?;
-    let dir = tempfile::tempdir()?;
-    let outcome = measure(&a, &url, dir.path()).await;
-    let dropped = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .execute(&mut admin)
-        .await;
-    if let Err(e) = dropped {
-        eprintln!("could not drop the bench database {name}: {e}");
-    }
-    outcome
+    crate::bench_db::on_fresh_database(a.database.as_deref(), "permits", async |url, dir| {
+        measure(&a, url, dir).await
+    })
+    .await
 }
 
 async fn measure(a: &PermitsArgs, url: &str, dir: &std::path::Path) -> anyhow::Result<ExitCode> {
@@ -765,24 +723,6 @@ async fn naive_drop(naive: &Naive) {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_bench_database_replaces_the_one_named() {
-        let url = |u: &str| with_database(u, "jw_x").unwrap();
-        assert_eq!(
-            url("postgres://postgres@127.0.0.1:5432/test"),
-            "postgres://postgres@127.0.0.1:5432/jw_x"
-        );
-        assert_eq!(
-            url("postgres://h/db?sslmode=disable"),
-            "postgres://h/jw_x?sslmode=disable"
-        );
-        assert_eq!(
-            url("postgresql://u:p@h:5433"),
-            "postgresql://u:p@h:5433/jw_x"
-        );
-        assert!(with_database("no-scheme", "jw_x").is_err());
-    }
 
     #[test]
     fn bench_citizens_have_distinct_valid_resident_ids() {
