@@ -544,12 +544,7 @@ impl Command<'_> {
             detail,
         )
         .await?;
-        let body = serde_json::json!({
-            "type": MessageKind::Cancelled.as_str(),
-            "incident_id": incident_id, "number": incident.incident.number,
-            "reason": reason, "diverted_to": to,
-        });
-        let seq = tell_crew(tx, u, MessageKind::Cancelled, &body, now).await?;
+        let seq = tell_cancelled(tx, u, &incident.incident, reason, to, now).await?;
         self.reopen_if_nobody_left(tx, who, incident, now).await?;
         tx.publish(LiveEvent::Unit {
             unit_id: unit_id.to_string(),
@@ -664,6 +659,24 @@ impl Command<'_> {
         }
         Ok(out)
     }
+}
+
+/// Tells a withdrawn unit's crew (a `cancelled` message: why, and where to when diverted);
+/// returns the message's sequence number.
+pub(super) async fn tell_cancelled(
+    tx: &mut Tx,
+    u: &q::ScopedUnit,
+    incident: &q::Incident,
+    reason: &str,
+    diverted_to: Option<serde_json::Value>,
+    now: i64,
+) -> Result<i64> {
+    let body = serde_json::json!({
+        "type": MessageKind::Cancelled.as_str(),
+        "incident_id": incident.id, "number": incident.number,
+        "reason": reason, "diverted_to": diverted_to,
+    });
+    tell_crew(tx, u, MessageKind::Cancelled, &body, now).await
 }
 
 fn not_assigned(unit: &str) -> AppError {

@@ -167,12 +167,8 @@ impl Command<'_> {
                 // Called off by status: the same as a cancel — the crew hears it unless it
                 // reported the change itself, and nobody left means back to pending.
                 if actor == Actor::Dispatcher {
-                    let body = serde_json::json!({
-                        "type": MessageKind::Cancelled.as_str(),
-                        "incident_id": iid, "number": incident.incident.number,
-                        "reason": reason, "diverted_to": null,
-                    });
-                    tell_crew(tx, &u, MessageKind::Cancelled, &body, now).await?;
+                    super::lifecycle::tell_cancelled(tx, &u, &incident.incident, reason, None, now)
+                        .await?;
                 }
                 self.reopen_if_nobody_left(tx, who, &incident, now).await?;
             }
