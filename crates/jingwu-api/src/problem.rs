@@ -145,12 +145,19 @@ impl From<AppError> for ApiError {
             AppError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::Busy | AppError::LoginBusy => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Busy | AppError::LoginBusy | AppError::Unavailable { .. } => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             e if e.is_unstorable_text() => StatusCode::UNPROCESSABLE_ENTITY,
+            e if e.is_stopping() => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Store(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
         let code = e.code().to_string();
-        if status.is_server_error() && !matches!(e, AppError::Busy | AppError::LoginBusy) {
+        let expected = matches!(
+            e,
+            AppError::Busy | AppError::LoginBusy | AppError::Unavailable { .. }
+        ) || e.is_stopping();
+        if status.is_server_error() && !expected {
             // The cause goes to the log (with the request id from the span), not to the client.
             tracing::error!(error = %e, "request failed");
             return ApiError::new(
@@ -161,7 +168,8 @@ impl From<AppError> for ApiError {
         }
         let retry_after = match &e {
             AppError::TooManyAttempts { retry_after_secs } => Some(*retry_after_secs),
-            AppError::Busy | AppError::LoginBusy => Some(1),
+            AppError::Busy | AppError::LoginBusy | AppError::Unavailable { .. } => Some(1),
+            e if e.is_stopping() => Some(1),
             _ => None,
         };
         let detail = e.to_string();

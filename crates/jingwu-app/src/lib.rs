@@ -30,6 +30,7 @@ pub use demo::{
 };
 pub use foundation::*;
 pub use hazmat::*;
+pub use kernel::positions::DEFAULT_QUEUED_FIXES as DEFAULT_AVL_QUEUE_FIXES;
 pub use kernel::{AppError, AuditConfig, AuditLog, EventBus, FieldError, Kernel, LiveEvent, Tx};
 pub use notify::OutboxMessage;
 pub use payments::{
@@ -61,6 +62,9 @@ pub struct AppConfig {
     pub login_hash_wait: std::time::Duration,
     /// AVL fixes older than this do not place a unit for recommendation (seconds).
     pub avl_max_age_s: i64,
+    /// AVL fixes that may wait for the position writer before batches are shed
+    /// (`kernel/positions.rs`).
+    pub avl_queue_fixes: usize,
     /// Where scene media are stored (content-addressed files).
     pub media_dir: std::path::PathBuf,
     /// Media types and sizes taken, and the default chunk size.
@@ -89,6 +93,7 @@ impl Default for AppConfig {
             login_hash_concurrency: 4,
             login_hash_wait: std::time::Duration::from_secs(2),
             avl_max_age_s: command::DEFAULT_AVL_MAX_AGE_S,
+            avl_queue_fixes: kernel::positions::DEFAULT_QUEUED_FIXES,
             media_dir: "data/media".into(),
             media: MediaLimits::default(),
             audit: AuditConfig::default(),
@@ -192,9 +197,12 @@ impl App {
         self.kernel().store().ping().await.map_err(AppError::from)
     }
 
-    /// Sequences the audit entries this process wrote, then closes the database (on SQLite,
-    /// folding the write-ahead log into the file).
+    /// Tells long-lived connections the process is stopping (`Kernel::stopping`), stores the
+    /// queued positions (refusing new ones), sequences the audit entries this process wrote,
+    /// then closes the database (on SQLite, folding the write-ahead log into the file).
     pub async fn close(&self) {
+        self.kernel().begin_stopping();
+        self.kernel().close_positions().await;
         if let Err(e) = self.kernel().sync_audit().await {
             tracing::warn!(error = %e, "could not sequence the last audit entries");
         }

@@ -43,6 +43,9 @@ pub struct Config {
     pub avl_max_age_secs: i64,
     /// Days of AVL position history kept (older fixes are pruned hourly).
     pub avl_retention_days: i64,
+    /// AVL fixes that may wait to be stored before further batches are shed (503
+    /// `avl_overloaded`); about a second of peak ingest.
+    pub avl_queue_fixes: usize,
     /// Directory of the content-addressed scene media store.
     pub media_dir: String,
     /// The audit log's Ed25519 signing key (generated on first start) [default: beside a
@@ -91,6 +94,7 @@ impl Default for Config {
             coverage_target: 0.8,
             road_network: String::new(),
             avl_max_age_secs: jingwu_app::DEFAULT_AVL_MAX_AGE_S,
+            avl_queue_fixes: jingwu_app::DEFAULT_AVL_QUEUE_FIXES,
             avl_retention_days: 30,
             media_dir: "data/media".into(),
             audit_key_file: String::new(),
@@ -173,6 +177,7 @@ pub async fn open_app(cfg: &Config) -> anyhow::Result<App> {
         },
         session_ttl: jiff::SignedDuration::from_hours(cfg.session_ttl_hours),
         avl_max_age_s: cfg.avl_max_age_secs,
+        avl_queue_fixes: cfg.avl_queue_fixes.max(1),
         media_dir: cfg.media_dir.clone().into(),
         audit: jingwu_app::AuditConfig {
             sequence_every: std::time::Duration::from_millis(cfg.audit_sequence_ms.max(1)),

@@ -68,12 +68,19 @@ pub struct PushArgs {
 pub struct AvlArgs {
     #[command(flatten)]
     pub common: Common,
-    /// Concurrent HTTP clients.
+    /// `http`: batches to `POST /api/v1/avl` (an AVL gateway); `ws`: terminals' `position`
+    /// frames over the terminal WebSocket.
+    #[arg(long, value_enum, default_value = "http")]
+    pub transport: AvlTransport,
+    /// Concurrent HTTP clients, or WebSocket terminals (one unit each).
     #[arg(long, default_value_t = 4)]
     pub clients: usize,
-    /// Fixes per request (at most 5000).
+    /// Fixes per request or frame (at most 5000).
     #[arg(long, default_value_t = 2000)]
     pub batch: usize,
+    /// WebSocket only: frames a terminal keeps in flight before it waits for an `ack`.
+    #[arg(long, default_value_t = 4)]
+    pub window: usize,
     /// Distinct units the fixes are spread over.
     #[arg(long, default_value_t = 500)]
     pub units: usize,
@@ -137,6 +144,7 @@ pub async fn push(a: PushArgs) -> anyhow::Result<ExitCode> {
         last_seq.insert(u.id.clone(), s.http.last_seq(&s.token, &u.id).await?);
     }
     let accepted = Arc::new(AtomicU64::new(0));
+    let shed = Arc::new(AtomicU64::new(0));
     let (events, mut inbox) = mpsc::unbounded_channel();
     let (stop_tx, stop) = watch::channel(false);
     // Each terminal sends `batch` fixes every `period`.
@@ -153,7 +161,7 @@ pub async fn push(a: PushArgs) -> anyhow::Result<ExitCode> {
             seq,
             (period, a.batch, i as u64),
             events.clone(),
-            accepted.clone(),
+            (accepted.clone(), shed.clone()),
             stop.clone(),
         )));
     }
@@ -289,14 +297,19 @@ pub async fn push(a: PushArgs) -> anyhow::Result<ExitCode> {
         "incidents dispatched: {dispatched}; terminal receipts: {}",
         after_response.len()
     );
+    // What the dispatcher waits for: from pressing "dispatch" to the crew's terminal.
+    print_latency(
+        "push latency, dispatch request sent -> terminal receipt",
+        &after_request,
+    );
     print_latency(
         "push latency, dispatch response -> terminal receipt",
         &after_response,
     );
     println!("  (receipts before the dispatch response arrived: {before_response})");
-    print_latency(
-        "push latency, dispatch request sent -> terminal receipt",
-        &after_request,
+    println!(
+        "positions shed by the server (avl_overloaded): {}",
+        shed.load(Ordering::Relaxed)
     );
     print_latency(
         "recommendation (GET …/recommendations?limit=10)",
@@ -318,7 +331,7 @@ async fn bench_terminal(
     last_seq: i64,
     (period, batch, salt): (Duration, u64, u64),
     events: mpsc::UnboundedSender<Ev>,
-    accepted: Arc<AtomicU64>,
+    (accepted, shed): (Arc<AtomicU64>, Arc<AtomicU64>),
     mut stop: watch::Receiver<bool>,
 ) {
     let url = format!("ws://{}/api/v1/terminal/ws", target.addr);
@@ -360,6 +373,9 @@ async fn bench_terminal(
                         accepted.fetch_add(v["result"]["accepted"].as_u64().unwrap_or(0), Ordering::Relaxed);
                     }
                     Some("ping") if ws.send(Message::text(r#"{"type":"pong"}"#)).await.is_err() => break,
+                    Some("error") if v["code"] == "avl_overloaded" => {
+                        shed.fetch_add(batch, Ordering::Relaxed);
+                    }
                     Some("error") => {
                         let _ = events.send(Ev::Error(format!("terminal {}", v["code"].as_str().unwrap_or("?"))));
                     }
@@ -387,15 +403,19 @@ async fn bench_terminal(
 }
 
 pub async fn avl(a: AvlArgs) -> anyhow::Result<ExitCode> {
-    if !(1..=64).contains(&a.clients) || !(1..=5000).contains(&a.batch) || a.units == 0 {
-        bail!("--clients 1..=64, --batch 1..=5000, --units ≥ 1");
+    if !(1..=1000).contains(&a.clients)
+        || !(1..=5000).contains(&a.batch)
+        || a.units == 0
+        || !(1..=64).contains(&a.window)
+    {
+        bail!("--clients 1..=1000, --batch 1..=5000, --units ≥ 1, --window 1..=64");
     }
     let mut s = session(&a.common).await?;
     let v = s
         .http
         .ok(Method::GET, "/api/v1/units", &s.token, None)
         .await?;
-    let mut unit_ids: Vec<(String, f64, f64)> = v
+    let mut units: Vec<(String, f64, f64)> = v
         .as_array()
         .map(|a| a.as_slice())
         .unwrap_or_default()
@@ -408,72 +428,238 @@ pub async fn avl(a: AvlArgs) -> anyhow::Result<ExitCode> {
             ))
         })
         .collect();
-    unit_ids.truncate(a.units);
-    if unit_ids.is_empty() {
+    units.truncate(a.units);
+    if units.is_empty() {
         bail!("no units with a position");
     }
-    let unit_ids = Arc::new(unit_ids);
+    let units = Arc::new(units);
     let started = Instant::now();
     let mut tasks = Vec::new();
     for c in 0..a.clients {
-        let (target, token, units, deadline, batch) = (
-            s.target.clone(),
-            s.token.clone(),
-            unit_ids.clone(),
-            s.deadline,
-            a.batch,
-        );
-        tasks.push(tokio::spawn(async move {
-            let mut http = Http::new(target.addr);
-            let mut rng = SplitMix(c as u64 + 1);
-            let (mut ok, mut failed, mut lat) = (0u64, 0u64, Vec::new());
-            let mut k = 0usize;
-            // Real time: the server checks fix ages against its own clock.
-            #[allow(clippy::disallowed_methods)]
-            let base = jiff::Timestamp::now();
-            let mut tick = 0i64;
-            while Instant::now() < deadline {
-                tick += 1;
-                let fixes: Vec<Value> = (0..batch)
-                    .map(|j| {
-                        let (id, la, lo) = &units[(k + j) % units.len()];
-                        // Unique instant per (client, request, fix).
-                        let at = base - jiff::SignedDuration::from_micros(tick * 10_000 + (c as i64) * 1_000_000_000 + j as i64);
-                        json!({"unit_id": id, "at": at.to_string(), "lat": la + rng.offset(0.0005), "lon": lo + rng.offset(0.0005), "speed_kmh": 30.0})
-                    })
-                    .collect();
-                k += batch;
-                let t0 = Instant::now();
-                match http.call(Method::POST, "/api/v1/avl", Some(&token), Some(&json!({"positions": fixes}))).await {
-                    Ok((st, v)) if st.is_success() => {
-                        ok += v["accepted"].as_u64().unwrap_or(0);
-                        lat.push(micros(t0.elapsed()));
-                    }
-                    _ => failed += 1,
-                }
-            }
-            (ok, failed, lat)
-        }));
+        let job = AvlClient {
+            target: s.target.clone(),
+            token: s.token.clone(),
+            units: units.clone(),
+            deadline: s.deadline,
+            batch: a.batch,
+            window: a.window,
+            salt: c as u64,
+        };
+        tasks.push(match a.transport {
+            AvlTransport::Http => tokio::spawn(job.http()),
+            AvlTransport::Ws => tokio::spawn(job.ws()),
+        });
     }
-    let (mut ok, mut failed, mut lat) = (0u64, 0u64, Vec::new());
+    let mut total = AvlTally::default();
+    let mut lat = Vec::new();
     for t in tasks {
-        let (o, f, l) = t.await?;
-        ok += o;
-        failed += f;
+        let (tally, l) = t.await?;
+        total.accepted += tally.accepted;
+        total.shed += tally.shed;
+        total.failed += tally.failed;
         lat.extend(l);
     }
     let secs = started.elapsed().as_secs_f64();
+    let how = match a.transport {
+        AvlTransport::Http => format!(
+            "HTTP, {} clients, {} fixes per request over {} units",
+            a.clients,
+            a.batch,
+            units.len()
+        ),
+        AvlTransport::Ws => format!(
+            "WebSocket, {} terminals (one unit each), {} fixes per frame, {} frames in flight each",
+            a.clients, a.batch, a.window
+        ),
+    };
+    println!("AVL over {how}, {secs:.1} s");
     println!(
-        "AVL over HTTP: {} clients, {} fixes per request over {} units, {:.1} s",
-        a.clients,
-        a.batch,
-        unit_ids.len(),
-        secs
+        "accepted {} positions = {:.0} positions/s; shed (avl_overloaded) {} positions; failed {}",
+        total.accepted,
+        total.accepted as f64 / secs,
+        total.shed,
+        total.failed
     );
-    println!(
-        "accepted {ok} positions = {:.0} positions/s; failed requests {failed}",
-        ok as f64 / secs
-    );
-    print_latency("request latency", &lat);
+    print_latency("request (or frame) to acknowledgement", &lat);
     Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum AvlTransport {
+    Http,
+    Ws,
+}
+
+#[derive(Default)]
+struct AvlTally {
+    accepted: u64,
+    shed: u64,
+    failed: u64,
+}
+
+struct AvlClient {
+    target: Target,
+    token: String,
+    units: Arc<Vec<(String, f64, f64)>>,
+    deadline: Instant,
+    batch: usize,
+    window: usize,
+    salt: u64,
+}
+
+/// Appends `n` fixes of `units` (round robin from `k`) as JSON objects: the load generator's
+/// own encoding, so that its CPU goes to sending rather than to building `serde_json::Value`s.
+/// `with_unit` names each fix's unit (the HTTP body); a WebSocket frame's unit is the
+/// terminal's.
+fn write_fixes(
+    out: &mut String,
+    rng: &mut SplitMix,
+    units: &[(String, f64, f64)],
+    k: usize,
+    n: usize,
+    with_unit: bool,
+) {
+    use std::fmt::Write as _;
+    // Real time: the server checks fix ages against its own clock.
+    #[allow(clippy::disallowed_methods)]
+    let now = jiff::Timestamp::now();
+    let jitter = (rng.next_u64() % 1_000) as i64;
+    for j in 0..n {
+        let (id, la, lo) = &units[(k + j) % units.len()];
+        // Distinct instants within the batch.
+        let at = now - jiff::SignedDuration::from_micros((j as i64) * 1_000 + jitter);
+        if j > 0 {
+            out.push(',');
+        }
+        out.push('{');
+        if with_unit {
+            let _ = write!(out, r#""unit_id":"{id}","#);
+        }
+        let _ = write!(
+            out,
+            r#""at":"{at}","lat":{:.6},"lon":{:.6},"speed_kmh":30.0,"heading":90.0}}"#,
+            la + rng.offset(0.0005),
+            lo + rng.offset(0.0005)
+        );
+    }
+}
+
+impl AvlClient {
+    async fn http(self) -> (AvlTally, Vec<i64>) {
+        let mut http = Http::new(self.target.addr);
+        let mut rng = SplitMix(self.salt + 1);
+        let (mut tally, mut lat) = (AvlTally::default(), Vec::new());
+        let mut k = (self.salt as usize * 7919) % self.units.len();
+        while Instant::now() < self.deadline {
+            let mut body = String::with_capacity(self.batch * 140 + 16);
+            body.push_str(r#"{"positions":["#);
+            write_fixes(&mut body, &mut rng, &self.units, k, self.batch, true);
+            body.push_str("]}");
+            k += self.batch;
+            let t0 = Instant::now();
+            match http
+                .send(
+                    Method::POST,
+                    "/api/v1/avl",
+                    Some(&self.token),
+                    Some(body.into()),
+                )
+                .await
+            {
+                Ok((st, _)) if st.is_success() => {
+                    tally.accepted += self.batch as u64;
+                    lat.push(micros(t0.elapsed()));
+                }
+                Ok((st, _)) if st == hyper::StatusCode::SERVICE_UNAVAILABLE => {
+                    tally.shed += self.batch as u64;
+                    // As a gateway does: wait a little before the next batch.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                _ => tally.failed += 1,
+            }
+        }
+        (tally, lat)
+    }
+
+    async fn ws(self) -> (AvlTally, Vec<i64>) {
+        let (mut tally, mut lat) = (AvlTally::default(), Vec::new());
+        let k = self.salt as usize % self.units.len();
+        let unit_id = self.units[k].0.clone();
+        let url = format!("ws://{}/api/v1/terminal/ws", self.target.addr);
+        let Ok((mut ws, _)) = tokio_tungstenite::connect_async(url).await else {
+            tally.failed += 1;
+            return (tally, lat);
+        };
+        let hello = json!({"type": "hello", "version": 1, "unit_id": unit_id, "last_seq": 0, "token": self.token});
+        if ws.send(Message::text(hello.to_string())).await.is_err() {
+            tally.failed += 1;
+            return (tally, lat);
+        }
+        let mut rng = SplitMix(self.salt + 1);
+        let mut sent: HashMap<u64, Instant> = HashMap::new();
+        let mut n = 0u64;
+        let mut greeted = false;
+        loop {
+            // Keep `window` frames in flight once greeted.
+            while greeted && sent.len() < self.window && Instant::now() < self.deadline {
+                n += 1;
+                let mut frame = String::with_capacity(self.batch * 110 + 64);
+                frame.push_str(&format!(r#"{{"type":"position","id":"p{n}","positions":["#));
+                // One unit per terminal: every fix is this unit's.
+                write_fixes(
+                    &mut frame,
+                    &mut rng,
+                    &self.units[k..=k],
+                    0,
+                    self.batch,
+                    false,
+                );
+                frame.push_str("]}");
+                if ws.send(Message::text(frame)).await.is_err() {
+                    tally.failed += 1;
+                    return (tally, lat);
+                }
+                sent.insert(n, Instant::now());
+            }
+            if sent.is_empty() && (greeted && Instant::now() >= self.deadline) {
+                break;
+            }
+            let Ok(Some(Ok(Message::Text(t)))) =
+                tokio::time::timeout(Duration::from_secs(10), ws.next()).await
+            else {
+                tally.failed += 1;
+                break;
+            };
+            let v: Value = serde_json::from_str(t.as_str()).unwrap_or(Value::Null);
+            let id = v["id"]
+                .as_str()
+                .and_then(|i| i.strip_prefix('p')?.parse::<u64>().ok());
+            match v["type"].as_str() {
+                Some("welcome") => greeted = true,
+                Some("ack") => {
+                    if let Some(t0) = id.and_then(|i| sent.remove(&i)) {
+                        tally.accepted += v["result"]["accepted"].as_u64().unwrap_or(0);
+                        lat.push(micros(t0.elapsed()));
+                    }
+                }
+                Some("error") if v["code"] == "avl_overloaded" => {
+                    if id.and_then(|i| sent.remove(&i)).is_some() {
+                        tally.shed += self.batch as u64;
+                    }
+                }
+                Some("ping") => {
+                    let _ = ws.send(Message::text(r#"{"type":"pong"}"#)).await;
+                }
+                Some("error") => {
+                    tally.failed += 1;
+                    if let Some(i) = id {
+                        sent.remove(&i);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let _ = ws.close(None).await;
+        (tally, lat)
+    }
 }

@@ -226,6 +226,23 @@ impl Http {
         token: Option<&str>,
         body: Option<&Value>,
     ) -> anyhow::Result<(StatusCode, Bytes)> {
+        self.send(
+            method,
+            path,
+            token,
+            body.map(|v| Bytes::from(v.to_string())),
+        )
+        .await
+    }
+
+    /// A request with a JSON body already encoded (a load generator's own bodies).
+    pub async fn send(
+        &mut self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Bytes>,
+    ) -> anyhow::Result<(StatusCode, Bytes)> {
         let ready = match self.sender.as_mut() {
             Some(s) => s.ready().await.is_ok(),
             None => false,
@@ -249,9 +266,9 @@ impl Http {
             req = req.header("authorization", format!("Bearer {t}"));
         }
         let req = match body {
-            Some(v) => req
+            Some(b) => req
                 .header("content-type", "application/json")
-                .body(Full::new(Bytes::from(v.to_string())))?,
+                .body(Full::new(b))?,
             None => req.body(Full::new(Bytes::new()))?,
         };
         let resp = sender.send_request(req).await?;

@@ -26,6 +26,10 @@ jingwu_core::problem_codes! {
         // Response plans.
         /// The org unit already has a plan for this category, sub-category and priority.
         PLAN_EXISTS = ("plan_exists", 409, "A plan for this incident type exists", "该警情类型已有预案");
+        // AVL.
+        /// The position writer's queue is full: positions are shed (never assignments or
+        /// status), and the sender is told so it can send its newest fixes again shortly.
+        AVL_OVERLOADED = ("avl_overloaded", 503, "Positions are arriving faster than they can be stored", "定位数据过多，暂未保存，请稍后重发");
         // Terminal protocol (WebSocket).
         WEBSOCKET_REQUIRED = ("websocket_required", 400, "A WebSocket upgrade is required", "需要 WebSocket 连接");
         HELLO_TIMEOUT = ("hello_timeout", 408, "No hello in time", "未及时发送 hello");
@@ -74,6 +78,7 @@ jingwu_core::problem_codes! {
         POSITION_TIME = ("position.time", "Fix time out of range", "定位时间超出范围");
         SPEED_RANGE = ("speed.range", "Speed must be 0 to 400 km/h", "速度须为 0 至 400 公里/小时");
         HEADING_RANGE = ("heading.range", "Heading must be 0 to 360 degrees", "方向须为 0 至 360 度");
+        TRACK_SPAN = ("track.span", "A track is read for at most 24 hours, from before to", "轨迹查询时段须在 24 小时以内且起点早于终点");
         CREW_SIZE = ("crew.size", "Crew too large", "编组人数过多");
         CREW_DUPLICATE = ("crew.duplicate", "Officer listed twice", "警员重复");
         CREW_UNKNOWN_OFFICER = ("crew.unknown_officer", "No such officer in your jurisdiction", "辖区内无此警员");

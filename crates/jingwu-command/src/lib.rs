@@ -15,6 +15,7 @@
 //! * [`linkage`] — linked agencies (联动): HMAC signatures, retry schedule, replay window.
 //! * [`plans`] — response plans (预案, run cards): which plan applies to an incident, their
 //!   validation, and the ranking of recommended units (plan slots first, then strictly by ETA).
+//! * [`track`] — AVL history as compact per-unit track segments (encode, decode, merge).
 //! * [`policy`] — object-level access rules of the 110 system over loaded facts: who may operate
 //!   a unit, who sees an incident, who receives a live event.
 //!
@@ -38,6 +39,7 @@ pub mod stats;
 pub mod taxonomy;
 mod time;
 pub mod timers;
+pub mod track;
 pub mod unit;
 
 pub use jingwu_core::UnknownCode;

@@ -55,6 +55,9 @@ problem_codes! {
         INVALID_CREDENTIALS = ("invalid_credentials", 401, "Wrong username or password", "用户名或密码错误");
         TOO_MANY_ATTEMPTS = ("too_many_attempts", 429, "Too many failed attempts", "失败次数过多");
         LOGIN_BUSY = ("login_busy", 503, "Too many sign-ins at once", "同时登录的请求过多");
+        /// The server is shutting down; the request changed nothing (another node, or this one
+        /// after its restart, will take it).
+        STOPPING = ("server_stopping", 503, "The server is stopping", "服务正在停止");
         FORBIDDEN = ("forbidden", 403, "The role may not do this", "无权执行此操作");
         /// A single object outside the caller's jurisdiction is reported as missing.
         NOT_FOUND = ("not_found", 404, "Not found", "对象不存在");

@@ -59,8 +59,14 @@ impl Store {
         Ok(ReadConn(self.pool().acquire().await?))
     }
 
-    /// A transaction for the documented unaudited telemetry writes.
+    /// A transaction for the documented unaudited telemetry writes. On SQLite it takes the
+    /// writer lock at once, as every writer does (`write.rs`), so a telemetry write that reads
+    /// first never fails upgrading its read lock; on PostgreSQL it is read committed.
     pub async fn telemetry(&self) -> Result<TelemetryTx> {
-        Ok(TelemetryTx(self.pool().begin().await?))
+        let begin = match self.backend() {
+            crate::Backend::Sqlite => "BEGIN IMMEDIATE",
+            crate::Backend::Postgres => "BEGIN ISOLATION LEVEL READ COMMITTED",
+        };
+        Ok(TelemetryTx(self.pool().begin_with(begin).await?))
     }
 }

@@ -82,7 +82,7 @@ impl Store {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
         }
-        Ok(())
+        crate::command::positions::fold_legacy_history(self).await
     }
 
     /// Migrations are numbered per system (1xxx foundation, 2xxx command, 3xxx traffic, 4xxx

@@ -36,6 +36,11 @@ impl StoreError {
             if matches!(e.code().as_deref(), Some("22021" | "22P05")))
     }
 
+    /// The pool was closed: the process is stopping (answered 503 `server_stopping`).
+    pub fn is_pool_closed(&self) -> bool {
+        matches!(self, StoreError::Sqlx(sqlx::Error::PoolClosed))
+    }
+
     /// A unique or primary-key constraint refused the write (the caller maps this to 409).
     pub fn is_unique_violation(&self) -> bool {
         matches!(self, StoreError::Sqlx(sqlx::Error::Database(e))

@@ -162,3 +162,42 @@ impl crate::TestApp {
         jingwu_store::uploads::blobs::BlobStore::new(self.media.path())
     }
 }
+
+/// A lock on the AVL history held from outside the application (see
+/// [`crate::TestApp::hold_track_lock`]); [`TrackLock::release`] lets the writer go on.
+pub struct TrackLock(sqlx::Transaction<'static, sqlx::Any>);
+
+impl TrackLock {
+    pub async fn release(self) {
+        self.0.rollback().await.expect("release the track lock");
+    }
+}
+
+impl crate::TestApp {
+    /// Makes the position writer wait, as a long checkpoint or a slow disk would: on SQLite
+    /// the database's writer lock, on PostgreSQL an exclusive lock on the track table. Keep it
+    /// well under the store's 10 s busy timeout.
+    pub async fn hold_track_lock(&self) -> TrackLock {
+        let tx = match self.db.store.backend() {
+            jingwu_store::Backend::Sqlite => self.db.raw.begin_with("BEGIN IMMEDIATE").await,
+            jingwu_store::Backend::Postgres => self.db.raw.begin().await,
+        };
+        let mut tx = tx.expect("begin the track lock");
+        if self.db.store.backend() == jingwu_store::Backend::Postgres {
+            sqlx::query("LOCK TABLE unit_tracks IN EXCLUSIVE MODE")
+                .execute(&mut *tx)
+                .await
+                .expect("lock unit_tracks");
+        }
+        TrackLock(tx)
+    }
+
+    /// Fixes stored for `unit_id` (every segment's count, replays included).
+    pub async fn stored_fixes(&self, unit_id: &str) -> i64 {
+        self.sql_count(
+            "SELECT COALESCE(SUM(fixes), 0) FROM unit_tracks WHERE unit_id = $1",
+            &[unit_id],
+        )
+        .await
+    }
+}

@@ -26,6 +26,7 @@ use jingwu_app::{App, AppConfig, PasswordCost};
 use jingwu_core::Clock;
 
 pub use city::{ACCOUNTS, ORGS, PASSWORD};
+pub use db::TrackLock;
 pub use http::{Problem, Resp, assert_problem, unregistered_codes};
 pub use jingwu_core::ManualClock;
 

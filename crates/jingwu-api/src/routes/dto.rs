@@ -54,6 +54,21 @@ pub fn instant(field: &str, code: &str, s: &str) -> Result<i64, crate::ApiError>
         })
 }
 
+/// An RFC 3339 instant from a query parameter as microseconds, or a 400 `invalid_query`
+/// naming the parameter.
+pub fn query_instant(param: &str, v: &str) -> Result<i64, crate::ApiError> {
+    v.parse::<jiff::Timestamp>()
+        .map(jingwu_core::timestamp_to_micros)
+        .map_err(|e| {
+            crate::ApiError::field(
+                axum::http::StatusCode::BAD_REQUEST,
+                param,
+                "invalid_query",
+                format!("not an RFC 3339 instant: {e}"),
+            )
+        })
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Org {
     pub id: String,

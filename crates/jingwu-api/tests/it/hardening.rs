@@ -357,7 +357,7 @@ async fn avl_fixes_with_impossible_speed_or_heading_and_empty_batches_are_refuse
         json!({"unit_id": unit_id, "at": at(), "lat": lat + 0.001, "lon": lon,
                "speed_kmh": speed, "heading": heading})
     };
-    let stored = "SELECT COUNT(*) FROM unit_positions";
+    let stored = "SELECT COALESCE(SUM(fixes), 0) FROM unit_tracks";
     let before = t.sql_count(stored, &[]).await;
 
     let r = t

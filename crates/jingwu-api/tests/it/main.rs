@@ -6,6 +6,7 @@ mod support;
 
 mod area;
 mod audit;
+mod avl;
 mod cases;
 mod command;
 mod command_lifecycle;

@@ -229,14 +229,14 @@ async fn retention_prunes_only_fixes_older_than_the_window() {
     }
     let count = async || {
         t.sql_count(
-            "SELECT COUNT(*) FROM unit_positions WHERE unit_id = $1",
+            "SELECT COALESCE(SUM(fixes), 0) FROM unit_tracks WHERE unit_id = $1",
             &[id],
         )
         .await
     };
     assert_eq!(count().await, 3);
     let all = t
-        .sql_count("SELECT COUNT(*) FROM unit_positions", &[])
+        .sql_count("SELECT COALESCE(SUM(fixes), 0) FROM unit_tracks", &[])
         .await;
 
     // Keep two hours: only the fix three hours old goes; the one exactly two hours old stays.
@@ -247,7 +247,7 @@ async fn retention_prunes_only_fixes_older_than_the_window() {
     assert_eq!(t.app.command().prune_positions(2 * 3600).await.unwrap(), 1);
     assert_eq!(count().await, 1);
     assert_eq!(
-        t.sql_count("SELECT COUNT(*) FROM unit_positions", &[])
+        t.sql_count("SELECT COALESCE(SUM(fixes), 0) FROM unit_tracks", &[])
             .await,
         all - 2,
         "no other unit's history is touched"

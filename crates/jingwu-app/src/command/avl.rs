@@ -1,8 +1,8 @@
-//! AVL: terminal positions. Telemetry is recorded in the unit's position history (itself the
-//! record) and in the unit's last-known position, in one transaction per batch but without an
-//! audit entry per fix: at thousands of fixes a second an audit leaf each would swamp the log,
-//! and a position changes no business decision by itself. This is the one documented
-//! exception to "every write appends an audit entry".
+//! AVL: terminal positions. Telemetry is recorded in the unit's track (its position history,
+//! itself the record) and in the unit's last-known position by the kernel's position writer
+//! (group commit, bounded, drained on shutdown: `kernel/positions.rs`), without an audit entry
+//! per fix: at thousands of fixes a second an audit leaf each would swamp the log, and a
+//! position changes no business decision by itself (`kernel/telemetry.rs` lists the exceptions).
 
 use std::collections::BTreeSet;
 
@@ -11,7 +11,10 @@ use jingwu_core::Principal;
 use jingwu_store::command::{self as q, Position};
 
 use super::Command;
-use crate::{AppError, FieldError, LiveEvent, Result};
+use crate::kernel::positions::Stored;
+use crate::{AppError, FieldError, Result};
+
+pub use jingwu_command::track::TrackFix;
 
 /// One position fix from a terminal.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,11 +32,30 @@ pub struct Fix {
 const FUTURE_TOLERANCE_US: i64 = 60_000_000;
 /// Fixes older than this are refused (a terminal's offline queue is replayed within it).
 const MAX_FIX_AGE_US: i64 = 24 * 3_600_000_000;
+/// Longest stretch of a track one request reads.
+const MAX_TRACK_SPAN_US: i64 = 24 * 3_600_000_000;
 
 impl Command<'_> {
     /// Records a batch of fixes; every unit named must be one the caller may operate.
-    /// Returns how many fixes were stored.
+    /// Returns how many fixes were stored, once they are committed.
     pub async fn ingest_positions(&self, who: &Principal, fixes: &[Fix]) -> Result<usize> {
+        let (n, stored) = self.submit_positions(who, fixes).await?;
+        stored.committed().await?;
+        Ok(n)
+    }
+
+    /// Checks and authorizes a batch of fixes and queues it for the position writer without
+    /// waiting for the commit (a terminal's socket keeps pushing meanwhile); the [`Stored`]
+    /// resolves once the batch is committed. Refused with `avl_overloaded` when the writer's
+    /// queue is full: positions are shed, nothing else is.
+    pub async fn submit_positions(
+        &self,
+        who: &Principal,
+        fixes: &[Fix],
+    ) -> Result<(usize, Stored)> {
+        if self.k().is_stopping() {
+            return Err(crate::kernel::positions::stopping());
+        }
         if fixes.is_empty() || fixes.len() > 5_000 {
             return Err(AppError::invalid(
                 "positions",
@@ -105,14 +127,32 @@ impl Command<'_> {
                 heading: f.heading,
             })
             .collect();
-        self.k().record_positions(&batch).await?;
-        for (unit_id, org_path) in paths {
-            self.publish(LiveEvent::Unit {
-                unit_id: unit_id.into_string(),
-                org_path,
-            });
+        let n = batch.len();
+        let units = paths
+            .into_iter()
+            .map(|(id, org_path)| (id.into_string(), org_path))
+            .collect();
+        Ok((n, self.k().submit_positions(batch, units)?))
+    }
+
+    /// A unit's track from `from_us` to `to_us` (at most 24 hours), for whoever may see the
+    /// unit: one fix per instant, in time order.
+    pub async fn unit_track(
+        &self,
+        who: &Principal,
+        unit_id: &str,
+        from_us: i64,
+        to_us: i64,
+    ) -> Result<Vec<TrackFix>> {
+        if to_us < from_us || to_us - from_us > MAX_TRACK_SPAN_US {
+            return Err(AppError::invalid(
+                "to",
+                jingwu_command::error_codes::field::TRACK_SPAN.code,
+                "to must be after from, at most 24 hours later",
+            ));
         }
-        Ok(batch.len())
+        self.get_unit(who, unit_id).await?;
+        self.k().read_track(unit_id, from_us, to_us).await
     }
 
     /// Prunes AVL history older than `keep_days` once an hour, for as long as the server runs.

@@ -31,7 +31,7 @@ use jingwu_store::{Conn, WriteTx};
 
 use crate::{App, AppError, LiveEvent, Result};
 
-pub use avl::Fix;
+pub use avl::{Fix, TrackFix};
 pub use coverage::{
     AreaFigures, COVERAGE_LIMITS_S, CoverageAlertView, CoveragePolicy, CoverageView, LimitFigures,
 };
@@ -95,11 +95,6 @@ impl Command<'_> {
 
     fn now_us(&self) -> i64 {
         self.k().now_us()
-    }
-
-    /// Publishes an event that no transaction carries (telemetry).
-    fn publish(&self, e: LiveEvent) {
-        self.k().bus().publish(e);
     }
 
     /// Installs the road network used for owning stations, recommendations and coverage.

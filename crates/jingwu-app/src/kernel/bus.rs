@@ -93,6 +93,7 @@ impl LiveEvent {
     }
 }
 
+#[derive(Clone)]
 pub struct EventBus {
     tx: tokio::sync::broadcast::Sender<LiveEvent>,
 }

@@ -66,11 +66,21 @@ pub enum AppError {
     /// tried; trying again later will work.
     #[error("too many concurrent changes to the same records; try again")]
     Busy,
+    /// Load shed or a server on its way down: nothing was changed, and the same request
+    /// later (or on another node) will be taken. Answered 503 with `Retry-After`.
+    #[error("{detail}")]
+    Unavailable { code: &'static str, detail: String },
     #[error("internal error: {0}")]
     Internal(String),
 }
 
 impl AppError {
+    /// A request that reached the database after it closed, while the process stops: not a
+    /// fault, and nothing was changed (answered 503 `server_stopping`).
+    pub fn is_stopping(&self) -> bool {
+        matches!(self, AppError::Store(e) if e.is_pool_closed())
+    }
+
     /// The database refused text it cannot store: bad input, not a fault (answered 422).
     pub fn is_unstorable_text(&self) -> bool {
         matches!(self, AppError::Store(e) if e.is_unstorable_text())
@@ -92,7 +102,9 @@ impl AppError {
             AppError::Unprocessable { code, .. } | AppError::TooLarge { code, .. } => code,
             AppError::UnsupportedMediaType(_) => problem_codes::UNSUPPORTED_MEDIA_TYPE.code,
             AppError::Busy => problem_codes::BUSY.code,
+            AppError::Unavailable { code, .. } => code,
             AppError::Store(e) if e.is_unstorable_text() => problem_codes::UNSTORABLE_TEXT.code,
+            AppError::Store(e) if e.is_pool_closed() => problem_codes::STOPPING.code,
             AppError::Store(_) | AppError::Internal(_) => problem_codes::INTERNAL.code,
         }
     }

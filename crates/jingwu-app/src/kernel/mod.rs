@@ -24,6 +24,7 @@
 mod audit_log;
 mod bus;
 mod error;
+pub mod positions;
 pub mod telemetry;
 
 use std::sync::Arc;
@@ -43,6 +44,10 @@ pub struct Kernel {
     bus: EventBus,
     audit: AuditLog,
     config: AppConfig,
+    /// Set when the process begins to stop (`App::close`), for connections to end politely.
+    stopping: tokio::sync::watch::Sender<bool>,
+    /// AVL fixes: one writer, group commit, bounded (see `positions.rs`).
+    positions: positions::PositionWriter,
     /// Portal counters not yet written (see `telemetry.rs`).
     portal_counts:
         std::sync::Mutex<std::collections::BTreeMap<(jiff::civil::Date, &'static str), i64>>,
@@ -53,12 +58,15 @@ const ATTEMPTS: u32 = 12;
 
 impl Kernel {
     pub(crate) fn new(store: Store, clock: Arc<dyn Clock>, config: AppConfig) -> Self {
+        let queue = config.avl_queue_fixes;
         Kernel {
             store,
             clock,
             bus: EventBus::default(),
             audit: AuditLog::new(config.audit.clone()),
             config,
+            stopping: tokio::sync::watch::channel(false).0,
+            positions: positions::PositionWriter::new(queue),
             portal_counts: Default::default(),
         }
     }
@@ -186,6 +194,24 @@ impl Kernel {
 
     pub fn bus(&self) -> &EventBus {
         &self.bus
+    }
+
+    /// Becomes true when the process begins to stop.
+    pub fn stopping(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.stopping.subscribe()
+    }
+
+    pub fn is_stopping(&self) -> bool {
+        *self.stopping.borrow()
+    }
+
+    /// AVL fixes waiting for the position writer.
+    pub fn queued_positions(&self) -> usize {
+        self.positions.queued()
+    }
+
+    pub(crate) fn begin_stopping(&self) {
+        self.stopping.send_replace(true);
     }
 
     pub(crate) fn store(&self) -> &Store {

@@ -25,12 +25,31 @@ use super::Kernel;
 use crate::Result;
 
 impl Kernel {
-    /// Records a batch of AVL fixes and each unit's last known position in one transaction.
-    pub(crate) async fn record_positions(&self, batch: &[Position]) -> Result<()> {
-        let mut tx = self.store().telemetry().await?;
-        positions::record_positions(&mut tx, batch).await?;
-        tx.commit().await?;
-        Ok(())
+    /// Queues a batch of AVL fixes for the position writer (`positions.rs`), which stores
+    /// them with each unit's last known position and then publishes the `units`' events.
+    pub(crate) fn submit_positions(
+        &self,
+        batch: Vec<Position>,
+        units: Vec<(String, String)>,
+    ) -> Result<super::positions::Stored> {
+        self.positions
+            .submit(self.store(), self.bus(), batch, units)
+    }
+
+    /// Stores every queued fix and refuses new ones (shutdown, before the database closes).
+    pub(crate) async fn close_positions(&self) {
+        self.positions.close().await;
+    }
+
+    /// A unit's AVL history from `from` to `to` (µs), one fix per instant, in time order.
+    pub(crate) async fn read_track(
+        &self,
+        unit_id: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<jingwu_command::track::TrackFix>> {
+        let mut conn = self.read().await?;
+        Ok(positions::read_track(&mut conn, unit_id, from, to).await?)
     }
 
     /// Drops AVL history older than `before_us`; returns rows removed.

@@ -6,23 +6,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::extract::{Caller, Ctx, Json, Query};
+use crate::routes::dto::query_instant;
 use crate::{ApiError, AppState, Problem};
 
 fn ts(us: i64) -> String {
     micros_to_timestamp(us).to_string()
-}
-
-fn parse_ts(field: &str, v: &str) -> Result<i64, ApiError> {
-    v.parse::<jiff::Timestamp>()
-        .map(|t| t.as_microsecond())
-        .map_err(|e| {
-            ApiError::field(
-                StatusCode::BAD_REQUEST,
-                field,
-                "invalid_query",
-                format!("not an RFC 3339 instant: {e}"),
-            )
-        })
 }
 
 /// An incident (警情).
@@ -256,8 +244,16 @@ pub async fn list_incidents(
         .map_err(|e| crate::extract::unknown_filter_value("status", e.to_string()))?;
     let f = IncidentFilter {
         status,
-        from: p.from.as_deref().map(|v| parse_ts("from", v)).transpose()?,
-        to: p.to.as_deref().map(|v| parse_ts("to", v)).transpose()?,
+        from: p
+            .from
+            .as_deref()
+            .map(|v| query_instant("from", v))
+            .transpose()?,
+        to: p
+            .to
+            .as_deref()
+            .map(|v| query_instant("to", v))
+            .transpose()?,
         limit,
     };
     let rows = s

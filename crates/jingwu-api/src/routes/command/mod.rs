@@ -51,6 +51,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(units::acknowledge))
         .routes(routes!(units::messages))
         .routes(routes!(units::avl))
+        .routes(routes!(units::track))
         .routes(routes!(incident_ops::handover))
         .routes(routes!(incident_ops::merge))
         .routes(routes!(incident_ops::eido))

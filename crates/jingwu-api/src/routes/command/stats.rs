@@ -1,7 +1,7 @@
 //! 110 statistics, period comparison, CSV export, and key-site readiness.
 
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::IntoResponse;
 use jingwu_app::{Period, StatsGroup, StatsGroupBy};
 use jingwu_command::stats::{
@@ -11,25 +11,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::extract::{Caller, Query};
+use crate::routes::dto::query_instant;
 use crate::{ApiError, AppState, Problem};
 
 use crate::routes::dto::ts;
 
 fn secs(us: Option<i64>) -> Option<f64> {
     us.map(|v| v as f64 / 1e6)
-}
-
-fn parse_ts(field: &str, v: &str) -> Result<i64, ApiError> {
-    v.parse::<jiff::Timestamp>()
-        .map(|t| t.as_microsecond())
-        .map_err(|e| {
-            ApiError::field(
-                StatusCode::BAD_REQUEST,
-                field,
-                "invalid_query",
-                format!("not an RFC 3339 instant: {e}"),
-            )
-        })
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -64,13 +52,13 @@ impl StatsParams {
         let to = self
             .to
             .as_deref()
-            .map(|v| parse_ts("to", v))
+            .map(|v| query_instant("to", v))
             .transpose()?
             .unwrap_or(default.to);
         let from = self
             .from
             .as_deref()
-            .map(|v| parse_ts("from", v))
+            .map(|v| query_instant("from", v))
             .transpose()?
             .unwrap_or(to - (default.to - default.from));
         Ok((Period { from, to }, group_by))
@@ -384,12 +372,12 @@ pub async fn compare(
     Query(p): Query<CompareParams>,
 ) -> Result<axum::Json<CompareResponse>, ApiError> {
     let a = Period {
-        from: parse_ts("a_from", &p.a_from)?,
-        to: parse_ts("a_to", &p.a_to)?,
+        from: query_instant("a_from", &p.a_from)?,
+        to: query_instant("a_to", &p.a_to)?,
     };
     let b = Period {
-        from: parse_ts("b_from", &p.b_from)?,
-        to: parse_ts("b_to", &p.b_to)?,
+        from: query_instant("b_from", &p.b_from)?,
+        to: query_instant("b_to", &p.b_to)?,
     };
     let c = s
         .app

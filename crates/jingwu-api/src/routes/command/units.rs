@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::extract::{Caller, Ctx, Json, Query};
+use crate::routes::dto::query_instant;
 use crate::{ApiError, AppState, Problem};
 
 /// A police unit: patrol car, foot patrol, motorcycle, armed patrol team or traffic unit.
@@ -250,12 +251,15 @@ pub struct PositionsAccepted {
     pub accepted: usize,
 }
 
-/// AVL: a batch of position fixes from terminals (an offline queue may be replayed).
+/// AVL: a batch of position fixes from terminals (an offline queue may be replayed),
+/// answered once stored. When positions arrive faster than they can be stored the batch is
+/// refused whole with 503 `avl_overloaded` and `Retry-After` (send the newest fixes again).
 #[utoipa::path(post, path = "/api/v1/avl", tag = "command", security(("bearer" = []), ("cookie" = [])),
     request_body = PositionBatch,
     responses(
         (status = 200, body = PositionsAccepted),
         (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "`avl_overloaded` or `server_stopping`: nothing stored; try again after `Retry-After`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn avl(
     State(s): State<AppState>,
@@ -287,6 +291,85 @@ pub async fn avl(
         .ingest_positions(&caller.principal, &fixes)
         .await?;
     Ok(axum::Json(PositionsAccepted { accepted }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct TrackParams {
+    /// From this instant (RFC 3339); default an hour before `to`.
+    #[param(format = DateTime)]
+    pub from: Option<String>,
+    /// Up to this instant (RFC 3339), at most 24 hours after `from`; default now.
+    #[param(format = DateTime)]
+    pub to: Option<String>,
+}
+
+/// One fix of a unit's track.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TrackPoint {
+    #[schema(format = DateTime)]
+    pub at: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub speed_kmh: Option<f64>,
+    pub heading: Option<f64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Track {
+    pub unit_id: String,
+    #[schema(format = DateTime)]
+    pub from: String,
+    #[schema(format = DateTime)]
+    pub to: String,
+    /// In time order, one per instant.
+    pub fixes: Vec<TrackPoint>,
+}
+
+/// A unit's track (轨迹回放): its AVL fixes over a period of at most 24 hours, for whoever may
+/// see the unit.
+#[utoipa::path(get, path = "/api/v1/units/{id}/track", tag = "command", security(("bearer" = []), ("cookie" = [])),
+    params(("id" = String, Path, description = "Unit id"), TrackParams),
+    responses(
+        (status = 200, body = Track),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn track(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Query(p): Query<TrackParams>,
+) -> Result<axum::Json<Track>, ApiError> {
+    let to = match p.to.as_deref() {
+        Some(v) => query_instant("to", v)?,
+        None => jingwu_core::timestamp_to_micros(s.app.now()),
+    };
+    let from = match p.from.as_deref() {
+        Some(v) => query_instant("from", v)?,
+        None => to - 3_600_000_000,
+    };
+    let fixes = s
+        .app
+        .command()
+        .unit_track(&caller.principal, &id, from, to)
+        .await?;
+    Ok(axum::Json(Track {
+        unit_id: id,
+        from: micros_to_timestamp(from).to_string(),
+        to: micros_to_timestamp(to).to_string(),
+        fixes: fixes
+            .into_iter()
+            .map(|f| TrackPoint {
+                at: micros_to_timestamp(f.at).to_string(),
+                lat: f.lat,
+                lon: f.lon,
+                speed_kmh: f.speed_kmh,
+                heading: f.heading,
+            })
+            .collect(),
+    }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

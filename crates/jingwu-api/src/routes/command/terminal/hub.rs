@@ -92,6 +92,7 @@ impl<T: Default> Watches<T> {
 pub struct UnitWatch {
     unit: Option<watch::Receiver<Wake>>,
     user: Option<watch::Receiver<u64>>,
+    stopping: watch::Receiver<bool>,
     unit_id: String,
     user_id: String,
     hub: Arc<Inner>,
@@ -103,6 +104,8 @@ pub enum Woken {
     Log(Option<EventScope>),
     /// The user's sessions were revoked (or notifications were lost): re-check the session.
     Revoked,
+    /// The server is stopping: end the connection politely.
+    Stopping,
 }
 
 impl Hub {
@@ -117,6 +120,7 @@ impl Hub {
         UnitWatch {
             unit: Some(self.inner.units.subscribe(unit_id)),
             user: Some(self.inner.users.subscribe(user_id)),
+            stopping: app.kernel().stopping(),
             unit_id: unit_id.to_string(),
             user_id: user_id.to_string(),
             hub: self.inner.clone(),
@@ -153,8 +157,15 @@ async fn listen(mut live: broadcast::Receiver<LiveEvent>, hub: Weak<Inner>) {
 impl UnitWatch {
     /// Resolves at the next notification; `None` when the hub is gone.
     pub async fn changed(&mut self) -> Option<Woken> {
+        if *self.stopping.borrow_and_update() {
+            return Some(Woken::Stopping);
+        }
         let (unit, user) = (self.unit.as_mut()?, self.user.as_mut()?);
         tokio::select! {
+            r = self.stopping.changed() => {
+                r.ok()?;
+                Some(Woken::Stopping)
+            }
             r = unit.changed() => {
                 r.ok()?;
                 Some(Woken::Log(unit.borrow_and_update().scope.clone()))

@@ -17,6 +17,7 @@ use axum::extract::State;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
+use futures_util::stream::FuturesOrdered;
 use futures_util::{SinkExt, StreamExt};
 use jingwu_app::{App, AppError, Fix, RequestCtx};
 use jingwu_command::policy::{self, Listener};
@@ -39,6 +40,13 @@ const DEFAULT_HEARTBEAT_S: u64 = 20;
 const BACKLOG_GRACE: Duration = Duration::from_secs(5);
 /// Largest frame accepted from a terminal (a batch of 5000 fixes fits).
 const MAX_FRAME: usize = crate::MAX_JSON_BODY;
+/// Position frames a terminal may have waiting for their commit; more are refused
+/// (`avl_overloaded`) rather than queued behind a terminal that sends faster than it is told.
+const MAX_UNACKED_POSITIONS: usize = 64;
+
+/// A position frame's acknowledgement, due when its fixes are committed.
+type PendingAck =
+    std::pin::Pin<Box<dyn Future<Output = (String, Result<usize, AppError>)> + Send + Sync>>;
 
 /// Terminal session over WebSocket, protocol version 1. The upgrade request may carry
 /// `Authorization: Bearer <token>`, or (the browser terminal) the session cookie with an
@@ -102,6 +110,8 @@ fn same_origin_cookie(headers: &HeaderMap) -> Option<String> {
 enum End {
     /// Say why (an `error` already queued) and close the socket politely.
     Close(&'static str),
+    /// The server is stopping: close with 1001 (going away); the terminal reconnects.
+    GoingAway,
     /// The peer is gone or not reading: drop without ceremony.
     Drop,
 }
@@ -133,10 +143,15 @@ async fn connection(
     };
     let end = session.run(header_auth).await;
     metrics::gauge!("jingwu_terminal_connections").decrement(1.0);
-    match end {
-        End::Close(reason) => {
+    let close = match end {
+        End::Close(reason) => Some((1008, reason)),
+        End::GoingAway => Some((1001, "server_stopping")),
+        End::Drop => None,
+    };
+    match close {
+        Some((code, reason)) => {
             let frame = CloseFrame {
-                code: 1008,
+                code,
                 reason: reason.into(),
             };
             let _ = session.out.try_send(Message::Close(Some(frame)));
@@ -149,7 +164,7 @@ async fn connection(
                 writer.abort();
             }
         }
-        End::Drop => writer.abort(),
+        None => writer.abort(),
     }
 }
 
@@ -168,6 +183,8 @@ struct Greeted {
     token: String,
     unit_id: String,
     sent_seq: i64,
+    /// Position frames queued for the position writer, acknowledged in order once committed.
+    unacked: FuturesOrdered<PendingAck>,
 }
 
 /// A frame read from the terminal, classified.
@@ -304,6 +321,7 @@ impl Session {
             token,
             unit_id: hello.unit_id,
             sent_seq: resume_after,
+            unacked: FuturesOrdered::new(),
         })
     }
 }
@@ -329,6 +347,7 @@ impl Session {
                             }
                             continue;
                         }
+                        Some(hub::Woken::Stopping) => return self.going_away(),
                     };
                     // One policy decision per event; after lost notifications (no scope) the
                     // re-read itself is authorized by the use case.
@@ -348,6 +367,18 @@ impl Session {
                         Frame::Bad(id, e) => self.reply_error(id, e),
                         Frame::Control => Ok(()),
                         Frame::Gone => return End::Drop,
+                    };
+                    if let Err(end) = r {
+                        return end;
+                    }
+                }
+                Some((id, stored)) = g.unacked.next(), if !g.unacked.is_empty() => {
+                    let r = match stored {
+                        Ok(n) => self.offer(&TerminalServerMessage::Ack(Ack {
+                            id,
+                            result: serde_json::json!({ "accepted": n }),
+                        })),
+                        Err(e) => self.reply_error(Some(id), e.into()),
                     };
                     if let Err(end) = r {
                         return end;
@@ -499,23 +530,57 @@ impl Session {
                     .map_err(ApiError::from);
                 (c.id, r)
             }
-            TerminalClientMessage::Position(c) => {
-                let r = match fixes(&g.unit_id, c.positions) {
-                    Ok(fixes) => self
-                        .app
-                        .command()
-                        .ingest_positions(&g.principal, &fixes)
-                        .await
-                        .map(|n| serde_json::json!({ "accepted": n }))
-                        .map_err(ApiError::from),
-                    Err(e) => Err(e),
-                };
-                (c.id, r)
-            }
+            TerminalClientMessage::Position(c) => return self.position(g, c).await,
         };
         match outcome {
             Ok(result) => self.offer(&TerminalServerMessage::Ack(Ack { id, result })),
             Err(e) => self.reply_error(Some(id), e),
+        }
+    }
+
+    /// Queues a position frame for the position writer; its `ack` follows the commit, while
+    /// pushes and other commands go on meanwhile.
+    async fn position(&mut self, g: &mut Greeted, c: PositionReport) -> Result<(), End> {
+        if g.unacked.len() >= MAX_UNACKED_POSITIONS {
+            metrics::counter!("jingwu_avl_shed_total").increment(c.positions.len() as u64);
+            let e = AppError::Unavailable {
+                code: jingwu_command::error_codes::AVL_OVERLOADED.code,
+                detail: format!(
+                    "{MAX_UNACKED_POSITIONS} position frames of this terminal await storage; send the newest again shortly"
+                ),
+            };
+            return self.reply_error(Some(c.id), e.into());
+        }
+        let fixes = match fixes(&g.unit_id, c.positions) {
+            Ok(fixes) => fixes,
+            Err(e) => return self.reply_error(Some(c.id), e),
+        };
+        match self
+            .app
+            .command()
+            .submit_positions(&g.principal, &fixes)
+            .await
+        {
+            Ok((n, stored)) => {
+                let id = c.id;
+                g.unacked.push_back(Box::pin(async move {
+                    (id, stored.committed().await.map(|()| n))
+                }));
+                Ok(())
+            }
+            Err(e) => self.reply_error(Some(c.id), e.into()),
+        }
+    }
+
+    /// Tells the terminal the server is stopping and ends the session.
+    fn going_away(&self) -> End {
+        let e = ApiError::from(AppError::Unavailable {
+            code: jingwu_core::problem_codes::STOPPING.code,
+            detail: "the server is stopping; reconnect and resume from the last sequence".into(),
+        });
+        match self.reply_error(None, e) {
+            Ok(()) => End::GoingAway,
+            Err(end) => end,
         }
     }
 

@@ -1,0 +1,192 @@
+//! The position writer: one task that stores every AVL fix, so that ten thousand terminals
+//! sending positions are one writer to the database, not ten thousand.
+//!
+//! - **Group commit.** Submitted batches queue; the writer takes everything queued (up to
+//!   [`MAX_FIXES_PER_WRITE`]), stores it in one transaction and then answers each batch. A
+//!   batch is acknowledged only once committed, so an acknowledged fix survives a crash. The
+//!   busier the server, the larger each write, and on SQLite position writes hold the one writer
+//!   lock once per group instead of once per frame, so a dispatch waits for at most one group.
+//! - **Bounded, with explicit shedding.** At most `AppConfig::avl_queue_fixes` fixes wait. A batch that
+//!   does not fit is refused at once with `avl_overloaded` (503): the sender keeps it and sends
+//!   its newest fixes again later. Only positions are shed: assignments and status changes go
+//!   through the kernel's write door, never through this queue.
+//! - **Drained on shutdown.** [`PositionWriter::close`] stops taking batches (`server_stopping`)
+//!   and stores everything already queued before the database closes.
+//! - Unit events are published after the commit, once per unit per group.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use jingwu_store::Store;
+use jingwu_store::command::positions::{self, Position};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, oneshot};
+
+use super::{EventBus, LiveEvent};
+use crate::{AppError, Result};
+
+/// Fixes that may wait for the writer by default: about a second of the 100,000 a second it
+/// is built for.
+pub const DEFAULT_QUEUED_FIXES: usize = 100_000;
+/// Fixes stored in one transaction at most.
+pub const MAX_FIXES_PER_WRITE: usize = 20_000;
+
+/// A batch waiting to be stored, with the units' events to publish once it is.
+struct Job {
+    fixes: Vec<Position>,
+    /// Unit id → org path, for the live events.
+    units: Vec<(String, String)>,
+    done: oneshot::Sender<std::result::Result<(), String>>,
+    _room: OwnedSemaphorePermit,
+}
+
+pub struct PositionWriter {
+    capacity: usize,
+    room: Arc<Semaphore>,
+    state: Mutex<State>,
+}
+
+enum State {
+    /// Not started yet: the task starts with the first batch (inside a runtime).
+    Idle,
+    Running {
+        queue: mpsc::UnboundedSender<Job>,
+        task: tokio::task::JoinHandle<()>,
+    },
+    Closed,
+}
+
+/// Resolves when the batch is committed (or its write failed).
+pub struct Stored(oneshot::Receiver<std::result::Result<(), String>>);
+
+impl Stored {
+    pub async fn committed(self) -> Result<()> {
+        match self.0.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(AppError::Internal(format!("storing positions: {e}"))),
+            Err(_) => Err(stopping()),
+        }
+    }
+}
+
+impl PositionWriter {
+    pub(crate) fn new(capacity: usize) -> Self {
+        PositionWriter {
+            capacity,
+            room: Arc::new(Semaphore::new(capacity)),
+            state: Mutex::new(State::Idle),
+        }
+    }
+
+    /// Fixes submitted and not yet stored.
+    pub fn queued(&self) -> usize {
+        self.capacity - self.room.available_permits()
+    }
+
+    /// Queues a batch without waiting; `units` are its units with their org paths.
+    pub(crate) fn submit(
+        &self,
+        store: &Store,
+        bus: &EventBus,
+        fixes: Vec<Position>,
+        units: Vec<(String, String)>,
+    ) -> Result<Stored> {
+        let n = u32::try_from(fixes.len()).unwrap_or(u32::MAX);
+        let room = self.room.clone().try_acquire_many_owned(n).map_err(|_| {
+            metrics::counter!("jingwu_avl_shed_total").increment(u64::from(n));
+            AppError::Unavailable {
+                code: jingwu_command::error_codes::AVL_OVERLOADED.code,
+                detail: format!(
+                    "{n} fixes not stored: the queue of {} is full; send the newest again shortly",
+                    self.capacity
+                ),
+            }
+        })?;
+        let (done, stored) = oneshot::channel();
+        let job = Job {
+            fixes,
+            units,
+            done,
+            _room: room,
+        };
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if matches!(*state, State::Idle) {
+            let (queue, rx) = mpsc::unbounded_channel();
+            let task = tokio::spawn(run(store.clone(), bus.clone(), rx));
+            *state = State::Running { queue, task };
+        }
+        match &*state {
+            State::Running { queue, .. } => queue.send(job).map_err(|_| stopping())?,
+            State::Idle | State::Closed => return Err(stopping()),
+        }
+        Ok(Stored(stored))
+    }
+
+    /// Refuses new batches and stores the queued ones; returns when the last is committed.
+    pub(crate) async fn close(&self) {
+        let previous = std::mem::replace(
+            &mut *self.state.lock().unwrap_or_else(|e| e.into_inner()),
+            State::Closed,
+        );
+        if let State::Running { queue, task } = previous {
+            // The writer sees the queue end after the batches already in it.
+            drop(queue);
+            if let Err(e) = task.await {
+                tracing::error!(error = %e, "the position writer failed while draining");
+            }
+        }
+    }
+}
+
+pub(crate) fn stopping() -> AppError {
+    AppError::Unavailable {
+        code: jingwu_core::problem_codes::STOPPING.code,
+        detail: "the server is stopping; nothing was stored".into(),
+    }
+}
+
+async fn run(store: Store, bus: EventBus, mut rx: mpsc::UnboundedReceiver<Job>) {
+    while let Some(first) = rx.recv().await {
+        let mut n = first.fixes.len();
+        let mut jobs = vec![first];
+        while n < MAX_FIXES_PER_WRITE {
+            match rx.try_recv() {
+                Ok(job) => {
+                    n += job.fixes.len();
+                    jobs.push(job);
+                }
+                Err(_) => break,
+            }
+        }
+        let batch: Vec<Position> = jobs.iter_mut().flat_map(|j| j.fixes.drain(..)).collect();
+        let written = write(&store, &batch).await;
+        metrics::counter!("jingwu_avl_writes_total").increment(1);
+        metrics::histogram!("jingwu_avl_write_fixes").record(n as f64);
+        match written {
+            Ok(()) => {
+                let mut units = BTreeMap::new();
+                for job in &mut jobs {
+                    units.extend(job.units.drain(..));
+                }
+                for (unit_id, org_path) in units {
+                    bus.publish(LiveEvent::Unit { unit_id, org_path });
+                }
+                for job in jobs {
+                    let _ = job.done.send(Ok(()));
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, fixes = n, "storing positions failed");
+                let e = e.to_string();
+                for job in jobs {
+                    let _ = job.done.send(Err(e.clone()));
+                }
+            }
+        }
+    }
+}
+
+async fn write(store: &Store, batch: &[Position]) -> jingwu_store::Result<()> {
+    let mut tx = store.telemetry().await?;
+    positions::record_positions(&mut tx, batch).await?;
+    tx.commit().await
+}
