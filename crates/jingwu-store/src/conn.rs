@@ -11,7 +11,7 @@
 //! All three can read: read functions take `&mut impl Conn`.
 
 use sqlx::pool::PoolConnection;
-use sqlx::{Any, AnyConnection, Transaction};
+use sqlx::{Any, AnyConnection};
 
 use crate::{Result, Store};
 
@@ -37,7 +37,7 @@ impl sealed::Raw for ReadConn {
 impl Conn for ReadConn {}
 
 /// A transaction for unaudited telemetry writes (see the module documentation).
-pub struct TelemetryTx(Transaction<'static, Any>);
+pub struct TelemetryTx(crate::write::Gated);
 
 impl sealed::Raw for TelemetryTx {
     fn raw(&mut self) -> &mut AnyConnection {
@@ -48,8 +48,7 @@ impl Conn for TelemetryTx {}
 
 impl TelemetryTx {
     pub async fn commit(self) -> Result<()> {
-        self.0.commit().await?;
-        Ok(())
+        self.0.commit().await
     }
 }
 
@@ -67,6 +66,6 @@ impl Store {
             crate::Backend::Sqlite => "BEGIN IMMEDIATE",
             crate::Backend::Postgres => "BEGIN ISOLATION LEVEL READ COMMITTED",
         };
-        Ok(TelemetryTx(self.pool().begin_with(begin).await?))
+        Ok(TelemetryTx(self.begin_gated(begin).await?))
     }
 }

@@ -37,6 +37,8 @@ impl Default for StoreOptions {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// SQLite: writers of this process take turns here (`write::Gated`).
+    write_gate: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -72,7 +74,11 @@ impl Store {
             })
             .connect(&url)
             .await?;
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            write_gate: Default::default(),
+        })
     }
 
     /// Applies this backend's migrations (idempotent).
@@ -113,6 +119,10 @@ impl Store {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    pub(crate) fn write_gate(&self) -> std::sync::Arc<tokio::sync::Mutex<()>> {
+        self.write_gate.clone()
     }
 
     pub(crate) fn pool(&self) -> &AnyPool {

@@ -155,7 +155,7 @@ impl Store {
             Backend::Postgres => {
                 // Read committed: it sees every committed inbox entry; the lock makes it the
                 // only sequencer until it commits.
-                let mut tx = self.pool().begin().await?;
+                let mut tx = self.begin_gated("BEGIN").await?;
                 let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)")
                     .bind(SEQUENCER_LOCK)
                     .fetch_one(&mut *tx)
