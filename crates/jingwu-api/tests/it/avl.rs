@@ -8,12 +8,12 @@ use serde_json::{Value, json};
 
 use crate::support::{Problem, TestApp, cmd};
 
-/// `n` fixes of `unit_id`, `seconds_ago` each, as the HTTP batch takes them.
-fn batch(t: &TestApp, unit_id: &str, seconds_ago: &[i64], lat: f64, lon: f64) -> Value {
+/// Fixes of `unit_id`, `seconds_ago` before `now` each, as the HTTP batch takes them.
+fn batch(now: jiff::Timestamp, unit_id: &str, seconds_ago: &[i64], lat: f64, lon: f64) -> Value {
     let fixes: Vec<Value> = seconds_ago
         .iter()
         .map(|s| {
-            json!({"unit_id": unit_id, "at": (t.now() - SignedDuration::from_secs(*s)).to_string(),
+            json!({"unit_id": unit_id, "at": (now - SignedDuration::from_secs(*s)).to_string(),
                    "lat": lat, "lon": lon, "speed_kmh": 20.0, "heading": 90.0})
         })
         .collect();
@@ -40,6 +40,7 @@ async fn a_units_track_reads_back_in_time_order_one_fix_per_instant_for_those_wh
     let unit = cmd::unit_by_call_sign(&t, &dispatcher, "鼓楼巡01").await;
     let unit_id = unit["id"].as_str().unwrap().to_string();
     let (lat, lon) = (unit["lat"].as_f64().unwrap(), unit["lon"].as_f64().unwrap());
+    let now = t.now();
 
     // Out of order, then a replay of one instant with other coordinates (a terminal that
     // resent after a lost acknowledgement): the first stored stays.
@@ -47,7 +48,7 @@ async fn a_units_track_reads_back_in_time_order_one_fix_per_instant_for_those_wh
         .post(
             "/api/v1/avl",
             &dispatcher,
-            batch(&t, &unit_id, &[30, 90, 60], lat, lon),
+            batch(now, &unit_id, &[30, 90, 60], lat, lon),
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
@@ -55,7 +56,7 @@ async fn a_units_track_reads_back_in_time_order_one_fix_per_instant_for_those_wh
         .post(
             "/api/v1/avl",
             &dispatcher,
-            batch(&t, &unit_id, &[60], lat + 0.01, lon),
+            batch(now, &unit_id, &[60], lat + 0.01, lon),
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
@@ -64,7 +65,7 @@ async fn a_units_track_reads_back_in_time_order_one_fix_per_instant_for_those_wh
     // The crew's terminal adds one over the WebSocket, acknowledged once stored.
     let addr = t.serve().await;
     let mut term = Terminal::open(addr, &officer, &unit_id, 0).await;
-    let at = (t.now() - SignedDuration::from_secs(10)).to_string();
+    let at = (now - SignedDuration::from_secs(10)).to_string();
     let ack = term
         .command(json!({"type": "position", "id": "w1", "positions": [{"at": at, "lat": lat, "lon": lon}]}))
         .await;
@@ -96,8 +97,8 @@ async fn a_units_track_reads_back_in_time_order_one_fix_per_instant_for_those_wh
     );
 
     // A window reads only its part; the crew's officer may read their own unit.
-    let from = (t.now() - SignedDuration::from_secs(75)).to_string();
-    let to = (t.now() - SignedDuration::from_secs(45)).to_string();
+    let from = (now - SignedDuration::from_secs(75)).to_string();
+    let to = (now - SignedDuration::from_secs(45)).to_string();
     let part = t
         .get(&format!("{path}?from={from}&to={to}"), &officer)
         .await;
@@ -144,6 +145,7 @@ async fn positions_beyond_the_writers_queue_are_shed_explicitly_and_stored_later
     let unit = cmd::unit_by_call_sign(&t, &dispatcher, "鼓楼巡01").await;
     let unit_id = unit["id"].as_str().unwrap().to_string();
     let (lat, lon) = (unit["lat"].as_f64().unwrap(), unit["lon"].as_f64().unwrap());
+    let now = t.now();
     let addr = t.serve().await;
     let mut term = Terminal::open(addr, &officer, &unit_id, 0).await;
     let before = t.stored_fixes(&unit_id).await;
@@ -152,7 +154,7 @@ async fn positions_beyond_the_writers_queue_are_shed_explicitly_and_stored_later
     let queued = t.post(
         "/api/v1/avl",
         &dispatcher,
-        batch(&t, &unit_id, &[40, 41, 42, 43], lat, lon),
+        batch(now, &unit_id, &[40, 41, 42, 43], lat, lon),
     );
     let meanwhile = async {
         until_queued(&t, 4).await;
@@ -160,12 +162,12 @@ async fn positions_beyond_the_writers_queue_are_shed_explicitly_and_stored_later
             .post(
                 "/api/v1/avl",
                 &dispatcher,
-                batch(&t, &unit_id, &[50, 51], lat, lon),
+                batch(now, &unit_id, &[50, 51], lat, lon),
             )
             .await;
         r.problem(StatusCode::SERVICE_UNAVAILABLE, "avl_overloaded");
         assert_eq!(r.headers.get("retry-after").unwrap(), "1");
-        let at = (t.now() - SignedDuration::from_secs(52)).to_string();
+        let at = (now - SignedDuration::from_secs(52)).to_string();
         let shed = term
             .command(json!({"type": "position", "id": "s1", "positions": [
                 {"at": at, "lat": lat, "lon": lon}, {"at": at, "lat": lat, "lon": lon}]}))
@@ -196,7 +198,7 @@ async fn positions_beyond_the_writers_queue_are_shed_explicitly_and_stored_later
         .post(
             "/api/v1/avl",
             &dispatcher,
-            batch(&t, &unit_id, &[60, 61], lat, lon),
+            batch(now, &unit_id, &[60, 61], lat, lon),
         )
         .await;
     assert_eq!(
@@ -219,6 +221,7 @@ async fn stopping_stores_the_queued_fixes_tells_terminals_and_refuses_the_rest()
     let unit = cmd::unit_by_call_sign(&t, &dispatcher, "鼓楼巡01").await;
     let unit_id = unit["id"].as_str().unwrap().to_string();
     let (lat, lon) = (unit["lat"].as_f64().unwrap(), unit["lon"].as_f64().unwrap());
+    let now = t.now();
     let addr = t.serve().await;
     let mut term = Terminal::open(addr, &officer, &unit_id, 0).await;
     let before = t.stored_fixes(&unit_id).await;
@@ -227,7 +230,7 @@ async fn stopping_stores_the_queued_fixes_tells_terminals_and_refuses_the_rest()
     let queued = t.post(
         "/api/v1/avl",
         &dispatcher,
-        batch(&t, &unit_id, &[10, 11, 12], lat, lon),
+        batch(now, &unit_id, &[10, 11, 12], lat, lon),
     );
     let stop = async {
         until_queued(&t, 3).await;
@@ -261,7 +264,7 @@ async fn stopping_stores_the_queued_fixes_tells_terminals_and_refuses_the_rest()
         .post(
             "/api/v1/avl",
             &dispatcher,
-            batch(&t, &unit_id, &[20], lat, lon),
+            batch(now, &unit_id, &[20], lat, lon),
         )
         .await;
     r.problem(StatusCode::SERVICE_UNAVAILABLE, "server_stopping");

@@ -136,6 +136,7 @@ async fn the_openapi_document_lists_every_api_route() {
         "GET /api/v1/units",
         "GET /api/v1/units/{id}",
         "GET /api/v1/units/{id}/messages",
+        "GET /api/v1/units/{id}/track",
         "GET /api/v1/users",
         "GET /api/v1/users/{id}",
         "GET /healthz",

@@ -235,6 +235,7 @@ pub fn scopes(route: &str) -> Option<&'static [Sc]> {
         | "POST /api/v1/units/{id}/status"
         | "POST /api/v1/units/{id}/acknowledge"
         | "GET /api/v1/units/{id}/messages"
+        | "GET /api/v1/units/{id}/track"
         | "PUT /api/v1/units/{id}/crew"
         | "POST /api/v1/avl"
         | "GET /api/v1/stats/incidents"
@@ -650,6 +651,7 @@ pub async fn build(
         "GET /api/v1/units/{id}/messages" => {
             Req::get(format!("/api/v1/units/{}/messages", side.unit))
         }
+        "GET /api/v1/units/{id}/track" => Req::get(format!("/api/v1/units/{}/track", side.unit)),
         "POST /api/v1/units/{id}/status" => Req::json(
             Method::POST,
             format!("/api/v1/units/{}/status", side.status_unit),
