@@ -85,6 +85,8 @@ jingwu_core::problem_codes! {
         PERIOD_RANGE = ("period.range", "Period out of range", "统计时段超出范围");
         COVERAGE_SECONDS = ("coverage.seconds", "Seconds out of range", "秒数超出范围");
         NO_ROAD_NEARBY = ("no_road_nearby", "No road nearby", "附近没有道路");
+        GEOCODE_QUERY = ("geocode.query", "An address query has 1 to 100 characters", "地址查询须为 1 至 100 个字符");
+        GEOCODE_LIMIT = ("geocode.limit", "Ask for 1 to 20 candidates", "候选地址数须为 1 至 20");
         OUT_OF_RANGE = ("out_of_range", "Latitude or longitude out of range", "经纬度超出范围");
         /// A parameter that is not the list of numbers it must be (`bbox`, `from`, `to`).
         INVALID = ("invalid", "Not a valid value", "取值无效");

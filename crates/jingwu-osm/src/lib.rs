@@ -16,14 +16,19 @@
 //!   speed_ab,speed_ba,…,wkt`, optionally `seconds_ab,seconds_ba`). Synthetic centroid
 //!   connectors and links without car mode are skipped. [`write_csv_graph`] writes a graph in
 //!   this layout (`jingwu graph export`), and reading it back gives the same graph.
+//! * Street names, house numbers and places of a `.osm.pbf` for the geocoder
+//!   ([`import_addresses`]): `name`/`name:en` of highways, `addr:housenumber` + `addr:street`
+//!   on nodes and buildings, and named places.
 //!
 //! Data © OpenStreetMap contributors, ODbL 1.0.
 
 mod csvgraph;
+mod names;
 mod pbf;
 mod profile;
 
 pub use csvgraph::{load_csv_graph, write_csv_graph};
+pub use names::import_addresses;
 pub use pbf::{ImportReport, import_pbf};
 pub use profile::{Oneway, WayProfile, car_profile, parse_maxspeed};
 

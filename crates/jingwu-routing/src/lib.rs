@@ -68,6 +68,7 @@
 mod cache;
 mod coverage;
 mod geo_util;
+mod geocode;
 mod geojson;
 mod graph;
 mod isochrone;
@@ -83,6 +84,9 @@ pub use coverage::{
     MoveUpRequest, grid_candidates,
 };
 pub use geo_util::{LocalProjection, check_coord, haversine_m};
+pub use geocode::{
+    AddressBook, AddressBookBuilder, Candidate, MatchKind, Place, ReverseHit, normalize,
+};
 pub use geojson::{cells_geojson, isochrones_geojson, line_geojson};
 pub use graph::{BuildReport, Graph, GraphBuilder, NONE, travel_ms};
 pub use h3o::{CellIndex, Resolution};

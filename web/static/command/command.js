@@ -4,6 +4,7 @@ import { boot, api, t, $, make, toast, errorText, clock, mmss, label, currentLan
 import { loadTaxonomy, categories, subcategories, priorities, sources, taxLabel } from './taxonomy.js';
 import { createMap, unitIcon, unitTooltip, incidentStyle, incidentLabel, routeLine, escapeHtml } from './mapkit.js';
 import './timers.js';
+import { attachAddressSearch, addressNear } from './address-search.js';
 
 const L = window.L;
 const me = await boot(['dispatcher']);
@@ -678,7 +679,28 @@ function setDefaultPriority() {
 
 function openForm() {
   $('new-form').hidden = false;
-  $('f-lat').focus();
+  $('f-address').focus();
+}
+
+// The address field was filled from a map click (not typed), so another click may replace it.
+let addressFromMap = false;
+
+/** A map click at intake: the point, and its nearest address unless one was typed. */
+async function pickOnMap(lat, lon) {
+  placePick(lat, lon);
+  if ($('f-address').value.trim() && !addressFromMap) return;
+  const near = await addressNear(lat, lon);
+  if (near && (!$('f-address').value.trim() || addressFromMap)) {
+    $('f-address').value = near;
+    addressFromMap = true;
+  }
+}
+
+/** A geocoder candidate picked at intake: it sets the location and shows it on the map. */
+function pickAddress(c) {
+  addressFromMap = false;
+  placePick(c.lat, c.lon);
+  map.setView([c.lat, c.lon], Math.max(map.getZoom(), 16));
 }
 
 function closeForm() {
@@ -721,6 +743,7 @@ async function submitForm(ev) {
     $('f-history').hidden = true;
     $('f-description').value = '';
     $('f-address').value = '';
+    addressFromMap = false;
     toast(t('cmd.created', { number: r.incident.number }));
     if (r.possible_duplicates && r.possible_duplicates.length) {
       const first = r.possible_duplicates[0];
@@ -889,7 +912,7 @@ if (me) {
     if (e.layer === layers.areas) loadAreas();
   });
   map.on('click', (e) => {
-    if (!$('new-form').hidden) placePick(e.latlng.lat, e.latlng.lng);
+    if (!$('new-form').hidden) pickOnMap(e.latlng.lat, e.latlng.lng);
   });
   $('new-btn').addEventListener('click', openForm);
   $('f-cancel').addEventListener('click', closeForm);
@@ -902,6 +925,10 @@ if (me) {
   $('e-category').addEventListener('change', fillEditSubs);
   $('note-form').addEventListener('submit', addNote);
   $('f-caller-phone').addEventListener('input', historySoon);
+  attachAddressSearch($('f-address'), $('f-address-list'), pickAddress);
+  $('f-address').addEventListener('input', () => {
+    addressFromMap = false;
+  });
   $('f-lat').addEventListener('change', historySoon);
   $('f-lon').addEventListener('change', historySoon);
   $('d-close').addEventListener('click', deselect);

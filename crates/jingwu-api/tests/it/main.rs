@@ -23,6 +23,7 @@ mod errors;
 mod events;
 mod evidence;
 mod from_incident;
+mod geocode;
 mod hardening;
 mod hazmat;
 mod layers;

@@ -61,6 +61,8 @@ async fn the_openapi_document_lists_every_api_route() {
         "GET /api/v1/coverage/areas",
         "GET /api/v1/coverage/geojson",
         "GET /api/v1/events",
+        "GET /api/v1/geocode",
+        "GET /api/v1/geocode/reverse",
         "GET /api/v1/hazmat/alerts/{id}",
         "GET /api/v1/hazmat/chemicals",
         "GET /api/v1/hazmat/codes",

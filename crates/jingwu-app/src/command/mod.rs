@@ -8,6 +8,7 @@ pub(crate) mod coverage;
 mod crew;
 mod dispatch;
 mod export;
+mod geocode;
 mod handover;
 mod intake;
 pub(crate) mod layers;
@@ -37,6 +38,7 @@ pub use coverage::{
 };
 pub use dispatch::{Recommendation, Recommendations};
 pub use export::EIDO_DOMAIN;
+pub use geocode::{GEOCODE_MAX_LIMIT, GEOCODE_MAX_QUERY_CHARS, REVERSE_MAX_M};
 pub use handover::{Handover, HandoverDirection, Merged};
 pub use intake::{IncidentCreated, NewIncident, PossibleDuplicate};
 pub use jingwu_store::command::media::IncidentMedia;

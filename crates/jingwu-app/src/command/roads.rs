@@ -3,7 +3,7 @@
 
 use std::sync::{Mutex, RwLock};
 
-use jingwu_routing::{Eta, Graph, Position, Router, SnapIndex, Weights, Workspace};
+use jingwu_routing::{AddressBook, Eta, Graph, Position, Router, SnapIndex, Weights, Workspace};
 
 /// How far (metres) a coordinate may be from the nearest road and still be dispatched to.
 pub const MAX_SNAP_M: f64 = 500.0;
@@ -13,6 +13,8 @@ pub struct RoadNetwork {
     index: SnapIndex,
     weights: RwLock<Weights>,
     workspaces: Mutex<Vec<Workspace>>,
+    /// Street names, house numbers and places for geocoding; empty when the source has none.
+    addresses: AddressBook,
 }
 
 impl std::fmt::Debug for RoadNetwork {
@@ -32,7 +34,20 @@ impl RoadNetwork {
             index,
             weights,
             workspaces: Mutex::new(Vec::new()),
+            addresses: AddressBook::empty(),
         }
+    }
+
+    /// The network with the names of its streets and places (see [`RoadNetwork::addresses`]).
+    #[must_use]
+    pub fn with_addresses(mut self, addresses: AddressBook) -> Self {
+        self.addresses = addresses;
+        self
+    }
+
+    /// The address book the geocoder searches.
+    pub fn addresses(&self) -> &AddressBook {
+        &self.addresses
     }
 
     pub fn graph(&self) -> &Graph {

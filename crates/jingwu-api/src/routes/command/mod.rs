@@ -3,6 +3,7 @@
 
 pub(crate) mod codes;
 mod coverage;
+mod geocode;
 mod incident_ops;
 mod incidents;
 mod layers;
@@ -78,6 +79,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(live::events))
         .routes(routes!(live::roads))
         .routes(routes!(live::route))
+        .routes(routes!(geocode::geocode))
+        .routes(routes!(geocode::reverse))
         .routes(routes!(codes::taxonomy))
         .routes(routes!(timers::incident_timers))
         .routes(routes!(timers::timer_alerts))

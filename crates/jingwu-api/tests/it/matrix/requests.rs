@@ -93,6 +93,8 @@ pub fn scopes(route: &str) -> Option<&'static [Sc]> {
         | "GET /api/v1/events"
         | "GET /api/v1/roads"
         | "GET /api/v1/route"
+        | "GET /api/v1/geocode"
+        | "GET /api/v1/geocode/reverse"
         | "GET /api/v1/hazmat/chemicals"
         | "POST /api/v1/hazmat/chemicals"
         | "GET /api/v1/hazmat/codes"
@@ -365,6 +367,11 @@ pub async fn build(
             "/api/v1/route?from={lat},{lon}&to={},{}",
             fx.other.pos.0, fx.other.pos.1
         )),
+        // 「路」 matches streets of the test city by prefix and bigrams.
+        "GET /api/v1/geocode" => Req::get("/api/v1/geocode?q=%E8%B7%AF&limit=3"),
+        "GET /api/v1/geocode/reverse" => {
+            Req::get(format!("/api/v1/geocode/reverse?lat={lat}&lon={lon}"))
+        }
 
         "GET /api/v1/hazmat/chemicals"
         | "GET /api/v1/hazmat/codes"
