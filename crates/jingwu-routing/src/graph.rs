@@ -205,9 +205,10 @@ impl GraphBuilder {
         Ok(())
     }
 
-    /// Builds the graph on the largest strongly connected component of the car network
-    /// (cars must reach every kept node; edges other modes alone may use are kept between
-    /// kept nodes).
+    /// Builds the graph on the largest strongly connected component of each travel mode: every
+    /// mode can go from any node it may use to any other; a node no mode keeps is dropped.
+    /// Graphs whose edges are open to every mode (`add_edge`) keep exactly the largest
+    /// strongly connected component.
     ///
     /// # Errors
     /// An empty graph (no edges survive).
@@ -239,27 +240,29 @@ impl GraphBuilder {
         });
         report.duplicate_edges = before - edges.len();
 
-        let car = |e: &&RawEdge| e.times[TravelMode::Car.index()] != NONE;
-        let (first, heads) = csr(n, edges.iter().filter(car).map(|e| (e.from, e.to)));
-        let (rfirst, rtails) = csr(n, edges.iter().filter(car).map(|e| (e.to, e.from)));
-        let (comp, count) = scc(n, &first, &heads, &rfirst, &rtails);
-        report.components = count;
-        let mut sizes = vec![0usize; count];
-        for &c in &comp {
-            sizes[c as usize] += 1;
+        // Each mode keeps its own largest strongly connected component, so every mode can go
+        // from any node it may use to any other; a mode loses the edges outside its component
+        // and nodes no mode keeps are dropped. The report's component counts are the car's.
+        let mut in_mode: Vec<Vec<bool>> = Vec::with_capacity(MODE_COUNT);
+        for mode in TravelMode::ALL {
+            let (comp, count, best) = largest_scc(n, &edges, mode.index());
+            if mode == TravelMode::Car {
+                report.components = count;
+            }
+            in_mode.push(comp.iter().map(|&c| Some(c) == best).collect());
         }
-        // Largest component; ties broken by lowest component id for determinism.
-        let best = sizes
-            .iter()
-            .enumerate()
-            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0)))
-            .map(|(i, _)| i as u32)
-            .ok_or(GraphError::Empty)?;
+        for e in &mut edges {
+            for (m, keep) in in_mode.iter().enumerate() {
+                if !(keep[e.from as usize] && keep[e.to as usize]) {
+                    e.times[m] = NONE;
+                }
+            }
+        }
         // Number kept nodes along a Hilbert curve: nodes close on the map get close ids, so a
         // search touches few cache lines and pages (neighbours in a row-major grid are a whole
         // row apart).
         let mut kept: Vec<u32> = (0..n as u32)
-            .filter(|&v| comp[v as usize] == best)
+            .filter(|&v| in_mode.iter().any(|k| k[v as usize]))
             .collect();
         let keys = hilbert_keys(&self.lat, &self.lon, &kept);
         let mut order: Vec<usize> = (0..kept.len()).collect();
@@ -273,10 +276,14 @@ impl GraphBuilder {
             lat.push(self.lat[v as usize]);
             lon.push(self.lon[v as usize]);
         }
-        report.islands_dropped = count.saturating_sub(1);
+        report.islands_dropped = report.components.saturating_sub(1);
         report.nodes_dropped = n - lat.len();
         let kept_before = edges.len();
-        edges.retain(|e| new_id[e.from as usize] != NONE && new_id[e.to as usize] != NONE);
+        edges.retain(|e| {
+            new_id[e.from as usize] != NONE
+                && new_id[e.to as usize] != NONE
+                && e.times.iter().any(|&t| t != NONE)
+        });
         report.edges_dropped = kept_before - edges.len();
         if edges.is_empty() {
             return Err(GraphError::Empty);
@@ -322,6 +329,27 @@ impl GraphBuilder {
             report,
         ))
     }
+}
+
+/// Strongly connected components of the edges `mode` may use: the component of every node,
+/// the number of components, and the largest one with at least one edge (`None` if the mode
+/// has no edge); ties go to the lowest component id for determinism.
+fn largest_scc(n: usize, edges: &[RawEdge], mode: usize) -> (Vec<u32>, usize, Option<u32>) {
+    let usable = |e: &&RawEdge| e.times[mode] != NONE;
+    let (first, heads) = csr(n, edges.iter().filter(usable).map(|e| (e.from, e.to)));
+    let (rfirst, rtails) = csr(n, edges.iter().filter(usable).map(|e| (e.to, e.from)));
+    let (comp, count) = scc(n, &first, &heads, &rfirst, &rtails);
+    let mut sizes = vec![0usize; count];
+    for &c in &comp {
+        sizes[c as usize] += 1;
+    }
+    let best = sizes
+        .iter()
+        .enumerate()
+        .filter(|&(_, &size)| size > 1)
+        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0)))
+        .map(|(i, _)| i as u32);
+    (comp, count, best)
 }
 
 /// Position of each node of `nodes` on a Hilbert curve over the nodes' bounding box

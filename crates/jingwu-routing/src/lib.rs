@@ -11,9 +11,10 @@
 //! (`u32`, `NONE` where the mode may not go; reported as seconds) and length in metres
 //! (`f32`). A reverse CSR (tail + forward edge id per slot) serves backward searches.
 //! Optional intermediate shape points per edge keep road geometry for drawing. The builder
-//! keeps only the largest strongly connected component of the car network and reports the
-//! islands dropped; edges only other modes may use (pedestrian streets, the pedestrians' way
-//! back along a one-way street) are kept between kept nodes. About 37 bytes per directed edge
+//! keeps, per travel mode, only that mode's largest strongly connected component (a mode loses
+//! its edges outside it; a node no mode keeps is dropped) and reports the car network's
+//! islands dropped, so every mode can reach every node it may use from every other (a
+//! footway network joined to the roads is kept for pedestrians). About 37 bytes per directed edge
 //! without shape points (synthetic cities; 29 before travel modes), 45-83 with OSM shapes;
 //! the live [`Weights`] add 16 per mode held (the server holds all three: 48).
 //!
