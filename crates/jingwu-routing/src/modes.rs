@@ -81,6 +81,9 @@ pub type ModeTimes = [u32; MODE_COUNT];
 #[must_use]
 pub fn times_from_car(car_ms: u32, len_m: f64) -> ModeTimes {
     let car = car_ms.min(NONE - 1);
+    // The stored length is an f32: derive from it, so a graph reloaded from its export
+    // (which writes that length) gets the same times.
+    let len_m = f64::from(len_m as f32);
     [
         car,
         car.max(travel_ms(len_m, MOTORBIKE_MAX_KMH)),

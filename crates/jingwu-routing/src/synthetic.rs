@@ -4,8 +4,10 @@
 
 use crate::GraphError;
 use crate::geo_util::haversine_m;
-use crate::graph::{BuildReport, Graph, GraphBuilder, NONE};
-use crate::modes::{ModeTimes, TravelMode, WALK_KMH, motorbike_kmh, times_from_speeds};
+use crate::graph::{BuildReport, Graph, GraphBuilder, NONE, travel_ms};
+use crate::modes::{
+    ModeTimes, TravelMode, WALK_KMH, motorbike_kmh, times_from_car, times_from_speeds,
+};
 
 /// SplitMix64 (Steele, Lea, Flood 2014): tiny, fast, and good enough for layout noise.
 #[derive(Debug, Clone)]
@@ -79,11 +81,11 @@ impl SyntheticCity {
     /// pedestrian streets, and nodes are jittered by up to 30% of the spacing so lengths and
     /// times are irregular.
     ///
-    /// Travel modes: the expressway-like arterials are closed to pedestrians and motorbikes
-    /// (as motorways are); motorbikes ride at the car speed capped by [`motorbike_kmh`]. With
-    /// [`SyntheticCity::pedestrian_ways`], pedestrians also walk one-way streets both ways and
-    /// half of the missing block edges are pedestrian streets (without it, those edges are
-    /// simply missing and one-way streets bind everyone). Which block edges are pedestrian
+    /// Travel modes: with [`SyntheticCity::pedestrian_ways`], the expressway-like arterials
+    /// are closed to pedestrians and motorbikes (as motorways are), motorbikes ride at the car
+    /// speed capped by [`motorbike_kmh`], pedestrians walk one-way streets both ways and half
+    /// of the missing block edges are pedestrian streets. Without it, every mode uses the car's
+    /// roads ([`times_from_car`]) and those edges are simply missing. Which block edges are pedestrian
     /// streets is drawn from a separate random stream, so the car network is the same either
     /// way.
     ///
@@ -149,6 +151,17 @@ impl SyntheticCity {
                     let foot_only = times_from_speeds(len, [None, None, walk]);
                     b.add_edge_modes(u, v, foot_only, len, &[])?;
                     b.add_edge_modes(v, u, foot_only, len, &[])?;
+                }
+                return Ok(());
+            }
+            if !self.pedestrian_ways {
+                // Without pedestrian ways, every mode uses every road the car uses.
+                let times = times_from_car(travel_ms(len, speed), len);
+                if oneway != 2 {
+                    b.add_edge_modes(u, v, times, len, &[])?;
+                }
+                if oneway != 1 {
+                    b.add_edge_modes(v, u, times, len, &[])?;
                 }
                 return Ok(());
             }
