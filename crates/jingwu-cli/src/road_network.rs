@@ -8,11 +8,13 @@ pub fn load(spec: &str) -> anyhow::Result<RoadNetwork> {
     let graph = if let Some(s) = spec.strip_prefix("synthetic:") {
         let city =
             jingwu_routing::parse_spec(s).map_err(|e| anyhow!("road_network {spec:?}: {e}"))?;
-        city.generate()
+        // The served city has pedestrian streets, so travel modes differ there too.
+        city.with_pedestrian_ways()
+            .generate()
             .map_err(|e| anyhow!("road_network {spec:?}: {e}"))?
             .0
     } else if spec.ends_with(".pbf") {
-        jingwu_osm::import_pbf(std::path::Path::new(spec), |_| {})
+        jingwu_osm::import_pbf_modes(std::path::Path::new(spec), |_| {})
             .with_context(|| format!("road_network {spec:?}"))?
             .0
     } else {

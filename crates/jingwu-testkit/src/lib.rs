@@ -211,6 +211,7 @@ impl Builder {
                 },
                 2016,
             )
+            .with_pedestrian_ways()
             .generate()
             .expect("synthetic road network");
             app.command()
