@@ -36,3 +36,4 @@ mod stats;
 mod terminal;
 mod time;
 mod traffic;
+mod travel_modes;
