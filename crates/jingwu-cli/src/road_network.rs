@@ -8,6 +8,8 @@ pub fn load(spec: &str) -> anyhow::Result<RoadNetwork> {
     if let Some(s) = spec.strip_prefix("synthetic:") {
         let city =
             jingwu_routing::parse_spec(s).map_err(|e| anyhow!("road_network {spec:?}: {e}"))?;
+        // The served city has pedestrian streets, so travel modes differ there too.
+        let city = city.with_pedestrian_ways();
         let graph = city
             .generate()
             .map_err(|e| anyhow!("road_network {spec:?}: {e}"))?
@@ -17,7 +19,7 @@ pub fn load(spec: &str) -> anyhow::Result<RoadNetwork> {
     }
     if spec.ends_with(".pbf") {
         let path = std::path::Path::new(spec);
-        let graph = jingwu_osm::import_pbf(path, |_| {})
+        let graph = jingwu_osm::import_pbf_modes(path, |_| {})
             .with_context(|| format!("road_network {spec:?}"))?
             .0;
         let addresses =

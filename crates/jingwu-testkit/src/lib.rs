@@ -211,7 +211,8 @@ impl Builder {
                     ROAD_NODES
                 },
                 2016,
-            );
+            )
+            .with_pedestrian_ways();
             let (graph, _) = city.generate().expect("synthetic road network");
             let addresses = city.addresses(&graph);
             app.command()

@@ -405,6 +405,12 @@ function recReason(r) {
   const fit = make('span', `rec-fit fit-${r.fit}`, label('plans.fit', r.fit));
   fit.title = r.fit_reason;
   why.append(fit);
+  if (r.travel_mode) {
+    // The ETA is at this unit's own travel mode (a foot patrol walks).
+    const mode = make('span', 'rec-mode', t('plans.by_mode', { mode: label('setup.mode', r.travel_mode) }));
+    mode.dataset.testid = 'rec-mode';
+    why.append(mode);
+  }
   if (r.plan_slot) {
     const slot = make('span', 'rec-slot', t('plans.fills_slot', { n: r.plan_slot.index + 1, what: label('unit_kind', r.plan_slot.kind) }));
     slot.dataset.testid = 'rec-slot';

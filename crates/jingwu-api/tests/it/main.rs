@@ -38,3 +38,4 @@ mod stats;
 mod terminal;
 mod time;
 mod traffic;
+mod travel_modes;

@@ -389,11 +389,10 @@ impl Command<'_> {
         let m = model.clone();
         let (snapshot, raise, resolve) = tokio::task::spawn_blocking(move || {
             let started = std::time::Instant::now();
-            let positions: Vec<Position> = placed.iter().map(|p| p.pos).collect();
+            // Each unit counts at its own travel mode (a foot patrol walks).
+            let positions: Vec<_> = placed.iter().map(|p| (p.mode, p.pos)).collect();
             let limits: Vec<u32> = COVERAGE_LIMITS_S.iter().map(|s| s * 1000).collect();
-            let report = m
-                .roads
-                .with_router(|r, ws| m.index.evaluate(r, ws, &positions, &limits));
+            let report = m.roads.evaluate_coverage(&m.index, &positions, &limits);
             tracing::debug!(
                 units = positions.len(),
                 ms = started.elapsed().as_millis() as u64,

@@ -49,7 +49,7 @@ pub use map::{LiveScope, MAX_ROAD_LINES, RoadLine, RouteLine};
 pub(crate) use media::MediaState;
 pub use media::{MAX_MEDIA_CHUNK, MediaBlob, MediaLimits, NewUpload, UploadView};
 pub use read::{IncidentDetail, IncidentFilter, LinkedIncident, UnitView};
-pub use roads::RoadNetwork;
+pub use roads::{RoadNetwork, route_mode};
 pub use stats::{IncidentStats, Period, StatsGroup, StatsGroupBy};
 pub use targets::{KeySiteReadiness, ResponseEvaluation};
 pub use timers::{IncidentTimers, LimitsView, TIMER_JOB_EVERY};
@@ -231,6 +231,9 @@ async fn move_unit(
 pub(crate) struct ReadyUnit {
     pub unit: q::ScopedUnit,
     pub fix_age_us: i64,
+    /// How the unit travels (from `units.travel_mode`).
+    pub mode: jingwu_routing::TravelMode,
+    /// Its position on a road its mode may use.
     pub pos: jingwu_routing::Position,
 }
 
@@ -251,10 +254,12 @@ impl Command<'_> {
                 if now - at > max_age_us {
                     return None;
                 }
-                let pos = roads.snap(lat, lon).ok()?;
+                let mode = roads::route_mode(u.unit.travel_mode);
+                let pos = roads.snap_for(mode, lat, lon).ok()?;
                 Some(ReadyUnit {
                     unit: u,
                     fix_age_us: now - at,
+                    mode,
                     pos,
                 })
             })

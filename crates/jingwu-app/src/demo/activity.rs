@@ -280,11 +280,11 @@ impl App {
             .set_unit_status(who, &best.unit_id, UnitStatus::EnRoute.as_str(), "", &ctx)
             .await?;
         let unit = self.command().get_unit(who, &best.unit_id).await?;
-        let from = roads
-            .snap(unit.unit.lat.unwrap_or(lat), unit.unit.lon.unwrap_or(lon))
-            .ok();
-        let coords = from
-            .and_then(|f| roads.with_router(|r, ws| r.route(ws, &f, &spot)))
+        // The crew travels in its own mode (a foot patrol walks).
+        let mode = crate::command::route_mode(unit.unit.travel_mode);
+        let from = (unit.unit.lat.unwrap_or(lat), unit.unit.lon.unwrap_or(lon));
+        let coords = roads
+            .route_between(mode, from, spot.point)
             .map(|r| r.coords)
             .unwrap_or_else(|| vec![spot.point]);
         Ok(Some(Run {
