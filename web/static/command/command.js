@@ -115,22 +115,29 @@ async function loadStatic() {
         .addTo(layers.stations);
     }
   }
-  const cams = byCode('cctv_public_security');
-  if (cams) {
+  // Cameras of every kind the caller may read, each popup opening the camera's own link.
+  for (const code of ['cctv_public_security', 'cctv_traffic', 'cctv_social']) {
+    const cams = byCode(code);
+    if (!cams) continue;
     const fc = await api('GET', `/api/v1/layers/${cams.id}/features`);
     for (const f of fc.features) {
+      if (f.geometry.type !== 'Point') continue;
       const [lon, lat] = f.geometry.coordinates;
       const box = make('div', 'cam-popup');
       box.append(make('strong', null, f.properties.name || f.id));
       // Only web and stream links: an admin-set `javascript:` URL would run in the page.
-      if (f.properties.video_url && /^(https?|rtsp):\/\//i.test(f.properties.video_url)) {
+      // Registered sources carry `url`; older layer imports `video_url`.
+      const link = f.properties.url || f.properties.video_url;
+      if (typeof link === 'string' && /^(https?|rtsp):\/\//i.test(link)) {
         const a = make('a', null, t('cmd.video'));
-        a.href = f.properties.video_url;
-        a.rel = 'noopener';
+        a.href = link;
+        a.rel = 'noopener noreferrer';
+        a.target = '_blank';
+        a.dataset.testid = 'camera-link';
         box.append(make('br'), a);
       }
       if (f.properties.note) box.append(make('p', 'muted', f.properties.note));
-      L.circleMarker([lat, lon], { radius: 5, color: '#004d40', weight: 1, fillColor: '#26a69a', fillOpacity: 0.9 })
+      L.circleMarker([lat, lon], { radius: 5, color: '#004d40', weight: 1, fillColor: '#26a69a', fillOpacity: 0.9, className: `cam-marker cam-${code}` })
         .bindPopup(box)
         .addTo(layers.cameras);
     }

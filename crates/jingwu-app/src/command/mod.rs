@@ -5,6 +5,7 @@
 mod areas;
 mod avl;
 pub(crate) mod coverage;
+mod coverage_history;
 mod crew;
 mod dispatch;
 mod export;
@@ -36,6 +37,7 @@ pub use avl::{Fix, TrackFix};
 pub use coverage::{
     AreaFigures, COVERAGE_LIMITS_S, CoverageAlertView, CoveragePolicy, CoverageView, LimitFigures,
 };
+pub use coverage_history::{CoverageHistory, CoverageSeries};
 pub use dispatch::{Recommendation, Recommendations};
 pub use export::EIDO_DOMAIN;
 pub use geocode::{GEOCODE_MAX_LIMIT, GEOCODE_MAX_QUERY_CHARS, REVERSE_MAX_M};

@@ -242,6 +242,7 @@ pub fn scopes(route: &str) -> Option<&'static [Sc]> {
         | "GET /api/v1/stats/incidents"
         | "GET /api/v1/stats/incidents.csv"
         | "GET /api/v1/stats/compare"
+        | "GET /api/v1/stats/coverage-history"
         | "GET /api/v1/media/uploads/{upload_id}"
         | "PUT /api/v1/media/uploads/{upload_id}/chunks/{offset}"
         | "GET /api/v1/media/{sha256}"
@@ -694,6 +695,10 @@ pub async fn build(
         "GET /api/v1/stats/compare" => Req::get(format!(
             "/api/v1/stats/compare?a_from=2026-01-01T00:00:00Z&a_to=2026-01-08T00:00:00Z\
              &b_from=2026-01-08T00:00:00Z&b_to=2026-01-15T00:00:00Z&org={}",
+            side.station
+        )),
+        "GET /api/v1/stats/coverage-history" => Req::get(format!(
+            "/api/v1/stats/coverage-history?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z&org={}",
             side.station
         )),
         "GET /api/v1/coverage" => Req::get(format!("/api/v1/coverage?org={}", side.station)),
