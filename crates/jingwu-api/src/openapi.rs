@@ -3,7 +3,7 @@ use std::borrow::Cow;
 use jingwu_command::incident::IncidentStatus;
 use jingwu_command::plans::Agency;
 use jingwu_command::taxonomy::{Category, Priority, Source, Subcategory};
-use jingwu_command::unit::{FitLevel, Tier, UnitKind, UnitStatus};
+use jingwu_command::unit::{FitLevel, Tier, TravelMode, UnitKind, UnitStatus};
 use jingwu_core::OrgKind;
 use utoipa::openapi::extensions::ExtensionsBuilder;
 use utoipa::openapi::path::{Operation, ParameterIn};
@@ -180,6 +180,11 @@ code_schema!(
     UnitKindSchema = "UnitKind",
     "Kind of unit.",
     UnitKind::ALL.iter().map(|c| c.as_str())
+);
+code_schema!(
+    TravelModeSchema = "TravelMode",
+    "How a unit travels on the road network (its speeds and the roads it may use).",
+    TravelMode::ALL.iter().map(|c| c.as_str())
 );
 code_schema!(
     FitLevelSchema = "FitLevel",

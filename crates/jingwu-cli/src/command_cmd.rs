@@ -19,7 +19,8 @@ pub enum CommandCommand {
     Import {
         #[command(flatten)]
         db: DbArgs,
-        /// sites, posts, units, shifts, key_sites or areas.
+        /// sites, posts, units, shifts, key_sites, sources (cameras and other layer sources) or
+        /// areas.
         kind: String,
         /// The CSV or GeoJSON file.
         file: PathBuf,

@@ -5,17 +5,29 @@ use anyhow::{Context, anyhow};
 use jingwu_app::RoadNetwork;
 
 pub fn load(spec: &str) -> anyhow::Result<RoadNetwork> {
-    let graph = if let Some(s) = spec.strip_prefix("synthetic:") {
+    if let Some(s) = spec.strip_prefix("synthetic:") {
         let city =
             jingwu_routing::parse_spec(s).map_err(|e| anyhow!("road_network {spec:?}: {e}"))?;
-        city.generate()
+        // The served city has pedestrian streets, so travel modes differ there too.
+        let city = city.with_pedestrian_ways();
+        let graph = city
+            .generate()
             .map_err(|e| anyhow!("road_network {spec:?}: {e}"))?
-            .0
-    } else if spec.ends_with(".pbf") {
-        jingwu_osm::import_pbf(std::path::Path::new(spec), |_| {})
+            .0;
+        let addresses = city.addresses(&graph);
+        return Ok(RoadNetwork::new(graph).with_addresses(addresses));
+    }
+    if spec.ends_with(".pbf") {
+        let path = std::path::Path::new(spec);
+        let graph = jingwu_osm::import_pbf_modes(path, |_| {})
             .with_context(|| format!("road_network {spec:?}"))?
-            .0
-    } else {
+            .0;
+        let addresses =
+            jingwu_osm::import_addresses(path).with_context(|| format!("road_network {spec:?}"))?;
+        return Ok(RoadNetwork::new(graph).with_addresses(addresses));
+    }
+    // A graph cache has no names: the geocoder then finds only key sites and stations.
+    let graph = {
         let f = std::fs::File::open(spec)
             .with_context(|| format!("road_network {spec:?}: cannot open"))?;
         jingwu_routing::read_graph(std::io::BufReader::new(f))

@@ -16,10 +16,26 @@ use crate::setup::{Parsed, RowError};
 /// A ring of `(lon, lat)` positions, closed (first = last).
 pub type Ring = Vec<(f64, f64)>;
 
-/// An area: polygons, each an outer ring and its holes.
+/// An area: polygons, each an outer ring and its holes, with their bounding box
+/// `(lat0, lon0, lat1, lon1)`, which spares the ring test for points far from the area.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Area {
     pub polygons: Vec<Vec<Ring>>,
+    pub bbox: (f64, f64, f64, f64),
+}
+
+/// The bounding box `(lat0, lon0, lat1, lon1)` of polygons of `(lon, lat)` rings.
+fn bbox_of(polygons: &[Vec<Ring>]) -> (f64, f64, f64, f64) {
+    let mut b = (
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    );
+    for &(lon, lat) in polygons.iter().flatten().flatten() {
+        b = (b.0.min(lat), b.1.min(lon), b.2.max(lat), b.3.max(lon));
+    }
+    b
 }
 
 /// Most positions an area may have in all (a district boundary is a few thousand).
@@ -46,7 +62,10 @@ impl Area {
         if n > MAX_POSITIONS {
             return Err(format!("{n} positions, at most {MAX_POSITIONS}"));
         }
-        Ok(Area { polygons })
+        Ok(Area {
+            bbox: bbox_of(&polygons),
+            polygons,
+        })
     }
 
     /// Reads an area as stored (`org_sites.area_geojson`, a geometry).
@@ -57,6 +76,10 @@ impl Area {
 
     /// Whether the point lies in the area (even-odd over all rings).
     pub fn contains(&self, lat: f64, lon: f64) -> bool {
+        let (lat0, lon0, lat1, lon1) = self.bbox;
+        if !((lat0..=lat1).contains(&lat) && (lon0..=lon1).contains(&lon)) {
+            return false;
+        }
         self.polygons
             .iter()
             .any(|rings| rings.iter().filter(|r| ring_crossings(r, lat, lon)).count() % 2 == 1)

@@ -5,6 +5,8 @@ jingwu_core::problem_codes! {
     problems {
         // Incidents and dispatch.
         INCIDENT_CLOSED = ("incident_closed", 409, "The incident is closed or merged", "警情已结束或已合并");
+        /// The incident's location changed between choosing its station and writing.
+        INCIDENT_CHANGED = ("incident_changed", 409, "The incident changed meanwhile", "警情已被修改");
         UNIT_NOT_AVAILABLE = ("unit_not_available", 409, "The unit is not available", "警力不可用");
         /// The unit changed between reading and writing (another dispatcher or its terminal).
         UNIT_CHANGED = ("unit_changed", 409, "The unit changed meanwhile", "警力状态已变化");
@@ -85,6 +87,8 @@ jingwu_core::problem_codes! {
         PERIOD_RANGE = ("period.range", "Period out of range", "统计时段超出范围");
         COVERAGE_SECONDS = ("coverage.seconds", "Seconds out of range", "秒数超出范围");
         NO_ROAD_NEARBY = ("no_road_nearby", "No road nearby", "附近没有道路");
+        GEOCODE_QUERY = ("geocode.query", "An address query has 1 to 100 characters", "地址查询须为 1 至 100 个字符");
+        GEOCODE_LIMIT = ("geocode.limit", "Ask for 1 to 20 candidates", "候选地址数须为 1 至 20");
         OUT_OF_RANGE = ("out_of_range", "Latitude or longitude out of range", "经纬度超出范围");
         /// A parameter that is not the list of numbers it must be (`bbox`, `from`, `to`).
         INVALID = ("invalid", "Not a valid value", "取值无效");
@@ -143,6 +147,12 @@ jingwu_core::problem_codes! {
         /// Sites and areas belong to stations (areas) or any org unit (sites); units and posts to stations and bureaus.
         ORG_KIND = ("org.kind", "Not an org unit of the kind required", "机构类型不符");
         AREA_GEOMETRY = ("area.geometry", "Not a valid Polygon or MultiPolygon", "辖区边界不是有效的多边形");
+        /// A camera's or layer source's link: an http(s) or rtsp URL.
+        LINK_FORMAT = ("url.format", "Not an http(s) or rtsp URL", "不是 http(s) 或 rtsp 地址");
+        /// A source's code: 1 to 64 letters, digits, `-`, `_` or `.`.
+        SOURCE_CODE = ("source_code.format", "Code: 1 to 64 letters, digits, -, _ or .", "编号须为 1 至 64 个字母、数字或 -_.");
+        /// The layer named for a source does not exist or is fed live by its system.
+        SOURCE_LAYER = ("layer.unknown", "No such layer taking sources", "图层不存在或为实时图层");
     }
 }
 

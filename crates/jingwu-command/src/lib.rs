@@ -6,6 +6,7 @@
 //!   mapping where obvious), priorities P1–P4, intake sources.
 //! * [`unit`](mod@unit) — unit kinds, force tiers, the unit status machine and type fit for
 //!   recommendation ordering.
+//! * [`coverage_history`] — when coverage is sampled, how long kept, and the chart's points.
 //! * [`duplicates`] — the "likely duplicate" rule (same category, near in space and time).
 //! * [`response`] — 1/3/5-minute targets by tier, priority targets, segment durations.
 //! * [`stats`] — nearest-rank percentiles, grouped KPIs, the Ankang bulletin buckets,
@@ -24,6 +25,7 @@
 //! agree with its serde form, and it carries its zh-CN and English labels.
 
 pub mod area;
+pub mod coverage_history;
 pub mod duplicates;
 pub mod eido;
 pub mod error_codes;

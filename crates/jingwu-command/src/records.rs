@@ -137,6 +137,17 @@ pub struct Feature {
     pub updated_at: i64,
 }
 
+/// A sample of an org unit's 1/3/5-minute road coverage (see [`crate::coverage_history`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CoverageSample {
+    pub org_id: OrgId,
+    /// The sampling slot's start.
+    pub at_us: i64,
+    /// Shares of the area's road length reached within 60, 180 and 300 s.
+    pub shares: [f64; 3],
+    pub units_counted: i64,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct CoverageAlert {
     pub id: AlertId,

@@ -1,18 +1,22 @@
-//! `.osm.pbf` import in two passes: drivable ways first (to learn which nodes matter), then
-//! only those nodes' coordinates.
+//! `.osm.pbf` import in two passes: ways some travel mode may use first (to learn which nodes
+//! matter), then only those nodes' coordinates.
 
 use std::path::Path;
 
-use jingwu_routing::{BuildReport, Graph, GraphBuilder, haversine_m, travel_ms};
+use jingwu_routing::{
+    BuildReport, Graph, GraphBuilder, NONE, haversine_m, times_from_car, times_from_speeds,
+    travel_ms,
+};
 use osmpbf::{Element, ElementReader};
 
 use crate::OsmError;
-use crate::profile::{Oneway, car_profile};
+use crate::profile::{Oneway, WayModes, car_profile, way_profile};
 
 /// What the import saw and kept.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportReport {
     pub ways_seen: usize,
+    /// Ways some travel mode may use (cars, motorbikes or pedestrians).
     pub ways_drivable: usize,
     /// Way references to nodes absent from the file (clipped extracts).
     pub missing_node_refs: usize,
@@ -23,20 +27,60 @@ pub struct ImportReport {
 struct Way {
     refs_start: usize,
     refs_end: usize,
-    kmh: f64,
-    oneway: Oneway,
+    modes: WayModes,
 }
 
 const MISSING: i32 = i32::MIN;
 
-/// Imports a PBF file with the car profile. `progress` receives a line now and then on big
-/// files (every 2M elements) and at each pass end.
+/// Imports a PBF file with the car profile only ([`car_profile`]): the car's edges, open to
+/// every mode (motorbike and foot times derived as `GraphBuilder::add_edge` does). See [`import_pbf_modes`] for every travel mode.
 ///
 /// # Errors
 /// Missing/unreadable/corrupt file, or no drivable road.
 pub fn import_pbf(
     path: &Path,
+    progress: impl FnMut(&str),
+) -> Result<(Graph, ImportReport), OsmError> {
+    import_with(path, progress, car_ways, false)
+}
+
+/// Imports a PBF file with the car, motorbike and foot profiles ([`way_profile`]): footways,
+/// pedestrian streets, steps and paths for pedestrians, who walk one-way streets both ways;
+/// motorways for cars only; access tags per mode.
+///
+/// # Errors
+/// Missing/unreadable/corrupt file, or no usable way.
+pub fn import_pbf_modes(
+    path: &Path,
+    progress: impl FnMut(&str),
+) -> Result<(Graph, ImportReport), OsmError> {
+    import_with(path, progress, all_modes, true)
+}
+
+fn all_modes(tags: osmpbf::TagIter<'_>) -> Option<WayModes> {
+    way_profile(tags)
+}
+
+/// The car profile as [`WayModes`] with cars only.
+fn car_ways(tags: osmpbf::TagIter<'_>) -> Option<WayModes> {
+    car_profile(tags).map(|p| WayModes {
+        car: Some(p.kmh),
+        motorbike: None,
+        foot: None,
+        oneway: p.oneway,
+    })
+}
+
+/// Imports a PBF file with a way profile. `progress` receives a line now and then on big
+/// files (every 2M elements) and at each pass end.
+///
+/// # Errors
+/// Missing/unreadable/corrupt file, or no drivable road.
+fn import_with(
+    path: &Path,
     mut progress: impl FnMut(&str),
+    profile: impl Fn(osmpbf::TagIter<'_>) -> Option<WayModes>,
+    per_mode: bool,
 ) -> Result<(Graph, ImportReport), OsmError> {
     let p = path.display().to_string();
     let pbf_err = |e: osmpbf::Error| {
@@ -71,15 +115,14 @@ pub fn import_pbf(
             }
             if let Element::Way(w) = el {
                 report.ways_seen += 1;
-                if let Some(prof) = car_profile(w.tags()) {
+                if let Some(modes) = profile(w.tags()) {
                     let start = refs.len();
                     refs.extend(w.refs());
                     if refs.len() - start >= 2 {
                         ways.push(Way {
                             refs_start: start,
                             refs_end: refs.len(),
-                            kmh: prof.kmh,
-                            oneway: prof.oneway,
+                            modes,
                         });
                     } else {
                         refs.truncate(start);
@@ -176,16 +219,26 @@ pub fn import_pbf(
                 };
                 let u = node(run[start], &mut b)?;
                 let v = node(run[k], &mut b)?;
-                let ms = travel_ms(len, w.kmh);
-                if w.oneway != Oneway::Backward {
-                    b.add_edge_with_geometry(u, v, ms, len, &shape)
-                        .map_err(graph_err)?;
-                }
-                if w.oneway != Oneway::Forward {
-                    let rev: Vec<(f64, f64)> = shape.iter().rev().copied().collect();
-                    b.add_edge_with_geometry(v, u, ms, len, &rev)
-                        .map_err(graph_err)?;
-                }
+                let m = w.modes;
+                // Car profile: every mode on the car's edges, as `GraphBuilder::add_edge`
+                // derives them. Per mode: vehicles keep the way's direction, pedestrians walk
+                // both ways.
+                let (times, against) = if per_mode {
+                    let t = times_from_speeds(len, [m.car, m.motorbike, m.foot]);
+                    (t, [NONE, NONE, t[2]])
+                } else {
+                    let car_ms = travel_ms(len, m.car.unwrap_or(0.0));
+                    (times_from_car(car_ms, len), [NONE; 3])
+                };
+                let (fwd, bwd) = match m.oneway {
+                    Oneway::Both => (times, times),
+                    Oneway::Forward => (times, against),
+                    Oneway::Backward => (against, times),
+                };
+                b.add_edge_modes(u, v, fwd, len, &shape)
+                    .map_err(graph_err)?;
+                let rev: Vec<(f64, f64)> = shape.iter().rev().copied().collect();
+                b.add_edge_modes(v, u, bwd, len, &rev).map_err(graph_err)?;
                 start = k;
                 shape.clear();
                 len = 0.0;

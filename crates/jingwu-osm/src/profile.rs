@@ -1,6 +1,7 @@
-//! Car profile: which OSM ways are drivable, how fast, in which direction.
+//! Travel profiles: which OSM ways cars, motorbikes/e-bikes and pedestrians may use, how
+//! fast, in which direction (speeds and their sources: `jingwu_routing::TravelMode`).
 
-use jingwu_routing::default_speed;
+use jingwu_routing::{CYCLEWAY_KMH, WALK_KMH, default_speed, motorbike_kmh};
 
 /// Allowed travel direction along the way's node order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,6 +96,89 @@ pub fn car_profile<'a>(tags: impl IntoIterator<Item = (&'a str, &'a str)>) -> Op
     Some(WayProfile { kmh, oneway })
 }
 
+/// What each travel mode may do on a way: speed in km/h (`None` = may not use it) and the
+/// direction vehicles must keep (pedestrians walk both ways).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WayModes {
+    pub car: Option<f64>,
+    pub motorbike: Option<f64>,
+    pub foot: Option<f64>,
+    pub oneway: Oneway,
+}
+
+/// Ways only pedestrians use by default.
+const FOOT_ONLY: &[&str] = &["footway", "pedestrian", "steps", "path"];
+
+/// The most specific access value present among `keys` (least specific first).
+fn access_of<'a>(tags: &[(&'a str, &'a str)], keys: &[&str]) -> Option<&'a str> {
+    keys.iter()
+        .rev()
+        .find_map(|k| tags.iter().find(|(tk, _)| tk == k).map(|&(_, v)| v))
+}
+
+/// Applies the car, motorbike and foot profiles to a way's tags; `None` if no mode may use it.
+/// Motorways are closed to motorbikes and pedestrians (Road Traffic Safety Law of the PRC,
+/// art. 67); footways, pedestrian streets, steps and paths are for pedestrians only;
+/// cycleways for e-bikes (and pedestrians where `foot=yes`); `foot=no`, `motor_vehicle=no`
+/// and the like close a way to the modes they name.
+#[must_use]
+pub fn way_profile<'a>(tags: impl IntoIterator<Item = (&'a str, &'a str)>) -> Option<WayModes> {
+    let tags: Vec<(&str, &str)> = tags.into_iter().collect();
+    let get = |k: &str| tags.iter().find(|(tk, _)| *tk == k).map(|&(_, v)| v);
+    let highway = get("highway")?;
+    if get("area") == Some("yes") {
+        return None;
+    }
+    let car = car_profile(tags.iter().copied());
+    let motorway = matches!(highway, "motorway" | "motorway_link");
+    let excluded = |keys: &[&str]| access_of(&tags, keys).is_some_and(excluded_access);
+    let allowed = |keys: &[&str]| {
+        access_of(&tags, keys).is_some_and(|v| !excluded_access(v) && !v.is_empty())
+    };
+    let car_class = default_speed(highway);
+    let motorbike = if motorway {
+        None
+    } else if highway == "cycleway" {
+        (!excluded(&["access", "vehicle"])).then_some(CYCLEWAY_KMH)
+    } else if car_class.is_some()
+        && !excluded(&["access", "vehicle", "motor_vehicle", "motorcycle"])
+    {
+        car.map(|c| c.kmh).or(car_class).map(motorbike_kmh)
+    } else {
+        None
+    };
+    let foot_way = FOOT_ONLY.contains(&highway) || car_class.is_some();
+    let foot = if motorway {
+        None
+    } else if highway == "cycleway" {
+        allowed(&["foot"]).then_some(WALK_KMH)
+    } else {
+        (foot_way && !excluded(&["access", "foot"])).then_some(WALK_KMH)
+    };
+    // Vehicles keep the way's direction; the car profile knows the rules (and refuses
+    // reversible ways, which then stay closed to motorbikes too).
+    let oneway = match car {
+        Some(c) => c.oneway,
+        None => match get("oneway") {
+            Some("yes" | "true" | "1") => Oneway::Forward,
+            Some("-1" | "reverse") => Oneway::Backward,
+            _ => Oneway::Both,
+        },
+    };
+    let motorbike = if get("oneway").is_some_and(|v| matches!(v, "reversible" | "alternating")) {
+        None
+    } else {
+        motorbike
+    };
+    let car = car.map(|c| c.kmh);
+    (car.is_some() || motorbike.is_some() || foot.is_some()).then_some(WayModes {
+        car,
+        motorbike,
+        foot,
+        oneway,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,6 +232,75 @@ mod tests {
             Some((15.0, Oneway::Both)),
         );
         check(&[("highway", "tertiary"), ("oneway", "reversible")], None);
+    }
+
+    /// Car, motorbike and foot speeds and the vehicles' direction.
+    type Speeds = (Option<f64>, Option<f64>, Option<f64>, Oneway);
+
+    fn modes(tags: &[(&str, &str)]) -> Option<Speeds> {
+        way_profile(tags.iter().copied()).map(|m| (m.car, m.motorbike, m.foot, m.oneway))
+    }
+
+    #[test]
+    fn mode_table() {
+        let walk = Some(WALK_KMH);
+        assert_eq!(
+            modes(&[("highway", "residential")]),
+            Some((Some(20.0), Some(20.0), walk, Oneway::Both))
+        );
+        // Motorways: cars only.
+        assert_eq!(
+            modes(&[("highway", "motorway")]),
+            Some((Some(80.0), None, None, Oneway::Forward))
+        );
+        assert_eq!(
+            modes(&[("highway", "motorway_link"), ("foot", "yes")]),
+            Some((Some(50.0), None, None, Oneway::Forward))
+        );
+        // Motorbikes at the car speed up to their cap.
+        assert_eq!(
+            modes(&[("highway", "primary")]),
+            Some((Some(50.0), Some(40.0), walk, Oneway::Both))
+        );
+        // Footways, pedestrian streets, steps, paths: pedestrians only.
+        for hw in ["footway", "pedestrian", "steps", "path"] {
+            assert_eq!(
+                modes(&[("highway", hw)]),
+                Some((None, None, walk, Oneway::Both)),
+                "{hw}"
+            );
+        }
+        assert_eq!(modes(&[("highway", "footway"), ("foot", "no")]), None);
+        assert_eq!(
+            modes(&[("highway", "footway"), ("access", "private")]),
+            None
+        );
+        // Closed to motor vehicles: pedestrians still walk it.
+        assert_eq!(
+            modes(&[("highway", "service"), ("motor_vehicle", "no")]),
+            Some((None, None, walk, Oneway::Both))
+        );
+        // Closed to pedestrians.
+        assert_eq!(
+            modes(&[("highway", "trunk"), ("foot", "no")]),
+            Some((Some(60.0), Some(40.0), None, Oneway::Both))
+        );
+        // One-way rules bind vehicles; the profile reports the direction, pedestrians ignore it.
+        assert_eq!(
+            modes(&[("highway", "tertiary"), ("oneway", "yes")]),
+            Some((Some(30.0), Some(30.0), walk, Oneway::Forward))
+        );
+        // Cycleways: e-bikes, pedestrians only where allowed.
+        assert_eq!(
+            modes(&[("highway", "cycleway")]),
+            Some((None, Some(CYCLEWAY_KMH), None, Oneway::Both))
+        );
+        assert_eq!(
+            modes(&[("highway", "cycleway"), ("foot", "designated")]),
+            Some((None, Some(CYCLEWAY_KMH), walk, Oneway::Both))
+        );
+        assert_eq!(modes(&[("highway", "footway"), ("area", "yes")]), None);
+        assert_eq!(modes(&[("building", "yes")]), None);
     }
 
     #[test]

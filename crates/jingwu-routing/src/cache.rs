@@ -4,8 +4,8 @@
 //!
 //! Layout (all integers little-endian):
 //! `b"JWRGRAPH"`, `u32` version, `u32` reserved, `u64` nodes, `u64` edges, `u64` shape points,
-//! then the arrays `lat, lon, fwd_first, fwd_head, fwd_time, fwd_len (f32 bits), bwd_first,
-//! bwd_tail, bwd_edge, geom_first, geom (lat, lon pairs)` each as 4-byte words, then a `u64`
+//! then the arrays `lat, lon, fwd_first, fwd_head, fwd_time (car), motorbike_time, foot_time,
+//! fwd_len (f32 bits), bwd_first, bwd_tail, bwd_edge, geom_first, geom (lat, lon pairs)` each as 4-byte words, then a `u64`
 //! checksum of every byte before it.
 
 use std::io::{Read, Write};
@@ -15,7 +15,7 @@ use crate::graph::Graph;
 
 const MAGIC: &[u8; 8] = b"JWRGRAPH";
 /// Bump on any layout change; older files are rejected, not misread.
-pub const CACHE_VERSION: u32 = 1;
+pub const CACHE_VERSION: u32 = 2;
 
 /// Word-wise multiply-rotate checksum: detects truncation and bit rot, not tampering.
 fn checksum(bytes: &[u8]) -> u64 {
@@ -57,6 +57,9 @@ pub fn write_graph(graph: &Graph, mut out: impl Write) -> Result<(), GraphError>
     put_u32s(&mut buf, graph.fwd_first.iter().copied());
     put_u32s(&mut buf, graph.fwd_head.iter().copied());
     put_u32s(&mut buf, graph.fwd_time.iter().copied());
+    for mode in 0..2 {
+        put_u32s(&mut buf, graph.other_time.iter().map(|t| t[mode]));
+    }
     put_u32s(&mut buf, graph.fwd_len.iter().map(|x| x.to_bits()));
     put_u32s(&mut buf, graph.bwd_first.iter().copied());
     put_u32s(&mut buf, graph.bwd_tail.iter().copied());
@@ -144,6 +147,9 @@ pub fn read_graph(mut input: impl Read) -> Result<Graph, GraphError> {
     let fwd_first = c.u32s(n1, "fwd_first")?;
     let fwd_head = c.u32s(m, "fwd_head")?;
     let fwd_time = c.u32s(m, "fwd_time")?;
+    let moto = c.u32s(m, "motorbike_time")?;
+    let foot = c.u32s(m, "foot_time")?;
+    let other_time = moto.into_iter().zip(foot).map(|(a, b)| [a, b]).collect();
     let fwd_len = c
         .u32s(m, "fwd_len")?
         .into_iter()
@@ -171,6 +177,7 @@ pub fn read_graph(mut input: impl Read) -> Result<Graph, GraphError> {
         fwd_first,
         fwd_head,
         fwd_time,
+        other_time,
         fwd_len,
         bwd_first,
         bwd_tail,

@@ -19,9 +19,11 @@ use h3o::{CellIndex, Resolution};
 use crate::GraphError;
 use crate::graph::{Graph, NONE};
 use crate::isochrone::{IsochroneBand, cell_of, isochrones_with, sample_edge};
+use crate::modes::MODE_COUNT;
 use crate::query::{Router, Workspace};
 use crate::search::Direction;
 use crate::snap::{Position, Segment};
+use crate::weights::Weights;
 
 /// Default H3 resolution for coverage cells: res 9 (mean hexagon edge about 174 m, area about
 /// 0.1 km2), roughly a city block, the unit a duty officer reasons about.
@@ -251,8 +253,46 @@ impl CoverageIndex {
         router.multi_source(ws, units, max);
         // Read distances straight from the search records (no O(n) dense copy).
         let search = &ws.search;
-        let dist = |n: u32| search.dist(n).unwrap_or(NONE);
-        let w = router.weights;
+        self.tally(
+            &[router.weights],
+            |_, n| search.dist(n).unwrap_or(NONE),
+            limits_ms,
+        )
+    }
+
+    /// Coverage of units travelling in different modes: `layers` pairs each mode's router
+    /// with the units of that mode; a place counts as covered when a unit of any mode reaches
+    /// it within the limit. One multi-source search per non-empty layer.
+    pub fn evaluate_modes(
+        &self,
+        layers: &[(Router<'_>, &[Position])],
+        ws: &mut Workspace,
+        limits_ms: &[u32],
+    ) -> CoverageReport {
+        let mut present = layers.iter().filter(|(_, u)| !u.is_empty());
+        if let (Some((router, units)), None) = (present.next(), present.next()) {
+            // One mode: read distances from the search records, as `evaluate` does.
+            return self.evaluate(router, ws, units, limits_ms);
+        }
+        let max = limits_ms.iter().copied().max().unwrap_or(0);
+        let mut weights = Vec::with_capacity(MODE_COUNT);
+        let mut dense: Vec<Vec<u32>> = Vec::with_capacity(MODE_COUNT);
+        for (router, units) in layers.iter().filter(|(_, u)| !u.is_empty()) {
+            router.multi_source(ws, units, max);
+            dense.push(ws.dense_distances().to_vec());
+            weights.push(router.weights);
+        }
+        self.tally(&weights, |m, n| dense[m][n as usize], limits_ms)
+    }
+
+    /// Coverage from per-layer distances `dist(layer, node)` (ms, `NONE` = not reached) over
+    /// each layer's weights: a segment part is covered when any layer covers it.
+    fn tally<D: Fn(usize, u32) -> u32>(
+        &self,
+        layers: &[&Weights],
+        dist: D,
+        limits_ms: &[u32],
+    ) -> CoverageReport {
         let nl = limits_ms.len();
         let na = self.area_names.len();
         let blank = |l: u32| LimitCoverage {
@@ -271,17 +311,25 @@ impl CoverageIndex {
             let len = f64::from(self.seg_len[si]);
             total_m += len;
             let area = area_m.get_mut(self.seg_area[si] as usize);
-            let da = dist(s.a);
-            let db = dist(s.b);
-            let open = |e: u32, d: u32| {
-                if e != NONE && d != NONE {
-                    w.time_ms(e)
-                } else {
-                    None
-                }
-            };
-            let (wab, wba) = (open(s.ab, da), open(s.ba, db));
-            if wab.is_none() && wba.is_none() {
+            // Per layer: distance and open edge time from each end.
+            let mut ends = [(NONE, None, NONE, None); MODE_COUNT];
+            let mut any = false;
+            for (m, w) in layers.iter().enumerate().take(MODE_COUNT) {
+                let da = dist(m, s.a);
+                let db = dist(m, s.b);
+                let open = |e: u32, d: u32| {
+                    if e != NONE && d != NONE {
+                        w.time_ms(e)
+                    } else {
+                        None
+                    }
+                };
+                let (wab, wba) = (open(s.ab, da), open(s.ba, db));
+                any |= wab.is_some() || wba.is_some();
+                ends[m] = (da, wab, db, wba);
+            }
+            let ends = &ends[..layers.len().min(MODE_COUNT)];
+            if !any {
                 if let Some(a) = area {
                     a.0 += len;
                 }
@@ -298,14 +346,24 @@ impl CoverageIndex {
                     }
                 })
             };
-            let (iab, iba) = (inv(wab), inv(wba));
+            let mut invs = [(None, None); MODE_COUNT];
+            for (i, &(_, wab, _, wba)) in invs.iter_mut().zip(ends) {
+                *i = (inv(wab), inv(wba));
+            }
             let mut area = area;
             for (li, &l) in limits_ms.iter().enumerate() {
                 let part = |d: u32, i: Option<f64>| match i {
                     Some(i) if d <= l => (f64::from(l - d) * i).min(1.0),
                     _ => 0.0,
                 };
-                let c = len * (part(da, iab) + part(db, iba)).min(1.0);
+                // Covered from end a is a prefix, from end b a suffix: their union over the
+                // layers is the longest prefix plus the longest suffix.
+                let (mut fa, mut fb) = (0.0f64, 0.0f64);
+                for (&(da, _, db, _), &(iab, iba)) in ends.iter().zip(&invs) {
+                    fa = fa.max(part(da, iab));
+                    fb = fb.max(part(db, iba));
+                }
+                let c = len * (fa + fb).min(1.0);
                 covered_m[li] += c;
                 if let Some(a) = area.as_mut() {
                     a.1[li] += c;
@@ -323,11 +381,13 @@ impl CoverageIndex {
                 .zip(&self.sample_cell[lo..hi])
             {
                 let mut t = NONE;
-                if let Some(wt) = wab {
-                    t = t.min(da.saturating_add(along(f, wt)));
-                }
-                if let Some(wt) = wba {
-                    t = t.min(db.saturating_add(along(1.0 - f, wt)));
+                for &(da, wab, db, wba) in ends {
+                    if let Some(wt) = wab {
+                        t = t.min(da.saturating_add(along(f, wt)));
+                    }
+                    if let Some(wt) = wba {
+                        t = t.min(db.saturating_add(along(1.0 - f, wt)));
+                    }
                 }
                 let c = c as usize;
                 cell_time[c] = cell_time[c].min(t);

@@ -1,7 +1,9 @@
 //! Compact road graph: CSR adjacency in both directions, fixed-point coordinates, per-edge
-//! travel time (milliseconds) and length (metres), optional intermediate edge geometry.
+//! travel time per travel mode (milliseconds) and length (metres), optional intermediate edge
+//! geometry.
 
 use crate::GraphError;
+use crate::modes::{MODE_COUNT, ModeTimes, TravelMode, times_from_car};
 
 /// Sentinel for "no edge" / "no node" / "unreachable".
 pub const NONE: u32 = u32::MAX;
@@ -18,7 +20,11 @@ pub struct Graph {
     pub(crate) lon: Vec<i32>,
     pub(crate) fwd_first: Vec<u32>,
     pub(crate) fwd_head: Vec<u32>,
+    /// Car time per edge (`NONE` where cars may not go, e.g. a pedestrian street or the
+    /// pedestrians' way back along a one-way street).
     pub(crate) fwd_time: Vec<u32>,
+    /// Motorbike and foot times per edge, `[motorbike, foot]` (`NONE` = forbidden).
+    pub(crate) other_time: Vec<[u32; MODE_COUNT - 1]>,
     pub(crate) fwd_len: Vec<f32>,
     pub(crate) bwd_first: Vec<u32>,
     pub(crate) bwd_tail: Vec<u32>,
@@ -51,7 +57,7 @@ pub struct BuildReport {
 struct RawEdge {
     from: u32,
     to: u32,
-    time_ms: u32,
+    times: ModeTimes,
     len_m: f32,
     geom_start: u32,
     geom_len: u32,
@@ -131,7 +137,8 @@ impl GraphBuilder {
         Some((from_fixed(*self.lat.get(i)?), from_fixed(*self.lon.get(i)?)))
     }
 
-    /// Adds a directed edge `from -> to` with a travel time and a length.
+    /// Adds a directed edge `from -> to` with a car travel time and a length, open to every
+    /// mode: motorbikes and pedestrians get times from [`times_from_car`].
     ///
     /// # Errors
     /// Unknown node id.
@@ -145,7 +152,8 @@ impl GraphBuilder {
         self.add_edge_with_geometry(from, to, time_ms, len_m, &[])
     }
 
-    /// Adds a directed edge with intermediate shape points `(lat, lon)` from `from` to `to`.
+    /// Adds a directed edge with intermediate shape points `(lat, lon)` from `from` to `to`,
+    /// open to every mode (see [`GraphBuilder::add_edge`]).
     ///
     /// # Errors
     /// Unknown node id or out-of-range shape point.
@@ -157,9 +165,29 @@ impl GraphBuilder {
         len_m: f64,
         shape: &[(f64, f64)],
     ) -> Result<(), GraphError> {
+        self.add_edge_modes(from, to, times_from_car(time_ms, len_m), len_m, shape)
+    }
+
+    /// Adds a directed edge with one travel time per mode (`NONE` = that mode may not use
+    /// it) and intermediate shape points. An edge no mode may use is ignored. Pedestrians'
+    /// way back along a one-way street is an edge of its own, forbidden to vehicles.
+    ///
+    /// # Errors
+    /// Unknown node id or out-of-range shape point.
+    pub fn add_edge_modes(
+        &mut self,
+        from: u32,
+        to: u32,
+        times: ModeTimes,
+        len_m: f64,
+        shape: &[(f64, f64)],
+    ) -> Result<(), GraphError> {
         let n = self.lat.len();
         if from as usize >= n || to as usize >= n {
             return Err(GraphError::UnknownNode(from.max(to)));
+        }
+        if times.iter().all(|&t| t == NONE) {
+            return Ok(());
         }
         let geom_start = u32::try_from(self.geom.len()).map_err(|_| GraphError::TooLarge)?;
         for &(la, lo) in shape {
@@ -169,7 +197,7 @@ impl GraphBuilder {
         self.edges.push(RawEdge {
             from,
             to,
-            time_ms: time_ms.min(NONE - 1),
+            times,
             len_m: len_m as f32,
             geom_start,
             geom_len: shape.len() as u32,
@@ -177,7 +205,10 @@ impl GraphBuilder {
         Ok(())
     }
 
-    /// Builds the graph on the largest strongly connected component.
+    /// Builds the graph on the largest strongly connected component of each travel mode: every
+    /// mode can go from any node it may use to any other; a node no mode keeps is dropped.
+    /// Graphs whose edges are open to every mode (`add_edge`) keep exactly the largest
+    /// strongly connected component.
     ///
     /// # Errors
     /// An empty graph (no edges survive).
@@ -191,35 +222,47 @@ impl GraphBuilder {
         let mut edges = self.edges;
         let before = edges.len();
         edges.retain(|e| e.from != e.to);
-        // Parallel edges: keep the fastest (then shortest) one.
+        // Parallel edges: keep the fastest (then shortest) car one; every mode keeps its
+        // fastest time over the merged edges.
         edges.sort_unstable_by(|a, b| {
-            (a.from, a.to, a.time_ms)
-                .cmp(&(b.from, b.to, b.time_ms))
+            (a.from, a.to, a.times[0])
+                .cmp(&(b.from, b.to, b.times[0]))
                 .then(a.len_m.total_cmp(&b.len_m))
         });
-        edges.dedup_by(|next, kept| next.from == kept.from && next.to == kept.to);
+        edges.dedup_by(|next, kept| {
+            let same = next.from == kept.from && next.to == kept.to;
+            if same {
+                for (k, t) in kept.times.iter_mut().zip(next.times) {
+                    *k = (*k).min(t);
+                }
+            }
+            same
+        });
         report.duplicate_edges = before - edges.len();
 
-        let (first, heads) = csr(n, edges.iter().map(|e| (e.from, e.to)));
-        let (rfirst, rtails) = csr(n, edges.iter().map(|e| (e.to, e.from)));
-        let (comp, count) = scc(n, &first, &heads, &rfirst, &rtails);
-        report.components = count;
-        let mut sizes = vec![0usize; count];
-        for &c in &comp {
-            sizes[c as usize] += 1;
+        // Each mode keeps its own largest strongly connected component, so every mode can go
+        // from any node it may use to any other; a mode loses the edges outside its component
+        // and nodes no mode keeps are dropped. The report's component counts are the car's.
+        let mut in_mode: Vec<Vec<bool>> = Vec::with_capacity(MODE_COUNT);
+        for mode in TravelMode::ALL {
+            let (comp, count, best) = largest_scc(n, &edges, mode.index());
+            if mode == TravelMode::Car {
+                report.components = count;
+            }
+            in_mode.push(comp.iter().map(|&c| Some(c) == best).collect());
         }
-        // Largest component; ties broken by lowest component id for determinism.
-        let best = sizes
-            .iter()
-            .enumerate()
-            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0)))
-            .map(|(i, _)| i as u32)
-            .ok_or(GraphError::Empty)?;
+        for e in &mut edges {
+            for (m, keep) in in_mode.iter().enumerate() {
+                if !(keep[e.from as usize] && keep[e.to as usize]) {
+                    e.times[m] = NONE;
+                }
+            }
+        }
         // Number kept nodes along a Hilbert curve: nodes close on the map get close ids, so a
         // search touches few cache lines and pages (neighbours in a row-major grid are a whole
         // row apart).
         let mut kept: Vec<u32> = (0..n as u32)
-            .filter(|&v| comp[v as usize] == best)
+            .filter(|&v| in_mode.iter().any(|k| k[v as usize]))
             .collect();
         let keys = hilbert_keys(&self.lat, &self.lon, &kept);
         let mut order: Vec<usize> = (0..kept.len()).collect();
@@ -233,10 +276,14 @@ impl GraphBuilder {
             lat.push(self.lat[v as usize]);
             lon.push(self.lon[v as usize]);
         }
-        report.islands_dropped = count.saturating_sub(1);
+        report.islands_dropped = report.components.saturating_sub(1);
         report.nodes_dropped = n - lat.len();
         let kept_before = edges.len();
-        edges.retain(|e| new_id[e.from as usize] != NONE && new_id[e.to as usize] != NONE);
+        edges.retain(|e| {
+            new_id[e.from as usize] != NONE
+                && new_id[e.to as usize] != NONE
+                && e.times.iter().any(|&t| t != NONE)
+        });
         report.edges_dropped = kept_before - edges.len();
         if edges.is_empty() {
             return Err(GraphError::Empty);
@@ -249,7 +296,9 @@ impl GraphBuilder {
         let nn = lat.len();
         let m = edges.len();
         let (fwd_first, fwd_head) = csr(nn, edges.iter().map(|e| (e.from, e.to)));
-        let fwd_time: Vec<u32> = edges.iter().map(|e| e.time_ms).collect();
+        let fwd_time: Vec<u32> = edges.iter().map(|e| e.times[0]).collect();
+        let other_time: Vec<[u32; MODE_COUNT - 1]> =
+            edges.iter().map(|e| [e.times[1], e.times[2]]).collect();
         let fwd_len: Vec<f32> = edges.iter().map(|e| e.len_m).collect();
         let mut geom_first = Vec::with_capacity(m + 1);
         let mut geom = Vec::new();
@@ -269,6 +318,7 @@ impl GraphBuilder {
                 fwd_first,
                 fwd_head,
                 fwd_time,
+                other_time,
                 fwd_len,
                 bwd_first,
                 bwd_tail,
@@ -279,6 +329,27 @@ impl GraphBuilder {
             report,
         ))
     }
+}
+
+/// Strongly connected components of the edges `mode` may use: the component of every node,
+/// the number of components, and the largest one with at least one edge (`None` if the mode
+/// has no edge); ties go to the lowest component id for determinism.
+fn largest_scc(n: usize, edges: &[RawEdge], mode: usize) -> (Vec<u32>, usize, Option<u32>) {
+    let usable = |e: &&RawEdge| e.times[mode] != NONE;
+    let (first, heads) = csr(n, edges.iter().filter(usable).map(|e| (e.from, e.to)));
+    let (rfirst, rtails) = csr(n, edges.iter().filter(usable).map(|e| (e.to, e.from)));
+    let (comp, count) = scc(n, &first, &heads, &rfirst, &rtails);
+    let mut sizes = vec![0usize; count];
+    for &c in &comp {
+        sizes[c as usize] += 1;
+    }
+    let best = sizes
+        .iter()
+        .enumerate()
+        .filter(|&(_, &size)| size > 1)
+        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0)))
+        .map(|(i, _)| i as u32);
+    (comp, count, best)
 }
 
 /// Position of each node of `nodes` on a Hilbert curve over the nodes' bounding box
@@ -465,10 +536,29 @@ impl Graph {
         (self.fwd_first.partition_point(|&f| f <= edge) - 1) as u32
     }
 
-    /// Base (free-flow) travel time of an edge in milliseconds.
+    /// Base (free-flow) car travel time of an edge in milliseconds (`NONE` if cars may not
+    /// use it).
     #[must_use]
     pub fn base_time_ms(&self, edge: u32) -> u32 {
         self.fwd_time[edge as usize]
+    }
+
+    /// Base (free-flow) travel time of an edge for `mode` in milliseconds, `NONE` if the mode
+    /// may not use it.
+    #[must_use]
+    pub fn mode_time_ms(&self, mode: TravelMode, edge: u32) -> u32 {
+        let e = edge as usize;
+        match mode {
+            TravelMode::Car => self.fwd_time[e],
+            TravelMode::Motorbike => self.other_time[e][0],
+            TravelMode::Foot => self.other_time[e][1],
+        }
+    }
+
+    /// Whether `mode` may use the edge at all.
+    #[must_use]
+    pub fn allows(&self, mode: TravelMode, edge: u32) -> bool {
+        self.mode_time_ms(mode, edge) != NONE
     }
 
     #[must_use]
@@ -517,7 +607,7 @@ impl Graph {
             + self.bwd_tail.len()
             + self.bwd_edge.len()
             + self.geom_first.len())
-            + 8 * self.geom.len()
+            + 8 * (self.geom.len() + self.other_time.len())
     }
 
     /// Bounding box `(min_lat, min_lon, max_lat, max_lon)`.
@@ -543,6 +633,7 @@ impl Graph {
             return bad("node array lengths");
         }
         if self.fwd_time.len() != m
+            || self.other_time.len() != m
             || self.fwd_len.len() != m
             || self.bwd_tail.len() != m
             || self.bwd_edge.len() != m

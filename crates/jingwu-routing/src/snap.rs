@@ -258,6 +258,41 @@ impl SnapIndex {
         if d > max_m {
             return Err(far());
         }
+        Ok(self.position_on(piece, q, d))
+    }
+
+    /// Snaps to the nearest segment within `max_m` metres that the mode of `weights` may use
+    /// in at least one direction (a car is not placed on a pedestrian street, nor on a closed
+    /// road).
+    ///
+    /// # Errors
+    /// Bad coordinate, or no such road within `max_m`.
+    pub fn snap_for(
+        &self,
+        lat: f64,
+        lon: f64,
+        max_m: f64,
+        weights: &Weights,
+    ) -> Result<Position, GraphError> {
+        check_coord(lat, lon)?;
+        let q = self.proj.project(lat, lon);
+        let far = || GraphError::NoRoadNearby { lat, lon, max_m };
+        let usable = |e: u32| e != NONE && weights.time_ms(e).is_some();
+        let max2 = max_m * max_m;
+        for (piece, d2) in self.tree.nearest_neighbor_iter_with_distance_2(&q) {
+            if d2 > max2 {
+                break;
+            }
+            let seg = self.segments[piece.data.0 as usize];
+            if usable(seg.ab) || usable(seg.ba) {
+                return Ok(self.position_on(piece, q, d2.sqrt()));
+            }
+        }
+        Err(far())
+    }
+
+    /// The point of `piece` nearest to `q` (projected), `d` metres away.
+    fn position_on(&self, piece: &Piece, q: [f64; 2], d: f64) -> Position {
         let line = piece.geom();
         let (from, to) = (line.from, line.to);
         let dx = to[0] - from[0];
@@ -271,11 +306,11 @@ impl SnapIndex {
         let (seg_id, t0, t1) = piece.data;
         let t = f64::from(t0) + (f64::from(t1) - f64::from(t0)) * u;
         let point = lerp(self.proj.unproject(from), self.proj.unproject(to), u);
-        Ok(Position {
+        Position {
             segment: self.segments[seg_id as usize],
             t,
             offset_m: d,
             point,
-        })
+        }
     }
 }

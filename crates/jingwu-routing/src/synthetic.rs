@@ -4,7 +4,10 @@
 
 use crate::GraphError;
 use crate::geo_util::haversine_m;
-use crate::graph::{BuildReport, Graph, GraphBuilder, travel_ms};
+use crate::graph::{BuildReport, Graph, GraphBuilder, NONE, travel_ms};
+use crate::modes::{
+    ModeTimes, TravelMode, WALK_KMH, motorbike_kmh, times_from_car, times_from_speeds,
+};
 
 /// SplitMix64 (Steele, Lea, Flood 2014): tiny, fast, and good enough for layout noise.
 #[derive(Debug, Clone)]
@@ -44,6 +47,10 @@ pub struct SyntheticCity {
     /// Mean block edge in metres.
     pub spacing_m: f64,
     pub center: (f64, f64),
+    /// Pedestrian streets and pedestrians' way back along one-way streets (see
+    /// [`SyntheticCity::generate`]). Off by default, so scale tests and benchmarks keep the
+    /// graph they always had; the demo city turns it on.
+    pub pedestrian_ways: bool,
 }
 
 impl SyntheticCity {
@@ -54,7 +61,15 @@ impl SyntheticCity {
             seed,
             spacing_m: 110.0,
             center: (29.87, 121.55),
+            pedestrian_ways: false,
         }
+    }
+
+    /// The same city with pedestrian streets and two-way walking on one-way streets.
+    #[must_use]
+    pub fn with_pedestrian_ways(mut self) -> Self {
+        self.pedestrian_ways = true;
+        self
     }
 
     /// Generates the graph.
@@ -62,8 +77,17 @@ impl SyntheticCity {
     /// Layout: a `side x side` grid; every 16th line is an expressway-like arterial (70 km/h),
     /// every 8th a main road (50 km/h), every 4th a secondary road (40 km/h), the rest local
     /// streets (30 or 20 km/h). About a fifth of local lines are one-way, alternating
-    /// direction; about 7% of local block edges are missing, and nodes are jittered by up to
-    /// 30% of the spacing so lengths and times are irregular.
+    /// direction; about 7% of local block edges are missing to vehicles, half of those being
+    /// pedestrian streets, and nodes are jittered by up to 30% of the spacing so lengths and
+    /// times are irregular.
+    ///
+    /// Travel modes: with [`SyntheticCity::pedestrian_ways`], the expressway-like arterials
+    /// are closed to pedestrians and motorbikes (as motorways are), motorbikes ride at the car
+    /// speed capped by [`motorbike_kmh`], pedestrians walk one-way streets both ways and half
+    /// of the missing block edges are pedestrian streets. Without it, every mode uses the car's
+    /// roads ([`times_from_car`]) and those edges are simply missing. Which block edges are pedestrian
+    /// streets is drawn from a separate random stream, so the car network is the same either
+    /// way.
     ///
     /// # Errors
     /// Fewer than 4 nodes requested.
@@ -110,34 +134,65 @@ impl SyntheticCity {
         let rows: Vec<_> = (0..side).map(|i| line_class(i, &mut rng)).collect();
         let cols: Vec<_> = (0..side).map(|i| line_class(i, &mut rng)).collect();
         let id = |r: usize, c: usize| (r * side + c) as u32;
+        let mut ped_rng = SplitMix64::new(self.seed ^ 0x5045_4445_5354);
         let add = |b: &mut GraphBuilder,
                    u: u32,
                    v: u32,
                    (speed, oneway, major): (f64, u8, bool),
-                   rng: &mut SplitMix64|
+                   rng: &mut SplitMix64,
+                   ped_rng: &mut SplitMix64|
          -> Result<(), GraphError> {
-            if !major && rng.below(100) < 7 {
-                return Ok(());
-            }
             let (la, lo) = b.node_coord(u).ok_or(GraphError::UnknownNode(u))?;
             let (lb, lob) = b.node_coord(v).ok_or(GraphError::UnknownNode(v))?;
             let len = haversine_m(la, lo, lb, lob);
-            let ms = travel_ms(len, speed);
-            if oneway != 2 {
-                b.add_edge(u, v, ms, len)?;
+            let walk = Some(WALK_KMH);
+            if !major && rng.below(100) < 7 {
+                if self.pedestrian_ways && ped_rng.below(2) == 0 {
+                    let foot_only = times_from_speeds(len, [None, None, walk]);
+                    b.add_edge_modes(u, v, foot_only, len, &[])?;
+                    b.add_edge_modes(v, u, foot_only, len, &[])?;
+                }
+                return Ok(());
             }
-            if oneway != 1 {
-                b.add_edge(v, u, ms, len)?;
+            if !self.pedestrian_ways {
+                // Without pedestrian ways, every mode uses every road the car uses.
+                let times = times_from_car(travel_ms(len, speed), len);
+                if oneway != 2 {
+                    b.add_edge_modes(u, v, times, len, &[])?;
+                }
+                if oneway != 1 {
+                    b.add_edge_modes(v, u, times, len, &[])?;
+                }
+                return Ok(());
             }
+            let express = speed >= 70.0;
+            let (moto, foot) = if express {
+                (None, None)
+            } else {
+                (Some(motorbike_kmh(speed)), walk)
+            };
+            let times: ModeTimes = times_from_speeds(len, [Some(speed), moto, foot]);
+            // Against a one-way street only pedestrians go.
+            let mut back = [NONE; 3];
+            if self.pedestrian_ways {
+                back[TravelMode::Foot.index()] = times[TravelMode::Foot.index()];
+            }
+            let (uv, vu) = match oneway {
+                1 => (times, back),
+                2 => (back, times),
+                _ => (times, times),
+            };
+            b.add_edge_modes(u, v, uv, len, &[])?;
+            b.add_edge_modes(v, u, vu, len, &[])?;
             Ok(())
         };
         for (r, &row) in rows.iter().enumerate() {
             for (c, &col) in cols.iter().enumerate() {
                 if c + 1 < side {
-                    add(&mut b, id(r, c), id(r, c + 1), row, &mut rng)?;
+                    add(&mut b, id(r, c), id(r, c + 1), row, &mut rng, &mut ped_rng)?;
                 }
                 if r + 1 < side {
-                    add(&mut b, id(r, c), id(r + 1, c), col, &mut rng)?;
+                    add(&mut b, id(r, c), id(r + 1, c), col, &mut rng, &mut ped_rng)?;
                 }
             }
         }

@@ -1,7 +1,11 @@
-//! Travel-time overlay: the live edge weights used by searches. Closures and slowdowns change
-//! entries in place (O(1) per edge, no graph rebuild); `reset` restores the free-flow times.
+//! Travel-time overlay: the live edge weights of one travel mode, used by searches. Closures
+//! and slowdowns change entries in place (O(1) per edge, no graph rebuild); `reset` restores
+//! the free-flow times. Each mode has its own `Weights` over the same CSR (16 bytes per
+//! directed edge each); edges a mode may not use are `NONE` there, so a search skips them with
+//! the closed-edge test it already makes.
 
 use crate::graph::{Graph, NONE};
+use crate::modes::TravelMode;
 
 /// Current travel time (ms) of every directed edge, stored next to the edge's other end —
 /// `[head, ms]` in forward CSR order and `[tail, ms]` in reverse CSR order — so a search reads
@@ -11,29 +15,50 @@ pub struct Weights {
     pub(crate) fwd: Vec<[u32; 2]>,
     pub(crate) bwd: Vec<[u32; 2]>,
     changed: Vec<u32>,
+    mode: TravelMode,
 }
 
 impl Weights {
-    /// Free-flow weights of `graph`.
+    /// Free-flow car weights of `graph`.
     #[must_use]
     pub fn new(graph: &Graph) -> Self {
+        Self::for_mode(graph, TravelMode::Car)
+    }
+
+    /// Free-flow weights of `graph` for `mode`.
+    #[must_use]
+    pub fn for_mode(graph: &Graph, mode: TravelMode) -> Self {
+        let base = |e: u32| graph.mode_time_ms(mode, e);
         let fwd: Vec<[u32; 2]> = graph
             .fwd_head
             .iter()
-            .zip(&graph.fwd_time)
-            .map(|(&h, &t)| [h, t])
+            .enumerate()
+            .map(|(e, &h)| [h, base(e as u32)])
             .collect();
         let bwd = graph
             .bwd_tail
             .iter()
             .zip(&graph.bwd_edge)
-            .map(|(&t, &e)| [t, graph.fwd_time[e as usize]])
+            .map(|(&t, &e)| [t, base(e)])
             .collect();
         Self {
             fwd,
             bwd,
             changed: Vec::new(),
+            mode,
         }
+    }
+
+    /// The travel mode these weights are for.
+    #[must_use]
+    pub fn mode(&self) -> TravelMode {
+        self.mode
+    }
+
+    /// Heap bytes of the weight arrays.
+    #[must_use]
+    pub fn memory_bytes(&self) -> usize {
+        8 * (self.fwd.len() + self.bwd.len()) + 4 * self.changed.capacity()
     }
 
     /// Current time of `edge` in ms, `None` if closed.
@@ -56,7 +81,8 @@ impl Weights {
 
     fn set(&mut self, graph: &Graph, edge: u32, t: u32) {
         let e = edge as usize;
-        if self.fwd[e][1] == graph.fwd_time[e] && t != graph.fwd_time[e] {
+        let base = graph.mode_time_ms(self.mode, edge);
+        if self.fwd[e][1] == base && t != base {
             self.changed.push(edge);
         }
         self.fwd[e][1] = t;
@@ -82,8 +108,12 @@ impl Weights {
     pub fn slow(&mut self, graph: &Graph, edges: &[u32], factor: f64) {
         let m = self.fwd.len();
         for &e in edges.iter().filter(|&&e| (e as usize) < m) {
+            let base = graph.mode_time_ms(self.mode, e);
+            if base == NONE {
+                continue; // forbidden to this mode anyway
+            }
             let t = if factor.is_finite() && factor > 0.0 {
-                (f64::from(graph.fwd_time[e as usize]) * factor)
+                (f64::from(base) * factor)
                     .round()
                     .clamp(0.0, f64::from(NONE - 1)) as u32
             } else {
@@ -97,7 +127,7 @@ impl Weights {
     pub fn reset(&mut self, graph: &Graph) {
         let changed = std::mem::take(&mut self.changed);
         for e in changed {
-            let t = graph.fwd_time[e as usize];
+            let t = graph.mode_time_ms(self.mode, e);
             self.set(graph, e, t);
         }
         self.changed.clear();

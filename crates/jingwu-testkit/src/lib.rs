@@ -204,7 +204,7 @@ impl Builder {
                 .expect("install the default legal limits");
         }
         if self.roads {
-            let (graph, _) = jingwu_routing::SyntheticCity::new(
+            let city = jingwu_routing::SyntheticCity::new(
                 if self.seed == Seed::Demo {
                     8_000
                 } else {
@@ -212,10 +212,11 @@ impl Builder {
                 },
                 2016,
             )
-            .generate()
-            .expect("synthetic road network");
+            .with_pedestrian_ways();
+            let (graph, _) = city.generate().expect("synthetic road network");
+            let addresses = city.addresses(&graph);
             app.command()
-                .set_road_network(jingwu_app::RoadNetwork::new(graph));
+                .set_road_network(jingwu_app::RoadNetwork::new(graph).with_addresses(addresses));
         }
         if self.roads && !self.bare_roads {
             let units = app.seed_demo_command().await.expect("place the units");

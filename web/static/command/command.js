@@ -4,6 +4,7 @@ import { boot, api, t, $, make, toast, errorText, clock, mmss, label, currentLan
 import { loadTaxonomy, categories, subcategories, priorities, sources, taxLabel } from './taxonomy.js';
 import { createMap, unitIcon, unitTooltip, incidentStyle, incidentLabel, routeLine, escapeHtml } from './mapkit.js';
 import './timers.js';
+import { attachAddressSearch, addressNear } from './address-search.js';
 
 const L = window.L;
 const me = await boot(['dispatcher']);
@@ -114,22 +115,29 @@ async function loadStatic() {
         .addTo(layers.stations);
     }
   }
-  const cams = byCode('cctv_public_security');
-  if (cams) {
+  // Cameras of every kind the caller may read, each popup opening the camera's own link.
+  for (const code of ['cctv_public_security', 'cctv_traffic', 'cctv_social']) {
+    const cams = byCode(code);
+    if (!cams) continue;
     const fc = await api('GET', `/api/v1/layers/${cams.id}/features`);
     for (const f of fc.features) {
+      if (f.geometry.type !== 'Point') continue;
       const [lon, lat] = f.geometry.coordinates;
       const box = make('div', 'cam-popup');
       box.append(make('strong', null, f.properties.name || f.id));
       // Only web and stream links: an admin-set `javascript:` URL would run in the page.
-      if (f.properties.video_url && /^(https?|rtsp):\/\//i.test(f.properties.video_url)) {
+      // Registered sources carry `url`; older layer imports `video_url`.
+      const link = f.properties.url || f.properties.video_url;
+      if (typeof link === 'string' && /^(https?|rtsp):\/\//i.test(link)) {
         const a = make('a', null, t('cmd.video'));
-        a.href = f.properties.video_url;
-        a.rel = 'noopener';
+        a.href = link;
+        a.rel = 'noopener noreferrer';
+        a.target = '_blank';
+        a.dataset.testid = 'camera-link';
         box.append(make('br'), a);
       }
       if (f.properties.note) box.append(make('p', 'muted', f.properties.note));
-      L.circleMarker([lat, lon], { radius: 5, color: '#004d40', weight: 1, fillColor: '#26a69a', fillOpacity: 0.9 })
+      L.circleMarker([lat, lon], { radius: 5, color: '#004d40', weight: 1, fillColor: '#26a69a', fillOpacity: 0.9, className: `cam-marker cam-${code}` })
         .bindPopup(box)
         .addTo(layers.cameras);
     }
@@ -404,6 +412,12 @@ function recReason(r) {
   const fit = make('span', `rec-fit fit-${r.fit}`, label('plans.fit', r.fit));
   fit.title = r.fit_reason;
   why.append(fit);
+  if (r.travel_mode) {
+    // The ETA is at this unit's own travel mode (a foot patrol walks).
+    const mode = make('span', 'rec-mode', t('plans.by_mode', { mode: label('setup.mode', r.travel_mode) }));
+    mode.dataset.testid = 'rec-mode';
+    why.append(mode);
+  }
   if (r.plan_slot) {
     const slot = make('span', 'rec-slot', t('plans.fills_slot', { n: r.plan_slot.index + 1, what: label('unit_kind', r.plan_slot.kind) }));
     slot.dataset.testid = 'rec-slot';
@@ -678,7 +692,28 @@ function setDefaultPriority() {
 
 function openForm() {
   $('new-form').hidden = false;
-  $('f-lat').focus();
+  $('f-address').focus();
+}
+
+// The address field was filled from a map click (not typed), so another click may replace it.
+let addressFromMap = false;
+
+/** A map click at intake: the point, and its nearest address unless one was typed. */
+async function pickOnMap(lat, lon) {
+  placePick(lat, lon);
+  if ($('f-address').value.trim() && !addressFromMap) return;
+  const near = await addressNear(lat, lon);
+  if (near && (!$('f-address').value.trim() || addressFromMap)) {
+    $('f-address').value = near;
+    addressFromMap = true;
+  }
+}
+
+/** A geocoder candidate picked at intake: it sets the location and shows it on the map. */
+function pickAddress(c) {
+  addressFromMap = false;
+  placePick(c.lat, c.lon);
+  map.setView([c.lat, c.lon], Math.max(map.getZoom(), 16));
 }
 
 function closeForm() {
@@ -721,6 +756,7 @@ async function submitForm(ev) {
     $('f-history').hidden = true;
     $('f-description').value = '';
     $('f-address').value = '';
+    addressFromMap = false;
     toast(t('cmd.created', { number: r.incident.number }));
     if (r.possible_duplicates && r.possible_duplicates.length) {
       const first = r.possible_duplicates[0];
@@ -889,7 +925,7 @@ if (me) {
     if (e.layer === layers.areas) loadAreas();
   });
   map.on('click', (e) => {
-    if (!$('new-form').hidden) placePick(e.latlng.lat, e.latlng.lng);
+    if (!$('new-form').hidden) pickOnMap(e.latlng.lat, e.latlng.lng);
   });
   $('new-btn').addEventListener('click', openForm);
   $('f-cancel').addEventListener('click', closeForm);
@@ -902,6 +938,10 @@ if (me) {
   $('e-category').addEventListener('change', fillEditSubs);
   $('note-form').addEventListener('submit', addNote);
   $('f-caller-phone').addEventListener('input', historySoon);
+  attachAddressSearch($('f-address'), $('f-address-list'), pickAddress);
+  $('f-address').addEventListener('input', () => {
+    addressFromMap = false;
+  });
   $('f-lat').addEventListener('change', historySoon);
   $('f-lon').addEventListener('change', historySoon);
   $('d-close').addEventListener('click', deselect);

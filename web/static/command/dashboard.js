@@ -1,7 +1,8 @@
 // 110 dashboard: statistics from /api/v1/stats/incidents drawn as plain SVG bar charts —
 // the period's figures, the trend per day or week, a breakdown by category, district or
 // station, and the compliance rate explained rule by rule; every table exports as CSV with
-// the same query. The scope is the caller's own org (the API's default), so a district
+// the same query. Coverage over time (/api/v1/stats/coverage-history) is a line per sampled
+// area (the city, its districts). The scope is the caller's own org (the API's default), so a district
 // dispatcher opens on their district.
 import { boot, api, t, $, make, toast, errorText, mmss, currentLang, label } from '../js/shell.js';
 import { loadTaxonomy, taxLabel } from './taxonomy.js';
@@ -10,6 +11,8 @@ const SVG = 'http://www.w3.org/2000/svg';
 const me = await boot(['dispatcher', 'legal_supervisor']);
 let stats = null; // the breakdown (its total is the period's)
 let trend = null; // the same period per day or week
+let coverage = null; // coverage curves of the same period
+const LINE_COLOURS = ['#1a5fb4', '#e66100', '#26a269', '#c01c28', '#613583', '#986a44', '#0c7b93', '#a51d2d', '#5e5c64', '#c64600'];
 
 function svg(tag, attrs, text) {
   const n = document.createElementNS(SVG, tag);
@@ -120,6 +123,7 @@ function render() {
     );
   }
   renderTrend();
+  renderCoverage();
   renderCompliance();
 }
 
@@ -165,6 +169,53 @@ function renderTrend() {
   times.replaceChildren(legend([[t('dash.p50'), '#1a5fb4'], [t('dash.p90'), '#e66100']]), bars(timeRows, { max: maxMin }));
 }
 
+/**
+ * Coverage over time: one polyline per area for the chosen circle, 0–100 % on the y axis,
+ * the period on the x axis; each point's value in its tooltip (set as text).
+ */
+function renderCoverage() {
+  const box = $('coverage-history');
+  const series = coverage ? coverage.series.filter((s) => s.points.length) : [];
+  if (!series.length) {
+    box.replaceChildren(make('p', 'muted', t('dash.coverage_none')));
+    return;
+  }
+  const key = `share_${$('coverage-limit').value}`;
+  const [width, height, left, bottom, top] = [520, 220, 40, 24, 8];
+  const from = Date.parse(coverage.from);
+  const to = Date.parse(coverage.to);
+  const x = (iso) => left + ((width - left - 8) * (Date.parse(iso) - from)) / Math.max(1, to - from);
+  const y = (share) => top + (height - top - bottom) * (1 - Math.min(1, Math.max(0, share)));
+  const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, class: 'chart', role: 'img' });
+  for (const p of [0, 0.5, 1]) {
+    root.append(svg('line', { x1: left, y1: y(p), x2: width - 8, y2: y(p), class: 'axis' }));
+    root.append(svg('text', { x: 0, y: y(p) + 4 }, `${p * 100}%`));
+  }
+  const when = (iso) => new Date(iso).toLocaleString(currentLang() === 'en' ? 'en-GB' : 'zh-CN', { hour12: false });
+  root.append(svg('text', { x: left, y: height - 6 }, when(coverage.from)));
+  root.append(svg('text', { x: width - 8, y: height - 6, 'text-anchor': 'end' }, when(coverage.to)));
+  const items = [];
+  series.forEach((s, i) => {
+    const colour = LINE_COLOURS[i % LINE_COLOURS.length];
+    const name = currentLang() === 'en' ? s.name_en : s.name_zh;
+    items.push([name, colour]);
+    const line = svg('polyline', {
+      points: s.points.map((p) => `${x(p.at).toFixed(1)},${y(p[key]).toFixed(1)}`).join(' '),
+      fill: 'none',
+      stroke: colour,
+      'stroke-width': i === 0 ? 2.5 : 1.5,
+    });
+    line.dataset.org = s.code;
+    root.append(line);
+    for (const p of s.points) {
+      const dot = svg('circle', { cx: x(p.at).toFixed(1), cy: y(p[key]).toFixed(1), r: 2.5, fill: colour });
+      dot.append(svg('title', {}, t('dash.coverage_point', { name, at: when(p.at), pct: pct(p[key]) })));
+      root.append(dot);
+    }
+  });
+  box.replaceChildren(legend(items), root);
+}
+
 /** The compliance rate with its reasons: how many closed incidents failed each rule. */
 function renderCompliance() {
   const c = stats.total.compliance;
@@ -197,21 +248,27 @@ function renderCompliance() {
   box.replaceChildren(head, list, bars(rows, { max: Math.max(1, c.closed) }));
 }
 
-/** The query of what is shown, for the API and its CSV export. */
-function query(groupBy) {
+/** The period shown: the chosen number of days up to now. */
+function periodQuery() {
   const days = Number($('period').value);
   const to = new Date();
   const from = new Date(to.getTime() - days * 86400_000);
-  return `from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}&group_by=${groupBy}`;
+  return `from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}`;
+}
+
+/** The query of what is shown, for the API and its CSV export. */
+function query(groupBy) {
+  return `${periodQuery()}&group_by=${groupBy}`;
 }
 
 async function load() {
   const by = $('breakdown').value;
   const step = $('trend-step').value;
   try {
-    [stats, trend] = await Promise.all([
+    [stats, trend, coverage] = await Promise.all([
       api('GET', `/api/v1/stats/incidents?${query(by)}`),
       api('GET', `/api/v1/stats/incidents?${query(step)}`),
+      api('GET', `/api/v1/stats/coverage-history?${periodQuery()}`),
     ]);
     $('export-breakdown').href = `/api/v1/stats/incidents.csv?${query(by)}`;
     $('export-trend').href = `/api/v1/stats/incidents.csv?${query(step)}`;
@@ -228,6 +285,13 @@ if (me) {
   // A city room looks at its districts first; a district room at its stations.
   $('breakdown').value = org.kind === 'city' ? 'district' : 'station';
   for (const id of ['period', 'breakdown', 'trend-step']) $(id).addEventListener('change', load);
+  const limits = $('coverage-limit');
+  const limitLabels = () => {
+    for (const o of limits.options) o.textContent = t('dash.within', { m: Number(o.value) / 60 });
+  };
+  limitLabels();
+  limits.addEventListener('change', renderCoverage);
+  document.addEventListener('langchange', limitLabels);
   // Without the taxonomy, categories show as their codes.
   await loadTaxonomy().catch(() => null);
   document.addEventListener('langchange', render);

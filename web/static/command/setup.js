@@ -1,5 +1,5 @@
 // 110 setup (admins): station sites on a map (click to place), posts, units, duty rosters,
-// key sites and CSV/GeoJSON imports with their per-row report. Every text from the server is
+// key sites, cameras with their links and CSV/GeoJSON imports with their per-row report. Every text from the server is
 // put into the page as text (textContent), never as HTML.
 import { boot, api, t, $, make, toast, errorText, label, currentLang, ApiError } from '../js/shell.js';
 import { createMap } from './mapkit.js';
@@ -8,10 +8,13 @@ const L = window.L;
 const BASE = '/api/v1/command/setup';
 const UNIT_KINDS = ['patrol_car', 'foot_patrol', 'motorcycle', 'armed_patrol_team', 'traffic_unit'];
 const TRAVEL_MODES = ['', 'car', 'motorbike', 'foot'];
-const IMPORT_KINDS = ['sites', 'posts', 'units', 'shifts', 'key_sites', 'areas'];
+const IMPORT_KINDS = ['sites', 'posts', 'units', 'shifts', 'key_sites', 'sources', 'areas'];
+const CAMERA_LAYERS = ['cctv_public_security', 'cctv_traffic', 'cctv_social'];
+/** Only web and stream links become anchors (the server checks the same). */
+const LINK = /^(https?|rtsp):\/\//i;
 
 const me = await boot(['admin']);
-const state = { sites: [], posts: [], units: [], shifts: [], keySites: [] };
+const state = { sites: [], posts: [], units: [], shifts: [], keySites: [], sources: [] };
 let map = null;
 let layer = null;
 
@@ -157,7 +160,36 @@ function renderKeySites() {
   );
 }
 
-/** Sites, areas, posts and key sites on the map (names as tooltips, set as text). */
+function linkCell(url) {
+  const td = make('td');
+  if (url && LINK.test(url)) {
+    const a = make('a', null, url);
+    a.href = url;
+    a.rel = 'noopener noreferrer';
+    a.target = '_blank';
+    td.append(a);
+  }
+  return td;
+}
+
+function renderSources() {
+  $('sources').replaceChildren(
+    ...state.sources.map((c) =>
+      cells(make('tr'), [
+        c.code,
+        c.name,
+        label('setup.camera_kinds', c.layer),
+        linkCell(c.url),
+        button(t('setup.retire'), () => {
+          if (!window.confirm(t('setup.retire_source_confirm', { name: c.name }))) return;
+          change(() => api('DELETE', `${BASE}/sources/${encodeURIComponent(c.id)}`), t('setup.retired'));
+        }),
+      ]),
+    ),
+  );
+}
+
+/** Sites, areas, posts, key sites and cameras on the map (names as tooltips, set as text). */
 function renderMap() {
   if (!map) return;
   if (layer) layer.remove();
@@ -183,6 +215,11 @@ function renderMap() {
     m.bindTooltip(document.createTextNode(currentLang() === 'en' ? k.name_en : k.name_zh));
     m.addTo(layer);
   }
+  for (const c of state.sources) {
+    const m = L.circleMarker([c.lat, c.lon], { radius: 4, color: '#004d40' });
+    m.bindTooltip(document.createTextNode(c.name));
+    m.addTo(layer);
+  }
   if (bounds.length && !renderMap.fitted) {
     map.fitBounds(bounds, { padding: [30, 30], maxZoom: 15 });
     renderMap.fitted = true;
@@ -192,14 +229,15 @@ function renderMap() {
 async function load() {
   try {
     const from = new Date(Date.now() - 86400e3).toISOString();
-    const [sites, posts, units, shifts, keySites] = await Promise.all([
+    const [sites, posts, units, shifts, keySites, sources] = await Promise.all([
       api('GET', `${BASE}/sites`),
       api('GET', `${BASE}/posts`),
       api('GET', `${BASE}/units`),
       api('GET', `${BASE}/shifts?from=${encodeURIComponent(from)}`),
       api('GET', `${BASE}/key-sites`),
+      api('GET', `${BASE}/sources`),
     ]);
-    Object.assign(state, { sites, posts, units, shifts, keySites });
+    Object.assign(state, { sites, posts, units, shifts, keySites, sources });
   } catch (err) {
     toast(errorText(err), 'error');
     return;
@@ -210,13 +248,14 @@ async function load() {
   renderUnits();
   renderShifts();
   renderKeySites();
+  renderSources();
   renderMap();
 }
 
 /** A clicked map point fills the position of every form. */
 function pick(lat, lon) {
   $('picked').textContent = `${lat.toFixed(6)}, ${lon.toFixed(6)}`;
-  for (const form of ['site-form', 'post-form', 'key-form']) {
+  for (const form of ['site-form', 'post-form', 'key-form', 'source-form']) {
     const f = $(form);
     f.elements.lat.value = lat.toFixed(6);
     f.elements.lon.value = lon.toFixed(6);
@@ -227,6 +266,7 @@ function wireForms() {
   $('unit-kind').replaceChildren(...UNIT_KINDS.map((k) => option(k, label('unit_kind', k))));
   $('unit-mode').replaceChildren(...TRAVEL_MODES.map((m) => option(m, m ? label('setup.mode', m) : t('setup.mode_default'))));
   $('import-kind').replaceChildren(...IMPORT_KINDS.map((k) => option(k, t(`setup.kinds.${k}`))));
+  $('source-layer').replaceChildren(...CAMERA_LAYERS.map((k) => option(k, label('setup.camera_kinds', k))));
 
   $('site-form').addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -276,6 +316,24 @@ function wireForms() {
       target_secs: Number(f.target_secs.value),
     };
     await change(() => api('POST', `${BASE}/key-sites`, body), t('setup.saved'));
+  });
+  $('source-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const f = e.target.elements;
+    const body = {
+      org: f.org.value,
+      layer: f.layer.value,
+      code: f.code.value,
+      name: f.name.value,
+      lat: Number(f.lat.value),
+      lon: Number(f.lon.value),
+      url: f.url.value.trim() || null,
+    };
+    if (await change(() => api('POST', `${BASE}/sources`, body), t('setup.saved'))) {
+      f.code.value = '';
+      f.name.value = '';
+      f.url.value = '';
+    }
   });
   $('import-form').addEventListener('submit', (e) => {
     e.preventDefault();

@@ -1,7 +1,8 @@
 //! The incident lifecycle (issue 10, capability 3) through the API: update and notes with the
 //! crews told, cancel and divert in one step, back to pending, closures that reach terminals,
 //! hand-overs signed for, calls about another county recorded then handed over, caller
-//! history at intake, duplicates by caller and by small distance — and the three access
+//! history at intake, a new location re-choosing the owning station, duplicates by caller and
+//! by small distance — and the three access
 //! defects, each with its regression test.
 
 use axum::http::{Method, StatusCode};
@@ -609,6 +610,71 @@ async fn a_call_about_another_county_is_recorded_then_handed_over_and_signed_for
         )
         .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+}
+
+/// A new location in another station's area moves the incident there as a hand-over the new
+/// room signs for; within the same station nothing moves; outside the bureau nothing changes.
+#[tokio::test]
+async fn a_new_location_rechooses_the_owning_station() {
+    let t = TestApp::empty().with_roads().build().await;
+    let haishu_room = t.login("haishu.dispatcher").await;
+    let jiangbei_room = t.login("jiangbei.dispatcher").await;
+    let gulou_car = cmd::unit_by_call_sign(&t, &haishu_room, "鼓楼巡01").await;
+    let baisha_car = cmd::unit_by_call_sign(&t, &jiangbei_room, "白沙巡01").await;
+    let incident = cmd::incident_near(&t, &haishu_room, &gulou_car, ("criminal", "theft")).await;
+    let first_owner = detail(&t, &haishu_room, &incident).await["incident"]["org_id"].clone();
+    let at = |car: &Value, dlat: f64| json!({"lat": car["lat"].as_f64().unwrap() + dlat, "lon": car["lon"].as_f64().unwrap()});
+
+    // Moved a little, within the same station: no hand-over.
+    let r = patch(&t, &haishu_room, &incident, at(&gulou_car, 0.0005)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["org_id"], first_owner);
+    assert!(r.body["handover_from"].is_null(), "{}", r.text);
+
+    // Outside the bureau: refused, nothing changes.
+    let head = t.audit_head().await;
+    patch(&t, &haishu_room, &incident, json!({"lat": 0.0, "lon": 0.0}))
+        .await
+        .problem(StatusCode::UNPROCESSABLE_ENTITY, "outside_bureau");
+    assert_eq!(t.audit_head().await, head);
+    let d = detail(&t, &haishu_room, &incident).await;
+    assert_eq!(timeline_kinds(&d), ["created", "updated"]);
+
+    // Next to 白沙's site (another district): handed over to 白沙, awaiting its sign-for.
+    let r = patch(&t, &haishu_room, &incident, at(&baisha_car, 0.001)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let baisha = baisha_car["org_id"].as_str().unwrap();
+    assert_eq!(r.body["org_id"], baisha, "{}", r.text);
+    assert_eq!(r.body["handover_from"], first_owner);
+    let d = detail(&t, &jiangbei_room, &incident).await;
+    assert_eq!(
+        timeline_kinds(&d),
+        ["created", "updated", "updated", "handed_over"]
+    );
+    let handed = &d["timeline"][3]["detail"];
+    assert_eq!(handed["from"], first_owner);
+    assert_eq!(handed["to"], baisha);
+    t.audit_head().await;
+    assert_eq!(
+        t.sql_count(
+            "SELECT COUNT(*) FROM audit_log WHERE action = $1 AND object_id = $2",
+            &["incident.handover", &incident]
+        )
+        .await,
+        1
+    );
+    let r = t
+        .call(
+            Method::POST,
+            &format!("/api/v1/incidents/{incident}/sign-for"),
+            Some(&jiangbei_room),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+    t.get(&format!("/api/v1/incidents/{incident}"), &haishu_room)
+        .await
+        .problem(StatusCode::NOT_FOUND, "not_found");
 }
 
 #[tokio::test]

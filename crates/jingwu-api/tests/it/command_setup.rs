@@ -341,6 +341,58 @@ async fn a_call_inside_a_station_area_goes_to_that_station_even_when_another_is_
     );
 }
 
+/// Coverage statistics per station use the imported areas where they exist: the road of each
+/// area is counted for its station, not for the station nearest by road; without areas road
+/// reach decides. Either way the stations add up to the district.
+#[tokio::test]
+async fn coverage_per_station_follows_the_imported_areas() {
+    let t = new_bureau().await;
+    let admin = t.login("admin").await;
+    place(&t, &admin, GULOU, on_roads(&t, 0.5, 0.25)).await;
+    place(&t, &admin, YUEHU, on_roads(&t, 0.5, 0.75)).await;
+    let district = t.org_id("330203").await;
+    // Road length (m) in each station's area, and in the district's.
+    let totals = async || {
+        let r = t
+            .get(&format!("/api/v1/coverage?org={district}"), &admin)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        let total = |a: &Value| a["limits"][0]["road_m_total"].as_f64().unwrap();
+        let child = |code: &str| {
+            r.body["children"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["code"] == code)
+                .map(total)
+                .unwrap()
+        };
+        (child(GULOU), child(YUEHU), total(&r.body["area"]))
+    };
+    let (gulou, yuehu, all) = totals().await;
+    assert!(gulou > 0.0 && yuehu > 0.0, "{gulou} {yuehu}");
+    assert!((gulou + yuehu - all).abs() < 1e-6 * all);
+
+    // 鼓楼's area reaches far east of the midpoint between the two sites.
+    let (west, east) = halves(&t, 0.9);
+    let r = import(
+        &t,
+        &admin,
+        "areas",
+        "",
+        &areas(&[(GULOU, rect(west)), (YUEHU, rect(east))]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let (gulou_after, yuehu_after, all_after) = totals().await;
+    assert!(
+        gulou_after > gulou * 1.3 && yuehu_after < yuehu * 0.5,
+        "by area {gulou_after}/{yuehu_after}, by road {gulou}/{yuehu}"
+    );
+    assert!((gulou_after + yuehu_after - all_after).abs() < 1e-6 * all_after);
+    assert!((all_after - all).abs() < 1e-6 * all);
+}
+
 #[tokio::test]
 async fn a_location_outside_the_bureau_is_refused_at_intake() {
     let t = new_bureau().await;

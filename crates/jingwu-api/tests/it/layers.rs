@@ -89,15 +89,30 @@ async fn the_demo_registers_twelve_categories_and_twenty_five_systems() {
         .await;
     let cams = features(&cameras);
     assert_eq!(cams.len(), 120, "four cameras around each of 30 key sites");
+    // Registered through the setup import: each with its own stream link (no real video
+    // behind the reserved `.invalid` domain), the registration audited.
+    let mut links = std::collections::HashSet::new();
     for c in cams {
+        let url = c["properties"]["url"].as_str().unwrap();
         assert!(
-            c["properties"]["video_url"]
-                .as_str()
-                .unwrap()
-                .starts_with("rtsp://camera.invalid/demo/")
+            url.starts_with("rtsp://vms.demo.invalid:554/live/"),
+            "{url}"
         );
-        assert_eq!(c["properties"]["demo"], true);
+        assert!(links.insert(url.to_owned()), "{url} twice");
         assert_eq!(c["geometry"]["type"], "Point");
+    }
+    // The demo's sites and key sites went through the setup imports too, each audited.
+    t.audit_head().await;
+    for kind in ["sources", "sites", "key_sites"] {
+        assert_eq!(
+            t.sql_count(
+                "SELECT COUNT(*) FROM audit_log WHERE action = $1 AND detail LIKE $2",
+                &["command.setup.import", &format!("%\"kind\":\"{kind}\"%")]
+            )
+            .await,
+            1,
+            "{kind}"
+        );
     }
 }
 

@@ -1,9 +1,12 @@
 //! Live 1/3/5-minute circles: how much of each station area the available units reach within
 //! 60, 180 and 300 s by road, recomputed as units move or change status.
 //!
-//! Station areas are fixed per road network: every road node belongs to the station whose site
-//! reaches it first by road (one bounded search per station, done once). Districts and the
-//! city are the sums of their stations, so per-area figures always add up. A coverage run is
+//! Station areas are fixed per road network and station setup: a road node inside a station's
+//! imported area (辖区, setup's GeoJSON boundaries) belongs to that station (the first in path
+//! order where areas overlap, as `areas::owning_station` decides for intake); any other node
+//! to the station whose site reaches it first by road (one bounded search per station). They
+//! are rebuilt when sites or areas change. Districts and the city are the sums of their
+//! stations, so per-area figures always add up. A coverage run is
 //! one multi-source search from every available unit with a fresh fix
 //! ([`jingwu_routing::CoverageIndex::evaluate`]). When a station area's 3-minute road coverage
 //! falls below its target an alert is recorded (audited) with a move-up suggestion from the
@@ -13,6 +16,7 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use jingwu_command::area::Area;
 use jingwu_core::{Action, AlertId, OrgKind, Principal, Scope, authorize};
 use jingwu_routing::{
     COVERAGE_RESOLUTION, CoverageIndex, CoverageReport, LimitCoverage, MoveUpRequest, NONE,
@@ -175,13 +179,16 @@ impl Snapshot {
     }
 }
 
-fn build_model(roads: Arc<RoadNetwork>, stations: Vec<(StationArea, (f64, f64))>) -> Model {
+/// A station as the model is built from: who, its site, and its imported area if any.
+type StationInput = (StationArea, (f64, f64), Option<Area>);
+
+fn build_model(roads: Arc<RoadNetwork>, stations: Vec<StationInput>) -> Model {
     let g = roads.graph();
     let n = g.node_count();
     let mut best = vec![u32::MAX; n];
     let mut area = vec![NONE; n];
     roads.with_router(|r, ws| {
-        for (i, (_, (lat, lon))) in stations.iter().enumerate() {
+        for (i, (_, (lat, lon), _)) in stations.iter().enumerate() {
             let Ok(p) = roads.snap(*lat, *lon) else {
                 continue;
             };
@@ -193,10 +200,24 @@ fn build_model(roads: Arc<RoadNetwork>, stations: Vec<(StationArea, (f64, f64))>
             }
         }
     });
+    // Imported areas override road reach where they exist.
+    let boundaries: Vec<(u32, &Area)> = stations
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (_, _, a))| Some((i as u32, a.as_ref()?)))
+        .collect();
+    if !boundaries.is_empty() {
+        for (v, owner) in area.iter_mut().enumerate() {
+            let (lat, lon) = g.coord(v as u32);
+            if let Some((i, _)) = boundaries.iter().find(|(_, b)| b.contains(lat, lon)) {
+                *owner = *i;
+            }
+        }
+    }
     let mut index = CoverageIndex::new(g, roads.snap_index().segments(), COVERAGE_RESOLUTION);
     index.set_node_areas(
         &area,
-        stations.iter().map(|(s, _)| s.org_id.clone()).collect(),
+        stations.iter().map(|(s, _, _)| s.org_id.clone()).collect(),
     );
     let candidates = grid_candidates(g, COVERAGE_RESOLUTION)
         .into_iter()
@@ -208,7 +229,7 @@ fn build_model(roads: Arc<RoadNetwork>, stations: Vec<(StationArea, (f64, f64))>
     Model {
         roads: roads.clone(),
         index,
-        stations: stations.into_iter().map(|(s, _)| s).collect(),
+        stations: stations.into_iter().map(|(s, _, _)| s).collect(),
         candidates,
     }
 }
@@ -287,6 +308,13 @@ impl Command<'_> {
         lock(&self.state().coverage.policy).clone()
     }
 
+    /// Station sites or areas changed: the station areas are rebuilt by the next
+    /// recomputation, and until then no figures from the old areas are answered.
+    pub(crate) fn station_areas_changed(&self) {
+        *lock(&self.state().coverage.model) = None;
+        *lock(&self.state().coverage.latest) = None;
+    }
+
     /// Starts the background task that recomputes coverage when units change (coalescing
     /// changes within the debounce window) and at the refresh interval.
     pub fn spawn_coverage_task(&self) -> tokio::task::JoinHandle<()> {
@@ -345,12 +373,14 @@ impl Command<'_> {
                     .filter(|(_, kind, _)| *kind == OrgKind::Station)
                     .filter(|(s, _, _)| tree.iter().any(|o| s.org_id == o.id.as_str()))
                     .map(|(s, _, path)| {
+                        let boundary = s.area_geojson.as_deref().and_then(Area::from_stored);
                         (
                             StationArea {
                                 org_id: s.org_id.into_string(),
                                 path,
                             },
                             (s.lat, s.lon),
+                            boundary,
                         )
                     })
                     .collect();
@@ -389,11 +419,10 @@ impl Command<'_> {
         let m = model.clone();
         let (snapshot, raise, resolve) = tokio::task::spawn_blocking(move || {
             let started = std::time::Instant::now();
-            let positions: Vec<Position> = placed.iter().map(|p| p.pos).collect();
+            // Each unit counts at its own travel mode (a foot patrol walks).
+            let positions: Vec<_> = placed.iter().map(|p| (p.mode, p.pos)).collect();
             let limits: Vec<u32> = COVERAGE_LIMITS_S.iter().map(|s| s * 1000).collect();
-            let report = m
-                .roads
-                .with_router(|r, ws| m.index.evaluate(r, ws, &positions, &limits));
+            let report = m.roads.evaluate_coverage(&m.index, &positions, &limits);
             tracing::debug!(
                 units = positions.len(),
                 ms = started.elapsed().as_millis() as u64,

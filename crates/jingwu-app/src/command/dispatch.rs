@@ -30,6 +30,8 @@ pub struct Recommendation {
     pub org_id: String,
     pub org_name_zh: String,
     pub tier: Tier,
+    /// How the unit travels; its ETA is at this mode's speeds on the roads it may use.
+    pub travel_mode: jingwu_command::unit::TravelMode,
     pub eta_s: f64,
     pub distance_m: f64,
     pub fit: FitLevel,
@@ -60,7 +62,8 @@ impl Command<'_> {
     /// Available units the caller may task. When a response plan applies to the incident,
     /// its slots are filled with the eligible units that arrive first, and the other units
     /// follow; without one, all are ranked strictly by road travel time *to* the incident
-    /// (one backward search, live closures applied). See `jingwu_command::plans`.
+    /// (one backward search per travel mode present, each unit at its own mode's speeds on
+    /// the roads it may use, live closures applied). See `jingwu_command::plans`.
     pub async fn recommend(
         &self,
         who: &Principal,
@@ -74,7 +77,7 @@ impl Command<'_> {
             .ok_or_else(|| AppError::Precondition("no road network is loaded".into()))?;
         let mut conn = self.k().read().await?;
         let incident = self.visible_incident(&mut conn, who, incident_id).await?;
-        let target = roads
+        roads
             .snap(incident.incident.lat, incident.incident.lon)
             .map_err(|e| {
                 AppError::Precondition(format!(
@@ -91,8 +94,9 @@ impl Command<'_> {
         drop(conn);
 
         let ready = self.ready_units(&roads, units);
-        let positions: Vec<_> = ready.iter().map(|r| r.pos).collect();
-        let etas = roads.rank(&positions, &target, positions.len(), RECOMMEND_LIMIT_S);
+        let placed: Vec<_> = ready.iter().map(|r| (r.mode, r.pos)).collect();
+        let to = (incident.incident.lat, incident.incident.lon);
+        let etas = roads.rank_modes(&placed, to, placed.len(), RECOMMEND_LIMIT_S);
         let found: Vec<(Recommendation, &[String])> = etas
             .into_iter()
             .filter_map(|eta| {
@@ -114,6 +118,7 @@ impl Command<'_> {
                     org_id: org.id.clone(),
                     org_name_zh: org.name_zh.clone(),
                     tier: tier_of(kind, org.kind),
+                    travel_mode: u.unit.travel_mode,
                     eta_s: f64::from(eta.time_ms) / 1000.0,
                     distance_m,
                     fit: fit.level,
@@ -328,19 +333,18 @@ impl Command<'_> {
         let ids: Vec<&str> = unit_ids.iter().map(String::as_str).collect();
         let units = q::get_units(&mut conn, &ids).await?;
         drop(conn);
-        let Ok(target) = roads.snap(incident.incident.lat, incident.incident.lon) else {
-            return Ok(HashMap::new());
-        };
-        let eta = |lat: f64, lon: f64| {
-            let from = roads.snap(lat, lon).ok()?;
-            let e = roads.rank(&[from], &target, 1, RECOMMEND_LIMIT_S);
+        let to = (incident.incident.lat, incident.incident.lon);
+        let eta = |u: &q::ScopedUnit| {
+            let mode = super::roads::route_mode(u.unit.travel_mode);
+            let from = roads.snap_for(mode, u.unit.lat?, u.unit.lon?).ok()?;
+            let e = roads.rank_modes(&[(mode, from)], to, 1, RECOMMEND_LIMIT_S);
             e.first().map(|e| i64::from(e.time_ms / 1000))
         };
         Ok(unit_ids
             .iter()
             .map(|id| {
                 let u = units.iter().find(|u| u.unit.id.as_str() == id.as_str());
-                let secs = u.and_then(|u| eta(u.unit.lat?, u.unit.lon?));
+                let secs = u.and_then(eta);
                 (id.as_str(), secs)
             })
             .collect())

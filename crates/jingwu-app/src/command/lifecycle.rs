@@ -13,6 +13,10 @@ use jingwu_command::unit::{Actor, UnitStatus};
 use jingwu_core::{Action, IncidentId, Principal, Scope, authorize};
 use jingwu_store::command::{self as q, EventKind, IncidentFields, MessageKind, Milestone};
 
+use jingwu_core::OrgKind;
+use jingwu_store::foundation::orgs;
+
+use super::handover::hand_over;
 use super::read::{Assigned, incident_facts, unit_facts};
 use super::{Command, event, move_unit, tell_crew};
 use crate::{AppError, FieldError, LiveEvent, RequestCtx, Result, Tx};
@@ -190,7 +194,60 @@ async fn crews_on(tx: &mut Tx, incident_id: &IncidentId) -> Result<Vec<q::Scoped
         .collect())
 }
 
+/// The owning station chosen for an update's new location, and the point it was chosen for.
+struct Relocated {
+    lat: f64,
+    lon: f64,
+    station: orgs::OrgUnit,
+}
+
+/// The station to hand a relocated incident to: `None` when its owner keeps it (the same
+/// station, or a room above the stations that has taken command of it).
+async fn station_change(
+    tx: &mut Tx,
+    incident: &q::Incident,
+    station: &orgs::OrgUnit,
+) -> Result<Option<orgs::OrgUnit>> {
+    if incident.org_id == station.id.as_str() {
+        return Ok(None);
+    }
+    let owner = orgs::get(tx.db(), incident.org_id.as_str())
+        .await?
+        .ok_or_else(|| AppError::Internal("the owning org unit is missing".into()))?;
+    Ok((owner.kind == OrgKind::Station).then(|| station.clone()))
+}
+
 impl Command<'_> {
+    /// For an update that names a valid new location: the station owning it. Checked before
+    /// the write so that a location beyond the bureau (422 `outside_bureau`) changes nothing;
+    /// the write checks the point is still the one chosen for.
+    async fn station_for_update(
+        &self,
+        who: &Principal,
+        incident_id: &IncidentId,
+        u: &IncidentUpdate,
+    ) -> Result<Option<Relocated>> {
+        if u.lat.is_none() && u.lon.is_none() {
+            return Ok(None);
+        }
+        let cur = {
+            let mut conn = self.k().read().await?;
+            self.visible_incident(&mut conn, who, incident_id).await?
+        };
+        let lat = u.lat.unwrap_or(cur.incident.lat);
+        let lon = u.lon.unwrap_or(cur.incident.lon);
+        let valid = lat.is_finite()
+            && lon.is_finite()
+            && (-90.0..=90.0).contains(&lat)
+            && (-180.0..=180.0).contains(&lon);
+        if !valid || (lat, lon) == (cur.incident.lat, cur.incident.lon) {
+            // Out of range is refused by `apply_update` with the other fields' errors.
+            return Ok(None);
+        }
+        let station = self.owning_station(lat, lon).await?;
+        Ok(Some(Relocated { lat, lon, station }))
+    }
+
     /// An open incident the caller commands as its owning room (or a parent): visible, else
     /// 404; commanded, else 403 `out_of_scope`; open, else 409 `incident_closed`.
     async fn commanded_incident(
@@ -211,6 +268,12 @@ impl Command<'_> {
     /// Changes an open incident's location, address, category/sub-category or priority. The
     /// timeline gets `updated` with each change as old → new, and the crew of every unit on it
     /// an `incident_updated` message with the changes and the incident as it is now.
+    ///
+    /// A new location re-chooses the owning station ([`Command::owning_station`]): when a
+    /// station owns the incident and another station's area now holds it, the incident is
+    /// handed over to that station, which must sign for it (the timeline gets `handed_over`
+    /// after `updated`). A location beyond the bureau answers 422 `outside_bureau` and changes
+    /// nothing.
     pub async fn update_incident(
         &self,
         who: &Principal,
@@ -220,6 +283,7 @@ impl Command<'_> {
     ) -> Result<q::ScopedIncident> {
         authorize(who, Action::Dispatch, Scope::Org(&who.org_path))
             .map_err(AppError::denied_scope)?;
+        let relocated = self.station_for_update(who, incident_id, update).await?;
         let now = self.now_us();
         self.k()
             .write(who, ctx, async |tx| {
@@ -228,6 +292,16 @@ impl Command<'_> {
                 if !q::update_incident_fields(tx.db(), incident_id, &next).await? {
                     return Err(closed_conflict(&incident.incident));
                 }
+                let hand_to = match &relocated {
+                    Some(r) if (r.lat, r.lon) != (next.lat, next.lon) => {
+                        return Err(AppError::Conflict {
+                            code: codes::INCIDENT_CHANGED.code,
+                            detail: "the location changed meanwhile: try again".into(),
+                        });
+                    }
+                    Some(r) => station_change(tx, &incident.incident, &r.station).await?,
+                    None => None,
+                };
                 let detail = serde_json::json!({ "changes": changes });
                 event(
                     tx.db(),
@@ -261,6 +335,13 @@ impl Command<'_> {
                     incident_id: incident_id.to_string(),
                     org_path: incident.org_path.clone(),
                 });
+                if let Some(target) = hand_to {
+                    let reason = format!("地点变更至{}辖区，移交", target.name_zh);
+                    let moved = q::get_incident(tx.db(), incident_id)
+                        .await?
+                        .ok_or(AppError::NotFound { what: "incident" })?;
+                    hand_over(tx, who, &moved.incident, &target, &reason, now).await?;
+                }
                 q::get_incident(tx.db(), incident_id)
                     .await?
                     .ok_or(AppError::NotFound { what: "incident" })

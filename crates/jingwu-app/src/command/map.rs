@@ -140,21 +140,44 @@ impl Command<'_> {
 
     /// The fastest driving route between two coordinates under live weights.
     pub fn route(&self, who: &Principal, from: (f64, f64), to: (f64, f64)) -> Result<RouteLine> {
+        self.route_mode(who, from, to, None)
+    }
+
+    /// The fastest route between two coordinates under live weights for a travel mode
+    /// (`car`, `motorbike`, `foot`; driving when absent), each end snapped onto a road the
+    /// mode may use.
+    pub fn route_mode(
+        &self,
+        who: &Principal,
+        from: (f64, f64),
+        to: (f64, f64),
+        mode: Option<&str>,
+    ) -> Result<RouteLine> {
         authorize(who, Action::ReadCommand, Scope::Org(&who.org_path))
             .map_err(AppError::denied_scope)?;
         check_lat_lon("from", from.0, from.1)?;
         check_lat_lon("to", to.0, to.1)?;
+        let mode = match mode {
+            None => jingwu_routing::TravelMode::Car,
+            Some(m) => jingwu_routing::TravelMode::parse(m).ok_or_else(|| {
+                AppError::invalid(
+                    "mode",
+                    jingwu_command::error_codes::field::INVALID.code,
+                    "mode must be car, motorbike or foot",
+                )
+            })?,
+        };
         let roads = self
             .roads()
             .ok_or_else(|| AppError::Precondition("no road network is loaded".into()))?;
-        let a = roads.snap(from.0, from.1).map_err(|e| {
+        let a = roads.snap_for(mode, from.0, from.1).map_err(|e| {
             AppError::invalid(
                 "from",
                 jingwu_command::error_codes::field::NO_ROAD_NEARBY.code,
                 e.to_string(),
             )
         })?;
-        let b = roads.snap(to.0, to.1).map_err(|e| {
+        let b = roads.snap_for(mode, to.0, to.1).map_err(|e| {
             AppError::invalid(
                 "to",
                 jingwu_command::error_codes::field::NO_ROAD_NEARBY.code,
@@ -162,7 +185,7 @@ impl Command<'_> {
             )
         })?;
         let r = roads
-            .with_router(|r, ws| r.route(ws, &a, &b))
+            .with_mode_router(mode, |r, ws| r.route(ws, &a, &b))
             .ok_or(AppError::NotFound { what: "route" })?;
         Ok(RouteLine {
             seconds: r.seconds(),

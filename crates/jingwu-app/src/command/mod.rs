@@ -5,9 +5,11 @@
 mod areas;
 mod avl;
 pub(crate) mod coverage;
+mod coverage_history;
 mod crew;
 mod dispatch;
 mod export;
+mod geocode;
 mod handover;
 mod intake;
 pub(crate) mod layers;
@@ -35,8 +37,10 @@ pub use avl::{Fix, TrackFix};
 pub use coverage::{
     AreaFigures, COVERAGE_LIMITS_S, CoverageAlertView, CoveragePolicy, CoverageView, LimitFigures,
 };
+pub use coverage_history::{CoverageHistory, CoverageSeries};
 pub use dispatch::{Recommendation, Recommendations};
 pub use export::EIDO_DOMAIN;
+pub use geocode::{GEOCODE_MAX_LIMIT, GEOCODE_MAX_QUERY_CHARS, REVERSE_MAX_M};
 pub use handover::{Handover, HandoverDirection, Merged};
 pub use intake::{IncidentCreated, NewIncident, PossibleDuplicate};
 pub use jingwu_store::command::media::IncidentMedia;
@@ -47,7 +51,7 @@ pub use map::{LiveScope, MAX_ROAD_LINES, RoadLine, RouteLine};
 pub(crate) use media::MediaState;
 pub use media::{MAX_MEDIA_CHUNK, MediaBlob, MediaLimits, NewUpload, UploadView};
 pub use read::{IncidentDetail, IncidentFilter, LinkedIncident, UnitView};
-pub use roads::RoadNetwork;
+pub use roads::{RoadNetwork, route_mode};
 pub use stats::{IncidentStats, Period, StatsGroup, StatsGroupBy};
 pub use targets::{KeySiteReadiness, ResponseEvaluation};
 pub use timers::{IncidentTimers, LimitsView, TIMER_JOB_EVERY};
@@ -229,6 +233,9 @@ async fn move_unit(
 pub(crate) struct ReadyUnit {
     pub unit: q::ScopedUnit,
     pub fix_age_us: i64,
+    /// How the unit travels (from `units.travel_mode`).
+    pub mode: jingwu_routing::TravelMode,
+    /// Its position on a road its mode may use.
     pub pos: jingwu_routing::Position,
 }
 
@@ -249,10 +256,12 @@ impl Command<'_> {
                 if now - at > max_age_us {
                     return None;
                 }
-                let pos = roads.snap(lat, lon).ok()?;
+                let mode = roads::route_mode(u.unit.travel_mode);
+                let pos = roads.snap_for(mode, lat, lon).ok()?;
                 Some(ReadyUnit {
                     unit: u,
                     fix_age_us: now - at,
+                    mode,
                     pos,
                 })
             })

@@ -1,9 +1,14 @@
 //! The road network the server dispatches on: graph, snapping index and live weights (closures
-//! and slowdowns), with a pool of search workspaces so concurrent requests never allocate.
+//! and slowdowns) per travel mode, with a pool of search workspaces so concurrent requests
+//! never allocate. Every unit travels in its own mode (`units.travel_mode`): its position is
+//! snapped onto a road that mode may use and its searches run on that mode's weights.
 
 use std::sync::{Mutex, RwLock};
 
-use jingwu_routing::{Eta, Graph, Position, Router, SnapIndex, Weights, Workspace};
+use jingwu_routing::{
+    AddressBook, CoverageIndex, CoverageReport, Eta, Graph, MODE_COUNT, Position, Router,
+    SnapIndex, TravelMode, Weights, Workspace,
+};
 
 /// How far (metres) a coordinate may be from the nearest road and still be dispatched to.
 pub const MAX_SNAP_M: f64 = 500.0;
@@ -11,8 +16,11 @@ pub const MAX_SNAP_M: f64 = 500.0;
 pub struct RoadNetwork {
     graph: Graph,
     index: SnapIndex,
-    weights: RwLock<Weights>,
+    /// Live weights per travel mode, indexed by [`TravelMode::index`].
+    weights: [RwLock<Weights>; MODE_COUNT],
     workspaces: Mutex<Vec<Workspace>>,
+    /// Street names, house numbers and places for geocoding; empty when the source has none.
+    addresses: AddressBook,
 }
 
 impl std::fmt::Debug for RoadNetwork {
@@ -26,13 +34,26 @@ impl std::fmt::Debug for RoadNetwork {
 impl RoadNetwork {
     pub fn new(graph: Graph) -> Self {
         let index = SnapIndex::new(&graph);
-        let weights = RwLock::new(Weights::new(&graph));
+        let weights = TravelMode::ALL.map(|m| RwLock::new(Weights::for_mode(&graph, m)));
         RoadNetwork {
             graph,
             index,
             weights,
             workspaces: Mutex::new(Vec::new()),
+            addresses: AddressBook::empty(),
         }
+    }
+
+    /// The network with the names of its streets and places (see [`RoadNetwork::addresses`]).
+    #[must_use]
+    pub fn with_addresses(mut self, addresses: AddressBook) -> Self {
+        self.addresses = addresses;
+        self
+    }
+
+    /// The address book the geocoder searches.
+    pub fn addresses(&self) -> &AddressBook {
+        &self.addresses
     }
 
     pub fn graph(&self) -> &Graph {
@@ -43,16 +64,22 @@ impl RoadNetwork {
         &self.index
     }
 
-    /// Runs `f` with a router over the live weights and a pooled workspace.
+    /// Runs `f` with a router over the live car weights and a pooled workspace.
     pub fn with_router<T>(&self, f: impl FnOnce(&Router<'_>, &mut Workspace) -> T) -> T {
-        let mut ws = self
-            .workspaces
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .pop()
-            .unwrap_or_else(|| Workspace::new(&self.graph));
+        self.with_mode_router(TravelMode::Car, f)
+    }
+
+    /// Runs `f` with a router over the live weights of `mode` and a pooled workspace.
+    pub fn with_mode_router<T>(
+        &self,
+        mode: TravelMode,
+        f: impl FnOnce(&Router<'_>, &mut Workspace) -> T,
+    ) -> T {
+        let mut ws = self.take_workspace();
         let out = {
-            let weights = self.weights.read().unwrap_or_else(|e| e.into_inner());
+            let weights = self.weights[mode.index()]
+                .read()
+                .unwrap_or_else(|e| e.into_inner());
             let router = Router {
                 graph: &self.graph,
                 weights: &weights,
@@ -60,11 +87,55 @@ impl RoadNetwork {
             };
             f(&router, &mut ws)
         };
+        self.put_workspace(ws);
+        out
+    }
+
+    fn take_workspace(&self) -> Workspace {
+        self.workspaces
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pop()
+            .unwrap_or_else(|| Workspace::new(&self.graph))
+    }
+
+    fn put_workspace(&self, ws: Workspace) {
         self.workspaces
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(ws);
-        out
+    }
+
+    /// Coverage of units travelling in their own modes (`(mode, position)`): a place is
+    /// covered when a unit of any mode reaches it within the limit at that mode's speeds.
+    pub fn evaluate_coverage(
+        &self,
+        index: &CoverageIndex,
+        units: &[(TravelMode, Position)],
+        limits_ms: &[u32],
+    ) -> CoverageReport {
+        let guards = self
+            .weights
+            .each_ref()
+            .map(|w| w.read().unwrap_or_else(|e| e.into_inner()));
+        let groups: Vec<(Router<'_>, Vec<Position>)> = TravelMode::ALL
+            .iter()
+            .map(|&m| {
+                let router = Router {
+                    graph: &self.graph,
+                    weights: &guards[m.index()],
+                    index: &self.index,
+                };
+                let of_mode = units.iter().filter(|u| u.0 == m).map(|u| u.1).collect();
+                (router, of_mode)
+            })
+            .collect();
+        let layers: Vec<(Router<'_>, &[Position])> =
+            groups.iter().map(|(r, p)| (*r, p.as_slice())).collect();
+        let mut ws = self.take_workspace();
+        let report = index.evaluate_modes(&layers, &mut ws, limits_ms);
+        self.put_workspace(ws);
+        report
     }
 
     /// The road position nearest to a coordinate, within [`MAX_SNAP_M`].
@@ -72,9 +143,80 @@ impl RoadNetwork {
         self.index.snap_within(lat, lon, MAX_SNAP_M)
     }
 
-    /// Travel times of `from` positions to `to`, best first, within `limit_s` (one backward
-    /// search from the target).
+    /// The position nearest to a coordinate, within [`MAX_SNAP_M`], on a road `mode` may use
+    /// (a car is not placed on a pedestrian street, a foot patrol not on a motorway).
+    pub fn snap_for(
+        &self,
+        mode: TravelMode,
+        lat: f64,
+        lon: f64,
+    ) -> Result<Position, jingwu_routing::GraphError> {
+        let weights = self.weights[mode.index()]
+            .read()
+            .unwrap_or_else(|e| e.into_inner());
+        self.index.snap_for(lat, lon, MAX_SNAP_M, &weights)
+    }
+
+    /// The fastest route for `mode` between two coordinates, each snapped onto a road the
+    /// mode may use; `None` if either is off the network or no route exists.
+    pub fn route_between(
+        &self,
+        mode: TravelMode,
+        from: (f64, f64),
+        to: (f64, f64),
+    ) -> Option<jingwu_routing::Route> {
+        let a = self.snap_for(mode, from.0, from.1).ok()?;
+        let b = self.snap_for(mode, to.0, to.1).ok()?;
+        self.with_mode_router(mode, |r, ws| r.route(ws, &a, &b))
+    }
+
+    /// Car travel times of `from` positions to `to`, best first, within `limit_s` (one
+    /// backward search from the target).
     pub fn rank(&self, from: &[Position], to: &Position, k: usize, limit_s: u32) -> Vec<Eta> {
         self.with_router(|r, ws| r.rank_units(ws, from, to, k, limit_s.saturating_mul(1000)))
+    }
+
+    /// Travel times of units travelling in their own modes (`(mode, position snapped with
+    /// [`Self::snap_for`])`) to the coordinate `to`, best first (ties by index), within
+    /// `limit_s`: one backward search per mode present, from the target snapped for that mode.
+    /// `Eta::unit` indexes `units`.
+    pub fn rank_modes(
+        &self,
+        units: &[(TravelMode, Position)],
+        to: (f64, f64),
+        k: usize,
+        limit_s: u32,
+    ) -> Vec<Eta> {
+        let mut out = Vec::new();
+        for mode in TravelMode::ALL {
+            let index: Vec<usize> = (0..units.len()).filter(|&i| units[i].0 == mode).collect();
+            if index.is_empty() {
+                continue;
+            }
+            let Ok(target) = self.snap_for(mode, to.0, to.1) else {
+                continue;
+            };
+            let from: Vec<Position> = index.iter().map(|&i| units[i].1).collect();
+            let limit_ms = limit_s.saturating_mul(1000);
+            let etas =
+                self.with_mode_router(mode, |r, ws| r.rank_units(ws, &from, &target, k, limit_ms));
+            out.extend(etas.into_iter().map(|e| Eta {
+                unit: index[e.unit],
+                time_ms: e.time_ms,
+            }));
+        }
+        out.sort_unstable_by_key(|e| (e.time_ms, e.unit));
+        out.truncate(k);
+        out
+    }
+}
+
+/// The road engine's travel mode for a unit's travel mode.
+pub fn route_mode(mode: jingwu_command::unit::TravelMode) -> TravelMode {
+    use jingwu_command::unit::TravelMode as Unit;
+    match mode {
+        Unit::Car => TravelMode::Car,
+        Unit::Motorbike => TravelMode::Motorbike,
+        Unit::Foot => TravelMode::Foot,
     }
 }

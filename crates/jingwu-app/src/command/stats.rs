@@ -272,7 +272,11 @@ impl Command<'_> {
 
     /// The subtree statistics are computed for: the caller's own, or a unit inside it named
     /// with `org` (outside → 403 `out_of_scope`).
-    async fn stats_scope(&self, who: &Principal, org: Option<&str>) -> Result<orgs::OrgUnit> {
+    pub(super) async fn stats_scope(
+        &self,
+        who: &Principal,
+        org: Option<&str>,
+    ) -> Result<orgs::OrgUnit> {
         authorize(who, Action::ReadStats, Scope::Org(&who.org_path))
             .map_err(AppError::denied_scope)?;
         let id = org.unwrap_or(&who.org_id);

@@ -100,7 +100,8 @@ impl Command<'_> {
 
     /// Key sites in the caller's jurisdiction, each with whether an available unit the caller
     /// may task (its subtree's units, with a fix no older than the AVL age limit) reaches it
-    /// within the site's target now: one backward road search per site, live closures applied.
+    /// within the site's target now: one backward road search per site and travel mode present,
+    /// each unit at its own mode's speeds, live closures applied.
     /// Returns the instant checked (µs) with the sites.
     pub async fn key_site_readiness(
         &self,
@@ -117,11 +118,11 @@ impl Command<'_> {
         drop(conn);
         let now = self.now_us();
         let placed = self.ready_units(&roads, units);
-        let positions: Vec<_> = placed.iter().map(|r| r.pos).collect();
+        let positions: Vec<_> = placed.iter().map(|r| (r.mode, r.pos)).collect();
         let out = sites
             .into_iter()
             .map(|site| {
-                let Ok(target) = roads.snap(site.lat, site.lon) else {
+                if roads.snap(site.lat, site.lon).is_err() {
                     return KeySiteReadiness {
                         site,
                         covered: false,
@@ -130,11 +131,11 @@ impl Command<'_> {
                         best_unit_id: None,
                         best_call_sign: None,
                     };
-                };
+                }
                 let limit =
                     KEY_SITE_SEARCH_LIMIT_S.max(u32::try_from(site.target_secs).unwrap_or(0));
                 let best = roads
-                    .rank(&positions, &target, 1, limit)
+                    .rank_modes(&positions, (site.lat, site.lon), 1, limit)
                     .into_iter()
                     .next()
                     .and_then(|e| {

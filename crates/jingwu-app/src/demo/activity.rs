@@ -123,18 +123,6 @@ const CALLERS: [&str; 8] = [
     "赵先生",
     "周女士",
 ];
-const STREETS: [&str; 10] = [
-    "中山东路",
-    "解放南路",
-    "天一广场",
-    "江东北路",
-    "百丈路",
-    "世纪大道",
-    "鄞州大道",
-    "环城北路",
-    "人民路",
-    "新典路",
-];
 
 /// A unit the demo sent: where it drives and when it arrives and leaves.
 pub(super) struct Run {
@@ -254,11 +242,7 @@ impl App {
             caller_phone: format!("13{:09}", rng.below(1_000_000_000)),
             lat: spot.point.0,
             lon: spot.point.1,
-            address: format!(
-                "{}{}号附近",
-                STREETS[rng.below(STREETS.len() as u64) as usize],
-                1 + rng.below(400)
-            ),
+            address: demo_address(&roads, spot.point),
             category: category.into(),
             subcategory: subcategory.into(),
             priority: priority.into(),
@@ -296,11 +280,11 @@ impl App {
             .set_unit_status(who, &best.unit_id, UnitStatus::EnRoute.as_str(), "", &ctx)
             .await?;
         let unit = self.command().get_unit(who, &best.unit_id).await?;
-        let from = roads
-            .snap(unit.unit.lat.unwrap_or(lat), unit.unit.lon.unwrap_or(lon))
-            .ok();
-        let coords = from
-            .and_then(|f| roads.with_router(|r, ws| r.route(ws, &f, &spot)))
+        // The crew travels in its own mode (a foot patrol walks).
+        let mode = crate::command::route_mode(unit.unit.travel_mode);
+        let from = (unit.unit.lat.unwrap_or(lat), unit.unit.lon.unwrap_or(lon));
+        let coords = roads
+            .route_between(mode, from, spot.point)
             .map(|r| r.coords)
             .unwrap_or_else(|| vec![spot.point]);
         Ok(Some(Run {
@@ -401,5 +385,18 @@ impl App {
             self.command().ingest_positions(who, chunk).await?;
         }
         Ok(())
+    }
+}
+
+/// What a caller would say about where they are: the nearest address of the spot (reverse
+/// geocoding, so 「江东北路340号附近」 is really there), or its coordinates on a network without
+/// names.
+fn demo_address(roads: &crate::RoadNetwork, (lat, lon): (f64, f64)) -> String {
+    match roads
+        .addresses()
+        .reverse(lat, lon, crate::command::REVERSE_MAX_M)
+    {
+        Some(hit) => format!("{}附近", hit.label),
+        None => format!("{lat:.5},{lon:.5}附近"),
     }
 }

@@ -1,6 +1,7 @@
 //! The demo city's 110 picture on its road network: a site for every org unit, ~700 units
 //! with crews spread around their stations, and key sites that must have a force within one
-//! minute. Deterministic for a given road network.
+//! minute. Deterministic for a given road network. Sites and key sites go through the setup
+//! imports as an admin's would.
 
 use jingwu_command::plans::{PlanDraft, SlotDraft};
 use jingwu_command::unit::{UnitKind, UnitStatus};
@@ -9,6 +10,7 @@ use jingwu_routing::SplitMix64;
 use jingwu_store::command::{self as q, KeySite, Site, Unit};
 use jingwu_store::foundation::orgs::{self, OrgUnit};
 
+use crate::setup::{ImportKind, ImportOptions};
 use crate::{App, AppError, RequestCtx, Result};
 
 /// Units per station by kind (12 per station: 672 for 56 stations).
@@ -248,25 +250,104 @@ impl App {
 
         let system = self.foundation().system_principal().await?;
         let ctx = RequestCtx::cli();
-        self.kernel().write(&system, &ctx, async |tx| {
-        for s in &sites {
-            q::upsert_site(tx.db(), s).await?;
-        }
-        for u in &units {
-            q::insert_unit(tx.db(), u).await?;
-        }
-        for k in &key_sites {
-            q::insert_key_site(tx.db(), k).await?;
-        }
-        let detail = serde_json::json!({ "sites": sites.len(), "units": units.len(), "key_sites": key_sites.len() });
-        tx.audit("demo.seed_command",
-            ("org_unit", &root.id),
-            &root.path,
-            detail).await?;
+        // Sites and key sites are set up as an admin would, through the setup imports (each
+        // one audited transaction); the units with their crews, duty and first fixes (what
+        // the simulated terminals report) in one demo transaction.
+        self.demo_import(&system, &ctx, ImportKind::Sites, &sites_csv(&sites, &tree))
+            .await?;
+        self.demo_import(
+            &system,
+            &ctx,
+            ImportKind::KeySites,
+            &key_sites_csv(&key_sites, &tree),
+        )
+        .await?;
+        self.kernel()
+            .write(&system, &ctx, async |tx| {
+                for u in &units {
+                    q::insert_unit(tx.db(), u).await?;
+                }
+                let detail = serde_json::json!({ "units": units.len() });
+                tx.audit(
+                    "demo.seed_command",
+                    ("org_unit", &root.id),
+                    &root.path,
+                    detail,
+                )
+                .await?;
                 Ok(units.len())
-        })
-        .await
+            })
+            .await
     }
+}
+
+impl App {
+    /// Runs a setup import of the demo's own rows; any refused row is a bug of the demo.
+    async fn demo_import(
+        &self,
+        system: &jingwu_core::Principal,
+        ctx: &RequestCtx,
+        kind: ImportKind,
+        csv: &str,
+    ) -> Result<()> {
+        let report = self
+            .command()
+            .import_setup(system, kind, csv.as_bytes(), ImportOptions::default(), ctx)
+            .await?;
+        match report.errors.first() {
+            None => Ok(()),
+            Some(e) => Err(AppError::Internal(format!(
+                "demo {} refused at line {}: {} {}",
+                kind.as_str(),
+                e.line,
+                e.field,
+                e.message
+            ))),
+        }
+    }
+}
+
+/// A CSV field, quoted (names may hold commas or quotes).
+fn field(v: &str) -> String {
+    format!("\"{}\"", v.replace('"', "\"\""))
+}
+
+/// The org code of an org unit id (the imports name org units by code).
+fn code_of<'a>(tree: &'a [OrgUnit], org_id: &'a str) -> &'a str {
+    tree.iter()
+        .find(|o| o.id == org_id)
+        .map_or(org_id, |o| o.code.as_str())
+}
+
+fn sites_csv(sites: &[Site], tree: &[OrgUnit]) -> String {
+    let mut csv = String::from("org_code,lat,lon,address\n");
+    for s in sites {
+        csv.push_str(&format!(
+            "{},{},{},{}\n",
+            code_of(tree, s.org_id.as_str()),
+            s.lat,
+            s.lon,
+            field(&s.address)
+        ));
+    }
+    csv
+}
+
+fn key_sites_csv(key_sites: &[KeySite], tree: &[OrgUnit]) -> String {
+    let mut csv = String::from("org_code,kind,name_zh,name_en,lat,lon,target_secs\n");
+    for k in key_sites {
+        csv.push_str(&format!(
+            "{},{},{},{},{},{},{}\n",
+            code_of(tree, k.org_id.as_str()),
+            k.kind,
+            field(&k.name_zh),
+            field(&k.name_en),
+            k.lat,
+            k.lon,
+            k.target_secs
+        ));
+    }
+    csv
 }
 
 /// The demo city's response plans, all the city's: (name, category, sub-category, priority,

@@ -1,7 +1,8 @@
 //! The demo city's information-layer registry: 12 categories and 25 systems, with features
 //! for the systems the demo data can feed (stations, key sites, hospitals, schools and
-//! cameras placed deterministically around key sites). Camera stream URLs use the reserved
-//! `.invalid` domain (RFC 2606) and are marked as demo data: there is no real video behind them.
+//! cameras placed deterministically around key sites). The cameras are registered through the
+//! setup import, as an admin would; their stream links use the reserved `.invalid` domain
+//! (RFC 2606): there is no real video behind them.
 
 use jingwu_core::{FeatureId, LayerCategoryId, LayerId, OrgId, OrgKind};
 use jingwu_store::command as cq;
@@ -10,6 +11,7 @@ use jingwu_store::foundation::orgs;
 use serde_json::{Map, Value, json};
 
 use crate::command::layers::FeatureInput;
+use crate::setup::{ImportKind, ImportOptions};
 use crate::{App, AppError, RequestCtx, Result};
 
 /// (code, 中文名, English name).
@@ -275,6 +277,13 @@ const LAYERS: [LayerDef; 25] = [
     ),
 ];
 
+/// A demo camera's stream link: RTSP on its default port 554 (RFC 7826) at a video
+/// management server under the reserved `.invalid` domain (RFC 2606), one path per camera.
+/// There is no real video behind it.
+fn camera_link(camera: &str) -> String {
+    format!("rtsp://vms.demo.invalid:554/live/{camera}/main")
+}
+
 /// Cameras placed around each key site: (north, east) offsets in degrees (about 60-90 m).
 const CAMERA_OFFSETS: [(f64, f64); 4] =
     [(0.0006, 0.0), (0.0, 0.0008), (-0.0006, 0.0), (0.0, -0.0008)];
@@ -348,6 +357,8 @@ impl App {
         };
         // (layer id, feature, owning org).
         let mut features: Vec<(LayerId, FeatureInput, OrgId)> = Vec::new();
+        // Cameras are registered as an admin would, through the setup import (below).
+        let mut cameras = String::from("layer,code,name,lat,lon,org_code,url\n");
         for (site, kind, path) in &sites {
             if *kind != OrgKind::Station {
                 continue;
@@ -395,26 +406,21 @@ impl App {
             }
             for (n, (dn, de)) in CAMERA_OFFSETS.iter().enumerate() {
                 let cam = format!("{ext}-C{}", n + 1);
-                features.push((
-                    layer_id("cctv_public_security"),
-                    FeatureInput {
-                        external_id: cam.clone(),
-                        geometry: point(k.lat + dn, k.lon + de),
-                        properties: props(json!({
-                            "name": format!("{}治安监控{}号", k.name_zh, n + 1),
-                            "video_url": format!("rtsp://camera.invalid/demo/{cam}"),
-                            "demo": true,
-                            "note": "演示数据：虚构摄像机，无真实视频源 (demo placeholder, no real stream)",
-                        })),
-                    },
-                    k.org_id.clone(),
+                cameras.push_str(&format!(
+                    "cctv_public_security,{cam},\"{}治安监控{}号\",{:.7},{:.7},{},{}\n",
+                    k.name_zh.replace('"', "\"\""),
+                    n + 1,
+                    k.lat + dn,
+                    k.lon + de,
+                    k.org_id,
+                    camera_link(&cam),
                 ));
             }
         }
 
         let system = self.foundation().system_principal().await?;
         let ctx = RequestCtx::cli();
-        self.kernel().write(&system, &ctx, async |tx| {
+        let created = self.kernel().write(&system, &ctx, async |tx| {
         for c in &cats {
             lq::insert_category(tx.db(), c).await?;
         }
@@ -447,6 +453,42 @@ impl App {
             detail).await?;
                 Ok(layers.len())
         })
-        .await
+        .await?;
+        let report = self
+            .command()
+            .import_setup(
+                &system,
+                ImportKind::Sources,
+                cameras.as_bytes(),
+                ImportOptions::default(),
+                &ctx,
+            )
+            .await?;
+        if !report.errors.is_empty() {
+            return Err(AppError::Internal(format!(
+                "demo cameras refused: {:?}",
+                report.errors.first()
+            )));
+        }
+        Ok(created)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::setup::{CAMERA_CATEGORY, CAMERA_LAYERS};
+
+    /// The demo registers the camera layers as a bureau's first camera would.
+    #[test]
+    fn the_demo_camera_layers_are_the_standard_ones() {
+        for (code, zh, en, kind, roles, scoped) in CAMERA_LAYERS {
+            let d = LAYERS.iter().find(|l| l.1 == code).unwrap();
+            assert_eq!(
+                (d.0, d.2, d.3, d.4, d.5, d.6),
+                (CAMERA_CATEGORY, zh, en, kind, roles, scoped)
+            );
+        }
+        assert!(CATEGORIES.iter().any(|c| c.0 == CAMERA_CATEGORY));
     }
 }

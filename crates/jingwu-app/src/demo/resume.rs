@@ -107,9 +107,9 @@ impl App {
                 None
             } else {
                 let (lat, lon) = (unit.unit.lat, unit.unit.lon);
+                let mode = crate::command::route_mode(unit.unit.travel_mode);
                 lat.zip(lon)
-                    .and_then(|(lat, lon)| roads.snap(lat, lon).ok())
-                    .and_then(|from| roads.with_router(|r, ws| r.route(ws, &from, &spot)))
+                    .and_then(|from| roads.route_between(mode, from, spot.point))
             };
             let travel = route.as_ref().map_or(Duration::from_secs(1), |r| {
                 Duration::from_millis(u64::from(r.time_ms).max(5_000))

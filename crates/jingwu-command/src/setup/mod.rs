@@ -130,6 +130,57 @@ pub fn check_position(lat: f64, lon: f64) -> Vec<Problem> {
     out
 }
 
+/// Longest link of a camera or layer source, characters.
+pub const MAX_LINK: usize = 2000;
+
+/// A camera's stream or playback link, or another source's page: `http://`, `https://` or
+/// `rtsp://` (RTSP, RFC 7826) with a host, and only characters a URI may hold unescaped
+/// (RFC 3986 §2), so that a link cannot break out of the attribute or run script in the map.
+/// Empty means none.
+pub fn check_link(v: &str) -> Result<Option<String>, Problem> {
+    let v = v.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    let bad = || {
+        problem(
+            "url",
+            field::LINK_FORMAT.code,
+            format!("an http(s):// or rtsp:// URL of at most {MAX_LINK} characters"),
+        )
+    };
+    let lower = v.to_ascii_lowercase();
+    let rest = ["http://", "https://", "rtsp://"]
+        .iter()
+        .find_map(|s| lower.strip_prefix(s))
+        .ok_or_else(bad)?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let uri_chars = v
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=%".contains(&b));
+    if v.len() > MAX_LINK || host.is_empty() || host.starts_with(':') || !uri_chars {
+        return Err(bad());
+    }
+    Ok(Some(v.to_owned()))
+}
+
+/// A source's code (its id in the owner's system): 1 to 64 ASCII letters, digits, `-`, `_`, `.`.
+pub fn check_source_code(v: &str) -> Result<String, Problem> {
+    let v = v.trim();
+    let ok = (1..=64).contains(&v.len())
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
+    if ok {
+        Ok(v.to_owned())
+    } else {
+        Err(problem(
+            "code",
+            field::SOURCE_CODE.code,
+            "1 to 64 letters, digits, '-', '_' or '.'",
+        ))
+    }
+}
+
 /// A key site's response target in seconds (1..=3600).
 pub fn check_target_secs(v: i64) -> Result<i64, Problem> {
     if (1..=MAX_TARGET_SECS).contains(&v) {
@@ -243,6 +294,33 @@ mod tests {
             Ok(TravelMode::Car)
         );
         assert!(check_travel_mode(Some("boat"), UnitKind::PatrolCar).is_err());
+    }
+
+    #[test]
+    fn links_are_web_or_stream_urls_without_markup() {
+        assert_eq!(check_link(" "), Ok(None));
+        for ok in [
+            "rtsp://10.1.2.3:554/live/ch1",
+            "https://vms.example.cn/play?cam=GL-0001&t=1",
+            "HTTP://example.cn",
+        ] {
+            assert_eq!(check_link(ok), Ok(Some(ok.to_owned())), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "ftp://x.cn/a",
+            "rtsp:///live",
+            "https://x.cn/\"><img src=x>",
+            "https://x.cn/a b",
+            "//x.cn",
+            "data:text/html,hi",
+        ] {
+            assert!(check_link(bad).is_err(), "{bad}");
+        }
+        assert!(check_link(&format!("https://x.cn/{}", "a".repeat(MAX_LINK))).is_err());
+        assert_eq!(check_source_code(" GL-C01.a "), Ok("GL-C01.a".into()));
+        assert!(check_source_code("a b").is_err());
+        assert!(check_source_code("摄像机").is_err());
     }
 
     #[test]

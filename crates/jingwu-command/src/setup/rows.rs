@@ -8,13 +8,15 @@
 //! | `units` | `call_sign`, `kind`, `org_code`, `travel_mode` (optional, default the kind's), `equipment` (optional, codes separated by `;`), `post` (optional, a post name of the station) |
 //! | `shifts` | `call_sign`, `starts_at`, `ends_at` (RFC 3339), `crew` (optional, usernames separated by `;`) |
 //! | `key_sites` | `org_code`, `kind`, `name_zh`, `name_en`, `lat`, `lon`, `target_secs` |
+//! | `sources` | `layer` (layer code, e.g. `cctv_public_security`), `code` (unique in the layer), `name`, `lat`, `lon`, `org_code`, `url` (optional, http(s) or rtsp) |
 
 use std::collections::HashSet;
 
 use super::csv_table::{Record, parse};
 use super::{
-    Parsed, Problem, check_call_sign, check_equipment, check_kind, check_position, check_shift,
-    check_target_secs, check_text, check_travel_mode, parse_instant,
+    Parsed, Problem, check_call_sign, check_equipment, check_kind, check_link, check_position,
+    check_shift, check_source_code, check_target_secs, check_text, check_travel_mode,
+    parse_instant,
 };
 use crate::error_codes::field;
 use crate::unit::{TravelMode, UnitKind};
@@ -63,6 +65,18 @@ pub struct KeySiteRow {
     pub lat: f64,
     pub lon: f64,
     pub target_secs: i64,
+}
+
+/// A camera or other point source of an information layer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceRow {
+    pub layer: String,
+    pub code: String,
+    pub name: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub org_code: String,
+    pub url: Option<String>,
 }
 
 /// Collects the problems of one row's fields.
@@ -266,6 +280,39 @@ pub fn parse_key_sites(body: &[u8]) -> Parsed<KeySiteRow> {
     )
 }
 
+pub fn parse_sources(body: &[u8]) -> Parsed<SourceRow> {
+    let mut seen = HashSet::new();
+    parse(
+        body,
+        &["layer", "code", "name", "lat", "lon", "org_code"],
+        |rec| {
+            let mut c = Checks::default();
+            let layer = c.text(rec, "layer");
+            let code = c.take(check_source_code(rec.get("code")));
+            if let (Some(l), Some(k)) = (&layer, &code) {
+                c.take(unique(&mut seen, "code", &format!("{l}/{k}")));
+            }
+            let name = c.text(rec, "name");
+            let pos = c.position(rec);
+            let org_code = c.text(rec, "org_code");
+            let url = c.take(check_link(rec.get("url")));
+            let row = (|| {
+                let (lat, lon) = pos?;
+                Some(SourceRow {
+                    layer: layer?,
+                    code: code?,
+                    name: name?,
+                    lat,
+                    lon,
+                    org_code: org_code?,
+                    url: url?,
+                })
+            })();
+            c.done(row)
+        },
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -322,6 +369,35 @@ mod tests {
         assert_eq!(
             (p.errors[1].line, p.errors[1].field.as_str()),
             (4, "starts_at")
+        );
+    }
+
+    #[test]
+    fn sources_check_code_link_and_repeats() {
+        let p = parse_sources(
+            "layer,code,name,lat,lon,org_code,url\n\
+             cctv_public_security,GL-C1,鼓楼1号,29.87,121.55,330203001,rtsp://10.0.0.1/ch1\n\
+             cctv_public_security,GL-C1,鼓楼1号,29.87,121.55,330203001,\n\
+             cctv_traffic,GL-C1,路口,29.87,121.55,330203001,javascript:alert(1)\n\
+             cctv_traffic,a b,,91,121.55,330203001,\n"
+                .as_bytes(),
+        );
+        assert_eq!(p.rows.len(), 1);
+        assert_eq!(p.rows[0].1.url.as_deref(), Some("rtsp://10.0.0.1/ch1"));
+        let errs: Vec<(usize, &str)> = p
+            .errors
+            .iter()
+            .map(|e| (e.line, e.field.as_str()))
+            .collect();
+        assert_eq!(
+            errs,
+            [
+                (3, "code"),
+                (4, "url"),
+                (5, "code"),
+                (5, "name"),
+                (5, "lat")
+            ]
         );
     }
 

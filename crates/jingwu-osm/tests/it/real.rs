@@ -316,3 +316,53 @@ fn bad_files_give_errors_not_panics() {
     assert!(csv_err.contains("line 3"), "{csv_err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn monaco_with_travel_modes_walks_footways_and_against_one_ways() {
+    use jingwu_routing::TravelMode;
+    let path = osm("monaco/monaco.osm.pbf");
+    let (g, r) = jingwu_osm::import_pbf_modes(&path, |_| {}).unwrap();
+    let (cars_only, _) = jingwu_osm::import_pbf(&path, |_| {}).unwrap();
+    assert!(r.ways_drivable > 100, "{r:?}");
+    assert!(
+        g.node_count() > cars_only.node_count(),
+        "footway junctions kept"
+    );
+    let pairs = oneway_pairs("monaco");
+    let (mut foot_only, mut walked_against) = (0, 0);
+    for u in 0..g.node_count() as u32 {
+        for e in g.out_edges(u) {
+            let car = g.allows(TravelMode::Car, e);
+            foot_only += usize::from(!car && g.allows(TravelMode::Foot, e));
+            let geom: Vec<(i32, i32)> = g.edge_geometry(e).into_iter().map(fixed).collect();
+            let against = geom
+                .windows(2)
+                .any(|s| pairs.contains(&(s[1], s[0])) && !pairs.contains(&(s[0], s[1])));
+            // Vehicles keep one-way rules; pedestrians do not.
+            assert!(!against || !car, "car edge {e} runs against a one-way");
+            assert!(!against || !g.allows(TravelMode::Motorbike, e));
+            walked_against += usize::from(against && g.allows(TravelMode::Foot, e));
+        }
+    }
+    assert!(foot_only > 100, "{foot_only} pedestrian-only edges");
+    assert!(
+        walked_against > 5,
+        "{walked_against} edges walked against a one-way"
+    );
+    // Every mode reaches every node it may use from any of them (its largest component).
+    for mode in TravelMode::ALL {
+        let w = Weights::for_mode(&g, mode);
+        let usable: Vec<u32> = (0..g.node_count() as u32)
+            .filter(|&n| g.out_edges(n).any(|e| w.time_ms(e).is_some()))
+            .collect();
+        let mut s = jingwu_routing::SearchSpace::new(g.node_count());
+        s.bounded(
+            &g,
+            &w,
+            jingwu_routing::Direction::Forward,
+            &[(usable[0], 0)],
+            u32::MAX - 1,
+        );
+        assert_eq!(s.settled().len(), usable.len(), "{mode:?}");
+    }
+}

@@ -111,6 +111,13 @@ pub async fn get_layer(db: &mut impl Conn, id: &str) -> Result<Option<LayerRow>>
     row.as_ref().map(layer_from_row).transpose()
 }
 
+pub async fn layer_by_code(db: &mut impl Conn, code: &str) -> Result<Option<LayerRow>> {
+    let conn = db.raw();
+    let sql = format!("{LAYER_SELECT} WHERE l.code = $1");
+    let row = sqlx::query(&sql).bind(code).fetch_optional(conn).await?;
+    row.as_ref().map(layer_from_row).transpose()
+}
+
 pub async fn layer_code_taken(db: &mut impl Conn, code: &str) -> Result<bool> {
     let conn = db.raw();
     let row = sqlx::query("SELECT COUNT(*) FROM layers WHERE code = $1")
@@ -156,6 +163,83 @@ pub async fn upsert_feature(db: &mut WriteTx, f: &Feature) -> Result<bool> {
     Ok(!existed)
 }
 
+fn feature_from_row(r: &AnyRow) -> Result<Feature> {
+    Ok(Feature {
+        id: id(r, 0)?,
+        layer_id: id(r, 1)?,
+        org_id: id(r, 2)?,
+        external_id: r.try_get(3)?,
+        geometry: r.try_get(4)?,
+        properties: r.try_get(5)?,
+        bbox: (r.try_get(6)?, r.try_get(7)?, r.try_get(8)?, r.try_get(9)?),
+        updated_at: r.try_get(10)?,
+    })
+}
+
+/// A feature by id with its owner org's path.
+pub async fn get_feature(db: &mut impl Conn, id: &str) -> Result<Option<(Feature, String)>> {
+    let conn = db.raw();
+    let row = sqlx::query(
+        "SELECT f.id, f.layer_id, f.org_id, f.external_id, f.geometry, f.properties, f.min_lat, \
+         f.min_lon, f.max_lat, f.max_lon, f.updated_at, o.path FROM layer_features f \
+         JOIN org_units o ON o.id = f.org_id WHERE f.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    row.map(|r| Ok((feature_from_row(&r)?, r.try_get(11)?)))
+        .transpose()
+}
+
+/// The id of the feature with `external_id` in a layer, if any.
+pub async fn feature_id_by_external(
+    db: &mut impl Conn,
+    layer_id: &str,
+    external_id: &str,
+) -> Result<Option<String>> {
+    let conn = db.raw();
+    let row = sqlx::query("SELECT id FROM layer_features WHERE layer_id = $1 AND external_id = $2")
+        .bind(layer_id)
+        .bind(external_id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.map(|r| r.try_get(0)).transpose()?)
+}
+
+/// Replaces a feature's fields by id (its layer, external id and owner may change).
+pub async fn update_feature(db: &mut WriteTx, f: &Feature) -> Result<bool> {
+    let conn = db.raw();
+    let done = sqlx::query(
+        "UPDATE layer_features SET layer_id = $2, org_id = $3, external_id = $4, geometry = $5, \
+         properties = $6, min_lat = $7, min_lon = $8, max_lat = $9, max_lon = $10, \
+         updated_at = $11 WHERE id = $1",
+    )
+    .bind(f.id.as_str())
+    .bind(f.layer_id.as_str())
+    .bind(f.org_id.as_str())
+    .bind(&f.external_id)
+    .bind(&f.geometry)
+    .bind(&f.properties)
+    .bind(f.bbox.0)
+    .bind(f.bbox.1)
+    .bind(f.bbox.2)
+    .bind(f.bbox.3)
+    .bind(f.updated_at)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Removes a feature (a retired camera or source: the audit log keeps what it was).
+pub async fn delete_feature(db: &mut WriteTx, id: &str) -> Result<bool> {
+    let conn = db.raw();
+    let done = sqlx::query("DELETE FROM layer_features WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Features of a layer, optionally only those under `path` and intersecting a bounding box
 /// (min_lat, min_lon, max_lat, max_lon), by external id.
 pub async fn features(
@@ -182,20 +266,7 @@ pub async fn features(
     .bind(lon1)
     .fetch_all(conn)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Feature {
-                id: id(r, 0)?,
-                layer_id: id(r, 1)?,
-                org_id: id(r, 2)?,
-                external_id: r.try_get(3)?,
-                geometry: r.try_get(4)?,
-                properties: r.try_get(5)?,
-                bbox: (r.try_get(6)?, r.try_get(7)?, r.try_get(8)?, r.try_get(9)?),
-                updated_at: r.try_get(10)?,
-            })
-        })
-        .collect()
+    rows.iter().map(feature_from_row).collect()
 }
 
 pub async fn insert_alert(db: &mut WriteTx, a: &CoverageAlert) -> Result<()> {

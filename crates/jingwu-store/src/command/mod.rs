@@ -2,6 +2,7 @@
 //! `jingwu-command`'s domain types; the text codes stored are theirs.
 
 pub mod assignments;
+pub mod coverage_history;
 pub mod incidents;
 pub mod key_sites;
 pub mod layers;

@@ -33,6 +33,9 @@ pub struct IncidentUpdateRequest {
 /// fields left out keep their value. The timeline gets `updated` with each change as old →
 /// new, and the crew of every unit on the incident an `incident_updated` terminal message.
 /// Only the owning command room (or a parent) may; nothing new answers 422 `update.empty`.
+/// A new location in another station's area hands the incident over to that station, which
+/// signs for it (`handed_over` on the timeline, `handover_from` set); a location outside the
+/// bureau answers 422 `outside_bureau` and changes nothing.
 #[utoipa::path(patch, path = "/api/v1/incidents/{id}", tag = "command", security(("bearer" = []), ("cookie" = [])),
     params(("id" = String, Path, description = "Incident id")),
     request_body = IncidentUpdateRequest,
@@ -40,8 +43,8 @@ pub struct IncidentUpdateRequest {
         (status = 200, body = Incident),
         (status = 403, description = "`forbidden`, `out_of_scope`", body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`incident_closed`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`incident_closed`, `incident_changed`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`, `outside_bureau`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn update_incident(
     State(s): State<AppState>,

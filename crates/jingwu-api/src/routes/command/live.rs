@@ -252,10 +252,15 @@ pub struct RouteParams {
     /// `lat,lon` of the destination.
     #[param(pattern = r"^-?[0-9]+(\.[0-9]+)?,-?[0-9]+(\.[0-9]+)?$")]
     pub to: String,
+    /// Travel mode: `car` (default), `motorbike` or `foot`, each on the roads it may use at
+    /// its own speeds (pedestrians ignore one-way rules and use pedestrian streets).
+    #[param(value_type = Option<crate::openapi::TravelModeSchema>)]
+    pub mode: Option<String>,
 }
 
-/// The fastest driving route between two points under live road weights: a GeoJSON Feature
-/// with a LineString and `properties.seconds`, `properties.meters`.
+/// The fastest route between two points under live road weights for a travel mode: a
+/// GeoJSON Feature with a LineString and `properties.seconds`, `properties.meters`,
+/// `properties.mode`.
 #[utoipa::path(get, path = "/api/v1/route", tag = "command", security(("bearer" = []), ("cookie" = [])),
     params(RouteParams),
     responses((status = 200, description = "GeoJSON Feature (LineString)", body = serde_json::Value),
@@ -270,13 +275,15 @@ pub async fn route(
 ) -> Result<axum::Json<serde_json::Value>, ApiError> {
     let [flat, flon] = parse_numbers::<2>("from", &p.from)?;
     let [tlat, tlon] = parse_numbers::<2>("to", &p.to)?;
-    let r = s
-        .app
-        .command()
-        .route(&caller.principal, (flat, flon), (tlat, tlon))?;
+    let r = s.app.command().route_mode(
+        &caller.principal,
+        (flat, flon),
+        (tlat, tlon),
+        p.mode.as_deref(),
+    )?;
     Ok(axum::Json(serde_json::json!({
         "type": "Feature",
-        "properties": {"seconds": r.seconds, "meters": r.meters.round()},
+        "properties": {"seconds": r.seconds, "meters": r.meters.round(), "mode": p.mode.as_deref().unwrap_or("car")},
         "geometry": {"type": "LineString", "coordinates": r.coords.iter().map(|(lat, lon)| [*lon, *lat]).collect::<Vec<_>>()},
     })))
 }

@@ -3,6 +3,7 @@
 
 pub(crate) mod codes;
 mod coverage;
+mod geocode;
 mod incident_ops;
 mod incidents;
 mod layers;
@@ -58,6 +59,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(stats::incident_stats))
         .routes(routes!(stats::incident_stats_csv))
         .routes(routes!(stats::compare))
+        .routes(routes!(stats::coverage_history))
         .routes(routes!(stats::key_sites))
         .routes(routes!(media::list_media, media::create_upload))
         .routes(routes!(media::get_upload))
@@ -78,6 +80,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(live::events))
         .routes(routes!(live::roads))
         .routes(routes!(live::route))
+        .routes(routes!(geocode::geocode))
+        .routes(routes!(geocode::reverse))
         .routes(routes!(codes::taxonomy))
         .routes(routes!(timers::incident_timers))
         .routes(routes!(timers::timer_alerts))
@@ -98,6 +102,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(setup::delete_shift))
         .routes(routes!(setup::list_key_sites, setup::create_key_site))
         .routes(routes!(setup::update_key_site, setup::delete_key_site))
+        .routes(routes!(setup::list_sources, setup::create_source))
+        .routes(routes!(setup::update_source, setup::retire_source))
         // Imports are larger than the API's JSON body limit.
         .routes(routes!(setup::import).layer(DefaultBodyLimit::max(
             crate::routes::hazmat::MAX_IMPORT_BODY,

@@ -282,6 +282,9 @@ pub struct RecommendationView {
     pub org_name_zh: String,
     #[schema(value_type = crate::openapi::TierSchema)]
     pub tier: String,
+    /// How the unit travels: its ETA is at this mode's speeds on the roads it may use.
+    #[schema(value_type = crate::openapi::TravelModeSchema)]
+    pub travel_mode: String,
     /// Road travel time to the incident, seconds.
     pub eta_s: f64,
     /// Straight-line distance, metres (for reference only).
@@ -385,6 +388,7 @@ pub async fn recommend(
             org_id: r.org_id.clone(),
             org_name_zh: r.org_name_zh.clone(),
             tier: r.tier.as_str().into(),
+            travel_mode: r.travel_mode.as_str().into(),
             eta_s: r.eta_s,
             distance_m: r.distance_m,
             fit: r.fit.as_str().into(),

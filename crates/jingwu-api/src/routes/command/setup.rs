@@ -1,6 +1,7 @@
 //! Setting up a bureau (admins, within their jurisdiction): station sites and areas, posts,
-//! units, duty rosters (shifts), key sites, and their CSV/GeoJSON imports. Crews are set
-//! through `PUT /units/{id}/crew`, layer sources through `/layers`.
+//! units, duty rosters (shifts), key sites, cameras and other layer sources with their links,
+//! and their CSV/GeoJSON imports. Crews are set through `PUT /units/{id}/crew`; layers
+//! themselves and their bulk feature imports through `/layers`.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -601,6 +602,157 @@ pub async fn delete_key_site(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// A camera or another point source of a map layer, with its link.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SetupSource {
+    pub id: String,
+    /// Layer code; for a camera its kind (`cctv_public_security`, `cctv_traffic`, `cctv_social`).
+    pub layer: String,
+    /// The source's id in its owner's system, unique in the layer.
+    pub code: String,
+    pub name: String,
+    pub lat: f64,
+    pub lon: f64,
+    /// Stream, playback or page link (http, https or rtsp).
+    pub url: Option<String>,
+    pub org_id: String,
+    pub updated_at: String,
+}
+
+impl From<setup_uc::SourceView> for SetupSource {
+    fn from(v: setup_uc::SourceView) -> Self {
+        SetupSource {
+            id: v.id,
+            layer: v.layer,
+            code: v.code,
+            name: v.name,
+            lat: v.lat,
+            lon: v.lon,
+            url: v.url,
+            org_id: v.org_id,
+            updated_at: micros_to_timestamp(v.updated_at).to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SourceRequest {
+    /// Layer code (not a live layer).
+    pub layer: String,
+    /// 1 to 64 letters, digits, `-`, `_`, `.`; unique in the layer.
+    pub code: String,
+    pub name: String,
+    pub lat: f64,
+    pub lon: f64,
+    /// `http://`, `https://` or `rtsp://` URL; empty or absent for none.
+    #[schema(max_length = 2000)]
+    pub url: Option<String>,
+    /// Owner org unit (id or code).
+    pub org: String,
+}
+
+impl From<SourceRequest> for setup_uc::SourceInput {
+    fn from(r: SourceRequest) -> Self {
+        setup_uc::SourceInput {
+            layer: r.layer,
+            code: r.code,
+            name: r.name,
+            lat: r.lat,
+            lon: r.lon,
+            url: r.url.unwrap_or_default(),
+            org: r.org,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct SourceParams {
+    /// A layer code; without it, the cameras (every layer of the video category).
+    pub layer: Option<String>,
+}
+
+/// Cameras (or the sources of one layer) in the caller's jurisdiction.
+#[utoipa::path(get, path = "/api/v1/command/setup/sources", tag = "command-setup", security(("bearer" = []), ("cookie" = [])),
+    params(SourceParams),
+    responses((status = 200, body = Vec<SetupSource>),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`layer.unknown`", body = Problem, content_type = "application/problem+json")))]
+pub async fn list_sources(
+    State(s): State<AppState>,
+    caller: Caller,
+    Query(p): Query<SourceParams>,
+) -> Result<axum::Json<Vec<SetupSource>>, ApiError> {
+    let out = s
+        .app
+        .command()
+        .list_sources(&caller.principal, p.layer.as_deref())
+        .await?;
+    Ok(axum::Json(out.into_iter().map(Into::into).collect()))
+}
+
+/// Register a camera or another layer source with its link.
+#[utoipa::path(post, path = "/api/v1/command/setup/sources", tag = "command-setup", security(("bearer" = []), ("cookie" = [])),
+    request_body = SourceRequest,
+    responses((status = 201, body = SetupSource),
+        (status = 403, description = "`forbidden`, `out_of_scope`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed` (`url.format`, `layer.unknown`, `taken`, …)", body = Problem, content_type = "application/problem+json")))]
+pub async fn create_source(
+    State(s): State<AppState>,
+    Ctx(ctx): Ctx,
+    caller: Caller,
+    Json(r): Json<SourceRequest>,
+) -> Result<(StatusCode, axum::Json<SetupSource>), ApiError> {
+    let v = s
+        .app
+        .command()
+        .create_source(&caller.principal, r.into(), &ctx)
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(v.into())))
+}
+
+#[utoipa::path(put, path = "/api/v1/command/setup/sources/{id}", tag = "command-setup", security(("bearer" = []), ("cookie" = [])),
+    params(("id" = String, Path, description = "Source id")),
+    request_body = SourceRequest,
+    responses((status = 200, body = SetupSource),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn update_source(
+    State(s): State<AppState>,
+    Ctx(ctx): Ctx,
+    caller: Caller,
+    Path(id): Path<String>,
+    Json(r): Json<SourceRequest>,
+) -> Result<axum::Json<SetupSource>, ApiError> {
+    let v = s
+        .app
+        .command()
+        .update_source(&caller.principal, &id, r.into(), &ctx)
+        .await?;
+    Ok(axum::Json(v.into()))
+}
+
+/// Retire a camera or source: it leaves the map (the audit log keeps what it was).
+#[utoipa::path(delete, path = "/api/v1/command/setup/sources/{id}", tag = "command-setup", security(("bearer" = []), ("cookie" = [])),
+    params(("id" = String, Path, description = "Source id")),
+    responses((status = 204, description = "retired"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn retire_source(
+    State(s): State<AppState>,
+    Ctx(ctx): Ctx,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    s.app
+        .command()
+        .retire_source(&caller.principal, &id, &ctx)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct SetupImportParams {
@@ -626,11 +778,12 @@ pub struct SetupImportResult {
 /// `sites` org_code,lat,lon,address; `posts` org_code,name,lat,lon; `units`
 /// call_sign,kind,org_code[,travel_mode,equipment,post]; `shifts`
 /// call_sign,starts_at,ends_at[,crew]; `key_sites`
-/// org_code,kind,name_zh,name_en,lat,lon,target_secs (lists separated by `;`). Every bad row is
+/// org_code,kind,name_zh,name_en,lat,lon,target_secs; `sources` (cameras and other layer
+/// sources) layer,code,name,lat,lon,org_code[,url] (lists separated by `;`). Every bad row is
 /// reported by line (for GeoJSON the feature's position) and field: in `errors` on a dry run
 /// or with `partial=true`, else as a 422 naming `line N: field`, and nothing is written.
 #[utoipa::path(post, path = "/api/v1/command/setup/import/{kind}", tag = "command-setup", security(("bearer" = []), ("cookie" = [])),
-    params(("kind" = String, Path, description = "`sites`, `posts`, `units`, `shifts`, `key_sites`, `areas`"), SetupImportParams),
+    params(("kind" = String, Path, description = "`sites`, `posts`, `units`, `shifts`, `key_sites`, `sources`, `areas`"), SetupImportParams),
     request_body(content((String = "text/csv"), (Object = "application/geo+json"))),
     responses((status = 200, body = SetupImportResult),
         (status = 403, body = Problem, content_type = "application/problem+json"),

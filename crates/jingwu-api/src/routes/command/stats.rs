@@ -474,3 +474,111 @@ pub async fn key_sites(
         sites: views,
     }))
 }
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct CoverageHistoryParams {
+    /// Samples taken at or after (RFC 3339); default a day before `to`.
+    #[param(format = DateTime)]
+    pub from: Option<String>,
+    /// Samples taken before (RFC 3339); default now.
+    #[param(format = DateTime)]
+    pub to: Option<String>,
+    /// An org unit inside the caller's jurisdiction (default: the caller's own).
+    pub org: Option<String>,
+}
+
+/// One point of a coverage curve: the mean of the samples in `[at, at + step_s)`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CoveragePoint {
+    pub at: String,
+    /// Share of the area's road length reached within 60 s (0..1).
+    pub share_60: f64,
+    pub share_180: f64,
+    pub share_300: f64,
+    /// Available units with a fresh position that took part (mean).
+    pub units_counted: f64,
+    pub samples: usize,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CoverageSeriesView {
+    pub org_id: String,
+    pub code: String,
+    /// `city` or `district` (the units sampled).
+    pub kind: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub points: Vec<CoveragePoint>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CoverageHistoryResponse {
+    pub from: String,
+    pub to: String,
+    /// Width of each point in seconds (a whole number of 15-minute sampling slots).
+    pub step_s: i64,
+    pub series: Vec<CoverageSeriesView>,
+}
+
+/// Coverage over time: the 1/3/5-minute road coverage of the city and of each district as
+/// sampled every 15 minutes by the coverage job (kept 92 days), for the org unit asked about
+/// (default the caller's own) and its sampled descendants, over `[from, to)` (at most 92 days;
+/// longer steps average the samples so that a curve has at most 500 points). A station's
+/// caller gets no curves: stations are not sampled on their own.
+#[utoipa::path(get, path = "/api/v1/stats/coverage-history", tag = "command", security(("bearer" = []), ("cookie" = [])),
+    params(CoverageHistoryParams),
+    responses((status = 200, body = CoverageHistoryResponse),
+        (status = 403, description = "`forbidden`, `out_of_scope`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed` (`period.range`, `org.unknown`)", body = Problem, content_type = "application/problem+json")))]
+pub async fn coverage_history(
+    State(s): State<AppState>,
+    caller: Caller,
+    Query(p): Query<CoverageHistoryParams>,
+) -> Result<axum::Json<CoverageHistoryResponse>, ApiError> {
+    const DAY_US: i64 = 86_400_000_000;
+    let to =
+        p.to.as_deref()
+            .map(|v| parse_ts("to", v))
+            .transpose()?
+            .unwrap_or_else(|| s.app.kernel().now_us());
+    let from = p
+        .from
+        .as_deref()
+        .map(|v| parse_ts("from", v))
+        .transpose()?
+        .unwrap_or(to - DAY_US);
+    let h = s
+        .app
+        .command()
+        .coverage_history(&caller.principal, p.org.as_deref(), Period { from, to })
+        .await?;
+    Ok(axum::Json(CoverageHistoryResponse {
+        from: ts(h.period.from),
+        to: ts(h.period.to),
+        step_s: h.step_us / 1_000_000,
+        series: h
+            .series
+            .into_iter()
+            .map(|c| CoverageSeriesView {
+                org_id: c.org.id,
+                code: c.org.code,
+                kind: c.org.kind.as_str().to_owned(),
+                name_zh: c.org.name_zh,
+                name_en: c.org.name_en,
+                points: c
+                    .points
+                    .into_iter()
+                    .map(|pt| CoveragePoint {
+                        at: ts(pt.at_us),
+                        share_60: pt.shares[0],
+                        share_180: pt.shares[1],
+                        share_300: pt.shares[2],
+                        units_counted: pt.units_counted,
+                        samples: pt.samples,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }))
+}

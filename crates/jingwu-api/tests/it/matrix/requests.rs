@@ -93,6 +93,8 @@ pub fn scopes(route: &str) -> Option<&'static [Sc]> {
         | "GET /api/v1/events"
         | "GET /api/v1/roads"
         | "GET /api/v1/route"
+        | "GET /api/v1/geocode"
+        | "GET /api/v1/geocode/reverse"
         | "GET /api/v1/hazmat/chemicals"
         | "POST /api/v1/hazmat/chemicals"
         | "GET /api/v1/hazmat/codes"
@@ -241,6 +243,7 @@ pub fn scopes(route: &str) -> Option<&'static [Sc]> {
         | "GET /api/v1/stats/incidents"
         | "GET /api/v1/stats/incidents.csv"
         | "GET /api/v1/stats/compare"
+        | "GET /api/v1/stats/coverage-history"
         | "GET /api/v1/media/uploads/{upload_id}"
         | "PUT /api/v1/media/uploads/{upload_id}/chunks/{offset}"
         | "GET /api/v1/media/{sha256}"
@@ -366,6 +369,11 @@ pub async fn build(
             "/api/v1/route?from={lat},{lon}&to={},{}",
             fx.other.pos.0, fx.other.pos.1
         )),
+        // 「路」 matches streets of the test city by prefix and bigrams.
+        "GET /api/v1/geocode" => Req::get("/api/v1/geocode?q=%E8%B7%AF&limit=3"),
+        "GET /api/v1/geocode/reverse" => {
+            Req::get(format!("/api/v1/geocode/reverse?lat={lat}&lon={lon}"))
+        }
 
         "GET /api/v1/hazmat/chemicals"
         | "GET /api/v1/hazmat/codes"
@@ -689,6 +697,10 @@ pub async fn build(
         "GET /api/v1/stats/compare" => Req::get(format!(
             "/api/v1/stats/compare?a_from=2026-01-01T00:00:00Z&a_to=2026-01-08T00:00:00Z\
              &b_from=2026-01-08T00:00:00Z&b_to=2026-01-15T00:00:00Z&org={}",
+            side.station
+        )),
+        "GET /api/v1/stats/coverage-history" => Req::get(format!(
+            "/api/v1/stats/coverage-history?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z&org={}",
             side.station
         )),
         "GET /api/v1/coverage" => Req::get(format!("/api/v1/coverage?org={}", side.station)),

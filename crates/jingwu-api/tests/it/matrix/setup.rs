@@ -21,6 +21,7 @@ pub fn scopes(route: &str) -> Option<&'static [Sc]> {
         | "GET /api/v1/command/setup/units"
         | "GET /api/v1/command/setup/shifts"
         | "GET /api/v1/command/setup/key-sites"
+        | "GET /api/v1/command/setup/sources"
         | "POST /api/v1/command/setup/import/{kind}" => NONE,
         "PUT /api/v1/command/setup/sites/{org}"
         | "POST /api/v1/command/setup/posts"
@@ -33,7 +34,10 @@ pub fn scopes(route: &str) -> Option<&'static [Sc]> {
         | "DELETE /api/v1/command/setup/shifts/{id}"
         | "POST /api/v1/command/setup/key-sites"
         | "PUT /api/v1/command/setup/key-sites/{id}"
-        | "DELETE /api/v1/command/setup/key-sites/{id}" => OBJECT,
+        | "DELETE /api/v1/command/setup/key-sites/{id}"
+        | "POST /api/v1/command/setup/sources"
+        | "PUT /api/v1/command/setup/sources/{id}"
+        | "DELETE /api/v1/command/setup/sources/{id}" => OBJECT,
         _ => return None,
     })
 }
@@ -64,6 +68,12 @@ fn key_site_body(n: u32, station: &str, (lat, lon): (f64, f64)) -> Value {
         "name_en": format!("Matrix school {n}"), "lat": lat, "lon": lon, "target_secs": 60})
 }
 
+fn source_body(n: u32, station: &str, (lat, lon): (f64, f64)) -> Value {
+    json!({"layer": "cctv_public_security", "code": format!("MX-C{n}"),
+        "name": format!("矩阵摄像机{n}"), "lat": lat, "lon": lon,
+        "url": format!("rtsp://vms.matrix.invalid/live/{n}"), "org": station})
+}
+
 /// A shift far from the fixture's clock, so that no unit goes on duty.
 fn shift_body(unit: &str, n: u32) -> Value {
     let day = 1 + n % 27;
@@ -83,7 +93,8 @@ pub async fn request(t: &TestApp, fx: &mut Fixture, route: &str, sc: Sc) -> Opti
         | "GET /api/v1/command/setup/posts"
         | "GET /api/v1/command/setup/units"
         | "GET /api/v1/command/setup/shifts"
-        | "GET /api/v1/command/setup/key-sites" => Req::new(Method::GET, route.split(' ').nth(1)?),
+        | "GET /api/v1/command/setup/key-sites"
+        | "GET /api/v1/command/setup/sources" => Req::new(Method::GET, route.split(' ').nth(1)?),
         "POST /api/v1/command/setup/import/{kind}" => Req {
             body: Body::Raw(
                 "text/csv",
@@ -193,6 +204,27 @@ pub async fn request(t: &TestApp, fx: &mut Fixture, route: &str, sc: Sc) -> Opti
             if route.starts_with("PUT") {
                 let mut body = key_site_body(n, &side.station, side.pos);
                 body["target_secs"] = json!(180);
+                json_req(Method::PUT, uri, body)
+            } else {
+                Req::new(Method::DELETE, uri)
+            }
+        }
+        "POST /api/v1/command/setup/sources" => json_req(
+            Method::POST,
+            "/api/v1/command/setup/sources".into(),
+            source_body(n, &side.station, side.pos),
+        ),
+        "PUT /api/v1/command/setup/sources/{id}" | "DELETE /api/v1/command/setup/sources/{id}" => {
+            let id = made(
+                t,
+                "/api/v1/command/setup/sources",
+                source_body(n, &side.station, side.pos),
+            )
+            .await;
+            let uri = format!("/api/v1/command/setup/sources/{id}");
+            if route.starts_with("PUT") {
+                let mut body = source_body(n, &side.station, side.pos);
+                body["url"] = json!(format!("https://vms.matrix.invalid/play/{n}"));
                 json_req(Method::PUT, uri, body)
             } else {
                 Req::new(Method::DELETE, uri)

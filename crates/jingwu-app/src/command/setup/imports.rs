@@ -1,4 +1,4 @@
-//! Imports of sites, posts, units, shifts and key sites (CSV) and station areas (GeoJSON),
+//! Imports of sites, posts, units, shifts, key sites and layer sources (CSV) and station areas (GeoJSON),
 //! through the API and the CLI. Every row is checked as its single-object request would be
 //! (the same `plan_*` functions); every bad row is reported by line, field and code.
 //!
@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 use jingwu_command::area::parse_areas;
 use jingwu_command::setup::{Problem, RowError, rows};
 use jingwu_core::{Principal, path_contains};
+use jingwu_store::command::layers::{self as lq, Feature};
 use jingwu_store::command::{self as q, KeySite, Post, Shift, Site, Unit};
 use jingwu_store::{Conn, WriteTx};
 
@@ -17,6 +18,7 @@ use super::key_sites::{KeySiteInput, plan_key_site};
 use super::posts::{PostInput, plan_post, write_post};
 use super::roster::{ShiftInput, follow_roster, plan_shift};
 use super::sites::{SiteInput, plan_site};
+use super::sources::{SourceInput, ensure_camera_layers, plan_source};
 use super::units::plan_unit;
 use super::{may_set_up, row_org, station_only};
 use crate::command::Command;
@@ -30,17 +32,20 @@ pub enum ImportKind {
     Units,
     Shifts,
     KeySites,
+    /// Cameras and other point sources of the map's layers.
+    Sources,
     /// Station areas: a GeoJSON FeatureCollection with `properties.org_code`.
     Areas,
 }
 
 impl ImportKind {
-    pub const ALL: [ImportKind; 6] = [
+    pub const ALL: [ImportKind; 7] = [
         ImportKind::Sites,
         ImportKind::Posts,
         ImportKind::Units,
         ImportKind::Shifts,
         ImportKind::KeySites,
+        ImportKind::Sources,
         ImportKind::Areas,
     ];
 
@@ -51,6 +56,7 @@ impl ImportKind {
             ImportKind::Units => "units",
             ImportKind::Shifts => "shifts",
             ImportKind::KeySites => "key_sites",
+            ImportKind::Sources => "sources",
             ImportKind::Areas => "areas",
         }
     }
@@ -92,6 +98,7 @@ enum Planned {
     Unit(Unit, Option<String>),
     Shift(Shift),
     KeySite(KeySite),
+    Source(Feature),
 }
 
 struct Plan {
@@ -243,6 +250,28 @@ async fn plan(
             }
             plan
         }
+        ImportKind::Sources => {
+            let (mut plan, rows) = start!(rows::parse_sources(body));
+            for (line, r) in rows {
+                let org = org_or_skip!(plan, line, &r.org_code);
+                let input = SourceInput {
+                    layer: r.layer,
+                    code: r.code,
+                    name: r.name,
+                    lat: r.lat,
+                    lon: r.lon,
+                    url: r.url.unwrap_or_default(),
+                    org: org.id.clone(),
+                };
+                // A code repeated in the file is caught by the parser; one taken in the
+                // database updates nothing silently: it is refused like a single create.
+                match plan_source(db, &org, &input, None, now).await? {
+                    Ok((f, _)) => plan.good.push((line, Planned::Source(f))),
+                    Err(p) => plan.bad(line, p),
+                }
+            }
+            plan
+        }
         ImportKind::Areas => {
             let (mut plan, rows) = start!(parse_areas(body));
             for (line, r) in rows {
@@ -299,6 +328,9 @@ async fn write(db: &mut WriteTx, good: &[(usize, Planned)]) -> Result<BTreeSet<S
                 rostered.insert(s.unit_id.to_string());
             }
             Planned::KeySite(k) => q::insert_key_site(db, k).await?,
+            Planned::Source(f) => {
+                lq::upsert_feature(db, f).await?;
+            }
         }
     }
     Ok(rostered)
@@ -311,6 +343,7 @@ fn object_id(p: &Planned) -> String {
         Planned::Unit(u, _) => u.id.to_string(),
         Planned::Shift(s) => s.id.clone(),
         Planned::KeySite(k) => k.id.to_string(),
+        Planned::Source(f) => f.id.to_string(),
     }
 }
 
@@ -338,6 +371,9 @@ impl Command<'_> {
         self.k()
             .write(who, ctx, async |tx| {
                 let now = tx.now_us();
+                if kind == ImportKind::Sources {
+                    ensure_camera_layers(tx.db(), now).await?;
+                }
                 let p = plan(tx.db(), who, kind, body, now).await?;
                 if !p.errors.is_empty() && !opts.partial {
                     return Err(AppError::Validation(
@@ -384,5 +420,10 @@ impl Command<'_> {
                 })
             })
             .await
+            .inspect(|_| {
+                if matches!(kind, ImportKind::Sites | ImportKind::Areas) {
+                    self.station_areas_changed();
+                }
+            })
     }
 }

@@ -1,5 +1,5 @@
 //! Setting up a bureau without SQL: station sites and areas, posts, units, duty rosters, key
-//! sites, and their CSV/GeoJSON imports. Every change is an admin's (`Action::SetUpCommand`)
+//! sites, cameras and other layer sources, and their CSV/GeoJSON imports. Every change is an admin's (`Action::SetUpCommand`)
 //! within their jurisdiction — a station admin their station, a district admin the
 //! district's stations, the city admin all — and goes through the kernel's write door.
 //!
@@ -12,6 +12,7 @@ mod key_sites;
 mod posts;
 mod roster;
 mod sites;
+mod sources;
 mod units;
 
 use jingwu_command::setup::Problem;
@@ -26,6 +27,7 @@ pub use key_sites::KeySiteInput;
 pub use posts::PostInput;
 pub use roster::{ROSTER_EVERY, ShiftInput};
 pub use sites::{SiteInput, SiteView};
+pub use sources::{CAMERA_CATEGORY, CAMERA_LAYERS, CameraLayer, SourceInput, SourceView};
 pub use units::{SetupUnit, UnitInput};
 
 /// The org unit an admin names (id or code) for a change: 422 `org.unknown` when there is

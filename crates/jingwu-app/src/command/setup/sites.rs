@@ -77,6 +77,7 @@ impl Command<'_> {
                 })
             })
             .await
+            .inspect(|_| self.station_areas_changed())
     }
 
     /// Every org unit of the caller's jurisdiction with its site, in tree order.
