@@ -539,13 +539,13 @@ pub async fn coverage_history(
     const DAY_US: i64 = 86_400_000_000;
     let to =
         p.to.as_deref()
-            .map(|v| parse_ts("to", v))
+            .map(|v| query_instant("to", v))
             .transpose()?
             .unwrap_or_else(|| s.app.kernel().now_us());
     let from = p
         .from
         .as_deref()
-        .map(|v| parse_ts("from", v))
+        .map(|v| query_instant("from", v))
         .transpose()?
         .unwrap_or(to - DAY_US);
     let h = s
