@@ -3,10 +3,12 @@
 //! - `bench push`: N WebSocket terminals connected (spread over the available units, several
 //!   terminals per unit when N exceeds them) while they send position batches at a target
 //!   rate; meanwhile incidents are created and dispatched one at a time to terminal units, and
-//!   the time from the dispatch response to each terminal's receipt is measured. Also reports
-//!   the recommendation latency and the position rate the server acknowledged.
-//! - `bench avl`: HTTP batch ingest (`POST /api/v1/avl`) from concurrent clients; reports
-//!   positions per second accepted.
+//!   the time from sending the dispatch request (and from its response) to each terminal's
+//!   receipt is measured. Also reports the recommendation latency, the position rate the
+//!   server acknowledged and the positions it shed.
+//! - `bench avl`: AVL ingest from concurrent clients, over HTTP batches (`POST /api/v1/avl`)
+//!   or terminals' `position` frames (`--transport ws`); reports positions per second
+//!   acknowledged (committed) and shed.
 //!
 //! Loopback only; every run is bounded by `--duration` (at most 120 s) and its counts.
 
