@@ -137,7 +137,7 @@ async fn a_units_track_reads_back_in_time_order_one_fix_per_instant_for_those_wh
 async fn positions_beyond_the_writers_queue_are_shed_explicitly_and_stored_later_never() {
     let t = TestApp::empty()
         .with_roads()
-        .with_config(|c| c.avl_queue_fixes = 5)
+        .with_config(|c| c.avl_queue_fixes = 4)
         .build()
         .await;
     let dispatcher = t.login("dispatcher").await;
@@ -158,6 +158,17 @@ async fn positions_beyond_the_writers_queue_are_shed_explicitly_and_stored_later
     );
     let meanwhile = async {
         until_queued(&t, 4).await;
+        // Nearly full: the next batch is refused before its body is even read (a body that
+        // is not JSON proves it).
+        let r = t
+            .call(
+                axum::http::Method::POST,
+                "/api/v1/avl",
+                Some(&dispatcher),
+                Some(Value::String("not a batch".into())),
+            )
+            .await;
+        r.problem(StatusCode::SERVICE_UNAVAILABLE, "avl_overloaded");
         let r = t
             .post(
                 "/api/v1/avl",

@@ -135,6 +135,12 @@ impl Command<'_> {
         Ok((n, self.k().submit_positions(batch, units)?))
     }
 
+    /// Refuses a batch before it is read when the position writer is nearly full or the
+    /// server is stopping (the HTTP edge asks this before parsing the body).
+    pub fn positions_admission(&self) -> Result<()> {
+        self.k().positions_admission()
+    }
+
     /// A unit's track from `from_us` to `to_us` (at most 24 hours), for whoever may see the
     /// unit: one fix per instant, in time order.
     pub async fn unit_track(

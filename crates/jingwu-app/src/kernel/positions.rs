@@ -82,6 +82,12 @@ impl PositionWriter {
         self.capacity - self.room.available_permits()
     }
 
+    /// Nine tenths or more of the queue is taken: a batch is unlikely to fit, and the edge
+    /// refuses it before reading its body (under a flood the parse is what costs).
+    pub fn nearly_full(&self) -> bool {
+        self.room.available_permits() * 10 <= self.capacity
+    }
+
     /// Queues a batch without waiting; `units` are its units with their org paths.
     pub(crate) fn submit(
         &self,
@@ -93,13 +99,7 @@ impl PositionWriter {
         let n = u32::try_from(fixes.len()).unwrap_or(u32::MAX);
         let room = self.room.clone().try_acquire_many_owned(n).map_err(|_| {
             metrics::counter!("jingwu_avl_shed_total").increment(u64::from(n));
-            AppError::Unavailable {
-                code: jingwu_command::error_codes::AVL_OVERLOADED.code,
-                detail: format!(
-                    "{n} fixes not stored: the queue of {} is full; send the newest again shortly",
-                    self.capacity
-                ),
-            }
+            self.overloaded()
         })?;
         let (done, stored) = oneshot::channel();
         let job = Job {
@@ -119,6 +119,16 @@ impl PositionWriter {
             State::Idle | State::Closed => return Err(stopping()),
         }
         Ok(Stored(stored))
+    }
+
+    pub(crate) fn overloaded(&self) -> AppError {
+        AppError::Unavailable {
+            code: jingwu_command::error_codes::AVL_OVERLOADED.code,
+            detail: format!(
+                "not stored: the queue of {} fixes is full; send the newest again shortly",
+                self.capacity
+            ),
+        }
     }
 
     /// Refuses new batches and stores the queued ones; returns when the last is committed.

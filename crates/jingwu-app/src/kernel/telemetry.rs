@@ -36,6 +36,19 @@ impl Kernel {
             .submit(self.store(), self.bus(), batch, units)
     }
 
+    /// Whether a batch would be refused now without looking at it (`avl_overloaded`, or
+    /// `server_stopping`): the edge asks before it reads a body.
+    pub(crate) fn positions_admission(&self) -> Result<()> {
+        if self.is_stopping() {
+            return Err(super::positions::stopping());
+        }
+        if self.positions.nearly_full() {
+            metrics::counter!("jingwu_avl_shed_batches_total").increment(1);
+            return Err(self.positions.overloaded());
+        }
+        Ok(())
+    }
+
     /// Stores every queued fix and refuses new ones (shutdown, before the database closes).
     pub(crate) async fn close_positions(&self) {
         self.positions.close().await;

@@ -264,6 +264,7 @@ pub struct PositionsAccepted {
 pub async fn avl(
     State(s): State<AppState>,
     caller: Caller,
+    _room: AvlAdmission,
     Json(b): Json<PositionBatch>,
 ) -> Result<axum::Json<PositionsAccepted>, ApiError> {
     let mut fixes = Vec::with_capacity(b.positions.len());
@@ -291,6 +292,23 @@ pub async fn avl(
         .ingest_positions(&caller.principal, &fixes)
         .await?;
     Ok(axum::Json(PositionsAccepted { accepted }))
+}
+
+/// Sheds a batch before its body is read when the position writer is nearly full: under a
+/// flood, parsing batches that would be refused anyway is what saturates the server.
+/// Extractors run in order, so the caller is authenticated first.
+pub struct AvlAdmission;
+
+impl axum::extract::FromRequestParts<AppState> for AvlAdmission {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        _: &mut axum::http::request::Parts,
+        s: &AppState,
+    ) -> Result<Self, ApiError> {
+        s.app.command().positions_admission()?;
+        Ok(AvlAdmission)
+    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
