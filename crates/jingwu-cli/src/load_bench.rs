@@ -644,18 +644,15 @@ impl AvlClient {
                         lat.push(micros(t0.elapsed()));
                     }
                 }
-                Some("error") if v["code"] == "avl_overloaded" => {
-                    if id.and_then(|i| sent.remove(&i)).is_some() {
-                        tally.shed += self.batch as u64;
-                    }
-                }
                 Some("ping") => {
                     let _ = ws.send(Message::text(r#"{"type":"pong"}"#)).await;
                 }
                 Some("error") => {
-                    tally.failed += 1;
-                    if let Some(i) = id {
-                        sent.remove(&i);
+                    let answered = id.and_then(|i| sent.remove(&i)).is_some();
+                    if answered && v["code"] == "avl_overloaded" {
+                        tally.shed += self.batch as u64;
+                    } else {
+                        tally.failed += 1;
                     }
                 }
                 _ => {}
