@@ -169,7 +169,11 @@ async fn the_live_schemas_match() {
         .unwrap();
         live_sqlite.insert(name, cols.iter().map(|c| c.get::<String, _>(0)).collect());
     }
-    assert_eq!(live_sqlite, tables_in(&migrations("sqlite")));
+    let mut declared = tables_in(&migrations("sqlite"));
+    // Migrating folds this table's rows into `unit_tracks` in code, then drops it
+    // (`command::positions::fold_legacy_history`): no SQL file can do the folding.
+    assert!(declared.remove("unit_positions").is_some());
+    assert_eq!(live_sqlite, declared);
 
     let Ok(pg_url) = std::env::var("JINGWU_TEST_PG_URL") else {
         eprintln!("JINGWU_TEST_PG_URL not set: the PostgreSQL half of this test runs in CI");
