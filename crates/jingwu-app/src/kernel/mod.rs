@@ -136,13 +136,17 @@ impl Kernel {
                     return Ok(out);
                 }
                 Err(e) if e.is_retryable() && attempt < ATTEMPTS => {
+                    metrics::counter!("jingwu_write_retries_total").increment(1);
                     // Back off a little, randomly, so the conflicting writers do not meet again.
                     let ms =
                         rand::Rng::gen_range(&mut rand::thread_rng(), 1..=(1u64 << attempt.min(6)));
                     tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
                     attempt += 1;
                 }
-                Err(e) if e.is_retryable() => return Err(AppError::Busy),
+                Err(e) if e.is_retryable() => {
+                    metrics::counter!("jingwu_write_busy_total").increment(1);
+                    return Err(AppError::Busy);
+                }
                 Err(e) => return Err(e.into()),
             }
         }
