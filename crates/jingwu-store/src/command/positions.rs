@@ -56,8 +56,9 @@ async fn append_segments(db: &mut TelemetryTx, segments: &[Segment]) -> Result<(
 
 async fn update_last_positions(db: &mut TelemetryTx, batch: &[Position]) -> Result<()> {
     let conn = db.raw();
-    // Only each unit's newest fix in the batch can become its last-known position, so the
-    // units are updated once each (a batch carries many fixes per unit).
+    // Only each unit's newest fix in the batch can become its last-known position, so each
+    // unit's row is written once (a batch carries many fixes per unit; PostgreSQL also refuses
+    // to upsert one row twice in a statement).
     let mut newest: std::collections::HashMap<&str, &Position> = std::collections::HashMap::new();
     for p in batch {
         let e = newest.entry(p.unit_id.as_str()).or_insert(p);
@@ -66,27 +67,20 @@ async fn update_last_positions(db: &mut TelemetryTx, batch: &[Position]) -> Resu
         }
     }
     let mut latest: Vec<&Position> = newest.into_values().collect();
-    // A fixed order keeps concurrent batches from locking units in opposite orders.
+    // A fixed order keeps concurrent batches from locking rows in opposite orders.
     latest.sort_by(|a, b| a.unit_id.cmp(&b.unit_id));
-    // VALUES columns are `column1..4` on both backends; the casts give PostgreSQL the
-    // parameter types.
     for chunk in latest.chunks(ROWS_PER_STATEMENT) {
         let rows: Vec<String> = (0..chunk.len())
             .map(|i| {
                 let b = i * 4;
-                format!(
-                    "(CAST(${} AS TEXT), CAST(${} AS DOUBLE PRECISION), CAST(${} AS DOUBLE PRECISION), CAST(${} AS BIGINT))",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4
-                )
+                format!("(${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4)
             })
             .collect();
         let sql = format!(
-            "UPDATE units SET lat = v.column2, lon = v.column3, position_at = v.column4 \
-             FROM (VALUES {}) AS v \
-             WHERE units.id = v.column1 AND (units.position_at IS NULL OR units.position_at < v.column4)",
+            "INSERT INTO unit_last_positions (unit_id, lat, lon, position_at) VALUES {} \
+             ON CONFLICT (unit_id) DO UPDATE \
+             SET lat = excluded.lat, lon = excluded.lon, position_at = excluded.position_at \
+             WHERE unit_last_positions.position_at < excluded.position_at",
             rows.join(", ")
         );
         let mut q = sqlx::query(&sql);

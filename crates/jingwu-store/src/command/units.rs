@@ -12,8 +12,13 @@ use crate::scope::like_prefix;
 use crate::{Result, WriteTx};
 
 const UNIT_COLUMNS: &str = "u.id, u.call_sign, u.kind, u.org_id, u.status, u.status_since, \
-    u.incident_id, u.crew, u.lat, u.lon, u.position_at, u.created_at, o.path, u.travel_mode, \
+    u.incident_id, u.crew, p.lat, p.lon, p.position_at, u.created_at, o.path, u.travel_mode, \
     u.equipment";
+
+/// The tables `UNIT_COLUMNS` reads: the unit, its org and its last known position, which lives
+/// in a row of its own so that the position writer never touches the row a dispatch changes.
+const UNITS: &str = "units u JOIN org_units o ON o.id = u.org_id \
+    LEFT JOIN unit_last_positions p ON p.unit_id = u.id";
 
 fn unit_from_row(r: &AnyRow) -> Result<ScopedUnit> {
     Ok(ScopedUnit {
@@ -41,8 +46,8 @@ pub async fn insert_unit(db: &mut WriteTx, u: &Unit) -> Result<()> {
     let conn = db.raw();
     sqlx::query(
         "INSERT INTO units (id, call_sign, kind, org_id, status, status_since, incident_id, crew, \
-         lat, lon, position_at, created_at, travel_mode, equipment) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+         created_at, travel_mode, equipment) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(u.id.as_str())
     .bind(&u.call_sign)
@@ -52,22 +57,28 @@ pub async fn insert_unit(db: &mut WriteTx, u: &Unit) -> Result<()> {
     .bind(u.status_since)
     .bind(u.incident_id.as_ref().map(|v| v.as_str()))
     .bind(crew_json(&u.crew))
-    .bind(u.lat)
-    .bind(u.lon)
-    .bind(u.position_at)
     .bind(u.created_at)
     .bind(u.travel_mode.as_str())
     .bind(crew_json(&u.equipment))
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
+    if let (Some(lat), Some(lon), Some(at)) = (u.lat, u.lon, u.position_at) {
+        sqlx::query(
+            "INSERT INTO unit_last_positions (unit_id, lat, lon, position_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(u.id.as_str())
+        .bind(lat)
+        .bind(lon)
+        .bind(at)
+        .execute(conn)
+        .await?;
+    }
     Ok(())
 }
 
 pub async fn get_unit(db: &mut impl Conn, id: &str) -> Result<Option<ScopedUnit>> {
     let conn = db.raw();
-    let sql = format!(
-        "SELECT {UNIT_COLUMNS} FROM units u JOIN org_units o ON o.id = u.org_id WHERE u.id = $1"
-    );
+    let sql = format!("SELECT {UNIT_COLUMNS} FROM {UNITS} WHERE u.id = $1");
     let row = sqlx::query(&sql).bind(id).fetch_optional(conn).await?;
     row.as_ref().map(unit_from_row).transpose()
 }
@@ -82,7 +93,7 @@ pub async fn get_units(db: &mut impl Conn, ids: &[&str]) -> Result<Vec<ScopedUni
     for chunk in ids.chunks(40) {
         let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
         let sql = format!(
-            "SELECT {UNIT_COLUMNS} FROM units u JOIN org_units o ON o.id = u.org_id WHERE u.id IN ({})",
+            "SELECT {UNIT_COLUMNS} FROM {UNITS} WHERE u.id IN ({})",
             marks.join(", ")
         );
         let mut q = sqlx::query(&sql);
@@ -100,7 +111,7 @@ pub async fn get_units(db: &mut impl Conn, ids: &[&str]) -> Result<Vec<ScopedUni
 pub async fn units_under(db: &mut impl Conn, path: &str) -> Result<Vec<ScopedUnit>> {
     let conn = db.raw();
     let sql = format!(
-        "SELECT {UNIT_COLUMNS} FROM units u JOIN org_units o ON o.id = u.org_id \
+        "SELECT {UNIT_COLUMNS} FROM {UNITS} \
          WHERE o.path LIKE $1 AND u.retired_at IS NULL ORDER BY u.call_sign"
     );
     let rows = sqlx::query(&sql)
@@ -217,9 +228,7 @@ pub async fn retire_unit(db: &mut WriteTx, unit_id: &str, at: i64) -> Result<boo
 /// The unit that has this call sign, if any (retired units keep theirs).
 pub async fn unit_by_call_sign(db: &mut impl Conn, call_sign: &str) -> Result<Option<ScopedUnit>> {
     let conn = db.raw();
-    let sql = format!(
-        "SELECT {UNIT_COLUMNS} FROM units u JOIN org_units o ON o.id = u.org_id WHERE u.call_sign = $1"
-    );
+    let sql = format!("SELECT {UNIT_COLUMNS} FROM {UNITS} WHERE u.call_sign = $1");
     let row = sqlx::query(&sql)
         .bind(call_sign)
         .fetch_optional(conn)
@@ -234,7 +243,7 @@ pub async fn units_with_setup_under(
 ) -> Result<Vec<(ScopedUnit, UnitSetup)>> {
     let conn = db.raw();
     let sql = format!(
-        "SELECT {UNIT_COLUMNS}, u.post_id, u.retired_at FROM units u JOIN org_units o ON o.id = u.org_id \
+        "SELECT {UNIT_COLUMNS}, u.post_id, u.retired_at FROM {UNITS} \
          WHERE o.path LIKE $1 ORDER BY u.call_sign"
     );
     let rows = sqlx::query(&sql)

@@ -35,7 +35,7 @@ fn tables_in(dir: &Path) -> BTreeMap<String, Vec<String>> {
                 .collect();
             tables.insert(name.trim().to_string(), cols);
         }
-        // Columns added later keep the order they were added in. A table rebuilt under a new
+        // Columns added later keep the order they were added in; dropped ones leave. A table rebuilt under a new
         // name (SQLite cannot change a primary key in place) replaces the one it is renamed to.
         for chunk in sql.split("ALTER TABLE ").skip(1) {
             let words: Vec<&str> = chunk.split_whitespace().take(4).collect();
@@ -44,6 +44,15 @@ fn tables_in(dir: &Path) -> BTreeMap<String, Vec<String>> {
                     .get_mut(table)
                     .unwrap_or_else(|| panic!("ALTER TABLE {table} before it is created"))
                     .push(column.to_string()),
+                [table, "DROP", "COLUMN", column] => {
+                    let column = column.trim_end_matches(';');
+                    let cols = tables
+                        .get_mut(table)
+                        .unwrap_or_else(|| panic!("ALTER TABLE {table} before it is created"));
+                    let before = cols.len();
+                    cols.retain(|c| c != column);
+                    assert_eq!(cols.len() + 1, before, "{table} has no column {column}");
+                }
                 [table, "RENAME", "TO", new] => {
                     let cols = tables
                         .remove(table)
