@@ -263,20 +263,25 @@ async function renderAssignment() {
   await drawMap();
 }
 
-/** Re-reads the unit and its job; the job is only ever the unit's open incident. */
+/**
+ * Re-reads the unit and its job; the job is only ever the unit's open incident. Both are read
+ * before either is shown, so the status badge and the step buttons never disagree.
+ */
 async function refresh() {
-  unit = await api('GET', `/api/v1/units/${unit.id}`);
-  renderUnit();
-  const before = detail ? detail.incident.id : null;
-  detail = null;
-  if (unit.incident_id) {
+  const u = await api('GET', `/api/v1/units/${unit.id}`);
+  let job = null;
+  if (u.incident_id) {
     try {
-      const d = await api('GET', `/api/v1/incidents/${unit.incident_id}`);
-      if (d.incident.status !== 'closed') detail = d;
+      const d = await api('GET', `/api/v1/incidents/${u.incident_id}`);
+      if (d.incident.status !== 'closed') job = d;
     } catch {
-      detail = null;
+      job = null;
     }
   }
+  unit = u;
+  const before = detail ? detail.incident.id : null;
+  detail = job;
+  renderUnit();
   if (detail && detail.incident.id !== before) {
     following = true;
     $('b-recenter').hidden = true;
