@@ -4,7 +4,7 @@
 # (node --test e2e/tests/), always stops the server, exits with the test status.
 #
 #   e2e/run.sh                      # uses target/debug/jingwu
-#   JINGWU_BIN=/path/to/jingwu e2e/run.sh
+#   JINGWU_BIN=/path/to/jingwu e2e/run.sh   # exported to the tests as an absolute path
 #   CHROMIUM=/usr/bin/chromium      # browser to drive (default shown)
 #   E2E_OUT=e2e/out                 # where screenshots go (default shown)
 set -euo pipefail
@@ -20,6 +20,9 @@ if [[ ! -x "$BIN" ]]; then
   echo "e2e: server binary '$BIN' not found; build it (cargo build) or set JINGWU_BIN" >&2
   exit 2
 fi
+# Tests that need a server of their own (an empty database: first-day.test.mjs) run this binary.
+JINGWU_BIN="$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")"
+export JINGWU_BIN
 if [[ ! -x "$CHROMIUM" ]]; then
   echo "e2e: Chromium not found at '$CHROMIUM'; install it (apt-get install -y chromium) or set CHROMIUM" >&2
   exit 2

@@ -53,7 +53,8 @@ impl Area {
                 .iter()
                 .map(polygon)
                 .collect::<Result<_, _>>()?,
-            other => return Err(format!("{other:?} is not Polygon or MultiPolygon")),
+            Some(other) => return Err(format!("{other} is not Polygon or MultiPolygon")),
+            None => return Err("the geometry has no type (Polygon or MultiPolygon)".into()),
         };
         if polygons.is_empty() {
             return Err("no polygons".into());
@@ -329,6 +330,12 @@ mod tests {
             ]
         );
         assert!(!parse_areas(b"{}").errors.is_empty());
+        // The reason names the type as the file has it (the setup page shows it).
+        assert_eq!(p.errors[2].message, "Point is not Polygon or MultiPolygon");
+        assert_eq!(
+            Area::from_geometry(&json!({ "coordinates": [] })).unwrap_err(),
+            "the geometry has no type (Polygon or MultiPolygon)"
+        );
     }
 
     #[test]

@@ -360,6 +360,7 @@ async function renderDetail(fly) {
   renderHandoverState(d.incident);
   $('edit').hidden = !open;
   $('note').hidden = !open;
+  $('finish').hidden = !open;
   fillEditForm(d.incident);
 
   const ol = $('recs');
@@ -579,6 +580,27 @@ async function saveEdit(ev) {
     toast(t('incident.updated'));
     editing = null;
     $('edit').open = false;
+    await renderDetail(false);
+  } catch (e) {
+    toast(errorText(e), 'error');
+  }
+}
+
+/** 办结 from the command room: the result, and every unit still on it is cleared. */
+async function finish(ev) {
+  ev.preventDefault();
+  if (!selected) return;
+  const text = $('x-text').value.trim();
+  if (text.length < 4) {
+    toast(t('incident.finish_text_required'), 'error');
+    $('x-text').focus();
+    return;
+  }
+  try {
+    await api('POST', `/api/v1/incidents/${selected}/close`, { result_code: $('x-code').value, result_text: text });
+    $('x-text').value = '';
+    $('finish').open = false;
+    toast(t('incident.finished'));
     await renderDetail(false);
   } catch (e) {
     toast(errorText(e), 'error');
@@ -937,6 +959,7 @@ if (me) {
   $('edit-form').addEventListener('submit', saveEdit);
   $('e-category').addEventListener('change', fillEditSubs);
   $('note-form').addEventListener('submit', addNote);
+  $('finish-form').addEventListener('submit', finish);
   $('f-caller-phone').addEventListener('input', historySoon);
   attachAddressSearch($('f-address'), $('f-address-list'), pickAddress);
   $('f-address').addEventListener('input', () => {

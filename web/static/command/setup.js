@@ -119,7 +119,7 @@ function renderUnits() {
         u.retired_at ? t('setup.retired') : label('unit_status', u.status),
         label('setup.mode', u.travel_mode),
         u.equipment.join(', '),
-        u.crew.join(', '),
+        crewCell(u),
         u.retired_at
           ? make('td')
           : button(t('setup.retire'), () => {
@@ -129,6 +129,25 @@ function renderUnits() {
       ]);
     }),
   );
+}
+
+/** The crew: the officers (user names) whose terminals operate the unit. */
+const setCrew = (id, crew) => api('PUT', `/api/v1/units/${encodeURIComponent(id)}/crew`, { crew });
+
+/** The crew's names, and (for a unit in service) the button that changes them. */
+function crewCell(u) {
+  const td = make('td', null, u.crew.join(', '));
+  if (u.retired_at) return td;
+  const b = make('button', 'btn btn-small', t('setup.edit_crew'));
+  b.type = 'button';
+  b.dataset.testid = 'edit-crew';
+  b.addEventListener('click', () => {
+    const typed = window.prompt(t('setup.crew_prompt', { call_sign: u.call_sign }), u.crew.join('; '));
+    if (typed == null) return;
+    change(() => setCrew(u.id, list(typed)), t('setup.saved'));
+  });
+  td.append(' ', b);
+  return td;
 }
 
 function renderShifts() {
@@ -294,7 +313,19 @@ function wireForms() {
       equipment: list(f.equipment.value),
       post: f.post.value.trim() || null,
     };
-    if (await change(() => api('POST', `${BASE}/units`, body), t('setup.saved'))) f.call_sign.value = '';
+    const crew = list(f.crew.value);
+    // The unit first, then its crew (a crew refused leaves the unit without one, as the
+    // table then shows).
+    const create = async () => {
+      const unit = await api('POST', `${BASE}/units`, body);
+      if (crew.length) await setCrew(unit.id, crew);
+    };
+    if (await change(create, t('setup.saved'))) {
+      f.call_sign.value = '';
+      f.crew.value = '';
+    } else {
+      await load();
+    }
   });
   $('shift-form').addEventListener('submit', async (e) => {
     e.preventDefault();

@@ -6,7 +6,9 @@
 // and acknowledgements go over the socket too. What the job and the unit are is always read
 // back from the API (the message log says *that* something changed), so a closed or withdrawn
 // job is never shown as the current one. The event stream only says "look now" for changes
-// that are not messages to the crew.
+// that are not messages to the crew. The phone's position (navigator.geolocation) goes to the
+// server as the socket's `position` frames, as a native terminal's AVL does: a unit is
+// recommended only with a recent fix. The crew goes on and off duty here when no roster does.
 import { boot, api, t, $, make, toast, errorText, clock, mmss, label, ApiError } from '../js/shell.js';
 import { createMap, unitIcon, incidentStyle, routeLine } from './mapkit.js';
 import { loadTaxonomy, taxLabel } from './taxonomy.js';
@@ -14,6 +16,12 @@ import { TerminalSocket } from './terminal-socket.js';
 
 const L = window.L;
 const CHUNK = 64 * 1024;
+/** At most one fix every 5 s, unless the phone moved farther than 30 m. */
+const FIX_EVERY_MS = 5_000;
+const FIX_MOVED_M = 30;
+/** A phone standing still may report nothing: ask for a fresh fix after a minute of silence
+ * (the server recommends a unit only with a fix of the last 10 minutes). */
+const FIX_KEEPALIVE_MS = 60_000;
 const me = await boot(['officer', 'dispatcher']);
 
 let unit = null;
@@ -73,6 +81,9 @@ function describe(m) {
   const b = m.body || {};
   const kind = label('term.kind', m.kind);
   if (m.kind === 'assignment') return [kind, b.number, taxLabel('sub', b.subcategory), b.address].filter(Boolean).join(' · ');
+  if (m.kind === 'cancelled' && b.diverted_to) {
+    return [t('term.diverted', { from: b.number || '', to: b.diverted_to.number || '' }), b.reason].filter(Boolean).join(' · ');
+  }
   const reason = b.reason || b.note || b.result_text;
   const texts = reason ? [reason] : bodyTexts(b);
   return [kind, b.number, ...texts].filter(Boolean).join(' · ');
@@ -84,13 +95,20 @@ function renderHistory() {
   for (const m of [...history].reverse()) ul.append(make('li', null, `${clock(m.at)} ${describe(m)}`));
 }
 
-/** A notice the crew must see until the next one: withdrawn, updated, closed. */
+/** The incident the shown notice diverted the unit to: its assignment keeps the notice up. */
+let divertedTo = null;
+
+/** A notice the crew must see until the next one: withdrawn (or diverted), updated, closed. */
 function notice(m) {
   const box = $('notice');
-  box.hidden = false;
-  box.className = `alert notice is-${m.kind}`;
-  box.replaceChildren(make('strong', null, label('term.kind', m.kind)));
   const b = m.body || {};
+  const diverted = m.kind === 'cancelled' && b.diverted_to ? b.diverted_to : null;
+  divertedTo = diverted ? diverted.id : null;
+  box.hidden = false;
+  box.className = `alert notice is-${diverted ? 'diverted' : m.kind}`;
+  box.replaceChildren(
+    make('strong', null, diverted ? t('term.diverted', { from: b.number || '', to: diverted.number || '' }) : label('term.kind', m.kind)),
+  );
   const lines = m.kind === 'incident_updated' ? bodyTexts(b) : [b.reason || b.note || b.result_text || bodyTexts(b).join(' · ')];
   for (const line of lines.filter(Boolean)) box.append(make('p', null, line));
 }
@@ -117,6 +135,12 @@ function renderButtons() {
     'b-onscene': next.has('on_scene'),
     'b-close': unit.status === 'on_scene',
   };
+  // On and off duty by hand, without a job (a roster does it by itself for rostered units).
+  const onDuty = next.has('available') && !a && (unit.status === 'off_duty' || unit.status === 'busy');
+  const offDuty = next.has('off_duty') && !a;
+  $('duty').hidden = !onDuty && !offDuty;
+  $('b-onduty').disabled = !onDuty;
+  $('b-offduty').disabled = !offDuty;
   let marked = false;
   for (const [id, on] of Object.entries(buttons)) {
     const b = $(id);
@@ -239,20 +263,25 @@ async function renderAssignment() {
   await drawMap();
 }
 
-/** Re-reads the unit and its job; the job is only ever the unit's open incident. */
+/**
+ * Re-reads the unit and its job; the job is only ever the unit's open incident. Both are read
+ * before either is shown, so the status badge and the step buttons never disagree.
+ */
 async function refresh() {
-  unit = await api('GET', `/api/v1/units/${unit.id}`);
-  renderUnit();
-  const before = detail ? detail.incident.id : null;
-  detail = null;
-  if (unit.incident_id) {
+  const u = await api('GET', `/api/v1/units/${unit.id}`);
+  let job = null;
+  if (u.incident_id) {
     try {
-      const d = await api('GET', `/api/v1/incidents/${unit.incident_id}`);
-      if (d.incident.status !== 'closed') detail = d;
+      const d = await api('GET', `/api/v1/incidents/${u.incident_id}`);
+      if (d.incident.status !== 'closed') job = d;
     } catch {
-      detail = null;
+      job = null;
     }
   }
+  unit = u;
+  const before = detail ? detail.incident.id : null;
+  detail = job;
+  renderUnit();
   if (detail && detail.incident.id !== before) {
     following = true;
     $('b-recenter').hidden = true;
@@ -291,7 +320,9 @@ function onMessage(m) {
   renderHistory();
   const b = m.body || {};
   if (m.kind === 'assignment') {
-    $('notice').hidden = true;
+    // A new job ends the last notice, except the divert that brought this job.
+    if (!divertedTo || b.incident_id !== divertedTo) $('notice').hidden = true;
+    divertedTo = null;
     toast(t('term.new_assignment', { number: b.number || '' }));
   } else {
     notice(m);
@@ -325,7 +356,10 @@ function onState(online) {
   const c = $('conn');
   c.dataset.state = online ? 'online' : 'offline';
   c.textContent = t(online ? 'term.online' : 'term.offline');
-  if (online) refreshSoon();
+  if (online) {
+    refreshSoon();
+    if (geo.unsent) share(geo.unsent, true);
+  }
 }
 
 function onFatal(err) {
@@ -342,6 +376,105 @@ async function act(frame, doneKey) {
     toast(err.code === 'offline' ? t('term.offline') : err.detail || err.code, 'error');
   }
   await refreshSoon();
+}
+
+// ---------- position sharing: the phone's fixes over the socket ----------
+
+const geo = { state: 'off', sent: null, unsent: null, sending: false, at: null, watch: null };
+
+function metres(a, b) {
+  const rad = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * rad;
+  const dLon = (b.lon - a.lon) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * 6_371_000 * Math.asin(Math.sqrt(h));
+}
+
+/** The indicator next to the connection state, and what to do when sharing is off. */
+function renderGeo() {
+  const el = $('geo');
+  el.dataset.state = geo.state;
+  el.textContent = geo.state === 'on' && geo.at ? t('term.geo.on_at', { time: clock(geo.at) }) : t(`term.geo.${geo.state}`);
+  const help = $('geo-help');
+  const why = { denied: 'term.geo.denied_help', unavailable: 'term.geo.unavailable_help', unsupported: 'term.geo.unsupported_help' }[geo.state];
+  help.hidden = !why;
+  help.textContent = why ? t(why) : '';
+}
+
+function setGeo(state) {
+  geo.state = state;
+  renderGeo();
+}
+
+/** One fix as the protocol's `position` frame; what the browser does not know is left out. */
+function toFix(p) {
+  const c = p.coords;
+  const fix = { at: new Date(p.timestamp).toISOString(), lat: c.latitude, lon: c.longitude };
+  if (Number.isFinite(c.speed) && c.speed >= 0) fix.speed_kmh = Math.round(c.speed * 36) / 10;
+  if (Number.isFinite(c.heading) && c.heading >= 0 && c.heading < 360) fix.heading = c.heading;
+  return fix;
+}
+
+/** Sends a fix unless one was sent under 5 s ago within 30 m; the newest waits for the socket. */
+async function share(fix, force = false) {
+  const last = geo.sent;
+  const due = !last || force || Date.parse(fix.at) - Date.parse(last.at) >= FIX_EVERY_MS || metres(last, fix) > FIX_MOVED_M;
+  if (!due) return;
+  geo.unsent = fix;
+  if (!socket || geo.sending) return;
+  geo.sending = true;
+  try {
+    while (geo.unsent) {
+      const next = geo.unsent;
+      geo.unsent = null;
+      try {
+        await socket.command({ type: 'position', positions: [next] });
+        geo.sent = next;
+        geo.at = next.at;
+        setGeo('on');
+      } catch (err) {
+        if (err.code === 'offline') {
+          // Sent again once the socket is back (onState).
+          if (!geo.unsent) geo.unsent = next;
+          break;
+        }
+        setGeo('refused');
+        toast(`${t('term.geo.refused')}: ${err.detail || err.code}`, 'error');
+      }
+    }
+  } finally {
+    geo.sending = false;
+  }
+}
+
+function onPosition(p) {
+  share(toFix(p));
+}
+
+function onPositionError(err) {
+  if (err.code === err.PERMISSION_DENIED) {
+    setGeo('denied');
+    if (geo.watch != null) navigator.geolocation.clearWatch(geo.watch);
+    geo.watch = null;
+  } else if (geo.state !== 'on') {
+    // No fix yet (no signal, timed out): the watch goes on trying.
+    setGeo('unavailable');
+  }
+}
+
+function startSharing() {
+  if (!('geolocation' in navigator) || !window.isSecureContext) {
+    setGeo('unsupported');
+    return;
+  }
+  setGeo('waiting');
+  const opts = { enableHighAccuracy: true, maximumAge: 10_000, timeout: 30_000 };
+  geo.watch = navigator.geolocation.watchPosition(onPosition, onPositionError, opts);
+  setInterval(() => {
+    if (geo.watch == null) return;
+    if (geo.sent && Date.now() - Date.parse(geo.sent.at) < FIX_KEEPALIVE_MS) return;
+    navigator.geolocation.getCurrentPosition((p) => share(toFix(p), true), onPositionError, { ...opts, maximumAge: 0 });
+  }, FIX_KEEPALIVE_MS);
 }
 
 // ---------- media upload: chunked, each chunk with its SHA-256, resumable ----------
@@ -430,6 +563,8 @@ if (me) {
     );
     $('b-enroute').addEventListener('click', () => act({ type: 'status', status: 'en_route' }, 'term.done_en_route'));
     $('b-onscene').addEventListener('click', () => act({ type: 'status', status: 'on_scene' }, 'term.done_on_scene'));
+    $('b-onduty').addEventListener('click', () => act({ type: 'status', status: 'available' }, 'term.done_on_duty'));
+    $('b-offduty').addEventListener('click', () => act({ type: 'status', status: 'off_duty' }, 'term.done_off_duty'));
     $('b-close').addEventListener('click', () => {
       $('close-form').hidden = false;
       $('c-text').focus();
@@ -449,10 +584,12 @@ if (me) {
       renderUnit();
       renderHistory();
       renderAssignment();
+      renderGeo();
     });
     await refresh();
     socket = new TerminalSocket(unit.id, { lastSeq, message: onMessage, resync: onResync, state: onState, fatal: onFatal });
     socket.start();
+    startSharing();
     listen();
     document.body.dataset.ready = '1';
   }

@@ -48,9 +48,20 @@ export function currentLang() {
   return lang;
 }
 
+/** The entry at a dotted path; a key may itself hold dots (`setup.codes` has `org.unknown`). */
+function lookup(node, parts) {
+  for (let i = 0; i < parts.length; i++) {
+    if (!node || typeof node !== 'object') return undefined;
+    const rest = parts.slice(i).join('.');
+    if (i < parts.length - 1 && typeof node[rest] === 'string') return node[rest];
+    node = node[parts[i]];
+  }
+  return node;
+}
+
 /** Translates a dotted key, replacing {name} placeholders from vars. */
 export function t(key, vars = {}) {
-  let value = key.split('.').reduce((node, part) => (node && typeof node === 'object' ? node[part] : undefined), dict);
+  const value = lookup(dict, key.split('.'));
   if (typeof value !== 'string') return key;
   return value.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
 }
