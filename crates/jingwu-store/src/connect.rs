@@ -39,6 +39,8 @@ pub struct Store {
     backend: Backend,
     /// SQLite: writers of this process take turns here (`write::Gated`).
     write_gate: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// Counts committed changes of units' crews and stations (`Store::units_version`).
+    units_version: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -78,6 +80,7 @@ impl Store {
             pool,
             backend,
             write_gate: Default::default(),
+            units_version: Default::default(),
         })
     }
 
@@ -119,6 +122,18 @@ impl Store {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// Grows whenever a transaction of this process that changed a unit's crew or station
+    /// commits: a cache of those facts read at version `v` is current while this is still `v`.
+    /// (Another node's changes are not counted here; such a cache also expires.)
+    pub fn units_version(&self) -> u64 {
+        self.units_version
+            .load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    pub(crate) fn units_version_counter(&self) -> std::sync::Arc<std::sync::atomic::AtomicU64> {
+        self.units_version.clone()
     }
 
     pub(crate) fn write_gate(&self) -> std::sync::Arc<tokio::sync::Mutex<()>> {

@@ -17,6 +17,10 @@ use crate::{Result, Store, StoreError};
 pub struct WriteTx {
     tx: Gated,
     appended: usize,
+    /// Set by the writes that change a unit's crew or station; counted at commit
+    /// (`Store::units_version`).
+    units_changed: bool,
+    units_version: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// A transaction that, on SQLite, holds this process's write gate until it ends.
@@ -62,6 +66,8 @@ impl Store {
         Ok(WriteTx {
             tx: self.begin_write().await?,
             appended: 0,
+            units_changed: false,
+            units_version: self.units_version_counter(),
         })
     }
 
@@ -90,6 +96,8 @@ impl Store {
         Ok(WriteTx {
             tx: self.begin_gated(begin).await?,
             appended: 0,
+            units_changed: false,
+            units_version: self.units_version_counter(),
         })
     }
 
@@ -140,6 +148,16 @@ impl WriteTx {
             self.tx.rollback().await?;
             return Err(StoreError::Unaudited);
         }
-        self.tx.commit().await
+        self.tx.commit().await?;
+        if self.units_changed {
+            self.units_version
+                .fetch_add(1, std::sync::atomic::Ordering::Release);
+        }
+        Ok(())
+    }
+
+    /// Marks this transaction as changing a unit's crew or station.
+    pub(crate) fn units_changed(&mut self) {
+        self.units_changed = true;
     }
 }

@@ -281,3 +281,55 @@ async fn stopping_stores_the_queued_fixes_tells_terminals_and_refuses_the_rest()
     r.problem(StatusCode::SERVICE_UNAVAILABLE, "server_stopping");
     assert_eq!(t.stored_fixes(&unit_id).await, before + 3);
 }
+
+/// Who may report a unit's position is decided from a cached copy of its crew and station
+/// (`command/unit_scopes.rs`); a crew change takes effect on the very next report.
+#[tokio::test]
+async fn an_officer_taken_off_the_crew_can_no_longer_report_the_units_position() {
+    let t = TestApp::empty().with_roads().build().await;
+    let dispatcher = t.login("dispatcher").await;
+    let officer = t.login("officer").await;
+    let unit = cmd::unit_by_call_sign(&t, &dispatcher, "鼓楼巡01").await;
+    let unit_id = unit["id"].as_str().unwrap().to_string();
+    let (lat, lon) = (unit["lat"].as_f64().unwrap(), unit["lon"].as_f64().unwrap());
+    let crew = unit["crew"].clone();
+    assert!(
+        crew.as_array().unwrap().iter().any(|c| c == "officer"),
+        "{unit}"
+    );
+    let report = |secs: i64| {
+        let body = batch(t.now(), &unit_id, &[secs], lat, lon);
+        let officer = officer.clone();
+        let t = &t;
+        async move { t.post("/api/v1/avl", &officer, body).await }
+    };
+    let set_crew = |crew: Value| {
+        let path = format!("/api/v1/units/{unit_id}/crew");
+        let dispatcher = dispatcher.clone();
+        let t = &t;
+        async move {
+            let r = t
+                .call(
+                    axum::http::Method::PUT,
+                    &path,
+                    Some(&dispatcher),
+                    Some(json!({"crew": crew})),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        }
+    };
+
+    let r = report(30).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    set_crew(json!([])).await;
+    report(20).await.problem(StatusCode::NOT_FOUND, "not_found");
+    set_crew(json!(["officer"])).await;
+    let r = report(10).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(
+        t.stored_fixes(&unit_id).await,
+        2,
+        "the refused report stored nothing"
+    );
+}

@@ -4,11 +4,14 @@
 //! per fix: at thousands of fixes a second an audit leaf each would swamp the log, and a
 //! position changes no business decision by itself (`kernel/telemetry.rs` lists the exceptions).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use jingwu_command::fix;
+use jingwu_command::policy::{self, UnitFacts};
 use jingwu_core::Principal;
 use jingwu_store::command::{self as q, Position};
+
+use super::unit_scopes::UnitScope;
 
 use super::Command;
 use crate::kernel::positions::Stored;
@@ -98,23 +101,19 @@ impl Command<'_> {
             return Err(AppError::Validation(errs));
         }
         let units: BTreeSet<&str> = fixes.iter().map(|f| f.unit_id.as_str()).collect();
-        let mut conn = self.k().read().await?;
-        // One query for all the batch's units (a gateway batch names hundreds).
         let ids: Vec<&str> = units.iter().copied().collect();
-        let loaded: std::collections::HashMap<String, q::ScopedUnit> =
-            q::get_units(&mut conn, &ids)
-                .await?
-                .into_iter()
-                .map(|u| (u.unit.id.to_string(), u))
-                .collect();
-        drop(conn);
+        let scopes = self.unit_scopes(&ids, now).await?;
         let mut paths = Vec::new();
         for unit_id in &units {
-            let u = loaded
-                .get(*unit_id)
+            let scope = scopes
+                .get(unit_id)
                 .ok_or(AppError::NotFound { what: "unit" })?;
-            super::progress::may_operate(who, u)?;
-            paths.push((u.unit.id.clone(), u.org_path.clone()));
+            let facts = UnitFacts {
+                org_path: &scope.org_path,
+                crew: &scope.crew,
+            };
+            policy::may_operate(who, &facts).map_err(|d| AppError::denied_object(d, "unit"))?;
+            paths.push((unit_id.to_string(), scope.org_path.clone()));
         }
         let batch: Vec<Position> = fixes
             .iter()
@@ -128,11 +127,40 @@ impl Command<'_> {
             })
             .collect();
         let n = batch.len();
-        let units = paths
-            .into_iter()
-            .map(|(id, org_path)| (id.into_string(), org_path))
-            .collect();
+        let units = paths;
         Ok((n, self.k().submit_positions(batch, units)?))
+    }
+
+    /// The station and crew of each of `ids` that exists, from the cache where it is current
+    /// (`unit_scopes.rs`), the rest in one query.
+    async fn unit_scopes<'a>(
+        &self,
+        ids: &[&'a str],
+        now: i64,
+    ) -> Result<HashMap<&'a str, UnitScope>> {
+        let cache = &self.state().unit_scopes;
+        let version = self.k().store().units_version();
+        let (mut found, missing) = cache.lookup(ids, version, now);
+        if missing.is_empty() {
+            return Ok(found);
+        }
+        let mut conn = self.k().read().await?;
+        // One query for all the batch's units (a gateway batch names hundreds).
+        let loaded = q::get_units(&mut conn, &missing).await?;
+        drop(conn);
+        cache.remember(&loaded, version, now);
+        for u in loaded {
+            if let Some(id) = missing.iter().find(|id| **id == u.unit.id.as_str()) {
+                found.insert(
+                    id,
+                    UnitScope {
+                        org_path: u.org_path,
+                        crew: u.unit.crew,
+                    },
+                );
+            }
+        }
+        Ok(found)
     }
 
     /// Refuses a batch before it is read when the position writer is nearly full or the

@@ -25,6 +25,7 @@ pub mod setup;
 mod stats;
 mod targets;
 mod timers;
+mod unit_scopes;
 
 use jingwu_command::unit::{Actor, UnitStatus};
 use jingwu_core::{EventId, IncidentId, Principal, StatusChangeId};
@@ -66,6 +67,7 @@ pub(crate) struct CommandState {
     roads: RwLock<Option<Arc<RoadNetwork>>>,
     media: MediaState,
     coverage: coverage::CoverageState,
+    unit_scopes: unit_scopes::UnitScopes,
 }
 
 impl CommandState {
@@ -74,6 +76,7 @@ impl CommandState {
             roads: RwLock::new(None),
             media: MediaState::new(config.media_dir.clone()),
             coverage: Default::default(),
+            unit_scopes: Default::default(),
         }
     }
 }

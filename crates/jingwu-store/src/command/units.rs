@@ -168,6 +168,7 @@ pub async fn log_unit_status(db: &mut WriteTx, c: &StatusChange) -> Result<()> {
 
 /// Replaces a unit's crew (a JSON array of usernames).
 pub async fn set_unit_crew(db: &mut WriteTx, unit_id: &str, crew: &[String]) -> Result<()> {
+    db.units_changed();
     let conn = db.raw();
     sqlx::query("UPDATE units SET crew = $1 WHERE id = $2")
         .bind(crew_json(crew))
@@ -195,6 +196,7 @@ fn string_list(stored: String, what: &'static str) -> Result<Vec<String>> {
 
 /// Changes a unit's standing data (call sign, kind, station, travel mode, equipment, post).
 pub async fn update_unit_standing(db: &mut WriteTx, u: &Unit, post_id: Option<&str>) -> Result<()> {
+    db.units_changed();
     let conn = db.raw();
     sqlx::query(
         "UPDATE units SET call_sign = $1, kind = $2, org_id = $3, travel_mode = $4, equipment = $5, \
