@@ -160,8 +160,13 @@ test('two citizens race for the last place; the one who lost books an alternativ
       await page.locator('[data-testid=bk-office]').selectOption(office.id);
       // In the last quarter hour of a Beijing day no slot is left today: take tomorrow's first
       // (check-in opens an hour before a slot, across midnight too).
+      // The strip lists only days that have slots: once today has none, its first day is
+      // already tomorrow, so the day is named, not counted.
       const beijingMinute = Math.floor(Date.now() / 60_000 + 8 * 60) % 1440;
-      if (beijingMinute >= 1440 - 15) await page.locator('[data-testid=date]').nth(1).click();
+      if (beijingMinute >= 1440 - 15) {
+        const tomorrow = new Date(Date.now() + (8 + 24) * 3_600_000).toISOString().slice(0, 10);
+        await page.locator(`[data-testid=date][data-date="${tomorrow}"]`).click();
+      }
       await page.locator('[data-testid=slot]').first().waitFor();
       await noSidewaysScroll(page);
     }
