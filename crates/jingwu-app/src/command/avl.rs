@@ -106,7 +106,7 @@ impl Command<'_> {
         let mut paths = Vec::new();
         for unit_id in &units {
             let scope = scopes
-                .get(unit_id)
+                .get(*unit_id)
                 .ok_or(AppError::NotFound { what: "unit" })?;
             let facts = UnitFacts {
                 org_path: &scope.org_path,
@@ -133,11 +133,7 @@ impl Command<'_> {
 
     /// The station and crew of each of `ids` that exists, from the cache where it is current
     /// (`unit_scopes.rs`), the rest in one query.
-    async fn unit_scopes<'a>(
-        &self,
-        ids: &[&'a str],
-        now: i64,
-    ) -> Result<HashMap<&'a str, UnitScope>> {
+    async fn unit_scopes(&self, ids: &[&str], now: i64) -> Result<HashMap<String, UnitScope>> {
         let cache = &self.state().unit_scopes;
         let version = self.k().store().units_version();
         let (mut found, missing) = cache.lookup(ids, version, now);
@@ -150,15 +146,11 @@ impl Command<'_> {
         drop(conn);
         cache.remember(&loaded, version, now);
         for u in loaded {
-            if let Some(id) = missing.iter().find(|id| **id == u.unit.id.as_str()) {
-                found.insert(
-                    id,
-                    UnitScope {
-                        org_path: u.org_path,
-                        crew: u.unit.crew,
-                    },
-                );
-            }
+            let scope = UnitScope {
+                org_path: u.org_path,
+                crew: u.unit.crew,
+            };
+            found.insert(u.unit.id.to_string(), scope);
         }
         Ok(found)
     }

@@ -40,13 +40,13 @@ impl UnitScopes {
         ids: &[&'a str],
         version: u64,
         now_us: i64,
-    ) -> (HashMap<&'a str, UnitScope>, Vec<&'a str>) {
+    ) -> (HashMap<String, UnitScope>, Vec<&'a str>) {
         let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         let (mut found, mut missing) = (HashMap::new(), Vec::new());
         for id in ids {
             match entries.get(*id) {
                 Some(e) if e.version == version && now_us - e.read_at_us < MAX_AGE_US => {
-                    found.insert(*id, e.scope.clone());
+                    found.insert(id.to_string(), e.scope.clone());
                 }
                 _ => missing.push(*id),
             }
