@@ -557,6 +557,72 @@ async fn the_queue_calls_green_then_appointments_then_walk_ins_and_never_twice()
 }
 
 #[tokio::test]
+async fn a_ticket_taken_before_midnight_is_seen_and_called_after_it() {
+    let t = bureau().await;
+    let admin = t.login("admin").await;
+    let all_day = json!({"opens": "00:00", "closes": "24:00", "breaks": []});
+    let week = json!([
+        all_day, all_day, all_day, all_day, all_day, all_day, all_day
+    ]);
+    let (office, w1) = pf::office(&t, &admin, "330203", week, 3, 0, &[ITEM]).await;
+    // 23:55 in Beijing: the citizen checks in for the first slot of tomorrow, 00:00.
+    t.advance(jiff::SignedDuration::from_mins(13 * 60 + 55));
+    let clerk = t.login("permit").await;
+    let a = citizen(&t, 1).await;
+    let r = pf::book(&t, &a, web(&office, "2027-01-11T16:00:00Z"), None).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let appt = r.body["id"].as_str().unwrap().to_owned();
+    let r = t
+        .post(
+            &format!("/api/v1/permits/appointments/{appt}/check-in"),
+            &a,
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let ticket = r.body["id"].clone();
+    // 00:05: the clerk's queue and the hall display still count the ticket, and it is called.
+    t.advance(jiff::SignedDuration::from_mins(10));
+    let r = t
+        .get(&format!("/api/v1/permits/offices/{office}/queue"), &clerk)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let ids: Vec<&Value> = r.body["tickets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| &t["id"])
+        .collect();
+    assert_eq!(ids, [&ticket], "{}", r.text);
+    let board = t
+        .call(
+            axum::http::Method::GET,
+            &format!("/api/v1/permits/offices/{office}/board"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(board.body["waiting"], 1, "{}", board.text);
+    let r = t
+        .post(
+            &format!("/api/v1/permits/windows/{w1}/call-next"),
+            &clerk,
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.body["id"], ticket, "{}", r.text);
+    let board = t
+        .call(
+            axum::http::Method::GET,
+            &format!("/api/v1/permits/offices/{office}/board"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(board.body["called"][0]["window"], "1", "{}", board.text);
+}
+
+#[tokio::test]
 async fn an_application_goes_from_draft_to_a_posted_result() {
     let t = bureau().await;
     let admin = t.login("admin").await;

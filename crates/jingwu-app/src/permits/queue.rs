@@ -37,7 +37,7 @@ pub enum TicketMoveKind {
     },
 }
 
-/// Today's queue of an office for its clerks.
+/// An office's queue for its clerks: today's tickets and any still open from before.
 #[derive(Debug, Clone)]
 pub struct QueueView {
     pub tickets: Vec<Ticket>,
@@ -343,7 +343,7 @@ impl Permits<'_> {
             .await
     }
 
-    /// Today's tickets and the windows of an office (its clerks).
+    /// Today's tickets, those still open from before, and the windows of an office (its clerks).
     pub async fn queue(&self, who: &Principal, office_id: &OfficeId) -> Result<QueueView> {
         authorize(who, Action::HandlePermits, Scope::Org(&who.org_path))
             .map_err(AppError::denied_scope)?;

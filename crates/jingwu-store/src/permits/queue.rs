@@ -102,10 +102,13 @@ pub async fn ticket_of_appointment(
     row.as_ref().map(decode).transpose()
 }
 
-/// An office's tickets of `day`, in check-in order.
+/// An office's tickets of `day` and those of earlier days still open, in check-in order: the
+/// queue call-next serves ([`waiting`] is of any day), so a ticket taken just before midnight
+/// is seen after it, and leftovers are seen by the staff who close them.
 pub async fn tickets_on(db: &mut impl Conn, office_id: &str, day: Date) -> Result<Vec<Ticket>> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM permit_tickets WHERE office_id = $1 AND day = $2 \
+        "SELECT {COLUMNS} FROM permit_tickets WHERE office_id = $1 \
+         AND (day = $2 OR state IN ('waiting', 'called', 'serving')) \
          ORDER BY checked_in_at, id"
     );
     let rows = sqlx::query(&sql)
