@@ -390,10 +390,9 @@ async fn coverage_per_station_follows_the_imported_areas() {
         "by area {gulou_after}/{yuehu_after}, by road {gulou}/{yuehu}"
     );
     assert!((gulou_after + yuehu_after - all_after).abs() < 1e-6 * all_after);
-    // Known gap (issue 11): without an imported area a road goes to the station nearest *by
-    // car*, so pedestrian-only streets there belong to no station; inside an imported area
-    // they count. Hence a small difference (≈0.04 % of the demo's road), not none.
-    assert!((all_after - all).abs() < 1e-3 * all, "{all_after} {all}");
+    // Every road is in some station's care either way: pedestrian-only streets outside the
+    // imported areas go to the station nearest on foot, so the bureau's total does not move.
+    assert!((all_after - all).abs() < 1e-6 * all, "{all_after} {all}");
 }
 
 #[tokio::test]

@@ -12,10 +12,12 @@
 use jingwu_command::area::{Area, BureauReach, nearest_m};
 use jingwu_command::duplicates::haversine_m;
 use jingwu_core::OrgKind;
+use jingwu_routing::TravelMode;
 use jingwu_store::command::{self as q, Site};
 use jingwu_store::foundation::orgs::{self, OrgUnit};
 
 use super::Command;
+use super::coverage::AREA_SEARCH_LIMIT_MS;
 use crate::{AppError, Result};
 
 impl Command<'_> {
@@ -80,21 +82,25 @@ impl Command<'_> {
         })
     }
 
-    /// The station nearest by road travel time, or by straight line without a road network.
+    /// The station nearest by road travel time — by car, or on foot where no car may go (as
+    /// the coverage model divides the roads) — or by straight line without a road network.
     fn nearest_station(&self, stations: &[Site], lat: f64, lon: f64) -> usize {
         let by_road = self.roads().and_then(|roads| {
-            let target = roads.snap(lat, lon).ok()?;
-            let positions: Vec<_> = stations
-                .iter()
-                .filter_map(|s| roads.snap(s.lat, s.lon).ok())
-                .collect();
-            if positions.len() != stations.len() {
-                return None;
-            }
-            roads
-                .rank(&positions, &target, 1, 3600)
-                .first()
-                .map(|eta| eta.unit)
+            [TravelMode::Car, TravelMode::Foot]
+                .into_iter()
+                .find_map(|mode| {
+                    let sites: Vec<_> = stations
+                        .iter()
+                        .map(|s| (mode, roads.snap_for(mode, s.lat, s.lon).ok()))
+                        .filter_map(|(m, p)| Some((m, p?)))
+                        .collect();
+                    if sites.len() != stations.len() {
+                        return None;
+                    }
+                    let first =
+                        roads.rank_modes(&sites, (lat, lon), 1, AREA_SEARCH_LIMIT_MS / 1000);
+                    first.first().map(|eta| eta.unit)
+                })
         });
         by_road.unwrap_or_else(|| {
             let d = |s: &Site| haversine_m(lat, lon, s.lat, s.lon);

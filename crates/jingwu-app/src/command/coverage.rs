@@ -20,7 +20,7 @@ use jingwu_command::area::Area;
 use jingwu_core::{Action, AlertId, OrgKind, Principal, Scope, authorize};
 use jingwu_routing::{
     COVERAGE_RESOLUTION, CoverageIndex, CoverageReport, LimitCoverage, MoveUpRequest, NONE,
-    Position, cells_geojson, grid_candidates,
+    Position, TravelMode, cells_geojson, grid_candidates,
 };
 use jingwu_store::command as q;
 use jingwu_store::command::layers::{self as lq, CoverageAlert};
@@ -37,7 +37,7 @@ pub const COVERAGE_LIMITS_S: [u32; 3] = [60, 180, 300];
 /// The circle whose shortfall raises an alert (3 minutes).
 const ALERT_LIMIT_S: u32 = 180;
 /// Longest a station's reach is followed when assigning road to station areas.
-const AREA_SEARCH_LIMIT_MS: u32 = 6 * 3_600_000;
+pub(super) const AREA_SEARCH_LIMIT_MS: u32 = 6 * 3_600_000;
 
 /// When a station area is short of cover and what to suggest.
 #[derive(Debug, Clone)]
@@ -184,22 +184,8 @@ type StationInput = (StationArea, (f64, f64), Option<Area>);
 
 fn build_model(roads: Arc<RoadNetwork>, stations: Vec<StationInput>) -> Model {
     let g = roads.graph();
-    let n = g.node_count();
-    let mut best = vec![u32::MAX; n];
-    let mut area = vec![NONE; n];
-    roads.with_router(|r, ws| {
-        for (i, (_, (lat, lon), _)) in stations.iter().enumerate() {
-            let Ok(p) = roads.snap(*lat, *lon) else {
-                continue;
-            };
-            for &(v, d) in r.reach(ws, &p, AREA_SEARCH_LIMIT_MS) {
-                if d < best[v as usize] {
-                    best[v as usize] = d;
-                    area[v as usize] = i as u32;
-                }
-            }
-        }
-    });
+    let sites: Vec<(f64, f64)> = stations.iter().map(|(_, site, _)| *site).collect();
+    let mut area = nearest_by_road(&roads, &sites);
     // Imported areas override road reach where they exist.
     let boundaries: Vec<(u32, &Area)> = stations
         .iter()
@@ -232,6 +218,41 @@ fn build_model(roads: Arc<RoadNetwork>, stations: Vec<StationInput>) -> Model {
         stations: stations.into_iter().map(|(s, _, _)| s).collect(),
         candidates,
     }
+}
+
+/// The station each road node belongs to by road: the one whose site a car reaches it from
+/// first; where no car may go (pedestrian streets, footpaths), the one nearest on foot, so that
+/// every road the bureau patrols is in some station's care.
+fn nearest_by_road(roads: &RoadNetwork, sites: &[(f64, f64)]) -> Vec<u32> {
+    let n = roads.graph().node_count();
+    let mut area = vec![NONE; n];
+    for mode in [TravelMode::Car, TravelMode::Foot] {
+        if !area.contains(&NONE) {
+            break;
+        }
+        let starts: Vec<(u32, Position)> = (0u32..)
+            .zip(sites)
+            .filter_map(|(i, &(lat, lon))| Some((i, roads.snap_for(mode, lat, lon).ok()?)))
+            .collect();
+        let mut best = vec![u32::MAX; n];
+        let mut nearest = vec![NONE; n];
+        roads.with_mode_router(mode, |r, ws| {
+            for (i, p) in &starts {
+                for &(v, d) in r.reach(ws, p, AREA_SEARCH_LIMIT_MS) {
+                    if d < best[v as usize] {
+                        best[v as usize] = d;
+                        nearest[v as usize] = *i;
+                    }
+                }
+            }
+        });
+        for (owner, by_mode) in area.iter_mut().zip(nearest) {
+            if *owner == NONE {
+                *owner = by_mode;
+            }
+        }
+    }
+    area
 }
 
 /// The parent's path of a materialized path (`/a/b/c/` → `/a/b/`).
