@@ -14,7 +14,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use jingwu_app::App;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnFailure, TraceLayer};
 
 pub use problem::{ApiError, Problem, registered_field_code, registered_problem};
 
@@ -106,7 +106,14 @@ pub fn router(app: App, options: ApiOptions) -> Router {
         .method_not_allowed_fallback(problem::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
         .layer(axum::middleware::from_fn(metrics_layer::track))
-        .layer(TraceLayer::new_for_http().make_span_with(request_id::span))
+        // A 5xx is logged where it is made (`problem.rs`: internal errors and panics, with
+        // their cause); shedding (503 `avl_overloaded`) is by design and counted on /metrics,
+        // and logging each at ERROR wrote ten thousand lines a minute under a flood.
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_id::span)
+                .on_failure(DefaultOnFailure::new().level(tracing::Level::DEBUG)),
+        )
         .layer(axum::middleware::from_fn(request_id::assign))
         .layer(CatchPanicLayer::custom(problem::from_panic))
         .with_state(state)

@@ -30,6 +30,8 @@ pub use demo::{
 };
 pub use foundation::*;
 pub use hazmat::*;
+pub use kernel::positions::DEFAULT_MAX_FIXES_PER_SECOND as DEFAULT_AVL_MAX_FIXES_PER_SECOND;
+pub use kernel::positions::DEFAULT_MAX_FIXES_PER_SECOND_PER_SENDER as DEFAULT_AVL_MAX_FIXES_PER_SECOND_PER_SENDER;
 pub use kernel::positions::DEFAULT_QUEUED_FIXES as DEFAULT_AVL_QUEUE_FIXES;
 pub use kernel::{AppError, AuditConfig, AuditLog, EventBus, FieldError, Kernel, LiveEvent, Tx};
 pub use notify::OutboxMessage;
@@ -65,6 +67,10 @@ pub struct AppConfig {
     /// AVL fixes that may wait for the position writer before batches are shed
     /// (`kernel/positions.rs`).
     pub avl_queue_fixes: usize,
+    /// AVL fixes taken per second at most, 0 for no limit (`kernel/positions.rs`).
+    pub avl_max_fixes_per_second: usize,
+    /// AVL fixes one account may send per second at most, 0 for no limit of its own.
+    pub avl_max_fixes_per_second_per_sender: usize,
     /// Where scene media are stored (content-addressed files).
     pub media_dir: std::path::PathBuf,
     /// Media types and sizes taken, and the default chunk size.
@@ -94,6 +100,9 @@ impl Default for AppConfig {
             login_hash_wait: std::time::Duration::from_secs(2),
             avl_max_age_s: command::DEFAULT_AVL_MAX_AGE_S,
             avl_queue_fixes: kernel::positions::DEFAULT_QUEUED_FIXES,
+            avl_max_fixes_per_second: kernel::positions::DEFAULT_MAX_FIXES_PER_SECOND,
+            avl_max_fixes_per_second_per_sender:
+                kernel::positions::DEFAULT_MAX_FIXES_PER_SECOND_PER_SENDER,
             media_dir: "data/media".into(),
             media: MediaLimits::default(),
             audit: AuditConfig::default(),

@@ -46,6 +46,12 @@ pub struct Config {
     /// AVL fixes that may wait to be stored before further batches are shed (503
     /// `avl_overloaded`); about a second of peak ingest.
     pub avl_queue_fixes: usize,
+    /// AVL fixes taken per second at most (more are shed with 503 `avl_overloaded`), so that
+    /// dispatch and push keep their latency under a flood; 0 for no limit.
+    pub avl_max_fixes_per_second: usize,
+    /// AVL fixes one account (a gateway, a terminal's officer) may send per second at most, so
+    /// that one flooding sender leaves the rest to the others; 0 for no limit of its own.
+    pub avl_max_fixes_per_second_per_sender: usize,
     /// Directory of the content-addressed scene media store.
     pub media_dir: String,
     /// The audit log's Ed25519 signing key (generated on first start) [default: beside a
@@ -95,6 +101,9 @@ impl Default for Config {
             road_network: String::new(),
             avl_max_age_secs: jingwu_app::DEFAULT_AVL_MAX_AGE_S,
             avl_queue_fixes: jingwu_app::DEFAULT_AVL_QUEUE_FIXES,
+            avl_max_fixes_per_second: jingwu_app::DEFAULT_AVL_MAX_FIXES_PER_SECOND,
+            avl_max_fixes_per_second_per_sender:
+                jingwu_app::DEFAULT_AVL_MAX_FIXES_PER_SECOND_PER_SENDER,
             avl_retention_days: 30,
             media_dir: "data/media".into(),
             audit_key_file: String::new(),
@@ -178,6 +187,8 @@ pub async fn open_app(cfg: &Config) -> anyhow::Result<App> {
         session_ttl: jiff::SignedDuration::from_hours(cfg.session_ttl_hours),
         avl_max_age_s: cfg.avl_max_age_secs,
         avl_queue_fixes: cfg.avl_queue_fixes.max(1),
+        avl_max_fixes_per_second: cfg.avl_max_fixes_per_second,
+        avl_max_fixes_per_second_per_sender: cfg.avl_max_fixes_per_second_per_sender,
         media_dir: cfg.media_dir.clone().into(),
         audit: jingwu_app::AuditConfig {
             sequence_every: std::time::Duration::from_millis(cfg.audit_sequence_ms.max(1)),

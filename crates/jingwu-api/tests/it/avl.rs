@@ -221,6 +221,92 @@ async fn positions_beyond_the_writers_queue_are_shed_explicitly_and_stored_later
     assert_eq!(t.stored_fixes(&unit_id).await, before + 6);
 }
 
+/// Positions beyond the rate budget are shed before they are read, over HTTP and over the
+/// terminal socket, while everything else the terminal says is still taken; one sender that
+/// spends its own share leaves the rest to the others; the budget fills again with time (the
+/// app's clock, so nothing here depends on how fast the test runs).
+#[tokio::test]
+async fn positions_beyond_the_rate_budget_are_shed_and_status_still_goes_through() {
+    let t = TestApp::empty()
+        .with_roads()
+        .with_clock(crate::support::ManualClock::new(
+            jiff::Timestamp::from_second(1_799_632_800).unwrap(),
+        ))
+        .with_config(|c| {
+            c.avl_max_fixes_per_second = 6;
+            c.avl_max_fixes_per_second_per_sender = 3;
+        })
+        .build()
+        .await;
+    let dispatcher = t.login("dispatcher").await;
+    let officer = t.login("officer").await;
+    let unit = cmd::unit_by_call_sign(&t, &dispatcher, "鼓楼巡01").await;
+    let unit_id = unit["id"].as_str().unwrap().to_string();
+    let (lat, lon) = (unit["lat"].as_f64().unwrap(), unit["lon"].as_f64().unwrap());
+    let now = t.now();
+    let addr = t.serve().await;
+    let mut term = Terminal::open(addr, &officer, &unit_id, 0).await;
+    let before = t.stored_fixes(&unit_id).await;
+    let at = |s: i64| (now - SignedDuration::from_secs(s)).to_string();
+    let frame = |id: &str, seconds_ago: &[i64]| {
+        let fixes: Vec<Value> = seconds_ago
+            .iter()
+            .map(|&s| json!({"at": at(s), "lat": lat, "lon": lon}))
+            .collect();
+        json!({"type": "position", "id": id, "positions": fixes})
+    };
+
+    // The dispatcher's bucket holds 3 fixes; a batch of 4 may take it into debt once.
+    let r = t
+        .post(
+            "/api/v1/avl",
+            &dispatcher,
+            batch(now, &unit_id, &[40, 41, 42, 43], lat, lon),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    // In debt: refused before the body is read (a body that is not JSON proves it).
+    let r = t
+        .call(
+            axum::http::Method::POST,
+            "/api/v1/avl",
+            Some(&dispatcher),
+            Some(Value::String("not a batch".into())),
+        )
+        .await;
+    r.problem(StatusCode::SERVICE_UNAVAILABLE, "avl_overloaded");
+    assert_eq!(r.headers.get("retry-after").unwrap(), "1");
+    // The officer's terminal has a share of its own, until the server's budget is spent.
+    for (id, fixes) in [("p1", &[30][..]), ("p2", &[29, 28][..])] {
+        let r = term.command(frame(id, fixes)).await;
+        assert_eq!(r["type"], "ack", "{r}");
+    }
+    let shed = term.command(frame("p3", &[27])).await;
+    assert_eq!(
+        (shed["type"].as_str(), shed["code"].as_str()),
+        (Some("error"), Some("avl_overloaded")),
+        "{shed}"
+    );
+    // Status is not a position: it goes through whatever the positions do.
+    let ack = term
+        .command(json!({"type": "status", "id": "s1", "status": "off_duty"}))
+        .await;
+    assert_eq!(ack["type"], "ack", "{ack}");
+    assert_eq!(t.stored_fixes(&unit_id).await, before + 7);
+
+    // A second later the debts are paid and there is room again.
+    t.advance(SignedDuration::from_secs(1));
+    let r = t
+        .post(
+            "/api/v1/avl",
+            &dispatcher,
+            batch(t.now(), &unit_id, &[20, 21], lat, lon),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(t.stored_fixes(&unit_id).await, before + 9);
+}
+
 /// Stopping the server stores every queued fix before the database closes (the request that
 /// queued them is answered with success), tells connected terminals it is going away, and
 /// refuses further positions with `server_stopping` instead of failing on a closed database.

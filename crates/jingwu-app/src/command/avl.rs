@@ -128,7 +128,7 @@ impl Command<'_> {
             .collect();
         let n = batch.len();
         let units = paths;
-        Ok((n, self.k().submit_positions(batch, units)?))
+        Ok((n, self.k().submit_positions(&who.user_id, batch, units)?))
     }
 
     /// The station and crew of each of `ids` that exists, from the cache where it is current
@@ -155,10 +155,11 @@ impl Command<'_> {
         Ok(found)
     }
 
-    /// Refuses a batch before it is read when the position writer is nearly full or the
-    /// server is stopping (the HTTP edge asks this before parsing the body).
-    pub fn positions_admission(&self) -> Result<()> {
-        self.k().positions_admission()
+    /// Refuses a batch of `who` before it is read when the position writer is nearly full,
+    /// the rate budget (the server's or `who`'s) is spent, or the server is stopping (the HTTP
+    /// edge asks this before parsing the body).
+    pub fn positions_admission(&self, who: &Principal) -> Result<()> {
+        self.k().positions_admission(&who.user_id)
     }
 
     /// A unit's track from `from_us` to `to_us` (at most 24 hours), for whoever may see the

@@ -10,11 +10,15 @@
 //!   does not fit is refused at once with `avl_overloaded` (503): the sender keeps it and sends
 //!   its newest fixes again later. Only positions are shed: assignments and status changes go
 //!   through the kernel's write door, never through this queue.
+//! - **A rate budget.** Fixes are taken at `AppConfig::avl_max_fixes_per_second` at most, and
+//!   at `avl_max_fixes_per_second_per_sender` from any one account ([`Budget`]): a full queue
+//!   alone sheds only once the writer is saturated, and by then the CPU parsing and storing
+//!   positions is what dispatch and push wait for.
 //! - **Drained on shutdown.** [`PositionWriter::close`] stops taking batches (`server_stopping`)
 //!   and stores everything already queued before the database closes.
 //! - Unit events are published after the commit, once per unit per group.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 use jingwu_store::Store;
@@ -29,6 +33,13 @@ use crate::{AppError, Result};
 pub const DEFAULT_QUEUED_FIXES: usize = 100_000;
 /// Fixes stored in one transaction at most.
 pub const MAX_FIXES_PER_WRITE: usize = 20_000;
+/// Fixes taken per second by default: the ingest rate the server is built for, a hundred times
+/// what a city's thousand terminals send at one fix a second.
+pub const DEFAULT_MAX_FIXES_PER_SECOND: usize = 100_000;
+/// Fixes one sender (account) may send per second by default: with a flood from one account
+/// at this rate beside 10,000 terminal fixes a second, dispatch-to-terminal p99 stayed about
+/// 50 ms on two cores (docs/benchmarks.md, "110 command", overload).
+pub const DEFAULT_MAX_FIXES_PER_SECOND_PER_SENDER: usize = 20_000;
 
 /// A batch waiting to be stored, with the units' events to publish once it is.
 struct Job {
@@ -144,6 +155,86 @@ impl PositionWriter {
                 tracing::error!(error = %e, "the position writer failed while draining");
             }
         }
+    }
+}
+
+/// Token buckets over AVL fixes: the server's (`per_second` a second) and each sender's
+/// (`per_sender` a second, so that one flooding gateway leaves the rest of the budget to the
+/// terminals), each holding at most a second's worth. A batch's size is known only once its
+/// body is read, so a bucket may go into debt by one batch; while either of a sender's buckets
+/// is in debt, no batch of theirs is read.
+#[derive(Debug)]
+pub(crate) struct Budget {
+    per_second: f64,
+    /// 0 for no limit per sender.
+    per_sender: f64,
+    all: Mutex<Bucket>,
+    senders: Mutex<HashMap<String, Bucket>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Bucket {
+    tokens: f64,
+    at_us: i64,
+}
+
+impl Bucket {
+    /// Refilled at `rate` a second for the time since it was last looked at.
+    fn refill(&mut self, rate: f64, now_us: i64) -> &mut Self {
+        if now_us > self.at_us {
+            self.tokens = (self.tokens + (now_us - self.at_us) as f64 / 1e6 * rate).min(rate);
+            self.at_us = now_us;
+        }
+        self
+    }
+}
+
+/// Senders remembered before the full (idle) buckets are forgotten.
+const SENDERS_KEPT: usize = 10_000;
+
+impl Budget {
+    /// The budgets, full at `now_us`; `None` when the server's is 0 (no limit).
+    pub(crate) fn new(per_second: usize, per_sender: usize, now_us: i64) -> Option<Self> {
+        (per_second > 0).then(|| Budget {
+            per_second: per_second as f64,
+            per_sender: per_sender as f64,
+            all: Mutex::new(Bucket {
+                tokens: per_second as f64,
+                at_us: now_us,
+            }),
+            senders: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// Whether a batch of `sender` may be read at `now_us`.
+    pub(crate) fn admits(&self, sender: &str, now_us: i64) -> bool {
+        self.take(sender, 0, now_us)
+    }
+
+    /// Takes `fixes` of `sender` at `now_us`; false (and nothing taken) if either bucket is
+    /// in debt.
+    pub(crate) fn take(&self, sender: &str, fixes: usize, now_us: i64) -> bool {
+        let mut all = self.all.lock().unwrap_or_else(|e| e.into_inner());
+        if all.refill(self.per_second, now_us).tokens <= 0.0 {
+            return false;
+        }
+        if self.per_sender > 0.0 {
+            let mut senders = self.senders.lock().unwrap_or_else(|e| e.into_inner());
+            if senders.len() >= SENDERS_KEPT {
+                let rate = self.per_sender;
+                senders.retain(|_, b| b.refill(rate, now_us).tokens < rate);
+            }
+            let mine = senders.entry(sender.to_owned()).or_insert(Bucket {
+                tokens: self.per_sender,
+                at_us: now_us,
+            });
+            if mine.refill(self.per_sender, now_us).tokens <= 0.0 {
+                return false;
+            }
+            mine.tokens -= fixes as f64;
+        }
+        all.tokens -= fixes as f64;
+        true
     }
 }
 

@@ -29,18 +29,43 @@ impl Kernel {
     /// them with each unit's last known position and then publishes the `units`' events.
     pub(crate) fn submit_positions(
         &self,
+        sender: &str,
         batch: Vec<Position>,
         units: Vec<(String, String)>,
     ) -> Result<super::positions::Stored> {
+        if let Some(budget) = &self.avl_budget
+            && !budget.take(sender, batch.len(), self.now_us())
+        {
+            return Err(self.avl_over_budget(batch.len()));
+        }
         self.positions
             .submit(self.store(), self.bus(), batch, units)
     }
 
+    fn avl_over_budget(&self, fixes: usize) -> crate::AppError {
+        metrics::counter!("jingwu_avl_shed_total").increment(fixes as u64);
+        crate::AppError::Unavailable {
+            code: jingwu_command::error_codes::AVL_OVERLOADED.code,
+            detail: format!(
+                "not stored: positions arrive faster than this server takes them ({} a second, \
+                 {} from one account); send the newest again shortly",
+                self.config.avl_max_fixes_per_second,
+                self.config.avl_max_fixes_per_second_per_sender
+            ),
+        }
+    }
+
     /// Whether a batch would be refused now without looking at it (`avl_overloaded`, or
     /// `server_stopping`): the edge asks before it reads a body.
-    pub(crate) fn positions_admission(&self) -> Result<()> {
+    pub(crate) fn positions_admission(&self, sender: &str) -> Result<()> {
         if self.is_stopping() {
             return Err(super::positions::stopping());
+        }
+        if let Some(budget) = &self.avl_budget
+            && !budget.admits(sender, self.now_us())
+        {
+            metrics::counter!("jingwu_avl_shed_batches_total").increment(1);
+            return Err(self.avl_over_budget(0));
         }
         if self.positions.nearly_full() {
             metrics::counter!("jingwu_avl_shed_batches_total").increment(1);

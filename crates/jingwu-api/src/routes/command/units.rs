@@ -263,8 +263,7 @@ pub struct PositionsAccepted {
     ))]
 pub async fn avl(
     State(s): State<AppState>,
-    caller: Caller,
-    _room: AvlAdmission,
+    AvlAdmission(caller): AvlAdmission,
     Json(b): Json<PositionBatch>,
 ) -> Result<axum::Json<PositionsAccepted>, ApiError> {
     let mut fixes = Vec::with_capacity(b.positions.len());
@@ -294,20 +293,21 @@ pub async fn avl(
     Ok(axum::Json(PositionsAccepted { accepted }))
 }
 
-/// Sheds a batch before its body is read when the position writer is nearly full: under a
-/// flood, parsing batches that would be refused anyway is what saturates the server.
-/// Extractors run in order, so the caller is authenticated first.
-pub struct AvlAdmission;
+/// The caller, once admitted to send a batch: sheds it before its body is read when the
+/// position writer is nearly full or the rate budget is spent (under a flood, parsing batches
+/// that would be refused anyway is what saturates the server).
+pub struct AvlAdmission(Caller);
 
 impl axum::extract::FromRequestParts<AppState> for AvlAdmission {
     type Rejection = ApiError;
 
     async fn from_request_parts(
-        _: &mut axum::http::request::Parts,
+        parts: &mut axum::http::request::Parts,
         s: &AppState,
     ) -> Result<Self, ApiError> {
-        s.app.command().positions_admission()?;
-        Ok(AvlAdmission)
+        let caller = Caller::from_request_parts(parts, s).await?;
+        s.app.command().positions_admission(&caller.principal)?;
+        Ok(AvlAdmission(caller))
     }
 }
 
