@@ -179,6 +179,9 @@ test('dispatch to a terminal and back, live', async (t) => {
     // So do the station areas (辖区), drawn as outlines.
     await desk.locator('.leaflet-control-layers label', { hasText: '派出所辖区' }).locator('input').check();
     await desk.locator('body[data-layer_areas=loaded]').waitFor({ state: 'attached' });
+    // Road events in force (what dispatch routes around) are on the map from the start.
+    await desk.locator('body[data-layer_road_events=loaded]').waitFor({ state: 'attached' });
+    assert.equal(await desk.locator('.leaflet-control-layers label', { hasText: '道路封闭/事故' }).locator('input').isChecked(), true);
     await shot(desk, 'command-map');
     await phone.locator('[data-testid=b-onscene]').click();
     await timelineHas(desk, 'on_scene');

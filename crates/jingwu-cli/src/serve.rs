@@ -167,6 +167,8 @@ pub async fn run(file: Option<&Path>, args: ServeArgs, demo: bool) -> anyhow::Re
     let closing = app.clone();
     // Live 1/3/5-minute circles, recomputed as units move or change status.
     let _coverage = app.command().spawn_coverage_task();
+    // Closures and accidents the traffic police publish, applied to the roads within a second.
+    let _road_events = app.command().spawn_road_events_task();
     // Coverage over time for the dashboard: a sample of the city and its districts each slot.
     let _coverage_samples = app.command().spawn_coverage_sampler();
     anyhow::ensure!(

@@ -37,8 +37,9 @@ const layers = {
   cov300: L.layerGroup(),
   gaps: L.layerGroup(),
   hazmat: L.layerGroup(),
+  road_events: L.layerGroup(),
 };
-const shownByDefault = ['incidents', 'units', 'stations', 'hazmat'];
+const shownByDefault = ['incidents', 'units', 'stations', 'hazmat', 'road_events'];
 let control = null;
 
 function buildControl() {
@@ -191,6 +192,31 @@ async function loadAreas() {
         l.bindTooltip(escapeHtml(currentLang() === 'en' ? f.properties.name_en : f.properties.name_zh), { sticky: true }),
     }).addTo(layers.areas);
     document.body.dataset.layer_areas = 'loaded';
+  } catch (err) {
+    toast(errorText(err), 'error');
+  }
+}
+
+// Road events in force (closures, traffic control, works, accidents), as the traffic police
+// publish them and as dispatch routes around them.
+async function loadRoadEvents() {
+  try {
+    const fc = await api('GET', '/api/v1/traffic/road-events.geojson');
+    layers.road_events.clearLayers();
+    const style = (f) =>
+      f.properties.closes_road
+        ? { color: '#c62828', weight: 6, opacity: 0.85, dashArray: '8 6' }
+        : { color: '#ef6c00', weight: 6, opacity: 0.85 };
+    L.geoJSON(fc, {
+      style,
+      pointToLayer: (f, latlng) => L.circleMarker(latlng, { ...style(f), radius: 8, fillOpacity: 0.6 }),
+      onEachFeature: (f, l) => {
+        const p = f.properties;
+        const kind = currentLang() === 'en' ? p.kind : p.kind_zh;
+        l.bindTooltip(`${escapeHtml(kind)} · ${escapeHtml(p.street)}<br>${escapeHtml(p.description)}`, { sticky: true });
+      },
+    }).addTo(layers.road_events);
+    document.body.dataset.layer_road_events = 'loaded';
   } catch (err) {
     toast(errorText(err), 'error');
   }
@@ -945,7 +971,11 @@ if (me) {
   map.on('overlayadd', (e) => {
     for (const [k, layer] of Object.entries(layers)) if (layer === e.layer && k.match(/^cov|gaps/)) loadCoverage(k);
     if (e.layer === layers.areas) loadAreas();
+    if (e.layer === layers.road_events) loadRoadEvents();
   });
+  // Road events change rarely and are public: a look every 30 s keeps the layer current.
+  loadRoadEvents();
+  setInterval(() => map.hasLayer(layers.road_events) && loadRoadEvents(), 30_000);
   map.on('click', (e) => {
     if (!$('new-form').hidden) pickOnMap(e.latlng.lat, e.latlng.lng);
   });

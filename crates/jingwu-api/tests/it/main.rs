@@ -34,6 +34,7 @@ mod media;
 mod openapi;
 mod permits;
 mod refunds;
+mod road_events;
 mod scope;
 mod sessions;
 mod stats;

@@ -20,6 +20,7 @@ mod media;
 mod plans;
 mod progress;
 mod read;
+mod road_events;
 mod roads;
 pub mod setup;
 mod stats;
@@ -68,6 +69,7 @@ pub(crate) struct CommandState {
     media: MediaState,
     coverage: coverage::CoverageState,
     unit_scopes: unit_scopes::UnitScopes,
+    road_events: road_events::AppliedEvents,
 }
 
 impl CommandState {
@@ -77,6 +79,7 @@ impl CommandState {
             media: MediaState::new(config.media_dir.clone()),
             coverage: Default::default(),
             unit_scopes: Default::default(),
+            road_events: Default::default(),
         }
     }
 }

@@ -170,6 +170,21 @@ impl RoadNetwork {
         self.with_mode_router(mode, |r, ws| r.route(ws, &a, &b))
     }
 
+    /// Replaces the live restrictions of every travel mode: free flow, then each stretch of
+    /// directed edges closed or slowed (`road_events.rs`).
+    pub fn restrict(&self, restrictions: &[(Vec<u32>, RoadEffect)]) {
+        for lock in &self.weights {
+            let mut w = lock.write().unwrap_or_else(|e| e.into_inner());
+            w.reset(&self.graph);
+            for (edges, effect) in restrictions {
+                match *effect {
+                    RoadEffect::Closed => w.close(&self.graph, edges),
+                    RoadEffect::Slowed(factor) => w.slow(&self.graph, edges, factor),
+                }
+            }
+        }
+    }
+
     /// Car travel times of `from` positions to `to`, best first, within `limit_s` (one
     /// backward search from the target).
     pub fn rank(&self, from: &[Position], to: &Position, k: usize, limit_s: u32) -> Vec<Eta> {
@@ -209,6 +224,14 @@ impl RoadNetwork {
         out.truncate(k);
         out
     }
+}
+
+/// What a restriction does to its edges.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RoadEffect {
+    Closed,
+    /// Travel time multiplied by the factor.
+    Slowed(f64),
 }
 
 /// The road engine's travel mode for a unit's travel mode.

@@ -1,0 +1,142 @@
+//! The road engine follows the traffic police's road events in force (`traffic/public.rs`,
+//! the same events the map-app feed publishes): a closure, traffic control or road works closes
+//! its stretch, as the feed says `ROAD_CLOSED`; an accident slows it. Each node looks at the
+//! database every second ([`Command::spawn_road_events_task`]), so recommendation, routes and
+//! coverage reflect an event within a second of its start, end or withdrawal, on every node.
+
+use std::sync::Mutex;
+
+use jingwu_routing::LocalProjection;
+use jingwu_traffic::records::RoadEvent;
+use jingwu_traffic::road_events::RoadEventKind;
+
+use super::Command;
+use super::roads::{RoadEffect, RoadNetwork};
+use crate::Result;
+
+/// Spacing (metres) of the points along an event's line that are snapped onto the road.
+const SAMPLE_M: f64 = 5.0;
+/// How far (metres) a road may be from an event's line and still be part of its stretch.
+const NEAR_M: f64 = 25.0;
+/// An event that does not close its road (an accident) leaves it passable at a third of its
+/// speed (our assumption: a lane or two blocked and traffic merging; the event says no more).
+const ACCIDENT_SLOWDOWN: f64 = 3.0;
+/// How often each node looks at the events in force.
+const POLL: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// The events applied last, by id, end and kind, so an unchanged set is not applied again
+/// (none at first: the weights start at free flow).
+#[derive(Debug, Default)]
+pub(crate) struct AppliedEvents(Mutex<Vec<String>>);
+
+/// What an event does to its stretch: what the feed tells map apps (`closes_road`).
+fn effect(kind: RoadEventKind) -> RoadEffect {
+    if kind.closes_road() {
+        RoadEffect::Closed
+    } else {
+        RoadEffect::Slowed(ACCIDENT_SLOWDOWN)
+    }
+}
+
+/// The directed edges of an event's stretch: the roads under points every [`SAMPLE_M`] along
+/// its line (a single point: the road under it), in the line's direction unless both ways.
+fn stretch(roads: &RoadNetwork, e: &RoadEvent) -> Vec<u32> {
+    let index = roads.snap_index();
+    let g = roads.graph();
+    let mut edges = Vec::new();
+    let mut take = |lat: f64, lon: f64, dir: Option<[f64; 2]>, proj: &LocalProjection| {
+        let Ok(p) = index.snap_within(lat, lon, NEAR_M) else {
+            return;
+        };
+        let s = p.segment;
+        let forward = dir.is_none_or(|d| {
+            let (a, b) = (g.coord(s.a), g.coord(s.b));
+            let (pa, pb) = (proj.project(a.0, a.1), proj.project(b.0, b.1));
+            (pb[0] - pa[0]) * d[0] + (pb[1] - pa[1]) * d[1] >= 0.0
+        });
+        if e.both_ways || dir.is_none() {
+            edges.extend([s.ab, s.ba]);
+        } else {
+            edges.push(if forward { s.ab } else { s.ba });
+        }
+    };
+    let Some(&(lat0, lon0)) = e.line.first() else {
+        return edges;
+    };
+    let proj = LocalProjection::new(lat0, lon0);
+    if e.line.len() == 1 {
+        take(lat0, lon0, None, &proj);
+    }
+    for pair in e.line.windows(2) {
+        let (a, b) = (
+            proj.project(pair[0].0, pair[0].1),
+            proj.project(pair[1].0, pair[1].1),
+        );
+        let d = [b[0] - a[0], b[1] - a[1]];
+        let len = d[0].hypot(d[1]);
+        let steps = (len / SAMPLE_M).ceil().max(1.0) as usize;
+        for i in 0..=steps {
+            let f = i as f64 / steps as f64;
+            let (lat, lon) = proj.unproject([a[0] + d[0] * f, a[1] + d[1] * f]);
+            take(lat, lon, Some(d), &proj);
+        }
+    }
+    edges.retain(|&e| e != jingwu_routing::NONE);
+    edges.sort_unstable();
+    edges.dedup();
+    edges
+}
+
+impl Command<'_> {
+    /// Applies the road events in force now to the live weights of every travel mode, when
+    /// they differ from those applied last; then coverage is recomputed. Returns whether
+    /// anything changed.
+    pub async fn refresh_road_events(&self) -> Result<bool> {
+        let Some(roads) = self.roads() else {
+            return Ok(false);
+        };
+        let events = self.app.traffic().live_road_events().await?;
+        let key: Vec<String> = events
+            .iter()
+            .map(|e| format!("{}:{:?}:{:?}", e.id, e.ends_at, e.kind))
+            .collect();
+        {
+            let mut applied = self
+                .state()
+                .road_events
+                .0
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            if *applied == key {
+                return Ok(false);
+            }
+            *applied = key;
+        }
+        let restrictions: Vec<(Vec<u32>, RoadEffect)> = events
+            .iter()
+            .map(|e| (stretch(&roads, e), effect(e.kind)))
+            .collect();
+        roads.restrict(&restrictions);
+        tracing::info!(
+            events = events.len(),
+            "road events applied to the road network"
+        );
+        self.recompute_coverage().await?;
+        Ok(true)
+    }
+
+    /// Starts the task that applies road events as they start, end or are withdrawn.
+    pub fn spawn_road_events_task(&self) -> tokio::task::JoinHandle<()> {
+        let app = self.app.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(POLL);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                if let Err(e) = app.command().refresh_road_events().await {
+                    tracing::warn!(error = %e, "applying road events failed");
+                }
+            }
+        })
+    }
+}
