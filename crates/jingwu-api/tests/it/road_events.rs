@@ -131,3 +131,43 @@ async fn an_accident_slows_the_road_under_it() {
     assert!(refresh(&t).await);
     assert_eq!(eta(&t, &dispatcher, &incident, car_id).await, Some(before));
 }
+
+#[tokio::test]
+async fn a_ring_closes_every_road_inside_it() {
+    let t = TestApp::empty().with_roads().build().await;
+    let dispatcher = t.login("dispatcher").await;
+    let officer = t.login("officer").await;
+    let car: Value = cmd::unit_by_call_sign(&t, &dispatcher, "鼓楼巡01").await;
+    let car_id = car["id"].as_str().unwrap();
+    let incident = cmd::incident_near(&t, &dispatcher, &car, ("criminal", "theft")).await;
+    let before = eta(&t, &dispatcher, &incident, car_id).await.unwrap();
+    // A cordon of about 200 m around the incident (the car stands 110 m south of it, inside).
+    let (lat, lon) = (
+        car["lat"].as_f64().unwrap() + 0.001,
+        car["lon"].as_f64().unwrap(),
+    );
+    let d = 0.002;
+    let ring = [
+        (lat - d, lon - d),
+        (lat - d, lon + d),
+        (lat + d, lon + d),
+        (lat + d, lon - d),
+        (lat - d, lon - d),
+    ]
+    .iter()
+    .map(|(a, b)| format!("{a} {b}"))
+    .collect::<Vec<_>>()
+    .join(" ");
+    let id = publish(&t, &officer, "control", &ring).await;
+    assert!(refresh(&t).await);
+    // No road inside is open, so the car starts from the nearest open road outside and the
+    // incident is reached at the nearest open road outside: a longer way, or none.
+    let closed = eta(&t, &dispatcher, &incident, car_id).await;
+    assert!(
+        closed.is_none_or(|s| s > before),
+        "{closed:?} against {before}"
+    );
+    withdraw(&t, &officer, &id).await;
+    assert!(refresh(&t).await);
+    assert_eq!(eta(&t, &dispatcher, &incident, car_id).await, Some(before));
+}

@@ -1,11 +1,14 @@
 //! The road engine follows the traffic police's road events in force (`traffic/public.rs`,
 //! the same events the map-app feed publishes): a closure, traffic control or road works closes
-//! its stretch, as the feed says `ROAD_CLOSED`; an accident slows it. Each node looks at the
+//! its stretch, as the feed says `ROAD_CLOSED`; an accident slows it. An event's line is the
+//! stretch of road along it; a line that ends where it starts (a ring of at least 4 points)
+//! is an area, and every road inside it is affected (a cordon, a fire ground). Each node looks at the
 //! database every second ([`Command::spawn_road_events_task`]), so recommendation, routes and
 //! coverage reflect an event within a second of its start, end or withdrawal, on every node.
 
 use std::sync::Mutex;
 
+use jingwu_command::area::Area;
 use jingwu_routing::LocalProjection;
 use jingwu_traffic::records::RoadEvent;
 use jingwu_traffic::road_events::RoadEventKind;
@@ -38,9 +41,38 @@ fn effect(kind: RoadEventKind) -> RoadEffect {
     }
 }
 
-/// The directed edges of an event's stretch: the roads under points every [`SAMPLE_M`] along
-/// its line (a single point: the road under it), in the line's direction unless both ways.
+/// The area an event's line encloses, if it is a ring.
+fn ring_area(line: &[(f64, f64)]) -> Option<Area> {
+    if line.len() < 4 || line.first() != line.last() {
+        return None;
+    }
+    let ring: Vec<[f64; 2]> = line.iter().map(|&(lat, lon)| [lon, lat]).collect();
+    Area::from_geometry(&serde_json::json!({"type": "Polygon", "coordinates": [ring]})).ok()
+}
+
+/// The directed edges with both ends inside `area`.
+fn edges_inside(roads: &RoadNetwork, area: &Area) -> Vec<u32> {
+    let g = roads.graph();
+    let inside: Vec<bool> = (0..g.node_count() as u32)
+        .map(|v| {
+            let (lat, lon) = g.coord(v);
+            area.contains(lat, lon)
+        })
+        .collect();
+    (0..g.node_count() as u32)
+        .filter(|&v| inside[v as usize])
+        .flat_map(|v| g.out_edges(v))
+        .filter(|&e| inside[g.head(e) as usize])
+        .collect()
+}
+
+/// The directed edges of an event's stretch: inside its ring, or the roads under points every
+/// [`SAMPLE_M`] along its line (a single point: the road under it), in the line's direction
+/// unless both ways.
 fn stretch(roads: &RoadNetwork, e: &RoadEvent) -> Vec<u32> {
+    if let Some(area) = ring_area(&e.line) {
+        return edges_inside(roads, &area);
+    }
     let index = roads.snap_index();
     let g = roads.graph();
     let mut edges = Vec::new();
