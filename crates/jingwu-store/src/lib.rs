@@ -5,6 +5,7 @@
 //! `uploads` service); every business write takes the audited [`WriteTx`], reads take any
 //! [`Conn`], and the few unaudited telemetry writes take a [`TelemetryTx`].
 
+mod bind;
 mod conn;
 mod connect;
 mod decode;

@@ -44,6 +44,7 @@ jingwu_core::problem_codes! {
         PASSWORD = ("password.weak", "Password too weak", "密码强度不足");
         TEXT = ("traffic_text.invalid", "Required, within its length limit", "必填，且不超过长度限制");
         LINE = ("road_line.invalid", "Points as \"lat lon lat lon …\" in WGS 84", "应为“纬度 经度 纬度 经度 …”（WGS 84）");
+        SPEED_FACTOR = ("speed_factor.invalid", "More than 1 and at most 20, and only for an event that does not close the road", "应大于 1 且不超过 20，且仅用于不封闭道路的事件");
         OTHER_PARTY = ("other_party.unknown", "No registered citizen with this mobile number", "该手机号未注册，请对方先注册");
         NAME = ("name.invalid", "Not a valid name", "姓名无效");
         MATERIALS = ("materials.missing", "Required materials are missing, or one is not for this service", "申请材料不全或不符");

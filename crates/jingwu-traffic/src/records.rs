@@ -167,6 +167,9 @@ pub struct RoadEvent {
     /// The place, or the affected stretch, as (lat, lon) points.
     pub line: Vec<(f64, f64)>,
     pub both_ways: bool,
+    /// Travel time multiplied by this on the affected roads, when the event does not close
+    /// them; `None` for the default (`road_events::DEFAULT_SLOWDOWN`).
+    pub speed_factor: Option<f64>,
     pub starts_at: i64,
     pub ends_at: Option<i64>,
     pub created_by: UserId,

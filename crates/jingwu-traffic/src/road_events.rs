@@ -36,6 +36,24 @@ impl RoadEventKind {
     }
 }
 
+/// How much slower an event that does not close its road makes it when it says nothing
+/// itself: travel time x 3 (our assumption: a lane or two blocked and traffic merging).
+pub const DEFAULT_SLOWDOWN: f64 = 3.0;
+/// The largest slowdown an event may set (beyond it, close the road instead).
+pub const MAX_SLOWDOWN: f64 = 20.0;
+
+/// Whether `factor` may be an event's slowdown: more than 1, at most [`MAX_SLOWDOWN`].
+pub fn valid_slowdown(factor: f64) -> bool {
+    factor > 1.0 && factor <= MAX_SLOWDOWN
+}
+
+impl crate::records::RoadEvent {
+    /// The travel-time factor of the event's roads: `None` when it closes them.
+    pub fn slowdown(&self) -> Option<f64> {
+        (!self.kind.closes_road()).then(|| self.speed_factor.unwrap_or(DEFAULT_SLOWDOWN))
+    }
+}
+
 /// Parses "lat lon lat lon …" into points; None when the text is not pairs of WGS 84
 /// coordinates, or has more than `max` points.
 pub fn parse_line(text: &str, max: usize) -> Option<Vec<(f64, f64)>> {
@@ -89,6 +107,7 @@ pub fn geojson(events: &[RoadEvent]) -> Value {
                     "starts_at": rfc3339(e.starts_at),
                     "ends_at": e.ends_at.map(rfc3339),
                     "closes_road": e.kind.closes_road(),
+                    "slowdown": e.slowdown(),
                 }
             })
         })

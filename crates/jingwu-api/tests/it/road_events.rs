@@ -6,7 +6,7 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::{TestApp, cmd};
+use crate::support::{Problem, TestApp, cmd};
 
 /// The car's ETA (s) in the incident's recommendation, `None` if it cannot get there.
 async fn eta(t: &TestApp, token: &str, incident: &str, unit_id: &str) -> Option<f64> {
@@ -130,6 +130,36 @@ async fn an_accident_slows_the_road_under_it() {
     withdraw(&t, &officer, &id).await;
     assert!(refresh(&t).await);
     assert_eq!(eta(&t, &dispatcher, &incident, car_id).await, Some(before));
+
+    // Road works that say how slow they make the road: ten times, slower than the default.
+    let line = format!("{lat} {lon}");
+    let body = |kind: &str, factor: f64| {
+        json!({"kind": kind, "street": "测试路", "description": "半幅施工", "line": line,
+               "speed_factor": factor})
+    };
+    for (kind, factor) in [
+        ("closure", 2.0),
+        ("construction", 1.0),
+        ("construction", 21.0),
+    ] {
+        let r = t
+            .post("/api/v1/traffic/road-events", &officer, body(kind, factor))
+            .await;
+        let p = r.problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+        assert_eq!(p["errors"][0]["field"], "speed_factor", "{}", r.text);
+    }
+    let r = t
+        .post(
+            "/api/v1/traffic/road-events",
+            &officer,
+            body("construction", 10.0),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    assert_eq!(r.body["slowdown"], 10.0);
+    assert!(refresh(&t).await);
+    let works = eta(&t, &dispatcher, &incident, car_id).await.unwrap();
+    assert!(works > slowed, "{works} > {slowed}");
 }
 
 #[tokio::test]

@@ -1,6 +1,6 @@
 //! The road engine follows the traffic police's road events in force (`traffic/public.rs`,
-//! the same events the map-app feed publishes): a closure, traffic control or road works closes
-//! its stretch, as the feed says `ROAD_CLOSED`; an accident slows it. An event's line is the
+//! the same events the map-app feed publishes): a closure or traffic control closes its
+//! stretch; an accident or road works slows it by the event's speed factor. An event's line is the
 //! stretch of road along it; a line that ends where it starts (a ring of at least 4 points)
 //! is an area, and every road inside it is affected (a cordon, a fire ground). Each node looks at the
 //! database every second ([`Command::spawn_road_events_task`]), so recommendation, routes and
@@ -11,7 +11,6 @@ use std::sync::Mutex;
 use jingwu_command::area::Area;
 use jingwu_routing::LocalProjection;
 use jingwu_traffic::records::RoadEvent;
-use jingwu_traffic::road_events::RoadEventKind;
 
 use super::Command;
 use super::roads::{RoadEffect, RoadNetwork};
@@ -21,9 +20,6 @@ use crate::Result;
 const SAMPLE_M: f64 = 5.0;
 /// How far (metres) a road may be from an event's line and still be part of its stretch.
 const NEAR_M: f64 = 25.0;
-/// An event that does not close its road (an accident) leaves it passable at a third of its
-/// speed (our assumption: a lane or two blocked and traffic merging; the event says no more).
-const ACCIDENT_SLOWDOWN: f64 = 3.0;
 /// How often each node looks at the events in force.
 const POLL: std::time::Duration = std::time::Duration::from_secs(1);
 
@@ -32,13 +28,9 @@ const POLL: std::time::Duration = std::time::Duration::from_secs(1);
 #[derive(Debug, Default)]
 pub(crate) struct AppliedEvents(Mutex<Vec<String>>);
 
-/// What an event does to its stretch: what the feed tells map apps (`closes_road`).
-fn effect(kind: RoadEventKind) -> RoadEffect {
-    if kind.closes_road() {
-        RoadEffect::Closed
-    } else {
-        RoadEffect::Slowed(ACCIDENT_SLOWDOWN)
-    }
+/// What an event does to its stretch: what the feed tells map apps.
+fn effect(e: &RoadEvent) -> RoadEffect {
+    e.slowdown().map_or(RoadEffect::Closed, RoadEffect::Slowed)
 }
 
 /// The area an event's line encloses, if it is a ring.
@@ -130,7 +122,7 @@ impl Command<'_> {
         let events = self.app.traffic().live_road_events().await?;
         let key: Vec<String> = events
             .iter()
-            .map(|e| format!("{}:{:?}:{:?}", e.id, e.ends_at, e.kind))
+            .map(|e| format!("{}:{:?}:{:?}", e.id, e.ends_at, e.slowdown()))
             .collect();
         {
             let mut applied = self
@@ -146,7 +138,7 @@ impl Command<'_> {
         }
         let restrictions: Vec<(Vec<u32>, RoadEffect)> = events
             .iter()
-            .map(|e| (stretch(&roads, e), effect(e.kind)))
+            .map(|e| (stretch(&roads, e), effect(e)))
             .collect();
         roads.restrict(&restrictions);
         tracing::info!(

@@ -401,6 +401,7 @@ impl App {
                     description: description.into(),
                     line: line.into(),
                     both_ways: true,
+                    speed_factor: None,
                     starts_at_us: Some(now),
                     ends_at_us: hours.map(|h| now + h * 3_600_000_000),
                 },

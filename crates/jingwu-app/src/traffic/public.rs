@@ -56,6 +56,8 @@ pub struct NewRoadEvent {
     /// "lat lon lat lon …": the place, or the stretch affected.
     pub line: String,
     pub both_ways: bool,
+    /// Travel time multiplied by this on the roads of an event that does not close them.
+    pub speed_factor: Option<f64>,
     pub starts_at_us: Option<i64>,
     pub ends_at_us: Option<i64>,
 }
@@ -198,6 +200,24 @@ impl Traffic<'_> {
                 ));
                 Vec::new()
             });
+        if let Some(f) = n.speed_factor {
+            if n.kind.closes_road() {
+                errs.push(FieldError::new(
+                    "speed_factor",
+                    field::SPEED_FACTOR.code,
+                    format!("a {} closes the road: no speed factor", n.kind.as_str()),
+                ));
+            } else if !jingwu_traffic::road_events::valid_slowdown(f) {
+                errs.push(FieldError::new(
+                    "speed_factor",
+                    field::SPEED_FACTOR.code,
+                    format!(
+                        "more than 1 and at most {} (travel time multiplied by it)",
+                        jingwu_traffic::road_events::MAX_SLOWDOWN
+                    ),
+                ));
+            }
+        }
         let starts_at = n.starts_at_us.unwrap_or(now);
         if n.ends_at_us.is_some_and(|e| e <= starts_at) {
             errs.push(FieldError::new(
@@ -215,6 +235,7 @@ impl Traffic<'_> {
             description,
             line,
             both_ways: n.both_ways,
+            speed_factor: n.speed_factor,
             starts_at,
             ends_at: n.ends_at_us,
             created_by: UserId::from(who.user_id.as_str()),

@@ -4,6 +4,7 @@
 //! for legal supervisors, its supervising legal office's path: lists filter on both in SQL.
 //! Meeting a deadline and answering a correction are conditional updates, so each happens once.
 
+use crate::bind::opt_f64;
 use jingwu_cases::case::{
     Case, CaseKind, CasePlace, CaseStatus, Comment, Deadline, Document, OpenWork, Party, Step,
 };
@@ -41,12 +42,6 @@ fn bind_reach<'q>(
     q.bind(like_prefix(r.path))
         .bind(i32::from(r.legal))
         .bind(like_prefix(r.path))
-}
-
-/// An optional double bound as text, read as `CAST($n AS DOUBLE PRECISION)` (sqlx's `Any`
-/// declares a `None` double as `float4` on PostgreSQL; see `store/src/hazmat`).
-fn opt_f64(v: Option<f64>) -> Option<String> {
-    v.map(|x| x.to_string())
 }
 
 const ORG_COLUMNS: &str =

@@ -26,8 +26,8 @@ pub async fn insert_vehicle(db: &mut WriteTx, v: &Vehicle) -> Result<()> {
     .bind(&v.carrier)
     .bind(v.chemical_id.as_ref().map(|c| c.as_str().to_owned()))
     .bind(v.cargo_kg)
-    .bind(super::opt_f64(v.lat))
-    .bind(super::opt_f64(v.lon))
+    .bind(crate::bind::opt_f64(v.lat))
+    .bind(crate::bind::opt_f64(v.lon))
     .bind(v.fix_at)
     .execute(db.raw())
     .await?;

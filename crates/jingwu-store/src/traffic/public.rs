@@ -130,7 +130,8 @@ pub async fn reply_message(
 }
 
 const EVENT_COLUMNS: &str = "e.id, e.org_id, e.kind, e.street, e.description, e.line, \
-     e.both_ways, e.starts_at, e.ends_at, e.created_by, e.created_at, e.withdrawn_at, o.path";
+     e.both_ways, e.starts_at, e.ends_at, e.created_by, e.created_at, e.withdrawn_at, o.path, \
+     e.speed_factor";
 
 fn line_text(line: &[(f64, f64)]) -> String {
     line.iter()
@@ -161,6 +162,7 @@ fn decode_event(r: &AnyRow) -> Result<(RoadEvent, String)> {
             created_by: id(r, 9)?,
             created_at: r.try_get(10)?,
             withdrawn_at: r.try_get(11)?,
+            speed_factor: r.try_get(13)?,
         },
         r.try_get(12)?,
     ))
@@ -169,8 +171,8 @@ fn decode_event(r: &AnyRow) -> Result<(RoadEvent, String)> {
 pub async fn insert_road_event(db: &mut WriteTx, e: &RoadEvent) -> Result<()> {
     sqlx::query(
         "INSERT INTO traffic_road_events (id, org_id, kind, street, description, line, both_ways, \
-         starts_at, ends_at, created_by, created_at, withdrawn_at) VALUES ($1, $2, $3, $4, $5, \
-         $6, $7, $8, $9, $10, $11, $12)",
+         starts_at, ends_at, created_by, created_at, withdrawn_at, speed_factor) VALUES ($1, $2, \
+         $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, CAST($13 AS DOUBLE PRECISION))",
     )
     .bind(e.id.as_str())
     .bind(e.org_id.as_str())
@@ -184,6 +186,7 @@ pub async fn insert_road_event(db: &mut WriteTx, e: &RoadEvent) -> Result<()> {
     .bind(e.created_by.as_str())
     .bind(e.created_at)
     .bind(e.withdrawn_at)
+    .bind(crate::bind::opt_f64(e.speed_factor))
     .execute(db.raw())
     .await?;
     Ok(())

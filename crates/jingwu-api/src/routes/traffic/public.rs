@@ -151,12 +151,15 @@ pub struct RoadEventView {
     /// [lat, lon] points: the place, or the stretch affected.
     pub line: Vec<[f64; 2]>,
     pub both_ways: bool,
+    /// Travel time multiplied by this on its roads; absent when it closes them.
+    pub slowdown: Option<f64>,
     pub starts_at: String,
     pub ends_at: Option<String>,
 }
 
 impl From<rec::RoadEvent> for RoadEventView {
     fn from(e: rec::RoadEvent) -> Self {
+        let slowdown = e.slowdown();
         RoadEventView {
             id: e.id.into_string(),
             kind: e.kind.as_str().into(),
@@ -164,6 +167,7 @@ impl From<rec::RoadEvent> for RoadEventView {
             description: e.description,
             line: e.line.iter().map(|(a, b)| [*a, *b]).collect(),
             both_ways: e.both_ways,
+            slowdown,
             starts_at: ts(e.starts_at),
             ends_at: e.ends_at.map(ts),
         }
@@ -182,6 +186,9 @@ pub struct NewRoadEventRequest {
     pub line: String,
     #[serde(default = "yes")]
     pub both_ways: bool,
+    /// For an event that does not close its road (`accident`, `construction`): its travel
+    /// time is multiplied by this (more than 1, at most 20); default 3.
+    pub speed_factor: Option<f64>,
     /// RFC 3339; default now.
     pub starts_at: Option<String>,
     /// RFC 3339; open-ended when absent.
@@ -210,6 +217,7 @@ pub async fn publish_road_event(
         description: r.description,
         line: r.line,
         both_ways: r.both_ways,
+        speed_factor: r.speed_factor,
         starts_at_us: r
             .starts_at
             .as_deref()
