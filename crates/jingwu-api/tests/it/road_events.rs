@@ -8,6 +8,33 @@ use serde_json::{Value, json};
 
 use crate::support::{Problem, TestApp, cmd};
 
+/// The demo city with its roads, the dispatcher and an officer signed in, the car 鼓楼巡01 and
+/// an incident 110 m north of it.
+struct Scene {
+    t: TestApp,
+    dispatcher: String,
+    officer: String,
+    car: Value,
+    incident: String,
+}
+
+impl Scene {
+    async fn new() -> Scene {
+        let t = TestApp::empty().with_roads().build().await;
+        let dispatcher = t.login("dispatcher").await;
+        let officer = t.login("officer").await;
+        let car = cmd::unit_by_call_sign(&t, &dispatcher, "鼓楼巡01").await;
+        let incident = cmd::incident_near(&t, &dispatcher, &car, ("criminal", "theft")).await;
+        Scene {
+            t,
+            dispatcher,
+            officer,
+            car,
+            incident,
+        }
+    }
+}
+
 /// The car's ETA (s) in the incident's recommendation, `None` if it cannot get there.
 async fn eta(t: &TestApp, token: &str, incident: &str, unit_id: &str) -> Option<f64> {
     let recs = t
@@ -68,12 +95,14 @@ async fn refresh(t: &TestApp) -> bool {
 
 #[tokio::test]
 async fn a_closure_takes_its_stretch_out_of_recommendation_and_coverage_until_withdrawn() {
-    let t = TestApp::empty().with_roads().build().await;
-    let dispatcher = t.login("dispatcher").await;
-    let officer = t.login("officer").await;
-    let car: Value = cmd::unit_by_call_sign(&t, &dispatcher, "鼓楼巡01").await;
+    let Scene {
+        t,
+        dispatcher,
+        officer,
+        car,
+        incident,
+    } = Scene::new().await;
     let car_id = car["id"].as_str().unwrap();
-    let incident = cmd::incident_near(&t, &dispatcher, &car, ("criminal", "theft")).await;
     assert!(!refresh(&t).await, "no event, nothing to apply");
     let eta_before = eta(&t, &dispatcher, &incident, car_id).await;
     assert!(eta_before.is_some(), "the car reaches the incident");
@@ -112,12 +141,14 @@ async fn a_closure_takes_its_stretch_out_of_recommendation_and_coverage_until_wi
 
 #[tokio::test]
 async fn an_accident_slows_the_road_under_it() {
-    let t = TestApp::empty().with_roads().build().await;
-    let dispatcher = t.login("dispatcher").await;
-    let officer = t.login("officer").await;
-    let car: Value = cmd::unit_by_call_sign(&t, &dispatcher, "鼓楼巡01").await;
+    let Scene {
+        t,
+        dispatcher,
+        officer,
+        car,
+        incident,
+    } = Scene::new().await;
     let car_id = car["id"].as_str().unwrap();
-    let incident = cmd::incident_near(&t, &dispatcher, &car, ("criminal", "theft")).await;
     let before = eta(&t, &dispatcher, &incident, car_id).await.unwrap();
     // The accident is where the car stands: its way out is slowed, not closed.
     let (lat, lon) = (car["lat"].as_f64().unwrap(), car["lon"].as_f64().unwrap());
@@ -164,12 +195,14 @@ async fn an_accident_slows_the_road_under_it() {
 
 #[tokio::test]
 async fn a_ring_closes_every_road_inside_it() {
-    let t = TestApp::empty().with_roads().build().await;
-    let dispatcher = t.login("dispatcher").await;
-    let officer = t.login("officer").await;
-    let car: Value = cmd::unit_by_call_sign(&t, &dispatcher, "鼓楼巡01").await;
+    let Scene {
+        t,
+        dispatcher,
+        officer,
+        car,
+        incident,
+    } = Scene::new().await;
     let car_id = car["id"].as_str().unwrap();
-    let incident = cmd::incident_near(&t, &dispatcher, &car, ("criminal", "theft")).await;
     let before = eta(&t, &dispatcher, &incident, car_id).await.unwrap();
     // A cordon of about 200 m around the incident (the car stands 110 m south of it, inside).
     let (lat, lon) = (
