@@ -48,8 +48,6 @@ pub struct Kernel {
     stopping: tokio::sync::watch::Sender<bool>,
     /// AVL fixes: one writer, group commit, bounded (see `positions.rs`).
     positions: positions::PositionWriter,
-    /// The rate AVL fixes are taken at, at most (`None`: no limit).
-    avl_budget: Option<positions::Budget>,
     /// Portal counters not yet written (see `telemetry.rs`).
     portal_counts:
         std::sync::Mutex<std::collections::BTreeMap<(jiff::civil::Date, &'static str), i64>>,
@@ -61,7 +59,7 @@ const ATTEMPTS: u32 = 12;
 impl Kernel {
     pub(crate) fn new(store: Store, clock: Arc<dyn Clock>, config: AppConfig) -> Self {
         let queue = config.avl_queue_fixes;
-        let avl_budget = positions::Budget::new(
+        let budget = positions::Budget::new(
             config.avl_max_fixes_per_second,
             config.avl_max_fixes_per_second_per_sender,
             timestamp_to_micros(clock.now()),
@@ -73,8 +71,7 @@ impl Kernel {
             audit: AuditLog::new(config.audit.clone()),
             config,
             stopping: tokio::sync::watch::channel(false).0,
-            positions: positions::PositionWriter::new(queue),
-            avl_budget,
+            positions: positions::PositionWriter::new(queue, budget),
             portal_counts: Default::default(),
         }
     }

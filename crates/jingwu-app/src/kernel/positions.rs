@@ -53,6 +53,8 @@ struct Job {
 pub struct PositionWriter {
     capacity: usize,
     room: Arc<Semaphore>,
+    /// The rate fixes are taken at, at most (`None`: no limit).
+    budget: Option<Budget>,
     state: Mutex<State>,
 }
 
@@ -80,10 +82,11 @@ impl Stored {
 }
 
 impl PositionWriter {
-    pub(crate) fn new(capacity: usize) -> Self {
+    pub(crate) fn new(capacity: usize, budget: Option<Budget>) -> Self {
         PositionWriter {
             capacity,
             room: Arc::new(Semaphore::new(capacity)),
+            budget,
             state: Mutex::new(State::Idle),
         }
     }
@@ -93,20 +96,42 @@ impl PositionWriter {
         self.capacity - self.room.available_permits()
     }
 
-    /// Nine tenths or more of the queue is taken: a batch is unlikely to fit, and the edge
-    /// refuses it before reading its body (under a flood the parse is what costs).
-    pub fn nearly_full(&self) -> bool {
-        self.room.available_permits() * 10 <= self.capacity
+    /// Whether a batch of `sender` would be refused at `now_us` without looking at it: the
+    /// budget is spent, or nine tenths or more of the queue is taken (a batch is unlikely to
+    /// fit). The edge asks before reading a body: under a flood the parse is what costs.
+    pub(crate) fn admission(&self, sender: &str, now_us: i64) -> Result<()> {
+        let refused = if self
+            .budget
+            .as_ref()
+            .is_some_and(|b| !b.admits(sender, now_us))
+        {
+            self.over_budget()
+        } else if self.room.available_permits() * 10 <= self.capacity {
+            self.overloaded()
+        } else {
+            return Ok(());
+        };
+        metrics::counter!("jingwu_avl_shed_batches_total").increment(1);
+        Err(refused)
     }
 
-    /// Queues a batch without waiting; `units` are its units with their org paths.
+    /// Queues a batch of `sender` at `now_us` without waiting; `units` are its units with
+    /// their org paths.
     pub(crate) fn submit(
         &self,
         store: &Store,
         bus: &EventBus,
+        sender: &str,
+        now_us: i64,
         fixes: Vec<Position>,
         units: Vec<(String, String)>,
     ) -> Result<Stored> {
+        if let Some(budget) = &self.budget
+            && !budget.take(sender, fixes.len(), now_us)
+        {
+            metrics::counter!("jingwu_avl_shed_total").increment(fixes.len() as u64);
+            return Err(self.over_budget());
+        }
         let n = u32::try_from(fixes.len()).unwrap_or(u32::MAX);
         let room = self.room.clone().try_acquire_many_owned(n).map_err(|_| {
             metrics::counter!("jingwu_avl_shed_total").increment(u64::from(n));
@@ -132,7 +157,21 @@ impl PositionWriter {
         Ok(Stored(stored))
     }
 
-    pub(crate) fn overloaded(&self) -> AppError {
+    fn over_budget(&self) -> AppError {
+        let (all, one) = self
+            .budget
+            .as_ref()
+            .map_or((0.0, 0.0), |b| (b.per_second, b.per_sender));
+        AppError::Unavailable {
+            code: jingwu_command::error_codes::AVL_OVERLOADED.code,
+            detail: format!(
+                "not stored: positions arrive faster than this server takes them ({all} a \
+                 second, {one} from one account); send the newest again shortly"
+            ),
+        }
+    }
+
+    fn overloaded(&self) -> AppError {
         AppError::Unavailable {
             code: jingwu_command::error_codes::AVL_OVERLOADED.code,
             detail: format!(

@@ -33,26 +33,14 @@ impl Kernel {
         batch: Vec<Position>,
         units: Vec<(String, String)>,
     ) -> Result<super::positions::Stored> {
-        if let Some(budget) = &self.avl_budget
-            && !budget.take(sender, batch.len(), self.now_us())
-        {
-            return Err(self.avl_over_budget(batch.len()));
-        }
-        self.positions
-            .submit(self.store(), self.bus(), batch, units)
-    }
-
-    fn avl_over_budget(&self, fixes: usize) -> crate::AppError {
-        metrics::counter!("jingwu_avl_shed_total").increment(fixes as u64);
-        crate::AppError::Unavailable {
-            code: jingwu_command::error_codes::AVL_OVERLOADED.code,
-            detail: format!(
-                "not stored: positions arrive faster than this server takes them ({} a second, \
-                 {} from one account); send the newest again shortly",
-                self.config.avl_max_fixes_per_second,
-                self.config.avl_max_fixes_per_second_per_sender
-            ),
-        }
+        self.positions.submit(
+            self.store(),
+            self.bus(),
+            sender,
+            self.now_us(),
+            batch,
+            units,
+        )
     }
 
     /// Whether a batch would be refused now without looking at it (`avl_overloaded`, or
@@ -61,17 +49,7 @@ impl Kernel {
         if self.is_stopping() {
             return Err(super::positions::stopping());
         }
-        if let Some(budget) = &self.avl_budget
-            && !budget.admits(sender, self.now_us())
-        {
-            metrics::counter!("jingwu_avl_shed_batches_total").increment(1);
-            return Err(self.avl_over_budget(0));
-        }
-        if self.positions.nearly_full() {
-            metrics::counter!("jingwu_avl_shed_batches_total").increment(1);
-            return Err(self.positions.overloaded());
-        }
-        Ok(())
+        self.positions.admission(sender, self.now_us())
     }
 
     /// Stores every queued fix and refuses new ones (shutdown, before the database closes).
