@@ -96,8 +96,8 @@ mod weights;
 
 pub use cache::{CACHE_VERSION, read_graph, write_graph};
 pub use coverage::{
-    AreaCoverage, COVERAGE_RESOLUTION, CoverageIndex, CoverageReport, LimitCoverage, MoveUp,
-    MoveUpRequest, grid_candidates,
+    AreaCoverage, COVERAGE_RESOLUTION, CoverageIndex, CoverageReport, LimitCoverage, LiveCoverage,
+    LiveUpdate, ModeWeights, MoveUp, MoveUpRequest, StaleWeights, grid_candidates,
 };
 pub use geo_util::{LocalProjection, check_coord, haversine_m};
 pub use geocode::{

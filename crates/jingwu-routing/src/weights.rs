@@ -10,13 +10,24 @@ use crate::modes::TravelMode;
 /// Current travel time (ms) of every directed edge, stored next to the edge's other end —
 /// `[head, ms]` in forward CSR order and `[tail, ms]` in reverse CSR order — so a search reads
 /// one cache line per node instead of two. `NONE` marks a closed edge.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Weights {
     pub(crate) fwd: Vec<[u32; 2]>,
     pub(crate) bwd: Vec<[u32; 2]>,
     changed: Vec<u32>,
     mode: TravelMode,
+    /// Bumped by every change, so results derived from earlier weights can tell they are stale.
+    revision: u64,
 }
+
+/// Equal when every edge time and the mode are equal, however they got there.
+impl PartialEq for Weights {
+    fn eq(&self, other: &Self) -> bool {
+        self.mode == other.mode && self.fwd == other.fwd
+    }
+}
+
+impl Eq for Weights {}
 
 impl Weights {
     /// Free-flow car weights of `graph`.
@@ -46,6 +57,7 @@ impl Weights {
             bwd,
             changed: Vec::new(),
             mode,
+            revision: 0,
         }
     }
 
@@ -53,6 +65,12 @@ impl Weights {
     #[must_use]
     pub fn mode(&self) -> TravelMode {
         self.mode
+    }
+
+    /// Changes made since these weights were built (closures, slowdowns, resets).
+    #[must_use]
+    pub fn revision(&self) -> u64 {
+        self.revision
     }
 
     /// Heap bytes of the weight arrays.
@@ -81,6 +99,7 @@ impl Weights {
 
     fn set(&mut self, graph: &Graph, edge: u32, t: u32) {
         let e = edge as usize;
+        self.revision += 1;
         let base = graph.mode_time_ms(self.mode, edge);
         if self.fwd[e][1] == base && t != base {
             self.changed.push(edge);

@@ -25,6 +25,9 @@ use crate::search::Direction;
 use crate::snap::{Position, Segment};
 use crate::weights::Weights;
 
+mod live;
+pub use live::{LiveCoverage, LiveUpdate, ModeWeights, StaleWeights};
+
 /// Default H3 resolution for coverage cells: res 9 (mean hexagon edge about 174 m, area about
 /// 0.1 km2), roughly a city block, the unit a duty officer reasons about.
 pub const COVERAGE_RESOLUTION: Resolution = Resolution::Nine;
@@ -294,137 +297,142 @@ impl CoverageIndex {
         limits_ms: &[u32],
     ) -> CoverageReport {
         let nl = limits_ms.len();
-        let na = self.area_names.len();
-        let blank = |l: u32| LimitCoverage {
-            limit_ms: l,
-            ..LimitCoverage::default()
-        };
-        let mut overall: Vec<LimitCoverage> = limits_ms.iter().map(|&l| blank(l)).collect();
-        let mut per_area: Vec<Vec<LimitCoverage>> = (0..na)
-            .map(|_| limits_ms.iter().map(|&l| blank(l)).collect())
-            .collect();
+        let mut sums = Sums::new(self, nl);
         let mut cell_time = vec![NONE; self.cells.len()];
-        let mut covered_m = vec![0.0f64; nl];
-        let mut area_m: Vec<(f64, Vec<f64>)> = vec![(0.0, vec![0.0; nl]); na];
-        let mut total_m = 0.0;
-        for (si, s) in self.segments.iter().enumerate() {
-            let len = f64::from(self.seg_len[si]);
-            total_m += len;
-            let area = area_m.get_mut(self.seg_area[si] as usize);
-            // Per layer: distance and open edge time from each end.
-            let mut ends = [(NONE, None, NONE, None); MODE_COUNT];
-            let mut any = false;
-            for (m, w) in layers.iter().enumerate().take(MODE_COUNT) {
-                let da = dist(m, s.a);
-                let db = dist(m, s.b);
-                let open = |e: u32, d: u32| {
-                    if e != NONE && d != NONE {
-                        w.time_ms(e)
-                    } else {
-                        None
-                    }
-                };
-                let (wab, wba) = (open(s.ab, da), open(s.ba, db));
-                any |= wab.is_some() || wba.is_some();
-                ends[m] = (da, wab, db, wba);
-            }
-            let ends = &ends[..layers.len().min(MODE_COUNT)];
-            if !any {
-                if let Some(a) = area {
-                    a.0 += len;
-                }
+        let mut ends = [UNREACHED; MODE_COUNT];
+        let mut covered = vec![0u32; nl];
+        for si in 0..self.segments.len() {
+            let k = self.segment_ends(si, layers, &dist, &mut ends);
+            if k == 0 {
                 continue;
             }
-            // Reached fraction from one end: (limit - d) / w, via a reciprocal (no division
-            // per limit).
-            let inv = |wt: Option<u32>| {
-                wt.map(|t| {
-                    if t == 0 {
-                        f64::INFINITY
-                    } else {
-                        1.0 / f64::from(t)
-                    }
-                })
-            };
-            let mut invs = [(None, None); MODE_COUNT];
-            for (i, &(_, wab, _, wba)) in invs.iter_mut().zip(ends) {
-                *i = (inv(wab), inv(wba));
-            }
-            let mut area = area;
-            for (li, &l) in limits_ms.iter().enumerate() {
-                let part = |d: u32, i: Option<f64>| match i {
-                    Some(i) if d <= l => (f64::from(l - d) * i).min(1.0),
-                    _ => 0.0,
-                };
-                // Covered from end a is a prefix, from end b a suffix: their union over the
-                // layers is the longest prefix plus the longest suffix.
-                let (mut fa, mut fb) = (0.0f64, 0.0f64);
-                for (&(da, _, db, _), &(iab, iba)) in ends.iter().zip(&invs) {
-                    fa = fa.max(part(da, iab));
-                    fb = fb.max(part(db, iba));
-                }
-                let c = len * (fa + fb).min(1.0);
-                covered_m[li] += c;
-                if let Some(a) = area.as_mut() {
-                    a.1[li] += c;
-                }
-            }
-            if let Some(a) = area {
-                a.0 += len;
-            }
-            let (lo, hi) = (
-                self.sample_first[si] as usize,
-                self.sample_first[si + 1] as usize,
-            );
-            for (&f, &c) in self.sample_frac[lo..hi]
-                .iter()
-                .zip(&self.sample_cell[lo..hi])
-            {
-                let mut t = NONE;
-                for &(da, wab, db, wba) in ends {
-                    if let Some(wt) = wab {
-                        t = t.min(da.saturating_add(along(f, wt)));
-                    }
-                    if let Some(wt) = wba {
-                        t = t.min(db.saturating_add(along(1.0 - f, wt)));
-                    }
-                }
-                let c = c as usize;
+            self.segment_covered_mm(si, &ends[..k], limits_ms, &mut covered);
+            sums.add_road(self.seg_area[si], &covered);
+            self.sample_times(si, &ends[..k], |sample, t| {
+                let c = self.sample_cell[sample] as usize;
                 cell_time[c] = cell_time[c].min(t);
-            }
-        }
-        for (li, o) in overall.iter_mut().enumerate() {
-            o.road_m_total = total_m;
-            o.road_m_covered = covered_m[li];
-        }
-        for (a, (total, cov)) in per_area.iter_mut().zip(&area_m) {
-            for (li, lc) in a.iter_mut().enumerate() {
-                lc.road_m_total = *total;
-                lc.road_m_covered = cov[li];
-            }
+            });
         }
         for (c, &t) in cell_time.iter().enumerate() {
-            let area = self.cell_area[c] as usize;
-            for li in 0..nl {
-                let hit = usize::from(t <= limits_ms[li]);
-                overall[li].cells_total += 1;
-                overall[li].cells_covered += hit;
-                if let Some(a) = per_area.get_mut(area) {
-                    a[li].cells_total += 1;
-                    a[li].cells_covered += hit;
+            sums.add_cell(self.cell_area[c], t, limits_ms, 1);
+        }
+        self.report(limits_ms, &sums, cell_time)
+    }
+
+    /// Per layer, the distance to each end of segment `si` and the time of the edge leaving
+    /// that end (`None` when that end is not reached or the edge is closed to the layer), into
+    /// `out`; the number of layers written, 0 when no layer enters the segment.
+    fn segment_ends<D: Fn(usize, u32) -> u32>(
+        &self,
+        si: usize,
+        layers: &[&Weights],
+        dist: &D,
+        out: &mut [Ends; MODE_COUNT],
+    ) -> usize {
+        let s = &self.segments[si];
+        let mut any = false;
+        let k = layers.len().min(MODE_COUNT);
+        for (m, w) in layers.iter().enumerate().take(k) {
+            let da = dist(m, s.a);
+            let db = dist(m, s.b);
+            let open = |e: u32, d: u32| {
+                if e != NONE && d != NONE {
+                    w.time_ms(e)
+                } else {
+                    None
+                }
+            };
+            let (wab, wba) = (open(s.ab, da), open(s.ba, db));
+            any |= wab.is_some() || wba.is_some();
+            out[m] = (da, wab, db, wba);
+        }
+        if any { k } else { 0 }
+    }
+
+    /// Covered length of segment `si` within each limit, in whole millimetres, into `out`
+    /// (whole millimetres so that sums kept up to date by [`crate::LiveCoverage`] add up to
+    /// exactly what a full evaluation gives).
+    fn segment_covered_mm(&self, si: usize, ends: &[Ends], limits_ms: &[u32], out: &mut [u32]) {
+        let len = f64::from(self.seg_len[si]);
+        // Reached fraction from one end: (limit - d) / w, via a reciprocal (no division per
+        // limit).
+        let inv = |wt: Option<u32>| {
+            wt.map(|t| {
+                if t == 0 {
+                    f64::INFINITY
+                } else {
+                    1.0 / f64::from(t)
+                }
+            })
+        };
+        let mut invs = [(None, None); MODE_COUNT];
+        for (i, &(_, wab, _, wba)) in invs.iter_mut().zip(ends) {
+            *i = (inv(wab), inv(wba));
+        }
+        for (o, &l) in out.iter_mut().zip(limits_ms) {
+            let part = |d: u32, i: Option<f64>| match i {
+                Some(i) if d <= l => (f64::from(l - d) * i).min(1.0),
+                _ => 0.0,
+            };
+            // Covered from end a is a prefix, from end b a suffix: their union over the
+            // layers is the longest prefix plus the longest suffix.
+            let (mut fa, mut fb) = (0.0f64, 0.0f64);
+            for (&(da, _, db, _), &(iab, iba)) in ends.iter().zip(&invs) {
+                fa = fa.max(part(da, iab));
+                fb = fb.max(part(db, iba));
+            }
+            *o = to_mm(len * (fa + fb).min(1.0));
+        }
+    }
+
+    /// Arrival time (ms, `NONE` = never) at each road sample of segment `si`:
+    /// `each(sample, ms)` in sample order.
+    fn sample_times(&self, si: usize, ends: &[Ends], mut each: impl FnMut(usize, u32)) {
+        let (lo, hi) = (
+            self.sample_first[si] as usize,
+            self.sample_first[si + 1] as usize,
+        );
+        for (k, &f) in self.sample_frac[lo..hi].iter().enumerate() {
+            let mut t = NONE;
+            for &(da, wab, db, wba) in ends {
+                if let Some(wt) = wab {
+                    t = t.min(da.saturating_add(along(f, wt)));
+                }
+                if let Some(wt) = wba {
+                    t = t.min(db.saturating_add(along(1.0 - f, wt)));
                 }
             }
+            each(lo + k, t);
         }
-        let areas = self
-            .area_names
-            .iter()
-            .cloned()
-            .zip(per_area)
-            .map(|(area, limits)| AreaCoverage { area, limits })
-            .collect();
+    }
+
+    /// The report of `sums` and per-cell arrival times.
+    fn report(&self, limits_ms: &[u32], sums: &Sums, cell_time: Vec<u32>) -> CoverageReport {
+        let figures = |row: usize| -> Vec<LimitCoverage> {
+            limits_ms
+                .iter()
+                .enumerate()
+                .map(|(li, &limit_ms)| LimitCoverage {
+                    limit_ms,
+                    road_m_total: from_mm(sums.road_total_mm[row]),
+                    road_m_covered: from_mm(sums.road_mm[row * sums.nl + li]),
+                    cells_total: sums.cells_total[row],
+                    cells_covered: sums.cells[row * sums.nl + li],
+                })
+                .collect()
+        };
+        let na = self.area_names.len();
         CoverageReport {
-            overall,
-            areas,
+            overall: figures(na),
+            areas: self
+                .area_names
+                .iter()
+                .enumerate()
+                .map(|(a, name)| AreaCoverage {
+                    area: name.clone(),
+                    limits: figures(a),
+                })
+                .collect(),
             cell_time,
         }
     }
@@ -608,6 +616,104 @@ impl CoverageIndex {
             cells_total: ncells,
             cells_before,
             cells_after: covered.iter().filter(|&&c| c).count(),
+        }
+    }
+}
+
+/// Per layer, for one segment: distance to end a, time of the edge leaving a, the same for
+/// end b (see [`CoverageIndex::segment_ends`]).
+type Ends = (u32, Option<u32>, u32, Option<u32>);
+
+/// A segment no layer reaches.
+const UNREACHED: Ends = (NONE, None, NONE, None);
+
+fn to_mm(m: f64) -> u32 {
+    (m * 1000.0).round() as u32
+}
+
+fn from_mm(mm: u64) -> f64 {
+    mm as f64 / 1000.0
+}
+
+/// Road millimetres and cells, total and covered per limit, for each area and (last row) the
+/// whole network. Whole numbers, so adding and removing pieces never drifts.
+#[derive(Debug, Clone)]
+struct Sums {
+    nl: usize,
+    na: usize,
+    road_total_mm: Vec<u64>,
+    road_mm: Vec<u64>,
+    cells_total: Vec<usize>,
+    cells: Vec<usize>,
+}
+
+impl Sums {
+    /// Zero covered, with the road length and cell count of every area.
+    fn new(index: &CoverageIndex, nl: usize) -> Self {
+        let na = index.area_names.len();
+        let mut s = Sums {
+            nl,
+            na,
+            road_total_mm: vec![0; na + 1],
+            road_mm: vec![0; (na + 1) * nl],
+            cells_total: vec![0; na + 1],
+            cells: vec![0; (na + 1) * nl],
+        };
+        for (si, &len) in index.seg_len.iter().enumerate() {
+            let mm = u64::from(to_mm(f64::from(len)));
+            for row in s.rows(index.seg_area[si]) {
+                s.road_total_mm[row] += mm;
+            }
+        }
+        for &a in &index.cell_area {
+            for row in s.rows(a) {
+                s.cells_total[row] += 1;
+            }
+        }
+        s
+    }
+
+    /// The rows an area's figures go to: its own (if any) and the whole network's.
+    fn rows(&self, area: u32) -> impl Iterator<Item = usize> + use<> {
+        let own = ((area as usize) < self.na).then_some(area as usize);
+        own.into_iter().chain(std::iter::once(self.na))
+    }
+
+    /// Adds a segment's covered millimetres per limit.
+    fn add_road(&mut self, area: u32, mm: &[u32]) {
+        for row in self.rows(area) {
+            for (acc, &v) in self.road_mm[row * self.nl..(row + 1) * self.nl]
+                .iter_mut()
+                .zip(mm)
+            {
+                *acc += u64::from(v);
+            }
+        }
+    }
+
+    /// Removes a segment's covered millimetres added before.
+    fn remove_road(&mut self, area: u32, mm: &[u32]) {
+        for row in self.rows(area) {
+            for (acc, &v) in self.road_mm[row * self.nl..(row + 1) * self.nl]
+                .iter_mut()
+                .zip(mm)
+            {
+                *acc -= u64::from(v);
+            }
+        }
+    }
+
+    /// Counts (`sign` 1) or uncounts (`sign` -1) a cell reached at `t` ms.
+    fn add_cell(&mut self, area: u32, t: u32, limits_ms: &[u32], sign: isize) {
+        for row in self.rows(area) {
+            for (acc, &l) in self.cells[row * self.nl..(row + 1) * self.nl]
+                .iter_mut()
+                .zip(limits_ms)
+            {
+                if t <= l {
+                    *acc = acc.wrapping_add_signed(sign);
+                }
+            }
         }
     }
 }
