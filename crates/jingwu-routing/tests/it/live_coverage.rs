@@ -149,12 +149,12 @@ fn a_closure_makes_the_live_coverage_ask_to_be_built_anew() {
     let edge = c.graph.out_edges(start[0].1.segment.a).next().unwrap();
     c.weights[0].close(&c.graph, &[edge]);
     let w = c.weights.each_ref();
-    let moved = Some((TravelMode::Car, c.place(TravelMode::Car, 0.6, 0.6)));
+    let moved = (TravelMode::Car, c.place(TravelMode::Car, 0.6, 0.6));
     assert_eq!(
-        live.set_unit(&c.cov, &c.graph, &w, 0, moved),
+        live.set_unit(&c.cov, &c.graph, &w, 0, Some(moved)),
         Err(StaleWeights)
     );
     // Built anew on the closed network, it equals the full recompute there.
-    let live = LiveCoverage::new(&c.cov, &c.graph, &w, &[moved.unwrap()], &LIMITS);
-    assert_eq!(live.report(&c.cov), c.full(&[moved]));
+    let live = LiveCoverage::new(&c.cov, &c.graph, &w, &[moved], &LIMITS);
+    assert_eq!(live.report(&c.cov), c.full(&[Some(moved)]));
 }
