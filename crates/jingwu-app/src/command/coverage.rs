@@ -6,21 +6,23 @@
 //! order where areas overlap, as `areas::owning_station` decides for intake); any other node
 //! to the station whose site reaches it first by road (one bounded search per station). They
 //! are rebuilt when sites or areas change. Districts and the city are the sums of their
-//! stations, so per-area figures always add up. A coverage run is
-//! one multi-source search from every available unit with a fresh fix
-//! ([`jingwu_routing::CoverageIndex::evaluate`]). When a station area's 3-minute road coverage
+//! stations, so per-area figures always add up. Coverage counts every available unit with a
+//! fresh fix and is kept current one unit at a time ([`jingwu_routing::LiveCoverage`]): a
+//! recomputation searches again only around the units that moved, appeared or left since the
+//! last one, and builds from scratch when the station areas or the road weights (closures,
+//! slowdowns) changed. Debug builds check every update against the full evaluation. When a station area's 3-minute road coverage
 //! falls below its target an alert is recorded (audited) with a move-up suggestion from the
 //! routing crate's greedy maximal covering; it is resolved when the area is back at target.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use jingwu_command::area::Area;
 use jingwu_core::{Action, AlertId, OrgKind, Principal, Scope, authorize};
 use jingwu_routing::{
-    COVERAGE_RESOLUTION, CoverageIndex, CoverageReport, LimitCoverage, MoveUpRequest, NONE,
-    Position, TravelMode, cells_geojson, grid_candidates,
+    COVERAGE_RESOLUTION, CoverageIndex, CoverageReport, LimitCoverage, LiveCoverage, ModeWeights,
+    MoveUpRequest, NONE, Position, StaleWeights, TravelMode, cells_geojson, grid_candidates,
 };
 use jingwu_store::command as q;
 use jingwu_store::command::layers::{self as lq, CoverageAlert};
@@ -91,8 +93,103 @@ pub(crate) struct CoverageState {
     latest: Mutex<Option<Arc<Snapshot>>>,
     /// Stations with an open alert; `None` until loaded from the database.
     alerting: Mutex<Option<HashSet<String>>>,
+    /// Coverage kept current between recomputations.
+    live: Arc<Mutex<Option<LiveState>>>,
     /// One recomputation at a time.
     running: tokio::sync::Mutex<()>,
+}
+
+/// The live coverage of one model, with the unit each slot holds.
+struct LiveState {
+    model: Arc<Model>,
+    coverage: LiveCoverage,
+    /// Slot of each unit (by id) and where it was last placed.
+    slots: HashMap<String, usize>,
+    placed: Vec<Option<(TravelMode, Position)>>,
+}
+
+impl LiveState {
+    fn new(model: Arc<Model>, w: &ModeWeights<'_>, units: &[ReadyUnit], limits: &[u32]) -> Self {
+        let placed: Vec<(TravelMode, Position)> = units.iter().map(|u| (u.mode, u.pos)).collect();
+        let coverage = LiveCoverage::new(&model.index, model.roads.graph(), w, &placed, limits);
+        LiveState {
+            slots: (0..)
+                .zip(units)
+                .map(|(i, u)| (u.unit.unit.id.to_string(), i))
+                .collect(),
+            placed: placed.into_iter().map(Some).collect(),
+            coverage,
+            model,
+        }
+    }
+
+    /// Moves, places and removes units so that exactly `units` are placed.
+    fn update(
+        &mut self,
+        w: &ModeWeights<'_>,
+        units: &[ReadyUnit],
+    ) -> std::result::Result<(), StaleWeights> {
+        if !self.coverage.is_current(w) {
+            return Err(StaleWeights);
+        }
+        let m = &self.model;
+        let mut seen = vec![false; self.placed.len()];
+        for u in units {
+            let id = u.unit.unit.id.to_string();
+            let free = self.placed.len();
+            let slot = *self.slots.entry(id).or_insert(free);
+            if slot == self.placed.len() {
+                self.placed.push(None);
+                seen.push(false);
+            }
+            seen[slot] = true;
+            let want = Some((u.mode, u.pos));
+            if self.placed[slot] != want {
+                self.coverage
+                    .set_unit(&m.index, m.roads.graph(), w, slot, want)?;
+                self.placed[slot] = want;
+            }
+        }
+        for (slot, seen) in seen.into_iter().enumerate() {
+            if !seen && self.placed[slot].is_some() {
+                self.coverage
+                    .set_unit(&m.index, m.roads.graph(), w, slot, None)?;
+                self.placed[slot] = None;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Coverage of `units` from the live coverage of `model`, updated around the units that
+/// changed, or built anew for a new model or new road weights. Debug builds check it against
+/// the full evaluation on the same weights.
+fn live_report(
+    live: &mut Option<LiveState>,
+    model: &Arc<Model>,
+    units: &[ReadyUnit],
+    limits: &[u32],
+) -> CoverageReport {
+    model.roads.with_weights(|w| {
+        let kept = live
+            .take()
+            .filter(|l| Arc::ptr_eq(&l.model, model))
+            .and_then(|mut l| l.update(w, units).is_ok().then_some(l));
+        let state = kept.unwrap_or_else(|| LiveState::new(model.clone(), w, units, limits));
+        let report = state.coverage.report(&model.index);
+        *live = Some(state);
+        if cfg!(debug_assertions) {
+            let positions: Vec<_> = units.iter().map(|p| (p.mode, p.pos)).collect();
+            let full = model
+                .roads
+                .evaluate_coverage(w, &model.index, &positions, limits);
+            assert!(
+                full == report,
+                "live coverage differs from the full evaluation"
+            );
+        }
+        report
+    })
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -334,6 +431,7 @@ impl Command<'_> {
     pub(crate) fn station_areas_changed(&self) {
         *lock(&self.state().coverage.model) = None;
         *lock(&self.state().coverage.latest) = None;
+        *lock(&self.state().coverage.live) = None;
     }
 
     /// Starts the background task that recomputes coverage when units change (coalescing
@@ -438,14 +536,14 @@ impl Command<'_> {
         let policy = self.coverage_policy();
         let alerting = lock(&state.alerting).clone().unwrap_or_default();
         let m = model.clone();
+        let live = state.live.clone();
         let (snapshot, raise, resolve) = tokio::task::spawn_blocking(move || {
             let started = std::time::Instant::now();
             // Each unit counts at its own travel mode (a foot patrol walks).
-            let positions: Vec<_> = placed.iter().map(|p| (p.mode, p.pos)).collect();
             let limits: Vec<u32> = COVERAGE_LIMITS_S.iter().map(|s| s * 1000).collect();
-            let report = m.roads.evaluate_coverage(&m.index, &positions, &limits);
+            let report = live_report(&mut lock(&live), &m, &placed, &limits);
             tracing::debug!(
-                units = positions.len(),
+                units = placed.len(),
                 ms = started.elapsed().as_millis() as u64,
                 "coverage recomputed"
             );
@@ -471,7 +569,7 @@ impl Command<'_> {
             }
             let snapshot = Snapshot {
                 at_us: now,
-                units_counted: positions.len(),
+                units_counted: placed.len(),
                 report,
                 model: m,
             };

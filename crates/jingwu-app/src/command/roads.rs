@@ -6,8 +6,8 @@
 use std::sync::{Mutex, RwLock};
 
 use jingwu_routing::{
-    AddressBook, CoverageIndex, CoverageReport, Eta, Graph, MODE_COUNT, Position, Router,
-    SnapIndex, TravelMode, Weights, Workspace,
+    AddressBook, CoverageIndex, CoverageReport, Eta, Graph, MODE_COUNT, ModeWeights, Position,
+    Router, SnapIndex, TravelMode, Weights, Workspace,
 };
 
 /// How far (metres) a coordinate may be from the nearest road and still be dispatched to.
@@ -106,24 +106,31 @@ impl RoadNetwork {
             .push(ws);
     }
 
-    /// Coverage of units travelling in their own modes (`(mode, position)`): a place is
-    /// covered when a unit of any mode reaches it within the limit at that mode's speeds.
-    pub fn evaluate_coverage(
-        &self,
-        index: &CoverageIndex,
-        units: &[(TravelMode, Position)],
-        limits_ms: &[u32],
-    ) -> CoverageReport {
+    /// Runs `f` with the live weights of every travel mode, read together.
+    pub fn with_weights<T>(&self, f: impl FnOnce(&ModeWeights<'_>) -> T) -> T {
         let guards = self
             .weights
             .each_ref()
             .map(|w| w.read().unwrap_or_else(|e| e.into_inner()));
+        f(&guards.each_ref().map(|g| &**g))
+    }
+
+    /// Coverage of units travelling in their own modes (`(mode, position)`) on weights `w`,
+    /// computed from scratch: a place is covered when a unit of any mode reaches it within the
+    /// limit at that mode's speeds.
+    pub fn evaluate_coverage(
+        &self,
+        w: &ModeWeights<'_>,
+        index: &CoverageIndex,
+        units: &[(TravelMode, Position)],
+        limits_ms: &[u32],
+    ) -> CoverageReport {
         let groups: Vec<(Router<'_>, Vec<Position>)> = TravelMode::ALL
             .iter()
             .map(|&m| {
                 let router = Router {
                     graph: &self.graph,
-                    weights: &guards[m.index()],
+                    weights: w[m.index()],
                     index: &self.index,
                 };
                 let of_mode = units.iter().filter(|u| u.0 == m).map(|u| u.1).collect();

@@ -4,8 +4,8 @@ use std::time::Instant;
 
 use anyhow::Result;
 use jingwu_routing::{
-    CoverageIndex, MoveUpRequest, Position, Resolution, SplitMix64, Workspace, grid_candidates,
-    isochrones,
+    CoverageIndex, CoverageReport, LiveCoverage, MoveUpRequest, Position, Resolution, SplitMix64,
+    TravelMode, Weights, Workspace, grid_candidates, isochrones,
 };
 use serde_json::{Map, Value, json};
 
@@ -279,6 +279,7 @@ pub fn run(args: &BenchArgs) -> Result<()> {
         json!(shares),
         shares.join(", "),
     );
+    live_coverage(&mut o, &net, &cov, &units, &starts, &report)?;
     let candidates: Vec<Position> = grid_candidates(&net.graph, Resolution::Eight);
     let req = MoveUpRequest {
         units: &units,
@@ -308,5 +309,82 @@ pub fn run(args: &BenchArgs) -> Result<()> {
             println!("| {k} | {v} |");
         }
     }
+    Ok(())
+}
+
+/// Coverage kept current as units move: build once, then one unit at a time. Each move sends
+/// unit `i mod n` to the next start position; the median and 95th percentile of the update,
+/// the report, and a check that the result still equals the full evaluation.
+fn live_coverage(
+    o: &mut Out,
+    net: &Net,
+    cov: &CoverageIndex,
+    units: &[Position],
+    moves_to: &[Position],
+    full: &CoverageReport,
+) -> Result<()> {
+    let limits = [60_000, 180_000, 300_000];
+    let other = [TravelMode::Motorbike, TravelMode::Foot].map(|m| Weights::for_mode(&net.graph, m));
+    let w = [&net.weights, &other[0], &other[1]];
+    let placed: Vec<(TravelMode, Position)> = units.iter().map(|&p| (TravelMode::Car, p)).collect();
+    let (mut live, build_ms) = time(|| LiveCoverage::new(cov, &net.graph, &w, &placed, &limits));
+    o.num(
+        "live_build_ms",
+        &format!("live coverage build, {} units (ms)", units.len()),
+        build_ms,
+        1,
+    );
+    anyhow::ensure!(
+        live.report(cov) == *full,
+        "live coverage differs from the full evaluation"
+    );
+    if units.is_empty() || moves_to.is_empty() {
+        return Ok(());
+    }
+    let mut times = Vec::new();
+    let mut nodes = Vec::new();
+    let mut now = placed;
+    for (i, &to) in moves_to
+        .iter()
+        .cycle()
+        .take(moves_to.len().max(200))
+        .enumerate()
+    {
+        let slot = i % units.len();
+        now[slot] = (TravelMode::Car, to);
+        let (update, ms) = time(|| live.set_unit(cov, &net.graph, &w, slot, Some(now[slot])));
+        nodes.push(update?.nodes as f64);
+        times.push(ms);
+    }
+    let mut sorted = times.clone();
+    sorted.sort_by(f64::total_cmp);
+    let p95 = sorted[(sorted.len() * 95 / 100).min(sorted.len() - 1)];
+    o.num(
+        "live_move_ms",
+        &format!(
+            "live coverage, one unit moves (ms, median of {}; nodes touched {:.0})",
+            times.len(),
+            median(nodes)
+        ),
+        median(times),
+        3,
+    );
+    o.num("live_move_p95_ms", "  95th percentile (ms)", p95, 3);
+    let (report, report_ms) = time(|| live.report(cov));
+    o.num("live_report_ms", "live coverage report (ms)", report_ms, 2);
+    let positions: Vec<Position> = now.iter().map(|u| u.1).collect();
+    let router = net.router();
+    let mut ws = Workspace::new(&net.graph);
+    let want = cov.evaluate(&router, &mut ws, &positions, &limits);
+    anyhow::ensure!(
+        report == want,
+        "live coverage drifted from the full evaluation"
+    );
+    o.add(
+        "live_equals_full",
+        "live coverage equals the full evaluation after the moves",
+        json!(true),
+        "yes".into(),
+    );
     Ok(())
 }

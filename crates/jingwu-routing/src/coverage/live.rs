@@ -216,12 +216,7 @@ impl LiveCoverage {
         slot: usize,
         unit: Option<(TravelMode, Position)>,
     ) -> Result<LiveUpdate, StaleWeights> {
-        let stale = TravelMode::ALL.into_iter().any(|m| {
-            self.fields[m.index()]
-                .as_ref()
-                .is_some_and(|f| f.revision != weights[m.index()].revision())
-        });
-        if stale {
+        if !self.is_current(weights) {
             return Err(StaleWeights);
         }
         let new = unit.map(|(mode, pos)| LiveUnit {
@@ -245,6 +240,17 @@ impl LiveCoverage {
             self.fill(graph, weights, new.mode, None);
         }
         Ok(self.recount(index, graph, weights))
+    }
+
+    /// Whether `weights` are those the coverage was computed with (no closure or slowdown
+    /// since); if not, build it anew.
+    #[must_use]
+    pub fn is_current(&self, weights: &ModeWeights<'_>) -> bool {
+        TravelMode::ALL.into_iter().all(|m| {
+            self.fields[m.index()]
+                .as_ref()
+                .is_none_or(|f| f.revision == weights[m.index()].revision())
+        })
     }
 
     /// Lowers the times of `mode` from every unit of that mode, after forgetting the nodes

@@ -149,6 +149,7 @@ fn a_closure_makes_the_live_coverage_ask_to_be_built_anew() {
     let edge = c.graph.out_edges(start[0].1.segment.a).next().unwrap();
     c.weights[0].close(&c.graph, &[edge]);
     let w = c.weights.each_ref();
+    assert!(!live.is_current(&w));
     let moved = (TravelMode::Car, c.place(TravelMode::Car, 0.6, 0.6));
     assert_eq!(
         live.set_unit(&c.cov, &c.graph, &w, 0, Some(moved)),
