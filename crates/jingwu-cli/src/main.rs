@@ -6,6 +6,7 @@ mod bench_db;
 mod cases_bench;
 mod command_cmd;
 mod config;
+mod geocode_bench;
 mod hazmat_bench;
 mod hazmat_cmd;
 mod load_bench;
@@ -157,6 +158,7 @@ fn run(config_file: Option<&std::path::Path>, cmd: Command) -> anyhow::Result<Ex
                 routing_cmd::BenchCommand::Traffic(a) => traffic_bench::run(a).await,
                 routing_cmd::BenchCommand::Permits(a) => permits_bench::run(a).await,
                 routing_cmd::BenchCommand::Cases(a) => cases_bench::run(a).await,
+                routing_cmd::BenchCommand::Geocode(a) => geocode_bench::run(a).await,
                 other => routing_cmd::run(routing_cmd::RoutingCommand::Bench(Box::new(other)))
                     .map(|()| ExitCode::SUCCESS),
             },

@@ -197,6 +197,9 @@ pub enum BenchCommand {
     /// Custody events per second through the audited use case beside a mutable JSON column
     /// and a bare INSERT, and an inventory of 100,000 items beside the same reconcile in SQL.
     Cases(crate::cases_bench::CasesArgs),
+    /// Forward and reverse geocoding on a synthetic city's million addresses, beside
+    /// PostgreSQL trigram and nearest-point indexes on the same addresses.
+    Geocode(crate::geocode_bench::GeocodeArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -239,7 +242,8 @@ pub fn run(cmd: RoutingCommand) -> Result<()> {
             | BenchCommand::HazmatZones(_)
             | BenchCommand::Traffic(_)
             | BenchCommand::Permits(_)
-            | BenchCommand::Cases(_) => {
+            | BenchCommand::Cases(_)
+            | BenchCommand::Geocode(_) => {
                 anyhow::bail!("the load benchmarks run from main")
             }
         },
