@@ -156,18 +156,28 @@ pub fn run(args: &BenchArgs) -> Result<()> {
         format!("{:.2e}", settled_total as f64 / (total_ms / 1000.0)),
     );
 
-    for (key, label, k) in [
-        ("rank_k1_ms", "rank units, k=1", 1usize),
-        ("rank_k10_ms", "rank units, k=10", 10),
-        ("rank_all_ms", "rank units, all", nunits),
+    // The best few within an hour, as dispatch asks; "all" without any time limit, so that
+    // every reachable unit is ranked (the count says how many were).
+    for (key, label, k, limit_ms) in [
+        ("rank_k1_ms", "rank units, k=1", 1usize, 3_600_000),
+        ("rank_k10_ms", "rank units, k=10", 10, 3_600_000),
+        ("rank_all_ms", "rank units, all", nunits, u32::MAX),
     ] {
+        let mut ranked = Vec::new();
         let v: Vec<f64> = targets
             .iter()
-            .map(|t| time(|| router.rank_units(&mut ws, &units, t, k, 3_600_000)).1)
+            .map(|t| {
+                let (etas, ms) = time(|| router.rank_units(&mut ws, &units, t, k, limit_ms));
+                ranked.push(etas.len() as f64);
+                ms
+            })
             .collect();
         o.num(
             key,
-            &format!("{label} of {nunits} (ms, median)"),
+            &format!(
+                "{label} of {nunits} (ms, median; {:.0} ranked)",
+                median(ranked)
+            ),
             median(v),
             3,
         );

@@ -11,10 +11,11 @@
 //!   「江东北路340号」 is a hash lookup of the street key and a binary search of its numbers. A
 //!   number between two known houses of the same parity is interpolated along the line between
 //!   them (the way address interpolation lines work in OSM, `addr:interpolation`).
-//! * Names (streets and places, Chinese and English) are matched in three tiers: exact key
-//!   (hash map), prefix (binary search in the sorted keys: what a call-taker has typed so far)
-//!   and character bigrams (an inverted index scored by the Dice coefficient) for a wrong or
-//!   missing character.
+//! * Names (streets and places, Chinese and English) are matched in four tiers: exact key
+//!   (hash map), prefix (binary search in the sorted keys: what a call-taker has typed so far),
+//!   one edit (a missing, extra or wrong character: a deletion neighbourhood, each key with
+//!   one character deleted in a hash map) and character bigrams (an inverted index scored by
+//!   the Dice coefficient) for names further off.
 //! * Crossroads are a hash map from the pair of street ids to the point where they meet.
 //! * Reverse geocoding is a nearest-neighbour query in R*-trees over house points and named
 //!   road pieces, in a local metric projection.
@@ -316,12 +317,28 @@ impl AddressBookBuilder {
     }
 }
 
-/// Name lookup in three tiers: exact, prefix, bigram (see the module docs).
+/// Name lookup in four tiers: exact, prefix, one edit, bigram (see the module docs).
 #[derive(Debug, Default, Clone)]
 struct NameIndex {
     /// Sorted by key after [`NameIndex::finish`].
     keys: Vec<(Box<str>, Target)>,
     bigrams: HashMap<(char, char), Vec<u32>>,
+    /// Each key of [`MIN_EDIT_CHARS`] or more with one character deleted, to the keys it came
+    /// from: a query one character off (missing, extra or wrong) shares a deletion with its
+    /// key, so the typo 「江北路」 finds 「江东北路」 where the bigrams of so short a name share
+    /// too little.
+    deletions: HashMap<Box<str>, Vec<u32>>,
+}
+
+/// Keys shorter than this are not matched one edit away (「中路」 is one edit from too much).
+const MIN_EDIT_CHARS: usize = 3;
+/// Score of a name one edit away from the query.
+const ONE_EDIT_SCORE: f64 = 0.8;
+
+/// `key` with each one of its characters deleted in turn.
+fn deletions(key: &str) -> impl Iterator<Item = String> + '_ {
+    key.char_indices()
+        .map(move |(i, c)| format!("{}{}", &key[..i], &key[i + c.len_utf8()..]))
 }
 
 fn bigrams(key: &str) -> Vec<(char, char)> {
@@ -369,6 +386,33 @@ impl NameIndex {
             for b in bigrams(k) {
                 self.bigrams.entry(b).or_default().push(i as u32);
             }
+            if k.chars().count() >= MIN_EDIT_CHARS {
+                for d in deletions(k) {
+                    self.deletions.entry(d.into()).or_default().push(i as u32);
+                }
+            }
+        }
+    }
+
+    /// Keys one edit from `query`: it lacks one of their characters, has one too many, or one
+    /// wrong.
+    fn one_edit(&self, query: &str, mut found: impl FnMut(u32)) {
+        if query.chars().count() + 1 < MIN_EDIT_CHARS {
+            return;
+        }
+        for &i in self.deletions.get(query).into_iter().flatten() {
+            found(i);
+        }
+        for d in deletions(query) {
+            if d.chars().count() >= MIN_EDIT_CHARS {
+                let at = self.keys.partition_point(|(key, _)| **key < *d);
+                (at..self.keys.len())
+                    .take_while(|&i| *self.keys[i].0 == *d)
+                    .for_each(|i| found(i as u32));
+            }
+            for &i in self.deletions.get(d.as_str()).into_iter().flatten() {
+                found(i);
+            }
         }
     }
 
@@ -389,6 +433,12 @@ impl NameIndex {
             .take(TIER_CAP)
         {
             note(*t, name_score(query, k));
+        }
+        let mut edits = Vec::new();
+        self.one_edit(query, |i| edits.push(i));
+        for i in edits.into_iter().take(TIER_CAP) {
+            let (k, t) = &self.keys[i as usize];
+            note(*t, name_score(query, k).max(ONE_EDIT_SCORE));
         }
         let qb = bigrams(query);
         let mut shared: HashMap<u32, u32> = HashMap::new();

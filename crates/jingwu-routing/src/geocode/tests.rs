@@ -81,6 +81,42 @@ fn tolerant_forms_of_an_address_find_the_same_house() {
 }
 
 #[test]
+fn a_street_name_one_character_off_still_finds_the_house() {
+    let (_, book) = city();
+    let mut tried = 0;
+    for (label, lat, lon) in book.houses().step_by(7) {
+        let street = label
+            .trim_end_matches('号')
+            .trim_end_matches(|c: char| c.is_ascii_digit());
+        let number = &label[street.len()..];
+        let chars: Vec<char> = street.chars().collect();
+        if chars.len() < 4 {
+            continue;
+        }
+        let missing: String = chars
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| i != 1)
+            .map(|(_, c)| c)
+            .collect();
+        let mut wrong = chars.clone();
+        wrong[1] = '口';
+        let wrong: String = wrong.into_iter().collect();
+        for typo in [missing, wrong] {
+            // A typo that spells another street is that street.
+            if book.by_key.contains_key(normalize(&typo).as_str()) {
+                continue;
+            }
+            let q = format!("{typo}{number}");
+            let got = book.geocode(&q, &[], 5);
+            assert!(got.iter().any(|c| near(c, lat, lon)), "{q}: {got:?}");
+            tried += 1;
+        }
+    }
+    assert!(tried > 500, "{tried}");
+}
+
+#[test]
 fn a_number_between_houses_is_interpolated_on_the_street() {
     let (_, book) = city();
     let houses: Vec<_> = book.houses().collect();
