@@ -350,8 +350,8 @@ impl LiveCoverage {
             let old = &mut self.seg_mm[si * nl..(si + 1) * nl];
             if *old != *mm {
                 let area = index.seg_area[si];
-                self.sums.add_road(area, &mm);
-                self.sums.remove_road(area, old);
+                self.sums.add_road(area, &mm, 1);
+                self.sums.add_road(area, old, -1);
                 old.copy_from_slice(&mm);
             }
             let (sample_time, cell_stamp) = (&mut self.sample_time, &mut self.cell_stamp);

@@ -307,7 +307,7 @@ impl CoverageIndex {
                 continue;
             }
             self.segment_covered_mm(si, &ends[..k], limits_ms, &mut covered);
-            sums.add_road(self.seg_area[si], &covered);
+            sums.add_road(self.seg_area[si], &covered, 1);
             self.sample_times(si, &ends[..k], |sample, t| {
                 let c = self.sample_cell[sample] as usize;
                 cell_time[c] = cell_time[c].min(t);
@@ -679,26 +679,14 @@ impl Sums {
         own.into_iter().chain(std::iter::once(self.na))
     }
 
-    /// Adds a segment's covered millimetres per limit.
-    fn add_road(&mut self, area: u32, mm: &[u32]) {
+    /// Counts (`sign` 1) or uncounts (`sign` -1) a segment's covered millimetres per limit.
+    fn add_road(&mut self, area: u32, mm: &[u32], sign: i64) {
         for row in self.rows(area) {
             for (acc, &v) in self.road_mm[row * self.nl..(row + 1) * self.nl]
                 .iter_mut()
                 .zip(mm)
             {
-                *acc += u64::from(v);
-            }
-        }
-    }
-
-    /// Removes a segment's covered millimetres added before.
-    fn remove_road(&mut self, area: u32, mm: &[u32]) {
-        for row in self.rows(area) {
-            for (acc, &v) in self.road_mm[row * self.nl..(row + 1) * self.nl]
-                .iter_mut()
-                .zip(mm)
-            {
-                *acc -= u64::from(v);
+                *acc = acc.wrapping_add_signed(sign * i64::from(v));
             }
         }
     }
