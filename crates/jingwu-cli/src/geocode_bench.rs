@@ -72,11 +72,7 @@ impl Tally {
     }
 
     fn quantile(&self, q: f64) -> f64 {
-        let mut v = self.us.clone();
-        v.sort_by(f64::total_cmp);
-        v.get(((v.len() as f64 - 1.0) * q).round() as usize)
-            .copied()
-            .unwrap_or(f64::NAN)
+        crate::bench_stats::quantile(self.us.clone(), q)
     }
 
     fn shown(&self) -> String {

@@ -25,6 +25,8 @@ use jingwu_hazmat::zone::{self, LatLon, Release, ZoneInput};
 use jingwu_store::hazmat::{self as q, LatLonBox};
 use tokio::time::Instant;
 
+use crate::bench_stats::median_p95;
+
 #[derive(Debug, clap::Args)]
 pub struct ZonesArgs {
     /// Database to fill: a new SQLite file or an empty PostgreSQL database [default: a SQLite
@@ -40,12 +42,6 @@ pub struct ZonesArgs {
     /// Release rate, g/s.
     #[arg(long, default_value_t = 2000.0)]
     pub q: f64,
-}
-
-fn median_p95(mut v: Vec<f64>) -> (f64, f64) {
-    v.sort_by(f64::total_cmp);
-    let at = |p: f64| v[((v.len() as f64 * p).ceil() as usize).clamp(1, v.len()) - 1];
-    (at(0.5), at(0.95))
 }
 
 pub async fn zones(a: ZonesArgs) -> anyhow::Result<ExitCode> {

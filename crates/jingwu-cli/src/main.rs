@@ -3,6 +3,7 @@
 mod audit_bench;
 mod audit_cmd;
 mod bench_db;
+mod bench_stats;
 mod cases_bench;
 mod command_cmd;
 mod config;

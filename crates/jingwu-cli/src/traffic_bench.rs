@@ -38,6 +38,8 @@ use jingwu_traffic::points::{Decision, PointsFacts, Reduction, ReductionMethod};
 use jingwu_traffic::{Fen, LicenceStatus};
 use tokio::time::Instant;
 
+use crate::bench_stats::median_p95;
+
 #[derive(Debug, clap::Args)]
 pub struct TrafficArgs {
     /// Database to fill: a new SQLite file or an empty PostgreSQL database [default: a SQLite
@@ -62,12 +64,6 @@ pub struct TrafficArgs {
 }
 
 /// Median and 95th percentile (nearest rank).
-fn median_p95(mut v: Vec<f64>) -> (f64, f64) {
-    v.sort_by(f64::total_cmp);
-    let at = |p: f64| v[((v.len() as f64 * p).ceil() as usize).clamp(1, v.len()) - 1];
-    (at(0.5), at(0.95))
-}
-
 /// One timed figure: batch (or pass) times in seconds, per-call latencies in seconds.
 #[derive(Default)]
 struct Figure {

@@ -369,9 +369,7 @@ fn live_coverage(
         nodes.push(update?.nodes as f64);
         times.push(ms);
     }
-    let mut sorted = times.clone();
-    sorted.sort_by(f64::total_cmp);
-    let p95 = sorted[(sorted.len() * 95 / 100).min(sorted.len() - 1)];
+    let (_, p95) = crate::bench_stats::median_p95(times.clone());
     o.num(
         "live_move_ms",
         &format!(
