@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
-use jingwu_routing::{BuildReport, Graph, GraphBuilder, default_speed, travel_ms};
+use jingwu_routing::{
+    BuildReport, Graph, GraphBuilder, RoadClass, default_speed, times_from_car, travel_ms,
+};
 
 use crate::OsmError;
 
@@ -167,20 +169,26 @@ pub fn load_csv_graph(dir: &Path) -> Result<(Graph, BuildReport), OsmError> {
             Vec::new()
         };
         let rev: Vec<(f64, f64)> = inner.iter().rev().copied().collect();
+        // The class is the link type when it names one (ours or an OSM highway value), else
+        // what the speed implies.
+        let class = RoadClass::parse(link_type).or_else(|| RoadClass::from_highway(link_type));
+        let mut add = |from, to, ms: u32, shape: &[(f64, f64)]| {
+            let class = class.unwrap_or_else(|| RoadClass::from_car_time(dist, ms));
+            b.add_edge_modes(from, to, times_from_car(ms, dist), dist, shape, class)
+                .map_err(|e| graph_err(&lpath, e))
+        };
         if direction >= 0 {
-            b.add_edge_with_geometry(a, bn, time_ms(ctab, csab)?, dist, &inner)
-                .map_err(|e| graph_err(&lpath, e))?;
+            add(a, bn, time_ms(ctab, csab)?, &inner)?;
         }
         if direction <= 0 {
-            b.add_edge_with_geometry(bn, a, time_ms(ctba, csba)?, dist, &rev)
-                .map_err(|e| graph_err(&lpath, e))?;
+            add(bn, a, time_ms(ctba, csba)?, &rev)?;
         }
     }
     b.build().map_err(|e| graph_err(&lpath, e))
 }
 
 /// Writes `graph` as `dir/nodes.csv` (`node_id,lon,lat`) and `dir/links.csv`, one link per
-/// directed edge (`direction` 1) with its length, travel time (`seconds_ab`, exact to the
+/// directed edge (`direction` 1) with its length, road class (`link_type`), travel time (`seconds_ab`, exact to the
 /// millisecond), the equivalent `speed_ab` for readers that know only speeds, and its shape
 /// as WKT. Node ids are the graph's, so [`load_csv_graph`] on `dir` gives back the same graph.
 ///
@@ -230,8 +238,9 @@ pub fn write_csv_graph(graph: &Graph, dir: &Path) -> Result<(), OsmError> {
                     .collect();
                 writeln!(
                     w,
-                    "{link},{u},{},1,{len},c,road,{speed},,{}.{:03},,\"LINESTRING({})\"",
+                    "{link},{u},{},1,{len},c,{},{speed},,{}.{:03},,\"LINESTRING({})\"",
                     graph.head(e),
+                    graph.class(e).as_str(),
                     ms / 1000,
                     ms % 1000,
                     shape.join(",")

@@ -10,7 +10,7 @@ use jingwu_routing::{
 use osmpbf::{Element, ElementReader};
 
 use crate::OsmError;
-use crate::profile::{Oneway, WayModes, car_profile, way_profile};
+use crate::profile::{Oneway, WayModes, car_profile, road_class, way_profile};
 
 /// What the import saw and kept.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -63,11 +63,17 @@ fn all_modes(tags: osmpbf::TagIter<'_>) -> Option<WayModes> {
 
 /// The car profile as [`WayModes`] with cars only.
 fn car_ways(tags: osmpbf::TagIter<'_>) -> Option<WayModes> {
-    car_profile(tags).map(|p| WayModes {
+    let tags: Vec<(&str, &str)> = tags.collect();
+    let highway = tags
+        .iter()
+        .find(|(k, _)| *k == "highway")
+        .map(|&(_, v)| v)?;
+    car_profile(tags.iter().copied()).map(|p| WayModes {
         car: Some(p.kmh),
         motorbike: None,
         foot: None,
         oneway: p.oneway,
+        class: road_class(highway, Some(p.kmh)),
     })
 }
 
@@ -235,10 +241,11 @@ fn import_with(
                     Oneway::Forward => (times, against),
                     Oneway::Backward => (against, times),
                 };
-                b.add_edge_modes(u, v, fwd, len, &shape)
+                b.add_edge_modes(u, v, fwd, len, &shape, m.class)
                     .map_err(graph_err)?;
                 let rev: Vec<(f64, f64)> = shape.iter().rev().copied().collect();
-                b.add_edge_modes(v, u, bwd, len, &rev).map_err(graph_err)?;
+                b.add_edge_modes(v, u, bwd, len, &rev, m.class)
+                    .map_err(graph_err)?;
                 start = k;
                 shape.clear();
                 len = 0.0;

@@ -1,7 +1,7 @@
 //! Travel profiles: which OSM ways cars, motorbikes/e-bikes and pedestrians may use, how
 //! fast, in which direction (speeds and their sources: `jingwu_routing::TravelMode`).
 
-use jingwu_routing::{CYCLEWAY_KMH, WALK_KMH, default_speed, motorbike_kmh};
+use jingwu_routing::{CYCLEWAY_KMH, RoadClass, WALK_KMH, default_speed, motorbike_kmh};
 
 /// Allowed travel direction along the way's node order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,13 +97,20 @@ pub fn car_profile<'a>(tags: impl IntoIterator<Item = (&'a str, &'a str)>) -> Op
 }
 
 /// What each travel mode may do on a way: speed in km/h (`None` = may not use it) and the
-/// direction vehicles must keep (pedestrians walk both ways).
+/// direction vehicles must keep (pedestrians walk both ways), and the way's road class.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct WayModes {
     pub car: Option<f64>,
     pub motorbike: Option<f64>,
     pub foot: Option<f64>,
     pub oneway: Oneway,
+    pub class: RoadClass,
+}
+
+/// The road class of a way's `highway` value, or the one its car speed implies.
+#[must_use]
+pub fn road_class(highway: &str, car_kmh: Option<f64>) -> RoadClass {
+    RoadClass::from_highway(highway).unwrap_or_else(|| RoadClass::from_car_kmh(car_kmh))
 }
 
 /// Ways only pedestrians use by default.
@@ -176,6 +183,7 @@ pub fn way_profile<'a>(tags: impl IntoIterator<Item = (&'a str, &'a str)>) -> Op
         motorbike,
         foot,
         oneway,
+        class: road_class(highway, car),
     })
 }
 
@@ -239,6 +247,17 @@ mod tests {
 
     fn modes(tags: &[(&str, &str)]) -> Option<Speeds> {
         way_profile(tags.iter().copied()).map(|m| (m.car, m.motorbike, m.foot, m.oneway))
+    }
+
+    #[test]
+    fn ways_carry_their_road_class() {
+        let class = |tags: &[(&str, &str)]| way_profile(tags.iter().copied()).map(|m| m.class);
+        assert_eq!(class(&[("highway", "trunk_link")]), Some(RoadClass::Trunk));
+        assert_eq!(class(&[("highway", "pedestrian")]), Some(RoadClass::Path));
+        assert_eq!(
+            class(&[("highway", "residential")]),
+            Some(RoadClass::Street)
+        );
     }
 
     #[test]

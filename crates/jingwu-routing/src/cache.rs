@@ -5,17 +5,18 @@
 //! Layout (all integers little-endian):
 //! `b"JWRGRAPH"`, `u32` version, `u32` reserved, `u64` nodes, `u64` edges, `u64` shape points,
 //! then the arrays `lat, lon, fwd_first, fwd_head, fwd_time (car), motorbike_time, foot_time,
-//! fwd_len (f32 bits), bwd_first, bwd_tail, bwd_edge, geom_first, geom (lat, lon pairs)` each as 4-byte words, then a `u64`
-//! checksum of every byte before it.
+//! fwd_len (f32 bits), class, bwd_first, bwd_tail, bwd_edge, geom_first, geom (lat, lon
+//! pairs)` each as 4-byte words, then a `u64` checksum of every byte before it.
 
 use std::io::{Read, Write};
 
 use crate::GraphError;
 use crate::graph::Graph;
+use crate::road_class::RoadClass;
 
 const MAGIC: &[u8; 8] = b"JWRGRAPH";
 /// Bump on any layout change; older files are rejected, not misread.
-pub const CACHE_VERSION: u32 = 2;
+pub const CACHE_VERSION: u32 = 3;
 
 /// Word-wise multiply-rotate checksum: detects truncation and bit rot, not tampering.
 fn checksum(bytes: &[u8]) -> u64 {
@@ -61,6 +62,7 @@ pub fn write_graph(graph: &Graph, mut out: impl Write) -> Result<(), GraphError>
         put_u32s(&mut buf, graph.other_time.iter().map(|t| t[mode]));
     }
     put_u32s(&mut buf, graph.fwd_len.iter().map(|x| x.to_bits()));
+    put_u32s(&mut buf, graph.class.iter().map(|&c| u32::from(c as u8)));
     put_u32s(&mut buf, graph.bwd_first.iter().copied());
     put_u32s(&mut buf, graph.bwd_tail.iter().copied());
     put_u32s(&mut buf, graph.bwd_edge.iter().copied());
@@ -155,6 +157,16 @@ pub fn read_graph(mut input: impl Read) -> Result<Graph, GraphError> {
         .into_iter()
         .map(f32::from_bits)
         .collect();
+    let class = c
+        .u32s(m, "class")?
+        .into_iter()
+        .map(|v| {
+            u8::try_from(v)
+                .ok()
+                .and_then(RoadClass::from_u8)
+                .ok_or_else(|| GraphError::Corrupt(format!("road class {v}")))
+        })
+        .collect::<Result<_, _>>()?;
     let bwd_first = c.u32s(n1, "bwd_first")?;
     let bwd_tail = c.u32s(m, "bwd_tail")?;
     let bwd_edge = c.u32s(m, "bwd_edge")?;
@@ -179,6 +191,7 @@ pub fn read_graph(mut input: impl Read) -> Result<Graph, GraphError> {
         fwd_time,
         other_time,
         fwd_len,
+        class,
         bwd_first,
         bwd_tail,
         bwd_edge,

@@ -4,6 +4,7 @@
 
 use crate::GraphError;
 use crate::modes::{MODE_COUNT, ModeTimes, TravelMode, times_from_car};
+use crate::road_class::RoadClass;
 
 /// Sentinel for "no edge" / "no node" / "unreachable".
 pub const NONE: u32 = u32::MAX;
@@ -26,6 +27,8 @@ pub struct Graph {
     /// Motorbike and foot times per edge, `[motorbike, foot]` (`NONE` = forbidden).
     pub(crate) other_time: Vec<[u32; MODE_COUNT - 1]>,
     pub(crate) fwd_len: Vec<f32>,
+    /// Road class per edge.
+    pub(crate) class: Vec<RoadClass>,
     pub(crate) bwd_first: Vec<u32>,
     pub(crate) bwd_tail: Vec<u32>,
     pub(crate) bwd_edge: Vec<u32>,
@@ -59,6 +62,7 @@ struct RawEdge {
     to: u32,
     times: ModeTimes,
     len_m: f32,
+    class: RoadClass,
     geom_start: u32,
     geom_len: u32,
 }
@@ -165,11 +169,19 @@ impl GraphBuilder {
         len_m: f64,
         shape: &[(f64, f64)],
     ) -> Result<(), GraphError> {
-        self.add_edge_modes(from, to, times_from_car(time_ms, len_m), len_m, shape)
+        let class = RoadClass::from_car_time(len_m, time_ms);
+        self.add_edge_modes(
+            from,
+            to,
+            times_from_car(time_ms, len_m),
+            len_m,
+            shape,
+            class,
+        )
     }
 
-    /// Adds a directed edge with one travel time per mode (`NONE` = that mode may not use
-    /// it) and intermediate shape points. An edge no mode may use is ignored. Pedestrians'
+    /// Adds a directed edge of road class `class` with one travel time per mode (`NONE` =
+    /// that mode may not use it) and intermediate shape points. An edge no mode may use is ignored. Pedestrians'
     /// way back along a one-way street is an edge of its own, forbidden to vehicles.
     ///
     /// # Errors
@@ -181,6 +193,7 @@ impl GraphBuilder {
         times: ModeTimes,
         len_m: f64,
         shape: &[(f64, f64)],
+        class: RoadClass,
     ) -> Result<(), GraphError> {
         let n = self.lat.len();
         if from as usize >= n || to as usize >= n {
@@ -199,6 +212,7 @@ impl GraphBuilder {
             to,
             times,
             len_m: len_m as f32,
+            class,
             geom_start,
             geom_len: shape.len() as u32,
         });
@@ -300,6 +314,7 @@ impl GraphBuilder {
         let other_time: Vec<[u32; MODE_COUNT - 1]> =
             edges.iter().map(|e| [e.times[1], e.times[2]]).collect();
         let fwd_len: Vec<f32> = edges.iter().map(|e| e.len_m).collect();
+        let class: Vec<RoadClass> = edges.iter().map(|e| e.class).collect();
         let mut geom_first = Vec::with_capacity(m + 1);
         let mut geom = Vec::new();
         geom_first.push(0u32);
@@ -320,6 +335,7 @@ impl GraphBuilder {
                 fwd_time,
                 other_time,
                 fwd_len,
+                class,
                 bwd_first,
                 bwd_tail,
                 bwd_edge,
@@ -561,6 +577,12 @@ impl Graph {
         self.mode_time_ms(mode, edge) != NONE
     }
 
+    /// The road class of an edge.
+    #[must_use]
+    pub fn class(&self, edge: u32) -> RoadClass {
+        self.class[edge as usize]
+    }
+
     #[must_use]
     pub fn length_m(&self, edge: u32) -> f64 {
         f64::from(self.fwd_len[edge as usize])
@@ -608,6 +630,7 @@ impl Graph {
             + self.bwd_edge.len()
             + self.geom_first.len())
             + 8 * (self.geom.len() + self.other_time.len())
+            + self.class.len()
     }
 
     /// Bounding box `(min_lat, min_lon, max_lat, max_lon)`.
@@ -635,6 +658,7 @@ impl Graph {
         if self.fwd_time.len() != m
             || self.other_time.len() != m
             || self.fwd_len.len() != m
+            || self.class.len() != m
             || self.bwd_tail.len() != m
             || self.bwd_edge.len() != m
             || self.geom_first.len() != m + 1

@@ -89,6 +89,7 @@ mod graph;
 mod isochrone;
 mod modes;
 mod query;
+mod road_class;
 mod search;
 mod snap;
 mod synthetic;
@@ -112,6 +113,7 @@ pub use modes::{
     times_from_car, times_from_speeds,
 };
 pub use query::{Eta, Route, Router, Workspace, cut_polyline};
+pub use road_class::RoadClass;
 pub use search::{Direction, Flow, SearchSpace};
 pub use snap::{Position, Segment, SnapIndex};
 pub use synthetic::{SplitMix64, SyntheticCity, parse_spec};

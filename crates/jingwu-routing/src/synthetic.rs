@@ -8,6 +8,7 @@ use crate::graph::{BuildReport, Graph, GraphBuilder, NONE, travel_ms};
 use crate::modes::{
     ModeTimes, TravelMode, WALK_KMH, motorbike_kmh, times_from_car, times_from_speeds,
 };
+use crate::road_class::RoadClass;
 
 /// SplitMix64 (Steele, Lea, Flood 2014): tiny, fast, and good enough for layout noise.
 #[derive(Debug, Clone)]
@@ -79,7 +80,8 @@ impl SyntheticCity {
     /// streets (30 or 20 km/h). About a fifth of local lines are one-way, alternating
     /// direction; about 7% of local block edges are missing to vehicles, half of those being
     /// pedestrian streets, and nodes are jittered by up to 30% of the spacing so lengths and
-    /// times are irregular.
+    /// times are irregular. Road classes follow the speeds: trunk (70), primary (50),
+    /// secondary (40), tertiary (30), street (20), path (pedestrian streets).
     ///
     /// Travel modes: with [`SyntheticCity::pedestrian_ways`], the expressway-like arterials
     /// are closed to pedestrians and motorbikes (as motorways are), motorbikes ride at the car
@@ -146,11 +148,12 @@ impl SyntheticCity {
             let (lb, lob) = b.node_coord(v).ok_or(GraphError::UnknownNode(v))?;
             let len = haversine_m(la, lo, lb, lob);
             let walk = Some(WALK_KMH);
+            let class = RoadClass::from_car_kmh(Some(speed));
             if !major && rng.below(100) < 7 {
                 if self.pedestrian_ways && ped_rng.below(2) == 0 {
                     let foot_only = times_from_speeds(len, [None, None, walk]);
-                    b.add_edge_modes(u, v, foot_only, len, &[])?;
-                    b.add_edge_modes(v, u, foot_only, len, &[])?;
+                    b.add_edge_modes(u, v, foot_only, len, &[], RoadClass::Path)?;
+                    b.add_edge_modes(v, u, foot_only, len, &[], RoadClass::Path)?;
                 }
                 return Ok(());
             }
@@ -158,10 +161,10 @@ impl SyntheticCity {
                 // Without pedestrian ways, every mode uses every road the car uses.
                 let times = times_from_car(travel_ms(len, speed), len);
                 if oneway != 2 {
-                    b.add_edge_modes(u, v, times, len, &[])?;
+                    b.add_edge_modes(u, v, times, len, &[], class)?;
                 }
                 if oneway != 1 {
-                    b.add_edge_modes(v, u, times, len, &[])?;
+                    b.add_edge_modes(v, u, times, len, &[], class)?;
                 }
                 return Ok(());
             }
@@ -182,8 +185,8 @@ impl SyntheticCity {
                 2 => (back, times),
                 _ => (times, times),
             };
-            b.add_edge_modes(u, v, uv, len, &[])?;
-            b.add_edge_modes(v, u, vu, len, &[])?;
+            b.add_edge_modes(u, v, uv, len, &[], class)?;
+            b.add_edge_modes(v, u, vu, len, &[], class)?;
             Ok(())
         };
         for (r, &row) in rows.iter().enumerate() {

@@ -2,7 +2,7 @@
 //! coverage of mixed fleets.
 
 use jingwu_routing::{
-    CoverageIndex, Graph, GraphBuilder, NONE, Position, Resolution, Router, SnapIndex,
+    CoverageIndex, Graph, GraphBuilder, NONE, Position, Resolution, RoadClass, Router, SnapIndex,
     SyntheticCity, TravelMode, WALK_KMH, Weights, Workspace, times_from_speeds, travel_ms,
 };
 
@@ -22,16 +22,19 @@ fn square() -> GraphBuilder {
 
 fn two_way(b: &mut GraphBuilder, u: u32, v: u32, len: f64, kmh: [Option<f64>; 3]) {
     let t = times_from_speeds(len, kmh);
-    b.add_edge_modes(u, v, t, len, &[]).unwrap();
-    b.add_edge_modes(v, u, t, len, &[]).unwrap();
+    let class = RoadClass::from_car_kmh(kmh[0]);
+    b.add_edge_modes(u, v, t, len, &[], class).unwrap();
+    b.add_edge_modes(v, u, t, len, &[], class).unwrap();
 }
 
 /// `u -> v` for everyone, `v -> u` on foot only.
 fn one_way(b: &mut GraphBuilder, u: u32, v: u32, len: f64) {
     let t = times_from_speeds(len, ROAD);
-    b.add_edge_modes(u, v, t, len, &[]).unwrap();
+    b.add_edge_modes(u, v, t, len, &[], RoadClass::Street)
+        .unwrap();
     let back = times_from_speeds(len, PEDESTRIAN);
-    b.add_edge_modes(v, u, back, len, &[]).unwrap();
+    b.add_edge_modes(v, u, back, len, &[], RoadClass::Street)
+        .unwrap();
 }
 
 struct Net {
