@@ -93,6 +93,7 @@ mod road_class;
 mod search;
 mod snap;
 mod synthetic;
+pub mod tiles;
 mod weights;
 
 pub use cache::{CACHE_VERSION, read_graph, write_graph};

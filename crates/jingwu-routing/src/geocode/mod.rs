@@ -517,6 +517,52 @@ impl AddressBook {
         self.places.len()
     }
 
+    /// The named road pieces crossing a box, as `(street, [(lat, lon); 2])`.
+    #[must_use]
+    pub fn pieces_in_box(
+        &self,
+        min_lat: f64,
+        min_lon: f64,
+        max_lat: f64,
+        max_lon: f64,
+    ) -> Vec<(u32, [(f64, f64); 2])> {
+        let env = rstar::AABB::from_corners(
+            self.proj.project(min_lat, min_lon),
+            self.proj.project(max_lat, max_lon),
+        );
+        self.street_tree
+            .locate_in_envelope_intersecting(&env)
+            .map(|p| {
+                let line = p.geom();
+                (
+                    p.data,
+                    [self.proj.unproject(line.from), self.proj.unproject(line.to)],
+                )
+            })
+            .collect()
+    }
+
+    /// A street's Chinese and English names (empty for an unknown id).
+    #[must_use]
+    pub fn street_names(&self, street: u32) -> (&str, &str) {
+        self.streets
+            .get(street as usize)
+            .map_or(("", ""), |s| (&s.name, &s.name_en))
+    }
+
+    /// The named places inside a box.
+    pub fn places_in_box(
+        &self,
+        min_lat: f64,
+        min_lon: f64,
+        max_lat: f64,
+        max_lon: f64,
+    ) -> impl Iterator<Item = &Place> + '_ {
+        self.places.iter().filter(move |p| {
+            (min_lat..=max_lat).contains(&p.lat) && (min_lon..=max_lon).contains(&p.lon)
+        })
+    }
+
     /// Every house as `(label, lat, lon)` (for tests and exports).
     pub fn houses(&self) -> impl Iterator<Item = (String, f64, f64)> + '_ {
         self.houses

@@ -5,3 +5,4 @@ mod modes;
 mod oracle;
 mod queries;
 mod synthetic;
+mod tiles;
