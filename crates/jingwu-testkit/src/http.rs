@@ -9,13 +9,15 @@ use tower::ServiceExt;
 
 use crate::TestApp;
 
-/// A response: status, headers, the body as JSON (`Null` when it is not JSON) and as text.
+/// A response: status, headers, the body as JSON (`Null` when it is not JSON), as text and
+/// as bytes.
 #[derive(Debug)]
 pub struct Resp {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: Value,
     pub text: String,
+    pub bytes: Vec<u8>,
 }
 
 /// Asserts an RFC 9457 problem with this status and stable code; returns the body.
@@ -83,6 +85,7 @@ impl TestApp {
             headers,
             body,
             text,
+            bytes: bytes.to_vec(),
         }
     }
 

@@ -39,6 +39,7 @@ mod scope;
 mod sessions;
 mod stats;
 mod terminal;
+mod tiles;
 mod time;
 mod traffic;
 mod travel_modes;

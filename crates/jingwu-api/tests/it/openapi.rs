@@ -123,6 +123,7 @@ async fn the_openapi_document_lists_every_api_route() {
         "GET /api/v1/stats/incidents",
         "GET /api/v1/stats/incidents.csv",
         "GET /api/v1/terminal/ws",
+        "GET /api/v1/tiles/{z}/{x}/{y}",
         "GET /api/v1/timer-alerts",
         "GET /api/v1/traffic/accidents",
         "GET /api/v1/traffic/applications",

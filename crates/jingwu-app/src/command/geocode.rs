@@ -8,10 +8,9 @@ use jingwu_command::area::Area;
 use jingwu_command::error_codes::field;
 use jingwu_core::{Action, OrgKind, Principal, Scope, authorize};
 use jingwu_routing::{AddressBook, Candidate, Place, ReverseHit};
-use jingwu_store::command as q;
-use jingwu_store::foundation::orgs;
 
 use super::Command;
+use super::tiles::{Jurisdiction, MapOrg};
 use crate::{AppError, Result};
 
 /// Most candidates one query returns.
@@ -20,12 +19,6 @@ pub const GEOCODE_MAX_LIMIT: usize = 20;
 pub const GEOCODE_MAX_QUERY_CHARS: usize = 100;
 /// How far (metres) reverse geocoding looks for a named street or house.
 pub const REVERSE_MAX_M: f64 = 300.0;
-
-/// Key sites, stations and station areas of a jurisdiction.
-struct Jurisdiction {
-    places: Vec<Place>,
-    areas: Vec<Area>,
-}
 
 impl Command<'_> {
     /// Candidates for an address typed by a call-taker, best first (see the module docs).
@@ -52,7 +45,7 @@ impl Command<'_> {
                 format!("limit must be 1 to {GEOCODE_MAX_LIMIT}"),
             ));
         }
-        let j = self.jurisdiction(who).await?;
+        let (places, areas) = geocode_scope(&self.jurisdiction(who).await?);
         let roads = self.roads();
         let empty;
         let book = match &roads {
@@ -63,9 +56,9 @@ impl Command<'_> {
             }
         };
         // Ask for more than needed: some may fall outside the jurisdiction's areas.
-        let mut found = book.geocode(query, &j.places, limit * 4);
-        if !j.areas.is_empty() {
-            found.retain(|c| j.areas.iter().any(|a| a.contains(c.lat, c.lon)));
+        let mut found = book.geocode(query, &places, limit * 4);
+        if !areas.is_empty() {
+            found.retain(|c| areas.iter().any(|a| a.contains(c.lat, c.lon)));
         }
         found.truncate(limit);
         Ok(found)
@@ -97,49 +90,40 @@ impl Command<'_> {
             .roads()
             .and_then(|r| r.addresses().reverse(lat, lon, REVERSE_MAX_M)))
     }
+}
 
-    /// The caller's key sites and stations as places, and its stations' areas.
-    async fn jurisdiction(&self, who: &Principal) -> Result<Jurisdiction> {
-        let mut conn = self.k().read().await?;
-        let key_sites = q::key_sites_under(&mut conn, &who.org_path).await?;
-        let sites = q::sites_under(&mut conn, &who.org_path).await?;
-        let tree = orgs::subtree(&mut conn, &who.org_path).await?;
-        drop(conn);
-        let mut places: Vec<Place> = key_sites
-            .into_iter()
-            .map(|k| Place {
-                name: k.name_zh,
-                name_en: k.name_en,
-                kind: "key_site".into(),
-                lat: k.lat,
-                lon: k.lon,
-            })
-            .collect();
-        let mut areas = Vec::new();
-        // The jurisdiction's extent is known only when every station has its area; otherwise
-        // stations without one own their surroundings by road and no address is excluded.
-        let mut every_station_has_area = true;
-        for (site, kind, _) in &sites {
-            if *kind != OrgKind::Station {
-                continue;
-            }
-            match site.area_geojson.as_deref().and_then(Area::from_stored) {
-                Some(a) => areas.push(a),
-                None => every_station_has_area = false,
-            }
-            if let Some(org) = tree.iter().find(|o| o.id.as_str() == site.org_id.as_str()) {
-                places.push(Place {
-                    name: org.name_zh.clone(),
-                    name_en: org.name_en.clone(),
-                    kind: "station".into(),
-                    lat: site.lat,
-                    lon: site.lon,
-                });
-            }
-        }
-        if !every_station_has_area {
-            areas.clear();
-        }
-        Ok(Jurisdiction { places, areas })
-    }
+/// The places and areas a caller's geocoding knows: key sites and stations as places, and the
+/// stations' areas.
+fn geocode_scope(j: &Jurisdiction) -> (Vec<Place>, Vec<Area>) {
+    let mut places: Vec<Place> = j
+        .key_sites
+        .iter()
+        .map(|k| Place {
+            name: k.name_zh.clone(),
+            name_en: k.name_en.clone(),
+            kind: "key_site".into(),
+            lat: k.lat,
+            lon: k.lon,
+        })
+        .collect();
+    let stations: Vec<&MapOrg> = j
+        .orgs
+        .iter()
+        .filter(|o| o.kind == OrgKind::Station)
+        .collect();
+    places.extend(stations.iter().map(|o| Place {
+        name: o.name_zh.clone(),
+        name_en: o.name_en.clone(),
+        kind: "station".into(),
+        lat: o.lat,
+        lon: o.lon,
+    }));
+    // The jurisdiction's extent is known only when every station has its area; otherwise
+    // stations without one own their surroundings by road and no address is excluded.
+    let areas = stations
+        .iter()
+        .map(|o| o.area.clone())
+        .collect::<Option<Vec<Area>>>()
+        .unwrap_or_default();
+    (places, areas)
 }

@@ -25,6 +25,7 @@ mod roads;
 pub mod setup;
 mod stats;
 mod targets;
+mod tiles;
 mod timers;
 mod unit_scopes;
 
@@ -56,6 +57,7 @@ pub use read::{IncidentDetail, IncidentFilter, LinkedIncident, UnitView};
 pub use roads::{RoadNetwork, route_mode};
 pub use stats::{IncidentStats, Period, StatsGroup, StatsGroupBy};
 pub use targets::{KeySiteReadiness, ResponseEvaluation};
+pub use tiles::MapTile;
 pub use timers::{IncidentTimers, LimitsView, TIMER_JOB_EVERY};
 
 use std::sync::{Arc, RwLock};

@@ -3,11 +3,12 @@
 //! never allocate. Every unit travels in its own mode (`units.travel_mode`): its position is
 //! snapped onto a road that mode may use and its searches run on that mode's weights.
 
-use std::sync::{Mutex, RwLock};
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, RwLock};
 
 use jingwu_routing::{
     AddressBook, CoverageIndex, CoverageReport, Eta, Graph, MODE_COUNT, ModeWeights, Position,
-    Router, SnapIndex, TravelMode, Weights, Workspace,
+    Router, SnapIndex, TravelMode, Weights, Workspace, tiles, tiles::TileId,
 };
 
 /// How far (metres) a coordinate may be from the nearest road and still be dispatched to.
@@ -21,6 +22,19 @@ pub struct RoadNetwork {
     workspaces: Mutex<Vec<Workspace>>,
     /// Street names, house numbers and places for geocoding; empty when the source has none.
     addresses: AddressBook,
+    /// Encoded base layers of the tiles asked for lately (they change only with the network).
+    base_tiles: Mutex<TileCache>,
+}
+
+/// Most base tiles kept; the oldest is forgotten first. A city view is a dozen tiles, so this
+/// holds a day of panning for a command room at a few MB.
+const BASE_TILES_KEPT: usize = 4096;
+
+/// Base-layer tiles by id, oldest first in `order`.
+#[derive(Default)]
+struct TileCache {
+    tiles: HashMap<TileId, Arc<Vec<u8>>>,
+    order: VecDeque<TileId>,
 }
 
 impl std::fmt::Debug for RoadNetwork {
@@ -41,6 +55,7 @@ impl RoadNetwork {
             weights,
             workspaces: Mutex::new(Vec::new()),
             addresses: AddressBook::empty(),
+            base_tiles: Mutex::new(TileCache::default()),
         }
     }
 
@@ -54,6 +69,29 @@ impl RoadNetwork {
     /// The address book the geocoder searches.
     pub fn addresses(&self) -> &AddressBook {
         &self.addresses
+    }
+
+    /// The `roads`, `road_names` and `places` layers of a tile, encoded
+    /// ([`jingwu_routing::tiles::base_layers`]); made on first request, then kept.
+    pub fn base_tile(&self, tile: TileId) -> Arc<Vec<u8>> {
+        let lock = || self.base_tiles.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(t) = lock().tiles.get(&tile) {
+            return Arc::clone(t);
+        }
+        // Made outside the lock: two requests for one new tile may both make it, and that
+        // costs less than making every other request wait.
+        let layers = tiles::base_layers(&self.graph, &self.index, &self.addresses, tile);
+        let bytes = Arc::new(tiles::mvt::encode(&layers, tiles::EXTENT as u32));
+        let mut cache = lock();
+        if cache.tiles.insert(tile, Arc::clone(&bytes)).is_none() {
+            cache.order.push_back(tile);
+            if cache.order.len() > BASE_TILES_KEPT
+                && let Some(old) = cache.order.pop_front()
+            {
+                cache.tiles.remove(&old);
+            }
+        }
+        bytes
     }
 
     pub fn graph(&self) -> &Graph {

@@ -65,6 +65,19 @@ impl TileId {
         ((MIN_ZOOM..=MAX_ZOOM).contains(&z) && x < n && y < n).then_some(TileId { z, x, y })
     }
 
+    /// The tile of zoom `z` that holds a point.
+    #[must_use]
+    pub fn containing(z: u8, lat: f64, lon: f64) -> Option<Self> {
+        let probe = TileId { z, x: 0, y: 0 };
+        let [gx, gy] = probe.to_grid(lat, lon);
+        let cell = |g: f64| (g / f64::from(EXTENT)).floor();
+        let (x, y) = (cell(gx), cell(gy));
+        if x < 0.0 || y < 0.0 {
+            return None;
+        }
+        Self::new(z, x as u32, y as u32)
+    }
+
     fn scale(self) -> f64 {
         f64::from(1u32 << self.z) * f64::from(EXTENT)
     }
@@ -382,6 +395,7 @@ mod tests {
         let in_parent = t.to_grid(p.0, p.1);
         assert!((in_parent[0] - 2048.0).abs() < 1e-6 && in_parent[1].abs() < 1e-6);
         assert!(TileId::new(7, 0, 0).is_none() && TileId::new(8, 256, 0).is_none());
+        assert_eq!(TileId::containing(14, lat, lon), Some(t));
     }
 
     #[test]

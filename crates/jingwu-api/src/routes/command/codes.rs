@@ -66,7 +66,7 @@ impl CodeList {
 }
 
 /// Whether `If-None-Match` names this entity tag (RFC 9110 §13.1.2, weak comparison).
-fn if_none_match(request: &HeaderMap, etag: &str) -> bool {
+pub(crate) fn if_none_match(request: &HeaderMap, etag: &str) -> bool {
     request
         .get_all(header::IF_NONE_MATCH)
         .iter()

@@ -15,6 +15,7 @@ mod plans;
 mod setup;
 mod stats;
 pub(crate) mod terminal;
+mod tiles;
 mod timers;
 mod units;
 
@@ -80,6 +81,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(live::events))
         .routes(routes!(live::roads))
         .routes(routes!(live::route))
+        .routes(routes!(tiles::tile))
         .routes(routes!(geocode::geocode))
         .routes(routes!(geocode::reverse))
         .routes(routes!(codes::taxonomy))

@@ -93,6 +93,7 @@ pub fn scopes(route: &str) -> Option<&'static [Sc]> {
         | "GET /api/v1/events"
         | "GET /api/v1/roads"
         | "GET /api/v1/route"
+        | "GET /api/v1/tiles/{z}/{x}/{y}"
         | "GET /api/v1/geocode"
         | "GET /api/v1/geocode/reverse"
         | "GET /api/v1/hazmat/chemicals"
@@ -365,6 +366,11 @@ pub async fn build(
             lon + 0.005,
             lat + 0.005
         )),
+        "GET /api/v1/tiles/{z}/{x}/{y}" => {
+            let t = jingwu_routing::tiles::TileId::containing(15, lat, lon)
+                .expect("the fixture city is on the tile grid");
+            Req::get(format!("/api/v1/tiles/{}/{}/{}.mvt", t.z, t.x, t.y))
+        }
         "GET /api/v1/route" => Req::get(format!(
             "/api/v1/route?from={lat},{lon}&to={},{}",
             fx.other.pos.0, fx.other.pos.1
