@@ -41,6 +41,29 @@ const VENDOR: &[(&str, &str)] = &[
         "vendor/leaflet/images/marker-shadow.png",
     ),
     ("leaflet/LICENSE", "vendor/leaflet/LICENSE.txt"),
+    // MapLibre GL JS draws the vector base map; its worker is loaded from beside it.
+    (
+        "maplibre-gl/dist/maplibre-gl.mjs",
+        "vendor/maplibre-gl/maplibre-gl.mjs",
+    ),
+    (
+        "maplibre-gl/dist/maplibre-gl-worker.mjs",
+        "vendor/maplibre-gl/maplibre-gl-worker.mjs",
+    ),
+    (
+        "maplibre-gl/dist/maplibre-gl.css",
+        "vendor/maplibre-gl/maplibre-gl.css",
+    ),
+    ("maplibre-gl/LICENSE.txt", "vendor/maplibre-gl/LICENSE.txt"),
+    // The Leaflet layer that keeps a MapLibre map under Leaflet's live layers.
+    (
+        "@maplibre/maplibre-gl-leaflet/leaflet-maplibre-gl.js",
+        "vendor/maplibre-gl-leaflet/leaflet-maplibre-gl.js",
+    ),
+    (
+        "@maplibre/maplibre-gl-leaflet/LICENSE",
+        "vendor/maplibre-gl-leaflet/LICENSE.txt",
+    ),
 ];
 
 type BuildResult<T> = Result<T, String>;

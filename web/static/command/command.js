@@ -3,6 +3,7 @@
 import { boot, api, t, $, make, toast, errorText, clock, mmss, label, currentLang } from '../js/shell.js';
 import { loadTaxonomy, categories, subcategories, priorities, sources, taxLabel } from './taxonomy.js';
 import { createMap, unitIcon, unitTooltip, incidentStyle, incidentLabel, routeLine, escapeHtml } from './mapkit.js';
+import { COVERAGE_COLOURS, ROAD_EVENT_COLOURS } from './mapcolours.js';
 import './timers.js';
 import { attachAddressSearch, addressNear } from './address-search.js';
 
@@ -17,7 +18,7 @@ let routeLayer = null;
 let pickMarker = null;
 let orgs = [];
 
-const map = me ? createMap('map') : null;
+const map = me ? createMap('map', { legend: ['base', 'units', 'incidents', 'coverage'] }) : null;
 // Coverage polygons sit between the road base map and the markers.
 let coverageRenderer = null;
 if (map) {
@@ -165,8 +166,8 @@ async function loadCoverage(which) {
   const kind = which === 'gaps' ? 'uncovered' : 'covered';
   const style =
     which === 'gaps'
-      ? { color: '#b71c1c', weight: 0, fillColor: '#e53935', fillOpacity: 0.35 }
-      : { color: '#1b5e20', weight: 0, fillColor: { cov60: '#1b5e20', cov180: '#43a047', cov300: '#a5d6a7' }[which], fillOpacity: 0.3 };
+      ? { color: '#b71c1c', weight: 0, fillColor: COVERAGE_COLOURS.gaps, fillOpacity: 0.35 }
+      : { color: COVERAGE_COLOURS.cov60, weight: 0, fillColor: COVERAGE_COLOURS[which], fillOpacity: 0.3 };
   try {
     const fc = await api('GET', `/api/v1/coverage/geojson?seconds=${seconds}`);
     const g = layers[which];
@@ -205,8 +206,8 @@ async function loadRoadEvents() {
     layers.road_events.clearLayers();
     const style = (f) =>
       f.properties.closes_road
-        ? { color: '#c62828', weight: 6, opacity: 0.85, dashArray: '8 6' }
-        : { color: '#ef6c00', weight: 6, opacity: 0.85 };
+        ? { color: ROAD_EVENT_COLOURS.closed, weight: 6, opacity: 0.85, dashArray: '8 6' }
+        : { color: ROAD_EVENT_COLOURS.other, weight: 6, opacity: 0.85 };
     L.geoJSON(fc, {
       style,
       pointToLayer: (f, latlng) => L.circleMarker(latlng, { ...style(f), radius: 8, fillOpacity: 0.6 }),

@@ -1,73 +1,38 @@
-// Map pieces shared by the command map and the terminal: the base map drawn from Jingwu's own
-// road graph (no tile server), colours, unit and incident markers, routes.
+// Map pieces shared by the command map and the terminal: the map with its base map (basemap.js),
+// scale and legend, unit and incident markers, routes. Colours live in mapcolours.js.
 import { api, t, label } from '../js/shell.js';
 import { taxLabel } from './taxonomy.js';
+import { addBaseMap } from './basemap.js';
+import { addLegend } from './legend.js';
+import { PRIORITY_COLOURS, CLOSED_INCIDENT, KIND_GLYPHS, ROUTE_COLOUR } from './mapcolours.js';
+
+export { PRIORITY_COLOURS, STATUS_COLOURS, KIND_GLYPHS } from './mapcolours.js';
 
 const L = window.L;
 
 export const CITY_CENTER = [29.87, 121.55];
 
-export const PRIORITY_COLOURS = { p1: '#c62828', p2: '#ef6c00', p3: '#f9a825', p4: '#1565c0' };
-export const STATUS_COLOURS = {
-  available: '#2e7d32',
-  dispatched: '#6a1b9a',
-  en_route: '#ef6c00',
-  on_scene: '#c62828',
-  busy: '#546e7a',
-  off_duty: '#9e9e9e',
-};
-// One character per unit type, drawn in the marker.
-export const KIND_GLYPHS = {
-  patrol_car: '车',
-  foot_patrol: '步',
-  motorcycle: '摩',
-  armed_patrol_team: '特',
-  traffic_unit: '交',
-};
-
-/** A Leaflet map on a canvas renderer, with the road base map kept in sync with the view. */
-export function createMap(id, { center = CITY_CENTER, zoom = 12 } = {}) {
-  const map = L.map(id, { preferCanvas: true, zoomControl: true, attributionControl: false }).setView(center, zoom);
-  map.createPane('roads');
-  map.getPane('roads').style.zIndex = 250;
-  const renderer = L.canvas({ pane: 'roads', padding: 0.3 });
-  const roads = L.geoJSON(null, {
-    pane: 'roads',
-    renderer,
-    interactive: false,
-    style: (f) => {
-      const kmh = f.properties.kmh;
-      if (kmh >= 55) return { color: '#f6c453', weight: 4, opacity: 1 };
-      if (kmh >= 35) return { color: '#ffffff', weight: 3, opacity: 1 };
-      return { color: '#ffffff', weight: 1.5, opacity: 0.9 };
-    },
-  }).addTo(map);
+/**
+ * A Leaflet map on a canvas renderer over the vector base map, with a scale bar and a legend
+ * of the `legend` sections (see legend.js). Zoom is limited to where the tiles have detail.
+ */
+export function createMap(id, { center = CITY_CENTER, zoom = 12, legend = ['base', 'units', 'incidents'] } = {}) {
+  const map = L.map(id, {
+    preferCanvas: true,
+    zoomControl: true,
+    attributionControl: false,
+    minZoom: 9,
+    maxZoom: 19,
+  }).setView(center, zoom);
+  addBaseMap(map);
+  L.control.scale({ metric: true, imperial: false, position: 'bottomright' }).addTo(map);
+  addLegend(map, legend);
   const zoomClass = () => {
     map.getContainer().classList.toggle('zoom-low', map.getZoom() < 14);
     map.getContainer().classList.toggle('zoom-label', map.getZoom() >= 15);
   };
   map.on('zoomend', zoomClass);
   zoomClass();
-  let seq = 0;
-  async function refresh() {
-    const b = map.getBounds().pad(0.2);
-    const mine = ++seq;
-    const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(5)).join(',');
-    try {
-      const fc = await api('GET', `/api/v1/roads?bbox=${bbox}&zoom=${Math.round(map.getZoom())}`);
-      if (mine !== seq) return;
-      roads.clearLayers();
-      roads.addData(fc);
-    } catch (err) {
-      console.warn('roads', err);
-    }
-  }
-  let timer = null;
-  map.on('moveend', () => {
-    clearTimeout(timer);
-    timer = setTimeout(refresh, 150);
-  });
-  refresh();
   return map;
 }
 
@@ -100,7 +65,7 @@ export function incidentStyle(i) {
     radius: closed ? 6 : 10,
     color: '#ffffff',
     weight: 2,
-    fillColor: closed ? '#78909c' : PRIORITY_COLOURS[i.priority] || '#555',
+    fillColor: closed ? CLOSED_INCIDENT : PRIORITY_COLOURS[i.priority] || '#555',
     fillOpacity: closed ? 0.6 : 0.95,
   };
 }
@@ -115,7 +80,7 @@ export async function routeLine(from, to) {
   try {
     const f = await api('GET', `/api/v1/route?from=${from[0]},${from[1]}&to=${to[0]},${to[1]}`);
     const latlngs = f.geometry.coordinates.map(([lon, lat]) => [lat, lon]);
-    const line = L.polyline(latlngs, { color: '#0d47a1', weight: 6, opacity: 0.85 });
+    const line = L.polyline(latlngs, { color: ROUTE_COLOUR, weight: 6, opacity: 0.85 });
     return { line, seconds: f.properties.seconds };
   } catch (err) {
     console.warn('route', err);

@@ -418,7 +418,7 @@ async function runImport(form, dryRun) {
 
 if (me) {
   wireForms();
-  map = createMap('map');
+  map = createMap('map', { legend: ['base'] });
   map.on('click', (e) => pick(e.latlng.lat, e.latlng.lng));
   await load();
 }

@@ -18,7 +18,7 @@ const codeLabel = (list, code) => {
 };
 const chemName = (c) => (zh() ? c.name_zh : c.name_en);
 
-const map = createMap('map');
+const map = createMap('map', { legend: ['base'] });
 const stationLayer = L.layerGroup().addTo(map);
 const unitLayer = L.layerGroup().addTo(map);
 const zoneLayer = L.geoJSON(null, {

@@ -30,8 +30,9 @@ pub const BUFFER: i32 = 64;
 pub const MAX_ZOOM: u8 = 16;
 /// Shallowest zoom served: a city fits a handful of tiles.
 pub const MIN_ZOOM: u8 = 8;
-/// Names are drawn from this zoom on.
-pub const NAMES_MIN_ZOOM: u8 = 12;
+/// Street names are drawn from this zoom on, first those of major roads ([`min_class`] of the
+/// zoom above).
+pub const NAMES_MIN_ZOOM: u8 = 11;
 
 /// Web-Mercator's latitude limit.
 const MAX_LAT: f64 = 85.051_128_78;
@@ -354,10 +355,20 @@ pub fn base_layers(
         }
         let mut streets: Vec<_> = by_street.into_iter().collect();
         streets.sort_unstable_by_key(|(s, _)| *s);
+        let name_floor = min_class(tile.z - 1);
         for (street, lines) in streets {
+            if name_floor < RoadClass::Path && street_class(graph, snap, tile, &lines) > name_floor
+            {
+                continue;
+            }
             let (name, name_en) = book.street_names(street);
+            // A label follows a smoothed line: kinks of a few metres would stop it fitting.
+            let lines = join_lines(lines)
+                .iter()
+                .map(|l| simplify(l, LABEL_TOLERANCE))
+                .collect();
             names.add(
-                &Geometry::Lines(join_lines(lines)),
+                &Geometry::Lines(lines),
                 &[
                     ("name", Value::from(name)),
                     ("name_en", Value::from(name_en)),
@@ -379,6 +390,71 @@ pub fn base_layers(
     }
     vec![roads, names, places]
 }
+
+/// Grid units a label line may depart from its street (8 px on a 512 px tile).
+const LABEL_TOLERANCE: f64 = 64.0;
+
+/// Douglas-Peucker: the points of `line` that keep it within `tolerance` grid units.
+#[must_use]
+pub fn simplify(line: &[[i32; 2]], tolerance: f64) -> Vec<[i32; 2]> {
+    if line.len() < 3 {
+        return line.to_vec();
+    }
+    let mut keep = vec![false; line.len()];
+    keep[0] = true;
+    keep[line.len() - 1] = true;
+    let mut stack = vec![(0, line.len() - 1)];
+    while let Some((a, b)) = stack.pop() {
+        let (pa, pb) = (line[a], line[b]);
+        let (dx, dy) = (f64::from(pb[0] - pa[0]), f64::from(pb[1] - pa[1]));
+        let len = dx.hypot(dy);
+        let dist = |p: [i32; 2]| {
+            let (px, py) = (f64::from(p[0] - pa[0]), f64::from(p[1] - pa[1]));
+            if len == 0.0 {
+                px.hypot(py)
+            } else {
+                (px * dy - py * dx).abs() / len
+            }
+        };
+        let far = (a + 1..b)
+            .map(|i| (i, dist(line[i])))
+            .max_by(|x, y| x.1.total_cmp(&y.1));
+        if let Some((i, d)) = far
+            && d > tolerance
+        {
+            keep[i] = true;
+            stack.push((a, i));
+            stack.push((i, b));
+        }
+    }
+    line.iter()
+        .zip(keep)
+        .filter_map(|(p, k)| k.then_some(*p))
+        .collect()
+}
+
+/// The class of the road under the middle of a street's lines in a tile.
+fn street_class(
+    graph: &Graph,
+    snap: &SnapIndex,
+    tile: TileId,
+    lines: &[Vec<[i32; 2]>],
+) -> RoadClass {
+    let Some(line) = lines.iter().max_by_key(|l| l.len()) else {
+        return RoadClass::Path;
+    };
+    let [x, y] = line[line.len() / 2];
+    let (lat, lon) = tile.to_lat_lon([f64::from(x), f64::from(y)]);
+    snap.snap_within(lat, lon, STREET_SNAP_M)
+        .map_or(RoadClass::Path, |p| {
+            let s = p.segment;
+            let e = if s.ab == NONE { s.ba } else { s.ab };
+            graph.class(e)
+        })
+}
+
+/// How far (metres) a street's name line may lie from the road it names.
+const STREET_SNAP_M: f64 = 30.0;
 
 #[cfg(test)]
 mod tests {
@@ -427,6 +503,14 @@ mod tests {
         r.sort_unstable();
         r.dedup();
         assert_eq!(r, vec![[-64, -64], [-64, 4160], [4160, -64], [4160, 4160]]);
+    }
+
+    #[test]
+    fn small_kinks_are_smoothed_and_corners_kept() {
+        let zigzag = vec![[0, 0], [100, 20], [200, -20], [300, 10], [400, 0]];
+        assert_eq!(simplify(&zigzag, 64.0), vec![[0, 0], [400, 0]]);
+        let corner = vec![[0, 0], [200, 5], [400, 0], [400, 400]];
+        assert_eq!(simplify(&corner, 64.0), vec![[0, 0], [400, 0], [400, 400]]);
     }
 
     #[test]

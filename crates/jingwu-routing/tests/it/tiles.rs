@@ -103,9 +103,20 @@ fn roads_carry_their_class_and_minor_ones_wait_for_deeper_zooms() {
         "{city_view:?}"
     );
     assert!(
-        !decode(encode(&g, &snap, &book, tile_at(11, la, lo))).contains_key("road_names"),
-        "no labels at city zoom"
+        !decode(encode(&g, &snap, &book, tile_at(10, la, lo))).contains_key("road_names"),
+        "no street names at the widest zooms"
     );
+    let named = |z: u8| {
+        decode(encode(&g, &snap, &book, tile_at(z, la, lo)))
+            .get("road_names")
+            .map_or(0, Vec::len)
+    };
+    let (city, district, street) = (named(11), named(13), named(15));
+    assert!(
+        city > 0 && city < district,
+        "only major roads are named at city zoom: {city} {district}"
+    );
+    assert!(street > 0);
 }
 
 #[test]
