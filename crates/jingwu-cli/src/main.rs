@@ -17,6 +17,7 @@ mod road_network;
 mod routing_cmd;
 mod serve;
 mod simulate;
+mod tiles_bench;
 mod traffic_bench;
 mod traffic_cmd;
 
@@ -160,6 +161,7 @@ fn run(config_file: Option<&std::path::Path>, cmd: Command) -> anyhow::Result<Ex
                 routing_cmd::BenchCommand::Permits(a) => permits_bench::run(a).await,
                 routing_cmd::BenchCommand::Cases(a) => cases_bench::run(a).await,
                 routing_cmd::BenchCommand::Geocode(a) => geocode_bench::run(a).await,
+                routing_cmd::BenchCommand::Tiles(a) => tiles_bench::run(a).await,
                 other => routing_cmd::run(routing_cmd::RoutingCommand::Bench(Box::new(other)))
                     .map(|()| ExitCode::SUCCESS),
             },

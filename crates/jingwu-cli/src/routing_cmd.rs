@@ -200,6 +200,9 @@ pub enum BenchCommand {
     /// Forward and reverse geocoding on a synthetic city's million addresses, beside
     /// PostgreSQL trigram and nearest-point indexes on the same addresses.
     Geocode(crate::geocode_bench::GeocodeArgs),
+    /// Making the command map's base tiles per zoom on a synthetic city, beside PostGIS
+    /// ST_AsMVT on the same roads and names.
+    Tiles(crate::tiles_bench::TilesArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -243,7 +246,8 @@ pub fn run(cmd: RoutingCommand) -> Result<()> {
             | BenchCommand::Traffic(_)
             | BenchCommand::Permits(_)
             | BenchCommand::Cases(_)
-            | BenchCommand::Geocode(_) => {
+            | BenchCommand::Geocode(_)
+            | BenchCommand::Tiles(_) => {
                 anyhow::bail!("the load benchmarks run from main")
             }
         },
