@@ -39,6 +39,10 @@ pub struct Config {
     /// Road network to dispatch on: `synthetic:NODES[:SEED]`, a `.osm.pbf` file or a graph
     /// cache from `jingwu graph`; empty for none (no recommendations or coverage).
     pub road_network: String,
+    /// Rush hours: time-of-day speed factors per road class, one window per entry, e.g.
+    /// `mon-fri 07:00-09:00 trunk=1.6 primary=1.5` (Asia/Shanghai time; see
+    /// `jingwu_routing::RushHours`); empty for free flow all day.
+    pub rush_hours: Vec<String>,
     /// AVL fixes older than this many seconds do not place a unit for recommendation.
     pub avl_max_age_secs: i64,
     /// Days of AVL position history kept (older fixes are pruned hourly).
@@ -99,6 +103,7 @@ impl Default for Config {
             db_max_connections: 8,
             coverage_target: 0.8,
             road_network: String::new(),
+            rush_hours: Vec::new(),
             avl_max_age_secs: jingwu_app::DEFAULT_AVL_MAX_AGE_S,
             avl_queue_fixes: jingwu_app::DEFAULT_AVL_QUEUE_FIXES,
             avl_max_fixes_per_second: jingwu_app::DEFAULT_AVL_MAX_FIXES_PER_SECOND,
@@ -230,8 +235,11 @@ pub async fn open_app(cfg: &Config) -> anyhow::Result<App> {
             ..jingwu_app::CoveragePolicy::default()
         });
     if !cfg.road_network.is_empty() {
-        app.command()
-            .set_road_network(crate::road_network::load(&cfg.road_network)?);
+        let rush_hours =
+            jingwu_routing::RushHours::parse(&cfg.rush_hours).map_err(anyhow::Error::msg)?;
+        app.command().set_road_network(
+            crate::road_network::load(&cfg.road_network)?.with_rush_hours(rush_hours),
+        );
     }
     Ok(app)
 }

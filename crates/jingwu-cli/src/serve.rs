@@ -62,11 +62,19 @@ pub struct ServeArgs {
     pub trusted_proxies: Option<Vec<String>>,
 }
 
+/// The demo city's rush hours: weekday mornings and evenings, the major roads slowed most.
+/// Illustrative values; a bureau sets its own from its traffic data.
+const DEMO_RUSH_HOURS: &[&str] = &[
+    "mon-fri 07:00-09:00 trunk=1.6 primary=1.5 secondary=1.4 tertiary=1.3 street=1.15",
+    "mon-fri 17:00-19:00 trunk=1.7 primary=1.6 secondary=1.45 tertiary=1.3 street=1.15",
+];
+
 pub async fn run(file: Option<&Path>, args: ServeArgs, demo: bool) -> anyhow::Result<ExitCode> {
     let mut defaults = Config::default();
     if demo {
         defaults.database = config::DEMO_DATABASE.into();
         defaults.road_network = DEMO_ROAD_NETWORK.into();
+        defaults.rush_hours = DEMO_RUSH_HOURS.iter().map(|s| (*s).to_owned()).collect();
     }
     let cfg = config::load(file, defaults, &args)?;
     init_logging(&cfg)?;

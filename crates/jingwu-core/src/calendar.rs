@@ -27,6 +27,11 @@ pub fn local_date(micros: i64) -> Date {
     SHANGHAI.to_datetime(timestamp(micros)).date()
 }
 
+/// The Asia/Shanghai wall-clock date and time of an instant.
+pub fn local_datetime(micros: i64) -> jiff::civil::DateTime {
+    SHANGHAI.to_datetime(timestamp(micros))
+}
+
 /// The first instant (00:00 +08:00) of `date`, in microseconds.
 pub fn local_midnight(date: Date) -> i64 {
     match SHANGHAI.to_timestamp(date.to_datetime(Time::midnight())) {

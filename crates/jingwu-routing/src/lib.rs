@@ -90,6 +90,7 @@ mod isochrone;
 mod modes;
 mod query;
 mod road_class;
+mod rush_hours;
 mod search;
 mod snap;
 mod synthetic;
@@ -115,6 +116,7 @@ pub use modes::{
 };
 pub use query::{Eta, Route, Router, Workspace, cut_polyline};
 pub use road_class::RoadClass;
+pub use rush_hours::{ClassFactors, FREE_FLOW, RushHours};
 pub use search::{Direction, Flow, SearchSpace};
 pub use snap::{Position, Segment, SnapIndex};
 pub use synthetic::{SplitMix64, SyntheticCity, parse_spec};

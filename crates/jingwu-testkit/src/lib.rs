@@ -61,6 +61,7 @@ pub struct Builder {
     bare_roads: bool,
     clock: Option<Arc<ManualClock>>,
     config: AppConfig,
+    rush_hours: jingwu_routing::RushHours,
 }
 
 impl TestApp {
@@ -72,6 +73,7 @@ impl TestApp {
             bare_roads: false,
             clock: None,
             config: test_config(),
+            rush_hours: jingwu_routing::RushHours::default(),
         }
     }
 
@@ -167,6 +169,15 @@ impl Builder {
         self
     }
 
+    /// Rush hours for the road network of `with_roads()` (see `jingwu_routing::RushHours`).
+    ///
+    /// # Panics
+    /// A window that does not parse.
+    pub fn with_rush_hours(mut self, windows: &[&str]) -> Builder {
+        self.rush_hours = jingwu_routing::RushHours::parse(windows).expect("rush hours");
+        self
+    }
+
     /// Adjusts the app's configuration (session lifetime, AVL age limit, media limits ...).
     pub fn with_config(mut self, f: impl FnOnce(&mut AppConfig)) -> Builder {
         f(&mut self.config);
@@ -215,8 +226,11 @@ impl Builder {
             .with_pedestrian_ways();
             let (graph, _) = city.generate().expect("synthetic road network");
             let addresses = city.addresses(&graph);
-            app.command()
-                .set_road_network(jingwu_app::RoadNetwork::new(graph).with_addresses(addresses));
+            app.command().set_road_network(
+                jingwu_app::RoadNetwork::new(graph)
+                    .with_addresses(addresses)
+                    .with_rush_hours(self.rush_hours),
+            );
         }
         if self.roads && !self.bare_roads {
             let units = app.seed_demo_command().await.expect("place the units");

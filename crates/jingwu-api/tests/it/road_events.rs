@@ -6,7 +6,7 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::{Problem, TestApp, cmd};
+use crate::support::{ManualClock, Problem, TestApp, cmd};
 
 /// The demo city with its roads, the dispatcher and an officer signed in, the car 鼓楼巡01 and
 /// an incident 110 m north of it.
@@ -233,4 +233,44 @@ async fn a_ring_closes_every_road_inside_it() {
     withdraw(&t, &officer, &id).await;
     assert!(refresh(&t).await);
     assert_eq!(eta(&t, &dispatcher, &incident, car_id).await, Some(before));
+}
+
+#[tokio::test]
+async fn rush_hours_slow_the_roads_in_their_window_and_compose_with_road_events() {
+    // Monday 2026-12-07, 06:59 in Shanghai.
+    let start: jiff::Timestamp = "2026-12-06T22:59:00Z".parse().unwrap();
+    let every_class = "trunk=2 primary=2 secondary=2 tertiary=2 street=2 service=2 path=2";
+    let t = TestApp::empty()
+        .with_roads()
+        .with_clock(ManualClock::new(start))
+        .with_rush_hours(&[&format!("mon-fri 07:00-07:05 {every_class}")])
+        .build()
+        .await;
+    let dispatcher = t.login("dispatcher").await;
+    let officer = t.login("officer").await;
+    let car = cmd::unit_by_call_sign(&t, &dispatcher, "鼓楼巡01").await;
+    let incident = cmd::incident_near(&t, &dispatcher, &car, ("criminal", "theft")).await;
+    let car_id = car["id"].as_str().unwrap();
+    refresh(&t).await;
+    let free = eta(&t, &dispatcher, &incident, car_id).await.unwrap();
+
+    // 07:00: every road takes twice as long.
+    t.advance(jiff::SignedDuration::from_mins(1));
+    assert!(refresh(&t).await, "the window opening changes the roads");
+    let rush = eta(&t, &dispatcher, &incident, car_id).await.unwrap();
+    assert!((rush / free - 2.0).abs() < 0.02, "{rush} ≈ 2 × {free}");
+    assert!(!refresh(&t).await, "nothing changes within the window");
+
+    // An accident in the rush hour slows its stretch by both factors.
+    let (lat, lon) = (car["lat"].as_f64().unwrap(), car["lon"].as_f64().unwrap());
+    let id = publish(&t, &officer, "accident", &format!("{lat} {lon}")).await;
+    assert!(refresh(&t).await);
+    let both = eta(&t, &dispatcher, &incident, car_id).await.unwrap();
+    assert!(both > rush, "{both} > {rush}");
+    withdraw(&t, &officer, &id).await;
+
+    // 07:05: free flow again (a short window: the car's position must stay fresh).
+    t.advance(jiff::SignedDuration::from_mins(5));
+    assert!(refresh(&t).await);
+    assert_eq!(eta(&t, &dispatcher, &incident, car_id).await, Some(free));
 }

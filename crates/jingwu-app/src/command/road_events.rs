@@ -1,4 +1,6 @@
-//! The road engine follows the traffic police's road events in force (`traffic/public.rs`,
+//! The road engine follows the rush hours (time-of-day speed factors per road class,
+//! `jingwu_routing::RushHours`, configured with the network) and the traffic police's road
+//! events in force (`traffic/public.rs`,
 //! the same events the map-app feed publishes): a closure or traffic control closes its
 //! stretch; an accident or road works slows it by the event's speed factor. An event's line is the
 //! stretch of road along it; a line that ends where it starts (a ring of at least 4 points)
@@ -120,9 +122,12 @@ impl Command<'_> {
             return Ok(false);
         };
         let events = self.app.traffic().live_road_events().await?;
+        let by_class = roads.rush_hours().factors_at(self.k().now_us());
         let key: Vec<String> = events
             .iter()
             .map(|e| format!("{}:{:?}:{:?}", e.id, e.ends_at, e.slowdown()))
+            // Free flow adds nothing, so a node starts (no events, no rush) with nothing to do.
+            .chain((by_class != jingwu_routing::FREE_FLOW).then(|| format!("rush:{by_class:?}")))
             .collect();
         {
             let mut applied = self
@@ -140,10 +145,11 @@ impl Command<'_> {
             .iter()
             .map(|e| (stretch(&roads, e), effect(e)))
             .collect();
-        roads.restrict(&restrictions);
+        roads.restrict(&restrictions, &by_class);
         tracing::info!(
             events = events.len(),
-            "road events applied to the road network"
+            rush_hour = by_class != jingwu_routing::FREE_FLOW,
+            "road events and rush-hour factors applied to the road network"
         );
         self.recompute_coverage().await?;
         Ok(true)

@@ -7,8 +7,9 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, RwLock};
 
 use jingwu_routing::{
-    AddressBook, CoverageIndex, CoverageReport, Eta, Graph, MODE_COUNT, ModeWeights, Position,
-    Router, SnapIndex, TravelMode, Weights, Workspace, tiles, tiles::TileId,
+    AddressBook, ClassFactors, CoverageIndex, CoverageReport, Eta, FREE_FLOW, Graph, MODE_COUNT,
+    ModeWeights, Position, Router, RushHours, SnapIndex, TravelMode, Weights, Workspace, tiles,
+    tiles::TileId,
 };
 
 /// How far (metres) a coordinate may be from the nearest road and still be dispatched to.
@@ -22,6 +23,8 @@ pub struct RoadNetwork {
     workspaces: Mutex<Vec<Workspace>>,
     /// Street names, house numbers and places for geocoding; empty when the source has none.
     addresses: AddressBook,
+    /// Time-of-day speed factors per road class, applied with the road events.
+    rush_hours: RushHours,
     /// Encoded base layers of the tiles asked for lately (they change only with the network).
     base_tiles: Mutex<TileCache>,
 }
@@ -55,6 +58,7 @@ impl RoadNetwork {
             weights,
             workspaces: Mutex::new(Vec::new()),
             addresses: AddressBook::empty(),
+            rush_hours: RushHours::default(),
             base_tiles: Mutex::new(TileCache::default()),
         }
     }
@@ -64,6 +68,18 @@ impl RoadNetwork {
     pub fn with_addresses(mut self, addresses: AddressBook) -> Self {
         self.addresses = addresses;
         self
+    }
+
+    /// The network with rush-hour speed factors ([`RoadNetwork::rush_hours`]).
+    #[must_use]
+    pub fn with_rush_hours(mut self, rush_hours: RushHours) -> Self {
+        self.rush_hours = rush_hours;
+        self
+    }
+
+    /// The rush hours of this network (none unless configured).
+    pub fn rush_hours(&self) -> &RushHours {
+        &self.rush_hours
     }
 
     /// The address book the geocoder searches.
@@ -215,16 +231,34 @@ impl RoadNetwork {
         self.with_mode_router(mode, |r, ws| r.route(ws, &a, &b))
     }
 
-    /// Replaces the live restrictions of every travel mode: free flow, then each stretch of
-    /// directed edges closed or slowed (`road_events.rs`).
-    pub fn restrict(&self, restrictions: &[(Vec<u32>, RoadEffect)]) {
+    /// Replaces the live restrictions of every travel mode: free flow, every edge slowed by
+    /// the factor of its road class (`by_class`, the rush hour: [`FREE_FLOW`] outside it),
+    /// then each stretch of directed edges closed or slowed by its event's factor on top of
+    /// its class's (`road_events.rs`).
+    pub fn restrict(&self, restrictions: &[(Vec<u32>, RoadEffect)], by_class: &ClassFactors) {
+        let g = &self.graph;
+        let class_factor = |e: u32| by_class[g.class(e) as usize];
+        let rush: Vec<u32> = if by_class == &FREE_FLOW {
+            Vec::new()
+        } else {
+            (0..g.edge_count() as u32)
+                .filter(|&e| class_factor(e) != 1.0)
+                .collect()
+        };
         for lock in &self.weights {
             let mut w = lock.write().unwrap_or_else(|e| e.into_inner());
-            w.reset(&self.graph);
+            w.reset(g);
+            for &e in &rush {
+                w.slow(g, &[e], class_factor(e));
+            }
             for (edges, effect) in restrictions {
                 match *effect {
-                    RoadEffect::Closed => w.close(&self.graph, edges),
-                    RoadEffect::Slowed(factor) => w.slow(&self.graph, edges, factor),
+                    RoadEffect::Closed => w.close(g, edges),
+                    RoadEffect::Slowed(factor) => {
+                        for &e in edges {
+                            w.slow(g, &[e], factor * class_factor(e));
+                        }
+                    }
                 }
             }
         }
