@@ -1,11 +1,11 @@
 //! The road engine follows the rush hours (time-of-day speed factors per road class,
 //! `jingwu_routing::RushHours`, configured with the network) and the traffic police's road
-//! events in force (`traffic/public.rs`,
-//! the same events the map-app feed publishes): a closure or traffic control closes its
-//! stretch; an accident or road works slows it by the event's speed factor. An event's line is the
-//! stretch of road along it; a line that ends where it starts (a ring of at least 4 points)
-//! is an area, and every road inside it is affected (a cordon, a fire ground). Each node looks at the
-//! database every second ([`Command::spawn_road_events_task`]), so recommendation, routes and
+//! events in force (`traffic/public.rs`, the same events the map-app feed publishes): a
+//! closure or traffic control closes its stretch; an accident or road works slows it by the
+//! event's speed factor (on top of the rush hour's). An event's line is the stretch of road
+//! along it; a line that ends where it starts (a ring of at least 4 points) is an area, and
+//! every road inside it is affected (a cordon, a fire ground). Each node looks at the clock
+//! and the database every second ([`Command::spawn_road_events_task`]), so recommendation, routes and
 //! coverage reflect an event within a second of its start, end or withdrawal, on every node.
 
 use std::sync::Mutex;
