@@ -15,7 +15,10 @@ pub fn load(spec: &str) -> anyhow::Result<RoadNetwork> {
             .map_err(|e| anyhow!("road_network {spec:?}: {e}"))?
             .0;
         let addresses = city.addresses(&graph);
-        return Ok(RoadNetwork::new(graph).with_addresses(addresses));
+        let land_use = city.land_use(&graph);
+        return Ok(RoadNetwork::new(graph)
+            .with_addresses(addresses)
+            .with_land_use(land_use));
     }
     if spec.ends_with(".pbf") {
         let path = std::path::Path::new(spec);

@@ -78,6 +78,7 @@ pub async fn run(args: TilesArgs) -> anyhow::Result<ExitCode> {
     let city = SyntheticCity::new(args.nodes, 1).with_pedestrian_ways();
     let (graph, _) = city.generate()?;
     let book = city.addresses(&graph);
+    let land = city.land_use(&graph);
     let snap = SnapIndex::new(&graph);
     println!(
         "synthetic city of {} nodes, {} streets (built in {:.1} s)",
@@ -107,7 +108,7 @@ pub async fn run(args: TilesArgs) -> anyhow::Result<ExitCode> {
             let mut t = Tally::default();
             for &tile in ts {
                 let started = Instant::now();
-                let layers = tiles::base_layers(&graph, &snap, &book, tile);
+                let layers = tiles::base_layers(&graph, &snap, &book, &land, tile);
                 let bytes = tiles::mvt::encode(&layers, tiles::EXTENT as u32);
                 t.record(started.elapsed().as_secs_f64() * 1e3, bytes.len());
             }

@@ -94,6 +94,7 @@ mod rush_hours;
 mod search;
 mod snap;
 mod synthetic;
+mod synthetic_land;
 pub mod tiles;
 mod weights;
 

@@ -226,9 +226,11 @@ impl Builder {
             .with_pedestrian_ways();
             let (graph, _) = city.generate().expect("synthetic road network");
             let addresses = city.addresses(&graph);
+            let land_use = city.land_use(&graph);
             app.command().set_road_network(
                 jingwu_app::RoadNetwork::new(graph)
                     .with_addresses(addresses)
+                    .with_land_use(land_use)
                     .with_rush_hours(self.rush_hours),
             );
         }

@@ -4,7 +4,7 @@
 // Without WebGL (old terminals) the road lines are drawn by Leaflet instead, unlabelled.
 import * as maplibregl from '../vendor/maplibre-gl/maplibre-gl.mjs';
 import { api, currentLang } from '../js/shell.js';
-import { ROAD_COLOURS, AREA_COLOURS, SITE_COLOUR, BACKGROUND } from './mapcolours.js';
+import { ROAD_COLOURS, AREA_COLOURS, SITE_COLOUR, BACKGROUND, LAND_COLOURS } from './mapcolours.js';
 
 const L = window.L;
 
@@ -62,6 +62,16 @@ export function baseStyle(lang) {
     },
     layers: [
       { id: 'background', type: 'background', paint: { 'background-color': BACKGROUND } },
+      {
+        id: 'landuse',
+        type: 'fill',
+        source: 'jingwu',
+        'source-layer': 'landuse',
+        paint: {
+          'fill-color': ['match', ['get', 'kind'], 'water', LAND_COLOURS.water, 'park', LAND_COLOURS.park, LAND_COLOURS.building],
+          'fill-outline-color': ['match', ['get', 'kind'], 'building', '#c4bdb2', 'rgba(0,0,0,0)'],
+        },
+      },
       {
         id: 'areas-fill',
         type: 'fill',
@@ -132,8 +142,11 @@ export function baseStyle(lang) {
         type: 'symbol',
         source: 'jingwu',
         'source-layer': 'places',
-        layout: { 'text-field': name, 'text-font': FONTS, 'text-size': 13 },
-        paint: halo,
+        layout: { 'text-field': name, 'text-font': FONTS, 'text-size': ['match', ['get', 'kind'], 'water', 15, 13] },
+        paint: {
+          ...halo,
+          'text-color': ['match', ['get', 'kind'], 'water', '#1f5f99', 'park', '#2e6b2e', '#1f2a36'],
+        },
       },
       {
         id: 'org-labels',

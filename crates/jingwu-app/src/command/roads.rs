@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use jingwu_routing::{
     AddressBook, ClassFactors, CoverageIndex, CoverageReport, Eta, FREE_FLOW, Graph, MODE_COUNT,
     ModeWeights, Position, Router, RushHours, SnapIndex, TravelMode, Weights, Workspace, tiles,
-    tiles::TileId,
+    tiles::{LandUse, TileId},
 };
 
 /// How far (metres) a coordinate may be from the nearest road and still be dispatched to.
@@ -23,6 +23,8 @@ pub struct RoadNetwork {
     workspaces: Mutex<Vec<Workspace>>,
     /// Street names, house numbers and places for geocoding; empty when the source has none.
     addresses: AddressBook,
+    /// Water, parks and buildings drawn on the map; empty when the source has none.
+    land_use: LandUse,
     /// Time-of-day speed factors per road class, applied with the road events.
     rush_hours: RushHours,
     /// Encoded base layers of the tiles asked for lately (they change only with the network).
@@ -58,6 +60,7 @@ impl RoadNetwork {
             weights,
             workspaces: Mutex::new(Vec::new()),
             addresses: AddressBook::empty(),
+            land_use: LandUse::default(),
             rush_hours: RushHours::default(),
             base_tiles: Mutex::new(TileCache::default()),
         }
@@ -67,6 +70,13 @@ impl RoadNetwork {
     #[must_use]
     pub fn with_addresses(mut self, addresses: AddressBook) -> Self {
         self.addresses = addresses;
+        self
+    }
+
+    /// The network with water, parks and buildings for its map.
+    #[must_use]
+    pub fn with_land_use(mut self, land_use: LandUse) -> Self {
+        self.land_use = land_use;
         self
     }
 
@@ -96,7 +106,13 @@ impl RoadNetwork {
         }
         // Made outside the lock: two requests for one new tile may both make it, and that
         // costs less than making every other request wait.
-        let layers = tiles::base_layers(&self.graph, &self.index, &self.addresses, tile);
+        let layers = tiles::base_layers(
+            &self.graph,
+            &self.index,
+            &self.addresses,
+            &self.land_use,
+            tile,
+        );
         let bytes = Arc::new(tiles::mvt::encode(&layers, tiles::EXTENT as u32));
         let mut cache = lock();
         if cache.tiles.insert(tile, Arc::clone(&bytes)).is_none() {

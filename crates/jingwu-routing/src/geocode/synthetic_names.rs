@@ -175,10 +175,9 @@ fn plans(axis: Axis, i: usize, side: usize) -> Vec<Plan> {
 }
 
 impl SyntheticCity {
-    /// The street names, house numbers and crossroads of this city's `graph` (the graph
-    /// [`SyntheticCity::generate`] made with the same parameters).
-    #[must_use]
-    pub fn addresses(&self, graph: &Graph) -> AddressBook {
+    /// The node at each grid point `(row, column)` of this city's `graph`, recovered from its
+    /// coordinates (the generator's jitter is under half a block).
+    pub(crate) fn grid_nodes(&self, graph: &Graph) -> HashMap<(usize, usize), u32> {
         let side = (self.nodes as f64).sqrt().ceil() as usize;
         // The generator's layout: grid point (r, c) sits at ((c, r) * spacing - half) metres
         // from the centre before jitter, with these metres per degree.
@@ -195,6 +194,15 @@ impl SyntheticCity {
                 grid.insert((r as usize, c as usize), n);
             }
         }
+        grid
+    }
+
+    /// The street names, house numbers and crossroads of this city's `graph` (the graph
+    /// [`SyntheticCity::generate`] made with the same parameters).
+    #[must_use]
+    pub fn addresses(&self, graph: &Graph) -> AddressBook {
+        let side = (self.nodes as f64).sqrt().ceil() as usize;
+        let grid = self.grid_nodes(graph);
         let proj = LocalProjection::new(self.center.0, self.center.1);
         let mut b = AddressBookBuilder::new();
         // Streets through each grid point, to record crossroads.

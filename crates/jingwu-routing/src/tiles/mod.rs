@@ -6,13 +6,19 @@
 //!   ([`min_class`]) and consecutive pieces of one class are joined into long lines;
 //! * `road_names`: the named streets of the [`AddressBook`] as lines with `name` and
 //!   `name_en`, joined per street so a label can follow the road;
-//! * `places`: named places of the address book (OSM `place=*`, landmarks) as points.
+//! * `places`: named places of the address book (OSM `place=*`, landmarks) and named water and
+//!   parks as points;
+//! * `landuse`: water, parks and (from zoom 14) buildings as polygons with `kind`
+//!   ([`LandUse`]).
 //!
 //! Callers add their own layers (station areas, key sites) with [`TileId::polygon`] and
 //! [`TileId::point`]. Tiles are 4096 units wide ([`EXTENT`]) with a [`BUFFER`] around them, so
 //! lines and labels run on across tile edges without seams.
 
+mod land_use;
 pub mod mvt;
+
+pub use land_use::{LandArea, LandKind, LandUse};
 
 use std::collections::HashMap;
 
@@ -306,15 +312,37 @@ pub fn join_lines(lines: Vec<Vec<[i32; 2]>>) -> Vec<Vec<[i32; 2]>> {
     out
 }
 
-/// The `roads`, `road_names` and `places` layers of a tile.
+/// Buildings are drawn from this zoom on.
+pub const BUILDINGS_MIN_ZOOM: u8 = 14;
+
+/// The `landuse`, `roads`, `road_names` and `places` layers of a tile.
 #[must_use]
 pub fn base_layers(
     graph: &Graph,
     snap: &SnapIndex,
     book: &AddressBook,
+    land: &LandUse,
     tile: TileId,
 ) -> Vec<Layer> {
     let (min_lat, min_lon, max_lat, max_lon) = tile.bounds();
+    let mut landuse = Layer::new("landuse");
+    let mut named_land = Vec::new();
+    for a in land.in_box(min_lat, min_lon, max_lat, max_lon) {
+        if a.kind == LandKind::Building && tile.z < BUILDINGS_MIN_ZOOM {
+            continue;
+        }
+        if let Some(ring) = tile.ring(&a.ring) {
+            let mut rings = vec![ring];
+            mvt::orient_rings(&mut rings, &[false]);
+            landuse.add(
+                &Geometry::Polygons(rings),
+                &[("kind", Value::from(a.kind.as_str()))],
+            );
+            if !a.name.is_empty() {
+                named_land.push(a);
+            }
+        }
+    }
     let floor = min_class(tile.z);
     let segs = snap.segments();
     let mut by_class: Vec<Vec<Vec<[i32; 2]>>> = vec![Vec::new(); RoadClass::ALL.len()];
@@ -375,6 +403,19 @@ pub fn base_layers(
                 ],
             );
         }
+        for a in named_land {
+            let (lat, lon) = a.centre();
+            if let Some(pt) = tile.point(lat, lon) {
+                places.add(
+                    &Geometry::Points(vec![pt]),
+                    &[
+                        ("name", Value::from(a.name.as_str())),
+                        ("name_en", Value::from(a.name_en.as_str())),
+                        ("kind", Value::from(a.kind.as_str())),
+                    ],
+                );
+            }
+        }
         for p in book.places_in_box(min_lat, min_lon, max_lat, max_lon) {
             if let Some(pt) = tile.point(p.lat, p.lon) {
                 places.add(
@@ -388,7 +429,7 @@ pub fn base_layers(
             }
         }
     }
-    vec![roads, names, places]
+    vec![landuse, roads, names, places]
 }
 
 /// Grid units a label line may depart from its street (8 px on a 512 px tile).

@@ -2,17 +2,27 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use jingwu_routing::tiles::{self, TileId};
+use jingwu_routing::tiles::{self, LandUse, TileId};
 use jingwu_routing::{AddressBook, Graph, SnapIndex, SyntheticCity};
 use mvt_reader::Reader;
 use mvt_reader::feature::{Feature, Value};
 
-fn city() -> (Graph, SnapIndex, AddressBook) {
+struct City {
+    g: Graph,
+    snap: SnapIndex,
+    book: AddressBook,
+    land: LandUse,
+}
+
+fn city() -> City {
     let city = SyntheticCity::new(2_500, 7).with_pedestrian_ways();
     let (g, _) = city.generate().unwrap();
-    let book = city.addresses(&g);
-    let snap = SnapIndex::new(&g);
-    (g, snap, book)
+    City {
+        book: city.addresses(&g),
+        land: city.land_use(&g),
+        snap: SnapIndex::new(&g),
+        g,
+    }
 }
 
 /// The tile of zoom `z` holding a point.
@@ -43,21 +53,25 @@ fn text(f: &Feature, key: &str) -> Option<String> {
     }
 }
 
-fn encode(g: &Graph, snap: &SnapIndex, book: &AddressBook, t: TileId) -> Vec<u8> {
-    tiles::mvt::encode(&tiles::base_layers(g, snap, book, t), tiles::EXTENT as u32)
+fn encode(c: &City, t: TileId) -> Vec<u8> {
+    tiles::mvt::encode(
+        &tiles::base_layers(&c.g, &c.snap, &c.book, &c.land, t),
+        tiles::EXTENT as u32,
+    )
 }
 
 #[test]
 fn a_tile_holds_the_named_streets_that_meet_in_it() {
-    let (g, snap, book) = city();
-    let crossings: Vec<_> = book
+    let c = city();
+    let crossings: Vec<_> = c
+        .book
         .crossings()
         .map(|(a, b, la, lo)| (a.to_owned(), b.to_owned(), la, lo))
         .collect();
     assert!(crossings.len() > 50);
     for (a, b, lat, lon) in crossings.iter().step_by(7) {
         let t = tile_at(15, *lat, *lon);
-        let layers = decode(encode(&g, &snap, &book, t));
+        let layers = decode(encode(&c, t));
         let names: BTreeSet<String> = layers["road_names"]
             .iter()
             .filter_map(|f| text(f, "name"))
@@ -80,10 +94,11 @@ fn a_tile_holds_the_named_streets_that_meet_in_it() {
 
 #[test]
 fn roads_carry_their_class_and_minor_ones_wait_for_deeper_zooms() {
-    let (g, snap, book) = city();
+    let c = city();
+    let g = &c.g;
     let (la, lo) = g.coord(0);
     let classes = |z: u8| -> BTreeSet<String> {
-        decode(encode(&g, &snap, &book, tile_at(z, la, lo)))
+        decode(encode(&c, tile_at(z, la, lo)))
             .get("roads")
             .map(|fs| fs.iter().filter_map(|f| text(f, "class")).collect())
             .unwrap_or_default()
@@ -103,11 +118,11 @@ fn roads_carry_their_class_and_minor_ones_wait_for_deeper_zooms() {
         "{city_view:?}"
     );
     assert!(
-        !decode(encode(&g, &snap, &book, tile_at(10, la, lo))).contains_key("road_names"),
+        !decode(encode(&c, tile_at(10, la, lo))).contains_key("road_names"),
         "no street names at the widest zooms"
     );
     let named = |z: u8| {
-        decode(encode(&g, &snap, &book, tile_at(z, la, lo)))
+        decode(encode(&c, tile_at(z, la, lo)))
             .get("road_names")
             .map_or(0, Vec::len)
     };
@@ -121,9 +136,10 @@ fn roads_carry_their_class_and_minor_ones_wait_for_deeper_zooms() {
 
 #[test]
 fn geometry_stays_within_the_tile_and_its_buffer() {
-    let (g, snap, book) = city();
+    let c = city();
+    let g = &c.g;
     let (la, lo) = g.coord(g.node_count() as u32 / 2);
-    let layers = decode(encode(&g, &snap, &book, tile_at(16, la, lo)));
+    let layers = decode(encode(&c, tile_at(16, la, lo)));
     let lim = f32::from(i16::try_from(tiles::EXTENT + tiles::BUFFER).unwrap());
     let low = -f32::from(i16::try_from(tiles::BUFFER).unwrap());
     let mut points = 0;
@@ -138,4 +154,26 @@ fn geometry_stays_within_the_tile_and_its_buffer() {
         }
     }
     assert!(points > 10);
+}
+
+#[test]
+fn the_river_and_parks_are_drawn_and_named() {
+    let c = city();
+    let (a, b, cc, d) = c.g.bbox();
+    let all = c.land.in_box(a - 1.0, b - 1.0, cc + 1.0, d + 1.0);
+    for kind in [tiles::LandKind::Water, tiles::LandKind::Park] {
+        let area = all.iter().find(|x| x.kind == kind).unwrap();
+        let (lat, lon) = area.centre();
+        let layers = decode(encode(&c, tile_at(15, lat, lon)));
+        let kinds: BTreeSet<String> = layers["landuse"]
+            .iter()
+            .filter_map(|f| text(f, "kind"))
+            .collect();
+        assert!(kinds.contains(kind.as_str()), "{kinds:?}");
+        let places: BTreeSet<String> = layers["places"]
+            .iter()
+            .filter_map(|f| text(f, "name"))
+            .collect();
+        assert!(places.contains(&area.name), "{} in {places:?}", area.name);
+    }
 }
