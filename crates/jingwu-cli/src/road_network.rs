@@ -25,9 +25,11 @@ pub fn load(spec: &str) -> anyhow::Result<RoadNetwork> {
         let graph = jingwu_osm::import_pbf_modes(path, |_| {})
             .with_context(|| format!("road_network {spec:?}"))?
             .0;
-        let addresses =
-            jingwu_osm::import_addresses(path).with_context(|| format!("road_network {spec:?}"))?;
-        return Ok(RoadNetwork::new(graph).with_addresses(addresses));
+        let (addresses, land_use) =
+            jingwu_osm::import_names(path).with_context(|| format!("road_network {spec:?}"))?;
+        return Ok(RoadNetwork::new(graph)
+            .with_addresses(addresses)
+            .with_land_use(land_use));
     }
     // A graph cache has no names: the geocoder then finds only key sites and stations.
     let graph = {

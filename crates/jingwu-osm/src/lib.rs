@@ -23,7 +23,8 @@
 //!   this layout (`jingwu graph export`), and reading it back gives the same graph.
 //! * Street names, house numbers and places of a `.osm.pbf` for the geocoder
 //!   ([`import_addresses`]): `name`/`name:en` of highways, `addr:housenumber` + `addr:street`
-//!   on nodes and buildings, and named places.
+//!   on nodes and buildings, and named places; with [`import_names`] also water, parks and
+//!   buildings (closed ways) for the map.
 //!
 //! Data © OpenStreetMap contributors, ODbL 1.0.
 
@@ -33,7 +34,7 @@ mod pbf;
 mod profile;
 
 pub use csvgraph::{load_csv_graph, write_csv_graph};
-pub use names::import_addresses;
+pub use names::{import_addresses, import_names};
 pub use pbf::{ImportReport, import_pbf, import_pbf_modes};
 pub use profile::{Oneway, WayModes, WayProfile, car_profile, parse_maxspeed, way_profile};
 

@@ -11,6 +11,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use jingwu_routing::tiles::{LandArea, LandKind, LandUse};
 use jingwu_routing::{AddressBook, AddressBookBuilder, Place};
 use osmpbf::{Element, ElementReader};
 
@@ -36,6 +37,8 @@ struct Tags {
     housenumber: Option<String>,
     street: Option<String>,
     kind: Option<String>,
+    /// Water, park or building, for the map (closed ways only).
+    land: Option<LandKind>,
 }
 
 impl Tags {
@@ -50,6 +53,12 @@ impl Tags {
                 "addr:housenumber" => t.housenumber = Some(v.to_string()),
                 "addr:street" => t.street = Some(v.to_string()),
                 _ => {
+                    // Water and parks win over a building tag on the same way.
+                    if let Some(land) = LandKind::from_osm(k, v)
+                        && t.land.is_none_or(|l| l == LandKind::Building)
+                    {
+                        t.land = Some(land);
+                    }
                     if let Some(rank) = PLACE_KEYS.iter().position(|p| *p == k)
                         && rank < kind_rank
                         && (!matches!(k, "railway" | "public_transport") || v == "station")
@@ -85,6 +94,16 @@ struct NamedWay {
 /// # Errors
 /// Missing/unreadable/corrupt file.
 pub fn import_addresses(path: &Path) -> Result<AddressBook, OsmError> {
+    import_names(path).map(|(book, _)| book)
+}
+
+/// Reads the names of a PBF file into an [`AddressBook`], and its water, parks and buildings
+/// (closed ways tagged `natural=water`, `leisure=park`, `building=*` …; multipolygon
+/// relations are not read) into a [`LandUse`] for the map.
+///
+/// # Errors
+/// Missing/unreadable/corrupt file.
+pub fn import_names(path: &Path) -> Result<(AddressBook, LandUse), OsmError> {
     let p = path.display().to_string();
     let pbf_err = |e: osmpbf::Error| OsmError::Pbf {
         path: p.clone(),
@@ -106,9 +125,11 @@ pub fn import_addresses(path: &Path) -> Result<AddressBook, OsmError> {
             Element::DenseNode(n) => keep_node(n.lat(), n.lon(), Tags::read(n.tags())),
             Element::Way(w) => {
                 let t = Tags::read(w.tags());
+                let closed = w.refs().next().is_some() && w.refs().next() == w.refs().last();
                 let wanted = t.highway && t.name.is_some()
                     || t.housenumber.is_some() && t.street.is_some()
-                    || t.name.is_some() && t.kind.is_some();
+                    || t.name.is_some() && t.kind.is_some()
+                    || t.land.is_some() && closed;
                 if wanted {
                     let start = refs.len();
                     refs.extend(w.refs());
@@ -139,6 +160,7 @@ pub fn import_addresses(path: &Path) -> Result<AddressBook, OsmError> {
 
     // The first street seen at each node, to find crossroads.
     let mut street_at: HashMap<i64, u32> = HashMap::new();
+    let mut land = Vec::new();
     for w in &ways {
         let pts: Vec<(i64, (f64, f64))> = refs[w.refs.clone()]
             .iter()
@@ -148,6 +170,20 @@ pub fn import_addresses(path: &Path) -> Result<AddressBook, OsmError> {
             continue;
         }
         let t = &w.tags;
+        let ids = &refs[w.refs.clone()];
+        if let Some(kind) = t.land
+            && ids.first() == ids.last()
+            && pts.len() == ids.len()
+        {
+            // A named park that is also a place is written once, as the place.
+            let named = t.kind.is_none();
+            land.push(LandArea {
+                kind,
+                name: t.name.clone().filter(|_| named).unwrap_or_default(),
+                name_en: t.name_en.clone().filter(|_| named).unwrap_or_default(),
+                ring: pts.iter().map(|(_, c)| *c).collect(),
+            });
+        }
         if t.highway
             && let Some(name) = &t.name
             && let Some(id) = b.street(name, t.name_en.as_deref().unwrap_or(""))
@@ -173,7 +209,7 @@ pub fn import_addresses(path: &Path) -> Result<AddressBook, OsmError> {
     for (lat, lon, t) in &node_tags {
         add_point(&mut b, t, *lat, *lon);
     }
-    Ok(b.build())
+    Ok((b.build(), LandUse::new(land)))
 }
 
 fn add_point(b: &mut AddressBookBuilder, t: &Tags, lat: f64, lon: f64) {

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+use jingwu_routing::tiles::LandKind;
 use jingwu_routing::{AddressBook, MatchKind, haversine_m, normalize};
 
 fn book(name: &str) -> AddressBook {
@@ -68,4 +69,21 @@ fn crossroads_of_named_streets_are_found() {
             "{a} & {b}: {got:?}"
         );
     }
+}
+
+#[test]
+fn water_parks_and_buildings_come_from_the_extract() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata/osm/helsinki/helsinki.osm.pbf");
+    let (_, land) = jingwu_osm::import_names(&path).unwrap();
+    let all = land.in_box(-90.0, -180.0, 90.0, 180.0);
+    for kind in [LandKind::Water, LandKind::Park, LandKind::Building] {
+        let n = all.iter().filter(|a| a.kind == kind).count();
+        assert!(n > 0, "no {kind:?} in the extract");
+    }
+    // Rings are closed, as the tiles expect.
+    assert!(
+        all.iter()
+            .all(|a| a.ring.len() >= 4 && a.ring.first() == a.ring.last())
+    );
 }
