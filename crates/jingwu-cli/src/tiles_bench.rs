@@ -80,6 +80,7 @@ pub async fn run(args: TilesArgs) -> anyhow::Result<ExitCode> {
     let book = city.addresses(&graph);
     let land = city.land_use(&graph);
     let snap = SnapIndex::new(&graph);
+    let major = tiles::MajorRoads::new(&graph, &snap);
     println!(
         "synthetic city of {} nodes, {} streets (built in {:.1} s)",
         graph.node_count(),
@@ -108,7 +109,14 @@ pub async fn run(args: TilesArgs) -> anyhow::Result<ExitCode> {
             let mut t = Tally::default();
             for &tile in ts {
                 let started = Instant::now();
-                let layers = tiles::base_layers(&graph, &snap, &book, &land, tile);
+                let map = tiles::BaseMap {
+                    graph: &graph,
+                    snap: &snap,
+                    major: &major,
+                    book: &book,
+                    land: &land,
+                };
+                let layers = tiles::base_layers(map, tile);
                 let bytes = tiles::mvt::encode(&layers, tiles::EXTENT as u32);
                 t.record(started.elapsed().as_secs_f64() * 1e3, bytes.len());
             }
@@ -321,8 +329,8 @@ async fn measure_postgis(
             let started = Instant::now();
             let bytes: Vec<u8> = sqlx::query_scalar(&sql)
                 .bind(i32::from(tile.z))
-                .bind(i64::from(tile.x))
-                .bind(i64::from(tile.y))
+                .bind(i32::try_from(tile.x)?)
+                .bind(i32::try_from(tile.y)?)
                 .bind(i32::from(tiles::min_class(tile.z) as u8))
                 .fetch_one(&mut db)
                 .await?;

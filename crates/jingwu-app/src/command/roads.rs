@@ -4,12 +4,12 @@
 //! snapped onto a road that mode may use and its searches run on that mode's weights.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use jingwu_routing::{
     AddressBook, ClassFactors, CoverageIndex, CoverageReport, Eta, FREE_FLOW, Graph, MODE_COUNT,
     ModeWeights, Position, Router, RushHours, SnapIndex, TravelMode, Weights, Workspace, tiles,
-    tiles::{LandUse, TileId},
+    tiles::{BaseMap, LandUse, MajorRoads, TileId},
 };
 
 /// How far (metres) a coordinate may be from the nearest road and still be dispatched to.
@@ -27,6 +27,8 @@ pub struct RoadNetwork {
     land_use: LandUse,
     /// Time-of-day speed factors per road class, applied with the road events.
     rush_hours: RushHours,
+    /// The major roads' index for wide tiles, built on the first tile asked for.
+    major_roads: OnceLock<MajorRoads>,
     /// Encoded base layers of the tiles asked for lately (they change only with the network).
     base_tiles: Mutex<TileCache>,
 }
@@ -62,6 +64,7 @@ impl RoadNetwork {
             addresses: AddressBook::empty(),
             land_use: LandUse::default(),
             rush_hours: RushHours::default(),
+            major_roads: OnceLock::new(),
             base_tiles: Mutex::new(TileCache::default()),
         }
     }
@@ -106,13 +109,17 @@ impl RoadNetwork {
         }
         // Made outside the lock: two requests for one new tile may both make it, and that
         // costs less than making every other request wait.
-        let layers = tiles::base_layers(
-            &self.graph,
-            &self.index,
-            &self.addresses,
-            &self.land_use,
-            tile,
-        );
+        let major = self
+            .major_roads
+            .get_or_init(|| MajorRoads::new(&self.graph, &self.index));
+        let map = BaseMap {
+            graph: &self.graph,
+            snap: &self.index,
+            major,
+            book: &self.addresses,
+            land: &self.land_use,
+        };
+        let layers = tiles::base_layers(map, tile);
         let bytes = Arc::new(tiles::mvt::encode(&layers, tiles::EXTENT as u32));
         let mut cache = lock();
         if cache.tiles.insert(tile, Arc::clone(&bytes)).is_none() {

@@ -22,6 +22,9 @@ pub use land_use::{LandArea, LandKind, LandUse};
 
 use std::collections::HashMap;
 
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{AABB, RTree};
+
 use crate::geocode::AddressBook;
 use crate::graph::{Graph, NONE};
 use crate::road_class::RoadClass;
@@ -315,15 +318,94 @@ pub fn join_lines(lines: Vec<Vec<[i32; 2]>>) -> Vec<Vec<[i32; 2]>> {
 /// Buildings are drawn from this zoom on.
 pub const BUILDINGS_MIN_ZOOM: u8 = 14;
 
+/// The road segments of the wide zooms, one index per class floor of [`min_class`] below
+/// zoom 13, so a tile of the whole city visits its major roads, not every street (deeper
+/// tiles use the [`SnapIndex`], which holds every segment).
+#[derive(Debug)]
+pub struct MajorRoads {
+    /// `(floor, index of the segments whose class is at or above it)`, widest floor first.
+    levels: Vec<(RoadClass, RTree<SegmentBox>)>,
+}
+
+/// A segment's bounding box in degrees (lon, lat) with its id.
+type SegmentBox = GeomWithData<Rectangle<[f64; 2]>, u32>;
+
+/// The class of a segment: the more important of its two directions.
+fn segment_class(graph: &Graph, s: &crate::snap::Segment) -> (u32, RoadClass) {
+    let e = if s.ab == NONE { s.ba } else { s.ab };
+    let mut class = graph.class(e);
+    if s.ab != NONE && s.ba != NONE {
+        class = class.min(graph.class(s.ba));
+    }
+    (e, class)
+}
+
+impl MajorRoads {
+    #[must_use]
+    pub fn new(graph: &Graph, snap: &SnapIndex) -> Self {
+        let mut floors: Vec<RoadClass> = (MIN_ZOOM..13).map(min_class).collect();
+        floors.dedup();
+        let mut rows: Vec<Vec<SegmentBox>> = vec![Vec::new(); floors.len()];
+        for (id, s) in snap.segments().iter().enumerate() {
+            let (e, class) = segment_class(graph, s);
+            if class > floors[floors.len() - 1] {
+                continue;
+            }
+            let (mut lo, mut hi) = ([f64::MAX; 2], [f64::MIN; 2]);
+            for (lat, lon) in graph.edge_geometry(e) {
+                lo = [lo[0].min(lon), lo[1].min(lat)];
+                hi = [hi[0].max(lon), hi[1].max(lat)];
+            }
+            let r = GeomWithData::new(Rectangle::from_corners(lo, hi), id as u32);
+            for (i, &floor) in floors.iter().enumerate() {
+                if class <= floor {
+                    rows[i].push(r);
+                }
+            }
+        }
+        MajorRoads {
+            levels: floors
+                .into_iter()
+                .zip(rows)
+                .map(|(f, r)| (f, RTree::bulk_load(r)))
+                .collect(),
+        }
+    }
+
+    /// Segments drawn at `floor` in the box, if this index holds that floor.
+    fn in_box(&self, floor: RoadClass, bounds: (f64, f64, f64, f64)) -> Option<Vec<u32>> {
+        let (min_lat, min_lon, max_lat, max_lon) = bounds;
+        let (_, tree) = self.levels.iter().find(|(f, _)| *f == floor)?;
+        let env = AABB::from_corners([min_lon, min_lat], [max_lon, max_lat]);
+        let mut ids: Vec<u32> = tree
+            .locate_in_envelope_intersecting(&env)
+            .map(|r| r.data)
+            .collect();
+        ids.sort_unstable();
+        Some(ids)
+    }
+}
+
+/// What the base layers are drawn from: the network, its indexes, names and land use.
+#[derive(Debug, Clone, Copy)]
+pub struct BaseMap<'a> {
+    pub graph: &'a Graph,
+    pub snap: &'a SnapIndex,
+    pub major: &'a MajorRoads,
+    pub book: &'a AddressBook,
+    pub land: &'a LandUse,
+}
+
 /// The `landuse`, `roads`, `road_names` and `places` layers of a tile.
 #[must_use]
-pub fn base_layers(
-    graph: &Graph,
-    snap: &SnapIndex,
-    book: &AddressBook,
-    land: &LandUse,
-    tile: TileId,
-) -> Vec<Layer> {
+pub fn base_layers(map: BaseMap<'_>, tile: TileId) -> Vec<Layer> {
+    let BaseMap {
+        graph,
+        snap,
+        major,
+        book,
+        land,
+    } = map;
     let (min_lat, min_lon, max_lat, max_lon) = tile.bounds();
     let mut landuse = Layer::new("landuse");
     let mut named_land = Vec::new();
@@ -346,15 +428,14 @@ pub fn base_layers(
     let floor = min_class(tile.z);
     let segs = snap.segments();
     let mut by_class: Vec<Vec<Vec<[i32; 2]>>> = vec![Vec::new(); RoadClass::ALL.len()];
-    for id in snap.segments_in_box(min_lat, min_lon, max_lat, max_lon) {
+    let ids = major
+        .in_box(floor, tile.bounds())
+        .unwrap_or_else(|| snap.segments_in_box(min_lat, min_lon, max_lat, max_lon));
+    for id in ids {
         let Some(s) = segs.get(id as usize) else {
             continue;
         };
-        let e = if s.ab == NONE { s.ba } else { s.ab };
-        let mut class = graph.class(e);
-        if s.ab != NONE && s.ba != NONE {
-            class = class.min(graph.class(s.ba));
-        }
+        let (e, class) = segment_class(graph, s);
         if class > floor {
             continue;
         }

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use jingwu_routing::tiles::{self, LandUse, TileId};
+use jingwu_routing::tiles::{self, BaseMap, LandUse, MajorRoads, TileId};
 use jingwu_routing::{AddressBook, Graph, SnapIndex, SyntheticCity};
 use mvt_reader::Reader;
 use mvt_reader::feature::{Feature, Value};
@@ -10,6 +10,7 @@ use mvt_reader::feature::{Feature, Value};
 struct City {
     g: Graph,
     snap: SnapIndex,
+    major: MajorRoads,
     book: AddressBook,
     land: LandUse,
 }
@@ -17,10 +18,12 @@ struct City {
 fn city() -> City {
     let city = SyntheticCity::new(2_500, 7).with_pedestrian_ways();
     let (g, _) = city.generate().unwrap();
+    let snap = SnapIndex::new(&g);
     City {
         book: city.addresses(&g),
         land: city.land_use(&g),
-        snap: SnapIndex::new(&g),
+        major: MajorRoads::new(&g, &snap),
+        snap,
         g,
     }
 }
@@ -54,10 +57,14 @@ fn text(f: &Feature, key: &str) -> Option<String> {
 }
 
 fn encode(c: &City, t: TileId) -> Vec<u8> {
-    tiles::mvt::encode(
-        &tiles::base_layers(&c.g, &c.snap, &c.book, &c.land, t),
-        tiles::EXTENT as u32,
-    )
+    let map = BaseMap {
+        graph: &c.g,
+        snap: &c.snap,
+        major: &c.major,
+        book: &c.book,
+        land: &c.land,
+    };
+    tiles::mvt::encode(&tiles::base_layers(map, t), tiles::EXTENT as u32)
 }
 
 #[test]
