@@ -4,7 +4,7 @@
 // Without WebGL (old terminals) the road lines are drawn by Leaflet instead, unlabelled.
 import * as maplibregl from '../vendor/maplibre-gl/maplibre-gl.mjs';
 import { api, currentLang } from '../js/shell.js';
-import { ROAD_COLOURS, AREA_COLOURS, SITE_COLOUR, BACKGROUND, LAND_COLOURS } from './mapcolours.js';
+import { ROAD_COLOURS, AREA_COLOURS, SITE_COLOUR, LAND_COLOURS } from './mapcolours.js';
 
 const L = window.L;
 
@@ -30,7 +30,11 @@ const width = (cls, extra = 0) => [
   16, WIDTHS[cls][1] + extra,
 ];
 
-/** The map style: background, areas, roads by class with casings, names, sites. */
+/**
+ * The map style: land use, roads by class with casings, area boundaries, names, sites. The
+ * background is the map element's own colour (map.css), not a layer: one full-screen fill less
+ * per frame, which counts where WebGL runs on the CPU.
+ */
 export function baseStyle(lang) {
   const name = lang === 'en' ? ['coalesce', ['get', 'name_en'], ['get', 'name']] : ['get', 'name'];
   const classes = Object.keys(ROAD_COLOURS).reverse();
@@ -61,7 +65,6 @@ export function baseStyle(lang) {
       },
     },
     layers: [
-      { id: 'background', type: 'background', paint: { 'background-color': BACKGROUND } },
       {
         id: 'landuse',
         type: 'fill',
@@ -71,14 +74,6 @@ export function baseStyle(lang) {
           'fill-color': ['match', ['get', 'kind'], 'water', LAND_COLOURS.water, 'park', LAND_COLOURS.park, LAND_COLOURS.building],
           'fill-outline-color': ['match', ['get', 'kind'], 'building', '#c4bdb2', 'rgba(0,0,0,0)'],
         },
-      },
-      {
-        id: 'areas-fill',
-        type: 'fill',
-        source: 'jingwu',
-        'source-layer': 'areas',
-        filter: ['==', ['get', 'kind'], 'station'],
-        paint: { 'fill-color': AREA_COLOURS.station, 'fill-opacity': 0.04 },
       },
       ...classes.filter((c) => c !== 'path' && c !== 'service').map((c) => road(c, true)),
       ...classes.map((c) => road(c, false)),
@@ -196,6 +191,8 @@ export async function addBaseMap(map) {
         style: baseStyle(currentLang()),
         pane: 'roads',
         interactive: false,
+        // Labels appear at once: no fade, so a settled map needs no further frames.
+        fadeDuration: 0,
         localIdeographFontFamily: LOCAL_IDEOGRAPHS,
         attributionControl: false,
       }).addTo(map);

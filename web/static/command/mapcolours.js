@@ -37,4 +37,3 @@ export const ROAD_COLOURS = {
 export const AREA_COLOURS = { station: '#0d47a1', district: '#4a148c' };
 export const SITE_COLOUR = '#00838f';
 export const LAND_COLOURS = { water: '#a9cbe6', park: '#cfe8c4', building: '#d9d3ca' };
-export const BACKGROUND = '#e8ebef';
