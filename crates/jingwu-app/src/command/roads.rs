@@ -33,9 +33,10 @@ pub struct RoadNetwork {
     base_tiles: Mutex<TileCache>,
 }
 
-/// Most base tiles kept; the oldest is forgotten first. A city view is a dozen tiles, so this
-/// holds a day of panning for a command room at a few MB.
-const BASE_TILES_KEPT: usize = 4096;
+/// Most base tiles kept; the oldest is forgotten first. A view is a dozen tiles, so this holds
+/// the places a command room looks at; at most about 80 MB (a wide tile of a 1M-node city is
+/// ~80 KB; the demo city's are a few KB).
+const BASE_TILES_KEPT: usize = 1024;
 
 /// Base-layer tiles by id, oldest first in `order`.
 #[derive(Default)]
