@@ -78,7 +78,8 @@ impl TileId {
     /// The tile of zoom `z` that holds a point.
     #[must_use]
     pub fn containing(z: u8, lat: f64, lon: f64) -> Option<Self> {
-        let probe = TileId { z, x: 0, y: 0 };
+        // The probe's zoom is checked first: the grid arithmetic holds only for served zooms.
+        let probe = Self::new(z, 0, 0)?;
         let [gx, gy] = probe.to_grid(lat, lon);
         let cell = |g: f64| (g / f64::from(EXTENT)).floor();
         let (x, y) = (cell(gx), cell(gy));
@@ -594,6 +595,7 @@ mod tests {
         assert!((in_parent[0] - 2048.0).abs() < 1e-6 && in_parent[1].abs() < 1e-6);
         assert!(TileId::new(7, 0, 0).is_none() && TileId::new(8, 256, 0).is_none());
         assert_eq!(TileId::containing(14, lat, lon), Some(t));
+        assert_eq!(TileId::containing(40, lat, lon), None);
     }
 
     #[test]
