@@ -20,7 +20,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use jingwu_routing::tiles::{self, TileId};
-use jingwu_routing::{AddressBook, Graph, NONE, SnapIndex, SplitMix64, SyntheticCity};
+use jingwu_routing::{AddressBook, Graph, SnapIndex, SplitMix64, SyntheticCity};
 
 use crate::bench_stats::quantile;
 
@@ -205,11 +205,7 @@ type Rows = (Vec<String>, Vec<String>, Vec<Vec<f64>>);
 fn road_rows(graph: &Graph, snap: &SnapIndex) -> Rows {
     let mut rows: Rows = (Vec::new(), Vec::new(), Vec::new());
     for s in snap.segments() {
-        let e = if s.ab == NONE { s.ba } else { s.ab };
-        let mut class = graph.class(e);
-        if s.ab != NONE && s.ba != NONE {
-            class = class.min(graph.class(s.ba));
-        }
+        let (e, class) = (s.edge(), s.class(graph));
         rows.0.push(class.as_str().to_owned());
         rows.1.push((class as u8).to_string());
         rows.2.push(

@@ -8,6 +8,7 @@ use rstar::{PointDistance, RTree};
 use crate::GraphError;
 use crate::geo_util::{LocalProjection, check_coord, haversine_m, lerp};
 use crate::graph::{Graph, NONE};
+use crate::road_class::RoadClass;
 use crate::weights::Weights;
 
 /// A road segment between two nodes with the directed edges along it (either may be `NONE`
@@ -20,6 +21,25 @@ pub struct Segment {
     pub ab: u32,
     /// Edge b -> a.
     pub ba: u32,
+}
+
+impl Segment {
+    /// An edge of the segment: a -> b where it exists, else b -> a.
+    #[must_use]
+    pub fn edge(&self) -> u32 {
+        if self.ab == NONE { self.ba } else { self.ab }
+    }
+
+    /// The road class of the segment: the more important of its two directions'.
+    #[must_use]
+    pub fn class(&self, graph: &Graph) -> RoadClass {
+        [self.ab, self.ba]
+            .into_iter()
+            .filter(|&e| e != NONE)
+            .map(|e| graph.class(e))
+            .min()
+            .unwrap_or(RoadClass::Path)
+    }
 }
 
 type Piece = GeomWithData<Line<[f64; 2]>, (u32, f32, f32)>;

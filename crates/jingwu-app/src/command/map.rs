@@ -113,11 +113,7 @@ impl Command<'_> {
             .into_iter()
             .filter_map(|id| {
                 let s = segs.get(id as usize)?;
-                let e = if s.ab == jingwu_routing::NONE {
-                    s.ba
-                } else {
-                    s.ab
-                };
+                let e = s.edge();
                 let mut kmh = speed(e);
                 if s.ab != jingwu_routing::NONE && s.ba != jingwu_routing::NONE {
                     kmh = kmh.max(speed(s.ba));

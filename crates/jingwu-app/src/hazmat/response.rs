@@ -636,11 +636,7 @@ impl Hazmat<'_> {
                     let Some(s) = segs.get(id as usize) else {
                         continue;
                     };
-                    let e = if s.ab == jingwu_routing::NONE {
-                        s.ba
-                    } else {
-                        s.ab
-                    };
+                    let e = s.edge();
                     let pts = g.edge_geometry(e);
                     let Some(&(lat, lon)) = pts.get(pts.len() / 2) else {
                         continue;

@@ -26,7 +26,7 @@ use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 
 use crate::geocode::AddressBook;
-use crate::graph::{Graph, NONE};
+use crate::graph::Graph;
 use crate::road_class::RoadClass;
 use crate::snap::SnapIndex;
 use mvt::{Geometry, Layer, Value};
@@ -331,16 +331,6 @@ pub struct MajorRoads {
 /// A segment's bounding box in degrees (lon, lat) with its id.
 type SegmentBox = GeomWithData<Rectangle<[f64; 2]>, u32>;
 
-/// The class of a segment: the more important of its two directions.
-fn segment_class(graph: &Graph, s: &crate::snap::Segment) -> (u32, RoadClass) {
-    let e = if s.ab == NONE { s.ba } else { s.ab };
-    let mut class = graph.class(e);
-    if s.ab != NONE && s.ba != NONE {
-        class = class.min(graph.class(s.ba));
-    }
-    (e, class)
-}
-
 impl MajorRoads {
     #[must_use]
     pub fn new(graph: &Graph, snap: &SnapIndex) -> Self {
@@ -348,12 +338,12 @@ impl MajorRoads {
         floors.dedup();
         let mut rows: Vec<Vec<SegmentBox>> = vec![Vec::new(); floors.len()];
         for (id, s) in snap.segments().iter().enumerate() {
-            let (e, class) = segment_class(graph, s);
+            let class = s.class(graph);
             if class > floors[floors.len() - 1] {
                 continue;
             }
             let (mut lo, mut hi) = ([f64::MAX; 2], [f64::MIN; 2]);
-            for (lat, lon) in graph.edge_geometry(e) {
+            for (lat, lon) in graph.edge_geometry(s.edge()) {
                 lo = [lo[0].min(lon), lo[1].min(lat)];
                 hi = [hi[0].max(lon), hi[1].max(lat)];
             }
@@ -436,11 +426,11 @@ pub fn base_layers(map: BaseMap<'_>, tile: TileId) -> Vec<Layer> {
         let Some(s) = segs.get(id as usize) else {
             continue;
         };
-        let (e, class) = segment_class(graph, s);
+        let class = s.class(graph);
         if class > floor {
             continue;
         }
-        by_class[class as usize].extend(tile.line(&graph.edge_geometry(e)));
+        by_class[class as usize].extend(tile.line(&graph.edge_geometry(s.edge())));
     }
     let mut roads = Layer::new("roads");
     // Least important first, so more important roads are drawn over them.
@@ -569,11 +559,7 @@ fn street_class(
     let [x, y] = line[line.len() / 2];
     let (lat, lon) = tile.to_lat_lon([f64::from(x), f64::from(y)]);
     snap.snap_within(lat, lon, STREET_SNAP_M)
-        .map_or(RoadClass::Path, |p| {
-            let s = p.segment;
-            let e = if s.ab == NONE { s.ba } else { s.ab };
-            graph.class(e)
-        })
+        .map_or(RoadClass::Path, |p| p.segment.class(graph))
 }
 
 /// How far (metres) a street's name line may lie from the road it names.

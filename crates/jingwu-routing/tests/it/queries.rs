@@ -384,11 +384,7 @@ fn segments_in_a_box_match_a_scan_of_their_shapes() {
     // Every segment with a shape point inside the box is found; every segment found has its
     // shape's bounding box overlapping the box (the index works on straight pieces).
     for (id, s) in f.index.segments().iter().enumerate() {
-        let e = if s.ab == jingwu_routing::NONE {
-            s.ba
-        } else {
-            s.ab
-        };
+        let e = s.edge();
         let shape = f.graph.edge_geometry(e);
         let found = got.binary_search(&(id as u32)).is_ok();
         if shape.iter().any(inside) {
