@@ -6,9 +6,9 @@
 //
 //   JINGWU_BASE_URL=http://127.0.0.1:8080 node e2e/bench/map-frames.mjs [rounds]
 import { chromium } from 'playwright-core';
+import { CHROMIUM } from '../lib/browser.mjs';
 
 const BASE = process.env.JINGWU_BASE_URL;
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const ROUNDS = Number(process.argv[2] || 3);
 if (!BASE) throw new Error('set JINGWU_BASE_URL');
 

@@ -3,10 +3,9 @@
 // scale bar and a legend. The first city view's tiles stay within 300 KB.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
+import { launchBrowser } from '../lib/browser.mjs';
 
 const BASE = process.env.JINGWU_BASE_URL;
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const OUT = process.env.E2E_OUT || 'e2e/out';
 const TIMEOUT = 30_000;
 
@@ -15,13 +14,7 @@ if (!BASE) throw new Error('JINGWU_BASE_URL is not set; run the tests through e2
 let browser;
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    // WebGL on the CPU: the base map is WebGL; without it the page falls back to road lines.
-    args: ['--headless', '--no-sandbox', '--enable-unsafe-swiftshader', '--use-angle=swiftshader', '--no-first-run', '--disable-background-networking'],
-    timeout: 60_000,
-  });
+  browser = await launchBrowser({ webgl: true });
 });
 
 after(async () => {

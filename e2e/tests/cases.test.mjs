@@ -14,14 +14,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchBrowser } from '../lib/browser.mjs';
 
 // The label renderer the page uses (loaded as a module from its source: web/ is no Node package).
 const code128 = await import(`data:text/javascript,${encodeURIComponent(await readFile(path.join(import.meta.dirname, '../../web/static/cases/code128.js'), 'utf8'))}`);
 const { symbols, widths } = code128;
 
 const BASE = process.env.JINGWU_BASE_URL;
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const OUT = process.env.E2E_OUT || path.join(import.meta.dirname, '..', 'out');
 const SHOTS = process.env.JINGWU_SCREENSHOTS || '';
 const PASSWORD = 'jingwu-demo';
@@ -102,12 +101,7 @@ function seconds(text) {
 before(async () => {
   await mkdir(OUT, { recursive: true });
   if (SHOTS) await mkdir(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    timeout: 60_000,
-  });
+  browser = await launchBrowser();
 });
 
 after(async () => {

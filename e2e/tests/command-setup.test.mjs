@@ -7,9 +7,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, chromiumArgs } from '../lib/browser.mjs';
 
 const BASE = process.env.JINGWU_BASE_URL;
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const PASSWORD = 'jingwu-demo';
 
 if (!BASE) throw new Error('JINGWU_BASE_URL is not set; run the tests through e2e/run.sh');
@@ -24,7 +24,7 @@ before(async () => {
   context = await chromium.launchPersistentContext(path.join(dir, 'profile'), {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+    args: chromiumArgs(),
     viewport: { width: 1280, height: 900 },
     timeout: 60_000,
   });

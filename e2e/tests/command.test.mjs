@@ -8,10 +8,9 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { chromium } from 'playwright-core';
+import { launchBrowser } from '../lib/browser.mjs';
 
 const BASE = process.env.JINGWU_BASE_URL;
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const OUT = process.env.E2E_OUT || path.join(import.meta.dirname, '..', 'out');
 const SHOTS = process.env.JINGWU_SCREENSHOTS || '';
 const PASSWORD = 'jingwu-demo';
@@ -64,13 +63,7 @@ function png(width, height, pixel) {
 before(async () => {
   await mkdir(OUT, { recursive: true });
   if (SHOTS) await mkdir(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    // WebGL on the CPU (SwiftShader), so the flow runs on the vector base map users see.
-    args: ['--headless', '--no-sandbox', '--enable-unsafe-swiftshader', '--use-angle=swiftshader', '--no-first-run', '--disable-background-networking'],
-    timeout: 60_000,
-  });
+  browser = await launchBrowser({ webgl: true });
 });
 
 after(async () => {

@@ -7,10 +7,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchBrowser } from '../lib/browser.mjs';
 
 const BASE = process.env.JINGWU_BASE_URL;
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const OUT = process.env.E2E_OUT || path.join(import.meta.dirname, '..', 'out');
 const SHOTS = process.env.JINGWU_SCREENSHOTS || '';
 const TIMEOUT = 20_000;
@@ -23,12 +22,7 @@ const problems = [];
 before(async () => {
   await mkdir(OUT, { recursive: true });
   if (SHOTS) await mkdir(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    timeout: 60_000,
-  });
+  browser = await launchBrowser();
 });
 
 after(async () => {

@@ -23,10 +23,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { chromium } from 'playwright-core';
+import { launchBrowser } from '../lib/browser.mjs';
 
 const BIN = process.env.JINGWU_BIN;
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const OUT = process.env.E2E_OUT || path.join(import.meta.dirname, '..', 'out');
 const PASSWORD = 'a-strong-password';
 const TIMEOUT = 20_000;
@@ -115,12 +114,7 @@ before(async () => {
   server.stderr.on('data', (d) => (serverLog += d));
   await healthy(Date.now() + 30_000);
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    timeout: 60_000,
-  });
+  browser = await launchBrowser();
 });
 
 after(async () => {

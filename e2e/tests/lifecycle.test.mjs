@@ -4,10 +4,9 @@
 // each lands on the timeline without a reload.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
+import { launchBrowser } from '../lib/browser.mjs';
 
 const BASE = process.env.JINGWU_BASE_URL;
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const PASSWORD = 'jingwu-demo';
 const TIMEOUT = 20_000;
 
@@ -17,12 +16,7 @@ let browser;
 const problems = [];
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    timeout: 60_000,
-  });
+  browser = await launchBrowser();
 });
 
 after(async () => {

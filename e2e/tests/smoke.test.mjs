@@ -5,9 +5,9 @@ import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, chromiumArgs } from '../lib/browser.mjs';
 
 const BASE = process.env.JINGWU_BASE_URL;
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const OUT = process.env.E2E_OUT || path.join(import.meta.dirname, '..', 'out');
 const PASSWORD = 'jingwu-demo';
 const TIMEOUT = 15_000;
@@ -25,16 +25,7 @@ before(async () => {
   context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: [...chromiumArgs(), '--disable-quic', '--disable-component-update', '--disable-sync'],
     viewport: { width: 1280, height: 860 },
     timeout: 60_000,
   });

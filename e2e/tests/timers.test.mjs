@@ -11,10 +11,9 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchBrowser } from '../lib/browser.mjs';
 
 const BASE = process.env.JINGWU_BASE_URL;
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const OUT = process.env.E2E_OUT || path.join(import.meta.dirname, '..', 'out');
 const PASSWORD = 'jingwu-demo';
 const TIMEOUT = 30_000;
@@ -32,12 +31,7 @@ const sign = (ts, id, body) => `sha256=${crypto.createHmac('sha256', SECRET).upd
 
 before(async () => {
   await mkdir(OUT, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    timeout: 60_000,
-  });
+  browser = await launchBrowser();
   // The agency: accepts only what our secret signed.
   agency = http.createServer((req, res) => {
     const parts = [];
